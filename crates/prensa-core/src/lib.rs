@@ -1,0 +1,13 @@
+//! The content model of Prensa and the rules that govern it.
+//!
+//! Everything here is plain data and pure functions: no I/O, no async, no
+//! database or HTTP types. The store, the importer, the renderer and the web
+//! layer all speak in these types, which is what lets each of them be swapped
+//! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
+
+pub mod model;
+pub mod slug;
+pub mod social;
+
+pub use model::*;
+pub use social::{SocialKind, SocialLinks};

@@ -1,0 +1,431 @@
+//! The nouns of a magazine: publications, authors, sections, tags, articles.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::social::SocialLinks;
+
+/// Row identifier in the store. Opaque outside the store.
+pub type Id = i64;
+
+/// Per-publication display settings (counts of the article page's lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublicationSettings {
+    /// How many articles "More from this section" shows.
+    pub more_from_section: u32,
+    /// How many articles "Most recent" shows.
+    pub most_recent: u32,
+    /// Articles per page on section, author and tag pages.
+    pub page_size: u32,
+}
+
+impl Default for PublicationSettings {
+    fn default() -> Self {
+        PublicationSettings { more_from_section: 4, most_recent: 4, page_size: 12 }
+    }
+}
+
+impl PublicationSettings {
+    /// Largest value accepted for any count; keeps a typo from making a
+    /// page render thousands of articles.
+    pub const MAX: u32 = 100;
+
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("more_from_section", self.more_from_section),
+            ("most_recent", self.most_recent),
+            ("page_size", self.page_size),
+        ] {
+            if v > Self::MAX {
+                return Err(format!("settings.{name} must be at most {}", Self::MAX));
+            }
+        }
+        if self.page_size == 0 {
+            return Err("settings.page_size must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// One magazine: its own host name, language, sections and articles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Publication {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+    pub tagline: String,
+    /// BCP 47 language tag, e.g. `en`, `de`, `pt-BR`.
+    pub language: String,
+    /// Absolute base URL without trailing slash, e.g. `https://meridian.example`.
+    pub base_url: String,
+    /// IANA time zone name used when staff schedule articles.
+    pub timezone: String,
+    pub social: SocialLinks,
+    pub settings: PublicationSettings,
+}
+
+impl Publication {
+    /// Host name part of the base URL (`meridian.example`), used to pick the
+    /// publication for an incoming request.
+    pub fn host(&self) -> &str {
+        let rest = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    }
+
+    /// Absolute URL of a site path (`/section/labor/`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), path)
+    }
+}
+
+/// An image stored in the media library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Content-addressed file name, e.g. `3f2a…9c.jpg`.
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Image {
+    pub fn url(&self) -> String {
+        format!("/media/{}", self.key)
+    }
+}
+
+/// An article's lead image with its required alt text and optional caption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeroImage {
+    pub image: Image,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Author {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+    /// Markdown.
+    pub bio: String,
+    pub avatar: Option<Image>,
+    pub social: SocialLinks,
+}
+
+/// What a byline needs of an author.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorRef {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionRef {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The stored state of an article. "Scheduled" is not stored: it is a
+/// published article whose date has not come yet (see [`Article::status_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "draft" => Some(Status::Draft),
+            "published" => Some(Status::Published),
+            _ => None,
+        }
+    }
+}
+
+/// What a reader-facing status is at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EffectiveStatus {
+    Draft,
+    Scheduled,
+    Published,
+}
+
+/// Whether an article with this stored status and date is visible to
+/// readers at `now`. The one rule behind drafts and scheduling.
+pub fn effective_status(status: Status, published_at: DateTime<FixedOffset>, now: DateTime<Utc>) -> EffectiveStatus {
+    match status {
+        Status::Draft => EffectiveStatus::Draft,
+        Status::Published if published_at.with_timezone(&Utc) > now => EffectiveStatus::Scheduled,
+        Status::Published => EffectiveStatus::Published,
+    }
+}
+
+/// A full article, as the article page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    pub id: Id,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    /// Markdown.
+    pub body: String,
+    /// Whether the article shows a table of contents.
+    pub toc: bool,
+    /// In byline order.
+    pub authors: Vec<Author>,
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    pub image: Option<HeroImage>,
+    pub status: Status,
+    pub published_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// Articles that are translations of each other share this id.
+    pub translation_group: Option<String>,
+}
+
+impl Article {
+    pub fn status_at(&self, now: DateTime<Utc>) -> EffectiveStatus {
+        effective_status(self.status, self.published_at, now)
+    }
+}
+
+/// What lists (home, section, "most recent") show of an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    pub id: Id,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub authors: Vec<AuthorRef>,
+    pub section: SectionRef,
+    pub image: Option<HeroImage>,
+    pub published_at: DateTime<FixedOffset>,
+}
+
+/// Which published articles a list wants. All filters combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleQuery {
+    pub section: Option<Id>,
+    pub author: Option<Id>,
+    pub tag: Option<Id>,
+    /// Leave this article out (the one being read).
+    pub exclude: Option<Id>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One page of a list plus the size of the whole list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// Page-number arithmetic shared by every paginated list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pagination {
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub per_page: u32,
+}
+
+impl Pagination {
+    /// `None` when `page` is past the end (a 404), except that page 1 of an
+    /// empty list exists.
+    pub fn new(page: u32, per_page: u32, total: u64) -> Option<Pagination> {
+        let per_page = per_page.max(1);
+        let pages = u32::try_from(total.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX).max(1);
+        (page >= 1 && page <= pages).then_some(Pagination { page, pages, per_page })
+    }
+
+    pub fn offset(&self) -> u32 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    pub fn prev(&self) -> Option<u32> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    pub fn next(&self) -> Option<u32> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writes. The importer (and later the admin) builds these; the store applies
+// them in one transaction.
+
+/// A publication as written by an import, identified by slug.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPublication {
+    pub slug: String,
+    pub name: String,
+    pub tagline: String,
+    pub language: String,
+    pub base_url: String,
+    pub timezone: String,
+    pub social: SocialLinks,
+    pub settings: PublicationSettings,
+}
+
+/// A media file already placed in the media store under `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaAsset {
+    pub key: String,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuthor {
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    /// Media key.
+    pub avatar: Option<String>,
+    pub social: SocialLinks,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSection {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewHeroImage {
+    /// Media key.
+    pub key: String,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+    pub toc: bool,
+    /// Author slugs, in byline order.
+    pub authors: Vec<String>,
+    /// Section slug.
+    pub section: String,
+    /// Tag names as written; slugs are derived.
+    pub tags: Vec<String>,
+    pub image: Option<NewHeroImage>,
+    pub status: Status,
+    pub published_at: DateTime<FixedOffset>,
+    pub updated_at: Option<DateTime<FixedOffset>>,
+    pub translation_group: Option<String>,
+}
+
+/// Everything one content directory holds, validated and ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportSet {
+    pub publication: NewPublication,
+    pub media: Vec<MediaAsset>,
+    pub authors: Vec<NewAuthor>,
+    pub sections: Vec<NewSection>,
+    pub articles: Vec<NewArticle>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub authors: u64,
+    pub sections: u64,
+    pub tags: u64,
+    pub articles: u64,
+    pub media: u64,
+    /// Articles, sections and tags removed by `--prune`.
+    pub pruned: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).expect("valid date")
+    }
+
+    #[test]
+    fn scheduled_is_published_in_the_future() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().expect("valid");
+        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:00:00+00:00"), now), EffectiveStatus::Published);
+        // 12:30 in Berlin is 11:30 UTC: already out.
+        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:30:00+01:00"), now), EffectiveStatus::Published);
+        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:00:01+00:00"), now), EffectiveStatus::Scheduled);
+        assert_eq!(effective_status(Status::Draft, at("2020-01-01T00:00:00+00:00"), now), EffectiveStatus::Draft);
+    }
+
+    #[test]
+    fn pagination() {
+        let p = Pagination::new(1, 12, 30).expect("page 1");
+        assert_eq!((p.pages, p.prev(), p.next(), p.offset()), (3, None, Some(2), 0));
+        let p = Pagination::new(3, 12, 30).expect("page 3");
+        assert_eq!((p.prev(), p.next(), p.offset()), (Some(2), None, 24));
+        assert!(Pagination::new(4, 12, 30).is_none());
+        assert!(Pagination::new(0, 12, 30).is_none());
+        assert!(Pagination::new(1, 12, 0).is_some());
+        assert!(Pagination::new(2, 12, 0).is_none());
+    }
+
+    #[test]
+    fn host_of_base_url() {
+        let mut p = Publication {
+            id: 1,
+            slug: "m".into(),
+            name: "M".into(),
+            tagline: String::new(),
+            language: "en".into(),
+            base_url: "https://meridian.example:8443/".into(),
+            timezone: "UTC".into(),
+            social: SocialLinks::default(),
+            settings: PublicationSettings::default(),
+        };
+        assert_eq!(p.host(), "meridian.example:8443");
+        assert_eq!(p.absolute("/labor/"), "https://meridian.example:8443/labor/");
+        p.base_url = "localhost".into();
+        assert_eq!(p.host(), "localhost");
+    }
+
+    #[test]
+    fn settings_validation() {
+        assert!(PublicationSettings::default().validate().is_ok());
+        assert!(PublicationSettings { page_size: 0, ..Default::default() }.validate().is_err());
+        assert!(PublicationSettings { most_recent: 1000, ..Default::default() }.validate().is_err());
+    }
+}
