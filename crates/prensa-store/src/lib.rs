@@ -1,0 +1,95 @@
+//! Storage for Prensa: one [`Store`] interface and its backends.
+//!
+//! All SQL of the project lives in this crate. The interface speaks only in
+//! `prensa-core` types, so the web layer, the importer and the CLI are
+//! generic over the backend: SQLite (the default, [`sqlite::SqliteStore`])
+//! today, PostgreSQL next, each with its own migrations under
+//! `migrations/<backend>/`. Media files live beside the database in a
+//! content-addressed directory ([`media::MediaDir`]).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use prensa_core::{
+    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, Page, Publication,
+    Section, Tag,
+};
+
+pub mod media;
+mod migrations;
+pub mod sqlite;
+
+pub use media::MediaDir;
+pub use sqlite::SqliteStore;
+
+/// Errors of any backend. Backend-specific errors are boxed so that no
+/// driver type leaks through the interface.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The write refers to something that does not exist or breaks a rule
+    /// (unknown author, duplicate slug …). Nothing was written.
+    #[error("invalid write: {0}")]
+    Invalid(String),
+    #[error("unsupported database URL `{0}` (expected sqlite://PATH)")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("migration failed: {0}")]
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("media storage: {0}")]
+    Media(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What the rest of Prensa needs from a database.
+///
+/// "Published" below always means: status published and publish date not
+/// after `now`; drafts and scheduled articles never come out of the
+/// reader-facing methods.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// All publications, in slug order.
+    fn publications(&self) -> impl Future<Output = Result<Vec<Publication>>> + Send;
+
+    /// The publication's sections in display order.
+    fn sections(&self, publication: Id) -> impl Future<Output = Result<Vec<Section>>> + Send;
+
+    fn section_by_slug(&self, publication: Id, slug: &str) -> impl Future<Output = Result<Option<Section>>> + Send;
+
+    fn tag_by_slug(&self, publication: Id, slug: &str) -> impl Future<Output = Result<Option<Tag>>> + Send;
+
+    /// An author who writes for this publication.
+    fn author_by_slug(&self, publication: Id, slug: &str) -> impl Future<Output = Result<Option<Author>>> + Send;
+
+    /// A published article, complete with authors, section and tags.
+    fn published_article(
+        &self,
+        publication: Id,
+        slug: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<Article>>> + Send;
+
+    /// Published articles matching `query`, newest first.
+    fn published_articles(
+        &self,
+        publication: Id,
+        query: &ArticleQuery,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Page<ArticleSummary>>> + Send;
+
+    /// The earliest publish date after `now` of any scheduled article: the
+    /// moment the site next changes by itself.
+    fn next_scheduled(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Option<DateTime<Utc>>>> + Send;
+
+    /// A number that changes whenever content changes (in any process).
+    fn content_version(&self) -> impl Future<Output = Result<i64>> + Send;
+
+    fn media(&self, key: &str) -> impl Future<Output = Result<Option<MediaAsset>>> + Send;
+
+    /// Writes a whole content directory in one transaction: upserts by slug,
+    /// and with `prune` removes the publication's articles, sections and tags
+    /// that `set` does not contain. On any error nothing is written.
+    fn apply_import(&self, set: &ImportSet, prune: bool) -> impl Future<Output = Result<ImportCounts>> + Send;
+}

@@ -1,0 +1,34 @@
+//! Migrations embedded in the binary, one list per backend.
+//!
+//! sqlx's `migrate!` macro would pull in its whole proc-macro stack (and a
+//! second sqlx build) just to read these files; `include_str!` plus sqlx's
+//! public `MigrationSource` trait gives the same runner, checksums and
+//! locking.
+
+use std::borrow::Cow;
+
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType};
+
+#[derive(Debug)]
+pub(crate) struct Embedded(pub &'static [(i64, &'static str, &'static str)]);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(self) -> futures_core_compat::BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|&(version, description, sql)| {
+                    Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, Cow::Borrowed(sql), false)
+                })
+                .collect())
+        })
+    }
+}
+
+mod futures_core_compat {
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+}
+
+pub(crate) const SQLITE: Embedded = Embedded(&[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))]);
