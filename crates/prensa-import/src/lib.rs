@@ -1,0 +1,70 @@
+//! Reads a publication written as a directory of files and turns it into a
+//! validated [`prensa_core::ImportSet`], or reports every problem at once as
+//! `file:line: what is wrong`.
+//!
+//! The directory holds:
+//!
+//! ```text
+//! publication.toml        slug, name, tagline, language, base_url, timezone, [social], [settings]
+//! authors/<slug>.md       +++ TOML front matter +++ then the bio in Markdown
+//! sections/<slug>.toml    name, description
+//! articles/<slug>.md      +++ TOML front matter +++ then the body in Markdown
+//! media/                  the images the files above point to
+//! ```
+//!
+//! Nothing is written: [`load_dir`] returns the [`ImportSet`] plus the list of
+//! image files the caller copies into the media store (under their
+//! content-addressed keys) before applying the set.
+//!
+//! [`ImportSet`]: prensa_core::ImportSet
+
+mod fields;
+mod load;
+mod media;
+mod problem;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use problem::{Problem, Problems};
+
+/// A content directory, validated and ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub set: prensa_core::ImportSet,
+    /// One per distinct media key in `set.media`, sorted by key.
+    pub files: Vec<MediaFile>,
+}
+
+/// A file the caller must copy into the media store under `key` before
+/// applying the import set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// `{xxh3_128 hex}.{jpg|png|webp|gif}`.
+    pub key: String,
+    /// Absolute path of the file on disk.
+    pub source: PathBuf,
+}
+
+/// Progress of [`load_dir_with_progress`]: one step per content file read
+/// (publication.toml, authors, sections, articles, with the images they
+/// reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Files read so far, `1..=total`.
+    pub done: usize,
+    /// Content files to read in all.
+    pub total: usize,
+    /// The file just read, relative to the content directory.
+    pub file: PathBuf,
+}
+
+/// Reads and validates the content directory at `path`.
+pub fn load_dir(path: &Path) -> Result<Prepared, Problems> {
+    load_dir_with_progress(path, &|_| {})
+}
+
+/// [`load_dir`], calling `progress` after each content file is read.
+pub fn load_dir_with_progress(path: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Problems> {
+    load::load(path, progress)
+}
