@@ -1,0 +1,102 @@
+// Accessibility of every kind of public page, checked by axe-core in real
+// Chromium against WCAG 2.0, 2.1 and 2.2 levels A and AA — in light and in
+// dark mode, since the theme has both.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startDemo, launchBrowser } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Finds the first link on the home page whose path starts with `prefix`. */
+async function firstLink(page, prefix) {
+  await page.goto(server.base + '/');
+  const href = await page.evaluate((p) => {
+    const a = [...document.querySelectorAll('a[href]')].find((a) => new URL(a.href).pathname.startsWith(p));
+    return a ? new URL(a.href).pathname : null;
+  }, prefix);
+  assert.ok(href, `home links to a ${prefix} page`);
+  return href;
+}
+
+async function pages() {
+  const page = await browser.newPage();
+  const found = {
+    home: '/',
+    section: await firstLink(page, '/section/'),
+    author: await firstLink(page, '/author/'),
+    tag: null,
+    article: null,
+    notFound: '/this-page-does-not-exist/',
+  };
+  // An article: the home page's lead story.
+  found.article = await page.evaluate(() => {
+    const a = [...document.querySelectorAll('main article a[href]')].find((a) => {
+      const p = new URL(a.href).pathname;
+      return /^\/[a-z0-9-]+\/$/.test(p);
+    });
+    return a ? new URL(a.href).pathname : null;
+  });
+  assert.ok(found.article, 'home links to an article');
+  await page.goto(server.base + found.article);
+  found.tag = await page.evaluate(() => {
+    const a = [...document.querySelectorAll('a[href^="/tag/"]')][0];
+    return a ? a.getAttribute('href') : null;
+  });
+  assert.ok(found.tag, 'the article links to a tag');
+  await page.close();
+  return found;
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`no WCAG 2.2 AA violations on any page (${scheme} mode)`, async () => {
+    const urls = await pages();
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const failures = [];
+    for (const [name, path] of Object.entries(urls)) {
+      const response = await page.goto(server.base + path);
+      assert.equal(response.status(), name === 'notFound' ? 404 : 200, `${name} ${path} status`);
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+      for (const v of result.violations) {
+        failures.push(`${name} ${path}: ${v.id} (${v.impact}) — ${v.help}\n    ` +
+          v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + (n.failureSummary ?? '').replace(/\n/g, ' ')).join('\n    '));
+      }
+      // Each page checked really is the page we meant.
+      assert.equal(await page.locator('h1').count(), 1, `${name} has exactly one h1`);
+    }
+    await context.close();
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+}
+
+test('pages are readable without JavaScript and on a phone', async () => {
+  const urls = await pages();
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.base + urls.article);
+  const headline = await page.locator('h1').innerText();
+  assert.ok(headline.length > 5, 'headline visible');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+  const bodyText = await page.locator('.body').innerText();
+  assert.ok(bodyText.split(/\s+/).length > 100, 'article body is readable');
+  await context.close();
+});
