@@ -40,12 +40,12 @@ async function pages() {
   const found = {
     home: '/',
     section: await firstLink(page, '/section/'),
-    author: await firstLink(page, '/author/'),
-    tag: null,
     article: null,
+    author: null,
+    tag: null,
     notFound: '/this-page-does-not-exist/',
   };
-  // An article: the home page's lead story.
+  // An article: the home page's lead story; from it, an author and a tag.
   found.article = await page.evaluate(() => {
     const a = [...document.querySelectorAll('main article a[href]')].find((a) => {
       const p = new URL(a.href).pathname;
@@ -55,10 +55,13 @@ async function pages() {
   });
   assert.ok(found.article, 'home links to an article');
   await page.goto(server.base + found.article);
-  found.tag = await page.evaluate(() => {
-    const a = [...document.querySelectorAll('a[href^="/tag/"]')][0];
+  const linkTo = (prefix) => page.evaluate((p) => {
+    const a = [...document.querySelectorAll(`a[href^="${p}"]`)][0];
     return a ? a.getAttribute('href') : null;
-  });
+  }, prefix);
+  found.author = await linkTo('/author/');
+  found.tag = await linkTo('/tag/');
+  assert.ok(found.author, 'the article links to its author');
   assert.ok(found.tag, 'the article links to a tag');
   await page.close();
   return found;
@@ -67,7 +70,8 @@ async function pages() {
 for (const scheme of ['light', 'dark']) {
   test(`no WCAG 2.2 AA violations on any page (${scheme} mode)`, async () => {
     const urls = await pages();
-    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    // The site's CSP forbids all scripts; the test's own axe script is let in.
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
     const failures = [];
     for (const [name, path] of Object.entries(urls)) {
@@ -99,4 +103,17 @@ test('pages are readable without JavaScript and on a phone', async () => {
   const bodyText = await page.locator('.body').innerText();
   assert.ok(bodyText.split(/\s+/).length > 100, 'article body is readable');
   await context.close();
+});
+
+test('the axe check itself catches violations', async () => {
+  // Guards the test above against passing vacuously (axe not loaded, wrong tags…).
+  const page = await browser.newPage();
+  await page.setContent('<html><body><main><img src="/x.png"><p style="color:#bbb;background:#fff">faint</p></main></body></html>');
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  const ids = result.violations.map((v) => v.id);
+  assert.ok(ids.includes('image-alt'), `found ${ids}`);
+  assert.ok(ids.includes('color-contrast'), `found ${ids}`);
+  assert.ok(ids.includes('html-has-lang'), `found ${ids}`);
+  await page.close();
 });

@@ -1,0 +1,949 @@
+//! Markdown → HTML for article bodies.
+//!
+//! Built on pulldown-cmark (CommonMark plus tables, footnotes, heading
+//! attributes and strikethrough). Its event stream is rewritten before the
+//! stock HTML writer sees it:
+//!
+//! * headings get unique slug ids and a self-link, and feed the table of
+//!   contents;
+//! * footnotes are numbered in order of first reference and their
+//!   definitions gathered at the end of the article, wherever they were
+//!   written;
+//! * a block quote ending in "— Name" becomes a `<figure>` with a caption;
+//! * tables are wrapped for horizontal scrolling, images load lazily;
+//! * link and image destinations are restricted to safe schemes.
+//!
+//! # Security
+//!
+//! Article bodies come from authors and from imports, so they are untrusted.
+//! Without raw HTML, pulldown-cmark escapes every piece of text and attribute
+//! it writes, and the only attacker-controlled values that could carry script
+//! are URLs, which [`is_safe_url`] filters; heading attributes other than the
+//! id are dropped, since `{onclick=…}` would otherwise reach the output. So
+//! such documents skip the (comparatively slow) HTML sanitizer. A document
+//! with any raw HTML — block or inline, even a comment — has its whole output
+//! run through ammonia with an allow-list that keeps exactly the markup this
+//! module emits.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream,
+};
+use serde::Serialize;
+
+use crate::i18n::{self, Locale};
+
+/// How to render one document.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Collect h2/h3 headings into [`Rendered::toc`].
+    pub toc: bool,
+    /// Added to every heading level, capped at h6. With the article title as
+    /// the page's `<h1>`, an offset of 1 turns `# Intro` into `<h2>`.
+    pub heading_offset: u8,
+    /// Language of the few words the renderer itself writes (aria labels).
+    pub locale: &'static Locale,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            toc: false,
+            heading_offset: 0,
+            locale: i18n::locale("en"),
+        }
+    }
+}
+
+/// One heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// Rendered level (after [`Options::heading_offset`]): 2 or 3.
+    pub level: u8,
+    /// The heading's `id`, to link to as `#id`.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// A rendered document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Rendered {
+    pub html: String,
+    /// Empty unless [`Options::toc`] was set.
+    pub toc: Vec<TocEntry>,
+    /// Words of readable text (body and footnotes, not markup or alt text),
+    /// for reading-time estimates.
+    pub words: usize,
+}
+
+/// Schemes a link or image may use. Everything else with a scheme —
+/// `javascript:`, `vbscript:`, `data:`, `file:`, … — is refused.
+const ALLOWED_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// Classes this module emits; the only ones raw HTML may keep.
+const OUR_CLASSES: [&str; 7] = [
+    "anchor",
+    "fn-ref",
+    "fn-back",
+    "footnotes",
+    "quote",
+    "table-wrap",
+    "toc",
+];
+
+fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    O::ENABLE_TABLES | O::ENABLE_FOOTNOTES | O::ENABLE_HEADING_ATTRIBUTES | O::ENABLE_STRIKETHROUGH
+}
+
+/// Renders Markdown to HTML that is safe to embed in a page as is.
+pub fn render(markdown: &str, opts: &Options) -> Rendered {
+    // Merged text runs make heading slugs, attribution detection and word
+    // counts see "— Name" as one piece even when entities split it up.
+    let events: Vec<Event<'_>> =
+        TextMergeStream::new(Parser::new_ext(markdown, parser_options())).collect();
+    let has_raw_html = events
+        .iter()
+        .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+
+    let (body, definitions) = split_footnote_definitions(events);
+    let mut renderer = Renderer {
+        opts,
+        out: Vec::with_capacity(body.len() + 16),
+        ids: HashSet::new(),
+        toc: Vec::new(),
+        words: WordCount::default(),
+        notes: Footnotes {
+            definitions,
+            numbers: HashMap::new(),
+            order: Vec::new(),
+            references: Vec::new(),
+        },
+    };
+    renderer.emit(&body);
+    renderer.footnotes();
+
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
+    if has_raw_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    Rendered {
+        html,
+        toc: renderer.toc,
+        words: renderer.words.count,
+    }
+}
+
+/// A table of contents as a nested list, in English. See [`toc_html_in`].
+pub fn toc_html(entries: &[TocEntry]) -> String {
+    toc_html_in(entries, i18n::locale("en"))
+}
+
+/// A table of contents as `<nav class="toc">` with nested `<ol>`s following
+/// the heading levels; empty when there are no entries.
+pub fn toc_html_in(entries: &[TocEntry], locale: &Locale) -> String {
+    if entries.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(64 + entries.len() * 64);
+    out.push_str("<nav class=\"toc\" aria-label=\"");
+    escape_into(&mut out, locale.t("contents"));
+    out.push_str("\">\n");
+    // Levels of the lists currently open; a deeper heading opens one nested
+    // list however many levels it skips, a shallower one closes lists down to
+    // its own depth (never the outermost one).
+    let mut open: Vec<u8> = Vec::new();
+    for entry in entries {
+        while open.len() > 1 && open.last().is_some_and(|&top| entry.level < top) {
+            out.push_str("</li>\n</ol>\n");
+            open.pop();
+        }
+        match open.last() {
+            None => out.push_str("<ol>\n<li>"),
+            Some(&top) if entry.level > top => out.push_str("\n<ol>\n<li>"),
+            Some(_) => out.push_str("</li>\n<li>"),
+        }
+        if open.last().is_none_or(|&top| entry.level > top) {
+            open.push(entry.level);
+        }
+        out.push_str("<a href=\"#");
+        escape_into(&mut out, &entry.id);
+        out.push_str("\">");
+        escape_into(&mut out, &entry.text);
+        out.push_str("</a>");
+    }
+    for _ in open {
+        out.push_str("</li>\n</ol>\n");
+    }
+    out.push_str("</nav>\n");
+    out
+}
+
+struct Renderer<'i, 'o> {
+    opts: &'o Options,
+    out: Vec<Event<'i>>,
+    /// Element ids handed out so far, to keep heading ids unique.
+    ids: HashSet<String>,
+    toc: Vec<TocEntry>,
+    words: WordCount,
+    notes: Footnotes<'i>,
+}
+
+struct Footnotes<'i> {
+    /// Definitions not yet rendered, by normalized label.
+    definitions: HashMap<String, Vec<Event<'i>>>,
+    /// Number of each referenced footnote (1-based), by normalized label.
+    numbers: HashMap<String, usize>,
+    /// Labels in order of first reference: `order[n - 1]` is footnote n.
+    order: Vec<String>,
+    /// How many times footnote n has been referenced so far: `references[n - 1]`.
+    references: Vec<usize>,
+}
+
+impl<'i> Renderer<'i, '_> {
+    /// Rewrites `events` into `self.out`.
+    fn emit(&mut self, events: &[Event<'i>]) {
+        let mut index = 0;
+        while index < events.len() {
+            let event = &events[index];
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let end = matching_end(events, index);
+                    self.heading(*level, id.as_deref(), &events[index + 1..end]);
+                    index = end;
+                }
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
+                    let end = matching_end(events, index);
+                    self.image(dest_url, title, &events[index + 1..end]);
+                    index = end;
+                }
+                Event::Start(Tag::BlockQuote(_)) => {
+                    let end = matching_end(events, index);
+                    self.blockquote(&events[index..=end]);
+                    index = end;
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    // The writer prefixes e-mail autolinks with `mailto:`
+                    // itself, and their grammar admits no other scheme.
+                    let safe = *link_type == LinkType::Email || is_safe_url(dest_url);
+                    self.out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: if safe {
+                            dest_url.clone()
+                        } else {
+                            CowStr::Borrowed("#")
+                        },
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Table(_)) => {
+                    self.words.boundary();
+                    self.out
+                        .push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                    self.out.push(event.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    self.words.boundary();
+                    self.out.push(event.clone());
+                    self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    self.words.boundary();
+                    self.out
+                        .push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                            code_language(info),
+                        ))));
+                }
+                Event::FootnoteReference(label) => self.footnote_reference(label),
+                Event::Text(text) | Event::Code(text) => {
+                    self.words.add(text);
+                    self.out.push(event.clone());
+                }
+                Event::Start(tag) if is_inline(&tag.to_end()) => self.out.push(event.clone()),
+                Event::End(tag) if is_inline(tag) => self.out.push(event.clone()),
+                _ => {
+                    // Block starts and ends, line breaks and rules all
+                    // separate words.
+                    self.words.boundary();
+                    self.out.push(event.clone());
+                }
+            }
+            index += 1;
+        }
+    }
+
+    fn heading(&mut self, level: HeadingLevel, custom_id: Option<&str>, inner: &[Event<'i>]) {
+        let level = (level as usize + usize::from(self.opts.heading_offset)).min(6);
+        let text = plain_text(inner);
+        let base = custom_id
+            .map(slugify)
+            .filter(|slug| !slug.is_empty())
+            .unwrap_or_else(|| slugify(&text));
+        let id = self.unique_id(base);
+
+        self.words.boundary();
+        self.out
+            .push(Event::Html(format!("<h{level} id=\"{id}\">").into()));
+        self.emit(inner);
+        let mut close = format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"");
+        escape_into(&mut close, self.opts.locale.t("link_to_section"));
+        let _ = writeln!(close, "\">#</a></h{level}>");
+        self.out.push(Event::Html(close.into()));
+        self.words.boundary();
+
+        if self.opts.toc && (2..=3).contains(&level) {
+            self.toc.push(TocEntry {
+                level: level as u8,
+                id,
+                text,
+            });
+        }
+    }
+
+    /// Turns a slug into an id no other element has: "x", "x-2", "x-3", …
+    fn unique_id(&mut self, mut base: String) -> String {
+        if base.is_empty() {
+            base.push_str("section");
+        }
+        // Footnote ids are ours; a heading called "fn 1" must not take one.
+        if base.starts_with("fn-") || base.starts_with("fnref-") {
+            base.insert_str(0, "section-");
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn image(&mut self, src: &str, title: &str, alt: &[Event<'i>]) {
+        // An image whose source is refused is dropped whole: there is nothing
+        // meaningful to show in its place.
+        if !is_safe_url(src) {
+            return;
+        }
+        let mut html = String::with_capacity(src.len() + 64);
+        html.push_str("<img src=\"");
+        escape_into(&mut html, src);
+        html.push_str("\" alt=\"");
+        escape_into(&mut html, &plain_text(alt));
+        if !title.is_empty() {
+            html.push_str("\" title=\"");
+            escape_into(&mut html, title);
+        }
+        html.push_str("\" loading=\"lazy\">");
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// `events` runs from the block quote's start to its end, inclusive.
+    fn blockquote(&mut self, events: &[Event<'i>]) {
+        let (Some(start), Some(end)) = (events.first(), events.last()) else {
+            return;
+        };
+        let inner = &events[1..events.len() - 1];
+        self.words.boundary();
+        match split_attribution(inner) {
+            Some((quote, attribution)) => {
+                self.out
+                    .push(Event::Html(CowStr::Borrowed("<figure class=\"quote\">\n")));
+                self.out.push(start.clone());
+                self.emit(&quote);
+                self.out.push(end.clone());
+                self.out
+                    .push(Event::Html(CowStr::Borrowed("<figcaption>— ")));
+                self.emit(&attribution);
+                self.out
+                    .push(Event::Html(CowStr::Borrowed("</figcaption>\n</figure>\n")));
+            }
+            None => {
+                self.out.push(start.clone());
+                self.emit(inner);
+                self.out.push(end.clone());
+            }
+        }
+        self.words.boundary();
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let key = normalize_label(label);
+        let number = match self.notes.numbers.get(&key) {
+            Some(&number) => number,
+            None if self.notes.definitions.contains_key(&key) => {
+                self.notes.order.push(key.clone());
+                self.notes.references.push(0);
+                let number = self.notes.order.len();
+                self.notes.numbers.insert(key, number);
+                number
+            }
+            None => {
+                // No such footnote: show what the author wrote.
+                self.out.push(Event::Text(format!("[^{label}]").into()));
+                return;
+            }
+        };
+        let Some(count) = self.notes.references.get_mut(number - 1) else {
+            return;
+        };
+        *count += 1;
+        let id = reference_id(number, *count);
+        self.out.push(Event::Html(
+            format!(
+                "<sup class=\"fn-ref\" id=\"{id}\"><a href=\"#fn-{number}\">{number}</a></sup>"
+            )
+            .into(),
+        ));
+    }
+
+    /// Appends the referenced footnotes' definitions, in number order.
+    fn footnotes(&mut self) {
+        // Rendering a definition can reference a footnote not seen before,
+        // which appends to `order`; hence the index loop. Definitions never
+        // referenced are left out, as nothing points at them.
+        let mut bodies = Vec::new();
+        while let Some(label) = self.notes.order.get(bodies.len()) {
+            let definition = self.notes.definitions.remove(label).unwrap_or_default();
+            let start = self.out.len();
+            self.words.boundary();
+            self.emit(&definition);
+            bodies.push(self.out.split_off(start));
+        }
+        if bodies.is_empty() {
+            return;
+        }
+
+        let mut open = String::from("<section class=\"footnotes\" aria-label=\"");
+        escape_into(&mut open, self.opts.locale.t("footnotes"));
+        open.push_str("\">\n<ol>\n");
+        self.out.push(Event::Html(open.into()));
+        for (index, mut body) in bodies.into_iter().enumerate() {
+            let number = index + 1;
+            let back_links = self.back_links(number);
+            self.out
+                .push(Event::Html(format!("<li id=\"fn-{number}\">\n").into()));
+            // Back links go inside the last paragraph, as in most renderers,
+            // so they do not dangle on a line of their own.
+            if matches!(body.last(), Some(Event::End(TagEnd::Paragraph))) {
+                body.insert(body.len() - 1, Event::Html(back_links.into()));
+            } else {
+                body.push(Event::Html(
+                    format!("<p>{}</p>\n", back_links.trim_start()).into(),
+                ));
+            }
+            self.out.extend(body);
+            self.out.push(Event::Html(CowStr::Borrowed("</li>\n")));
+        }
+        self.out
+            .push(Event::Html(CowStr::Borrowed("</ol>\n</section>\n")));
+    }
+
+    /// One "↩" link per reference to footnote `number`.
+    fn back_links(&self, number: usize) -> String {
+        let references = self.notes.references.get(number - 1).copied().unwrap_or(0);
+        let mut out = String::new();
+        for nth in 1..=references {
+            let which = if nth == 1 {
+                number.to_string()
+            } else {
+                format!("{number} ({nth})")
+            };
+            let label = self
+                .opts
+                .locale
+                .t_with("back_to_reference", &[("n", &which)]);
+            let _ = write!(
+                out,
+                " <a href=\"#{}\" class=\"fn-back\" aria-label=\"",
+                reference_id(number, nth)
+            );
+            escape_into(&mut out, &label);
+            // U+FE0E asks for the text glyph; iOS otherwise draws an emoji.
+            out.push_str("\">↩\u{FE0E}");
+            if nth > 1 {
+                let _ = write!(out, "<sup>{nth}</sup>");
+            }
+            out.push_str("</a>");
+        }
+        out
+    }
+}
+
+/// Id of the `nth` reference to footnote `number`: `fnref-3`, `fnref-3-2`, …
+fn reference_id(number: usize, nth: usize) -> String {
+    if nth == 1 {
+        format!("fnref-{number}")
+    } else {
+        format!("fnref-{number}-{nth}")
+    }
+}
+
+/// Footnote labels match case-insensitively, like link reference labels.
+fn normalize_label(label: &str) -> String {
+    label.to_lowercase()
+}
+
+/// Moves footnote definitions out of the event stream so they can be
+/// rendered at the end. The first definition of a label wins.
+fn split_footnote_definitions(
+    events: Vec<Event<'_>>,
+) -> (Vec<Event<'_>>, HashMap<String, Vec<Event<'_>>>) {
+    let mut body = Vec::with_capacity(events.len());
+    let mut definitions = HashMap::new();
+    // Label, events and nesting depth of the definition being collected.
+    let mut current: Option<(String, Vec<Event<'_>>, usize)> = None;
+    for event in events {
+        if let Some((_, definition, depth)) = &mut current {
+            match event {
+                Event::Start(_) => *depth += 1,
+                Event::End(_) => *depth -= 1,
+                _ => {}
+            }
+            if *depth > 0 {
+                definition.push(event);
+            } else if let Some((label, definition, _)) = current.take() {
+                definitions.entry(label).or_insert(definition);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                current = Some((normalize_label(&label), Vec::new(), 1));
+            }
+            other => body.push(other),
+        }
+    }
+    (body, definitions)
+}
+
+/// If the last paragraph of a block quote starts with a dash ("— Name",
+/// "-- Name"), or its last line does, splits the quote into the quoted
+/// blocks and the attribution's inline events (dash removed).
+#[allow(clippy::type_complexity)]
+fn split_attribution<'i>(inner: &[Event<'i>]) -> Option<(Vec<Event<'i>>, Vec<Event<'i>>)> {
+    let Some((Event::End(TagEnd::Paragraph), before_end)) = inner.split_last() else {
+        return None;
+    };
+    // Paragraphs do not nest, so the last paragraph start is this one's.
+    let start = before_end
+        .iter()
+        .rposition(|event| matches!(event, Event::Start(Tag::Paragraph)))?;
+    let paragraph = &before_end[start + 1..];
+
+    // The whole last paragraph is the attribution.
+    if let Some(first) = paragraph.first().and_then(strip_dash) {
+        let attribution: Vec<Event<'i>> = std::iter::once(first)
+            .chain(paragraph[1..].iter().cloned())
+            .collect();
+        if start == 0 || !has_text(&attribution) {
+            return None;
+        }
+        return Some((inner[..start].to_vec(), attribution));
+    }
+
+    // Only the last line is: "Quote…\n— Name" without a blank line between.
+    let mut depth = 0usize;
+    let mut last_break = None;
+    for (index, event) in paragraph.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => last_break = Some(index),
+            _ => {}
+        }
+    }
+    let line = last_break?;
+    let first = paragraph.get(line + 1).and_then(strip_dash)?;
+    let attribution: Vec<Event<'i>> = std::iter::once(first)
+        .chain(paragraph[line + 2..].iter().cloned())
+        .collect();
+    if !has_text(&attribution) {
+        return None;
+    }
+    let mut quote = inner[..=start + line].to_vec();
+    quote.push(Event::End(TagEnd::Paragraph));
+    Some((quote, attribution))
+}
+
+/// `Text("— Name")` → `Text("Name")`; `None` if the text starts otherwise.
+fn strip_dash<'i>(event: &Event<'i>) -> Option<Event<'i>> {
+    let Event::Text(text) = event else {
+        return None;
+    };
+    let rest = ["—", "―", "--"]
+        .iter()
+        .find_map(|dash| text.strip_prefix(dash))?;
+    if rest.starts_with('-') {
+        return None;
+    }
+    let trimmed = rest.trim_start();
+    let skip = text.len() - trimmed.len();
+    Some(Event::Text(match text {
+        CowStr::Borrowed(text) => CowStr::Borrowed(&text[skip..]),
+        other => CowStr::from(other[skip..].to_owned()),
+    }))
+}
+
+fn has_text(events: &[Event<'_>]) -> bool {
+    !plain_text(events).trim().is_empty()
+}
+
+/// The language of a fenced code block, for its `language-*` class: the
+/// info string's first word, or nothing if that is not a plausible language
+/// name. (The writer would escape anything, but a class full of entities
+/// helps no highlighter.)
+fn code_language<'i>(info: &CowStr<'i>) -> CowStr<'i> {
+    fn first_word(info: &str) -> &str {
+        info.split_whitespace().next().unwrap_or("")
+    }
+    let word = first_word(info);
+    let plausible = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'));
+    match info {
+        _ if !plausible => CowStr::Borrowed(""),
+        // Keep borrowing from the source where possible.
+        CowStr::Borrowed(info) => CowStr::Borrowed(first_word(info)),
+        _ => CowStr::from(word.to_owned()),
+    }
+}
+
+/// Index of the `End` matching the `Start` at `start`.
+fn matching_end(events: &[Event<'_>], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (index, event) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return index;
+                }
+            }
+            _ => {}
+        }
+    }
+    // pulldown-cmark guarantees balanced events; stay in bounds regardless.
+    events.len().saturating_sub(1)
+}
+
+fn is_inline(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// The text of inline events, without markup: heading text, alt text.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() {
+        text
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// A heading id from its text: lowercase letters and digits of any script,
+/// words joined by single dashes, other punctuation dropped
+/// ("What's new in 2.0?" → "whats-new-in-20", "Über uns" → "über-uns").
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Whether a link or image destination is safe to put in `href`/`src`.
+///
+/// Mirrors how browsers find a URL's scheme (WHATWG URL standard): leading
+/// and trailing C0 controls and spaces are stripped, tabs and newlines
+/// anywhere are ignored, and schemes compare case-insensitively — so
+/// " \tJaVa\nScRiPt:" is seen as `javascript:`. Entities were already decoded
+/// by the Markdown parser (`&#106;avascript:` arrives as `javascript:`).
+/// Then only the allowed schemes pass, plus URLs without a scheme (relative
+/// paths, `//host/…`, `?query`, `#fragment`). Any colon before the first `/`,
+/// `?` or `#` counts as a scheme, valid or not, to err on the safe side.
+pub fn is_safe_url(url: &str) -> bool {
+    const LONGEST: usize = 6; // "mailto"
+    let mut scheme = [0u8; LONGEST];
+    let mut len = 0;
+    let mut too_long = false;
+    for c in url.trim_matches(|c: char| c <= ' ').chars() {
+        match c {
+            '\t' | '\n' | '\r' => {}
+            ':' => {
+                let scheme = &scheme[..len];
+                return !too_long
+                    && ALLOWED_SCHEMES
+                        .iter()
+                        .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(scheme));
+            }
+            '/' | '?' | '#' => return true,
+            c if c.is_ascii() && len < LONGEST => {
+                scheme[len] = c as u8;
+                len += 1;
+            }
+            _ => too_long = true,
+        }
+    }
+    true
+}
+
+/// Escapes text for an HTML attribute value or element content.
+fn escape_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..index]);
+        out.push_str(entity);
+        last = index + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+/// Counts words as runs of text containing a letter or digit, so "—" alone
+/// is not a word and "don't" is one. Han, kana and other scripts written
+/// without spaces count each character as a word, which is close to how
+/// reading speed is measured for them.
+#[derive(Default)]
+struct WordCount {
+    count: usize,
+    in_word: bool,
+}
+
+impl WordCount {
+    fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.in_word = false;
+            } else if is_unspaced_script(c) {
+                self.count += 1;
+                self.in_word = false;
+            } else if c.is_alphanumeric() && !self.in_word {
+                self.count += 1;
+                self.in_word = true;
+            }
+        }
+    }
+
+    /// Text on either side of a block boundary never forms one word.
+    fn boundary(&mut self) {
+        self.in_word = false;
+    }
+}
+
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{20000}'..='\u{2FFFF}' // CJK extensions B–F
+        | '\u{0E00}'..='\u{0E7F}' // Thai
+    )
+}
+
+/// Sanitizer for documents with raw HTML: ammonia's defaults (which already
+/// drop scripts, styles, event handlers, forms, frames and unknown URL
+/// schemes) narrowed to our schemes and widened just enough for the markup
+/// this module emits.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let attributes = |names: &[&'static str]| names.iter().copied().collect::<HashSet<_>>();
+    let heading = attributes(&["id"]);
+    let cell = ["style", "colspan", "rowspan"];
+    let tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::from([
+        (
+            "a",
+            attributes(&["href", "hreflang", "class", "aria-label"]),
+        ),
+        (
+            "img",
+            attributes(&["src", "alt", "width", "height", "loading"]),
+        ),
+        ("h1", heading.clone()),
+        ("h2", heading.clone()),
+        ("h3", heading.clone()),
+        ("h4", heading.clone()),
+        ("h5", heading.clone()),
+        ("h6", heading),
+        ("li", attributes(&["id"])),
+        ("sup", attributes(&["id", "class"])),
+        ("section", attributes(&["class", "aria-label"])),
+        ("nav", attributes(&["class", "aria-label"])),
+        ("figure", attributes(&["class"])),
+        ("div", attributes(&["class"])),
+        ("code", attributes(&["class"])),
+        (
+            "th",
+            attributes(&cell).into_iter().chain(["scope"]).collect(),
+        ),
+        ("td", attributes(&cell)),
+        ("ol", attributes(&["start"])),
+        ("del", attributes(&["datetime"])),
+        ("ins", attributes(&["datetime"])),
+        ("time", attributes(&["datetime"])),
+    ]);
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(&["section"])
+        // Dropped with everything inside, not just unwrapped: their content
+        // is not article text (and SVG/MathML are the usual mXSS carriers).
+        .add_clean_content_tags(&[
+            "iframe", "object", "embed", "noscript", "template", "textarea", "select", "svg",
+            "math", "title", "noembed", "noframes", "xmp",
+        ])
+        .generic_attributes(attributes(&["lang", "title", "dir"]))
+        .tag_attributes(tag_attributes)
+        .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
+        .link_rel(Some("noopener noreferrer"))
+        // Table cells carry their alignment as inline style.
+        .filter_style_properties(attributes(&["text-align"]))
+        .set_tag_attribute_value("img", "loading", "lazy")
+        .attribute_filter(|_element, attribute, value| match attribute {
+            "class" => allowed_classes(value),
+            _ => Some(Cow::Borrowed(value)),
+        });
+    builder
+});
+
+/// Keeps our own classes and `language-*` (code blocks); drops the rest.
+fn allowed_classes(value: &str) -> Option<Cow<'_, str>> {
+    let kept: Vec<&str> = value
+        .split_ascii_whitespace()
+        .filter(|class| OUR_CLASSES.contains(class) || class.starts_with("language-"))
+        .collect();
+    (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_filter() {
+        for ok in [
+            "https://example.com",
+            "HTTP://example.com",
+            "mailto:a@b.c",
+            "tel:+123",
+            "/relative/path",
+            "relative",
+            "../up",
+            "#fragment",
+            "?q=1",
+            "//cdn.example.com/x.png",
+            "path/with:colon",
+            "",
+        ] {
+            assert!(is_safe_url(ok), "{ok:?} should be allowed");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " \t\njavascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "vbscript:msgbox",
+            "data:text/html,<script>",
+            "data:image/png;base64,AAAA",
+            "file:///etc/passwd",
+            "java\u{0}script:alert(1)",
+            "\u{a0}javascript:alert(1)",
+            "ftp://example.com",
+        ] {
+            assert!(!is_safe_url(bad), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("What's new in 2.0?"), "whats-new-in-20");
+        assert_eq!(slugify("  Über   uns  "), "über-uns");
+        assert_eq!(
+            slugify("snake_case and kebab-case"),
+            "snake-case-and-kebab-case"
+        );
+        assert_eq!(slugify("日本語 テキスト"), "日本語-テキスト");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn escaping() {
+        let mut out = String::new();
+        escape_into(&mut out, r#"a<b>&"c"'d"#);
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&quot;&#39;d");
+    }
+
+    #[test]
+    fn word_count() {
+        let mut words = WordCount::default();
+        words.add("Don't stop — it's 3.14 well-known words");
+        assert_eq!(words.count, 6);
+        words.boundary();
+        words.add("日本語");
+        assert_eq!(words.count, 9);
+    }
+
+    #[test]
+    fn classes_filter() {
+        assert_eq!(
+            allowed_classes("anchor evil"),
+            Some(Cow::Owned("anchor".to_owned()))
+        );
+        assert_eq!(
+            allowed_classes("language-rust"),
+            Some(Cow::Owned("language-rust".to_owned()))
+        );
+        assert_eq!(allowed_classes("evil"), None);
+    }
+}

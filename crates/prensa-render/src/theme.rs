@@ -1,0 +1,231 @@
+//! The default theme: HTML templates and one stylesheet, embedded in the
+//! binary.
+//!
+//! Templates are [minijinja] files under `templates/` rendered with HTML
+//! auto-escaping: every value from a [`PageView`] is escaped except the
+//! `*_html` fields and `meta.json_ld`, which the templates mark `|safe`. Every
+//! word a template prints comes from the locale's strings (`t`), see
+//! [`strings_map`].
+//!
+//! The theme emits no scripts (the JSON-LD block is data), no inline styles
+//! and no `style` attributes, so it runs under a strict Content Security
+//! Policy.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::sync::LazyLock;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use minijinja::value::Value;
+use minijinja::{
+    context, escape_formatter, AutoEscape, Environment, Output, State, UndefinedBehavior,
+};
+use serde::Serialize;
+
+use crate::i18n::{self, Locale};
+use crate::view::PageView;
+
+/// The stylesheet, served at [`Theme::css_url`].
+const STYLESHEET: &[u8] = include_bytes!("../static/style.css");
+
+/// Every template, by the name other templates use to extend or import it.
+const TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    (
+        "not_found.html",
+        include_str!("../templates/not_found.html"),
+    ),
+    (
+        "mastodon_share.html",
+        include_str!("../templates/mastodon_share.html"),
+    ),
+];
+
+/// The reference locale, whose `[strings]` keys are the keys of `t`.
+const ENGLISH_LOCALE: &str = include_str!("../locales/en.toml");
+
+/// A page the theme can render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Template {
+    /// The front page; renders a `PageView<HomeView>`.
+    Home,
+    /// One article; renders a `PageView<ArticleView>`.
+    Article,
+    /// Section, author and tag pages; renders a `PageView<ListView>`.
+    List,
+    /// The 404 page; renders a `PageView<()>` (no page data).
+    NotFound,
+    /// The form asking for the reader's Mastodon server before sharing;
+    /// renders a `PageView<MastodonShareView>`.
+    MastodonShare,
+}
+
+impl Template {
+    /// The template's file name under `templates/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Home => "home.html",
+            Self::Article => "article.html",
+            Self::List => "list.html",
+            Self::NotFound => "not_found.html",
+            Self::MastodonShare => "mastodon_share.html",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// A template failed to parse or to render (e.g. a view field it reads
+    /// is missing).
+    #[error("theme template error: {0:#}")]
+    Template(#[from] minijinja::Error),
+    #[error("compressing the stylesheet: {0}")]
+    Compress(#[from] std::io::Error),
+}
+
+/// The default theme, ready to render. Build it once at startup and share it
+/// (it is `Send + Sync`).
+pub struct Theme {
+    env: Environment<'static>,
+    css_url: String,
+    css_gzip: Vec<u8>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("css_url", &self.css_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Theme {
+    /// Parses the embedded templates and fingerprints the stylesheet.
+    ///
+    /// Fails only if a template does not parse, which the theme tests rule
+    /// out before anything ships.
+    pub fn new() -> Result<Self, ThemeError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(html_formatter);
+        // A misspelt field or locale key is an error, not silently empty text.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+
+        let hash = xxhash_rust::xxh3::xxh3_64(STYLESHEET);
+        let css_url = format!("/assets/style.{:010x}.css", hash >> 24);
+
+        let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+        gzip.write_all(STYLESHEET)?;
+        let css_gzip = gzip.finish()?;
+
+        Ok(Self {
+            env,
+            css_url,
+            css_gzip,
+        })
+    }
+
+    /// Renders one page to a complete HTML document.
+    ///
+    /// `page.site.css_url` should be [`Theme::css_url`].
+    pub fn render<T: Serialize>(
+        &self,
+        template: Template,
+        page: &PageView<'_, T>,
+    ) -> Result<String, ThemeError> {
+        let dir = i18n::locale(&page.site.language).dir().as_str();
+        let html = self
+            .env
+            .get_template(template.name())?
+            .render(context! { dir => dir, ..Value::from_serialize(page) })?;
+        Ok(html)
+    }
+
+    /// The stylesheet's bytes (`text/css; charset=utf-8`).
+    pub fn stylesheet(&self) -> &'static [u8] {
+        STYLESHEET
+    }
+
+    /// The stylesheet gzip-compressed, for clients that accept it.
+    pub fn stylesheet_gzip(&self) -> &[u8] {
+        &self.css_gzip
+    }
+
+    /// Where to serve the stylesheet: `/assets/style.<10 hex digits>.css`.
+    /// The name changes whenever the content does, so it may be cached
+    /// forever (`Cache-Control: public, max-age=31536000, immutable`).
+    pub fn css_url(&self) -> &str {
+        &self.css_url
+    }
+}
+
+/// Keys of the reference locale's `[strings]` table, parsed once.
+static STRING_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    toml::from_str::<toml::Table>(ENGLISH_LOCALE)
+        .ok()
+        .and_then(|mut file| file.remove("strings"))
+        .and_then(|strings| match strings {
+            toml::Value::Table(table) => Some(table.into_iter().map(|(key, _)| key).collect()),
+            _ => None,
+        })
+        .unwrap_or_default()
+});
+
+/// Every string of `locale`, by key, for the templates' `t`.
+///
+/// The keys are those of `en.toml` (the reference every locale must match);
+/// each value is [`Locale::t`], so a key a locale lacks falls back to English
+/// exactly as it does everywhere else. Build it once per locale and share it.
+pub fn strings_map(locale: &Locale) -> BTreeMap<String, String> {
+    STRING_KEYS
+        .iter()
+        .map(|key| (key.clone(), locale.t(key).to_owned()))
+        .collect()
+}
+
+/// Escapes like minijinja's default HTML formatter, except that `/` is left
+/// alone: escaping it buys nothing inside quoted attributes or text, and
+/// would triple the length of every URL on the page.
+fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
+    if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
+        if let Some(text) = value.as_str() {
+            return write_escaped(out, text).map_err(minijinja::Error::from);
+        }
+    }
+    escape_formatter(out, state, value)
+}
+
+fn write_escaped(out: &mut Output, text: &str) -> std::fmt::Result {
+    let mut done = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte, so both slices end on character boundaries.
+        out.write_str(text.get(done..at).unwrap_or_default())?;
+        out.write_str(entity)?;
+        done = at + 1;
+    }
+    out.write_str(text.get(done..).unwrap_or_default())
+}

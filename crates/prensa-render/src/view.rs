@@ -1,0 +1,205 @@
+//! What templates see: plain, already-localized values.
+//!
+//! The web layer builds these from the content model; the theme only
+//! arranges them. Every string here is unescaped text except fields ending
+//! in `_html`, which are sanitized HTML produced by [`crate::markdown`].
+//! Dates come as an ISO value for `<time datetime>` and a localized text.
+
+use serde::Serialize;
+
+/// Shared by every page: the publication's identity and navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub name: String,
+    pub tagline: String,
+    /// BCP 47, for `<html lang>`.
+    pub language: String,
+    /// Absolute, no trailing slash.
+    pub base_url: String,
+    pub sections: Vec<LinkView>,
+    pub social: Vec<SocialView>,
+    /// URL of the theme's stylesheet (fingerprinted, cached forever).
+    pub css_url: String,
+    pub year: i32,
+}
+
+/// A name with a link (author in a byline, section, tag).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialView {
+    /// `facebook`, `x`, `mastodon` … (for CSS classes / icons).
+    pub kind: &'static str,
+    /// The network's name, e.g. "Mastodon".
+    pub label: &'static str,
+    pub url: String,
+}
+
+/// `<head>` metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaView {
+    /// The full `<title>` text.
+    pub title: String,
+    pub description: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// OpenGraph type: `article` or `website`.
+    pub og_type: &'static str,
+    /// Absolute URL of the share image.
+    pub og_image: Option<String>,
+    pub og_image_alt: Option<String>,
+    /// Schema.org JSON-LD, serialized and safe to place inside
+    /// `<script type="application/ld+json">` (`<` is escaped).
+    pub json_ld: Option<String>,
+    /// hreflang alternates, including this page's own language.
+    pub alternates: Vec<AlternateView>,
+    /// Absolute URLs for `<link rel=prev/next>` on paginated lists.
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// For article pages: ISO dates for `article:published_time` etc.
+    pub published_iso: Option<String>,
+    pub modified_iso: Option<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    /// For 404 pages.
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternateView {
+    pub lang: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+/// An article in a list: home, section, "more from this section", "most recent".
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    pub url: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub authors: Vec<LinkView>,
+    /// Localized "By A, B and C" text is built by the template from `authors`
+    /// and `t.by` / `t.and`; this is the pre-joined plain form for convenience.
+    pub byline_text: String,
+    pub section: LinkView,
+    pub date_iso: String,
+    pub date_text: String,
+    pub image: Option<ImageView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    pub facebook: String,
+    pub x: String,
+    pub mastodon: String,
+    pub email: String,
+    /// The canonical URL itself, for "copy link".
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorBoxView {
+    pub name: String,
+    pub url: String,
+    pub avatar: Option<ImageView>,
+    /// Sanitized HTML of the Markdown bio.
+    pub bio_html: String,
+    pub social: Vec<SocialView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub headline: String,
+    pub standfirst: String,
+    pub authors: Vec<LinkView>,
+    pub date_iso: String,
+    pub date_text: String,
+    /// Present when the article was updated after publication.
+    pub updated_iso: Option<String>,
+    pub updated_text: Option<String>,
+    pub section: LinkView,
+    pub tags: Vec<LinkView>,
+    pub image: Option<ImageView>,
+    pub body_html: String,
+    /// `<nav class="toc">…</nav>` when the article asks for one.
+    pub toc_html: Option<String>,
+    pub reading_minutes: u32,
+    pub share: ShareView,
+    pub author_boxes: Vec<AuthorBoxView>,
+    /// Localized heading, e.g. "More from Labor".
+    pub more_from_section_title: String,
+    pub more_from_section: Vec<CardView>,
+    pub most_recent: Vec<CardView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionBlockView {
+    pub name: String,
+    pub url: String,
+    pub cards: Vec<CardView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub lead: Option<CardView>,
+    pub most_recent: Vec<CardView>,
+    pub sections: Vec<SectionBlockView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerView {
+    pub page: u32,
+    pub pages: u32,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Localized "Page 2 of 5".
+    pub label: String,
+}
+
+/// Section, author and tag pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    /// `section`, `author` or `tag`.
+    pub kind: &'static str,
+    /// The page's h1, e.g. "Latin America", "Ana Ribeiro", "Labor".
+    pub heading: String,
+    /// Localized kicker above the heading, e.g. "Section", "Articles tagged".
+    pub kicker: String,
+    pub description: Option<String>,
+    /// The author's box (bio, avatar, social links) on author pages.
+    pub author: Option<AuthorBoxView>,
+    pub cards: Vec<CardView>,
+    pub pager: Option<PagerView>,
+}
+
+/// A whole page: the site, its metadata, the locale's strings and the body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a, T: Serialize> {
+    pub site: &'a SiteView,
+    pub meta: MetaView,
+    /// Every string of the locale, by key, for `{{ t.most_recent }}`.
+    pub t: &'a std::collections::BTreeMap<String, String>,
+    pub page: T,
+}
+
+/// The page that asks a reader for their Mastodon server before sharing.
+#[derive(Debug, Clone, Serialize)]
+pub struct MastodonShareView {
+    /// The text to share (headline and URL), carried in a hidden field.
+    pub text: String,
+    /// The server name given was not a valid host name.
+    pub error: bool,
+}

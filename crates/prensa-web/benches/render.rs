@@ -1,0 +1,72 @@
+//! P2: an uncached render of the demo's ~1,500-word feature — store reads,
+//! Markdown, template — against a file-backed SQLite database loaded with
+//! the demo magazine. Criterion gives the mean; a second pass of 5,000
+//! timed renders gives the percentiles the issue asks for (p50, p99).
+//!
+//! Run: cargo bench -p prensa-web --bench render
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, Criterion};
+use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_web::public::render;
+use prensa_web::route::Route;
+use prensa_web::{AppState, WebConfig};
+
+const SLUG: &str = "long-read-benchmark-feature";
+
+fn setup(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> Arc<AppState<SqliteStore>> {
+    rt.block_on(async {
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+        let prepared = prensa_import::load_dir(&demo).expect("demo content is valid");
+        let media = MediaDir::new(dir.join("media"));
+        for f in &prepared.files {
+            media.put_file(&f.key, &f.source).expect("copy media");
+        }
+        let store = SqliteStore::open(&format!("sqlite://{}", dir.join("bench.db").display())).await.expect("open");
+        store.apply_import(&prepared.set, false).await.expect("import");
+        AppState::new(store, media, WebConfig::default()).await.expect("state")
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = setup(&rt, dir.path());
+    let sites = state.sites();
+    let site = sites.list.first().expect("demo publication").clone();
+
+    let once = || rt.block_on(render(&state, &site, Route::Article(SLUG.into()))).expect("render");
+    let page = once();
+    eprintln!("page: {} bytes of HTML", page.html.len());
+
+    c.bench_function("render_article_uncached", |b| b.iter(once));
+    c.bench_function("render_and_compress_article", |b| b.iter(|| once().into_cached()));
+
+    // Percentiles: criterion reports means and medians only.
+    let mut samples: Vec<Duration> = (0..5_000)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(once());
+            start.elapsed()
+        })
+        .collect();
+    samples.sort_unstable();
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "render_article_uncached percentiles over {} runs: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
+        samples.len(),
+        pct(0.50),
+        pct(0.90),
+        pct(0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

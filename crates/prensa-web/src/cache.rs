@@ -1,0 +1,244 @@
+//! The page cache: rendered pages kept in memory, compressed once.
+//!
+//! An entry is keyed by publication and path and holds the page in every
+//! encoding we serve (identity, gzip, brotli) plus its ETag, all made when
+//! the entry is filled, so a hit is a hash lookup and a reference-count
+//! bump: no rendering, no compression, no hashing per request.
+//!
+//! Each entry carries surrogate keys naming what it shows (`article:12`,
+//! `section:3`, `home` …); a write purges the entries whose keys it touches.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use prensa_core::Id;
+
+/// What a page shows, for purging.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SurrogateKey {
+    Home,
+    Article(Id),
+    Section(Id),
+    Author(Id),
+    Tag(Id),
+    /// Any list of the newest articles ("Most recent" appears on every
+    /// article page), so any publish touches it.
+    Recent,
+    Feed,
+}
+
+/// The response encodings an entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// Picks the best encoding the client accepts. Hand-parsed because the
+    /// header is on the hot path and we only need to know which of two
+    /// tokens appear without `q=0`.
+    pub fn negotiate(accept: Option<&[u8]>) -> Encoding {
+        let Some(accept) = accept else { return Encoding::Identity };
+        let Ok(accept) = std::str::from_utf8(accept) else { return Encoding::Identity };
+        let mut gzip = false;
+        let mut br = false;
+        for part in accept.split(',') {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().map_or(false, |q| q <= 0.0))
+            });
+            if refused {
+                continue;
+            }
+            if coding.eq_ignore_ascii_case("br") {
+                br = true;
+            } else if coding.eq_ignore_ascii_case("gzip") || coding == "*" {
+                gzip = true;
+            }
+        }
+        if br {
+            Encoding::Brotli
+        } else if gzip {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+/// A response body ready to send in every encoding.
+#[derive(Debug)]
+pub struct CachedPage {
+    pub status: http::StatusCode,
+    pub content_type: HeaderValue,
+    pub etag: HeaderValue,
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+    pub keys: Vec<SurrogateKey>,
+}
+
+impl CachedPage {
+    /// Compresses `body` both ways and computes its ETag.
+    pub fn new(status: http::StatusCode, content_type: &'static str, body: Vec<u8>, keys: Vec<SurrogateKey>) -> CachedPage {
+        let etag = format!("W/\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
+        let gzip = gzip(&body);
+        let brotli = brotli(&body);
+        CachedPage {
+            status,
+            content_type: HeaderValue::from_static(content_type),
+            // Hex digits and quotes are always a valid header value.
+            etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("W/\"0\"")),
+            identity: Bytes::from(body),
+            gzip: Bytes::from(gzip),
+            brotli: Bytes::from(brotli),
+            keys,
+        }
+    }
+
+    pub fn body(&self, encoding: Encoding) -> &Bytes {
+        match encoding {
+            Encoding::Identity => &self.identity,
+            Encoding::Gzip => &self.gzip,
+            Encoding::Brotli => &self.brotli,
+        }
+    }
+}
+
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(body);
+    enc.finish().unwrap_or_default()
+}
+
+pub fn brotli(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams { quality: 10, lgwin: 22, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
+    out
+}
+
+/// Rendered pages by publication, then path. Two levels so a lookup can
+/// borrow the request path as `&str` instead of allocating a key.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    entries: RwLock<HashMap<Id, HashMap<Box<str>, Arc<CachedPage>>>>,
+    /// Bumped by every purge. A page rendered from data read before a purge
+    /// must not be stored after it: fills take the generation before they
+    /// read and [`PageCache::insert`] drops them if it has moved on.
+    generation: AtomicU64,
+}
+
+impl PageCache {
+    pub fn get(&self, publication: Id, path: &str) -> Option<Arc<CachedPage>> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries.get(&publication)?.get(path).cloned()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Stores a page rendered at `generation`; returns whether it was kept.
+    pub fn insert(&self, generation: u64, publication: Id, path: &str, page: Arc<CachedPage>) -> bool {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        // Purges bump the generation while holding the write lock, so this
+        // check cannot race with one.
+        if self.generation.load(Ordering::Acquire) != generation {
+            return false;
+        }
+        entries.entry(publication).or_default().insert(path.into(), page);
+        true
+    }
+
+    /// Drops every entry showing any of `keys`; returns how many went.
+    pub fn purge(&self, keys: &[SurrogateKey]) -> usize {
+        let keys: HashSet<&SurrogateKey> = keys.iter().collect();
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let mut purged = 0;
+        for pages in entries.values_mut() {
+            let before = pages.len();
+            pages.retain(|_, page| !page.keys.iter().any(|k| keys.contains(k)));
+            purged += before - pages.len();
+        }
+        purged
+    }
+
+    pub fn purge_all(&self) -> usize {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let n = entries.values().map(HashMap::len).sum();
+        entries.clear();
+        n
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(|e| e.into_inner()).values().map(HashMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn page(keys: Vec<SurrogateKey>) -> Arc<CachedPage> {
+        Arc::new(CachedPage::new(http::StatusCode::OK, "text/html", b"<p>hello hello hello</p>".to_vec(), keys))
+    }
+
+    #[test]
+    fn negotiates_encodings() {
+        assert_eq!(Encoding::negotiate(None), Encoding::Identity);
+        assert_eq!(Encoding::negotiate(Some(b"gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(Encoding::negotiate(Some(b"gzip")), Encoding::Gzip);
+        assert_eq!(Encoding::negotiate(Some(b"br;q=0, gzip;q=0.5")), Encoding::Gzip);
+        assert_eq!(Encoding::negotiate(Some(b"identity")), Encoding::Identity);
+        assert_eq!(Encoding::negotiate(Some(b"*")), Encoding::Gzip);
+    }
+
+    #[test]
+    fn bodies_decompress_to_the_same_bytes() {
+        let p = page(vec![]);
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&p.gzip[..]).read_to_string(&mut out).expect("gzip");
+        assert_eq!(out.as_bytes(), &p.identity[..]);
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &p.brotli[..], &mut out).expect("brotli");
+        assert_eq!(out, &p.identity[..]);
+        assert!(p.etag.to_str().expect("ascii").starts_with("W/\""));
+    }
+
+    #[test]
+    fn purges_by_surrogate_key() {
+        let cache = PageCache::default();
+        let g = cache.generation();
+        cache.insert(g, 1, "/a/", page(vec![SurrogateKey::Article(1), SurrogateKey::Recent]));
+        cache.insert(g, 1, "/b/", page(vec![SurrogateKey::Article(2), SurrogateKey::Recent]));
+        cache.insert(g, 1, "/section/x/", page(vec![SurrogateKey::Section(7)]));
+        cache.insert(g, 2, "/a/", page(vec![SurrogateKey::Home]));
+        assert_eq!(cache.len(), 4);
+        assert_eq!(cache.purge(&[SurrogateKey::Article(1)]), 1);
+        assert!(cache.get(1, "/a/").is_none());
+        assert!(cache.get(1, "/b/").is_some());
+        assert!(cache.get(2, "/a/").is_some(), "other publication untouched");
+        assert_eq!(cache.purge(&[SurrogateKey::Recent, SurrogateKey::Section(7)]), 2);
+        assert_eq!(cache.purge_all(), 1);
+        assert!(cache.is_empty());
+        assert!(!cache.insert(g, 1, "/late/", page(vec![])), "a fill that started before a purge is dropped");
+        assert!(cache.insert(cache.generation(), 1, "/fresh/", page(vec![])));
+    }
+}

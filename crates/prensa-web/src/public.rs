@@ -1,0 +1,390 @@
+//! The public site: one handler for every reader-facing page, serving from
+//! the page cache and filling it on a miss.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, StatusCode};
+use prensa_core::{ArticleQuery, Pagination};
+use prensa_render::theme::Template;
+use prensa_render::view::{HomeView, ListView, PageView, PagerView, SectionBlockView};
+use prensa_store::Store;
+use serde::Serialize;
+
+use crate::cache::{CachedPage, Encoding, SurrogateKey};
+use crate::error::AppError;
+use crate::route::{self, Route};
+use crate::state::{AppState, Site};
+use crate::views;
+
+/// Headers every HTML page carries. The policy allows no script at all on
+/// the public site; the JSON-LD block is data, which CSP does not govern.
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'self'; form-action 'self' https:; img-src 'self' data:; style-src 'self'";
+const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Serves a cached page, answering conditional requests with 304.
+pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
+    let not_modified = page.status == StatusCode::OK
+        && headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v.as_bytes(), page.etag.as_bytes()));
+    let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
+    let mut builder = Response::builder()
+        .status(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
+        .header(header::CONTENT_TYPE, page.content_type.clone())
+        .header(header::ETAG, page.etag.clone())
+        .header(header::VARY, HeaderValue::from_static("accept-encoding"))
+        .header(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL))
+        .header(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP))
+        .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
+        .header(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if not_modified {
+        return builder.body(Body::empty()).unwrap_or_default();
+    }
+    match encoding {
+        Encoding::Gzip => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+        Encoding::Brotli => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
+        Encoding::Identity => {}
+    }
+    let body = page.body(encoding);
+    if head {
+        return builder.header(header::CONTENT_LENGTH, body.len()).body(Body::empty()).unwrap_or_default();
+    }
+    builder.body(Body::from(body.clone())).unwrap_or_default()
+}
+
+/// `If-None-Match` may list several tags or `*`; weak comparison applies.
+fn etag_matches(header: &[u8], etag: &[u8]) -> bool {
+    let strip = |t: &[u8]| -> Vec<u8> { t.strip_prefix(b"W/").unwrap_or(t).to_vec() };
+    let ours = strip(etag);
+    header.split(|b| *b == b',').any(|t| {
+        let t = t.trim_ascii();
+        t == b"*" || strip(t) == ours
+    })
+}
+
+/// The catch-all handler of the public site.
+pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request) -> Response {
+    let head = match *req.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response(),
+    };
+    let sites = state.sites();
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let Some(site) = sites.for_host(host) else {
+        return (StatusCode::NOT_FOUND, "No publication is served at this address.").into_response();
+    };
+    let uri = req.uri();
+    let path = uri.path();
+    let paging_query = uri.query().filter(|q| q.contains("page="));
+
+    if paging_query.is_none() {
+        if let Some(hit) = state.cache.get(site.publication.id, path) {
+            return respond(&hit, req.headers(), head);
+        }
+    }
+
+    let route = route::parse(path, uri.query());
+    if let Route::Redirect(to) = &route {
+        return redirect(to);
+    }
+    let generation = state.cache.generation();
+    let (cache_path, result) = match route {
+        Route::NotFound => (NOT_FOUND_KEY, not_found(&state, site).await),
+        route => (path, render(&state, site, route).await),
+    };
+    let page = match result {
+        Ok(page) => Arc::new(page.into_cached()),
+        Err(AppError::NotFound) => {
+            if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
+                return respond(&hit, req.headers(), head);
+            }
+            match not_found(&state, site).await {
+                Ok(p) => {
+                    let p = Arc::new(p.into_cached());
+                    state.cache.insert(generation, site.publication.id, NOT_FOUND_KEY, p.clone());
+                    return respond(&p, req.headers(), head);
+                }
+                Err(e) => return e.into_response(),
+            }
+        }
+        Err(e) => return e.into_response(),
+    };
+    state.cache.insert(generation, site.publication.id, cache_path, page.clone());
+    respond(&page, req.headers(), head)
+}
+
+/// Unknown URLs share one cached 404 page instead of one entry each, so
+/// probing random URLs cannot grow the cache.
+const NOT_FOUND_KEY: &str = "\u{0}404";
+
+fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(location) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A page rendered from the store, before compression.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub status: StatusCode,
+    pub html: String,
+    pub keys: Vec<SurrogateKey>,
+}
+
+impl RenderedPage {
+    /// Compresses the page for the cache.
+    pub fn into_cached(self) -> CachedPage {
+        CachedPage::new(self.status, "text/html; charset=utf-8", self.html.into_bytes(), self.keys)
+    }
+}
+
+fn html<T: Serialize>(
+    state: &AppState<impl Store>,
+    site: &Site,
+    template: Template,
+    status: StatusCode,
+    meta: prensa_render::view::MetaView,
+    body: T,
+    keys: Vec<SurrogateKey>,
+) -> Result<RenderedPage, AppError> {
+    let view = PageView { site: &site.view, meta, t: &site.strings, page: body };
+    let html = state.theme.render(template, &view).map_err(|e| AppError::Template(e.to_string()))?;
+    Ok(RenderedPage { status, html, keys })
+}
+
+/// Renders a page from the store, bypassing the cache: store reads,
+/// Markdown, template. (Also what the render benchmark measures.)
+pub async fn render<S: Store>(state: &AppState<S>, site: &Site, route: Route) -> Result<RenderedPage, AppError> {
+    match route {
+        Route::Home => home(state, site).await,
+        Route::Article(slug) => article(state, site, &slug).await,
+        Route::Section(slug, page) => section(state, site, &slug, page).await,
+        Route::Author(slug, page) => author(state, site, &slug, page).await,
+        Route::Tag(slug, page) => tag(state, site, &slug, page).await,
+        Route::Redirect(_) | Route::NotFound => Err(AppError::NotFound),
+    }
+}
+
+async fn not_found<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage, AppError> {
+    let title = site.locale.t("not_found");
+    let mut meta = views::meta(site, title, site.locale.t("not_found_message"), "/");
+    meta.noindex = true;
+    html(state, site, Template::NotFound, StatusCode::NOT_FOUND, meta, (), vec![SurrogateKey::Home])
+}
+
+async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Result<RenderedPage, AppError> {
+    let now = Utc::now();
+    let p = &site.publication;
+    let a = state.store.published_article(p.id, slug, now).await?.ok_or(AppError::NotFound)?;
+    let more = ArticleQuery {
+        section: Some(a.section.id),
+        exclude: Some(a.id),
+        limit: p.settings.more_from_section,
+        ..Default::default()
+    };
+    let recent = ArticleQuery { exclude: Some(a.id), limit: p.settings.most_recent, ..Default::default() };
+    let lists = views::ArticleLists {
+        more_from_section: state.store.published_articles(p.id, &more, now).await?.items,
+        most_recent: state.store.published_articles(p.id, &recent, now).await?.items,
+    };
+    let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Recent, SurrogateKey::Section(a.section.id)];
+    keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
+    keys.extend(a.tags.iter().map(|t| SurrogateKey::Tag(t.id)));
+    let (meta, view) = views::article(site, &a, &lists);
+    html(state, site, Template::Article, StatusCode::OK, meta, view, keys)
+}
+
+async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage, AppError> {
+    let now = Utc::now();
+    let p = &site.publication;
+    let latest = ArticleQuery { limit: 1 + p.settings.most_recent * 2, ..Default::default() };
+    let latest = state.store.published_articles(p.id, &latest, now).await?.items;
+    let mut cards = latest.iter().map(|a| views::card(site, a));
+    let lead = cards.next();
+    let most_recent = cards.collect();
+    let mut sections = Vec::with_capacity(site.sections.len());
+    let mut keys = vec![SurrogateKey::Home, SurrogateKey::Recent];
+    for s in &site.sections {
+        let q = ArticleQuery { section: Some(s.id), limit: 4, ..Default::default() };
+        let items = state.store.published_articles(p.id, &q, now).await?.items;
+        keys.push(SurrogateKey::Section(s.id));
+        if items.is_empty() {
+            continue;
+        }
+        sections.push(SectionBlockView {
+            name: s.name.clone(),
+            url: views::section_path(&s.slug, 1),
+            cards: items.iter().map(|a| views::card(site, a)).collect(),
+        });
+    }
+    let mut meta = views::meta(site, "", &p.tagline, "/");
+    meta.json_ld = Some(views::json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": p.name,
+        "description": p.tagline,
+        "url": p.absolute("/"),
+        "inLanguage": p.language,
+    })));
+    html(state, site, Template::Home, StatusCode::OK, meta, HomeView { lead, most_recent, sections }, keys)
+}
+
+/// What differs between the three kinds of list page.
+struct ListSpec {
+    kind: &'static str,
+    heading: String,
+    kicker: String,
+    description: Option<String>,
+    author: Option<prensa_render::view::AuthorBoxView>,
+    query: ArticleQuery,
+    key: SurrogateKey,
+    path: fn(&str, u32) -> String,
+    slug: String,
+}
+
+async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: u32) -> Result<RenderedPage, AppError> {
+    let now = Utc::now();
+    let p = &site.publication;
+    let per_page = p.settings.page_size;
+    // The count comes with the first query; a second one fetches the page
+    // asked for once we know it exists.
+    let first = ArticleQuery { limit: per_page, offset: 0, ..spec.query.clone() };
+    let mut result = state.store.published_articles(p.id, &first, now).await?;
+    let pagination = Pagination::new(page, per_page, result.total).ok_or(AppError::NotFound)?;
+    if pagination.page > 1 {
+        let q = ArticleQuery { limit: per_page, offset: pagination.offset(), ..spec.query.clone() };
+        result = state.store.published_articles(p.id, &q, now).await?;
+    }
+    let path_of = |n: u32| (spec.path)(&spec.slug, n);
+    let prev_url = pagination.prev().map(path_of);
+    let next_url = pagination.next().map(path_of);
+    let description = spec.description.clone().unwrap_or_else(|| spec.heading.clone());
+    let mut meta = views::meta(site, &spec.heading, &description, &path_of(pagination.page));
+    meta.prev = prev_url.as_deref().map(|u| p.absolute(u));
+    meta.next = next_url.as_deref().map(|u| p.absolute(u));
+    if pagination.page > 1 {
+        let label = site.locale.t_with("page_n_of_total", &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())]);
+        meta.title = format!("{} ({label}) — {}", spec.heading, p.name);
+    }
+    let pager = (pagination.pages > 1).then(|| PagerView {
+        page: pagination.page,
+        pages: pagination.pages,
+        label: site
+            .locale
+            .t_with("page_n_of_total", &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())]),
+        prev_url,
+        next_url,
+    });
+    let view = ListView {
+        kind: spec.kind,
+        heading: spec.heading,
+        kicker: spec.kicker,
+        description: spec.description,
+        author: spec.author,
+        cards: result.items.iter().map(|a| views::card(site, a)).collect(),
+        pager,
+    };
+    html(state, site, Template::List, StatusCode::OK, meta, view, vec![spec.key, SurrogateKey::Recent])
+}
+
+async fn section<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
+    let s = site.sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?;
+    let spec = ListSpec {
+        kind: "section",
+        heading: s.name.clone(),
+        kicker: site.locale.t("section").to_owned(),
+        description: (!s.description.is_empty()).then(|| s.description.clone()),
+        author: None,
+        query: ArticleQuery { section: Some(s.id), ..Default::default() },
+        key: SurrogateKey::Section(s.id),
+        path: views::section_path,
+        slug: s.slug.clone(),
+    };
+    list(state, site, spec, page).await
+}
+
+async fn author<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
+    let a = state.store.author_by_slug(site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
+    let spec = ListSpec {
+        kind: "author",
+        heading: a.name.clone(),
+        kicker: site.locale.t("author").to_owned(),
+        description: Some(plain_summary(&a.bio)),
+        author: Some(views::author_box(site, &a)),
+        query: ArticleQuery { author: Some(a.id), ..Default::default() },
+        key: SurrogateKey::Author(a.id),
+        path: views::author_path,
+        slug: a.slug.clone(),
+    };
+    list(state, site, spec, page).await
+}
+
+async fn tag<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
+    let t = state.store.tag_by_slug(site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
+    let spec = ListSpec {
+        kind: "tag",
+        description: Some(site.locale.t_with("articles_tagged", &[("tag", &t.name)])),
+        heading: t.name.clone(),
+        kicker: site.locale.t("tag").to_owned(),
+        author: None,
+        query: ArticleQuery { tag: Some(t.id), ..Default::default() },
+        key: SurrogateKey::Tag(t.id),
+        path: views::tag_path,
+        slug: t.slug.clone(),
+    };
+    list(state, site, spec, page).await
+}
+
+/// The first sentence-ish of a Markdown bio as plain text, for
+/// `<meta name=description>`.
+fn plain_summary(markdown: &str) -> String {
+    let text: String = markdown
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '#' | '[' | ']' | '>'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Drop the targets of Markdown links: "(https://…)".
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0;
+    for ch in text.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    if out.chars().count() > 200 {
+        let cut: String = out.chars().take(197).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_compare_weakly() {
+        assert!(etag_matches(b"W/\"abc\"", b"W/\"abc\""));
+        assert!(etag_matches(b"\"abc\"", b"W/\"abc\""));
+        assert!(etag_matches(b"\"x\", W/\"abc\"", b"W/\"abc\""));
+        assert!(etag_matches(b"*", b"W/\"abc\""));
+        assert!(!etag_matches(b"W/\"abd\"", b"W/\"abc\""));
+    }
+
+    #[test]
+    fn summaries_are_plain() {
+        assert_eq!(plain_summary("**Ana** writes [here](https://x.example).\n\nMore."), "Ana writes here. More.");
+    }
+}

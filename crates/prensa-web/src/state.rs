@@ -1,0 +1,141 @@
+//! Shared state of the web layer: the store, the theme, the page cache and
+//! a snapshot of each publication's rarely changing data (settings,
+//! sections, the header's view model), rebuilt when content changes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use chrono::{Datelike, Utc};
+use prensa_core::{Id, Publication, Section};
+use prensa_render::i18n::{self, Locale};
+use prensa_render::theme::{self, Theme};
+use prensa_render::view::{LinkView, SiteView};
+use prensa_store::{MediaDir, Store};
+
+use crate::cache::PageCache;
+use crate::error::AppError;
+use crate::views;
+
+/// One publication as the web layer needs it on every request.
+#[derive(Debug)]
+pub struct Site {
+    pub publication: Publication,
+    pub sections: Vec<Section>,
+    pub locale: &'static Locale,
+    pub strings: BTreeMap<String, String>,
+    pub view: SiteView,
+}
+
+/// All publications, with a host-name index.
+#[derive(Debug, Default)]
+pub struct Sites {
+    pub list: Vec<Arc<Site>>,
+    by_host: HashMap<String, usize>,
+}
+
+impl Sites {
+    /// The publication serving `host` (a `Host` header value): exact
+    /// host:port first, then the host without port, then — when the
+    /// database holds a single publication — that one.
+    pub fn for_host(&self, host: Option<&str>) -> Option<&Arc<Site>> {
+        if let Some(host) = host {
+            let host = host.trim().to_ascii_lowercase();
+            if let Some(&i) = self.by_host.get(&host) {
+                return self.list.get(i);
+            }
+            let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+            if let Some(&i) = self.by_host.get(bare) {
+                return self.list.get(i);
+            }
+        }
+        match self.list.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    pub fn by_id(&self, id: Id) -> Option<&Arc<Site>> {
+        self.list.iter().find(|s| s.publication.id == id)
+    }
+}
+
+/// Tunables of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// How often the background watcher checks for content written by other
+    /// processes and for scheduled articles coming due.
+    pub watch_interval: std::time::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { watch_interval: std::time::Duration::from_millis(500) }
+    }
+}
+
+pub struct AppState<S: Store> {
+    pub store: S,
+    pub media: MediaDir,
+    pub theme: Theme,
+    pub cache: PageCache,
+    pub config: WebConfig,
+    sites: RwLock<Arc<Sites>>,
+}
+
+impl<S: Store> AppState<S> {
+    pub async fn new(store: S, media: MediaDir, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
+        let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
+        let state = Arc::new(AppState {
+            store,
+            media,
+            theme,
+            cache: PageCache::default(),
+            config,
+            sites: RwLock::new(Arc::new(Sites::default())),
+        });
+        state.reload_sites().await?;
+        Ok(state)
+    }
+
+    pub fn sites(&self) -> Arc<Sites> {
+        self.sites.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Re-reads publications and sections from the store.
+    pub async fn reload_sites(&self) -> Result<(), AppError> {
+        let mut sites = Sites::default();
+        for publication in self.store.publications().await? {
+            let sections = self.store.sections(publication.id).await?;
+            let locale = i18n::locale(&publication.language);
+            let view = SiteView {
+                name: publication.name.clone(),
+                tagline: publication.tagline.clone(),
+                language: publication.language.clone(),
+                base_url: publication.base_url.trim_end_matches('/').to_owned(),
+                sections: sections
+                    .iter()
+                    .map(|s| LinkView { name: s.name.clone(), url: views::section_path(&s.slug, 1) })
+                    .collect(),
+                social: views::social(&publication.social),
+                css_url: self.theme.css_url().to_owned(),
+                year: Utc::now().year(),
+            };
+            let index = sites.list.len();
+            sites.by_host.entry(publication.host().to_ascii_lowercase()).or_insert(index);
+            sites.list.push(Arc::new(Site { strings: theme::strings_map(locale), publication, sections, locale, view }));
+        }
+        *self.sites.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(sites);
+        Ok(())
+    }
+
+    /// Content changed somewhere: drop every cached page and re-read the
+    /// publications. (Writes made in this process can purge by surrogate
+    /// key instead; a change seen only as a new content version cannot
+    /// say what it touched.)
+    pub async fn content_changed(&self) -> Result<(), AppError> {
+        self.reload_sites().await?;
+        let purged = self.cache.purge_all();
+        tracing::debug!(purged, "page cache purged");
+        Ok(())
+    }
+}

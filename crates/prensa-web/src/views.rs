@@ -1,0 +1,262 @@
+//! From the content model to the theme's view model: URLs, localized
+//! dates and words, share links, and the `<head>` metadata (OpenGraph,
+//! JSON-LD, hreflang) every page carries.
+
+use chrono::{DateTime, FixedOffset};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use prensa_core::{Article, ArticleSummary, Author, HeroImage, SocialLinks};
+use prensa_render::markdown;
+use prensa_render::view::{
+    AlternateView, ArticleView, AuthorBoxView, CardView, ImageView, LinkView, MetaView, ShareView, SocialView,
+};
+use serde_json::json;
+
+use crate::state::Site;
+
+pub fn article_path(slug: &str) -> String {
+    format!("/{slug}/")
+}
+
+fn list_path(kind: &str, slug: &str, page: u32) -> String {
+    if page <= 1 {
+        format!("/{kind}/{slug}/")
+    } else {
+        format!("/{kind}/{slug}/page/{page}/")
+    }
+}
+
+pub fn section_path(slug: &str, page: u32) -> String {
+    list_path("section", slug, page)
+}
+
+pub fn author_path(slug: &str, page: u32) -> String {
+    list_path("author", slug, page)
+}
+
+pub fn tag_path(slug: &str, page: u32) -> String {
+    list_path("tag", slug, page)
+}
+
+/// Query-component encoding: everything but unreserved characters.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+pub fn encode_query(s: &str) -> String {
+    utf8_percent_encode(s, QUERY).to_string()
+}
+
+pub fn social(links: &SocialLinks) -> Vec<SocialView> {
+    links
+        .iter()
+        // The importer already refuses other URLs; checking again here keeps
+        // a bad row from ever reaching an href.
+        .filter(|l| prensa_core::social::is_safe_profile_url(&l.url))
+        .map(|l| SocialView { kind: l.kind.key(), label: l.kind.label(), url: l.url.clone() })
+        .collect()
+}
+
+fn iso(dt: &DateTime<FixedOffset>) -> String {
+    dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn image(hero: &HeroImage) -> ImageView {
+    ImageView {
+        url: hero.image.url(),
+        width: hero.image.width,
+        height: hero.image.height,
+        alt: hero.alt.clone(),
+        caption: hero.caption.clone(),
+    }
+}
+
+pub fn card(site: &Site, a: &ArticleSummary) -> CardView {
+    let names: Vec<&str> = a.authors.iter().map(|x| x.name.as_str()).collect();
+    CardView {
+        url: article_path(&a.slug),
+        headline: a.headline.clone(),
+        standfirst: a.standfirst.clone(),
+        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: author_path(&x.slug, 1) }).collect(),
+        byline_text: site.locale.join_names(&names),
+        section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
+        date_iso: iso(&a.published_at),
+        date_text: site.locale.format_date(&a.published_at),
+        image: a.image.as_ref().map(image),
+    }
+}
+
+pub fn author_box(site: &Site, a: &Author) -> AuthorBoxView {
+    let bio = markdown::render(&a.bio, &markdown::Options { locale: site.locale, ..Default::default() });
+    AuthorBoxView {
+        name: a.name.clone(),
+        url: author_path(&a.slug, 1),
+        avatar: a.avatar.as_ref().map(|img| ImageView {
+            url: img.url(),
+            width: img.width,
+            height: img.height,
+            alt: a.name.clone(),
+            caption: None,
+        }),
+        bio_html: bio.html,
+        social: social(&a.social),
+    }
+}
+
+pub fn share(url: &str, headline: &str) -> ShareView {
+    let u = encode_query(url);
+    let text = encode_query(headline);
+    ShareView {
+        facebook: format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+        x: format!("https://x.com/intent/post?url={u}&text={text}"),
+        // Mastodon has no central share URL: our own page asks which
+        // instance the reader is on and sends them there.
+        mastodon: format!("/share/mastodon/?text={}", encode_query(&format!("{headline} {url}"))),
+        email: format!("mailto:?subject={text}&body={}", encode_query(&format!("{headline}\n\n{url}"))),
+        link: url.to_owned(),
+    }
+}
+
+/// Serializes JSON-LD so it can sit inside a `<script>` data block: `<`,
+/// `>` and `&` are escaped as JSON unicode escapes, so no `</script>` can
+/// end the block early.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    let raw = value.to_string();
+    let mut out = String::with_capacity(raw.len() + 16);
+    for ch in raw.chars() {
+        match ch {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Metadata for a non-article page.
+pub fn meta(site: &Site, title: &str, description: &str, path: &str) -> MetaView {
+    let canonical = site.publication.absolute(path);
+    let full_title =
+        if title.is_empty() { site.publication.name.clone() } else { format!("{title} — {}", site.publication.name) };
+    MetaView {
+        title: full_title,
+        description: description.to_owned(),
+        alternates: vec![AlternateView { lang: site.publication.language.clone(), url: canonical.clone() }],
+        canonical,
+        og_type: "website",
+        og_image: None,
+        og_image_alt: None,
+        json_ld: None,
+        prev: None,
+        next: None,
+        published_iso: None,
+        modified_iso: None,
+        section: None,
+        tags: Vec::new(),
+        noindex: false,
+    }
+}
+
+pub struct ArticleLists {
+    pub more_from_section: Vec<ArticleSummary>,
+    pub most_recent: Vec<ArticleSummary>,
+}
+
+/// The article page's view model and metadata.
+pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, ArticleView) {
+    let path = article_path(&a.slug);
+    let canonical = site.publication.absolute(&path);
+    let rendered =
+        markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
+    let toc_html = (a.toc && !rendered.toc.is_empty()).then(|| markdown::toc_html_in(&rendered.toc, site.locale));
+    let updated = (a.updated_at > a.published_at).then_some(a.updated_at);
+    let view = ArticleView {
+        headline: a.headline.clone(),
+        standfirst: a.standfirst.clone(),
+        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: author_path(&x.slug, 1) }).collect(),
+        date_iso: iso(&a.published_at),
+        date_text: site.locale.format_date(&a.published_at),
+        updated_iso: updated.as_ref().map(iso),
+        updated_text: updated.as_ref().map(|d| site.locale.format_date(d)),
+        section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
+        tags: a.tags.iter().map(|t| LinkView { name: t.name.clone(), url: tag_path(&t.slug, 1) }).collect(),
+        image: a.image.as_ref().map(image),
+        body_html: rendered.html,
+        toc_html,
+        // 230 words a minute, at least one.
+        reading_minutes: u32::try_from(rendered.words.div_ceil(230)).unwrap_or(1).max(1),
+        share: share(&canonical, &a.headline),
+        author_boxes: a.authors.iter().map(|x| author_box(site, x)).collect(),
+        more_from_section_title: site.locale.t_with("more_from_section", &[("section", &a.section.name)]),
+        more_from_section: lists.more_from_section.iter().map(|s| card(site, s)).collect(),
+        most_recent: lists.most_recent.iter().map(|s| card(site, s)).collect(),
+    };
+
+    let og_image = a.image.as_ref().map(|h| site.publication.absolute(&h.image.url()));
+    let ld = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.headline,
+        "description": a.standfirst,
+        "mainEntityOfPage": canonical,
+        "url": canonical,
+        "datePublished": view.date_iso,
+        "dateModified": iso(&a.updated_at.max(a.published_at)),
+        "inLanguage": site.publication.language,
+        "articleSection": a.section.name,
+        "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "wordCount": rendered.words,
+        "image": og_image.iter().collect::<Vec<_>>(),
+        "author": a.authors.iter().map(|x| json!({
+            "@type": "Person",
+            "name": x.name,
+            "url": site.publication.absolute(&author_path(&x.slug, 1)),
+        })).collect::<Vec<_>>(),
+        "publisher": {
+            "@type": "Organization",
+            "name": site.publication.name,
+            "url": site.publication.absolute("/"),
+        },
+    });
+    let meta = MetaView {
+        title: format!("{} — {}", a.headline, site.publication.name),
+        description: a.standfirst.clone(),
+        alternates: vec![AlternateView { lang: site.publication.language.clone(), url: canonical.clone() }],
+        canonical,
+        og_type: "article",
+        og_image_alt: a.image.as_ref().map(|h| h.alt.clone()),
+        og_image,
+        json_ld: Some(json_ld(&ld)),
+        prev: None,
+        next: None,
+        published_iso: Some(view.date_iso.clone()),
+        modified_iso: Some(iso(&a.updated_at.max(a.published_at))),
+        section: Some(a.section.name.clone()),
+        tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+        noindex: false,
+    };
+    (meta, view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let v = json!({"headline": "</script><script>alert(1)</script> & more"});
+        let out = json_ld(&v);
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(section_path("labor", 1), "/section/labor/");
+        assert_eq!(author_path("ana", 3), "/author/ana/page/3/");
+        assert_eq!(tag_path("x", 0), "/tag/x/");
+        assert_eq!(article_path("a-b"), "/a-b/");
+        assert_eq!(encode_query("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+}

@@ -1,0 +1,96 @@
+//! Settings from `prensa.toml`. Command-line flags win over `PRENSA_*`
+//! environment variables (both handled by clap), which win over the file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The file's contents; every field optional.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database: Option<String>,
+    pub bind: Option<String>,
+    pub media_dir: Option<PathBuf>,
+}
+
+// Hand-written so that a database URL carrying a password (PostgreSQL,
+// later) never reaches a log line.
+impl std::fmt::Debug for FileConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileConfig")
+            .field("database", &self.database.as_ref().map(|_| "<redacted>"))
+            .field("bind", &self.bind)
+            .field("media_dir", &self.media_dir)
+            .finish()
+    }
+}
+
+impl FileConfig {
+    /// Reads `path`, or `./prensa.toml` if it exists, or nothing.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None if Path::new("prensa.toml").exists() => PathBuf::from("prensa.toml"),
+            None => return Ok(FileConfig::default()),
+        };
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in {}", path.display()))
+    }
+}
+
+pub const DEFAULT_DATABASE: &str = "sqlite://prensa.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// The database URL and media directory every store-touching command uses.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Database URL, e.g. sqlite://prensa.db [default: sqlite://prensa.db]
+    #[arg(long, env = "PRENSA_DATABASE")]
+    pub database: Option<String>,
+    /// Where media files live [default: a `media` folder beside the SQLite file]
+    #[arg(long, env = "PRENSA_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn database(&self, file: &FileConfig) -> String {
+        self.database.clone().or_else(|| file.database.clone()).unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+    }
+
+    pub fn media_dir(&self, file: &FileConfig) -> PathBuf {
+        if let Some(dir) = self.media_dir.clone().or_else(|| file.media_dir.clone()) {
+            return dir;
+        }
+        media_beside(&self.database(file))
+    }
+}
+
+/// `sqlite:///srv/prensa/site.db` → `/srv/prensa/media`.
+pub fn media_beside(database: &str) -> PathBuf {
+    let path = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")).unwrap_or("");
+    let path = path.split('?').next().unwrap_or("");
+    match Path::new(path).parent() {
+        Some(parent) if !path.is_empty() && !path.contains(":memory:") => parent.join("media"),
+        _ => PathBuf::from("media"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_sits_beside_the_database() {
+        assert_eq!(media_beside("sqlite:///srv/p/site.db"), PathBuf::from("/srv/p/media"));
+        assert_eq!(media_beside("sqlite://site.db?mode=rwc"), PathBuf::from("media"));
+        assert_eq!(media_beside("sqlite::memory:"), PathBuf::from("media"));
+    }
+
+    #[test]
+    fn debug_hides_the_database_url() {
+        let c = FileConfig { database: Some("postgres://u:secret@h/db".into()), ..Default::default() };
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+}

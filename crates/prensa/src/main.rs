@@ -1,0 +1,72 @@
+//! The `prensa` command: serve a magazine, import content, check a content
+//! directory, or start the demo. Each subcommand lives in `cmd/`; this file
+//! only parses arguments and sets up logging.
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod config;
+
+#[derive(Debug, Parser)]
+#[command(name = "prensa", version, about = "A fast, self-hosted publishing platform for independent magazines.")]
+struct Cli {
+    /// Configuration file (TOML). Defaults to ./prensa.toml when it exists.
+    #[arg(long, global = true, env = "PRENSA_CONFIG")]
+    config: Option<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the public site of every publication in the database.
+    Serve(cmd::serve::Args),
+    /// Load content into the database.
+    #[command(subcommand)]
+    Import(cmd::import::Source),
+    /// Validate a content directory without writing anything.
+    Check(cmd::check::Args),
+    /// Start the demo magazine: a fresh database with demo content, served at a printed URL.
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PRENSA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match config::FileConfig::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => cmd::serve::run(args, &config).await,
+            Command::Import(source) => cmd::import::run(source, &config).await,
+            Command::Check(args) => cmd::check::run(args),
+            Command::Demo(args) => cmd::demo::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! End-to-end: the real binary, a content directory, HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+/// Imports `dir` into a fresh database and serves it.
+fn import_and_serve(root: &std::path::Path, content: &std::path::Path) -> Server {
+    let db = root.join("site.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]);
+    assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
+    Server::serve(&db)
+}
+
+fn feature_article(content: &std::path::Path) {
+    std::fs::write(
+        content.join("articles/the-feature.md"),
+        "+++\ntitle = \"The Feature Headline\"\nstandfirst = \"The feature standfirst.\"\nauthors = [\"ben\", \"ana\"]\n\
+         section = \"labor\"\ntags = [\"Strikes\", \"Ports\"]\ndate = \"2025-03-09T09:30:00+01:00\"\nstatus = \"published\"\n\
+         image = \"media/dot.png\"\nimage_alt = \"A single dot\"\nimage_caption = \"The dot, photographed.\"\n+++\n\
+         First paragraph of the body.[^1]\n\n## A heading\n\nMore text.\n\n[^1]: A footnote.\n",
+    )
+    .expect("write feature");
+}
+
+#[test]
+fn article_page_has_every_element_in_order() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 9, 12);
+    feature_article(&content);
+    write_article(&content, "other-section", "2025-03-01T10:00:00+00:00", "published");
+    let server = import_and_serve(root.path(), &content);
+
+    let r = server.get("/the-feature/");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+
+    // <head>: title, description, canonical, OpenGraph, JSON-LD, hreflang.
+    assert!(html.contains("<title>The Feature Headline — Test Gazette</title>"), "{html}");
+    assert!(html.contains(r#"<meta name="description" content="The feature standfirst.">"#));
+    assert!(html.contains(r#"<link rel="canonical" href="http://gazette.example/the-feature/">"#));
+    assert!(html.contains(r#"property="og:type" content="article""#));
+    assert!(html.contains(r#"property="og:image" content="http://gazette.example/media/"#));
+    assert!(html.contains(r#"hreflang="en" href="http://gazette.example/the-feature/""#));
+    assert!(html.contains(r#"<script type="application/ld+json">"#) && html.contains("\"NewsArticle\""));
+
+    // The body of the page, in the order the issue lists.
+    let order = [
+        ("site header with name", "<header"),
+        ("publication name", "Test Gazette"),
+        ("section navigation", r#"href="/section/labor/""#),
+        ("headline", "The Feature Headline</h1>"),
+        ("standfirst", "The feature standfirst."),
+        ("byline: first author", r#"href="/author/ben/""#),
+        ("byline: second author", r#"href="/author/ana/""#),
+        ("publish date", r#"datetime="2025-03-09T09:30:00+01:00""#),
+        ("date text", "March 9, 2025"),
+        ("share: facebook", "facebook.com/sharer"),
+        ("share: x", "x.com/intent/post"),
+        ("share: mastodon", "/share/mastodon/?text="),
+        ("share: email", "mailto:?subject="),
+        ("hero image", r#"alt="A single dot""#),
+        ("caption", "The dot, photographed."),
+        ("body", "First paragraph of the body."),
+        ("footnotes", r#"id="fn-1""#),
+        ("share again", "facebook.com/sharer"),
+        ("author box: ben", r#"class="author-box"#),
+        ("ben's bio", "Ben too."),
+        ("author box: ana", "Ana writes <em>tests</em>."),
+        ("ana's social", "https://mastodon.example/@ana"),
+        ("more from section", "More from Labor"),
+        ("most recent", "Most recent"),
+        ("footer", "<footer"),
+    ];
+    let mut at = 0;
+    for (what, needle) in order {
+        match find_from(&html, needle, at) {
+            Some(i) => at = i + needle.len(),
+            None => panic!("{what} (`{needle}`) missing or out of order after byte {at}:\n{}", &html[at.min(html.len())..]),
+        }
+    }
+    assert_eq!(html.matches("<h1").count(), 1, "exactly one h1");
+    assert!(!html.contains("<script>") && !html.contains("<script src"), "no JavaScript");
+
+    // "More from Labor" lists 4 other labor articles; "Most recent" 4 others.
+    let more = &html[html.find("More from Labor").expect("more")..html.find("Most recent").expect("recent")];
+    assert_eq!(more.matches("<article").count(), 4, "{more}");
+    assert!(!more.contains("The Feature Headline"));
+    let recent = &html[html.find("Most recent").expect("recent")..html.find("<footer").expect("footer")];
+    assert_eq!(recent.matches("<article").count(), 4, "{recent}");
+    assert!(recent.contains("Headline of story-09"), "newest first");
+    for field in ["Standfirst of", "Ana Test", "<time"] {
+        assert!(recent.contains(field), "cards show {field}");
+    }
+}
+
+#[test]
+fn unknown_urls_get_a_real_404_and_drafts_never_appear() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 3, 12);
+    write_article(&content, "secret-draft", "2025-02-01T10:00:00+00:00", "draft");
+    let server = import_and_serve(root.path(), &content);
+
+    for path in ["/no-such-article/", "/section/nowhere/", "/author/nobody/", "/tag/nothing/", "/a/b/c/", "/secret-draft/"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        let html = r.text();
+        assert!(html.contains("Not found") && html.contains(r#"<meta name="robots" content="noindex">"#), "{path}: {html}");
+    }
+    for path in ["/", "/section/labor/", "/author/ana/", "/tag/strikes/"] {
+        let html = server.get(path).text();
+        assert!(!html.contains("secret-draft") && !html.contains("Headline of secret-draft"), "{path} leaks the draft");
+    }
+    assert_eq!(server.get("/story-01").status, 301);
+    assert_eq!(server.get("/story-01").header("location"), Some("/story-01/"));
+}
+
+#[test]
+fn scheduled_article_appears_at_its_time_without_a_request() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 2, 12);
+    let due = chrono::Utc::now() + chrono::Duration::seconds(4);
+    write_article(&content, "coming-soon", &due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "published");
+    let server = import_and_serve(root.path(), &content);
+
+    // Cache the front page and the article's 404 before the time comes.
+    assert!(!server.get("/").text().contains("Headline of coming-soon"));
+    assert_eq!(server.get("/coming-soon/").status, 404);
+    assert!(eventually(Duration::from_secs(10), || chrono::Utc::now() > due + chrono::Duration::milliseconds(700)));
+    // No restart, no write: the watcher purged the cache when the article came due.
+    assert_eq!(server.get("/coming-soon/").status, 200);
+    assert!(server.get("/").text().contains("Headline of coming-soon"));
+}
+
+#[test]
+fn lists_paginate_with_rel_links() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 12, 5);
+    let server = import_and_serve(root.path(), &content);
+
+    let p1 = server.get("/section/labor/").text();
+    assert_eq!(p1.matches("<article").count(), 5);
+    assert!(p1.contains(r#"<link rel="next" href="http://gazette.example/section/labor/page/2/">"#), "{p1}");
+    assert!(!p1.contains(r#"rel="prev""#));
+    assert!(p1.contains("Page 1 of 3"));
+
+    let p2 = server.get("/section/labor/page/2/").text();
+    assert!(p2.contains(r#"<link rel="prev" href="http://gazette.example/section/labor/">"#));
+    assert!(p2.contains(r#"<link rel="next" href="http://gazette.example/section/labor/page/3/">"#));
+    assert!(p2.contains(r#"<link rel="canonical" href="http://gazette.example/section/labor/page/2/">"#));
+
+    let p3 = server.get("/section/labor/page/3/").text();
+    assert_eq!(p3.matches("<article").count(), 2);
+    assert_eq!(server.get("/section/labor/page/4/").status, 404);
+
+    let q = server.get("/section/labor/?page=2");
+    assert_eq!((q.status, q.header("location")), (301, Some("/section/labor/page/2/")));
+    assert_eq!(server.get("/section/labor/page/1/").header("location"), Some("/section/labor/"));
+    assert_eq!(server.get("/author/ana/page/3/").status, 200);
+    assert_eq!(server.get("/tag/strikes/page/2/").status, 200);
+    // The author page shows the bio and social links.
+    let author = server.get("/author/ana/").text();
+    assert!(author.contains("Ana writes <em>tests</em>.") && author.contains("https://mastodon.example/@ana"));
+}
+
+#[test]
+fn responses_are_compressed_cached_and_revalidated() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 3, 12);
+    let server = import_and_serve(root.path(), &content);
+
+    let plain = server.get("/story-01/");
+    let etag = plain.header("etag").expect("etag").to_owned();
+    assert!(plain.header("content-encoding").is_none());
+    assert!(plain.header("content-security-policy").is_some_and(|c| c.contains("script-src 'none'")));
+
+    let gz = server.get_with("/story-01/", &[("accept-encoding", "gzip")]);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz.body[..]), &mut unzipped).expect("gunzip");
+    assert_eq!(unzipped, plain.text());
+
+    let br = server.get_with("/story-01/", &[("accept-encoding", "gzip, deflate, br")]);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert!(br.body.len() < plain.body.len());
+    assert_eq!(br.header("vary"), Some("accept-encoding"));
+
+    let again = server.get_with("/story-01/", &[("if-none-match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+
+    // Media: the right type, nosniff, cacheable forever.
+    let html = plain.text();
+    let css = &html[html.find("/assets/style.").expect("css link")..];
+    let css = &css[..css.find('"').expect("end")];
+    let r = server.get(css);
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/css; charset=utf-8")));
+    let author = server.get("/author/ana/").text();
+    let img = &author[author.find("/media/").expect("avatar")..];
+    let img = &img[..img.find('"').expect("end")];
+    let r = server.get(img);
+    assert_eq!((r.status, r.header("content-type"), r.header("x-content-type-options")), (200, Some("image/png"), Some("nosniff")));
+    assert_eq!(r.body, PNG_1X1);
+    assert_eq!(server.get("/media/../../etc/passwd").status, 404);
+    assert_eq!(server.get("/media/0000.jpg").status, 404);
+}
+
+#[test]
+fn reimport_while_serving_updates_pages() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 3, 12);
+    let server = import_and_serve(root.path(), &content);
+    assert!(server.get("/story-01/").text().contains("Body of story-01."));
+
+    let path = content.join("articles/story-01.md");
+    let text = std::fs::read_to_string(&path).expect("read").replace("Body of story-01.", "A corrected body.");
+    std::fs::write(&path, text).expect("write");
+    let url = format!("sqlite://{}", root.path().join("site.db").display());
+    let out = run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]);
+    assert!(out.status.success());
+    assert!(
+        eventually(Duration::from_secs(5), || server.get("/story-01/").text().contains("A corrected body.")),
+        "the running server noticed the import"
+    );
+}
+
+#[test]
+fn check_and_import_report_every_problem_and_write_nothing() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 2, 12);
+    let db = root.path().join("site.db");
+    let url = format!("sqlite://{}", db.display());
+    assert!(run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]).status.success());
+
+    std::fs::write(
+        content.join("articles/broken.md"),
+        "+++\ntitle = \"Broken\"\nstandfirst = \"x\"\nauthors = [\"zed\"]\nsection = \"nowhere\"\ndate = \"yesterday\"\nstatus = \"published\"\n+++\nBody\n",
+    )
+    .expect("write");
+    std::fs::write(content.join("articles/story-01.md"), b"+++\ntitle = \"Bad \xff bytes\"\n+++\n").expect("write");
+
+    let out = run(&["check", content.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in ["articles/broken.md:4:", "zed", "articles/broken.md:5:", "nowhere", "articles/broken.md:6:", "articles/story-01.md:2:"] {
+        assert!(err.contains(expected), "check output lacks {expected}:\n{err}");
+    }
+
+    let out = run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written"));
+    let server = Server::serve(&db);
+    assert_eq!(server.get("/story-01/").status, 200, "old content still served");
+    assert_eq!(server.get("/broken/").status, 404);
+}
+
+#[test]
+fn demo_serves_the_demo_magazine() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = Server::demo(root.path());
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    let html = home.text();
+    assert!(html.contains("<h1") && html.contains("/section/"));
+    // Canonical URLs point at where the demo runs.
+    assert!(html.contains(&format!(r#"<link rel="canonical" href="{}/">"#, server.base)), "{html}");
+}
