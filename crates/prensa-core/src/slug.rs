@@ -42,6 +42,17 @@ pub fn is_valid_slug(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// First path segments the site uses for its own pages. An article is
+/// served at `/{slug}/`, so it may not take one of these.
+pub const RESERVED_ARTICLE_SLUGS: &[&str] = &[
+    "admin", "api", "assets", "author", "feed", "healthz", "media", "metrics", "page", "readyz", "rss", "search",
+    "section", "share", "sitemap", "tag",
+];
+
+pub fn is_reserved_article_slug(s: &str) -> bool {
+    RESERVED_ARTICLE_SLUGS.contains(&s)
+}
+
 fn fold(ch: char) -> Option<&'static str> {
     Some(match ch {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => "a",
@@ -76,6 +87,13 @@ mod tests {
         assert_eq!(slugify("Straße & Größe"), "strasse-grosse");
         assert_eq!(slugify("2024: A Year"), "2024-a-year");
         assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn site_paths_are_reserved() {
+        assert!(is_reserved_article_slug("section"));
+        assert!(is_reserved_article_slug("media"));
+        assert!(!is_reserved_article_slug("sections-of-society"));
     }
 
     #[test]

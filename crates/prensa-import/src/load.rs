@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use prensa_core::slug::{is_valid_slug, slugify};
+use prensa_core::slug::{is_reserved_article_slug, is_valid_slug, slugify};
 use prensa_core::social::is_safe_profile_url;
 use prensa_core::{
     ImportSet, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection, PublicationSettings, Status,
@@ -454,6 +454,14 @@ fn article_fields(
         None if table.contains_key("slug") => None,
         None => check_slug(cx, &entry.stem, None).then(|| (entry.stem.clone(), 0)),
     };
+    let slug = slug.filter(|(slug, line)| {
+        let reserved = is_reserved_article_slug(slug);
+        if reserved {
+            let message = format!("slug `{slug}` is reserved for the site's own URLs (/{slug}/…); choose another");
+            if *line > 0 { cx.at_line(*line, message) } else { cx.file(message) }
+        }
+        !reserved
+    });
 
     let title = r.text(cx, "title", true);
     let standfirst = r.text(cx, "standfirst", true);

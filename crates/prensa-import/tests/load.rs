@@ -509,6 +509,20 @@ fn invalid_slugs_get_a_hint() {
 }
 
 #[test]
+fn article_slugs_may_not_shadow_site_paths() {
+    let f = Fixture::new();
+    f.write("articles/section.md", ARTICLE);
+    f.article("articles/fine-stem.md", &article_with("slug = \"media\""));
+    assert_eq!(
+        f.problems(),
+        [
+            "articles/fine-stem.md:8: slug `media` is reserved for the site's own URLs (/media/…); choose another",
+            "articles/section.md: slug `section` is reserved for the site's own URLs (/section/…); choose another",
+        ]
+    );
+}
+
+#[test]
 fn dates_and_status() {
     let f = Fixture::new();
     let base = "title = \"A\"\nstandfirst = \"S\"\nauthors = [\"ana\"]\nsection = \"labor\"\n";

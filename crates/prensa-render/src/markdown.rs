@@ -45,6 +45,10 @@ pub struct Options {
     /// Added to every heading level, capped at h6. With the article title as
     /// the page's `<h1>`, an offset of 1 turns `# Intro` into `<h2>`.
     pub heading_offset: u8,
+    /// The highest level a heading may render at, after the offset. The
+    /// page's own title is its one `<h1>`, so by default a `# Heading` in a
+    /// body renders as `<h2>` (as `## Heading` does) rather than a second h1.
+    pub min_heading_level: u8,
     /// Language of the few words the renderer itself writes (aria labels).
     pub locale: &'static Locale,
 }
@@ -54,6 +58,7 @@ impl Default for Options {
         Self {
             toc: false,
             heading_offset: 0,
+            min_heading_level: 2,
             locale: i18n::locale("en"),
         }
     }
@@ -287,7 +292,9 @@ impl<'i> Renderer<'i, '_> {
     }
 
     fn heading(&mut self, level: HeadingLevel, custom_id: Option<&str>, inner: &[Event<'i>]) {
-        let level = (level as usize + usize::from(self.opts.heading_offset)).min(6);
+        let level = (level as usize + usize::from(self.opts.heading_offset))
+            .max(usize::from(self.opts.min_heading_level))
+            .min(6);
         let text = plain_text(inner);
         let base = custom_id
             .map(slugify)

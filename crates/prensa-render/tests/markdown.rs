@@ -102,7 +102,7 @@ fn headings_get_unique_ids_and_self_links() {
     let out =
         html("# Intro\n\n## Intro\n\n## Intro {#intro-2}\n\n## ¿Qué pasó?\n\n## !!!\n\n## Fn 1\n");
     assert!(out.contains(
-        "<h1 id=\"intro\">Intro <a class=\"anchor\" href=\"#intro\" aria-label=\"Link to this section\">#</a></h1>"
+        "<h2 id=\"intro\">Intro <a class=\"anchor\" href=\"#intro\" aria-label=\"Link to this section\">#</a></h2>"
     ));
     assert!(out.contains("<h2 id=\"intro-2\">"));
     // The explicit id asked for a taken slug, so it moves on too.
@@ -139,6 +139,15 @@ fn heading_offset_shifts_levels() {
         rendered.toc.iter().map(|e| e.level).collect::<Vec<_>>(),
         [2, 3]
     );
+}
+
+#[test]
+fn body_headings_never_become_a_second_h1() {
+    let rendered = render("# One\n\n## Two\n", &Options::default());
+    assert!(!rendered.html.contains("<h1"), "{}", rendered.html);
+    assert!(rendered.html.contains("<h2 id=\"one\">") && rendered.html.contains("<h2 id=\"two\">"));
+    let kept = render("# One\n", &Options { min_heading_level: 1, ..Options::default() });
+    assert!(kept.html.contains("<h1 id=\"one\">"));
 }
 
 #[test]

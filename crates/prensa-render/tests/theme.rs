@@ -821,31 +821,31 @@ fn every_word_comes_from_the_locale() {
             "home",
             Template::Home,
             meta(s, "La Brecha", "/", "website"),
-            json(&home(s)),
+            json(home(s)),
         );
         add(
             "article",
             Template::Article,
             article_meta(s),
-            json(&article(s)),
+            json(article(s)),
         );
         add(
             "author_list",
             Template::List,
             list_meta(s),
-            json(&author_list(s)),
+            json(author_list(s)),
         );
         add(
             "section_list",
             Template::List,
             list_meta(s),
-            json(&section_list(s)),
+            json(section_list(s)),
         );
         add(
             "mastodon_share",
             Template::MastodonShare,
             share_meta(s),
-            json(&mastodon_share(s, true)),
+            json(mastodon_share(s, true)),
         );
         add(
             "not_found",

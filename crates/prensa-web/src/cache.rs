@@ -53,7 +53,7 @@ impl Encoding {
             let coding = it.next().unwrap_or("").trim();
             let refused = it.any(|p| {
                 let p = p.trim();
-                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().map_or(false, |q| q <= 0.0))
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
             });
             if refused {
                 continue;
@@ -127,11 +127,13 @@ pub fn brotli(body: &[u8]) -> Vec<u8> {
     out
 }
 
+type PathMap = HashMap<Box<str>, Arc<CachedPage>>;
+
 /// Rendered pages by publication, then path. Two levels so a lookup can
 /// borrow the request path as `&str` instead of allocating a key.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: RwLock<HashMap<Id, HashMap<Box<str>, Arc<CachedPage>>>>,
+    entries: RwLock<HashMap<Id, PathMap>>,
     /// Bumped by every purge. A page rendered from data read before a purge
     /// must not be stored after it: fills take the generation before they
     /// read and [`PageCache::insert`] drops them if it has moved on.

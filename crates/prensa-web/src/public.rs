@@ -341,32 +341,38 @@ async fn tag<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) 
     list(state, site, spec, page).await
 }
 
-/// The first sentence-ish of a Markdown bio as plain text, for
-/// `<meta name=description>`.
+/// A Markdown bio as one line of plain text for `<meta name=description>`:
+/// rendered and sanitized first, then stripped of tags, so no markup (or
+/// raw HTML an author typed) leaks into the attribute.
 fn plain_summary(markdown: &str) -> String {
-    let text: String = markdown
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`' | '#' | '[' | ']' | '>'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Drop the targets of Markdown links: "(https://…)".
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0;
-    for ch in text.chars() {
+    let html = prensa_render::markdown::render(markdown, &prensa_render::markdown::Options::default()).html;
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for ch in html.chars() {
         match ch {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            c if depth == 0 => out.push(c),
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
             _ => {}
         }
     }
-    if out.chars().count() > 200 {
-        let cut: String = out.chars().take(197).collect();
+    // The renderer escapes these five in text; the template escapes again.
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ,", ",");
+    if text.chars().count() > 200 {
+        let cut: String = text.chars().take(197).collect();
         format!("{}…", cut.trim_end())
     } else {
-        out
+        text
     }
 }
 
@@ -386,5 +392,6 @@ mod tests {
     #[test]
     fn summaries_are_plain() {
         assert_eq!(plain_summary("**Ana** writes [here](https://x.example).\n\nMore."), "Ana writes here. More.");
+        assert_eq!(plain_summary("Fish &amp; chips <script>x</script> [a](javascript:alert(1))"), "Fish & chips a");
     }
 }

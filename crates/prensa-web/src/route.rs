@@ -2,7 +2,7 @@
 //! handler so that a cache hit costs a single hash lookup, and the URL
 //! grammar is small enough that a parser beats a router table.
 
-use prensa_core::slug::is_valid_slug;
+use prensa_core::slug::{is_reserved_article_slug, is_valid_slug};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -29,7 +29,7 @@ pub fn parse(path: &str, query: Option<&str>) -> Route {
         return Route::NotFound;
     }
     let route = match segments.as_slice() {
-        [slug] if is_valid_slug(slug) => Route::Article((*slug).to_owned()),
+        [slug] if is_valid_slug(slug) && !is_reserved_article_slug(slug) => Route::Article((*slug).to_owned()),
         [kind, slug] => list(kind, slug, 1),
         // Only the canonical spelling of a number ("2", not "02").
         [kind, slug, "page", n] => match n.parse::<u32>() {
@@ -42,9 +42,9 @@ pub fn parse(path: &str, query: Option<&str>) -> Route {
     // the one canonical URL of the page.
     match (route, page_param) {
         (Route::NotFound, _) => Route::NotFound,
-        (Route::Section(s, p), Some(n)) if p == 1 => Route::Redirect(crate::views::section_path(&s, n)),
-        (Route::Author(s, p), Some(n)) if p == 1 => Route::Redirect(crate::views::author_path(&s, n)),
-        (Route::Tag(s, p), Some(n)) if p == 1 => Route::Redirect(crate::views::tag_path(&s, n)),
+        (Route::Section(s, 1), Some(n)) => Route::Redirect(crate::views::section_path(&s, n)),
+        (Route::Author(s, 1), Some(n)) => Route::Redirect(crate::views::author_path(&s, n)),
+        (Route::Tag(s, 1), Some(n)) => Route::Redirect(crate::views::tag_path(&s, n)),
         (Route::Section(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::section_path(&s, 1)),
         (Route::Author(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::author_path(&s, 1)),
         (Route::Tag(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::tag_path(&s, 1)),

@@ -275,3 +275,83 @@ fn demo_serves_the_demo_magazine() {
     // Canonical URLs point at where the demo runs.
     assert!(html.contains(&format!(r#"<link rel="canonical" href="{}/">"#, server.base)), "{html}");
 }
+
+#[test]
+fn settings_come_from_flags_then_environment_then_prensa_toml() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 1, 12);
+    let content = content.to_str().expect("utf-8");
+    std::fs::write(root.path().join("prensa.toml"), "database = \"sqlite://from-file.db\"\n").expect("toml");
+
+    assert!(run_in(root.path(), &["import", "dir", content], &[]).status.success());
+    assert!(root.path().join("from-file.db").exists(), "prensa.toml names the database");
+    assert!(root.path().join("media").is_dir(), "media beside the database");
+
+    assert!(run_in(root.path(), &["import", "dir", content], &[("PRENSA_DATABASE", "sqlite://from-env.db")]).status.success());
+    assert!(root.path().join("from-env.db").exists(), "the environment beats the file");
+
+    let out = run_in(
+        root.path(),
+        &["import", "dir", content, "--database", "sqlite://from-flag.db"],
+        &[("PRENSA_DATABASE", "sqlite://from-env-2.db")],
+    );
+    assert!(out.status.success());
+    assert!(root.path().join("from-flag.db").exists() && !root.path().join("from-env-2.db").exists(), "the flag beats both");
+
+    std::fs::write(root.path().join("prensa.toml"), "databse = \"typo\"\n").expect("toml");
+    let out = run_in(root.path(), &["import", "dir", content], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("databse"), "unknown keys are named");
+}
+
+#[test]
+fn every_command_explains_itself() {
+    for args in [&["--help"][..], &["serve", "--help"], &["import", "dir", "--help"], &["check", "--help"], &["demo", "--help"]] {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage:"), "{args:?}: {text}");
+    }
+    let serve = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    assert!(serve.contains("--database") && serve.contains("--bind") && serve.contains("PRENSA_DATABASE"));
+}
+
+#[test]
+fn hostile_content_is_escaped_or_sanitized_on_every_page() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 2, 12);
+    std::fs::write(
+        content.join("articles/hostile.md"),
+        "+++\ntitle = \"<script>alert('t')</script>\"\nstandfirst = \"\\\"><img src=x onerror=alert('s')>\"\n\
+         authors = [\"ana\"]\nsection = \"labor\"\ntags = [\"<b onmouseover=alert('g')>Tag</b>\"]\n\
+         date = \"2025-02-01T10:00:00+00:00\"\nstatus = \"published\"\nimage = \"media/dot.png\"\n\
+         image_alt = \"\\\" onload=\\\"alert('a')\"\nimage_caption = \"</figcaption><script>alert('c')</script>\"\n+++\n\
+         <script>alert('b')</script>\n\n<img src=x onerror=\"alert('b2')\">\n\n[click](javascript:alert('b3'))\n\n\
+         <a href=\"jav&#x61;script:alert('b4')\">x</a>\n\n<iframe src=\"//evil.example\"></iframe>\n",
+    )
+    .expect("write");
+    std::fs::write(
+        content.join("authors/ana.md"),
+        "+++\nname = \"Ana <svg onload=alert('n')>\"\n+++\nBio <script>alert('bio')</script> <a href=\"javascript:alert('bio2')\">me</a>\n",
+    )
+    .expect("write");
+    let server = import_and_serve(root.path(), &content);
+    for path in ["/hostile/", "/", "/section/labor/", "/author/ana/", "/tag/b-onmouseover-alert-g-tag-b/"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        let html = r.text().to_ascii_lowercase();
+        // Live markup only: the same words may appear as escaped text
+        // (`&lt;script&gt;`, `&quot; onload=`), which is harmless.
+        for live in [
+            "<script>alert", "<img src=x", "<svg", "<iframe", "<b onmouseover", "\" onload=\"alert",
+            "href=\"javascript:", "href=\"jav&#x61;script", "src=\"javascript:",
+        ] {
+            assert!(!html.contains(live), "{path} carries live `{live}`:\n{html}");
+        }
+        assert!(!html.contains("javascript:"), "{path}: no javascript: URL anywhere");
+    }
+    let article = server.get("/hostile/").text();
+    assert!(article.contains("&lt;script&gt;alert("), "headline shown as text");
+}

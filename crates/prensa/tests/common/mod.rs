@@ -183,3 +183,15 @@ pub const PNG_1X1: &[u8] = &[
 pub fn find_from(haystack: &str, needle: &str, from: usize) -> Option<usize> {
     haystack[from..].find(needle).map(|i| i + from)
 }
+
+/// Runs `prensa ARGS…` in `dir` with extra environment variables.
+pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("PRENSA_LOG", "warn")
+        .env_remove("PRENSA_DATABASE")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run prensa")
+}
