@@ -153,7 +153,7 @@ fn body_headings_never_become_a_second_h1() {
 #[test]
 fn table_of_contents() {
     let rendered =
-        with_toc("# Title\n\n## First *part*\n\n### Detail `code`\n\n#### Deep\n\n## Second\n");
+        with_toc("## First *part*\n\n### Detail `code`\n\n#### Deep\n\n## Second\n");
     assert_eq!(
         rendered.toc,
         vec![
