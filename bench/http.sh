@@ -17,6 +17,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || {
 cargo build --release --locked -p prensa >/dev/null
 
 work=$(mktemp -d)
+chmod 755 "$work"   # nginx workers run unprivileged and must read the files
 cleanup() { kill "${prensa_pid:-}" 2>/dev/null || true; nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -49,10 +50,17 @@ http {
 CONF
 mkdir -p "$work/tmp"
 nginx -c "$work/nginx.conf"
-sleep 0.3
-cmp <(curl -sf "$base/$SLUG/") <(curl -sf "http://127.0.0.1:18089/$SLUG/") && echo "same $bytes bytes from both"
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18089/$SLUG/" && break; sleep 0.1; done
+cmp <(curl -sf "$base/$SLUG/") <(curl -sf "http://127.0.0.1:18089/$SLUG/") || { echo "nginx and prensa differ" >&2; exit 1; }
+echo "same $bytes bytes from both"
 
-rps() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | tee -a "$work/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
+# Requests/sec of one run; fails the script on any non-2xx answer or socket error.
+rps() {
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" >"$work/run.log"
+  cat "$work/run.log" >>"$work/wrk.log"
+  if grep -qE "Non-2xx|Socket errors" "$work/run.log"; then cat "$work/run.log" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/run.log"
+}
 wrk -t2 -c"$CONNECTIONS" -d2s "$base/$SLUG/" >/dev/null   # warm up
 wrk -t2 -c"$CONNECTIONS" -d2s "http://127.0.0.1:18089/$SLUG/" >/dev/null
 echo "round  prensa_rps  nginx_rps  ratio"
@@ -90,7 +98,7 @@ rss_before=$(awk '/VmRSS/ {print $2}' /proc/"$server_pid"/status)
 wrk -t2 -c8 -d60s -s "$work/count.lua" "$base/" >"$work/count.log"
 rss_after=$(awk '/VmRSS/ {print $2}' /proc/"$server_pid"/status)
 echo "distinct pages requested: $(echo "$paths" | wc -l)"
-grep -E "requests in" "$work/count.log"
+grep -E "requests in|Non-2xx|Socket errors" "$work/count.log"
 echo "RSS of the demo server: ${rss_before} KiB after the throughput runs, ${rss_after} KiB after 10,000 more requests over every page"
-kill -TERM "$prensa_pid"; wait "$prensa_pid" 2>/dev/null || true
+kill -TERM "$server_pid"; wait "$prensa_pid" 2>/dev/null || true
 grep -E "Maximum resident set size" "$work/time.txt" | sed 's/^\s*/peak (time -v): /'

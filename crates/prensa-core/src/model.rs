@@ -238,6 +238,10 @@ pub struct ArticleQuery {
     pub exclude: Option<Id>,
     pub limit: u32,
     pub offset: u32,
+    /// Also count every match (for pagination). Without it, `Page::total`
+    /// is just the number of items returned, which saves the store from
+    /// looking at rows past the page.
+    pub with_total: bool,
 }
 
 /// One page of a list plus the size of the whole list.

@@ -736,8 +736,9 @@ pub fn is_safe_url(url: &str) -> bool {
     true
 }
 
-/// Escapes text for an HTML attribute value or element content.
-fn escape_into(out: &mut String, text: &str) {
+/// Escapes text for an HTML attribute value or element content. The one
+/// HTML escaper of the crate: the theme's template formatter uses it too.
+pub(crate) fn write_escaped<W: std::fmt::Write + ?Sized>(out: &mut W, text: &str) -> std::fmt::Result {
     let mut last = 0;
     for (index, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -748,11 +749,17 @@ fn escape_into(out: &mut String, text: &str) {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&text[last..index]);
-        out.push_str(entity);
+        // `index` is an ASCII byte, so both slices end on character boundaries.
+        out.write_str(text.get(last..index).unwrap_or_default())?;
+        out.write_str(entity)?;
         last = index + 1;
     }
-    out.push_str(&text[last..]);
+    out.write_str(text.get(last..).unwrap_or_default())
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = write_escaped(out, text);
 }
 
 /// Counts words as runs of text containing a letter or digit, so "—" alone

@@ -205,27 +205,9 @@ pub fn strings_map(locale: &Locale) -> BTreeMap<String, String> {
 fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
     if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
         if let Some(text) = value.as_str() {
-            return write_escaped(out, text).map_err(minijinja::Error::from);
+            return crate::markdown::write_escaped(out, text).map_err(minijinja::Error::from);
         }
     }
     escape_formatter(out, state, value)
 }
 
-fn write_escaped(out: &mut Output, text: &str) -> std::fmt::Result {
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // `at` is an ASCII byte, so both slices end on character boundaries.
-        out.write_str(text.get(done..at).unwrap_or_default())?;
-        out.write_str(entity)?;
-        done = at + 1;
-    }
-    out.write_str(text.get(done..).unwrap_or_default())
-}

@@ -169,26 +169,57 @@ fn section_from(row: &SqliteRow, idx: usize) -> Result<Section> {
 /// The visibility rule of `prensa_core::effective_status`, in SQL.
 const VISIBLE: &str = "a.status = 'published' AND a.published_at <= ?";
 
-async fn article_authors(conn: &mut SqliteConnection, article: Id) -> Result<Vec<Author>> {
-    let sql = format!(
-        "SELECT {AUTHOR_COLUMNS} FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-         LEFT JOIN media m ON m.key = au.avatar WHERE aa.article_id = ? ORDER BY aa.position"
-    );
-    let rows = sqlx::query(&sql).bind(article).fetch_all(&mut *conn).await.map_err(backend)?;
-    rows.iter().map(author_from).collect()
+/// An author as the article query aggregates it into JSON.
+#[derive(serde::Deserialize)]
+struct AuthorJson {
+    id: Id,
+    slug: String,
+    name: String,
+    bio: String,
+    avatar: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    social: SocialLinks,
 }
 
-async fn article_tags(conn: &mut SqliteConnection, article: Id) -> Result<Vec<Tag>> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-         WHERE at.article_id = ? ORDER BY at.position",
-    )
-    .bind(article)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(backend)?;
-    rows.iter().map(|r| Ok(Tag { id: get(r, 0)?, slug: get(r, 1)?, name: get(r, 2)? })).collect()
+impl From<AuthorJson> for Author {
+    fn from(a: AuthorJson) -> Author {
+        Author {
+            id: a.id,
+            avatar: a.avatar.map(|key| Image { key, width: u32_of(a.width.unwrap_or(0)), height: u32_of(a.height.unwrap_or(0)) }),
+            slug: a.slug,
+            name: a.name,
+            bio: a.bio,
+            social: a.social,
+        }
+    }
 }
+
+#[derive(serde::Deserialize)]
+struct TagJson {
+    id: Id,
+    slug: String,
+    name: String,
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
+// One statement per page element: the article with its authors and tags
+// aggregated as JSON, and each list with its bylines and total count. A
+// round trip through the SQLite worker costs tens of microseconds, so
+// these aggregates are what keep an uncached render well under a
+// millisecond. (`json_group_array(… ORDER BY …)` needs SQLite 3.44; the
+// bundled library is newer.)
+const ARTICLE_AUTHORS_JSON: &str = "(SELECT json_group_array(json_object('id', au.id, 'slug', au.slug, 'name', au.name, \
+     'bio', au.bio, 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', json(au.social)) ORDER BY aa.position) \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id LEFT JOIN media am ON am.key = au.avatar \
+     WHERE aa.article_id = a.id)";
+const ARTICLE_TAGS_JSON: &str = "(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name) ORDER BY at.position) \
+     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)";
+const BYLINE_JSON: &str = "(SELECT json_group_array(json_array(au.slug, au.name) ORDER BY aa.position) \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id)";
 
 impl Store for SqliteStore {
     async fn publications(&self) -> Result<Vec<Publication>> {
@@ -238,12 +269,11 @@ impl Store for SqliteStore {
     }
 
     async fn published_article(&self, publication: Id, slug: &str, now: DateTime<Utc>) -> Result<Option<Article>> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
         let sql = format!(
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.toc, \
                     a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
                     a.status, a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.translation_group, \
-                    s.id, s.slug, s.name, s.description \
+                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON} \
              FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
              WHERE a.publication_id = ? AND a.slug = ? AND {VISIBLE}"
         );
@@ -251,16 +281,17 @@ impl Store for SqliteStore {
             .bind(publication)
             .bind(slug)
             .bind(now.timestamp())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&self.pool)
             .await
             .map_err(backend)?
         else {
             return Ok(None);
         };
-        let id: Id = get(&row, 0)?;
         let status: String = get(&row, 11)?;
+        let authors: Vec<AuthorJson> = from_json(&get::<String>(&row, 21)?)?;
+        let tags: Vec<TagJson> = from_json(&get::<String>(&row, 22)?)?;
         let article = Article {
-            id,
+            id: get(&row, 0)?,
             slug: get(&row, 1)?,
             headline: get(&row, 2)?,
             standfirst: get(&row, 3)?,
@@ -272,8 +303,8 @@ impl Store for SqliteStore {
             updated_at: from_parts(get(&row, 14)?, get(&row, 15)?)?,
             translation_group: get(&row, 16)?,
             section: section_from(&row, 17)?,
-            authors: article_authors(&mut conn, id).await?,
-            tags: article_tags(&mut conn, id).await?,
+            authors: authors.into_iter().map(Author::from).collect(),
+            tags: tags.into_iter().map(|t| Tag { id: t.id, slug: t.slug, name: t.name }).collect(),
         };
         Ok(Some(article))
     }
@@ -305,24 +336,41 @@ impl Store for SqliteStore {
             filter.push_str(" AND a.id <> ?");
             binds.push(exclude);
         }
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
-
-        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = count.bind(*b);
-        }
-        let total = u64::try_from(count.fetch_one(&mut *conn).await.map_err(backend)?).unwrap_or(0);
-        if total == 0 || query.limit == 0 {
+        if query.limit == 0 {
+            let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+            for b in &binds {
+                count = count.bind(*b);
+            }
+            let total = u64::try_from(count.fetch_one(&self.pool).await.map_err(backend)?).unwrap_or(0);
             return Ok(Page { items: Vec::new(), total });
         }
-
-        let list_sql = format!(
-            "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
-                    a.published_at, a.published_offset, s.slug, s.name \
-             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
-             WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
-        );
+        // The window count rides along with every row. A page past the end
+        // has no rows and so reports a total of 0, which callers treat as
+        // "no such page" anyway.
+        let list_sql = if query.with_total {
+            // The window count rides along with every row; bylines are
+            // aggregated in the outer query, so only for the page's rows.
+            // A page past the end has no rows and so a total of 0, which
+            // callers treat as "no such page" anyway.
+            format!(
+                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
+                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, a.total \
+                 FROM (SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, a.image_alt, a.image_caption, \
+                              a.published_at, a.published_offset, a.section_id, COUNT(*) OVER () AS total \
+                       FROM articles a WHERE {filter} \
+                       ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?) a \
+                 JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
+                 ORDER BY a.published_at DESC, a.id DESC"
+            )
+        } else {
+            format!(
+                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
+                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, 0 \
+                 FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
+                 WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
+            )
+        };
         let mut list = sqlx::query(&list_sql);
         for b in &binds {
             list = list.bind(*b);
@@ -330,12 +378,17 @@ impl Store for SqliteStore {
         let rows = list
             .bind(i64::from(query.limit))
             .bind(i64::from(query.offset))
-            .fetch_all(&mut *conn)
+            .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        let mut items = rows
+        let total = match rows.first() {
+            Some(r) if query.with_total => u64::try_from(get::<i64>(r, 14)?).unwrap_or(0),
+            _ => rows.len() as u64,
+        };
+        let items = rows
             .iter()
             .map(|r| {
+                let byline: Vec<(String, String)> = from_json(&get::<String>(r, 13)?)?;
                 Ok(ArticleSummary {
                     id: get(r, 0)?,
                     slug: get(r, 1)?,
@@ -344,30 +397,10 @@ impl Store for SqliteStore {
                     image: hero_at(r, 4)?,
                     published_at: from_parts(get(r, 9)?, get(r, 10)?)?,
                     section: SectionRef { slug: get(r, 11)?, name: get(r, 12)? },
-                    authors: Vec::new(),
+                    authors: byline.into_iter().map(|(slug, name)| AuthorRef { slug, name }).collect(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        if items.is_empty() {
-            return Ok(Page { items, total });
-        }
-
-        let placeholders = vec!["?"; items.len()].join(", ");
-        let authors_sql = format!(
-            "SELECT aa.article_id, au.slug, au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-             WHERE aa.article_id IN ({placeholders}) ORDER BY aa.article_id, aa.position"
-        );
-        let mut authors_q = sqlx::query(&authors_sql);
-        for item in &items {
-            authors_q = authors_q.bind(item.id);
-        }
-        let mut by_article: HashMap<Id, Vec<AuthorRef>> = HashMap::new();
-        for r in authors_q.fetch_all(&mut *conn).await.map_err(backend)? {
-            by_article.entry(get(&r, 0)?).or_default().push(AuthorRef { slug: get(&r, 1)?, name: get(&r, 2)? });
-        }
-        for item in &mut items {
-            item.authors = by_article.remove(&item.id).unwrap_or_default();
-        }
         Ok(Page { items, total })
     }
 

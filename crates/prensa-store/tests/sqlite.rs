@@ -121,11 +121,16 @@ async fn lists_filter_sort_and_page() -> TestResult {
     store.apply_import(&fixture(), false).await?;
     let p = store.publications().await?.remove(0);
     let labor = store.section_by_slug(p.id, "labor").await?.expect("labor");
-    let q = ArticleQuery { section: Some(labor.id), limit: 4, offset: 0, ..Default::default() };
+    let q = ArticleQuery { section: Some(labor.id), limit: 4, offset: 0, with_total: true, ..Default::default() };
     let page = store.published_articles(p.id, &q, now()).await?;
     assert_eq!(page.total, 10);
     assert_eq!(page.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["a20", "a18", "a16", "a14"]);
     let page3 = store.published_articles(p.id, &ArticleQuery { offset: 8, ..q.clone() }, now()).await?;
+    assert_eq!(page3.total, 10, "the total comes with any page");
+    let past_end = store.published_articles(p.id, &ArticleQuery { offset: 12, ..q.clone() }, now()).await?;
+    assert_eq!((past_end.items.len(), past_end.total), (0, 0));
+    let uncounted = store.published_articles(p.id, &ArticleQuery { with_total: false, ..q.clone() }, now()).await?;
+    assert_eq!((uncounted.items.len(), uncounted.total), (4, 4), "without with_total only the page is looked at");
     assert_eq!(page3.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["a04", "a02"]);
 
     let excl = store.published_articles(p.id, &ArticleQuery { exclude: Some(page.items[0].id), ..q.clone() }, now()).await?;
@@ -139,7 +144,8 @@ async fn lists_filter_sort_and_page() -> TestResult {
 
     let tag = store.tag_by_slug(p.id, "ports-docks").await?.expect("tag");
     assert_eq!(tag.name, "Ports & Docks");
-    let tagged = store.published_articles(p.id, &ArticleQuery { tag: Some(tag.id), limit: 1, ..Default::default() }, now()).await?;
+    let tagged =
+        store.published_articles(p.id, &ArticleQuery { tag: Some(tag.id), limit: 1, with_total: true, ..Default::default() }, now()).await?;
     assert_eq!((tagged.total, tagged.items.len()), (20, 1));
     assert!(store.author_by_slug(p.id, "nobody").await?.is_none());
     Ok(())

@@ -41,6 +41,30 @@ fn bench(c: &mut Criterion) {
     let page = once();
     eprintln!("page: {} bytes of HTML", page.html.len());
 
+    // The parts, to see where the time goes.
+    let publication = site.publication.id;
+    let now = chrono::Utc::now();
+    c.bench_function("part_store_article", |b| {
+        b.iter(|| rt.block_on(state.store.published_article(publication, SLUG, now)).expect("article"))
+    });
+    let recent = prensa_core::ArticleQuery { limit: 4, ..Default::default() };
+    c.bench_function("part_store_list_of_4", |b| {
+        b.iter(|| rt.block_on(state.store.published_articles(publication, &recent, now)).expect("list"))
+    });
+    let article = rt.block_on(state.store.published_article(publication, SLUG, now)).expect("ok").expect("article");
+    c.bench_function("part_markdown", |b| {
+        b.iter(|| prensa_render::markdown::render(&article.body, &prensa_render::markdown::Options::default()))
+    });
+    let lists = prensa_web::views::ArticleLists {
+        more_from_section: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
+        most_recent: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
+    };
+    c.bench_function("part_views", |b| b.iter(|| prensa_web::views::article(&site, &article, &lists)));
+    let (meta, view) = prensa_web::views::article(&site, &article, &lists);
+    let page_view = prensa_render::view::PageView { site: &site.view, meta, t: &site.strings, page: view };
+    c.bench_function("part_template", |b| {
+        b.iter(|| state.theme.render(prensa_render::theme::Template::Article, &page_view).expect("render"))
+    });
     c.bench_function("render_article_uncached", |b| b.iter(once));
     c.bench_function("render_and_compress_article", |b| b.iter(|| once().into_cached()));
 

@@ -181,17 +181,21 @@ async fn not_found<S: Store>(state: &AppState<S>, site: &Site) -> Result<Rendere
 async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Result<RenderedPage, AppError> {
     let now = Utc::now();
     let p = &site.publication;
-    let a = state.store.published_article(p.id, slug, now).await?.ok_or(AppError::NotFound)?;
+    // "Most recent" does not depend on the article, so it is read while the
+    // article is; one extra row stands in for the article itself.
+    let recent = ArticleQuery { limit: p.settings.most_recent + 1, ..Default::default() };
+    let (a, recent) =
+        tokio::try_join!(state.store.published_article(p.id, slug, now), state.store.published_articles(p.id, &recent, now))?;
+    let a = a.ok_or(AppError::NotFound)?;
     let more = ArticleQuery {
         section: Some(a.section.id),
         exclude: Some(a.id),
         limit: p.settings.more_from_section,
         ..Default::default()
     };
-    let recent = ArticleQuery { exclude: Some(a.id), limit: p.settings.most_recent, ..Default::default() };
     let lists = views::ArticleLists {
         more_from_section: state.store.published_articles(p.id, &more, now).await?.items,
-        most_recent: state.store.published_articles(p.id, &recent, now).await?.items,
+        most_recent: recent.items.into_iter().filter(|x| x.id != a.id).take(p.settings.most_recent as usize).collect(),
     };
     let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Recent, SurrogateKey::Section(a.section.id)];
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
@@ -252,15 +256,12 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
     let now = Utc::now();
     let p = &site.publication;
     let per_page = p.settings.page_size;
-    // The count comes with the first query; a second one fetches the page
-    // asked for once we know it exists.
-    let first = ArticleQuery { limit: per_page, offset: 0, ..spec.query.clone() };
-    let mut result = state.store.published_articles(p.id, &first, now).await?;
+    // One query: the page asked for, with the list's total alongside. A
+    // page past the end comes back empty with no total: a 404.
+    let offset = page.saturating_sub(1).saturating_mul(per_page);
+    let q = ArticleQuery { limit: per_page, offset, with_total: true, ..spec.query.clone() };
+    let result = state.store.published_articles(p.id, &q, now).await?;
     let pagination = Pagination::new(page, per_page, result.total).ok_or(AppError::NotFound)?;
-    if pagination.page > 1 {
-        let q = ArticleQuery { limit: per_page, offset: pagination.offset(), ..spec.query.clone() };
-        result = state.store.published_articles(p.id, &q, now).await?;
-    }
     let path_of = |n: u32| (spec.path)(&spec.slug, n);
     let prev_url = pagination.prev().map(path_of);
     let next_url = pagination.next().map(path_of);
