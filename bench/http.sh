@@ -29,6 +29,15 @@ for _ in $(seq 100); do grep -q "serving at" "$work/prensa.out" 2>/dev/null && b
 base=$(sed -n 's/^Prensa is serving at \(http:\/\/[^/]*\)\/$/\1/p' "$work/prensa.out")
 server_pid=$(pgrep -P "$prensa_pid" prensa || echo "$prensa_pid")
 
+# Page weight: the feature's HTML plus the stylesheet, as a browser gets them.
+css=$(curl -sf "$base/$SLUG/" | grep -o '/assets/style\.[0-9a-f]*\.css' | head -1)
+words=$(curl -sf "$base/$SLUG/" | sed -n '/<div class="body">/,/<\/div>/p' | sed 's/<[^>]*>/ /g' | wc -w)
+for enc in br gzip identity; do
+  h=$(curl -sf -H "Accept-Encoding: $enc" "$base/$SLUG/" | wc -c)
+  c=$(curl -sf -H "Accept-Encoding: $enc" "$base$css" | wc -c)
+  echo "weight ($enc): HTML $h + CSS $c = $((h + c)) bytes  (article body ~$words words)"
+done
+
 # nginx serves the identical HTML as a static file.
 mkdir -p "$work/www/$SLUG"
 curl -sf "$base/$SLUG/" -o "$work/www/$SLUG/index.html"

@@ -40,7 +40,8 @@ pub struct Prepared {
 /// applying the import set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaFile {
-    /// `{xxh3_128 hex}.{jpg|png|webp|gif}`.
+    /// `{xxh3_64 hex}.{jpg|png|webp|gif}`. 64 bits keep URLs short (every
+    /// card on a page carries one); a collision would take billions of files.
     pub key: String,
     /// Absolute path of the file on disk.
     pub source: PathBuf,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use prensa_core::MediaAsset;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::MediaFile;
 
@@ -85,7 +85,7 @@ impl Media {
         if width == 0 || height == 0 {
             return Err(format!("has a zero dimension ({width}x{height})"));
         }
-        let key = format!("{:032x}.{ext}", xxh3_128(&bytes));
+        let key = format!("{:016x}.{ext}", xxh3_64(&bytes));
         self.assets.entry(key.clone()).or_insert_with(|| {
             let asset = MediaAsset {
                 key: key.clone(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::DateTime;
 use prensa_core::{MediaAsset, NewHeroImage, SocialKind, Status};
 use prensa_import::{load_dir, load_dir_with_progress, Prepared, Problems, Step};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// A valid 1x1 RGB PNG.
 const PNG_1X1: &[u8] = &[
@@ -102,7 +102,7 @@ fn article_with(extra: &str) -> String {
 }
 
 fn key_of(bytes: &[u8], ext: &str) -> String {
-    format!("{:032x}.{ext}", xxh3_128(bytes))
+    format!("{:016x}.{ext}", xxh3_64(bytes))
 }
 
 #[test]
@@ -241,7 +241,7 @@ Body of the *harbour*.
     assert_eq!(file_keys, media_keys);
     for file in &p.files {
         let bytes = std::fs::read(&file.source).expect("source exists");
-        assert_eq!(format!("{:032x}", xxh3_128(&bytes)), file.key.split('.').next().unwrap_or(""));
+        assert_eq!(format!("{:016x}", xxh3_64(&bytes)), file.key.split('.').next().unwrap_or(""));
         assert!(file.source.is_absolute());
     }
 

@@ -83,6 +83,14 @@ pub fn spawn_watcher<S: Store>(state: &Arc<AppState<S>>) -> tokio::task::JoinHan
 /// Serves `router` on `listener` until ctrl-c / SIGTERM, then lets
 /// in-flight requests finish.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Pages go out in one write; Nagle's algorithm would only hold the
+    // last segment of each back waiting for an ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
 }
 
