@@ -6,6 +6,7 @@
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
 pub mod model;
+pub mod permissions;
 pub mod slug;
 pub mod social;
 
