@@ -22,7 +22,7 @@ const PUBLICATION_KEYS: &[&str] =
     &["slug", "name", "tagline", "language", "base_url", "timezone", "social", "settings"];
 const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size"];
 const AUTHOR_KEYS: &[&str] = &["name", "avatar", "social"];
-const SECTION_KEYS: &[&str] = &["name", "description"];
+const SECTION_KEYS: &[&str] = &["name", "description", "order"];
 const ARTICLE_KEYS: &[&str] = &[
     "title",
     "standfirst",
@@ -85,7 +85,9 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
         authors.extend(author(root, entry, &mut media, &mut problems));
         progress.step(&entry.rel);
     }
-    let mut sections = Vec::new();
+    // Sections carry an optional `order` for the navigation; without one
+    // they follow the ordered ones, alphabetically by slug.
+    let mut sections: Vec<(u32, NewSection)> = Vec::new();
     for entry in &section_files {
         sections.extend(section(root, entry, &mut problems));
         progress.step(&entry.rel);
@@ -113,7 +115,8 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
         return Err(Problems::sorted(problems));
     };
     authors.sort_by(|a, b| a.slug.cmp(&b.slug));
-    sections.sort_by(|a, b| a.slug.cmp(&b.slug));
+    sections.sort_by(|(oa, a), (ob, b)| oa.cmp(ob).then_with(|| a.slug.cmp(&b.slug)));
+    let sections = sections.into_iter().map(|(_, s)| s).collect();
     articles.sort_by(|a, b| a.slug.cmp(&b.slug));
     let (media, files) = media.finish();
     Ok(Prepared { set: ImportSet { publication, media, authors, sections, articles }, files })
@@ -386,7 +389,7 @@ fn author_fields(cx: &mut FileCx<'_>, entry: &Entry, fm: &FrontMatter<'_>, media
 
 // --- sections/<slug>.toml ---------------------------------------------------
 
-fn section(root: &Path, entry: &Entry, problems: &mut Vec<Problem>) -> Option<NewSection> {
+fn section(root: &Path, entry: &Entry, problems: &mut Vec<Problem>) -> Option<(u32, NewSection)> {
     let text = read_text(root, &entry.rel, problems)?;
     let mut cx = FileCx::new(&entry.rel, &text, 0);
     let out = section_fields(&mut cx, entry, &text);
@@ -394,21 +397,25 @@ fn section(root: &Path, entry: &Entry, problems: &mut Vec<Problem>) -> Option<Ne
     out
 }
 
-fn section_fields(cx: &mut FileCx<'_>, entry: &Entry, text: &str) -> Option<NewSection> {
+fn section_fields(cx: &mut FileCx<'_>, entry: &Entry, text: &str) -> Option<(u32, NewSection)> {
     check_slug(cx, &entry.stem, None);
     let table = fields::parse(cx, text)?;
     fields::unknown_keys(cx, &table, SECTION_KEYS, "");
     let r = Reader::new(&table);
     let name = r.text(cx, "name", true);
     let description = r.string(cx, "description", false).map(|d| d.get_ref().trim().to_string());
+    let order = r.count(cx, "order").map_or(u32::MAX, Spanned::into_inner);
     if !cx.is_clean() {
         return None;
     }
-    Some(NewSection {
-        slug: entry.stem.clone(),
-        name: name?.into_inner(),
-        description: description.unwrap_or_default(),
-    })
+    Some((
+        order,
+        NewSection {
+            slug: entry.stem.clone(),
+            name: name?.into_inner(),
+            description: description.unwrap_or_default(),
+        },
+    ))
 }
 
 // --- articles/<slug>.md -----------------------------------------------------

@@ -335,7 +335,7 @@ fn every_problem_in_every_file_is_reported_together() {
         "authors/bo.md: missing required key `name`",
         "authors/bo.md:2: unknown key `bio` (expected one of: name, avatar, social)",
         "publication.toml:4: `language` must be a BCP 47 tag such as `en`, `pt-BR` or `de-CH`, not `english`",
-        "sections/culture.toml:2: unknown key `colour` (expected one of: name, description)",
+        "sections/culture.toml:2: unknown key `colour` (expected one of: name, description, order)",
     ];
     assert_eq!(f.problems(), expected);
     // The error's Display is the same, one per line.
@@ -506,6 +506,22 @@ fn invalid_slugs_get_a_hint() {
             "sections/Labor_Pains.toml: invalid slug `Labor_Pains` (file name); slugs use a-z, 0-9 and single hyphens: try `labor-pains`",
         ]
     );
+}
+
+#[test]
+fn sections_follow_their_order_then_slug() {
+    let f = Fixture::new();
+    f.write("sections/zeta.toml", "name = \"Zeta\"\norder = 1\n");
+    f.write("sections/alpha.toml", "name = \"Alpha\"\n");
+    f.write("sections/mid.toml", "name = \"Mid\"\norder = 2\n");
+    let prepared = f.ok();
+    let slugs: Vec<&str> = prepared.set.sections.iter().map(|s| s.slug.as_str()).collect();
+    let zeta = slugs.iter().position(|s| *s == "zeta").expect("zeta");
+    let mid = slugs.iter().position(|s| *s == "mid").expect("mid");
+    let alpha = slugs.iter().position(|s| *s == "alpha").expect("alpha");
+    assert!(zeta < mid && mid < alpha, "{slugs:?}");
+    f.write("sections/bad.toml", "name = \"Bad\"\norder = -3\n");
+    assert_eq!(f.problems(), ["sections/bad.toml:2: `order` must be a whole number from 0 up, not -3"]);
 }
 
 #[test]
