@@ -300,7 +300,7 @@ pub struct NewPublication {
 }
 
 /// A media file already placed in the media store under `key`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MediaAsset {
     pub key: String,
     pub content_type: String,
@@ -374,6 +374,122 @@ pub struct ImportCounts {
     pub media: u64,
     /// Articles, sections and tags removed by `--prune`.
     pub pruned: u64,
+}
+
+// ---------------------------------------------------------------------------
+// Whole-store copies (`prensa migrate-store`).
+
+/// Every content row of a store, exactly as stored: ids included, drafts and
+/// scheduled articles included, each list in id (or key) order. Copying a
+/// store means exporting one of these and importing it into another; two
+/// stores with the same content produce snapshots that serialize to the same
+/// bytes, which is how a copy is verified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub publications: Vec<Publication>,
+    pub media: Vec<MediaAsset>,
+    pub authors: Vec<AuthorRow>,
+    pub publication_authors: Vec<PublicationAuthorRow>,
+    pub sections: Vec<SectionRow>,
+    pub tags: Vec<TagRow>,
+    pub articles: Vec<ArticleRow>,
+    pub article_authors: Vec<ArticleAuthorRow>,
+    pub article_tags: Vec<ArticleTagRow>,
+}
+
+impl Snapshot {
+    /// Rows per table, in the order the tables are written.
+    pub fn counts(&self) -> [(&'static str, usize); 9] {
+        [
+            ("publications", self.publications.len()),
+            ("media", self.media.len()),
+            ("authors", self.authors.len()),
+            ("publication_authors", self.publication_authors.len()),
+            ("sections", self.sections.len()),
+            ("tags", self.tags.len()),
+            ("articles", self.articles.len()),
+            ("article_authors", self.article_authors.len()),
+            ("article_tags", self.article_tags.len()),
+        ]
+    }
+
+    /// Whether there is nothing to copy.
+    pub fn is_empty(&self) -> bool {
+        self.counts().iter().all(|(_, n)| *n == 0)
+    }
+}
+
+/// An author row: unlike [`Author`], the avatar is just its media key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorRow {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    pub avatar: Option<String>,
+    pub social: SocialLinks,
+}
+
+/// An author writes for a publication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PublicationAuthorRow {
+    pub publication_id: Id,
+    pub author_id: Id,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionRow {
+    pub id: Id,
+    pub publication_id: Id,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Display order within the publication.
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagRow {
+    pub id: Id,
+    pub publication_id: Id,
+    pub slug: String,
+    pub name: String,
+}
+
+/// An article row with foreign keys instead of the joined records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRow {
+    pub id: Id,
+    pub publication_id: Id,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+    pub toc: bool,
+    pub section_id: Id,
+    pub image_key: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_caption: Option<String>,
+    pub status: Status,
+    pub published_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub translation_group: Option<String>,
+}
+
+/// One byline entry; `position` orders an article's authors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ArticleAuthorRow {
+    pub article_id: Id,
+    pub author_id: Id,
+    pub position: i64,
+}
+
+/// One tag of an article; `position` orders an article's tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ArticleTagRow {
+    pub article_id: Id,
+    pub tag_id: Id,
+    pub position: i64,
 }
 
 #[cfg(test)]

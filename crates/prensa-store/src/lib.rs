@@ -3,23 +3,30 @@
 //! All SQL of the project lives in this crate. The interface speaks only in
 //! `prensa-core` types, so the web layer, the importer and the CLI are
 //! generic over the backend: SQLite (the default, [`sqlite::SqliteStore`])
-//! today, PostgreSQL next, each with its own migrations under
-//! `migrations/<backend>/`. Media files live beside the database in a
-//! content-addressed directory ([`media::MediaDir`]).
+//! and PostgreSQL ([`postgres::PostgresStore`]), each with its own
+//! migrations under `migrations/<backend>/`, run on open. [`AnyStore`]
+//! picks the backend from the URL's scheme at run time, which is what the
+//! CLI uses. Media files live in a content-addressed directory
+//! ([`media::MediaDir`]) that is the same whatever the database.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
     Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, Page, Publication,
-    Section, Tag,
+    Section, Snapshot, Tag,
 };
 
+pub mod any;
 pub mod media;
 mod migrations;
+pub mod postgres;
+mod shared;
 pub mod sqlite;
 
+pub use any::{redact_url, AnyStore};
 pub use media::MediaDir;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Errors of any backend. Backend-specific errors are boxed so that no
@@ -32,12 +39,20 @@ pub enum StoreError {
     /// (unknown author, duplicate slug …). Nothing was written.
     #[error("invalid write: {0}")]
     Invalid(String),
-    #[error("unsupported database URL `{0}` (expected sqlite://PATH)")]
+    /// The URL names no backend this build has. Holds the URL with any
+    /// password masked.
+    #[error("unsupported database URL `{0}` (expected sqlite://PATH or postgres://USER@HOST[:PORT]/DATABASE)")]
     UnsupportedUrl(String),
+    /// [`Store::import_snapshot`] was asked to fill a store that already
+    /// holds content, without permission to replace it.
+    #[error("the target database is not empty ({0}); nothing was written")]
+    NotEmpty(String),
+    // The driver's message goes into our own rather than being a `source`
+    // too: error reports walk the chain, and would print it twice.
     #[error("database error: {0}")]
-    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Backend(Box<dyn std::error::Error + Send + Sync>),
     #[error("migration failed: {0}")]
-    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Migration(Box<dyn std::error::Error + Send + Sync>),
     #[error("media storage: {0}")]
     Media(#[from] std::io::Error),
 }
@@ -92,4 +107,15 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// and with `prune` removes the publication's articles, sections and tags
     /// that `set` does not contain. On any error nothing is written.
     fn apply_import(&self, set: &ImportSet, prune: bool) -> impl Future<Output = Result<ImportCounts>> + Send;
+
+    /// Every row of the store in one consistent read, for copying the whole
+    /// database elsewhere (`prensa migrate-store`).
+    fn export_all(&self) -> impl Future<Output = Result<Snapshot>> + Send;
+
+    /// Writes `snapshot` as the store's entire content, ids included, in one
+    /// transaction, and bumps the content version. A store that already
+    /// holds a publication, author or media row is refused
+    /// ([`StoreError::NotEmpty`]) unless `replace`, which deletes all of it
+    /// first. On any error nothing is written.
+    fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> impl Future<Output = Result<()>> + Send;
 }

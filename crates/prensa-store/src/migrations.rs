@@ -32,3 +32,6 @@ mod futures_core_compat {
 }
 
 pub(crate) const SQLITE: Embedded = Embedded(&[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))]);
+
+pub(crate) const POSTGRES: Embedded =
+    Embedded(&[(1, "content", include_str!("../migrations/postgres/0001_content.sql"))]);

@@ -4,22 +4,20 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use prensa_core::{
-    slug, Article, ArticleQuery, ArticleSummary, Author, AuthorRef, HeroImage, Id, Image, ImportCounts, ImportSet,
-    MediaAsset, Page, Publication, PublicationSettings, Section, SectionRef, SocialLinks, Status, Tag,
+    slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
+    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Tag,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use crate::shared::{
+    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, migration,
+    publication_from, section_from, section_row, social_to_json, summary_from, tag_from, tag_row, to_parts, u64_of,
+    ARTICLE_ROW_COLUMNS, TABLES,
+};
 use crate::{migrations, Result, Store, StoreError};
-
-fn backend(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::RowNotFound => StoreError::NotFound,
-        other => StoreError::Backend(Box::new(other)),
-    }
-}
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -32,7 +30,7 @@ impl SqliteStore {
     /// `sqlite::memory:`) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<SqliteStore> {
         if !url.starts_with("sqlite:") {
-            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+            return Err(StoreError::UnsupportedUrl(crate::redact_url(url)));
         }
         let memory = url.contains(":memory:");
         let options = SqliteConnectOptions::from_str(url)
@@ -54,12 +52,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(backend)?;
-        sqlx::migrate::Migrator::new(migrations::SQLITE)
-            .await
-            .map_err(|e| StoreError::Migration(Box::new(e)))?
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migration(Box::new(e)))?;
+        sqlx::migrate::Migrator::new(migrations::SQLITE).await.map_err(migration)?.run(&pool).await.map_err(migration)?;
         Ok(SqliteStore { pool })
     }
 
@@ -79,132 +72,13 @@ impl SqliteStore {
     }
 }
 
-fn to_parts(dt: &DateTime<FixedOffset>) -> (i64, i32) {
-    (dt.timestamp(), dt.offset().local_minus_utc())
-}
-
-fn from_parts(secs: i64, offset: i32) -> Result<DateTime<FixedOffset>> {
-    let offset = FixedOffset::east_opt(offset).ok_or_else(|| StoreError::Invalid(format!("bad UTC offset {offset}")))?;
-    let utc = DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Invalid(format!("bad timestamp {secs}")))?;
-    Ok(utc.with_timezone(&offset))
-}
-
-fn social_from_json(text: &str) -> Result<SocialLinks> {
-    serde_json::from_str(text).map_err(|e| StoreError::Backend(Box::new(e)))
-}
-
-fn social_to_json(links: &SocialLinks) -> Result<String> {
-    serde_json::to_string(links).map_err(|e| StoreError::Backend(Box::new(e)))
-}
-
-fn get<'r, T>(row: &'r SqliteRow, idx: usize) -> Result<T>
-where
-    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-{
-    row.try_get(idx).map_err(backend)
-}
-
-fn u32_of(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(0)
-}
-
-/// Decodes an optional image from (key, width, height) columns at `idx`.
-fn image_at(row: &SqliteRow, idx: usize) -> Result<Option<Image>> {
-    let key: Option<String> = get(row, idx)?;
-    Ok(match key {
-        Some(key) => Some(Image { key, width: u32_of(get(row, idx + 1)?), height: u32_of(get(row, idx + 2)?) }),
-        None => None,
-    })
-}
-
-fn hero_at(row: &SqliteRow, idx: usize) -> Result<Option<HeroImage>> {
-    Ok(match image_at(row, idx)? {
-        Some(image) => Some(HeroImage {
-            image,
-            alt: get::<Option<String>>(row, idx + 3)?.unwrap_or_default(),
-            caption: get::<Option<String>>(row, idx + 4)?.filter(|c| !c.is_empty()),
-        }),
-        None => None,
-    })
-}
-
 const PUBLICATION_COLUMNS: &str =
     "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size";
 
-fn publication_from(row: &SqliteRow) -> Result<Publication> {
-    Ok(Publication {
-        id: get(row, 0)?,
-        slug: get(row, 1)?,
-        name: get(row, 2)?,
-        tagline: get(row, 3)?,
-        language: get(row, 4)?,
-        base_url: get(row, 5)?,
-        timezone: get(row, 6)?,
-        social: social_from_json(&get::<String>(row, 7)?)?,
-        settings: PublicationSettings {
-            more_from_section: u32_of(get(row, 8)?),
-            most_recent: u32_of(get(row, 9)?),
-            page_size: u32_of(get(row, 10)?),
-        },
-    })
-}
-
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social";
-
-fn author_from(row: &SqliteRow) -> Result<Author> {
-    Ok(Author {
-        id: get(row, 0)?,
-        slug: get(row, 1)?,
-        name: get(row, 2)?,
-        bio: get(row, 3)?,
-        avatar: image_at(row, 4)?,
-        social: social_from_json(&get::<String>(row, 7)?)?,
-    })
-}
-
-fn section_from(row: &SqliteRow, idx: usize) -> Result<Section> {
-    Ok(Section { id: get(row, idx)?, slug: get(row, idx + 1)?, name: get(row, idx + 2)?, description: get(row, idx + 3)? })
-}
 
 /// The visibility rule of `prensa_core::effective_status`, in SQL.
 const VISIBLE: &str = "a.status = 'published' AND a.published_at <= ?";
-
-/// An author as the article query aggregates it into JSON.
-#[derive(serde::Deserialize)]
-struct AuthorJson {
-    id: Id,
-    slug: String,
-    name: String,
-    bio: String,
-    avatar: Option<String>,
-    width: Option<i64>,
-    height: Option<i64>,
-    social: SocialLinks,
-}
-
-impl From<AuthorJson> for Author {
-    fn from(a: AuthorJson) -> Author {
-        Author {
-            id: a.id,
-            avatar: a.avatar.map(|key| Image { key, width: u32_of(a.width.unwrap_or(0)), height: u32_of(a.height.unwrap_or(0)) }),
-            slug: a.slug,
-            name: a.name,
-            bio: a.bio,
-            social: a.social,
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct TagJson {
-    id: Id,
-    slug: String,
-    name: String,
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Backend(Box::new(e)))
-}
 
 // One statement per page element: the article with its authors and tags
 // aggregated as JSON, and each list with its bylines and total count. A
@@ -256,7 +130,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        row.map(|r| Ok(Tag { id: get(&r, 0)?, slug: get(&r, 1)?, name: get(&r, 2)? })).transpose()
+        row.map(|r| tag_from(&r)).transpose()
     }
 
     async fn author_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Author>> {
@@ -287,26 +161,7 @@ impl Store for SqliteStore {
         else {
             return Ok(None);
         };
-        let status: String = get(&row, 11)?;
-        let authors: Vec<AuthorJson> = from_json(&get::<String>(&row, 21)?)?;
-        let tags: Vec<TagJson> = from_json(&get::<String>(&row, 22)?)?;
-        let article = Article {
-            id: get(&row, 0)?,
-            slug: get(&row, 1)?,
-            headline: get(&row, 2)?,
-            standfirst: get(&row, 3)?,
-            body: get(&row, 4)?,
-            toc: get(&row, 5)?,
-            image: hero_at(&row, 6)?,
-            status: Status::parse(&status).ok_or_else(|| StoreError::Invalid(format!("unknown status {status}")))?,
-            published_at: from_parts(get(&row, 12)?, get(&row, 13)?)?,
-            updated_at: from_parts(get(&row, 14)?, get(&row, 15)?)?,
-            translation_group: get(&row, 16)?,
-            section: section_from(&row, 17)?,
-            authors: authors.into_iter().map(Author::from).collect(),
-            tags: tags.into_iter().map(|t| Tag { id: t.id, slug: t.slug, name: t.name }).collect(),
-        };
-        Ok(Some(article))
+        Ok(Some(article_from(&row)?))
     }
 
     async fn published_articles(
@@ -342,7 +197,7 @@ impl Store for SqliteStore {
             for b in &binds {
                 count = count.bind(*b);
             }
-            let total = u64::try_from(count.fetch_one(&self.pool).await.map_err(backend)?).unwrap_or(0);
+            let total = u64_of(count.fetch_one(&self.pool).await.map_err(backend)?);
             return Ok(Page { items: Vec::new(), total });
         }
         // The window count rides along with every row. A page past the end
@@ -382,25 +237,10 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         let total = match rows.first() {
-            Some(r) if query.with_total => u64::try_from(get::<i64>(r, 14)?).unwrap_or(0),
+            Some(r) if query.with_total => u64_of(r.try_get(14).map_err(backend)?),
             _ => rows.len() as u64,
         };
-        let items = rows
-            .iter()
-            .map(|r| {
-                let byline: Vec<(String, String)> = from_json(&get::<String>(r, 13)?)?;
-                Ok(ArticleSummary {
-                    id: get(r, 0)?,
-                    slug: get(r, 1)?,
-                    headline: get(r, 2)?,
-                    standfirst: get(r, 3)?,
-                    image: hero_at(r, 4)?,
-                    published_at: from_parts(get(r, 9)?, get(r, 10)?)?,
-                    section: SectionRef { slug: get(r, 11)?, name: get(r, 12)? },
-                    authors: byline.into_iter().map(|(slug, name)| AuthorRef { slug, name }).collect(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(summary_from).collect::<Result<Vec<_>>>()?;
         Ok(Page { items, total })
     }
 
@@ -427,15 +267,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        row.map(|r| {
-            Ok(MediaAsset {
-                key: get(&r, 0)?,
-                content_type: get(&r, 1)?,
-                width: u32_of(get(&r, 2)?),
-                height: u32_of(get(&r, 3)?),
-                bytes: u64::try_from(get::<i64>(&r, 4)?).unwrap_or(0),
-            })
-        })
+        row.map(|r| media_from(&r))
         .transpose()
     }
 
@@ -445,6 +277,241 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(backend)?;
         Ok(counts)
     }
+
+    async fn export_all(&self) -> Result<Snapshot> {
+        // One transaction: in WAL mode its first read pins a snapshot, so
+        // an import committing meanwhile cannot tear the copy.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let conn = &mut *tx;
+        let snapshot = Snapshot {
+            publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
+                "more_from_section, most_recent, page_size FROM publications ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(publication_from)
+            .collect::<Result<_>>()?,
+            media: sqlx::query("SELECT key, content_type, width, height, bytes FROM media ORDER BY key")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(media_from)
+                .collect::<Result<_>>()?,
+            authors: sqlx::query("SELECT id, slug, name, bio, avatar, social FROM authors ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(author_row)
+                .collect::<Result<_>>()?,
+            publication_authors: sqlx::query_as::<_, (i64, i64)>(
+                "SELECT publication_id, author_id FROM publication_authors ORDER BY publication_id, author_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(publication_id, author_id)| PublicationAuthorRow { publication_id, author_id })
+            .collect(),
+            sections: sqlx::query("SELECT id, publication_id, slug, name, description, position FROM sections ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(section_row)
+                .collect::<Result<_>>()?,
+            tags: sqlx::query("SELECT id, publication_id, slug, name FROM tags ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(tag_row)
+                .collect::<Result<_>>()?,
+            articles: sqlx::query(&format!("SELECT {ARTICLE_ROW_COLUMNS} FROM articles ORDER BY id"))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(article_row)
+                .collect::<Result<_>>()?,
+            article_authors: sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT article_id, author_id, position FROM article_authors ORDER BY article_id, position, author_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(article_id, author_id, position)| ArticleAuthorRow { article_id, author_id, position })
+            .collect(),
+            article_tags: sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, position, tag_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(article_id, tag_id, position)| ArticleTagRow { article_id, tag_id, position })
+            .collect(),
+        };
+        tx.rollback().await.map_err(backend)?;
+        Ok(snapshot)
+    }
+
+    async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Write first: a deferred SQLite transaction that starts with a read
+        // cannot always upgrade to a writer (SQLITE_BUSY_SNAPSHOT when
+        // another connection committed in between); starting with the
+        // version bump makes it a writer from its first statement.
+        sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        snapshot_in(&mut tx, snapshot, replace).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// The body of [`Store::import_snapshot`]; any `?` rolls back.
+async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -> Result<()> {
+    let (publications, authors, media): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    if publications + authors + media > 0 {
+        if !replace {
+            return Err(StoreError::NotEmpty(format!(
+                "{publications} publications, {authors} authors, {media} media rows"
+            )));
+        }
+        for table in TABLES.iter().rev() {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await.map_err(backend)?;
+        }
+    }
+    for p in &s.publications {
+        sqlx::query(
+            "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
+               most_recent, page_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(p.id)
+        .bind(&p.slug)
+        .bind(&p.name)
+        .bind(&p.tagline)
+        .bind(&p.language)
+        .bind(&p.base_url)
+        .bind(&p.timezone)
+        .bind(social_to_json(&p.social)?)
+        .bind(i64::from(p.settings.more_from_section))
+        .bind(i64::from(p.settings.most_recent))
+        .bind(i64::from(p.settings.page_size))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    for m in &s.media {
+        sqlx::query("INSERT INTO media (key, content_type, width, height, bytes) VALUES (?, ?, ?, ?, ?)")
+            .bind(&m.key)
+            .bind(&m.content_type)
+            .bind(i64::from(m.width))
+            .bind(i64::from(m.height))
+            .bind(i64_of(m.bytes))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for a in &s.authors {
+        sqlx::query("INSERT INTO authors (id, slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(a.id)
+            .bind(&a.slug)
+            .bind(&a.name)
+            .bind(&a.bio)
+            .bind(&a.avatar)
+            .bind(social_to_json(&a.social)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for pa in &s.publication_authors {
+        sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?)")
+            .bind(pa.publication_id)
+            .bind(pa.author_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for x in &s.sections {
+        sqlx::query("INSERT INTO sections (id, publication_id, slug, name, description, position) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(x.id)
+            .bind(x.publication_id)
+            .bind(&x.slug)
+            .bind(&x.name)
+            .bind(&x.description)
+            .bind(x.position)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for t in &s.tags {
+        sqlx::query("INSERT INTO tags (id, publication_id, slug, name) VALUES (?, ?, ?, ?)")
+            .bind(t.id)
+            .bind(t.publication_id)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    let article_sql =
+        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for a in &s.articles {
+        let (published_at, published_offset) = to_parts(&a.published_at);
+        let (updated_at, updated_offset) = to_parts(&a.updated_at);
+        sqlx::query(&article_sql)
+            .bind(a.id)
+            .bind(a.publication_id)
+            .bind(&a.slug)
+            .bind(&a.headline)
+            .bind(&a.standfirst)
+            .bind(&a.body)
+            .bind(a.toc)
+            .bind(a.section_id)
+            .bind(&a.image_key)
+            .bind(&a.image_alt)
+            .bind(&a.image_caption)
+            .bind(a.status.as_str())
+            .bind(published_at)
+            .bind(published_offset)
+            .bind(updated_at)
+            .bind(updated_offset)
+            .bind(&a.translation_group)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for aa in &s.article_authors {
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
+            .bind(aa.article_id)
+            .bind(aa.author_id)
+            .bind(aa.position)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for at in &s.article_tags {
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)")
+            .bind(at.article_id)
+            .bind(at.tag_id)
+            .bind(at.position)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
 }
 
 /// The body of [`Store::apply_import`]; any `?` here drops the transaction,
@@ -482,7 +549,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         .bind(&m.content_type)
         .bind(i64::from(m.width))
         .bind(i64::from(m.height))
-        .bind(i64::try_from(m.bytes).unwrap_or(i64::MAX))
+        .bind(i64_of(m.bytes))
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -525,7 +592,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         .bind(&s.slug)
         .bind(&s.name)
         .bind(&s.description)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(i64_of(position))
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
@@ -611,7 +678,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
             sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
                 .bind(id)
                 .bind(author_id)
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(i64_of(position))
                 .execute(&mut *conn)
                 .await
                 .map_err(|e| StoreError::Invalid(format!("article `{}`: author `{author}`: {e}", a.slug)))?;
@@ -635,7 +702,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
             sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)")
                 .bind(id)
                 .bind(*tag)
-                .bind(i64::try_from(seen.len()).unwrap_or(i64::MAX))
+                .bind(i64_of(seen.len()))
                 .execute(&mut *conn)
                 .await
                 .map_err(backend)?;
@@ -669,17 +736,6 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         .await
         .map_err(backend)?;
     Ok(counts)
-}
-
-/// `AND column NOT IN (ids)`, or nothing when `ids` is empty (then every
-/// row goes). The ids are integers this store produced, so formatting them
-/// into the SQL is safe.
-fn and_not_in(column: &str, ids: &[Id]) -> String {
-    if ids.is_empty() {
-        return String::new();
-    }
-    let list = ids.iter().map(Id::to_string).collect::<Vec<_>>().join(",");
-    format!(" AND {column} NOT IN ({list})")
 }
 
 async fn prune_missing(conn: &mut SqliteConnection, table: &'static str, publication: Id, keep: &[Id]) -> Result<u64> {

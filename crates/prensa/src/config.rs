@@ -15,8 +15,8 @@ pub struct FileConfig {
     pub media_dir: Option<PathBuf>,
 }
 
-// Hand-written so that a database URL carrying a password (PostgreSQL,
-// later) never reaches a log line.
+// Hand-written so that a database URL carrying a password (PostgreSQL)
+// never reaches a log line.
 impl std::fmt::Debug for FileConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileConfig")
@@ -46,10 +46,10 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The database URL and media directory every store-touching command uses.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
-    /// Database URL, e.g. sqlite://prensa.db [default: sqlite://prensa.db]
+    /// Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE [default: sqlite://prensa.db]
     #[arg(long, env = "PRENSA_DATABASE")]
     pub database: Option<String>,
-    /// Where media files live [default: a `media` folder beside the SQLite file]
+    /// Where media files live [default: a `media` folder beside the SQLite file; ./media with PostgreSQL]
     #[arg(long, env = "PRENSA_MEDIA_DIR")]
     pub media_dir: Option<PathBuf>,
 }
@@ -67,7 +67,9 @@ impl StoreArgs {
     }
 }
 
-/// `sqlite:///srv/prensa/site.db` → `/srv/prensa/media`.
+/// `sqlite:///srv/prensa/site.db` → `/srv/prensa/media`; `./media` for
+/// anything that is not a SQLite file (PostgreSQL has no folder to sit
+/// beside).
 pub fn media_beside(database: &str) -> PathBuf {
     let path = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")).unwrap_or("");
     let path = path.split('?').next().unwrap_or("");

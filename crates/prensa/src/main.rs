@@ -1,6 +1,7 @@
 //! The `prensa` command: serve a magazine, import content, check a content
-//! directory, or start the demo. Each subcommand lives in `cmd/`; this file
-//! only parses arguments and sets up logging.
+//! directory, start the demo, or copy a database to another backend. Each
+//! subcommand lives in `cmd/`; this file only parses arguments and sets up
+//! logging.
 
 use clap::{Parser, Subcommand};
 
@@ -29,6 +30,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Start the demo magazine: a fresh database with demo content, served at a printed URL.
     Demo(cmd::demo::Args),
+    /// Copy all content from one database to another (SQLite ⇄ PostgreSQL), then verify the copy.
+    MigrateStore(cmd::migrate_store::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +63,7 @@ fn main() -> std::process::ExitCode {
             Command::Import(source) => cmd::import::run(source, &config).await,
             Command::Check(args) => cmd::check::run(args),
             Command::Demo(args) => cmd::demo::run(args).await,
+            Command::MigrateStore(args) => cmd::migrate_store::run(args, &config).await,
         }
     });
     match result {

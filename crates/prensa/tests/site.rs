@@ -6,14 +6,42 @@ use std::time::Duration;
 
 use common::*;
 
-/// Imports `dir` into a fresh database and serves it.
-fn import_and_serve(root: &std::path::Path, content: &std::path::Path) -> Server {
-    let db = root.join("site.db");
-    let url = format!("sqlite://{}", db.display());
-    let out = run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]);
-    assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
-    Server::serve(&db)
+/// Imports `content` into a fresh database of `backend` under `root` and
+/// serves it; `None` when that backend is not available (PostgreSQL without
+/// `PRENSA_TEST_POSTGRES_URL`), and the test passes.
+fn import_and_serve(backend: Backend, root: &std::path::Path, content: &std::path::Path) -> Option<Server> {
+    let db = Database::fresh(backend, root)?;
+    db.import(content);
+    Some(Server::serve_db(db))
 }
+
+/// Runs each named `fn(Backend)` as two tests, `NAME::sqlite` and
+/// `NAME::postgres`: the site must not depend on the database it is served from.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Backend::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Backend::Postgres)
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    article_page_has_every_element_in_order,
+    unknown_urls_get_a_real_404_and_drafts_never_appear,
+    scheduled_article_appears_at_its_time_without_a_request,
+    lists_paginate_with_rel_links,
+    responses_are_compressed_cached_and_revalidated,
+    reimport_while_serving_updates_pages,
+    hostile_content_is_escaped_or_sanitized_on_every_page,
+);
 
 fn feature_article(content: &std::path::Path) {
     std::fs::write(
@@ -26,14 +54,13 @@ fn feature_article(content: &std::path::Path) {
     .expect("write feature");
 }
 
-#[test]
-fn article_page_has_every_element_in_order() {
+fn article_page_has_every_element_in_order(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 9, 12);
     feature_article(&content);
     write_article(&content, "other-section", "2025-03-01T10:00:00+00:00", "published");
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
     let r = server.get("/the-feature/");
     assert_eq!(r.status, 200);
@@ -98,13 +125,12 @@ fn article_page_has_every_element_in_order() {
     }
 }
 
-#[test]
-fn unknown_urls_get_a_real_404_and_drafts_never_appear() {
+fn unknown_urls_get_a_real_404_and_drafts_never_appear(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 3, 12);
     write_article(&content, "secret-draft", "2025-02-01T10:00:00+00:00", "draft");
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
     for path in ["/no-such-article/", "/section/nowhere/", "/author/nobody/", "/tag/nothing/", "/a/b/c/", "/secret-draft/"] {
         let r = server.get(path);
@@ -120,14 +146,13 @@ fn unknown_urls_get_a_real_404_and_drafts_never_appear() {
     assert_eq!(server.get("/story-01").header("location"), Some("/story-01/"));
 }
 
-#[test]
-fn scheduled_article_appears_at_its_time_without_a_request() {
+fn scheduled_article_appears_at_its_time_without_a_request(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 2, 12);
     let due = chrono::Utc::now() + chrono::Duration::seconds(4);
     write_article(&content, "coming-soon", &due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "published");
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
     // Cache the front page and the article's 404 before the time comes.
     assert!(!server.get("/").text().contains("Headline of coming-soon"));
@@ -138,12 +163,11 @@ fn scheduled_article_appears_at_its_time_without_a_request() {
     assert!(server.get("/").text().contains("Headline of coming-soon"));
 }
 
-#[test]
-fn lists_paginate_with_rel_links() {
+fn lists_paginate_with_rel_links(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 12, 5);
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
     let p1 = server.get("/section/labor/").text();
     assert_eq!(p1.matches("<article").count(), 5);
@@ -170,12 +194,11 @@ fn lists_paginate_with_rel_links() {
     assert!(author.contains("Ana writes <em>tests</em>.") && author.contains("https://mastodon.example/@ana"));
 }
 
-#[test]
-fn responses_are_compressed_cached_and_revalidated() {
+fn responses_are_compressed_cached_and_revalidated(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 3, 12);
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
     let plain = server.get("/story-01/");
     let etag = plain.header("etag").expect("etag").to_owned();
@@ -213,20 +236,18 @@ fn responses_are_compressed_cached_and_revalidated() {
     assert_eq!(server.get("/media/0000.jpg").status, 404);
 }
 
-#[test]
-fn reimport_while_serving_updates_pages() {
+fn reimport_while_serving_updates_pages(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 3, 12);
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
     assert!(server.get("/story-01/").text().contains("Body of story-01."));
 
     let path = content.join("articles/story-01.md");
     let text = std::fs::read_to_string(&path).expect("read").replace("Body of story-01.", "A corrected body.");
     std::fs::write(&path, text).expect("write");
-    let url = format!("sqlite://{}", root.path().join("site.db").display());
-    let out = run(&["import", "dir", content.to_str().expect("utf-8"), "--database", &url]);
-    assert!(out.status.success());
+    // Another process writes while the server runs.
+    server.database().import(&content);
     assert!(
         eventually(Duration::from_secs(5), || server.get("/story-01/").text().contains("A corrected body.")),
         "the running server noticed the import"
@@ -307,7 +328,8 @@ fn settings_come_from_flags_then_environment_then_prensa_toml() {
 
 #[test]
 fn every_command_explains_itself() {
-    for args in [&["--help"][..], &["serve", "--help"], &["import", "dir", "--help"], &["check", "--help"], &["demo", "--help"]] {
+    for args in [&["--help"][..], &["serve", "--help"], &["import", "dir", "--help"], &["check", "--help"], &["demo", "--help"], &["migrate-store", "--help"]]
+    {
         let out = run(args);
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -317,8 +339,7 @@ fn every_command_explains_itself() {
     assert!(serve.contains("--database") && serve.contains("--bind") && serve.contains("PRENSA_DATABASE"));
 }
 
-#[test]
-fn hostile_content_is_escaped_or_sanitized_on_every_page() {
+fn hostile_content_is_escaped_or_sanitized_on_every_page(backend: Backend) {
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 2, 12);
@@ -337,7 +358,7 @@ fn hostile_content_is_escaped_or_sanitized_on_every_page() {
         "+++\nname = \"Ana <svg onload=alert('n')>\"\n+++\nBio <script>alert('bio')</script> <a href=\"javascript:alert('bio2')\">me</a>\n",
     )
     .expect("write");
-    let server = import_and_serve(root.path(), &content);
+    let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
     for path in ["/hostile/", "/", "/section/labor/", "/author/ana/", "/tag/b-onmouseover-alert-g-tag-b/"] {
         let r = server.get(path);
         assert_eq!(r.status, 200, "{path}");

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use include_dir::{include_dir, Dir};
-use prensa_store::{MediaDir, SqliteStore};
+use prensa_store::{AnyStore, MediaDir, SqliteStore};
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../demo");
 
@@ -44,7 +44,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Canonical URLs and share links should point where the demo runs.
     prepared.set.publication.base_url = format!("http://{host}");
     let database = format!("sqlite://{}", root.join("demo.db").display());
-    let store = SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?;
+    // The demo is always SQLite: it must run with nothing else installed.
+    let store = AnyStore::Sqlite(SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?);
     let media = MediaDir::new(root.join("media"));
     let counts = super::import::apply(&store, &media, &prepared, false).await?;
     eprintln!(

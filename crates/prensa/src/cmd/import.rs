@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use prensa_import::{Prepared, Problems};
-use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_store::{redact_url, AnyStore, MediaDir, Store};
 
 use crate::config::{FileConfig, StoreArgs};
 
@@ -65,7 +65,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
             return Ok(ExitCode::FAILURE);
         }
     };
-    let store = SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?;
+    let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     let counts = apply(&store, &media, &prepared, args.prune).await?;
     println!(
         "Imported {}: {} articles, {} authors, {} sections, {} tags, {} media files{}",
@@ -83,7 +83,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
 
 /// Copies media into place, then writes everything in one transaction.
 pub async fn apply(
-    store: &SqliteStore,
+    store: &impl Store,
     media: &MediaDir,
     prepared: &Prepared,
     prune: bool,

@@ -3,4 +3,5 @@
 pub mod check;
 pub mod demo;
 pub mod import;
+pub mod migrate_store;
 pub mod serve;

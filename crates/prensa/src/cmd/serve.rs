@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use prensa_store::{MediaDir, SqliteStore};
+use prensa_store::{redact_url, AnyStore, MediaDir};
 use prensa_web::{AppState, WebConfig};
 
 use crate::config::{FileConfig, StoreArgs, DEFAULT_BIND};
@@ -19,7 +19,7 @@ pub struct Args {
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let database = args.store.database(file);
-    let store = SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?;
+    let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     let media = MediaDir::new(args.store.media_dir(file));
     let bind = args.bind.or_else(|| file.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned());
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
@@ -28,8 +28,9 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
 }
 
 /// Serves `store` on an already bound listener (shared with `prensa demo`).
-pub async fn serve_on(listener: tokio::net::TcpListener, store: SqliteStore, media: MediaDir) -> anyhow::Result<()> {
+pub async fn serve_on(listener: tokio::net::TcpListener, store: AnyStore, media: MediaDir) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
+    tracing::info!(backend = store.backend(), media = %media.root().display(), "store opened");
     let state = AppState::new(store, media, WebConfig::default()).await?;
     if state.sites().list.is_empty() {
         tracing::warn!("the database holds no publication yet: run `prensa import dir PATH` first");

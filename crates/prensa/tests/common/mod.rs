@@ -13,6 +13,9 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_prensa");
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The database it serves, when the test handed it over; dropped (a
+    /// PostgreSQL schema: removed) only after the process is gone.
+    pub db: Option<Database>,
 }
 
 impl Server {
@@ -37,7 +40,7 @@ impl Server {
         };
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        Server { child, base, db: None }
     }
 
     pub fn demo(dir: &Path) -> Server {
@@ -47,6 +50,20 @@ impl Server {
     pub fn serve(db: &Path) -> Server {
         let url = format!("sqlite://{}", db.display());
         Server::start(&["serve", "--database", &url])
+    }
+
+    /// `prensa serve` on `db`, which the server keeps until it is dropped.
+    pub fn serve_db(db: Database) -> Server {
+        let mut args = vec!["serve".to_owned()];
+        args.extend(db.args());
+        let mut server = Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        server.db = Some(db);
+        server
+    }
+
+    /// The database handed over in [`Server::serve_db`].
+    pub fn database(&self) -> &Database {
+        self.db.as_ref().expect("server started with serve_db")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -102,11 +119,8 @@ pub fn get_with(url: &str, headers: &[(&str, &str)]) -> Response {
     }
     let mut resp = req.call().expect("request");
     let status = resp.status().as_u16();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
+    let headers =
+        resp.headers().iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
     let mut body = Vec::new();
     resp.body_mut().as_reader().read_to_end(&mut body).expect("body");
     Response { status, headers, body }
@@ -155,7 +169,12 @@ pub fn write_site(dir: &Path, n: usize, page_size: u32) {
     std::fs::create_dir_all(dir.join("media")).expect("mkdir");
     std::fs::write(dir.join("media/dot.png"), PNG_1X1).expect("png");
     for i in 1..=n {
-        write_article(dir, &format!("story-{i:02}"), &format!("2025-01-{:02}T10:00:00+00:00", (i % 28) + 1), "published");
+        write_article(
+            dir,
+            &format!("story-{i:02}"),
+            &format!("2025-01-{:02}T10:00:00+00:00", (i % 28) + 1),
+            "published",
+        );
     }
 }
 
@@ -194,4 +213,107 @@ pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process:
         .envs(envs.iter().copied())
         .output()
         .expect("run prensa")
+}
+
+/// The database backends end-to-end tests run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database for one test: a SQLite file in the test's folder, or a
+/// PostgreSQL schema of its own (dropped when the test ends).
+pub struct Database {
+    pub url: String,
+    /// Passed as `--media-dir` to PostgreSQL (SQLite finds it by default).
+    pub media: PathBuf,
+    pub backend: Backend,
+    _schema: Option<PgSchema>,
+}
+
+impl Database {
+    /// A new database under `root`, or `None` for PostgreSQL when
+    /// `PRENSA_TEST_POSTGRES_URL` is not set (the test then passes).
+    pub fn fresh(backend: Backend, root: &Path) -> Option<Database> {
+        let media = root.join("media");
+        match backend {
+            Backend::Sqlite => Some(Database {
+                url: format!("sqlite://{}", root.join("site.db").display()),
+                media,
+                backend,
+                _schema: None,
+            }),
+            Backend::Postgres => {
+                let schema = PgSchema::create()?;
+                Some(Database { url: schema.url(), media, backend, _schema: Some(schema) })
+            }
+        }
+    }
+
+    /// The store flags every command takes: `--database URL [--media-dir DIR]`.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec!["--database".to_owned(), self.url.clone()];
+        if self.backend == Backend::Postgres {
+            args.extend(["--media-dir".to_owned(), self.media.display().to_string()]);
+        }
+        args
+    }
+
+    /// `prensa import dir CONTENT` into this database; panics on failure.
+    pub fn import(&self, content: &Path) {
+        let mut args = vec!["import".to_owned(), "dir".to_owned(), content.display().to_string()];
+        args.extend(self.args());
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// A PostgreSQL schema of the test server, dropped on drop.
+pub struct PgSchema {
+    base: String,
+    pub name: String,
+}
+
+impl PgSchema {
+    /// A new schema, or `None` (saying so on stderr) without
+    /// `PRENSA_TEST_POSTGRES_URL`.
+    pub fn create() -> Option<PgSchema> {
+        let Ok(base) = std::env::var("PRENSA_TEST_POSTGRES_URL") else {
+            eprintln!("skipped: PRENSA_TEST_POSTGRES_URL not set");
+            return None;
+        };
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("e2e_{}_{n}_{nanos}", std::process::id());
+        admin_sql(&base, &format!("CREATE SCHEMA {name}")).expect("create test schema");
+        Some(PgSchema { base, name })
+    }
+
+    /// The test database's URL with this schema first in the search path.
+    pub fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options[search_path]={}", self.base, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Err(e) = admin_sql(&self.base, &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)) {
+            eprintln!("warning: could not drop test schema {}: {e}", self.name);
+        }
+    }
+}
+
+/// Runs one statement on the test server.
+fn admin_sql(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+        conn.close().await
+    })
 }

@@ -1,0 +1,798 @@
+//! The PostgreSQL backend: a connection pool, migrations run on open.
+//!
+//! Semantics are those of [`crate::sqlite`] statement for statement (the
+//! shared row decoders in `shared.rs` make the two hand back identical
+//! values); only the SQL dialect differs: numbered parameters, `json_agg`
+//! instead of `json_group_array`, JSONB social links, identity columns.
+//!
+//! The build has no TLS (sqlx without `tls-rustls`), which suits a database
+//! on the same machine or a private network: `sslmode=prefer` (the default)
+//! connects in plain text, `sslmode=require` fails. Reaching a remote
+//! server over TLS needs sqlx's `tls-rustls` feature added to the workspace.
+//!
+//! A schema other than `public` is chosen in the URL with
+//! `?options[search_path]=NAME` (the tests give each test its own schema
+//! this way).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use prensa_core::{
+    slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
+    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Tag,
+};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool, Row};
+
+use crate::shared::{
+    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, migration,
+    publication_from, section_from, section_row, social_to_json, summary_from, tag_from, tag_row, to_parts, u64_of,
+    ARTICLE_ROW_COLUMNS, TABLES,
+};
+use crate::{migrations, Result, Store, StoreError};
+
+/// A PostgreSQL database opened as a connection pool.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+    /// or `postgresql://…`) and brings its schema up to date. The database
+    /// itself must exist; the tables are created in the first schema of the
+    /// connection's search path.
+    pub async fn open(url: &str) -> Result<PostgresStore> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(StoreError::UnsupportedUrl(crate::redact_url(url)));
+        }
+        let options = PgConnectOptions::from_str(url)
+            .map_err(backend)?
+            // The migrator's `CREATE TABLE IF NOT EXISTS` raises a NOTICE on
+            // every open, which sqlx would log at INFO; notices carry nothing
+            // a site operator needs.
+            .options([("client_min_messages", "warning")]);
+        // One plain connection first: it reports a refused connection or a
+        // bad password right away (a pool would retry until its acquire
+        // timeout and then report only the timeout), and it runs the
+        // migrations before the pool opens more.
+        let mut first = PgConnection::connect_with(&options).await.map_err(backend)?;
+        sqlx::migrate::Migrator::new(migrations::POSTGRES)
+            .await
+            .map_err(migration)?
+            .run(&mut first)
+            .await
+            .map_err(migration)?;
+        first.close().await.map_err(backend)?;
+        let pool = PgPoolOptions::new()
+            // Pages are served from the cache; the pool only feeds misses,
+            // the watcher and imports, so a few connections are plenty and
+            // leave the server's connection slots to other clients.
+            .max_connections(8)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        Ok(PostgresStore { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+// JSONB comes back as text so that both backends decode social links from
+// the same JSON string.
+const PUBLICATION_COLUMNS: &str =
+    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size";
+
+const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social::text";
+
+/// The visibility rule of `prensa_core::effective_status`, in SQL, with
+/// `now` as parameter `$n`.
+fn visible(n: usize) -> String {
+    format!("a.status = 'published' AND a.published_at <= ${n}")
+}
+
+// One statement per page element, as in the SQLite backend: the article
+// with its authors and tags aggregated as JSON, each list with its bylines.
+// `json_agg` over no rows is NULL, hence the `coalesce` to `[]`; the result
+// goes out as text, which the shared decoders parse.
+const ARTICLE_AUTHORS_JSON: &str = "(SELECT coalesce(json_agg(json_build_object('id', au.id, 'slug', au.slug, \
+     'name', au.name, 'bio', au.bio, 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', au.social) \
+     ORDER BY aa.position), '[]'::json)::text \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id LEFT JOIN media am ON am.key = au.avatar \
+     WHERE aa.article_id = a.id)";
+const ARTICLE_TAGS_JSON: &str =
+    "(SELECT coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name) \
+     ORDER BY at.position), '[]'::json)::text \
+     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)";
+const BYLINE_JSON: &str =
+    "(SELECT coalesce(json_agg(json_build_array(au.slug, au.name) ORDER BY aa.position), '[]'::json)::text \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id)";
+
+impl Store for PostgresStore {
+    async fn publications(&self) -> Result<Vec<Publication>> {
+        let sql = format!("SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY slug");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(backend)?;
+        rows.iter().map(publication_from).collect()
+    }
+
+    async fn sections(&self, publication: Id) -> Result<Vec<Section>> {
+        let rows = sqlx::query(
+            "SELECT id, slug, name, description FROM sections WHERE publication_id = $1 ORDER BY position, slug",
+        )
+        .bind(publication)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|r| section_from(r, 0)).collect()
+    }
+
+    async fn section_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Section>> {
+        let row =
+            sqlx::query("SELECT id, slug, name, description FROM sections WHERE publication_id = $1 AND slug = $2")
+                .bind(publication)
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        row.map(|r| section_from(&r, 0)).transpose()
+    }
+
+    async fn tag_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Tag>> {
+        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE publication_id = $1 AND slug = $2")
+            .bind(publication)
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| tag_from(&r)).transpose()
+    }
+
+    async fn author_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Author>> {
+        let sql = format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
+             LEFT JOIN media m ON m.key = au.avatar WHERE pa.publication_id = $1 AND au.slug = $2"
+        );
+        let row = sqlx::query(&sql).bind(publication).bind(slug).fetch_optional(&self.pool).await.map_err(backend)?;
+        row.map(|r| author_from(&r)).transpose()
+    }
+
+    async fn published_article(&self, publication: Id, slug: &str, now: DateTime<Utc>) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.toc, \
+                    a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
+                    a.status, a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.translation_group, \
+                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON} \
+             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
+             WHERE a.publication_id = $1 AND a.slug = $2 AND {}",
+            visible(3)
+        );
+        let row = sqlx::query(&sql)
+            .bind(publication)
+            .bind(slug)
+            .bind(now.timestamp())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| article_from(&r)).transpose()
+    }
+
+    async fn published_articles(
+        &self,
+        publication: Id,
+        query: &ArticleQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Page<ArticleSummary>> {
+        // Only the filters in use go into the SQL (see the SQLite backend);
+        // every parameter is a BIGINT, numbered as it is pushed.
+        let mut binds: Vec<i64> = vec![publication, now.timestamp()];
+        let mut filter = format!("a.publication_id = $1 AND {}", visible(2));
+        let mut add = |sql: &str, value: i64, binds: &mut Vec<i64>| {
+            binds.push(value);
+            filter.push_str(&sql.replace("$?", &format!("${}", binds.len())));
+        };
+        if let Some(section) = query.section {
+            add(" AND a.section_id = $?", section, &mut binds);
+        }
+        if let Some(author) = query.author {
+            add(
+                " AND EXISTS (SELECT 1 FROM article_authors f WHERE f.article_id = a.id AND f.author_id = $?)",
+                author,
+                &mut binds,
+            );
+        }
+        if let Some(tag) = query.tag {
+            add(
+                " AND EXISTS (SELECT 1 FROM article_tags f WHERE f.article_id = a.id AND f.tag_id = $?)",
+                tag,
+                &mut binds,
+            );
+        }
+        if let Some(exclude) = query.exclude {
+            add(" AND a.id <> $?", exclude, &mut binds);
+        }
+        if query.limit == 0 {
+            let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+            for b in &binds {
+                count = count.bind(*b);
+            }
+            let total = u64_of(count.fetch_one(&self.pool).await.map_err(backend)?);
+            return Ok(Page { items: Vec::new(), total });
+        }
+        let (limit, offset) = (binds.len() + 1, binds.len() + 2);
+        let list_sql = if query.with_total {
+            // The window count rides along with every row; bylines are
+            // aggregated in the outer query, so only for the page's rows.
+            // A page past the end has no rows and so a total of 0, which
+            // callers treat as "no such page" anyway.
+            format!(
+                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
+                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, a.total \
+                 FROM (SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, a.image_alt, a.image_caption, \
+                              a.published_at, a.published_offset, a.section_id, COUNT(*) OVER () AS total \
+                       FROM articles a WHERE {filter} \
+                       ORDER BY a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}) a \
+                 JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
+                 ORDER BY a.published_at DESC, a.id DESC"
+            )
+        } else {
+            format!(
+                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
+                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, 0::bigint \
+                 FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
+                 WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}"
+            )
+        };
+        let mut list = sqlx::query(&list_sql);
+        for b in &binds {
+            list = list.bind(*b);
+        }
+        let rows = list
+            .bind(i64::from(query.limit))
+            .bind(i64::from(query.offset))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        let total = match rows.first() {
+            Some(r) if query.with_total => u64_of(r.try_get(14).map_err(backend)?),
+            _ => rows.len() as u64,
+        };
+        let items = rows.iter().map(summary_from).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, total })
+    }
+
+    async fn next_scheduled(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > $1",
+        )
+        .bind(now.timestamp())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(next.and_then(|s| DateTime::from_timestamp(s, 0)))
+    }
+
+    async fn content_version(&self) -> Result<i64> {
+        sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn media(&self, key: &str) -> Result<Option<MediaAsset>> {
+        let row = sqlx::query("SELECT key, content_type, width, height, bytes FROM media WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| media_from(&r)).transpose()
+    }
+
+    async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let counts = import_in(&mut tx, set, prune).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(counts)
+    }
+
+    async fn export_all(&self) -> Result<Snapshot> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Every SELECT below sees the same committed state, even if an
+        // import commits halfway through the copy.
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let conn = &mut *tx;
+        let snapshot = Snapshot {
+            publications: sqlx::query(&format!("SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY id"))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(publication_from)
+                .collect::<Result<_>>()?,
+            media: sqlx::query("SELECT key, content_type, width, height, bytes FROM media ORDER BY key")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(media_from)
+                .collect::<Result<_>>()?,
+            authors: sqlx::query("SELECT id, slug, name, bio, avatar, social::text FROM authors ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(author_row)
+                .collect::<Result<_>>()?,
+            publication_authors: sqlx::query_as::<_, (i64, i64)>(
+                "SELECT publication_id, author_id FROM publication_authors ORDER BY publication_id, author_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(publication_id, author_id)| PublicationAuthorRow { publication_id, author_id })
+            .collect(),
+            sections: sqlx::query(
+                "SELECT id, publication_id, slug, name, description, position FROM sections ORDER BY id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(section_row)
+            .collect::<Result<_>>()?,
+            tags: sqlx::query("SELECT id, publication_id, slug, name FROM tags ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(tag_row)
+                .collect::<Result<_>>()?,
+            articles: sqlx::query(&format!("SELECT {ARTICLE_ROW_COLUMNS} FROM articles ORDER BY id"))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .iter()
+                .map(article_row)
+                .collect::<Result<_>>()?,
+            article_authors: sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT article_id, author_id, position FROM article_authors ORDER BY article_id, position, author_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(article_id, author_id, position)| ArticleAuthorRow { article_id, author_id, position })
+            .collect(),
+            article_tags: sqlx::query_as::<_, (i64, i64, i64)>(
+                "SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, position, tag_id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(article_id, tag_id, position)| ArticleTagRow { article_id, tag_id, position })
+            .collect(),
+        };
+        tx.rollback().await.map_err(backend)?;
+        Ok(snapshot)
+    }
+
+    async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        snapshot_in(&mut tx, snapshot, replace).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// The body of [`Store::apply_import`]; any `?` here drops the transaction,
+/// which rolls it back.
+async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    let p = &set.publication;
+    let publication: Id = sqlx::query_scalar(
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10) \
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
+           base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
+           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size \
+         RETURNING id",
+    )
+    .bind(&p.slug)
+    .bind(&p.name)
+    .bind(&p.tagline)
+    .bind(&p.language)
+    .bind(&p.base_url)
+    .bind(&p.timezone)
+    .bind(social_to_json(&p.social)?)
+    .bind(i64::from(p.settings.more_from_section))
+    .bind(i64::from(p.settings.most_recent))
+    .bind(i64::from(p.settings.page_size))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+
+    for m in &set.media {
+        sqlx::query(
+            "INSERT INTO media (key, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(&m.key)
+        .bind(&m.content_type)
+        .bind(i64::from(m.width))
+        .bind(i64::from(m.height))
+        .bind(i64_of(m.bytes))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        counts.media += 1;
+    }
+
+    let mut authors: HashMap<&str, Id> = HashMap::new();
+    for a in &set.authors {
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO authors (slug, name, bio, avatar, social) VALUES ($1, $2, $3, $4, $5::jsonb) \
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, social = excluded.social \
+             RETURNING id",
+        )
+        .bind(&a.slug)
+        .bind(&a.name)
+        .bind(&a.bio)
+        .bind(&a.avatar)
+        .bind(social_to_json(&a.social)?)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO publication_authors (publication_id, author_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(publication)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        authors.insert(a.slug.as_str(), id);
+        counts.authors += 1;
+    }
+
+    let mut sections: HashMap<&str, Id> = HashMap::new();
+    for (position, s) in set.sections.iter().enumerate() {
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO sections (publication_id, slug, name, description, position) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (publication_id, slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
+               position = excluded.position RETURNING id",
+        )
+        .bind(publication)
+        .bind(&s.slug)
+        .bind(&s.name)
+        .bind(&s.description)
+        .bind(i64_of(position))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        sections.insert(s.slug.as_str(), id);
+        counts.sections += 1;
+    }
+
+    // Tags come from the articles; the first spelling of a name wins.
+    let mut tags: HashMap<String, Id> = HashMap::new();
+    for name in set.articles.iter().flat_map(|a| &a.tags) {
+        let tag_slug = slug::slugify(name);
+        if tag_slug.is_empty() {
+            return Err(StoreError::Invalid(format!("tag `{name}` has no usable characters")));
+        }
+        if tags.contains_key(&tag_slug) {
+            continue;
+        }
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO tags (publication_id, slug, name) VALUES ($1, $2, $3) \
+             ON CONFLICT (publication_id, slug) DO UPDATE SET name = excluded.name RETURNING id",
+        )
+        .bind(publication)
+        .bind(&tag_slug)
+        .bind(name.trim())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        tags.insert(tag_slug, id);
+        counts.tags += 1;
+    }
+
+    let mut article_ids = Vec::with_capacity(set.articles.len());
+    for a in &set.articles {
+        let section = *sections
+            .get(a.section.as_str())
+            .ok_or_else(|| StoreError::Invalid(format!("article `{}`: unknown section `{}`", a.slug, a.section)))?;
+        let (published_at, published_offset) = to_parts(&a.published_at);
+        let (updated_at, updated_offset) = to_parts(a.updated_at.as_ref().unwrap_or(&a.published_at));
+        let id: Id = sqlx::query_scalar(
+            "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, image_key, image_alt, \
+               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (publication_id, slug) DO UPDATE SET headline = excluded.headline, standfirst = excluded.standfirst, \
+               body = excluded.body, toc = excluded.toc, section_id = excluded.section_id, image_key = excluded.image_key, \
+               image_alt = excluded.image_alt, image_caption = excluded.image_caption, status = excluded.status, \
+               published_at = excluded.published_at, published_offset = excluded.published_offset, \
+               updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
+               translation_group = excluded.translation_group \
+             RETURNING id",
+        )
+        .bind(publication)
+        .bind(&a.slug)
+        .bind(&a.headline)
+        .bind(&a.standfirst)
+        .bind(&a.body)
+        .bind(a.toc)
+        .bind(section)
+        .bind(a.image.as_ref().map(|i| &i.key))
+        .bind(a.image.as_ref().map(|i| &i.alt))
+        .bind(a.image.as_ref().and_then(|i| i.caption.as_ref()))
+        .bind(a.status.as_str())
+        .bind(published_at)
+        .bind(published_offset)
+        .bind(updated_at)
+        .bind(updated_offset)
+        .bind(&a.translation_group)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+
+        sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        for (position, author) in a.authors.iter().enumerate() {
+            let author_id = match authors.get(author.as_str()) {
+                Some(id) => *id,
+                // An author imported with another publication may write here too.
+                None => sqlx::query_scalar("SELECT id FROM authors WHERE slug = $1")
+                    .bind(author)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?
+                    .ok_or_else(|| StoreError::Invalid(format!("article `{}`: unknown author `{author}`", a.slug)))?,
+            };
+            sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(author_id)
+                .bind(i64_of(position))
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| StoreError::Invalid(format!("article `{}`: author `{author}`: {e}", a.slug)))?;
+            sqlx::query(
+                "INSERT INTO publication_authors (publication_id, author_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(publication)
+            .bind(author_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        }
+
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        let mut seen = Vec::new();
+        for name in &a.tags {
+            let tag_slug = slug::slugify(name);
+            let Some(tag) = tags.get(&tag_slug) else { continue };
+            if seen.contains(tag) {
+                continue;
+            }
+            seen.push(*tag);
+            sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*tag)
+                .bind(i64_of(seen.len()))
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        article_ids.push(id);
+        counts.articles += 1;
+    }
+
+    if prune {
+        counts.pruned += prune_missing(&mut *conn, "articles", publication, &article_ids).await?;
+        let section_ids: Vec<Id> = sections.values().copied().collect();
+        counts.pruned += prune_missing(&mut *conn, "sections", publication, &section_ids).await?;
+        let tag_ids: Vec<Id> = tags.values().copied().collect();
+        counts.pruned += prune_missing(&mut *conn, "tags", publication, &tag_ids).await?;
+        let author_ids: Vec<Id> = authors.values().copied().collect();
+        let keep = and_not_in("author_id", &author_ids);
+        sqlx::query(&format!(
+            "DELETE FROM publication_authors WHERE publication_id = $1{keep} \
+             AND author_id NOT IN (SELECT aa.author_id FROM article_authors aa JOIN articles a ON a.id = aa.article_id \
+                                   WHERE a.publication_id = $1)"
+        ))
+        .bind(publication)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+
+    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(counts)
+}
+
+async fn prune_missing(conn: &mut PgConnection, table: &'static str, publication: Id, keep: &[Id]) -> Result<u64> {
+    let keep = and_not_in("id", keep);
+    let done = sqlx::query(&format!("DELETE FROM {table} WHERE publication_id = $1{keep}"))
+        .bind(publication)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("pruning {table}: {e}")))?;
+    Ok(done.rows_affected())
+}
+
+/// The body of [`Store::import_snapshot`]; any `?` rolls back.
+async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Result<()> {
+    let (publications, authors, media): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    if publications + authors + media > 0 {
+        if !replace {
+            return Err(StoreError::NotEmpty(format!(
+                "{publications} publications, {authors} authors, {media} media rows"
+            )));
+        }
+        for table in TABLES.iter().rev() {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await.map_err(backend)?;
+        }
+    }
+    for p in &s.publications {
+        sqlx::query(
+            "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
+               most_recent, page_size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)",
+        )
+        .bind(p.id)
+        .bind(&p.slug)
+        .bind(&p.name)
+        .bind(&p.tagline)
+        .bind(&p.language)
+        .bind(&p.base_url)
+        .bind(&p.timezone)
+        .bind(social_to_json(&p.social)?)
+        .bind(i64::from(p.settings.more_from_section))
+        .bind(i64::from(p.settings.most_recent))
+        .bind(i64::from(p.settings.page_size))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    for m in &s.media {
+        sqlx::query("INSERT INTO media (key, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&m.key)
+            .bind(&m.content_type)
+            .bind(i64::from(m.width))
+            .bind(i64::from(m.height))
+            .bind(i64_of(m.bytes))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for a in &s.authors {
+        sqlx::query("INSERT INTO authors (id, slug, name, bio, avatar, social) VALUES ($1, $2, $3, $4, $5, $6::jsonb)")
+            .bind(a.id)
+            .bind(&a.slug)
+            .bind(&a.name)
+            .bind(&a.bio)
+            .bind(&a.avatar)
+            .bind(social_to_json(&a.social)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for pa in &s.publication_authors {
+        sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES ($1, $2)")
+            .bind(pa.publication_id)
+            .bind(pa.author_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for x in &s.sections {
+        sqlx::query(
+            "INSERT INTO sections (id, publication_id, slug, name, description, position) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(x.id)
+        .bind(x.publication_id)
+        .bind(&x.slug)
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(x.position)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    for t in &s.tags {
+        sqlx::query("INSERT INTO tags (id, publication_id, slug, name) VALUES ($1, $2, $3, $4)")
+            .bind(t.id)
+            .bind(t.publication_id)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    let article_sql = format!(
+        "INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    );
+    for a in &s.articles {
+        let (published_at, published_offset) = to_parts(&a.published_at);
+        let (updated_at, updated_offset) = to_parts(&a.updated_at);
+        sqlx::query(&article_sql)
+            .bind(a.id)
+            .bind(a.publication_id)
+            .bind(&a.slug)
+            .bind(&a.headline)
+            .bind(&a.standfirst)
+            .bind(&a.body)
+            .bind(a.toc)
+            .bind(a.section_id)
+            .bind(&a.image_key)
+            .bind(&a.image_alt)
+            .bind(&a.image_caption)
+            .bind(a.status.as_str())
+            .bind(published_at)
+            .bind(published_offset)
+            .bind(updated_at)
+            .bind(updated_offset)
+            .bind(&a.translation_group)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for aa in &s.article_authors {
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
+            .bind(aa.article_id)
+            .bind(aa.author_id)
+            .bind(aa.position)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    for at in &s.article_tags {
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+            .bind(at.article_id)
+            .bind(at.tag_id)
+            .bind(at.position)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    // Rows came in with their ids; move each identity past the largest so
+    // the next import's new rows do not collide with them.
+    for table in ["publications", "authors", "sections", "tags", "articles"] {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+        ))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! What both backends decode the same way: timestamps as seconds plus
+//! offset, social links and aggregates as JSON text, driver errors.
+//! Keeping these in one place is what makes the backends agree byte for
+//! byte on what they hand back.
+
+use chrono::{DateTime, FixedOffset};
+use prensa_core::{
+    Article, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, HeroImage, Id, Image, MediaAsset, Publication,
+    PublicationSettings, Section, SectionRef, SectionRow, SocialLinks, Status, Tag, TagRow,
+};
+use sqlx::Row;
+
+use crate::{Result, StoreError};
+
+/// Typed column access, the same for a SQLite and a PostgreSQL row, so
+/// that every decoder below is written once. Both schemas store the same
+/// Rust types: 64-bit integers, 32-bit UTC offsets, text, booleans.
+pub(crate) trait Cols {
+    fn int(&self, idx: usize) -> Result<i64>;
+    fn opt_int(&self, idx: usize) -> Result<Option<i64>>;
+    fn int32(&self, idx: usize) -> Result<i32>;
+    fn text(&self, idx: usize) -> Result<String>;
+    fn opt_text(&self, idx: usize) -> Result<Option<String>>;
+    fn boolean(&self, idx: usize) -> Result<bool>;
+}
+
+macro_rules! impl_cols {
+    ($row:ty) => {
+        impl Cols for $row {
+            fn int(&self, idx: usize) -> Result<i64> {
+                self.try_get(idx).map_err(backend)
+            }
+            fn opt_int(&self, idx: usize) -> Result<Option<i64>> {
+                self.try_get(idx).map_err(backend)
+            }
+            fn int32(&self, idx: usize) -> Result<i32> {
+                self.try_get(idx).map_err(backend)
+            }
+            fn text(&self, idx: usize) -> Result<String> {
+                self.try_get(idx).map_err(backend)
+            }
+            fn opt_text(&self, idx: usize) -> Result<Option<String>> {
+                self.try_get(idx).map_err(backend)
+            }
+            fn boolean(&self, idx: usize) -> Result<bool> {
+                self.try_get(idx).map_err(backend)
+            }
+        }
+    };
+}
+
+impl_cols!(sqlx::sqlite::SqliteRow);
+impl_cols!(sqlx::postgres::PgRow);
+
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        other => StoreError::Backend(Box::new(other)),
+    }
+}
+
+pub(crate) fn migration(e: sqlx::migrate::MigrateError) -> StoreError {
+    StoreError::Migration(Box::new(e))
+}
+
+pub(crate) fn to_parts(dt: &DateTime<FixedOffset>) -> (i64, i32) {
+    (dt.timestamp(), dt.offset().local_minus_utc())
+}
+
+pub(crate) fn from_parts(secs: i64, offset: i32) -> Result<DateTime<FixedOffset>> {
+    let offset =
+        FixedOffset::east_opt(offset).ok_or_else(|| StoreError::Invalid(format!("bad UTC offset {offset}")))?;
+    let utc = DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Invalid(format!("bad timestamp {secs}")))?;
+    Ok(utc.with_timezone(&offset))
+}
+
+pub(crate) fn social_to_json(links: &SocialLinks) -> Result<String> {
+    serde_json::to_string(links).map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
+pub(crate) fn u32_of(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(0)
+}
+
+pub(crate) fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// A list position or byte count as the integer column stores it.
+pub(crate) fn i64_of<T: TryInto<i64>>(v: T) -> i64 {
+    v.try_into().unwrap_or(i64::MAX)
+}
+
+/// An author as the article query aggregates it into JSON.
+#[derive(serde::Deserialize)]
+pub(crate) struct AuthorJson {
+    id: Id,
+    slug: String,
+    name: String,
+    bio: String,
+    avatar: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    social: SocialLinks,
+}
+
+impl From<AuthorJson> for Author {
+    fn from(a: AuthorJson) -> Author {
+        Author {
+            id: a.id,
+            avatar: a.avatar.map(|key| Image {
+                key,
+                width: u32_of(a.width.unwrap_or(0)),
+                height: u32_of(a.height.unwrap_or(0)),
+            }),
+            slug: a.slug,
+            name: a.name,
+            bio: a.bio,
+            social: a.social,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct TagJson {
+    pub id: Id,
+    pub slug: String,
+    pub name: String,
+}
+
+pub(crate) fn status_of(text: &str) -> Result<Status> {
+    Status::parse(text).ok_or_else(|| StoreError::Invalid(format!("unknown status {text}")))
+}
+
+/// Decodes an optional image from (key, width, height) columns at `idx`.
+pub(crate) fn image_at(row: &impl Cols, idx: usize) -> Result<Option<Image>> {
+    Ok(match row.opt_text(idx)? {
+        Some(key) => Some(Image {
+            key,
+            width: u32_of(row.opt_int(idx + 1)?.unwrap_or(0)),
+            height: u32_of(row.opt_int(idx + 2)?.unwrap_or(0)),
+        }),
+        None => None,
+    })
+}
+
+/// A hero image: (key, width, height, alt, caption) at `idx`.
+pub(crate) fn hero_at(row: &impl Cols, idx: usize) -> Result<Option<HeroImage>> {
+    Ok(match image_at(row, idx)? {
+        Some(image) => Some(HeroImage {
+            image,
+            alt: row.opt_text(idx + 3)?.unwrap_or_default(),
+            caption: row.opt_text(idx + 4)?.filter(|c| !c.is_empty()),
+        }),
+        None => None,
+    })
+}
+
+/// Columns: id, slug, name, tagline, language, base_url, timezone, social
+/// (JSON text), more_from_section, most_recent, page_size.
+pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
+    Ok(Publication {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        name: row.text(2)?,
+        tagline: row.text(3)?,
+        language: row.text(4)?,
+        base_url: row.text(5)?,
+        timezone: row.text(6)?,
+        social: from_json(&row.text(7)?)?,
+        settings: PublicationSettings {
+            more_from_section: u32_of(row.int(8)?),
+            most_recent: u32_of(row.int(9)?),
+            page_size: u32_of(row.int(10)?),
+        },
+    })
+}
+
+/// Columns: id, slug, name, bio, avatar key, avatar width, height, social.
+pub(crate) fn author_from(row: &impl Cols) -> Result<Author> {
+    Ok(Author {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        name: row.text(2)?,
+        bio: row.text(3)?,
+        avatar: image_at(row, 4)?,
+        social: from_json(&row.text(7)?)?,
+    })
+}
+
+/// Columns from `idx`: id, slug, name, description.
+pub(crate) fn section_from(row: &impl Cols, idx: usize) -> Result<Section> {
+    Ok(Section {
+        id: row.int(idx)?,
+        slug: row.text(idx + 1)?,
+        name: row.text(idx + 2)?,
+        description: row.text(idx + 3)?,
+    })
+}
+
+pub(crate) fn tag_from(row: &impl Cols) -> Result<Tag> {
+    Ok(Tag { id: row.int(0)?, slug: row.text(1)?, name: row.text(2)? })
+}
+
+/// Columns: key, content_type, width, height, bytes.
+pub(crate) fn media_from(row: &impl Cols) -> Result<MediaAsset> {
+    Ok(MediaAsset {
+        key: row.text(0)?,
+        content_type: row.text(1)?,
+        width: u32_of(row.int(2)?),
+        height: u32_of(row.int(3)?),
+        bytes: u64_of(row.int(4)?),
+    })
+}
+
+/// The columns of `Store::published_article`'s statement, in both backends:
+/// id, slug, headline, standfirst, body, toc, hero (5 columns), status,
+/// published at/offset, updated at/offset, translation group, section (4),
+/// authors JSON, tags JSON.
+pub(crate) fn article_from(row: &impl Cols) -> Result<Article> {
+    let authors: Vec<AuthorJson> = from_json(&row.text(21)?)?;
+    let tags: Vec<TagJson> = from_json(&row.text(22)?)?;
+    Ok(Article {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        headline: row.text(2)?,
+        standfirst: row.text(3)?,
+        body: row.text(4)?,
+        toc: row.boolean(5)?,
+        image: hero_at(row, 6)?,
+        status: status_of(&row.text(11)?)?,
+        published_at: from_parts(row.int(12)?, row.int32(13)?)?,
+        updated_at: from_parts(row.int(14)?, row.int32(15)?)?,
+        translation_group: row.opt_text(16)?,
+        section: section_from(row, 17)?,
+        authors: authors.into_iter().map(Author::from).collect(),
+        tags: tags.into_iter().map(|t| Tag { id: t.id, slug: t.slug, name: t.name }).collect(),
+    })
+}
+
+/// The columns of `Store::published_articles`' statement: id, slug,
+/// headline, standfirst, hero (5), published at/offset, section slug and
+/// name, byline JSON (`[[slug, name], …]`), then the window total.
+pub(crate) fn summary_from(row: &impl Cols) -> Result<ArticleSummary> {
+    let byline: Vec<(String, String)> = from_json(&row.text(13)?)?;
+    Ok(ArticleSummary {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        headline: row.text(2)?,
+        standfirst: row.text(3)?,
+        image: hero_at(row, 4)?,
+        published_at: from_parts(row.int(9)?, row.int32(10)?)?,
+        section: SectionRef { slug: row.text(11)?, name: row.text(12)? },
+        authors: byline.into_iter().map(|(slug, name)| AuthorRef { slug, name }).collect(),
+    })
+}
+
+// Snapshot rows: the backends select these columns in this order.
+
+/// id, slug, name, bio, avatar, social (JSON text).
+pub(crate) fn author_row(row: &impl Cols) -> Result<AuthorRow> {
+    Ok(AuthorRow {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        name: row.text(2)?,
+        bio: row.text(3)?,
+        avatar: row.opt_text(4)?,
+        social: from_json(&row.text(5)?)?,
+    })
+}
+
+/// id, publication_id, slug, name, description, position.
+pub(crate) fn section_row(row: &impl Cols) -> Result<SectionRow> {
+    Ok(SectionRow {
+        id: row.int(0)?,
+        publication_id: row.int(1)?,
+        slug: row.text(2)?,
+        name: row.text(3)?,
+        description: row.text(4)?,
+        position: row.int(5)?,
+    })
+}
+
+/// id, publication_id, slug, name.
+pub(crate) fn tag_row(row: &impl Cols) -> Result<TagRow> {
+    Ok(TagRow { id: row.int(0)?, publication_id: row.int(1)?, slug: row.text(2)?, name: row.text(3)? })
+}
+
+/// The columns of [`ARTICLE_ROW_COLUMNS`].
+pub(crate) fn article_row(row: &impl Cols) -> Result<ArticleRow> {
+    Ok(ArticleRow {
+        id: row.int(0)?,
+        publication_id: row.int(1)?,
+        slug: row.text(2)?,
+        headline: row.text(3)?,
+        standfirst: row.text(4)?,
+        body: row.text(5)?,
+        toc: row.boolean(6)?,
+        section_id: row.int(7)?,
+        image_key: row.opt_text(8)?,
+        image_alt: row.opt_text(9)?,
+        image_caption: row.opt_text(10)?,
+        status: status_of(&row.text(11)?)?,
+        published_at: from_parts(row.int(12)?, row.int32(13)?)?,
+        updated_at: from_parts(row.int(14)?, row.int32(15)?)?,
+        translation_group: row.opt_text(16)?,
+    })
+}
+
+/// Every column of `articles`, in the order [`article_row`] reads and the
+/// snapshot import writes them.
+pub(crate) const ARTICLE_ROW_COLUMNS: &str = "id, publication_id, slug, headline, standfirst, body, toc, section_id, \
+     image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group";
+
+/// `AND column NOT IN (ids)`, or nothing when `ids` is empty (then every
+/// row goes). The ids are integers this store produced, so formatting them
+/// into the SQL is safe.
+pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let list = ids.iter().map(Id::to_string).collect::<Vec<_>>().join(",");
+    format!(" AND {column} NOT IN ({list})")
+}
+
+/// Tables in the order a snapshot is written (parents before children);
+/// deleting goes in reverse.
+pub(crate) const TABLES: [&str; 9] = [
+    "publications",
+    "media",
+    "authors",
+    "publication_authors",
+    "sections",
+    "tags",
+    "articles",
+    "article_authors",
+    "article_tags",
+];
