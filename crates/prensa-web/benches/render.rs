@@ -1,22 +1,25 @@
 //! P2: an uncached render of the demo's ~1,500-word feature — store reads,
-//! Markdown, template — against a file-backed SQLite database loaded with
-//! the demo magazine. Criterion gives the mean; a second pass of 5,000
-//! timed renders gives the percentiles the issue asks for (p50, p99).
+//! Markdown, template — against a database loaded with the demo magazine:
+//! a SQLite file always, and PostgreSQL too when `PRENSA_BENCH_POSTGRES_URL`
+//! names a server (a schema of its own is created and dropped with `psql`).
+//! Criterion gives means; a second pass of 5,000 timed renders gives the
+//! percentiles the issues ask for (p50, p99).
 //!
 //! Run: cargo bench -p prensa-web --bench render
+//!      PRENSA_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p prensa-web --bench render
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
-use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_store::{AnyStore, MediaDir, Store};
 use prensa_web::public::render;
 use prensa_web::route::Route;
 use prensa_web::{AppState, WebConfig};
 
 const SLUG: &str = "long-read-benchmark-feature";
 
-fn setup(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> Arc<AppState<SqliteStore>> {
+fn setup(rt: &tokio::runtime::Runtime, dir: &std::path::Path, url: &str) -> Arc<AppState<AnyStore>> {
     rt.block_on(async {
         let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
         let prepared = prensa_import::load_dir(&demo).expect("demo content is valid");
@@ -24,49 +27,49 @@ fn setup(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> Arc<AppState<Sq
         for f in &prepared.files {
             media.put_file(&f.key, &f.source).expect("copy media");
         }
-        let store = SqliteStore::open(&format!("sqlite://{}", dir.join("bench.db").display())).await.expect("open");
+        let store = AnyStore::open(url).await.expect("open");
         store.apply_import(&prepared.set, false).await.expect("import");
         AppState::new(store, media, WebConfig::default()).await.expect("state")
     })
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let state = setup(&rt, dir.path());
+fn psql(url: &str, sql: &str) {
+    let ok = std::process::Command::new("psql").args(["-q", url, "-c", sql]).status().is_ok_and(|s| s.success());
+    assert!(ok, "psql failed: {sql}");
+}
+
+fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: &str, state: &Arc<AppState<AnyStore>>) {
     let sites = state.sites();
     let site = sites.list.first().expect("demo publication").clone();
-
-    let once = || rt.block_on(render(&state, &site, Route::Article(SLUG.into()))).expect("render");
-    let page = once();
-    eprintln!("page: {} bytes of HTML", page.html.len());
+    let once = || rt.block_on(render(state, &site, Route::Article(SLUG.into()))).expect("render");
+    eprintln!("{backend}: page of {} bytes of HTML", once().html.len());
 
     // The parts, to see where the time goes.
     let publication = site.publication.id;
     let now = chrono::Utc::now();
-    c.bench_function("part_store_article", |b| {
+    c.bench_function(&format!("{backend}/part_store_article"), |b| {
         b.iter(|| rt.block_on(state.store.published_article(publication, SLUG, now)).expect("article"))
     });
     let recent = prensa_core::ArticleQuery { limit: 4, ..Default::default() };
-    c.bench_function("part_store_list_of_4", |b| {
+    c.bench_function(&format!("{backend}/part_store_list_of_4"), |b| {
         b.iter(|| rt.block_on(state.store.published_articles(publication, &recent, now)).expect("list"))
     });
     let article = rt.block_on(state.store.published_article(publication, SLUG, now)).expect("ok").expect("article");
-    c.bench_function("part_markdown", |b| {
+    c.bench_function(&format!("{backend}/part_markdown"), |b| {
         b.iter(|| prensa_render::markdown::render(&article.body, &prensa_render::markdown::Options::default()))
     });
     let lists = prensa_web::views::ArticleLists {
         more_from_section: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
         most_recent: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
     };
-    c.bench_function("part_views", |b| b.iter(|| prensa_web::views::article(&site, &article, &lists)));
+    c.bench_function(&format!("{backend}/part_views"), |b| b.iter(|| prensa_web::views::article(&site, &article, &lists)));
     let (meta, view) = prensa_web::views::article(&site, &article, &lists);
     let page_view = prensa_render::view::PageView { site: &site.view, meta, t: &site.strings, page: view };
-    c.bench_function("part_template", |b| {
+    c.bench_function(&format!("{backend}/part_template"), |b| {
         b.iter(|| state.theme.render(prensa_render::theme::Template::Article, &page_view).expect("render"))
     });
-    c.bench_function("render_article_uncached", |b| b.iter(once));
-    c.bench_function("render_and_compress_article", |b| b.iter(|| once().into_cached()));
+    c.bench_function(&format!("{backend}/render_article_uncached"), |b| b.iter(once));
+    c.bench_function(&format!("{backend}/render_and_compress_article"), |b| b.iter(|| once().into_cached()));
 
     // Percentiles: criterion reports means and medians only.
     let mut samples: Vec<Duration> = (0..5_000)
@@ -79,13 +82,32 @@ fn bench(c: &mut Criterion) {
     samples.sort_unstable();
     let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
     println!(
-        "render_article_uncached percentiles over {} runs: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
+        "{backend}/render_article_uncached percentiles over {} runs: p50 {:?}  p90 {:?}  p99 {:?}  max {:?}",
         samples.len(),
         pct(0.50),
         pct(0.90),
         pct(0.99),
         samples[samples.len() - 1]
     );
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = setup(&rt, dir.path(), &format!("sqlite://{}", dir.path().join("bench.db").display()));
+    measure(c, &rt, "sqlite", &sqlite);
+
+    if let Ok(base) = std::env::var("PRENSA_BENCH_POSTGRES_URL") {
+        let schema = format!("bench_render_{}", std::process::id());
+        psql(&base, &format!("CREATE SCHEMA {schema}"));
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let postgres = setup(&rt, dir.path(), &format!("{base}{sep}options[search_path]={schema}"));
+        measure(c, &rt, "postgres", &postgres);
+        drop(postgres);
+        psql(&base, &format!("DROP SCHEMA {schema} CASCADE"));
+    } else {
+        eprintln!("postgres: skipped (PRENSA_BENCH_POSTGRES_URL not set)");
+    }
 }
 
 criterion_group!(benches, bench);

@@ -138,12 +138,55 @@ pub struct PageCache {
     /// must not be stored after it: fills take the generation before they
     /// read and [`PageCache::insert`] drops them if it has moved on.
     generation: AtomicU64,
+    /// Counters for `/metrics`: relaxed atomic adds, because they order
+    /// nothing and a hit must stay a lookup without any further locking.
+    hits: AtomicU64,
+    misses: AtomicU64,
+    purges: AtomicU64,
+    purged: AtomicU64,
+}
+
+/// The cache's counters at one moment, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Requests answered from a cached page.
+    pub hits: u64,
+    /// Requests for which a page was rendered (store, Markdown, template).
+    pub misses: u64,
+    /// Purge operations (by surrogate key or of everything).
+    pub purges: u64,
+    /// Entries those purges dropped.
+    pub purged_entries: u64,
+    /// Entries held now.
+    pub entries: usize,
 }
 
 impl PageCache {
     pub fn get(&self, publication: Id, path: &str) -> Option<Arc<CachedPage>> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries.get(&publication)?.get(path).cloned()
+    }
+
+    /// Counts a request answered from the cache. The handler counts, not
+    /// [`PageCache::get`]: one request may look up twice (its path, then
+    /// the shared 404 page) and must count once.
+    pub fn record_hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a request that had to render its page.
+    pub fn record_miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            purges: self.purges.load(Ordering::Relaxed),
+            purged_entries: self.purged.load(Ordering::Relaxed),
+            entries: self.len(),
+        }
     }
 
     pub fn generation(&self) -> u64 {
@@ -173,6 +216,7 @@ impl PageCache {
             pages.retain(|_, page| !page.keys.iter().any(|k| keys.contains(k)));
             purged += before - pages.len();
         }
+        self.count_purge(purged);
         purged
     }
 
@@ -181,7 +225,13 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
         let n = entries.values().map(HashMap::len).sum();
         entries.clear();
+        self.count_purge(n);
         n
+    }
+
+    fn count_purge(&self, entries: usize) {
+        self.purges.fetch_add(1, Ordering::Relaxed);
+        self.purged.fetch_add(entries as u64, Ordering::Relaxed);
     }
 
     pub fn len(&self) -> usize {
@@ -242,5 +292,7 @@ mod tests {
         assert!(cache.is_empty());
         assert!(!cache.insert(g, 1, "/late/", page(vec![])), "a fill that started before a purge is dropped");
         assert!(cache.insert(cache.generation(), 1, "/fresh/", page(vec![])));
+        let stats = cache.stats();
+        assert_eq!((stats.purges, stats.purged_entries, stats.entries), (3, 4, 1));
     }
 }

@@ -7,8 +7,11 @@
 //! generic over the [`Store`], so the same code serves SQLite and
 //! PostgreSQL.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
@@ -17,6 +20,7 @@ use prensa_store::Store;
 pub mod assets;
 pub mod cache;
 pub mod error;
+pub mod ops;
 pub mod public;
 pub mod route;
 pub mod share;
@@ -26,13 +30,20 @@ pub mod views;
 pub use error::AppError;
 pub use state::{AppState, WebConfig};
 
-/// The application's routes.
+/// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
+/// with its own fixed route label, so the label costs nothing to find per
+/// request.
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
+    use ops::RouteLabel as L;
+    let track = |label: L| ops::TrackLayer::new(&state, label);
     Router::new()
-        .route("/media/{key}", get(assets::media::<S>))
-        .route("/assets/{file}", get(assets::stylesheet::<S>))
-        .route("/share/mastodon/", get(share::mastodon::<S>))
-        .fallback(public::page::<S>)
+        .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
+        .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
+        .route("/share/mastodon/", get(share::mastodon::<S>).layer(track(L::Share)))
+        .route("/healthz", get(ops::healthz).layer(track(L::Healthz)))
+        .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
+        .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
+        .fallback(public::page::<S>.layer(track(L::Page)))
         .with_state(state)
 }
 
@@ -80,9 +91,27 @@ pub fn spawn_watcher<S: Store>(state: &Arc<AppState<S>>) -> tokio::task::JoinHan
     })
 }
 
-/// Serves `router` on `listener` until ctrl-c / SIGTERM, then lets
-/// in-flight requests finish.
+/// Serves `router` on `listener` until ctrl-c / SIGTERM, then drains:
+/// `/readyz` turns 503 at once (and responses ask for `Connection: close`);
+/// the server keeps accepting for the drain delay (`PRENSA_DRAIN_DELAY`
+/// seconds, default 0) so a load balancer polling `/readyz` can take the
+/// node out of rotation; then it stops accepting, closes idle connections
+/// and lets in-flight requests finish before returning.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    serve_until(listener, router, shutdown_signal(), drain_delay_from_env()).await
+}
+
+/// [`serve`] with the stop trigger given by the caller (tests, embedders):
+/// when `stop` completes the process starts draining as described there.
+pub async fn serve_until<F>(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: F,
+    drain_delay: Duration,
+) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
     use axum::serve::ListenerExt;
     // Pages go out in one write; Nagle's algorithm would only hold the
     // last segment of each back waiting for an ACK.
@@ -91,7 +120,34 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    let shutdown = async move {
+        stop.await;
+        ops::begin_process_drain();
+        if !drain_delay.is_zero() {
+            tracing::info!(seconds = drain_delay.as_secs_f64(), "draining: /readyz answers 503; still serving");
+            tokio::time::sleep(drain_delay).await;
+        }
+        // From here axum stops accepting, closes idle keep-alive
+        // connections and waits for the requests in flight.
+        tracing::info!("no longer accepting connections; finishing in-flight requests");
+    };
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
+
+/// `PRENSA_DRAIN_DELAY`: seconds between the stop signal and closing the
+/// listener. Read here because the CLI calls `serve` without settings; a
+/// `--drain-delay` flag and `prensa.toml` key belong in the CLI's config,
+/// passing the value to [`serve_until`]. 0, the default, keeps a ctrl-c
+/// instant.
+fn drain_delay_from_env() -> Duration {
+    let Ok(text) = std::env::var("PRENSA_DRAIN_DELAY") else { return Duration::ZERO };
+    match text.trim().parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+        Some(delay) => delay,
+        None => {
+            tracing::warn!(value = %text, "PRENSA_DRAIN_DELAY is not a number of seconds; using 0");
+            Duration::ZERO
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -84,6 +84,7 @@ pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request)
 
     if paging_query.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
+            state.cache.record_hit();
             return respond(&hit, req.headers(), head);
         }
     }
@@ -92,6 +93,15 @@ pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request)
     if let Route::Redirect(to) = &route {
         return redirect(to);
     }
+    // Unknown URLs are answered from the one shared 404 entry, so a scan of
+    // junk paths costs a lookup each, not a render and two compressions.
+    if route == Route::NotFound {
+        if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
+            state.cache.record_hit();
+            return respond(&hit, req.headers(), head);
+        }
+    }
+    state.cache.record_miss();
     let generation = state.cache.generation();
     let (cache_path, result) = match route {
         Route::NotFound => (NOT_FOUND_KEY, not_found(&state, site).await),
@@ -100,6 +110,7 @@ pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request)
     let page = match result {
         Ok(page) => Arc::new(page.into_cached()),
         Err(AppError::NotFound) => {
+            // Already counted as a miss: the store was asked.
             if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
                 return respond(&hit, req.headers(), head);
             }

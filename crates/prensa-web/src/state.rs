@@ -3,6 +3,7 @@
 //! sections, the header's view model), rebuilt when content changes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::{Datelike, Utc};
@@ -14,6 +15,7 @@ use prensa_store::{MediaDir, Store};
 
 use crate::cache::PageCache;
 use crate::error::AppError;
+use crate::ops::{self, HttpMetrics};
 use crate::views;
 
 /// One publication as the web layer needs it on every request.
@@ -79,6 +81,10 @@ pub struct AppState<S: Store> {
     pub theme: Theme,
     pub cache: PageCache,
     pub config: WebConfig,
+    /// Requests by route and status, and their latency, for `/metrics`.
+    pub metrics: HttpMetrics,
+    /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
+    draining: AtomicBool,
     sites: RwLock<Arc<Sites>>,
 }
 
@@ -91,10 +97,26 @@ impl<S: Store> AppState<S> {
             theme,
             cache: PageCache::default(),
             config,
+            metrics: HttpMetrics::default(),
+            draining: AtomicBool::new(false),
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
         Ok(state)
+    }
+
+    /// Marks this state as going away: `/readyz` answers 503 and every
+    /// response closes its connection, so a load balancer moves traffic
+    /// elsewhere while requests already here finish.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether this state, or the whole process (a SIGTERM or ctrl-c seen
+    /// by [`crate::serve`]), is shutting down. Two flags because the signal
+    /// belongs to the process while tests and embedders hold several states.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed) || ops::process_draining()
     }
 
     pub fn sites(&self) -> Arc<Sites> {
