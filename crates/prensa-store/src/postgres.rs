@@ -298,6 +298,17 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let counts = import_in(&mut tx, set, prune).await?;
         tx.commit().await.map_err(backend)?;
+        // An import can change a table's size by orders of magnitude (an
+        // empty site gets its whole archive); fresh statistics keep the
+        // planner on the indexed, LIMIT-ordered plans for page queries
+        // instead of waiting for autovacuum. Best effort: the data is
+        // already committed.
+        if let Err(e) = sqlx::query("ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
+        }
         Ok(counts)
     }
 
