@@ -12,11 +12,8 @@
 //! Policy.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::sync::LazyLock;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use minijinja::value::Value;
 use minijinja::{
     context, escape_formatter, AutoEscape, Environment, Output, State, UndefinedBehavior,
@@ -84,8 +81,6 @@ pub enum ThemeError {
     /// is missing).
     #[error("theme template error: {0:#}")]
     Template(#[from] minijinja::Error),
-    #[error("compressing the stylesheet: {0}")]
-    Compress(#[from] std::io::Error),
 }
 
 /// The default theme, ready to render. Build it once at startup and share it
@@ -93,7 +88,6 @@ pub enum ThemeError {
 pub struct Theme {
     env: Environment<'static>,
     css_url: String,
-    css_gzip: Vec<u8>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -130,15 +124,9 @@ impl Theme {
         let hash = xxhash_rust::xxh3::xxh3_64(STYLESHEET);
         let css_url = format!("/assets/style.{:010x}.css", hash >> 24);
 
-        let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
-        gzip.write_all(STYLESHEET)?;
-        let css_gzip = gzip.finish()?;
-
-        Ok(Self {
-            env,
-            css_url,
-            css_gzip,
-        })
+        // Compression is the web layer's job: it makes gzip and brotli
+        // copies once, like for every page it caches.
+        Ok(Self { env, css_url })
     }
 
     /// Renders one page to a complete HTML document.
@@ -160,11 +148,6 @@ impl Theme {
     /// The stylesheet's bytes (`text/css; charset=utf-8`).
     pub fn stylesheet(&self) -> &'static [u8] {
         STYLESHEET
-    }
-
-    /// The stylesheet gzip-compressed, for clients that accept it.
-    pub fn stylesheet_gzip(&self) -> &[u8] {
-        &self.css_gzip
     }
 
     /// Where to serve the stylesheet: `/assets/style.<10 hex digits>.css`.
