@@ -6,9 +6,11 @@
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
 pub mod model;
+pub mod newsroom;
 pub mod permissions;
 pub mod slug;
 pub mod social;
 
 pub use model::*;
+pub use newsroom::*;
 pub use social::{SocialKind, SocialLinks};

@@ -20,12 +20,14 @@ use prensa_core::{
 pub mod any;
 pub mod media;
 mod migrations;
+pub mod newsroom;
 pub mod postgres;
 mod shared;
 pub mod sqlite;
 
 pub use any::{redact_url, AnyStore};
 pub use media::MediaDir;
+pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

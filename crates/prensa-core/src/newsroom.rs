@@ -1,0 +1,362 @@
+//! The newsroom's nouns: staff accounts, the article as the editor holds
+//! it, the editorial flow, revisions and the change feed that tells every
+//! node which cached pages a write touched.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Id, Status};
+use crate::permissions::{Role, Staff, Stage};
+use crate::slug;
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: Id,
+    /// Lower-cased; unique.
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The author profile this account writes as.
+    pub author_id: Option<Id>,
+    /// False until the invite has been accepted.
+    pub has_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn staff(&self) -> Staff {
+        Staff { user_id: self.id, role: self.role, author_id: self.author_id }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub author_id: Option<Id>,
+}
+
+/// Trims and lower-cases an e-mail address and checks its shape (one `@`,
+/// something on both sides, a dot in the domain, no spaces). Delivery is
+/// what really validates an address; this only catches typos.
+pub fn normalize_email(text: &str) -> Result<String, &'static str> {
+    let email = text.trim().to_lowercase();
+    let Some((local, domain)) = email.split_once('@') else { return Err("an e-mail address needs an @") };
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
+        return Err("that is not an e-mail address");
+    }
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        return Err("the e-mail address's domain looks incomplete");
+    }
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("that is not an e-mail address");
+    }
+    Ok(email)
+}
+
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A new account sets its first password.
+    Invite,
+    /// An administrator let someone choose a new password.
+    Reset,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Invite => "invite",
+            TokenKind::Reset => "reset",
+        }
+    }
+}
+
+/// A hero image as the editor sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftImage {
+    pub key: String,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+/// The fields of an article staff edit: what a save writes and a revision
+/// keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleDraft {
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    /// Markdown.
+    pub body: String,
+    pub toc: bool,
+    pub section_id: Id,
+    /// Author profile ids in byline order.
+    pub author_ids: Vec<Id>,
+    /// Tag names in display order; unknown ones are created on save.
+    pub tags: Vec<String>,
+    pub image: Option<DraftImage>,
+}
+
+/// One problem with a field, for showing next to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ArticleDraft {
+    pub const MAX_HEADLINE: usize = 300;
+    pub const MAX_STANDFIRST: usize = 1_000;
+    pub const MAX_BODY: usize = 500_000;
+
+    /// Every problem at once; an empty list means the draft can be saved.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        let mut bad = |field, message: &str| out.push(FieldError { field, message: message.to_owned() });
+        if self.headline.trim().is_empty() {
+            bad("headline", "a headline is required");
+        } else if self.headline.chars().count() > Self::MAX_HEADLINE {
+            bad("headline", "the headline is longer than 300 characters");
+        }
+        if self.standfirst.chars().count() > Self::MAX_STANDFIRST {
+            bad("standfirst", "the standfirst is longer than 1,000 characters");
+        }
+        if self.body.len() > Self::MAX_BODY {
+            bad("body", "the body is longer than 500 KB");
+        }
+        if !slug::is_valid_slug(&self.slug) {
+            bad("slug", "the slug may hold only lower-case letters, digits and single dashes");
+        } else if slug::RESERVED_ARTICLE_SLUGS.contains(&self.slug.as_str()) {
+            bad("slug", "that slug is a reserved address of the site");
+        }
+        if self.author_ids.is_empty() {
+            bad("authors", "an article needs at least one author");
+        }
+        let mut seen = std::collections::HashSet::new();
+        if !self.author_ids.iter().all(|a| seen.insert(*a)) {
+            bad("authors", "an author is listed twice");
+        }
+        for tag in &self.tags {
+            if slug::slugify(tag).is_empty() {
+                bad("tags", "a tag needs at least one letter or digit");
+            }
+        }
+        if let Some(image) = &self.image {
+            if image.alt.trim().is_empty() {
+                bad("image_alt", "the image needs alt text describing it");
+            }
+        }
+        out
+    }
+}
+
+/// An article as the editor opens it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditableArticle {
+    pub id: Id,
+    pub publication_id: Id,
+    /// Goes up by one with every save or status change; a save names the
+    /// version it was made on, and a stale one is refused.
+    pub version: i64,
+    pub draft: ArticleDraft,
+    pub status: Status,
+    /// Submitted for review and not yet published or sent back.
+    pub in_review: bool,
+    /// Has been published at some point (so a draft now is "unpublished").
+    pub ever_published: bool,
+    /// The publish date (set when published or scheduled).
+    pub published_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<Utc>,
+    /// Who saved last.
+    pub updated_by: Option<Id>,
+}
+
+impl EditableArticle {
+    pub fn stage(&self, now: DateTime<Utc>) -> Stage {
+        stage_of(self.status, self.in_review, self.ever_published, self.published_at, now)
+    }
+}
+
+/// The editorial stage from the stored facts; the one rule behind the
+/// dashboard, the list filter and permissions.
+pub fn stage_of(
+    status: Status,
+    in_review: bool,
+    ever_published: bool,
+    published_at: DateTime<FixedOffset>,
+    now: DateTime<Utc>,
+) -> Stage {
+    match status {
+        Status::Published if published_at.with_timezone(&Utc) > now => Stage::Scheduled,
+        Status::Published => Stage::Published,
+        Status::Draft if in_review => Stage::InReview,
+        Status::Draft if ever_published => Stage::Unpublished,
+        Status::Draft => Stage::Draft,
+    }
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [Stage::Draft, Stage::InReview, Stage::Scheduled, Stage::Published, Stage::Unpublished];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::InReview => "review",
+            Stage::Scheduled => "scheduled",
+            Stage::Published => "published",
+            Stage::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// A status change the editor asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    SubmitForReview,
+    /// Back to a plain draft (withdraw from review).
+    ReturnToDraft,
+    /// Publish with this date: now or earlier publishes at once, later
+    /// schedules.
+    Publish { at: DateTime<FixedOffset> },
+    Unpublish,
+}
+
+/// A row of the admin's article list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdminArticleRow {
+    pub id: Id,
+    pub slug: String,
+    pub headline: String,
+    pub section: String,
+    /// Author names in byline order.
+    pub authors: Vec<String>,
+    pub author_ids: Vec<Id>,
+    pub status: Status,
+    pub in_review: bool,
+    pub ever_published: bool,
+    pub published_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AdminArticleRow {
+    pub fn stage(&self, now: DateTime<Utc>) -> Stage {
+        stage_of(self.status, self.in_review, self.ever_published, self.published_at, now)
+    }
+}
+
+/// Filters of the admin's article list. Every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdminQuery {
+    pub stage: Option<Stage>,
+    pub section: Option<Id>,
+    pub author: Option<Id>,
+    /// Case-insensitive substring of the headline.
+    pub search: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A kept version of an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub id: Id,
+    pub article_id: Id,
+    /// The article version this revision recorded.
+    pub version: i64,
+    pub user_id: Option<Id>,
+    /// The saver's name at the time of reading (empty if the account is gone).
+    pub user_name: String,
+    pub saved_at: DateTime<Utc>,
+    pub draft: ArticleDraft,
+}
+
+/// What a save or status change came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveOutcome {
+    Saved(EditableArticle),
+    /// The article changed since the version the editor started from;
+    /// nothing was written. Holds the current state to merge against.
+    Conflict(EditableArticle),
+}
+
+/// One write as the change feed records it: the new content version and
+/// the surrogate keys of the pages it touched (`article:12`, `section:3`,
+/// `author:5`, `tag:9`, `home`, `recent`, or `all`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub version: i64,
+    pub keys: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn draft() -> ArticleDraft {
+        ArticleDraft {
+            slug: "a-story".into(),
+            headline: "A story".into(),
+            standfirst: String::new(),
+            body: "Text".into(),
+            toc: false,
+            section_id: 1,
+            author_ids: vec![1],
+            tags: vec![],
+            image: None,
+        }
+    }
+
+    #[test]
+    fn emails_are_normalized_and_checked() {
+        assert_eq!(normalize_email("  Ana@Example.ORG ").as_deref(), Ok("ana@example.org"));
+        for bad in ["", "ana", "@example.org", "ana@", "ana@example", "a b@example.org", "ana@@example.org"] {
+            assert!(normalize_email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_good_draft_has_no_problems() {
+        assert!(draft().problems().is_empty());
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let d = ArticleDraft {
+            slug: "Bad Slug".into(),
+            headline: " ".into(),
+            author_ids: vec![],
+            tags: vec!["!!".into()],
+            image: Some(DraftImage { key: "k.png".into(), alt: " ".into(), caption: None }),
+            ..draft()
+        };
+        let fields: Vec<_> = d.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["headline", "slug", "authors", "tags", "image_alt"]);
+        let twice = ArticleDraft { author_ids: vec![1, 1], ..draft() };
+        assert_eq!(twice.problems()[0].message, "an author is listed twice");
+        let reserved = ArticleDraft { slug: "admin".into(), ..draft() };
+        assert_eq!(reserved.problems()[0].field, "slug");
+    }
+
+    #[test]
+    fn stages_follow_the_stored_facts() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date");
+        let past = now.fixed_offset() - chrono::Duration::hours(1);
+        let future = now.fixed_offset() + chrono::Duration::hours(1);
+        assert_eq!(stage_of(Status::Draft, false, false, past, now), Stage::Draft);
+        assert_eq!(stage_of(Status::Draft, true, true, past, now), Stage::InReview);
+        assert_eq!(stage_of(Status::Draft, false, true, past, now), Stage::Unpublished);
+        assert_eq!(stage_of(Status::Published, false, true, future, now), Stage::Scheduled);
+        assert_eq!(stage_of(Status::Published, false, true, past, now), Stage::Published);
+        for s in Stage::ALL {
+            assert_eq!(Stage::parse(s.as_str()), Some(s));
+        }
+    }
+}

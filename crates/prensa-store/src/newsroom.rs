@@ -1,0 +1,177 @@
+//! The admin's half of the store: staff accounts, sessions, single-use
+//! links, editing articles with optimistic concurrency, revisions, media
+//! uploads and the change feed.
+//!
+//! A separate trait from [`Store`] because the public site needs none of
+//! it; every backend implements both.
+//!
+//! Tokens (sessions, invites, resets) arrive here already hashed: the
+//! store never sees a secret a browser holds, so a leaked database opens
+//! no session.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use prensa_core::{
+    AdminArticleRow, AdminQuery, ArticleDraft, Author, Change, EditableArticle, Id, MediaAsset, NewUser, Page, Revision,
+    SaveOutcome, Tag, TokenKind, Transition, User,
+};
+
+use prensa_core::permissions::Role;
+
+use crate::{Result, Store};
+
+/// Keys of the change feed for a write whose reach is unknown (an import).
+pub const CHANGE_ALL: &str = "all";
+
+pub trait Newsroom: Store {
+    // --- accounts -------------------------------------------------------
+
+    /// Creates an account without a password (it gets one through an
+    /// invite). [`crate::StoreError::Invalid`] if the e-mail is taken or
+    /// the author profile does not exist.
+    fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> impl Future<Output = Result<User>> + Send;
+
+    fn user(&self, id: Id) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    /// The account and its password hash (`None` before the invite is
+    /// accepted), for logging in. `email` is already normalized.
+    fn user_for_login(&self, email: &str) -> impl Future<Output = Result<Option<(User, Option<String>)>>> + Send;
+
+    /// All accounts, by e-mail.
+    fn users(&self) -> impl Future<Output = Result<Vec<User>>> + Send;
+
+    /// Sets the password hash and ends every session of the account (a
+    /// password change signs out other browsers).
+    fn set_password(&self, user: Id, hash: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// [`crate::StoreError::NotFound`] for an unknown account.
+    fn set_role(&self, user: Id, role: Role) -> impl Future<Output = Result<()>> + Send;
+
+    // --- single-use links ----------------------------------------------
+
+    /// Stores a link's token digest; earlier unused links of the same kind
+    /// for the account stop working.
+    fn create_token(
+        &self,
+        kind: TokenKind,
+        digest: &str,
+        user: Id,
+        expires_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The account a still-valid, unused link belongs to (to show its form).
+    fn token_user(
+        &self,
+        kind: TokenKind,
+        digest: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    /// In one transaction: checks the link is valid and unused, marks it
+    /// used, sets the password hash and ends the account's sessions.
+    /// `None` (nothing written) for an unknown, used or expired link.
+    fn redeem_token(
+        &self,
+        kind: TokenKind,
+        digest: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    // --- sessions -------------------------------------------------------
+
+    fn create_session(
+        &self,
+        digest: &str,
+        user: Id,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The account of a live session; expired sessions are not returned.
+    fn session_user(&self, digest: &str, now: DateTime<Utc>) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    fn delete_session(&self, digest: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// Ends every session of an account (role change, revocation); returns
+    /// how many there were.
+    fn delete_sessions_of(&self, user: Id) -> impl Future<Output = Result<u64>> + Send;
+
+    // --- articles -------------------------------------------------------
+
+    /// The admin's article list: every stage, newest change first.
+    fn admin_articles(
+        &self,
+        publication: Id,
+        query: &AdminQuery,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Page<AdminArticleRow>>> + Send;
+
+    fn editable_article(&self, id: Id) -> impl Future<Output = Result<Option<EditableArticle>>> + Send;
+
+    /// Creates a draft (version 1) and its first revision. Tags are found
+    /// by slug or created. [`crate::StoreError::Invalid`] for a taken slug,
+    /// an unknown section, author or image.
+    fn create_article(
+        &self,
+        publication: Id,
+        draft: &ArticleDraft,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<EditableArticle>> + Send;
+
+    /// Saves `draft` over version `expected_version`, keeping a revision
+    /// and bumping the version; [`SaveOutcome::Conflict`] (nothing
+    /// written) when the article has moved on. A published article whose
+    /// slug changes keeps its old slug as a redirect.
+    fn save_article(
+        &self,
+        id: Id,
+        expected_version: i64,
+        draft: &ArticleDraft,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<SaveOutcome>> + Send;
+
+    /// Moves the article along the editorial flow (same concurrency rule).
+    fn transition(
+        &self,
+        id: Id,
+        expected_version: i64,
+        transition: Transition,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<SaveOutcome>> + Send;
+
+    /// The article a former slug of a published article now lives at.
+    fn slug_redirect(&self, publication: Id, old_slug: &str) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    /// Revisions of an article, newest first.
+    fn revisions(&self, article: Id) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+
+    fn revision(&self, id: Id) -> impl Future<Output = Result<Option<Revision>>> + Send;
+
+    /// Every author profile of the publication, by name (the editor's
+    /// byline picker).
+    fn authors(&self, publication: Id) -> impl Future<Output = Result<Vec<Author>>> + Send;
+
+    /// Every tag of the publication, by name.
+    fn tags(&self, publication: Id) -> impl Future<Output = Result<Vec<Tag>>> + Send;
+
+    // --- media ----------------------------------------------------------
+
+    /// Records an uploaded file (already placed in the media directory).
+    /// Adding a key that exists is not an error.
+    fn add_media(&self, asset: &MediaAsset) -> impl Future<Output = Result<()>> + Send;
+
+    /// Media rows, newest upload first.
+    fn media_list(&self, limit: u32, offset: u32) -> impl Future<Output = Result<Page<MediaAsset>>> + Send;
+
+    // --- change feed ----------------------------------------------------
+
+    /// Writes after content version `version`, oldest first. When the feed
+    /// no longer reaches back that far (it keeps the most recent writes
+    /// only) the result starts with a change keyed [`CHANGE_ALL`].
+    fn changes_since(&self, version: i64) -> impl Future<Output = Result<Vec<Change>>> + Send;
+}
