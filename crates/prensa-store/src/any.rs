@@ -7,12 +7,14 @@
 //! single monomorphized server in the binary.
 
 use chrono::{DateTime, Utc};
+use prensa_core::permissions::Role;
 use prensa_core::{
-    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, Page, Publication, Section,
-    Snapshot, Tag,
+    AdminArticleRow, AdminQuery, Article, ArticleDraft, ArticleQuery, ArticleSummary, Author, Change, EditableArticle, Id,
+    ImportCounts, ImportSet, MediaAsset, NewUser, Page, Publication, Revision, SaveOutcome, Section, Snapshot, Tag,
+    TokenKind, Transition, User,
 };
 
-use crate::{PostgresStore, Result, SqliteStore, Store, StoreError};
+use crate::{Newsroom, PostgresStore, Result, SqliteStore, Store, StoreError};
 
 /// A store of either backend.
 #[derive(Clone, Debug)]
@@ -134,6 +136,138 @@ impl Store for AnyStore {
 
     async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
         delegate!(self.import_snapshot(snapshot, replace))
+    }
+}
+
+impl Newsroom for AnyStore {
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        delegate!(self.create_user(user, now))
+    }
+
+    async fn user(&self, id: Id) -> Result<Option<User>> {
+        delegate!(self.user(id))
+    }
+
+    async fn user_for_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        delegate!(self.user_for_login(email))
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        delegate!(self.users())
+    }
+
+    async fn set_password(&self, user: Id, hash: &str) -> Result<()> {
+        delegate!(self.set_password(user, hash))
+    }
+
+    async fn set_role(&self, user: Id, role: Role) -> Result<()> {
+        delegate!(self.set_role(user, role))
+    }
+
+    async fn create_token(&self, kind: TokenKind, digest: &str, user: Id, expires_at: DateTime<Utc>) -> Result<()> {
+        delegate!(self.create_token(kind, digest, user, expires_at))
+    }
+
+    async fn token_user(&self, kind: TokenKind, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        delegate!(self.token_user(kind, digest, now))
+    }
+
+    async fn redeem_token(
+        &self,
+        kind: TokenKind,
+        digest: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        delegate!(self.redeem_token(kind, digest, password_hash, now))
+    }
+
+    async fn create_session(&self, digest: &str, user: Id, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+        delegate!(self.create_session(digest, user, now, expires_at))
+    }
+
+    async fn session_user(&self, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        delegate!(self.session_user(digest, now))
+    }
+
+    async fn delete_session(&self, digest: &str) -> Result<()> {
+        delegate!(self.delete_session(digest))
+    }
+
+    async fn delete_sessions_of(&self, user: Id) -> Result<u64> {
+        delegate!(self.delete_sessions_of(user))
+    }
+
+    async fn admin_articles(&self, publication: Id, query: &AdminQuery, now: DateTime<Utc>) -> Result<Page<AdminArticleRow>> {
+        delegate!(self.admin_articles(publication, query, now))
+    }
+
+    async fn editable_article(&self, id: Id) -> Result<Option<EditableArticle>> {
+        delegate!(self.editable_article(id))
+    }
+
+    async fn create_article(
+        &self,
+        publication: Id,
+        draft: &ArticleDraft,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<EditableArticle> {
+        delegate!(self.create_article(publication, draft, user, now))
+    }
+
+    async fn save_article(
+        &self,
+        id: Id,
+        expected_version: i64,
+        draft: &ArticleDraft,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<SaveOutcome> {
+        delegate!(self.save_article(id, expected_version, draft, user, now))
+    }
+
+    async fn transition(
+        &self,
+        id: Id,
+        expected_version: i64,
+        transition: Transition,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<SaveOutcome> {
+        delegate!(self.transition(id, expected_version, transition, user, now))
+    }
+
+    async fn slug_redirect(&self, publication: Id, old_slug: &str) -> Result<Option<String>> {
+        delegate!(self.slug_redirect(publication, old_slug))
+    }
+
+    async fn revisions(&self, article: Id) -> Result<Vec<Revision>> {
+        delegate!(self.revisions(article))
+    }
+
+    async fn revision(&self, id: Id) -> Result<Option<Revision>> {
+        delegate!(self.revision(id))
+    }
+
+    async fn authors(&self, publication: Id) -> Result<Vec<Author>> {
+        delegate!(self.authors(publication))
+    }
+
+    async fn tags(&self, publication: Id) -> Result<Vec<Tag>> {
+        delegate!(self.tags(publication))
+    }
+
+    async fn add_media(&self, asset: &MediaAsset) -> Result<()> {
+        delegate!(self.add_media(asset))
+    }
+
+    async fn media_list(&self, limit: u32, offset: u32) -> Result<Page<MediaAsset>> {
+        delegate!(self.media_list(limit, offset))
+    }
+
+    async fn changes_since(&self, version: i64) -> Result<Vec<Change>> {
+        delegate!(self.changes_since(version))
     }
 }
 

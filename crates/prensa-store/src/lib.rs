@@ -21,6 +21,7 @@ pub mod any;
 pub mod media;
 mod migrations;
 pub mod newsroom;
+mod newsroom_sql;
 pub mod postgres;
 mod shared;
 pub mod sqlite;

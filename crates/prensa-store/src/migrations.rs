@@ -31,7 +31,12 @@ mod futures_core_compat {
     pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 }
 
-pub(crate) const SQLITE: Embedded = Embedded(&[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))]);
+pub(crate) const SQLITE: Embedded = Embedded(&[
+    (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
+    (2, "newsroom", include_str!("../migrations/sqlite/0002_newsroom.sql")),
+]);
 
-pub(crate) const POSTGRES: Embedded =
-    Embedded(&[(1, "content", include_str!("../migrations/postgres/0001_content.sql"))]);
+pub(crate) const POSTGRES: Embedded = Embedded(&[
+    (1, "content", include_str!("../migrations/postgres/0001_content.sql")),
+    (2, "newsroom", include_str!("../migrations/postgres/0002_newsroom.sql")),
+]);

@@ -21,7 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Tag,
+    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
@@ -32,6 +32,14 @@ use crate::shared::{
     ARTICLE_ROW_COLUMNS, TABLES,
 };
 use crate::{migrations, Result, Store, StoreError};
+
+crate::newsroom_sql::newsroom_impl!(
+    PostgresStore,
+    sqlx::PgConnection,
+    crate::newsroom_sql::numbered,
+    // Row locks (`UPDATE … WHERE id = ?` first) are enough here.
+    None
+);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -527,14 +535,17 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
         let (updated_at, updated_offset) = to_parts(a.updated_at.as_ref().unwrap_or(&a.published_at));
         let id: Id = sqlx::query_scalar(
             "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, image_key, image_alt, \
-               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group, \
+               ever_published) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT (publication_id, slug) DO UPDATE SET headline = excluded.headline, standfirst = excluded.standfirst, \
                body = excluded.body, toc = excluded.toc, section_id = excluded.section_id, image_key = excluded.image_key, \
                image_alt = excluded.image_alt, image_caption = excluded.image_caption, status = excluded.status, \
                published_at = excluded.published_at, published_offset = excluded.published_offset, \
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
-               translation_group = excluded.translation_group \
+               translation_group = excluded.translation_group, \
+               version = articles.version + 1, \
+               ever_published = articles.ever_published OR excluded.ever_published \
              RETURNING id",
         )
         .bind(publication)
@@ -553,6 +564,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
         .bind(updated_at)
         .bind(updated_offset)
         .bind(&a.translation_group)
+        .bind(a.status == Status::Published)
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
@@ -634,10 +646,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
         .map_err(backend)?;
     }
 
-    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+    newsroom_gen::record_change_all(&mut *conn).await?;
     Ok(counts)
 }
 
@@ -773,6 +782,12 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .await
             .map_err(backend)?;
     }
+    // The snapshot does not carry editorial history: what is published
+    // has been published.
+    sqlx::query("UPDATE articles SET ever_published = true WHERE status = 'published'")
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
     for aa in &s.article_authors {
         sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
             .bind(aa.article_id)
@@ -801,9 +816,6 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .await
         .map_err(backend)?;
     }
-    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+    newsroom_gen::record_change_all(&mut *conn).await?;
     Ok(())
 }

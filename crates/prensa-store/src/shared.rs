@@ -3,10 +3,12 @@
 //! Keeping these in one place is what makes the backends agree byte for
 //! byte on what they hand back.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
+use prensa_core::permissions::Role;
 use prensa_core::{
-    Article, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, HeroImage, Id, Image, MediaAsset, Publication,
-    PublicationSettings, Section, SectionRef, SectionRow, SocialLinks, Status, Tag, TagRow,
+    AdminArticleRow, Article, ArticleDraft, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, DraftImage,
+    EditableArticle, HeroImage, Id, Image, MediaAsset, Publication, PublicationSettings, Revision, Section, SectionRef,
+    SectionRow, SocialLinks, Status, Tag, TagRow, User,
 };
 use sqlx::Row;
 
@@ -340,3 +342,100 @@ pub(crate) const TABLES: [&str; 9] = [
     "article_authors",
     "article_tags",
 ];
+
+// --- the newsroom ---------------------------------------------------------
+
+pub(crate) fn utc_of(secs: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Invalid(format!("bad timestamp {secs}")))
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
+/// The columns [`user_from`] reads, for a `users u`.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at";
+
+/// Columns of [`USER_COLUMNS`]; the password hash (column 5) only tells
+/// whether there is one.
+pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
+    let role = row.text(3)?;
+    Ok(User {
+        id: row.int(0)?,
+        email: row.text(1)?,
+        name: row.text(2)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
+        author_id: row.opt_int(4)?,
+        has_password: row.opt_text(5)?.is_some(),
+        created_at: utc_of(row.int(6)?)?,
+    })
+}
+
+/// The columns [`editable_from`] reads, for an `articles a`.
+pub(crate) const EDITABLE_COLUMNS: &str = "a.id, a.publication_id, a.version, a.slug, a.headline, a.standfirst, a.body, \
+     a.toc, a.section_id, a.image_key, a.image_alt, a.image_caption, a.status, a.in_review, a.ever_published, \
+     a.published_at, a.published_offset, a.updated_at, a.updated_by";
+
+/// Columns of [`EDITABLE_COLUMNS`]; the byline and tag names are read
+/// separately.
+pub(crate) fn editable_from(row: &impl Cols, author_ids: Vec<Id>, tags: Vec<String>) -> Result<EditableArticle> {
+    let image = match row.opt_text(9)? {
+        Some(key) => Some(DraftImage { key, alt: row.opt_text(10)?.unwrap_or_default(), caption: row.opt_text(11)? }),
+        None => None,
+    };
+    Ok(EditableArticle {
+        id: row.int(0)?,
+        publication_id: row.int(1)?,
+        version: row.int(2)?,
+        draft: ArticleDraft {
+            slug: row.text(3)?,
+            headline: row.text(4)?,
+            standfirst: row.text(5)?,
+            body: row.text(6)?,
+            toc: row.boolean(7)?,
+            section_id: row.int(8)?,
+            author_ids,
+            tags,
+            image,
+        },
+        status: status_of(&row.text(12)?)?,
+        in_review: row.boolean(13)?,
+        ever_published: row.boolean(14)?,
+        published_at: from_parts(row.int(15)?, row.int32(16)?)?,
+        updated_at: utc_of(row.int(17)?)?,
+        updated_by: row.opt_int(18)?,
+    })
+}
+
+/// The admin list's columns: id, slug, headline, section name, status,
+/// in_review, ever_published, published at/offset, updated at (then the
+/// window total, read by the caller). Bylines are filled in afterwards.
+pub(crate) fn admin_row_from(row: &impl Cols) -> Result<AdminArticleRow> {
+    Ok(AdminArticleRow {
+        id: row.int(0)?,
+        slug: row.text(1)?,
+        headline: row.text(2)?,
+        section: row.text(3)?,
+        authors: Vec::new(),
+        author_ids: Vec::new(),
+        status: status_of(&row.text(4)?)?,
+        in_review: row.boolean(5)?,
+        ever_published: row.boolean(6)?,
+        published_at: from_parts(row.int(7)?, row.int32(8)?)?,
+        updated_at: utc_of(row.int(9)?)?,
+    })
+}
+
+/// Columns: id, article_id, version, user_id, user name ('' if none),
+/// saved_at, draft JSON.
+pub(crate) fn revision_from(row: &impl Cols) -> Result<Revision> {
+    Ok(Revision {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        version: row.int(2)?,
+        user_id: row.opt_int(3)?,
+        user_name: row.text(4)?,
+        saved_at: utc_of(row.int(5)?)?,
+        draft: from_json(&row.text(6)?)?,
+    })
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Tag,
+    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -18,6 +18,15 @@ use crate::shared::{
     ARTICLE_ROW_COLUMNS, TABLES,
 };
 use crate::{migrations, Result, Store, StoreError};
+
+crate::newsroom_sql::newsroom_impl!(
+    SqliteStore,
+    sqlx::SqliteConnection,
+    crate::newsroom_sql::plain,
+    // A deferred transaction that reads first may fail to become the
+    // writer later (SQLITE_BUSY_SNAPSHOT); a no-op write takes the lock.
+    Some("UPDATE content_version SET version = version WHERE id = 1")
+);
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -365,10 +374,7 @@ impl Store for SqliteStore {
         // cannot always upgrade to a writer (SQLITE_BUSY_SNAPSHOT when
         // another connection committed in between); starting with the
         // version bump makes it a writer from its first statement.
-        sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        newsroom_gen::record_change_all(&mut tx).await?;
         snapshot_in(&mut tx, snapshot, replace).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())
@@ -493,6 +499,12 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .await
             .map_err(backend)?;
     }
+    // The snapshot does not carry editorial history: what is published
+    // has been published.
+    sqlx::query("UPDATE articles SET ever_published = true WHERE status = 'published'")
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
     for aa in &s.article_authors {
         sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
             .bind(aa.article_id)
@@ -633,14 +645,17 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         let (updated_at, updated_offset) = to_parts(a.updated_at.as_ref().unwrap_or(&a.published_at));
         let id: Id = sqlx::query_scalar(
             "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, image_key, image_alt, \
-               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group, \
+               ever_published) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (publication_id, slug) DO UPDATE SET headline = excluded.headline, standfirst = excluded.standfirst, \
                body = excluded.body, toc = excluded.toc, section_id = excluded.section_id, image_key = excluded.image_key, \
                image_alt = excluded.image_alt, image_caption = excluded.image_caption, status = excluded.status, \
                published_at = excluded.published_at, published_offset = excluded.published_offset, \
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
-               translation_group = excluded.translation_group \
+               translation_group = excluded.translation_group, \
+               version = articles.version + 1, \
+               ever_published = articles.ever_published OR excluded.ever_published \
              RETURNING id",
         )
         .bind(publication)
@@ -659,6 +674,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         .bind(updated_at)
         .bind(updated_offset)
         .bind(&a.translation_group)
+        .bind(a.status == Status::Published)
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
@@ -731,10 +747,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
         .map_err(backend)?;
     }
 
-    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+    newsroom_gen::record_change_all(&mut *conn).await?;
     Ok(counts)
 }
 

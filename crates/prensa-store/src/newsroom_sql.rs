@@ -1,0 +1,1086 @@
+//! [`crate::Newsroom`] for both backends, written once.
+//!
+//! The newsroom's statements use only SQL that SQLite and PostgreSQL read
+//! the same way (`RETURNING`, `ON CONFLICT`, window counts, `true`/`false`,
+//! `lower(…) LIKE … ESCAPE`), and no JSON aggregates: bylines come from a
+//! second indexed query. They are written with `?` placeholders; the
+//! PostgreSQL expansion numbers them (`$1`, `$2` …) with [`numbered`]. The
+//! statements themselves live in [`newsroom_impl`], expanded once in each
+//! backend's module with that backend's connection type, so the two cannot
+//! drift apart.
+
+use std::collections::HashSet;
+
+use prensa_core::permissions::Stage;
+use prensa_core::Id;
+
+/// How many rows the change feed keeps.
+pub(crate) const KEEP_CHANGES: i64 = 10_000;
+
+/// SQLite reads `?` placeholders as they are.
+pub(crate) fn plain(sql: &str) -> String {
+    sql.to_owned()
+}
+
+/// `?` placeholders as PostgreSQL's `$1`, `$2` … (the newsroom's SQL has
+/// no `?` anywhere else).
+pub(crate) fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A parameter of a statement assembled at run time.
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// A `LIKE` pattern matching `search` anywhere, lower-cased, with the
+/// user's `%`, `_` and `\` taken literally (`ESCAPE '\'`).
+pub(crate) fn like_pattern(search: &str) -> String {
+    let mut out = String::with_capacity(search.len() + 2);
+    out.push('%');
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `prensa_core::stage_of` as a filter on `articles a`, and whether it
+/// takes `now` (seconds) as its one parameter.
+pub(crate) fn stage_filter(stage: Stage) -> (&'static str, bool) {
+    match stage {
+        Stage::Draft => (" AND a.status = 'draft' AND a.in_review = false AND a.ever_published = false", false),
+        Stage::InReview => (" AND a.status = 'draft' AND a.in_review = true", false),
+        Stage::Unpublished => (" AND a.status = 'draft' AND a.in_review = false AND a.ever_published = true", false),
+        Stage::Scheduled => (" AND a.status = 'published' AND a.published_at > ?", true),
+        Stage::Published => (" AND a.status = 'published' AND a.published_at <= ?", true),
+    }
+}
+
+/// What of an article decides which cached pages a write to it touches.
+#[derive(Debug, Clone)]
+pub(crate) struct Reach {
+    pub published: bool,
+    pub published_at: i64,
+    pub section: Id,
+    pub authors: Vec<Id>,
+    pub tags: Vec<Id>,
+}
+
+/// The change feed's keys for a write to article `id`: only its own page
+/// for a draft nobody could see before or after; otherwise also its
+/// sections, authors and tags (before and after) and the lists.
+pub(crate) fn change_keys(id: Id, before: Option<&Reach>, after: &Reach, now: i64) -> Vec<String> {
+    let was_visible = before.is_some_and(|b| b.published && b.published_at <= now);
+    let mut keys = vec![format!("article:{id}")];
+    if !was_visible && !after.published {
+        return keys;
+    }
+    let both: Vec<&Reach> = before.into_iter().chain([after]).collect();
+    for r in &both {
+        keys.push(format!("section:{}", r.section));
+    }
+    for r in &both {
+        keys.extend(r.authors.iter().map(|a| format!("author:{a}")));
+    }
+    for r in &both {
+        keys.extend(r.tags.iter().map(|t| format!("tag:{t}")));
+    }
+    keys.push("home".into());
+    keys.push("recent".into());
+    let mut seen = HashSet::new();
+    keys.retain(|k| seen.insert(k.clone()));
+    keys
+}
+
+/// Implements [`crate::Newsroom`] for `$store` (a struct with a `pool`),
+/// whose connections are `$conn`, with `$q` turning the `?` placeholders
+/// into the backend's and `$lock` (if any) run first in every writing
+/// transaction that does not start with a write, so that it holds the
+/// database's write lock before it reads (SQLite).
+macro_rules! newsroom_impl {
+    ($store:ident, $conn:ty, $q:path, $lock:expr) => {
+        /// The [`crate::Newsroom`] statements (see `newsroom_sql.rs`).
+        mod newsroom_gen {
+            use chrono::{DateTime, Utc};
+            use prensa_core::permissions::Role;
+            use prensa_core::{
+                slug, AdminArticleRow, AdminQuery, ArticleDraft, Author, Change, EditableArticle, Id, MediaAsset,
+                NewUser, Page, Revision, SaveOutcome, Tag, TokenKind, Transition, User,
+            };
+
+            use super::{$store, AUTHOR_COLUMNS};
+            use crate::newsroom_sql::{change_keys, like_pattern, stage_filter, Arg, Reach, KEEP_CHANGES};
+            use crate::shared::{
+                admin_row_from, author_from, backend, editable_from, i64_of, media_from, revision_from, tag_from,
+                to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
+            };
+            use crate::{Newsroom, Result, StoreError, CHANGE_ALL};
+            use sqlx::Row;
+
+            type Conn = $conn;
+
+            fn q(sql: &str) -> String {
+                $q(sql)
+            }
+
+            const WRITE_LOCK: Option<&str> = $lock;
+
+            async fn write_lock(conn: &mut Conn) -> Result<()> {
+                if let Some(sql) = WRITE_LOCK {
+                    sqlx::query(sql).execute(&mut *conn).await.map_err(backend)?;
+                }
+                Ok(())
+            }
+
+            /// Bumps the content version and records the write's keys in
+            /// the change feed (dropping what falls off its end).
+            pub(crate) async fn record_change(conn: &mut Conn, keys: &[String]) -> Result<i64> {
+                let version: i64 =
+                    sqlx::query_scalar("UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                sqlx::query(&q("INSERT INTO content_changes (version, keys) VALUES (?, ?)"))
+                    .bind(version)
+                    .bind(keys.join(" "))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                sqlx::query(&q("DELETE FROM content_changes WHERE version <= ?"))
+                    .bind(version - KEEP_CHANGES)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                Ok(version)
+            }
+
+            /// [`record_change`] for a write whose reach is unknown.
+            pub(crate) async fn record_change_all(conn: &mut Conn) -> Result<i64> {
+                record_change(conn, &[CHANGE_ALL.to_owned()]).await
+            }
+
+            async fn user_in(conn: &mut Conn, id: Id) -> Result<Option<User>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?");
+                let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
+                row.map(|r| user_from(&r)).transpose()
+            }
+
+            async fn editable_in(conn: &mut Conn, id: Id) -> Result<Option<EditableArticle>> {
+                let sql = format!("SELECT {EDITABLE_COLUMNS} FROM articles a WHERE a.id = ?");
+                let Some(row) = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?
+                else {
+                    return Ok(None);
+                };
+                let authors: Vec<i64> = sqlx::query_scalar(&q(
+                    "SELECT author_id FROM article_authors WHERE article_id = ? ORDER BY position, author_id",
+                ))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                let tags: Vec<String> = sqlx::query_scalar(&q(
+                    "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? \
+                     ORDER BY at.position, t.id",
+                ))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                Ok(Some(editable_from(&row, authors, tags)?))
+            }
+
+            async fn reach_in(conn: &mut Conn, id: Id) -> Result<Reach> {
+                let (status, published_at, section): (String, i64, i64) =
+                    sqlx::query_as(&q("SELECT status, published_at, section_id FROM articles WHERE id = ?"))
+                        .bind(id)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                let authors: Vec<i64> = sqlx::query_scalar(&q(
+                    "SELECT author_id FROM article_authors WHERE article_id = ? ORDER BY position, author_id",
+                ))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                let tags: Vec<i64> =
+                    sqlx::query_scalar(&q("SELECT tag_id FROM article_tags WHERE article_id = ? ORDER BY position, tag_id"))
+                        .bind(id)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                Ok(Reach { published: status == "published", published_at, section, authors, tags })
+            }
+
+            /// The checks a write of `draft` must pass, each refused with a
+            /// sentence for the editor. `id` is the article's own (for the
+            /// slug check), `None` when creating.
+            async fn check_draft(conn: &mut Conn, publication: Id, id: Option<Id>, draft: &ArticleDraft) -> Result<()> {
+                let taken: Option<i64> =
+                    sqlx::query_scalar(&q("SELECT id FROM articles WHERE publication_id = ? AND slug = ? AND id <> ?"))
+                        .bind(publication)
+                        .bind(&draft.slug)
+                        .bind(id.unwrap_or(0))
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                if taken.is_some() {
+                    return Err(StoreError::Invalid(format!(
+                        "the slug `{}` is already used by another article",
+                        draft.slug
+                    )));
+                }
+                let section: Option<i64> =
+                    sqlx::query_scalar(&q("SELECT id FROM sections WHERE id = ? AND publication_id = ?"))
+                        .bind(draft.section_id)
+                        .bind(publication)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                if section.is_none() {
+                    return Err(StoreError::Invalid(format!(
+                        "there is no section {} in this publication",
+                        draft.section_id
+                    )));
+                }
+                for (i, author) in draft.author_ids.iter().enumerate() {
+                    if draft.author_ids[..i].contains(author) {
+                        return Err(StoreError::Invalid("an author is listed twice".into()));
+                    }
+                    let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM authors WHERE id = ?"))
+                        .bind(*author)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(format!("there is no author profile {author}")));
+                    }
+                }
+                for name in &draft.tags {
+                    if slug::slugify(name).is_empty() {
+                        return Err(StoreError::Invalid(format!("the tag `{name}` needs at least one letter or digit")));
+                    }
+                }
+                if let Some(image) = &draft.image {
+                    let found: Option<String> = sqlx::query_scalar(&q("SELECT key FROM media WHERE key = ?"))
+                        .bind(&image.key)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(format!(
+                            "the image `{}` is not in the media library",
+                            image.key
+                        )));
+                    }
+                }
+                Ok(())
+            }
+
+            /// Replaces the article's byline and tags with the draft's,
+            /// creating unknown tags.
+            async fn write_links(conn: &mut Conn, publication: Id, id: Id, draft: &ArticleDraft) -> Result<()> {
+                sqlx::query(&q("DELETE FROM article_authors WHERE article_id = ?"))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                for (position, author) in draft.author_ids.iter().enumerate() {
+                    sqlx::query(&q("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)"))
+                        .bind(id)
+                        .bind(*author)
+                        .bind(i64_of(position))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    // The author's page lists what they write here.
+                    sqlx::query(&q(
+                        "INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    ))
+                    .bind(publication)
+                    .bind(*author)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                }
+                sqlx::query(&q("DELETE FROM article_tags WHERE article_id = ?"))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                let mut seen: Vec<i64> = Vec::new();
+                for name in &draft.tags {
+                    let tag_slug = slug::slugify(name);
+                    sqlx::query(&q(
+                        "INSERT INTO tags (publication_id, slug, name) VALUES (?, ?, ?) \
+                         ON CONFLICT (publication_id, slug) DO NOTHING",
+                    ))
+                    .bind(publication)
+                    .bind(&tag_slug)
+                    .bind(name.trim())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    let tag: i64 = sqlx::query_scalar(&q("SELECT id FROM tags WHERE publication_id = ? AND slug = ?"))
+                        .bind(publication)
+                        .bind(&tag_slug)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    if seen.contains(&tag) {
+                        continue;
+                    }
+                    sqlx::query(&q("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)"))
+                        .bind(id)
+                        .bind(tag)
+                        .bind(i64_of(seen.len()))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    seen.push(tag);
+                }
+                Ok(())
+            }
+
+            async fn add_revision(
+                conn: &mut Conn,
+                id: Id,
+                version: i64,
+                user: Id,
+                now: DateTime<Utc>,
+                draft: &ArticleDraft,
+            ) -> Result<()> {
+                sqlx::query(&q(
+                    "INSERT INTO article_revisions (article_id, version, user_id, saved_at, draft) VALUES (?, ?, ?, ?, ?)",
+                ))
+                .bind(id)
+                .bind(version)
+                .bind(user)
+                .bind(now.timestamp())
+                .bind(to_json(draft)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+                Ok(())
+            }
+
+            /// Locks the article's row (and, in SQLite, the database) and
+            /// reads it: `Err(NotFound)` if it does not exist, `Ok(Err(current))`
+            /// if it has moved past `expected_version`.
+            async fn lock_article(
+                conn: &mut Conn,
+                id: Id,
+                expected_version: i64,
+            ) -> Result<std::result::Result<EditableArticle, EditableArticle>> {
+                let locked = sqlx::query(&q("UPDATE articles SET version = version WHERE id = ?"))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                if locked.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let current = editable_in(conn, id).await?.ok_or(StoreError::NotFound)?;
+                Ok(if current.version == expected_version { Ok(current) } else { Err(current) })
+            }
+
+            async fn count_in(conn: &mut Conn, sql: &str, args: &[Arg]) -> Result<u64> {
+                let mut count = sqlx::query_scalar::<_, i64>(sql);
+                for arg in args {
+                    count = match arg {
+                        Arg::Int(v) => count.bind(*v),
+                        Arg::Text(s) => count.bind(s.as_str()),
+                    };
+                }
+                Ok(u64_of(count.fetch_one(&mut *conn).await.map_err(backend)?))
+            }
+
+            async fn bylines_of(conn: &mut Conn, rows: &mut [AdminArticleRow]) -> Result<()> {
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                // Ids this store produced: safe to format into the SQL.
+                let ids = rows.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(",");
+                let sql = format!(
+                    "SELECT aa.article_id, au.id, au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+                     WHERE aa.article_id IN ({ids}) ORDER BY aa.article_id, aa.position, au.id"
+                );
+                let bylines: Vec<(i64, i64, String)> =
+                    sqlx::query_as(&sql).fetch_all(&mut *conn).await.map_err(backend)?;
+                for (article, author, name) in bylines {
+                    if let Some(row) = rows.iter_mut().find(|r| r.id == article) {
+                        row.author_ids.push(author);
+                        row.authors.push(name);
+                    }
+                }
+                Ok(())
+            }
+
+            impl Newsroom for $store {
+                async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    write_lock(&mut tx).await?;
+                    let taken: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM users WHERE email = ?"))
+                        .bind(&user.email)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if taken.is_some() {
+                        return Err(StoreError::Invalid("an account with that e-mail already exists".into()));
+                    }
+                    if let Some(author) = user.author_id {
+                        let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM authors WHERE id = ?"))
+                            .bind(author)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        if found.is_none() {
+                            return Err(StoreError::Invalid(format!("there is no author profile {author}")));
+                        }
+                    }
+                    let id: i64 = sqlx::query_scalar(&q(
+                        "INSERT INTO users (email, name, role, author_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    ))
+                    .bind(&user.email)
+                    .bind(&user.name)
+                    .bind(user.role.as_str())
+                    .bind(user.author_id)
+                    .bind(now.timestamp())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_unique_violation() => {
+                            StoreError::Invalid("an account with that e-mail already exists".into())
+                        }
+                        _ => backend(e),
+                    })?;
+                    let created = user_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(created)
+                }
+
+                async fn user(&self, id: Id) -> Result<Option<User>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    user_in(&mut conn, id).await
+                }
+
+                async fn user_for_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+                    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?");
+                    let row = sqlx::query(&q(&sql)).bind(email).fetch_optional(&self.pool).await.map_err(backend)?;
+                    match row {
+                        Some(r) => Ok(Some((user_from(&r)?, r.try_get::<Option<String>, _>(5).map_err(backend)?))),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn users(&self) -> Result<Vec<User>> {
+                    let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.email");
+                    let rows = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(user_from).collect()
+                }
+
+                async fn set_password(&self, user: Id, hash: &str) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let done = sqlx::query(&q("UPDATE users SET password_hash = ? WHERE id = ?"))
+                        .bind(hash)
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query(&q("DELETE FROM sessions WHERE user_id = ?"))
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn set_role(&self, user: Id, role: Role) -> Result<()> {
+                    let done = sqlx::query(&q("UPDATE users SET role = ? WHERE id = ?"))
+                        .bind(role.as_str())
+                        .bind(user)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn create_token(
+                    &self,
+                    kind: TokenKind,
+                    digest: &str,
+                    user: Id,
+                    expires_at: DateTime<Utc>,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query(&q("DELETE FROM user_tokens WHERE user_id = ? AND kind = ? AND used_at IS NULL"))
+                        .bind(user)
+                        .bind(kind.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query(&q(
+                        "INSERT INTO user_tokens (token_digest, kind, user_id, expires_at) VALUES (?, ?, ?, ?)",
+                    ))
+                    .bind(digest)
+                    .bind(kind.as_str())
+                    .bind(user)
+                    .bind(expires_at.timestamp())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+                        _ => backend(e),
+                    })?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn token_user(&self, kind: TokenKind, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+                    let sql = format!(
+                        "SELECT {USER_COLUMNS} FROM user_tokens t JOIN users u ON u.id = t.user_id \
+                         WHERE t.token_digest = ? AND t.kind = ? AND t.used_at IS NULL AND t.expires_at > ?"
+                    );
+                    let row = sqlx::query(&q(&sql))
+                        .bind(digest)
+                        .bind(kind.as_str())
+                        .bind(now.timestamp())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    row.map(|r| user_from(&r)).transpose()
+                }
+
+                async fn redeem_token(
+                    &self,
+                    kind: TokenKind,
+                    digest: &str,
+                    password_hash: &str,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<User>> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    // The conditional UPDATE is the check: of two redeems at
+                    // once, the second waits for the first's row lock and
+                    // then finds the link used.
+                    let user: Option<i64> = sqlx::query_scalar(&q(
+                        "UPDATE user_tokens SET used_at = ? \
+                         WHERE token_digest = ? AND kind = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+                    ))
+                    .bind(now.timestamp())
+                    .bind(digest)
+                    .bind(kind.as_str())
+                    .bind(now.timestamp())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let Some(user) = user else {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(None);
+                    };
+                    sqlx::query(&q("UPDATE users SET password_hash = ? WHERE id = ?"))
+                        .bind(password_hash)
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query(&q("DELETE FROM sessions WHERE user_id = ?"))
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let found = user_in(&mut tx, user).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(found)
+                }
+
+                async fn create_session(
+                    &self,
+                    digest: &str,
+                    user: Id,
+                    now: DateTime<Utc>,
+                    expires_at: DateTime<Utc>,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query(&q("DELETE FROM sessions WHERE expires_at <= ?"))
+                        .bind(now.timestamp())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query(&q("INSERT INTO sessions (token_digest, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"))
+                        .bind(digest)
+                        .bind(user)
+                        .bind(now.timestamp())
+                        .bind(expires_at.timestamp())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| match e.as_database_error() {
+                            Some(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+                            _ => backend(e),
+                        })?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn session_user(&self, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+                    let sql = format!(
+                        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_digest = ? AND s.expires_at > ?"
+                    );
+                    let row = sqlx::query(&q(&sql))
+                        .bind(digest)
+                        .bind(now.timestamp())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    row.map(|r| user_from(&r)).transpose()
+                }
+
+                async fn delete_session(&self, digest: &str) -> Result<()> {
+                    sqlx::query(&q("DELETE FROM sessions WHERE token_digest = ?"))
+                        .bind(digest)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn delete_sessions_of(&self, user: Id) -> Result<u64> {
+                    let done = sqlx::query(&q("DELETE FROM sessions WHERE user_id = ?"))
+                        .bind(user)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn admin_articles(
+                    &self,
+                    publication: Id,
+                    query: &AdminQuery,
+                    now: DateTime<Utc>,
+                ) -> Result<Page<AdminArticleRow>> {
+                    // Only the filters in use go into the SQL, as in
+                    // `published_articles`.
+                    let mut filter = String::from("a.publication_id = ?");
+                    let mut args = vec![Arg::Int(publication)];
+                    if let Some(stage) = query.stage {
+                        let (sql, takes_now) = stage_filter(stage);
+                        filter.push_str(sql);
+                        if takes_now {
+                            args.push(Arg::Int(now.timestamp()));
+                        }
+                    }
+                    if let Some(section) = query.section {
+                        filter.push_str(" AND a.section_id = ?");
+                        args.push(Arg::Int(section));
+                    }
+                    if let Some(author) = query.author {
+                        filter.push_str(
+                            " AND EXISTS (SELECT 1 FROM article_authors f WHERE f.article_id = a.id AND f.author_id = ?)",
+                        );
+                        args.push(Arg::Int(author));
+                    }
+                    if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                        filter.push_str(" AND lower(a.headline) LIKE ? ESCAPE '\\'");
+                        args.push(Arg::Text(like_pattern(search)));
+                    }
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let count_sql = q(&format!("SELECT COUNT(*) FROM articles a WHERE {filter}"));
+                    if query.limit == 0 {
+                        let total = count_in(&mut conn, &count_sql, &args).await?;
+                        return Ok(Page { items: Vec::new(), total });
+                    }
+                    let sql = q(&format!(
+                        "SELECT a.id, a.slug, a.headline, s.name, a.status, a.in_review, a.ever_published, \
+                                a.published_at, a.published_offset, a.updated_at, COUNT(*) OVER () \
+                         FROM articles a JOIN sections s ON s.id = a.section_id WHERE {filter} \
+                         ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"
+                    ));
+                    let mut list = sqlx::query(&sql);
+                    for arg in &args {
+                        list = match arg {
+                            Arg::Int(v) => list.bind(*v),
+                            Arg::Text(s) => list.bind(s.as_str()),
+                        };
+                    }
+                    let rows = list
+                        .bind(i64::from(query.limit))
+                        .bind(i64::from(query.offset))
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    let total = match rows.first() {
+                        Some(r) => u64_of(r.try_get(10).map_err(backend)?),
+                        // A page past the end still reports the total, for
+                        // the pager.
+                        None if query.offset > 0 => count_in(&mut conn, &count_sql, &args).await?,
+                        None => 0,
+                    };
+                    let mut items = rows.iter().map(admin_row_from).collect::<Result<Vec<_>>>()?;
+                    bylines_of(&mut conn, &mut items).await?;
+                    Ok(Page { items, total })
+                }
+
+                async fn editable_article(&self, id: Id) -> Result<Option<EditableArticle>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    editable_in(&mut conn, id).await
+                }
+
+                async fn create_article(
+                    &self,
+                    publication: Id,
+                    draft: &ArticleDraft,
+                    user: Id,
+                    now: DateTime<Utc>,
+                ) -> Result<EditableArticle> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    write_lock(&mut tx).await?;
+                    check_draft(&mut tx, publication, None, draft).await?;
+                    let (published_at, published_offset) = to_parts(&now.fixed_offset());
+                    let id: i64 = sqlx::query_scalar(&q(
+                        "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, \
+                           image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, \
+                           updated_offset, version, in_review, ever_published, updated_by) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, 0, 1, false, false, ?) RETURNING id",
+                    ))
+                    .bind(publication)
+                    .bind(&draft.slug)
+                    .bind(&draft.headline)
+                    .bind(&draft.standfirst)
+                    .bind(&draft.body)
+                    .bind(draft.toc)
+                    .bind(draft.section_id)
+                    .bind(draft.image.as_ref().map(|i| i.key.as_str()))
+                    .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
+                    .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+                    .bind(published_at)
+                    .bind(published_offset)
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
+                            "the slug `{}` is already used by another article",
+                            draft.slug
+                        )),
+                        _ => backend(e),
+                    })?;
+                    write_links(&mut tx, publication, id, draft).await?;
+                    add_revision(&mut tx, id, 1, user, now, draft).await?;
+                    // The slug is an article's own now, no longer a redirect.
+                    sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
+                        .bind(publication)
+                        .bind(&draft.slug)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let after = reach_in(&mut tx, id).await?;
+                    record_change(&mut tx, &change_keys(id, None, &after, now.timestamp())).await?;
+                    let created = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(created)
+                }
+
+                async fn save_article(
+                    &self,
+                    id: Id,
+                    expected_version: i64,
+                    draft: &ArticleDraft,
+                    user: Id,
+                    now: DateTime<Utc>,
+                ) -> Result<SaveOutcome> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let current = match lock_article(&mut tx, id, expected_version).await? {
+                        Ok(current) => current,
+                        Err(moved_on) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Ok(SaveOutcome::Conflict(moved_on));
+                        }
+                    };
+                    let publication = current.publication_id;
+                    check_draft(&mut tx, publication, Some(id), draft).await?;
+                    let before = reach_in(&mut tx, id).await?;
+                    let version = current.version + 1;
+                    sqlx::query(&q(
+                        "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body = ?, toc = ?, section_id = ?, \
+                           image_key = ?, image_alt = ?, image_caption = ?, version = ?, updated_at = ?, \
+                           updated_offset = 0, updated_by = ? WHERE id = ?",
+                    ))
+                    .bind(&draft.slug)
+                    .bind(&draft.headline)
+                    .bind(&draft.standfirst)
+                    .bind(&draft.body)
+                    .bind(draft.toc)
+                    .bind(draft.section_id)
+                    .bind(draft.image.as_ref().map(|i| i.key.as_str()))
+                    .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
+                    .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+                    .bind(version)
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
+                            "the slug `{}` is already used by another article",
+                            draft.slug
+                        )),
+                        _ => backend(e),
+                    })?;
+                    write_links(&mut tx, publication, id, draft).await?;
+                    add_revision(&mut tx, id, version, user, now, draft).await?;
+                    if current.ever_published && current.draft.slug != draft.slug {
+                        sqlx::query(&q(
+                            "INSERT INTO slug_redirects (publication_id, old_slug, article_id) VALUES (?, ?, ?) \
+                             ON CONFLICT (publication_id, old_slug) DO UPDATE SET article_id = excluded.article_id",
+                        ))
+                        .bind(publication)
+                        .bind(&current.draft.slug)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
+                        .bind(publication)
+                        .bind(&draft.slug)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let after = reach_in(&mut tx, id).await?;
+                    record_change(&mut tx, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                    let saved = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(SaveOutcome::Saved(saved))
+                }
+
+                async fn transition(
+                    &self,
+                    id: Id,
+                    expected_version: i64,
+                    transition: Transition,
+                    user: Id,
+                    now: DateTime<Utc>,
+                ) -> Result<SaveOutcome> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    if let Err(moved_on) = lock_article(&mut tx, id, expected_version).await? {
+                        tx.rollback().await.map_err(backend)?;
+                        return Ok(SaveOutcome::Conflict(moved_on));
+                    }
+                    let before = reach_in(&mut tx, id).await?;
+                    let mut date = None;
+                    let set = match transition {
+                        Transition::SubmitForReview => "in_review = true",
+                        Transition::ReturnToDraft | Transition::Unpublish => "status = 'draft', in_review = false",
+                        Transition::Publish { at } => {
+                            date = Some(to_parts(&at));
+                            "status = 'published', published_at = ?, published_offset = ?, in_review = false, \
+                             ever_published = true"
+                        }
+                    };
+                    let sql = q(&format!(
+                        "UPDATE articles SET {set}, version = version + 1, updated_at = ?, updated_offset = 0, \
+                         updated_by = ? WHERE id = ?"
+                    ));
+                    let mut update = sqlx::query(&sql);
+                    if let Some((secs, offset)) = date {
+                        update = update.bind(secs).bind(offset);
+                    }
+                    update
+                        .bind(now.timestamp())
+                        .bind(user)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let after = reach_in(&mut tx, id).await?;
+                    record_change(&mut tx, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                    let saved = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(SaveOutcome::Saved(saved))
+                }
+
+                async fn slug_redirect(&self, publication: Id, old_slug: &str) -> Result<Option<String>> {
+                    sqlx::query_scalar(&q(
+                        "SELECT a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id \
+                         WHERE r.publication_id = ? AND r.old_slug = ?",
+                    ))
+                    .bind(publication)
+                    .bind(old_slug)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)
+                }
+
+                async fn revisions(&self, article: Id) -> Result<Vec<Revision>> {
+                    let rows = sqlx::query(&q(
+                        "SELECT r.id, r.article_id, r.version, r.user_id, coalesce(u.name, ''), r.saved_at, r.draft \
+                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id \
+                         WHERE r.article_id = ? ORDER BY r.id DESC",
+                    ))
+                    .bind(article)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows.iter().map(revision_from).collect()
+                }
+
+                async fn revision(&self, id: Id) -> Result<Option<Revision>> {
+                    let row = sqlx::query(&q(
+                        "SELECT r.id, r.article_id, r.version, r.user_id, coalesce(u.name, ''), r.saved_at, r.draft \
+                         FROM article_revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?",
+                    ))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    row.map(|r| revision_from(&r)).transpose()
+                }
+
+                async fn authors(&self, publication: Id) -> Result<Vec<Author>> {
+                    let sql = q(&format!(
+                        "SELECT {AUTHOR_COLUMNS} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
+                         LEFT JOIN media m ON m.key = au.avatar WHERE pa.publication_id = ? ORDER BY au.name, au.id"
+                    ));
+                    let rows = sqlx::query(&sql).bind(publication).fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(author_from).collect()
+                }
+
+                async fn tags(&self, publication: Id) -> Result<Vec<Tag>> {
+                    let rows = sqlx::query(&q("SELECT id, slug, name FROM tags WHERE publication_id = ? ORDER BY name, id"))
+                        .bind(publication)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    rows.iter().map(tag_from).collect()
+                }
+
+                async fn add_media(&self, asset: &MediaAsset) -> Result<()> {
+                    sqlx::query(&q(
+                        "INSERT INTO media (key, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+                         ON CONFLICT (key) DO NOTHING",
+                    ))
+                    .bind(&asset.key)
+                    .bind(&asset.content_type)
+                    .bind(i64::from(asset.width))
+                    .bind(i64::from(asset.height))
+                    .bind(i64_of(asset.bytes))
+                    .bind(Utc::now().timestamp())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn media_list(&self, limit: u32, offset: u32) -> Result<Page<MediaAsset>> {
+                    let rows = sqlx::query(&q(
+                        "SELECT key, content_type, width, height, bytes, COUNT(*) OVER () FROM media \
+                         ORDER BY created_at DESC, key LIMIT ? OFFSET ?",
+                    ))
+                    .bind(i64::from(limit))
+                    .bind(i64::from(offset))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    let total = match rows.first() {
+                        Some(r) => u64_of(r.try_get(5).map_err(backend)?),
+                        None => u64_of(
+                            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM media")
+                                .fetch_one(&self.pool)
+                                .await
+                                .map_err(backend)?,
+                        ),
+                    };
+                    let items = rows.iter().map(media_from).collect::<Result<Vec<_>>>()?;
+                    Ok(Page { items, total })
+                }
+
+                async fn changes_since(&self, version: i64) -> Result<Vec<Change>> {
+                    // One transaction: the version and the feed from the
+                    // same moment.
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let current: i64 = sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1")
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let rows: Vec<(i64, String)> =
+                        sqlx::query_as(&q("SELECT version, keys FROM content_changes WHERE version > ? ORDER BY version"))
+                            .bind(version)
+                            .fetch_all(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(version) FROM content_changes")
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    tx.rollback().await.map_err(backend)?;
+                    let mut out = Vec::with_capacity(rows.len() + 1);
+                    let reaches_back = oldest.is_some_and(|o| o <= version + 1);
+                    if current > version && !reaches_back {
+                        let gap_end = oldest.map_or(current, |o| o - 1);
+                        out.push(Change { version: gap_end, keys: vec![CHANGE_ALL.to_owned()] });
+                    }
+                    out.extend(rows.into_iter().map(|(version, keys)| Change {
+                        version,
+                        keys: keys.split(' ').filter(|k| !k.is_empty()).map(str::to_owned).collect(),
+                    }));
+                    Ok(out)
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use newsroom_impl;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres() {
+        assert_eq!(numbered("a = ? AND b IN (?, ?)"), "a = $1 AND b IN ($2, $3)");
+        assert_eq!(plain("a = ?"), "a = ?");
+    }
+
+    #[test]
+    fn search_wildcards_are_literal() {
+        assert_eq!(like_pattern("50% Off_X\\"), "%50\\% off\\_x\\\\%");
+    }
+
+    #[test]
+    fn drafts_touch_only_their_page() {
+        let draft = Reach { published: false, published_at: 0, section: 3, authors: vec![5], tags: vec![9] };
+        assert_eq!(change_keys(1, Some(&draft), &draft, 10), ["article:1"]);
+        let published = Reach { published: true, section: 4, ..draft.clone() };
+        assert_eq!(
+            change_keys(1, Some(&draft), &published, 10),
+            ["article:1", "section:3", "section:4", "author:5", "tag:9", "home", "recent"]
+        );
+    }
+}
