@@ -23,15 +23,42 @@ impl MediaDir {
         &self.root
     }
 
-    /// Whether `key` is a well-formed media key (`<hex>.<ext>`); anything
-    /// else is refused before touching the file system, so a request path
-    /// can never walk out of the directory.
+    /// Whether `key` is a well-formed media key (`<hex>.<ext>`, or a
+    /// resized variant `<hex>-<width>.<ext>`); anything else is refused
+    /// before touching the file system, so a request path can never walk
+    /// out of the directory.
     pub fn is_valid_key(key: &str) -> bool {
-        let Some((hash, ext)) = key.split_once('.') else { return false };
+        let Some((name, ext)) = key.split_once('.') else { return false };
+        let (hash, width) = match name.split_once('-') {
+            Some((h, w)) => (h, Some(w)),
+            None => (name, None),
+        };
         !hash.is_empty()
             && hash.len() <= 64
             && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            && width.is_none_or(|w| !w.is_empty() && w.len() <= 5 && w.bytes().all(|b| b.is_ascii_digit()))
             && matches!(ext, "jpg" | "png" | "webp" | "gif")
+    }
+
+    /// The original a variant key was made from (`ab12-640.webp` →
+    /// `ab12`), or `None` for an original's key.
+    pub fn variant_base(key: &str) -> Option<&str> {
+        let (name, _) = key.split_once('.')?;
+        name.split_once('-').map(|(hash, _)| hash)
+    }
+
+    /// Writes `bytes` under `key` unless it is already there (temporary
+    /// name, then rename, like [`MediaDir::put_file`]).
+    pub fn put_bytes(&self, key: &str, bytes: &[u8]) -> io::Result<bool> {
+        let target = self.path(key)?;
+        if target.exists() {
+            return Ok(false);
+        }
+        std::fs::create_dir_all(&self.root)?;
+        let tmp = self.root.join(format!(".{key}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &target)?;
+        Ok(true)
     }
 
     pub fn path(&self, key: &str) -> io::Result<PathBuf> {
@@ -68,7 +95,10 @@ mod tests {
     #[test]
     fn keys() {
         assert!(MediaDir::is_valid_key("0a1b2c.jpg"));
-        for bad in ["../etc/passwd", "0a1b.exe", "0A1B.jpg", ".jpg", "ab", "ab.jpg/x", "ab.jpg.png"] {
+        assert!(MediaDir::is_valid_key("0a1b2c-640.webp"));
+        assert_eq!(MediaDir::variant_base("0a1b2c-640.webp"), Some("0a1b2c"));
+        assert_eq!(MediaDir::variant_base("0a1b2c.webp"), None);
+        for bad in ["../etc/passwd", "0a1b.exe", "0A1B.jpg", ".jpg", "ab", "ab.jpg/x", "ab.jpg.png", "ab-.jpg", "ab-x1.jpg", "ab-1-2.jpg"] {
             assert!(!MediaDir::is_valid_key(bad), "{bad}");
         }
     }

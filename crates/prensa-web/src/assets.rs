@@ -20,8 +20,17 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
     if !MediaDir::is_valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let asset = match state.store.media(&key).await {
-        Ok(Some(asset)) => asset,
+    // A resized variant (`<hash>-640.webp`) exists only if its original
+    // is in the library; its type follows from its extension.
+    let lookup = match MediaDir::variant_base(&key) {
+        Some(base) => {
+            let ext = key.rsplit('.').next().unwrap_or("");
+            original_of(&state.store, base).await.map(|found| found.then(|| variant_type(ext).to_owned()))
+        }
+        None => state.store.media(&key).await.map(|found| found.map(|a| a.content_type)),
+    };
+    let content_type = match lookup {
+        Ok(Some(content_type)) => content_type,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
@@ -32,7 +41,7 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
             return StatusCode::NOT_FOUND.into_response();
         }
     };
-    let content_type = HeaderValue::from_str(&asset.content_type)
+    let content_type = HeaderValue::from_str(&content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
@@ -40,6 +49,27 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
         .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
         .body(Body::from(bytes))
         .unwrap_or_default()
+}
+
+/// Whether the library holds an original with this hash, whatever its
+/// format (a WebP variant may come from any of the four).
+async fn original_of<S: Store>(store: &S, hash: &str) -> prensa_store::Result<bool> {
+    for ext in ["jpg", "png", "webp", "gif"] {
+        if store.media(&format!("{hash}.{ext}")).await?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn variant_type(ext: &str) -> &'static str {
+    match ext {
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        _ => "application/octet-stream",
+    }
 }
 
 /// The stylesheet, compressed once per process.

@@ -31,6 +31,28 @@ pub enum SurrogateKey {
     Feed,
 }
 
+impl SurrogateKey {
+    /// Reads a key as the store's change feed writes it (`article:12`,
+    /// `section:3`, `author:5`, `tag:9`, `home`, `recent`, `feed`).
+    pub fn parse(text: &str) -> Option<SurrogateKey> {
+        match text {
+            "home" => return Some(SurrogateKey::Home),
+            "recent" => return Some(SurrogateKey::Recent),
+            "feed" => return Some(SurrogateKey::Feed),
+            _ => {}
+        }
+        let (kind, id) = text.split_once(':')?;
+        let id: Id = id.parse().ok()?;
+        match kind {
+            "article" => Some(SurrogateKey::Article(id)),
+            "section" => Some(SurrogateKey::Section(id)),
+            "author" => Some(SurrogateKey::Author(id)),
+            "tag" => Some(SurrogateKey::Tag(id)),
+            _ => None,
+        }
+    }
+}
+
 /// The response encodings an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -272,6 +294,16 @@ mod tests {
         brotli::BrotliDecompress(&mut &p.brotli[..], &mut out).expect("brotli");
         assert_eq!(out, &p.identity[..]);
         assert!(p.etag.to_str().expect("ascii").starts_with("W/\""));
+    }
+
+    #[test]
+    fn keys_parse_from_the_change_feed() {
+        assert_eq!(SurrogateKey::parse("article:12"), Some(SurrogateKey::Article(12)));
+        assert_eq!(SurrogateKey::parse("tag:3"), Some(SurrogateKey::Tag(3)));
+        assert_eq!(SurrogateKey::parse("home"), Some(SurrogateKey::Home));
+        for bad in ["", "article:", "article:x", "page:1", "all"] {
+            assert_eq!(SurrogateKey::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -15,8 +15,9 @@ use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use prensa_store::Store;
+use prensa_store::Newsroom;
 
+pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod error;
@@ -33,10 +34,10 @@ pub use state::{AppState, WebConfig};
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
 /// request.
-pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
+pub fn router<S: Newsroom>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
-    Router::new()
+    admin::routes(&state)
         .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
         .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
         .route("/share/mastodon/", get(share::mastodon::<S>).layer(track(L::Share)))
@@ -47,46 +48,44 @@ pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
         .with_state(state)
 }
 
-/// Watches the store for changes this process did not make: content
-/// written by another process (an import while the server runs) and
-/// scheduled articles coming due. Either purges the page cache, so a
-/// scheduled article appears at its time without a restart or a request
-/// to trigger it. Runs until the state is dropped.
-pub fn spawn_watcher<S: Store>(state: &Arc<AppState<S>>) -> tokio::task::JoinHandle<()> {
+/// Watches the store for changes this process did not make (a write on
+/// another node, an import while the server runs) and for scheduled
+/// articles coming due. The first come through the store's change feed and
+/// purge only the pages they touch; a scheduled article coming due purges
+/// everything, so it appears at its time without a restart or a request to
+/// trigger it. Runs until the state is dropped.
+pub fn spawn_watcher<S: Newsroom>(state: &Arc<AppState<S>>) -> tokio::task::JoinHandle<()> {
     let weak = Arc::downgrade(state);
     let interval = state.config.watch_interval;
     tokio::spawn(async move {
-        let mut version: Option<i64> = None;
         let mut due: Option<chrono::DateTime<Utc>> = None;
+        // Purges made since the last tick, by this task or by a handler
+        // after its own write: either may have scheduled something.
+        let mut last_purges = None;
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
             let Some(state) = weak.upgrade() else { return };
             let now = Utc::now();
-            let current = match state.store.content_version().await {
-                Ok(v) => v,
-                Err(e) => {
-                    tracing::warn!(error = %e, "content version check failed");
-                    continue;
-                }
-            };
-            let changed = version.is_some_and(|v| v != current);
+            state.sync_changes().await;
+            let purges = state.cache.stats().purges;
+            let changed = last_purges != Some(purges);
             let came_due = due.is_some_and(|d| d <= now);
-            if changed || came_due {
+            if came_due {
                 if let Err(e) = state.content_changed().await {
-                    tracing::warn!(error = %e, "reloading after a content change failed");
+                    tracing::warn!(error = %e, "reloading after a scheduled article came due failed");
                     continue;
                 }
-                tracing::info!(changed, came_due, "content changed; page cache purged");
+                tracing::info!("a scheduled article came due; page cache purged");
             }
-            if version.is_none() || changed || came_due {
+            if changed || came_due {
+                last_purges = Some(state.cache.stats().purges);
                 due = state.store.next_scheduled(now).await.unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "scheduled article check failed");
                     None
                 });
             }
-            version = Some(current);
         }
     })
 }
@@ -131,7 +130,9 @@ where
         // connections and waits for the requests in flight.
         tracing::info!("no longer accepting connections; finishing in-flight requests");
     };
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    // The peer address feeds the login throttle (per-address failures).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
 
 /// `PRENSA_DRAIN_DELAY`: seconds between the stop signal and closing the

@@ -38,10 +38,12 @@ pub enum RouteLabel {
     Healthz,
     Readyz,
     Metrics,
+    /// Every page and action under `/admin/`.
+    Admin,
 }
 
 impl RouteLabel {
-    pub const ALL: [RouteLabel; 7] = [
+    pub const ALL: [RouteLabel; 8] = [
         RouteLabel::Page,
         RouteLabel::Media,
         RouteLabel::Asset,
@@ -49,6 +51,7 @@ impl RouteLabel {
         RouteLabel::Healthz,
         RouteLabel::Readyz,
         RouteLabel::Metrics,
+        RouteLabel::Admin,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +63,7 @@ impl RouteLabel {
             RouteLabel::Healthz => "healthz",
             RouteLabel::Readyz => "readyz",
             RouteLabel::Metrics => "metrics",
+            RouteLabel::Admin => "admin",
         }
     }
 }

@@ -12,7 +12,7 @@ use http::{Method, StatusCode};
 use prensa_core::{ArticleQuery, Pagination};
 use prensa_render::theme::Template;
 use prensa_render::view::{HomeView, ListView, PageView, PagerView, SectionBlockView};
-use prensa_store::Store;
+use prensa_store::{Newsroom, Store};
 use serde::Serialize;
 
 use crate::cache::{CachedPage, Encoding, SurrogateKey};
@@ -67,7 +67,7 @@ fn etag_matches(header: &[u8], etag: &[u8]) -> bool {
 }
 
 /// The catch-all handler of the public site.
-pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request) -> Response {
+pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Request) -> Response {
     let head = match *req.method() {
         Method::GET => false,
         Method::HEAD => true,
@@ -103,6 +103,10 @@ pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request)
     }
     state.cache.record_miss();
     let generation = state.cache.generation();
+    let article_slug = match &route {
+        Route::Article(slug) => Some(slug.clone()),
+        _ => None,
+    };
     let (cache_path, result) = match route {
         Route::NotFound => (NOT_FOUND_KEY, not_found(&state, site).await),
         route => (path, render(&state, site, route).await),
@@ -110,6 +114,15 @@ pub async fn page<S: Store>(State(state): State<Arc<AppState<S>>>, req: Request)
     let page = match result {
         Ok(page) => Arc::new(page.into_cached()),
         Err(AppError::NotFound) => {
+            // A published article whose slug was changed keeps its old
+            // address as a permanent redirect.
+            if let Some(slug) = article_slug {
+                match state.store.slug_redirect(site.publication.id, &slug).await {
+                    Ok(Some(current)) if current != slug => return redirect(&views::article_path(&current)),
+                    Ok(_) => {}
+                    Err(e) => return AppError::from(e).into_response(),
+                }
+            }
             // Already counted as a miss: the store was asked.
             if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
                 return respond(&hit, req.headers(), head);
@@ -215,6 +228,30 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     html(state, site, Template::Article, StatusCode::OK, meta, view, keys)
 }
 
+/// The article page for an article that is not (or not yet in this form)
+/// published: the admin's preview. The real theme and the real lists
+/// around it; marked `noindex`, never cached.
+pub async fn preview<S: Store>(state: &AppState<S>, site: &Site, a: &prensa_core::Article) -> Result<String, AppError> {
+    let now = Utc::now();
+    let p = &site.publication;
+    let recent = ArticleQuery { limit: p.settings.most_recent + 1, ..Default::default() };
+    let more = ArticleQuery {
+        section: Some(a.section.id),
+        exclude: Some(a.id),
+        limit: p.settings.more_from_section,
+        ..Default::default()
+    };
+    let (recent, more) =
+        tokio::try_join!(state.store.published_articles(p.id, &recent, now), state.store.published_articles(p.id, &more, now))?;
+    let lists = views::ArticleLists {
+        more_from_section: more.items,
+        most_recent: recent.items.into_iter().filter(|x| x.id != a.id).take(p.settings.most_recent as usize).collect(),
+    };
+    let (mut meta, view) = views::article(site, a, &lists);
+    meta.noindex = true;
+    Ok(html(state, site, Template::Article, StatusCode::OK, meta, view, Vec::new())?.html)
+}
+
 async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage, AppError> {
     let now = Utc::now();
     let p = &site.publication;
@@ -302,7 +339,9 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
         cards: result.items.iter().map(|a| views::card(site, a)).collect(),
         pager,
     };
-    html(state, site, Template::List, StatusCode::OK, meta, view, vec![spec.key, SurrogateKey::Recent])
+    // A list shows only its own section's, author's or tag's articles:
+    // publishing elsewhere leaves it cached.
+    html(state, site, Template::List, StatusCode::OK, meta, view, vec![spec.key])
 }
 
 async fn section<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {

@@ -11,9 +11,10 @@ use prensa_core::{Id, Publication, Section};
 use prensa_render::i18n::{self, Locale};
 use prensa_render::theme::{self, Theme};
 use prensa_render::view::{LinkView, SiteView};
-use prensa_store::{MediaDir, Store};
+use prensa_store::{MediaDir, Newsroom, Store, CHANGE_ALL};
 
-use crate::cache::PageCache;
+use crate::admin::Admin;
+use crate::cache::{PageCache, SurrogateKey};
 use crate::error::AppError;
 use crate::ops::{self, HttpMetrics};
 use crate::views;
@@ -83,14 +84,22 @@ pub struct AppState<S: Store> {
     pub config: WebConfig,
     /// Requests by route and status, and their latency, for `/metrics`.
     pub metrics: HttpMetrics,
+    /// The admin's templates and login throttle.
+    pub admin: Admin,
+    /// What an upload may be.
+    pub media_limits: prensa_media::Limits,
     /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
     draining: AtomicBool,
+    /// The content version up to which this process has applied the
+    /// store's change feed to its page cache.
+    seen_version: tokio::sync::Mutex<Option<i64>>,
     sites: RwLock<Arc<Sites>>,
 }
 
 impl<S: Store> AppState<S> {
     pub async fn new(store: S, media: MediaDir, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
+        let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
         let state = Arc::new(AppState {
             store,
             media,
@@ -98,7 +107,10 @@ impl<S: Store> AppState<S> {
             cache: PageCache::default(),
             config,
             metrics: HttpMetrics::default(),
+            admin,
+            media_limits: prensa_media::Limits::default(),
             draining: AtomicBool::new(false),
+            seen_version: tokio::sync::Mutex::new(None),
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
@@ -159,5 +171,52 @@ impl<S: Store> AppState<S> {
         let purged = self.cache.purge_all();
         tracing::debug!(purged, "page cache purged");
         Ok(())
+    }
+}
+
+impl<S: Newsroom> AppState<S> {
+    /// Applies the store's change feed to the page cache: every write since
+    /// the last call (made by this process or any other) purges the pages
+    /// showing what it touched; a write of unknown reach (an import) purges
+    /// everything. Called after this process's own writes, so the writer
+    /// sees the result at once, and by the watcher for everyone else's. The
+    /// first call only notes where the feed stands.
+    pub async fn sync_changes(&self) {
+        let mut seen = self.seen_version.lock().await;
+        let Some(from) = *seen else {
+            match self.store.content_version().await {
+                Ok(v) => *seen = Some(v),
+                Err(e) => tracing::warn!(error = %e, "content version check failed"),
+            }
+            return;
+        };
+        let changes = match self.store.changes_since(from).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the change feed failed");
+                return;
+            }
+        };
+        let Some(last) = changes.last() else { return };
+        let mut keys = Vec::new();
+        let mut everything = false;
+        for change in &changes {
+            for key in &change.keys {
+                if key == CHANGE_ALL {
+                    everything = true;
+                } else if let Some(k) = SurrogateKey::parse(key) {
+                    keys.push(k);
+                }
+            }
+        }
+        *seen = Some(last.version);
+        if everything {
+            if let Err(e) = self.content_changed().await {
+                tracing::warn!(error = %e, "reloading after a content change failed");
+            }
+        } else if !keys.is_empty() {
+            let purged = self.cache.purge(&keys);
+            tracing::debug!(purged, keys = keys.len(), "page cache purged by key");
+        }
     }
 }

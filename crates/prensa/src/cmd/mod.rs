@@ -5,3 +5,4 @@ pub mod demo;
 pub mod import;
 pub mod migrate_store;
 pub mod serve;
+pub mod user;

@@ -1,0 +1,80 @@
+// Progressive enhancement for the editor. Everything here also works
+// without JavaScript (buttons submit the form; Preview opens a tab); this
+// adds the slug suggestion, a live preview and autosave of drafts.
+"use strict";
+
+(function () {
+  const form = document.getElementById("editor");
+  if (!form) return;
+  const csrf = form.querySelector("input[name=csrf]").value;
+  const headline = form.querySelector("#headline");
+  const slug = form.querySelector("#slug");
+  const version = form.querySelector("#version");
+  const status = document.getElementById("autosave-status");
+
+  // The same folding as the server's slugify for the common cases; the
+  // server re-checks and re-derives an empty slug anyway.
+  function slugify(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/ß/g, "ss").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+  slug.addEventListener("input", () => { slug.dataset.touched = "1"; });
+  headline.addEventListener("input", () => {
+    if (!slug.dataset.touched) slug.value = slugify(headline.value);
+  });
+
+  function body() {
+    const data = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) {
+      if (typeof v === "string" && k !== "intent") data.append(k, v);
+    }
+    return data;
+  }
+
+  // Live preview: the real theme, rendered by the server, shown in a
+  // sandboxed frame (no scripts, no same-origin access).
+  const section = document.querySelector(".live-preview");
+  const frame = document.getElementById("preview-frame");
+  const editor = document.querySelector(".editor");
+  let previewTimer = null;
+  async function refreshPreview() {
+    const res = await fetch("/admin/articles/preview", {
+      method: "POST", body: body(), headers: { "x-csrf-token": csrf }, credentials: "same-origin",
+    });
+    if (res.ok) frame.srcdoc = await res.text();
+  }
+  if (section && frame && window.matchMedia("(min-width: 70rem)").matches) {
+    section.hidden = false;
+    editor.classList.add("previewing");
+    refreshPreview();
+    form.addEventListener("input", () => {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(refreshPreview, 600);
+    });
+  }
+
+  // Autosave of drafts every 10 seconds after a change. A stale version
+  // stops it (someone else saved); a normal save then shows the diff.
+  const url = form.dataset.autosave;
+  if (!url) return;
+  let dirty = false;
+  let stopped = false;
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("submit", () => { stopped = true; });
+  setInterval(async () => {
+    if (!dirty || stopped) return;
+    dirty = false;
+    try {
+      const res = await fetch(url, {
+        method: "POST", body: body(), headers: { "x-csrf-token": csrf }, credentials: "same-origin",
+      });
+      const reply = await res.json();
+      status.textContent = reply.message;
+      if (res.ok) version.value = String(reply.version);
+      if (res.status === 409) stopped = true;
+    } catch (e) {
+      dirty = true;
+      status.textContent = "Autosave failed; your text is still here. Save to keep it.";
+    }
+  }, 10000);
+})();

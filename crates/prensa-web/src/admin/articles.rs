@@ -1,0 +1,992 @@
+//! The dashboard, the article list, the editor (create, save, status
+//! changes, preview, autosave) and revisions.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use http::header::HeaderMap;
+use http::StatusCode;
+use prensa_core::permissions::{check, Action, ArticleFacts, Stage};
+use prensa_core::{
+    slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle, FieldError, HeroImage,
+    Id, Image, SaveOutcome, Status, Transition,
+};
+use prensa_store::Newsroom;
+use serde::{Deserialize, Serialize};
+
+use super::form::FormData;
+use super::session::{Posted, Staffer};
+use super::{sees_everything, site_of, AdminError, Chrome};
+use crate::state::{AppState, Site};
+
+type Shared<S> = State<Arc<AppState<S>>>;
+
+/// Rows per page of the article list.
+const LIST_PAGE: u32 = 25;
+/// Byline positions the editor offers.
+const AUTHOR_SLOTS: usize = 4;
+
+pub fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Draft => "Draft",
+        Stage::InReview => "In review",
+        Stage::Scheduled => "Scheduled",
+        Stage::Published => "Published",
+        Stage::Unpublished => "Unpublished",
+    }
+}
+
+/// The publication's time zone (UTC when the stored name is unknown).
+fn zone(site: &Site) -> chrono_tz::Tz {
+    site.publication.timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+fn local_text(site: &Site, at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone(site)).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[derive(Debug, Serialize)]
+struct RowView {
+    id: Id,
+    headline: String,
+    section: String,
+    authors: String,
+    stage: &'static str,
+    stage_label: &'static str,
+    when: String,
+    url: String,
+}
+
+fn row_view(site: &Site, r: &AdminArticleRow, now: DateTime<Utc>) -> RowView {
+    let stage = r.stage(now);
+    let when = match stage {
+        Stage::Scheduled | Stage::Published => local_text(site, r.published_at.with_timezone(&Utc)),
+        _ => local_text(site, r.updated_at),
+    };
+    RowView {
+        id: r.id,
+        headline: r.headline.clone(),
+        section: r.section.clone(),
+        authors: r.authors.join(", "),
+        stage: stage.as_str(),
+        stage_label: stage_label(stage),
+        when,
+        url: format!("/admin/articles/{}/", r.id),
+    }
+}
+
+#[derive(Serialize)]
+struct Block {
+    title: &'static str,
+    rows: Vec<RowView>,
+    more: String,
+}
+
+/// `GET /admin/`: my drafts, in review, scheduled, recently published.
+pub async fn dashboard<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    let staff = staffer.user.staff();
+    check(&staff, Action::UseAdmin)?;
+    let now = Utc::now();
+    let mine = staff.author_id;
+    let everyone = sees_everything(staff.role);
+    let specs: [(&'static str, Stage, Option<Id>); 4] = [
+        ("My drafts", Stage::Draft, mine.or(Some(-1))),
+        ("In review", Stage::InReview, if everyone { None } else { mine.or(Some(-1)) }),
+        ("Scheduled", Stage::Scheduled, None),
+        ("Recently published", Stage::Published, None),
+    ];
+    let mut blocks = Vec::new();
+    for (title, stage, author) in specs {
+        let q = AdminQuery { stage: Some(stage), author, limit: 5, ..Default::default() };
+        let page = state.store.admin_articles(site.publication.id, &q, now).await?;
+        let mut more = format!("/admin/articles/?stage={}", stage.as_str());
+        if let Some(a) = author.filter(|a| *a > 0) {
+            more.push_str(&format!("&author={a}"));
+        }
+        blocks.push(Block { title, rows: page.items.iter().map(|r| row_view(&site, r, now)).collect(), more });
+    }
+    #[derive(Serialize)]
+    struct Ctx {
+        chrome: Chrome,
+        blocks: Vec<Block>,
+    }
+    state.admin.page(StatusCode::OK, "dashboard.html", Ctx { chrome: Chrome::new(&site, &staffer), blocks })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    section: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// `GET /admin/articles/`: every article, filtered by stage, section,
+/// author and headline, paginated.
+pub async fn list<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    staffer: Staffer,
+    Query(lq): Query<ListQuery>,
+) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::UseAdmin)?;
+    let now = Utc::now();
+    let page: u32 = lq.page.parse().unwrap_or(1).max(1);
+    let query = AdminQuery {
+        stage: Stage::parse(&lq.stage),
+        section: lq.section.parse().ok(),
+        author: lq.author.parse().ok(),
+        search: Some(lq.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        limit: LIST_PAGE,
+        offset: (page - 1).saturating_mul(LIST_PAGE),
+    };
+    let result = state.store.admin_articles(site.publication.id, &query, now).await?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let pages = u32::try_from(result.total.div_ceil(u64::from(LIST_PAGE))).unwrap_or(u32::MAX).max(1);
+    let link = |n: u32| {
+        format!(
+            "/admin/articles/?stage={}&section={}&author={}&q={}&page={n}",
+            crate::views::encode_query(&lq.stage),
+            crate::views::encode_query(&lq.section),
+            crate::views::encode_query(&lq.author),
+            crate::views::encode_query(&lq.q)
+        )
+    };
+    let mut stages = vec![Choice { value: String::new(), label: "Any status".into(), selected: query.stage.is_none() }];
+    stages.extend(Stage::ALL.into_iter().map(|s| Choice {
+        value: s.as_str().into(),
+        label: stage_label(s).into(),
+        selected: query.stage == Some(s),
+    }));
+    let mut sections = vec![Choice { value: String::new(), label: "Any section".into(), selected: query.section.is_none() }];
+    sections.extend(site.sections.iter().map(|s| Choice {
+        value: s.id.to_string(),
+        label: s.name.clone(),
+        selected: query.section == Some(s.id),
+    }));
+    let mut author_choices = vec![Choice { value: String::new(), label: "Any author".into(), selected: query.author.is_none() }];
+    author_choices.extend(authors.iter().map(|a| Choice {
+        value: a.id.to_string(),
+        label: a.name.clone(),
+        selected: query.author == Some(a.id),
+    }));
+    #[derive(Serialize)]
+    struct Ctx {
+        chrome: Chrome,
+        rows: Vec<RowView>,
+        total: u64,
+        page: u32,
+        pages: u32,
+        prev: Option<String>,
+        next: Option<String>,
+        stages: Vec<Choice>,
+        sections: Vec<Choice>,
+        authors: Vec<Choice>,
+        q: String,
+    }
+    let ctx = Ctx {
+        chrome: Chrome::new(&site, &staffer),
+        rows: result.items.iter().map(|r| row_view(&site, r, now)).collect(),
+        total: result.total,
+        page,
+        pages,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        stages,
+        sections,
+        authors: author_choices,
+        q: lq.q.clone(),
+    };
+    state.admin.page(StatusCode::OK, "articles.html", ctx)
+}
+
+/// Reads the editor's fields into a draft, with every problem found.
+fn draft_from_form(form: &FormData, site: &Site, authors: &[Author]) -> (ArticleDraft, Vec<FieldError>) {
+    let mut problems = Vec::new();
+    let headline = form.get("headline").trim().to_owned();
+    let typed_slug = form.get("slug").trim().to_owned();
+    let slug = if typed_slug.is_empty() { slug::slugify(&headline) } else { typed_slug };
+    let section_id = form.get("section").parse::<Id>().ok().filter(|id| site.sections.iter().any(|s| s.id == *id));
+    if section_id.is_none() {
+        problems.push(FieldError { field: "section", message: "choose a section".into() });
+    }
+    let mut author_ids = Vec::new();
+    for value in form.all("author").iter().filter(|v| !v.is_empty()) {
+        match value.parse::<Id>().ok().filter(|id| authors.iter().any(|a| a.id == *id)) {
+            Some(id) => author_ids.push(id),
+            None => problems.push(FieldError { field: "authors", message: "an author in the byline does not exist".into() }),
+        }
+    }
+    let mut seen = HashSet::new();
+    let tags = form
+        .get("tags")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .filter(|t| seen.insert(slug::slugify(t)))
+        .map(str::to_owned)
+        .collect();
+    let image_key = form.get("image_key").trim();
+    let image = (!image_key.is_empty()).then(|| DraftImage {
+        key: image_key.to_owned(),
+        alt: form.get("image_alt").trim().to_owned(),
+        caption: Some(form.get("image_caption").trim().to_owned()).filter(|c| !c.is_empty()),
+    });
+    let draft = ArticleDraft {
+        slug,
+        headline,
+        standfirst: form.get("standfirst").trim().to_owned(),
+        // Line endings as browsers send them (CRLF) would make every
+        // revision differ from an imported one.
+        body: form.get("body").replace("\r\n", "\n"),
+        toc: form.has("toc"),
+        section_id: section_id.unwrap_or(0),
+        author_ids,
+        tags,
+        image,
+    };
+    let had_author_problem = problems.iter().any(|q| q.field == "authors");
+    problems.extend(draft.problems().into_iter().filter(|p| !(p.field == "authors" && had_author_problem)));
+    (draft, problems)
+}
+
+#[derive(Serialize, Default)]
+struct EditorPage {
+    chrome: Option<Chrome>,
+    is_new: bool,
+    action: String,
+    id: Id,
+    version: i64,
+    stage: &'static str,
+    stage_label: &'static str,
+    headline: String,
+    standfirst: String,
+    body: String,
+    slug: String,
+    toc: bool,
+    tags: String,
+    image_key: String,
+    image_alt: String,
+    image_caption: String,
+    sections: Vec<Choice>,
+    author_slots: Vec<Vec<Choice>>,
+    images: Vec<Choice>,
+    problems: Vec<FieldError>,
+    notice: Option<String>,
+    conflict: Option<ConflictView>,
+    can_save: bool,
+    can_submit: bool,
+    can_withdraw: bool,
+    can_publish: bool,
+    can_unpublish: bool,
+    is_live: bool,
+    autosave: bool,
+    publish_at: String,
+    timezone: String,
+    public_url: Option<String>,
+    published_text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ConflictView {
+    message: String,
+    diff: Vec<DiffLine>,
+}
+
+#[derive(Serialize)]
+pub struct DiffLine {
+    tag: &'static str,
+    text: String,
+}
+
+/// A line diff of two drafts as the revision pages and the conflict view
+/// show it: each field as labelled lines, then the body.
+pub fn diff_drafts(old: &ArticleDraft, new: &ArticleDraft) -> Vec<DiffLine> {
+    fn text(d: &ArticleDraft) -> String {
+        let image = d.image.as_ref().map_or(String::new(), |i| format!("{} ({})", i.key, i.alt));
+        format!(
+            "Headline: {}\nStandfirst: {}\nSlug: {}\nTags: {}\nImage: {image}\n\n{}\n",
+            d.headline,
+            d.standfirst,
+            d.slug,
+            d.tags.join(", "),
+            d.body.trim_end()
+        )
+    }
+    let (a, b) = (text(old), text(new));
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    diff.iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                similar::ChangeTag::Delete => "del",
+                similar::ChangeTag::Insert => "ins",
+                similar::ChangeTag::Equal => "same",
+            },
+            text: c.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}
+
+struct EditorInputs<'a> {
+    site: &'a Site,
+    staffer: &'a Staffer,
+    authors: &'a [Author],
+    images: Vec<prensa_core::MediaAsset>,
+}
+
+fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, draft: &ArticleDraft) -> EditorPage {
+    let now = Utc::now();
+    let staff = inputs.staffer.user.staff();
+    let stage = article.map_or(Stage::Draft, |a| a.stage(now));
+    let facts = ArticleFacts { authors: &draft.author_ids, stage };
+    let may = |a: Action<'_>| check(&staff, a).is_ok();
+    let live = matches!(stage, Stage::Published | Stage::Scheduled);
+    let mut slots: Vec<Vec<Choice>> = Vec::with_capacity(AUTHOR_SLOTS);
+    for i in 0..AUTHOR_SLOTS.max(draft.author_ids.len()) {
+        let chosen = draft.author_ids.get(i).copied();
+        let mut choices = vec![Choice { value: String::new(), label: "—".into(), selected: chosen.is_none() }];
+        choices.extend(inputs.authors.iter().map(|a| Choice {
+            value: a.id.to_string(),
+            label: a.name.clone(),
+            selected: chosen == Some(a.id),
+        }));
+        slots.push(choices);
+    }
+    let mut images = vec![Choice { value: String::new(), label: "No image".into(), selected: draft.image.is_none() }];
+    let current_key = draft.image.as_ref().map(|i| i.key.as_str());
+    if let Some(key) = current_key.filter(|k| !inputs.images.iter().any(|m| m.key == *k)) {
+        images.push(Choice { value: key.to_owned(), label: key.to_owned(), selected: true });
+    }
+    images.extend(inputs.images.iter().map(|m| Choice {
+        value: m.key.clone(),
+        label: format!("{} ({}×{})", m.key, m.width, m.height),
+        selected: current_key == Some(m.key.as_str()),
+    }));
+    let tz = zone(inputs.site);
+    let default_at = article
+        .filter(|_| stage == Stage::Scheduled)
+        .map_or(now, |a| a.published_at.with_timezone(&Utc));
+    EditorPage {
+        chrome: Some(Chrome::new(inputs.site, inputs.staffer)),
+        is_new: article.is_none(),
+        action: article.map_or_else(|| "/admin/articles/new".to_owned(), |a| format!("/admin/articles/{}/", a.id)),
+        id: article.map_or(0, |a| a.id),
+        version: article.map_or(0, |a| a.version),
+        stage: stage.as_str(),
+        stage_label: stage_label(stage),
+        headline: draft.headline.clone(),
+        standfirst: draft.standfirst.clone(),
+        body: draft.body.clone(),
+        slug: draft.slug.clone(),
+        toc: draft.toc,
+        tags: draft.tags.join(", "),
+        image_key: draft.image.as_ref().map(|i| i.key.clone()).unwrap_or_default(),
+        image_alt: draft.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
+        image_caption: draft.image.as_ref().and_then(|i| i.caption.clone()).unwrap_or_default(),
+        sections: inputs
+            .site
+            .sections
+            .iter()
+            .map(|s| Choice { value: s.id.to_string(), label: s.name.clone(), selected: s.id == draft.section_id })
+            .collect(),
+        author_slots: slots,
+        images,
+        problems: Vec::new(),
+        notice: None,
+        conflict: None,
+        can_save: article.is_none() || may(Action::EditArticle(facts)),
+        can_submit: matches!(stage, Stage::Draft | Stage::Unpublished) && may(Action::SubmitForReview(facts)),
+        can_withdraw: stage == Stage::InReview && may(Action::SubmitForReview(facts)),
+        can_publish: !live && may(Action::Publish(facts)),
+        can_unpublish: live && may(Action::Unpublish(facts)),
+        is_live: live,
+        autosave: article.is_some() && !live,
+        publish_at: default_at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+        timezone: inputs.site.publication.timezone.clone(),
+        public_url: article
+            .filter(|_| stage == Stage::Published)
+            .map(|a| crate::views::article_path(&a.draft.slug)),
+        published_text: article.filter(|_| live).map(|a| local_text(inputs.site, a.published_at.with_timezone(&Utc))),
+    }
+}
+
+async fn inputs<'a, S: Newsroom>(
+    state: &AppState<S>,
+    site: &'a Site,
+    staffer: &'a Staffer,
+    authors: &'a [Author],
+) -> Result<EditorInputs<'a>, AdminError> {
+    let images = state.store.media_list(100, 0).await?.items;
+    Ok(EditorInputs { site, staffer, authors, images })
+}
+
+/// `GET /admin/articles/new`.
+pub async fn new_form<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::CreateArticle)?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let draft = ArticleDraft {
+        slug: String::new(),
+        headline: String::new(),
+        standfirst: String::new(),
+        body: String::new(),
+        toc: false,
+        section_id: site.sections.first().map_or(0, |s| s.id),
+        author_ids: staffer.user.author_id.into_iter().collect(),
+        tags: Vec::new(),
+        image: None,
+    };
+    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    state.admin.page(StatusCode::OK, "editor.html", editor_page(&inputs, None, &draft))
+}
+
+/// Staff below editor must stay on the byline of what they write, or they
+/// would lose the article the moment they save it.
+fn byline_rule(staffer: &Staffer, draft: &ArticleDraft) -> Option<FieldError> {
+    let staff = staffer.user.staff();
+    if sees_everything(staff.role) {
+        return None;
+    }
+    match staff.author_id {
+        Some(me) if draft.author_ids.contains(&me) => None,
+        Some(_) => Some(FieldError { field: "authors", message: "you must stay on the byline of your own article".into() }),
+        None => Some(FieldError { field: "authors", message: "your account has no author profile; ask an editor".into() }),
+    }
+}
+
+/// `POST /admin/articles/new`: creates the draft, then continues in its
+/// editor.
+pub async fn create<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::CreateArticle)?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    problems.extend(byline_rule(&staffer, &draft));
+    if problems.is_empty() {
+        match state.store.create_article(site.publication.id, &draft, staffer.user.id, Utc::now()).await {
+            Ok(article) => {
+                state.sync_changes().await;
+                return Ok(Redirect::to(&format!("/admin/articles/{}/?saved=created", article.id)).into_response());
+            }
+            Err(prensa_store::StoreError::Invalid(why)) => problems.push(FieldError { field: "form", message: why }),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    let mut page = editor_page(&inputs, None, &draft);
+    page.problems = problems;
+    state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page)
+}
+
+async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) -> Result<EditableArticle, AdminError> {
+    state
+        .store
+        .editable_article(id)
+        .await?
+        .filter(|a| a.publication_id == site.publication.id)
+        .ok_or_else(AdminError::not_found)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+fn saved_notice(what: &str) -> Option<String> {
+    let text = match what {
+        "created" => "Draft created.",
+        "saved" => "Saved.",
+        "submit" => "Saved and submitted for review.",
+        "draft" => "Saved and returned to draft.",
+        "publish" => "Published.",
+        "schedule" => "Scheduled.",
+        "unpublish" => "Unpublished: readers no longer see it.",
+        "restored" => "Revision restored (as a new revision).",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// `GET /admin/articles/{id}/`.
+pub async fn edit<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    staffer: Staffer,
+    Path(id): Path<Id>,
+    Query(q): Query<EditQuery>,
+) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    let article = load(&state, &site, id).await?;
+    let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
+    let staff = staffer.user.staff();
+    // Reading a draft is allowed to whoever may edit it, and to editors.
+    check(&staff, Action::EditArticle(facts))?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    let mut page = editor_page(&inputs, Some(&article), &article.draft);
+    page.notice = saved_notice(&q.saved);
+    state.admin.page(StatusCode::OK, "editor.html", page)
+}
+
+/// What the editor's buttons ask for besides saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    Submit,
+    Withdraw,
+    Publish,
+    Schedule,
+    Unpublish,
+}
+
+impl Intent {
+    fn parse(s: &str) -> Intent {
+        match s {
+            "submit" => Intent::Submit,
+            "draft" => Intent::Withdraw,
+            "publish" => Intent::Publish,
+            "schedule" => Intent::Schedule,
+            "unpublish" => Intent::Unpublish,
+            _ => Intent::Save,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Intent::Save => "saved",
+            Intent::Submit => "submit",
+            Intent::Withdraw => "draft",
+            Intent::Publish => "publish",
+            Intent::Schedule => "schedule",
+            Intent::Unpublish => "unpublish",
+        }
+    }
+}
+
+/// Parses `datetime-local` text in the publication's zone.
+fn parse_local(site: &Site, text: &str) -> Option<DateTime<FixedOffset>> {
+    let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    let local = zone(site).from_local_datetime(&naive).earliest()?;
+    Some(local.fixed_offset())
+}
+
+/// Decides the status change an intent asks for, checking the role and
+/// that the change makes sense from the current stage.
+fn transition_for(
+    intent: Intent,
+    staffer: &Staffer,
+    draft: &ArticleDraft,
+    stage: Stage,
+    form: &FormData,
+    site: &Site,
+) -> Result<Option<Transition>, AdminError> {
+    let staff = staffer.user.staff();
+    let facts = ArticleFacts { authors: &draft.author_ids, stage };
+    let now = Utc::now();
+    let tz = zone(site);
+    match intent {
+        Intent::Save => Ok(None),
+        Intent::Submit => {
+            check(&staff, Action::SubmitForReview(facts))?;
+            if !matches!(stage, Stage::Draft | Stage::Unpublished) {
+                return Err(AdminError::new(StatusCode::CONFLICT, "Only a draft can be submitted for review."));
+            }
+            Ok(Some(Transition::SubmitForReview))
+        }
+        Intent::Withdraw => {
+            check(&staff, Action::SubmitForReview(facts))?;
+            if stage != Stage::InReview {
+                return Err(AdminError::new(StatusCode::CONFLICT, "The article is not in review."));
+            }
+            Ok(Some(Transition::ReturnToDraft))
+        }
+        Intent::Publish => {
+            check(&staff, Action::Publish(facts))?;
+            Ok(Some(Transition::Publish { at: now.with_timezone(&tz).fixed_offset() }))
+        }
+        Intent::Schedule => {
+            check(&staff, Action::Publish(facts))?;
+            let at = parse_local(site, form.get("publish_at")).ok_or_else(|| {
+                AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time to publish at.")
+            })?;
+            if at.with_timezone(&Utc) <= now {
+                return Err(AdminError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "The scheduled time has passed; choose a time in the future or publish now.",
+                ));
+            }
+            Ok(Some(Transition::Publish { at }))
+        }
+        Intent::Unpublish => {
+            check(&staff, Action::Unpublish(facts))?;
+            if !matches!(stage, Stage::Published | Stage::Scheduled) {
+                return Err(AdminError::new(StatusCode::CONFLICT, "The article is not published."));
+            }
+            Ok(Some(Transition::Unpublish))
+        }
+    }
+}
+
+/// `POST /admin/articles/{id}/`: saves (refusing a stale version with a
+/// diff to merge), then applies the button's status change.
+pub async fn save<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    let article = load(&state, &site, id).await?;
+    let now = Utc::now();
+    let stage = article.stage(now);
+    let staff = staffer.user.staff();
+    check(&staff, Action::EditArticle(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    problems.extend(byline_rule(&staffer, &draft));
+    let intent = Intent::parse(form.get("intent"));
+    let expected: i64 = form.get("version").parse().unwrap_or(-1);
+    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    if !problems.is_empty() {
+        let mut page = editor_page(&inputs, Some(&article), &draft);
+        page.problems = problems;
+        page.version = expected;
+        return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
+    }
+    // Permission for the status change is decided before anything is
+    // written, so a refused publish saves nothing either.
+    let transition = transition_for(intent, &staffer, &draft, stage, &form, &site)?;
+    // Saving a live article also needs the right to change what readers see.
+    let saved = if draft == article.draft && transition.is_some() && expected == article.version {
+        article.clone()
+    } else {
+        match state.store.save_article(id, expected, &draft, staffer.user.id, now).await {
+            Ok(SaveOutcome::Saved(a)) => a,
+            Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &inputs, &current, &draft),
+            Err(prensa_store::StoreError::Invalid(why)) => {
+                let mut page = editor_page(&inputs, Some(&article), &draft);
+                page.problems = vec![FieldError { field: "form", message: why }];
+                page.version = expected;
+                return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    if let Some(t) = transition {
+        match state.store.transition(id, saved.version, t, staffer.user.id, now).await? {
+            SaveOutcome::Saved(_) => {}
+            SaveOutcome::Conflict(current) => return conflict(&state, &inputs, &current, &draft),
+        }
+    }
+    state.sync_changes().await;
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved={}", intent.word())).into_response())
+}
+
+/// The editor again, with what this person typed kept, the other save's
+/// changes shown as a diff, and the form now based on the current version
+/// (so saving again, after merging, overwrites knowingly).
+fn conflict<S: Newsroom>(
+    state: &AppState<S>,
+    inputs: &EditorInputs<'_>,
+    current: &EditableArticle,
+    mine: &ArticleDraft,
+) -> Result<Response, AdminError> {
+    let mut page = editor_page(inputs, Some(current), mine);
+    page.conflict = Some(ConflictView {
+        message: "Someone else saved this article while you were editing; nothing of yours was saved. \
+                  The lines below show how the saved version (−) differs from yours (+). \
+                  Merge what you need into the form and save again."
+            .into(),
+        diff: diff_drafts(&current.draft, mine),
+    });
+    state.admin.page(StatusCode::CONFLICT, "editor.html", page)
+}
+
+#[derive(Serialize)]
+pub struct AutosaveReply {
+    ok: bool,
+    version: i64,
+    message: String,
+}
+
+/// `POST /admin/articles/{id}/autosave` (from `admin.js`): saves a draft
+/// that readers cannot see; refuses live articles (their changes wait for
+/// an explicit save) and stale versions.
+pub async fn autosave<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    let article = load(&state, &site, id).await?;
+    let now = Utc::now();
+    let stage = article.stage(now);
+    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
+    let reply = |status: StatusCode, version: i64, message: &str| {
+        (status, Json(AutosaveReply { ok: status.is_success(), version, message: message.to_owned() })).into_response()
+    };
+    if matches!(stage, Stage::Published | Stage::Scheduled) {
+        return Ok(reply(StatusCode::CONFLICT, article.version, "Live articles are not autosaved; use Update."));
+    }
+    let authors = state.store.authors(site.publication.id).await?;
+    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    problems.extend(byline_rule(&staffer, &draft));
+    if let Some(p) = problems.first() {
+        return Ok(reply(StatusCode::UNPROCESSABLE_ENTITY, article.version, &format!("Not autosaved: {}.", p.message)));
+    }
+    let expected: i64 = form.get("version").parse().unwrap_or(-1);
+    if draft == article.draft && expected == article.version {
+        return Ok(reply(StatusCode::OK, article.version, "No changes."));
+    }
+    match state.store.save_article(id, expected, &draft, staffer.user.id, now).await {
+        Ok(SaveOutcome::Saved(a)) => {
+            state.sync_changes().await;
+            Ok(reply(StatusCode::OK, a.version, &format!("Draft saved at {}.", local_text(&site, now))))
+        }
+        Ok(SaveOutcome::Conflict(current)) => Ok(reply(
+            StatusCode::CONFLICT,
+            current.version,
+            "Someone else saved this article; autosave stopped. Save to see the differences.",
+        )),
+        Err(prensa_store::StoreError::Invalid(why)) => Ok(reply(StatusCode::UNPROCESSABLE_ENTITY, expected, &why)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Builds the article the theme renders for a preview.
+async fn preview_article<S: Newsroom>(
+    state: &AppState<S>,
+    site: &Site,
+    id: Id,
+    draft: &ArticleDraft,
+    authors: &[Author],
+) -> Result<Article, AdminError> {
+    let section = site
+        .sections
+        .iter()
+        .find(|s| s.id == draft.section_id)
+        .or_else(|| site.sections.first())
+        .cloned()
+        .ok_or_else(|| AdminError::bad_request("The publication has no sections yet."))?;
+    let byline = draft.author_ids.iter().filter_map(|id| authors.iter().find(|a| a.id == *id).cloned()).collect();
+    let image = match &draft.image {
+        Some(i) => state.store.media(&i.key).await?.map(|m| HeroImage {
+            image: Image { key: m.key, width: m.width, height: m.height },
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+        }),
+        None => None,
+    };
+    let now = Utc::now().with_timezone(&zone(site)).fixed_offset();
+    Ok(Article {
+        id,
+        slug: draft.slug.clone(),
+        headline: draft.headline.clone(),
+        standfirst: draft.standfirst.clone(),
+        body: draft.body.clone(),
+        toc: draft.toc,
+        authors: byline,
+        section,
+        tags: draft
+            .tags
+            .iter()
+            .map(|t| prensa_core::Tag { id: 0, slug: slug::slugify(t), name: t.clone() })
+            .collect(),
+        image,
+        status: Status::Draft,
+        published_at: now,
+        updated_at: now,
+        translation_group: None,
+    })
+}
+
+fn preview_response(html: String) -> Response {
+    let mut r = super::with_admin_headers(
+        ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+    );
+    // The preview shows the real theme, which allows no script at all.
+    r.headers_mut().insert(http::header::CONTENT_SECURITY_POLICY, http::HeaderValue::from_static(crate::public::CSP));
+    r.headers_mut().insert("x-robots-tag", http::HeaderValue::from_static("noindex"));
+    r
+}
+
+/// `POST /admin/articles/preview`: the editor's current text through the
+/// real theme, without saving (the Preview button and the live preview).
+pub async fn preview_form<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::CreateArticle)?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let (draft, _) = draft_from_form(&form, &site, &authors);
+    let id = form.get("id").parse().unwrap_or(0);
+    let article = preview_article(&state, &site, id, &draft, &authors).await?;
+    let html = crate::public::preview(&state, &site, &article).await.map_err(|e| AdminError::internal(e.to_string()))?;
+    Ok(preview_response(html))
+}
+
+/// `GET /admin/articles/{id}/preview`: the saved version through the theme.
+pub async fn preview_saved<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    staffer: Staffer,
+    Path(id): Path<Id>,
+) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    let a = load(&state, &site, id).await?;
+    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    let authors = state.store.authors(site.publication.id).await?;
+    let article = preview_article(&state, &site, id, &a.draft, &authors).await?;
+    let html = crate::public::preview(&state, &site, &article).await.map_err(|e| AdminError::internal(e.to_string()))?;
+    Ok(preview_response(html))
+}
+
+#[derive(Serialize)]
+struct RevisionRow {
+    id: Id,
+    version: i64,
+    who: String,
+    when: String,
+    url: String,
+}
+
+/// `GET /admin/articles/{id}/revisions/`.
+pub async fn revisions<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    staffer: Staffer,
+    Path(id): Path<Id>,
+) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    let a = load(&state, &site, id).await?;
+    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    let rows = state
+        .store
+        .revisions(id)
+        .await?
+        .iter()
+        .map(|r| RevisionRow {
+            id: r.id,
+            version: r.version,
+            who: if r.user_name.is_empty() { "(import)".into() } else { r.user_name.clone() },
+            when: local_text(&site, r.saved_at),
+            url: format!("/admin/articles/{id}/revisions/{}", r.id),
+        })
+        .collect::<Vec<_>>();
+    #[derive(Serialize)]
+    struct Ctx {
+        chrome: Chrome,
+        id: Id,
+        headline: String,
+        rows: Vec<RevisionRow>,
+    }
+    let ctx = Ctx { chrome: Chrome::new(&site, &staffer), id, headline: a.draft.headline.clone(), rows };
+    state.admin.page(StatusCode::OK, "revisions.html", ctx)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AgainstQuery {
+    #[serde(default)]
+    against: String,
+}
+
+/// `GET /admin/articles/{id}/revisions/{rev}?against=OTHER`: a revision
+/// and its diff against another (default: the current text).
+pub async fn revision<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    staffer: Staffer,
+    Path((id, rev)): Path<(Id, Id)>,
+    Query(q): Query<AgainstQuery>,
+) -> Result<Response, AdminError> {
+    let site = site_of(&state, &headers)?;
+    let a = load(&state, &site, id).await?;
+    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    let r = state.store.revision(rev).await?.filter(|r| r.article_id == id).ok_or_else(AdminError::not_found)?;
+    let (base, base_label) = match q.against.parse::<Id>() {
+        Ok(other) => {
+            let o = state.store.revision(other).await?.filter(|o| o.article_id == id).ok_or_else(AdminError::not_found)?;
+            (o.draft, format!("revision {}", o.version))
+        }
+        Err(_) => (a.draft.clone(), "the current text".to_owned()),
+    };
+    #[derive(Serialize)]
+    struct Ctx {
+        chrome: Chrome,
+        id: Id,
+        rev: Id,
+        version: i64,
+        current_version: i64,
+        who: String,
+        when: String,
+        base_label: String,
+        diff: Vec<DiffLine>,
+        others: Vec<(Id, i64)>,
+    }
+    let others = state.store.revisions(id).await?.iter().filter(|o| o.id != rev).map(|o| (o.id, o.version)).collect();
+    let ctx = Ctx {
+        chrome: Chrome::new(&site, &staffer),
+        id,
+        rev,
+        version: r.version,
+        current_version: a.version,
+        who: r.user_name.clone(),
+        when: local_text(&site, r.saved_at),
+        base_label,
+        diff: diff_drafts(&base, &r.draft),
+        others,
+    };
+    state.admin.page(StatusCode::OK, "revision.html", ctx)
+}
+
+/// `POST /admin/articles/{id}/revisions/{rev}/restore`: saves the revision's
+/// text as a new revision (same rules as a save).
+pub async fn restore<S: Newsroom>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path((id, rev)): Path<(Id, Id)>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    let a = load(&state, &site, id).await?;
+    let stage = a.stage(Utc::now());
+    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage }))?;
+    let r = state.store.revision(rev).await?.filter(|r| r.article_id == id).ok_or_else(AdminError::not_found)?;
+    let expected: i64 = form.get("version").parse().unwrap_or(-1);
+    match state.store.save_article(id, expected, &r.draft, staffer.user.id, Utc::now()).await? {
+        SaveOutcome::Saved(_) => {
+            state.sync_changes().await;
+            Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=restored")).into_response())
+        }
+        SaveOutcome::Conflict(_) => Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "The article was saved by someone else since you opened this page; reload and try again.",
+        )),
+    }
+}

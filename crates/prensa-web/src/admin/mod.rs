@@ -1,0 +1,278 @@
+//! The newsroom admin at `/admin/`: sign-in, the dashboard, the article
+//! list and editor, revisions, the media library and staff accounts.
+//!
+//! Server-rendered pages that work without JavaScript; `admin.js` adds the
+//! live preview, slug suggestion and autosave on top. Every handler asks
+//! [`prensa_core::permissions::check`] before acting, so a role is enforced
+//! here whatever a template shows. Every state-changing request carries the
+//! session's CSRF token ([`session::Posted`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http::header::{self, HeaderValue};
+use http::StatusCode;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use prensa_auth::Throttle;
+use prensa_core::permissions::{check, Action, Denied, Role};
+use prensa_store::{Newsroom, StoreError};
+use serde::Serialize;
+
+use crate::ops::{RouteLabel, TrackLayer};
+use crate::state::{AppState, Site};
+
+pub mod articles;
+pub mod form;
+pub mod login;
+pub mod media;
+pub mod session;
+pub mod users;
+
+use session::Staffer;
+
+/// Admin pages may run our own script (progressive enhancement) and show
+/// previews in sandboxed frames; nothing else.
+pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// Failed logins allowed per account and per address before a pause.
+pub const LOGIN_ATTEMPTS: usize = 5;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+const TEMPLATES: [(&str, &str); 12] = [
+    ("base.html", include_str!("../../admin/templates/base.html")),
+    ("login.html", include_str!("../../admin/templates/login.html")),
+    ("password.html", include_str!("../../admin/templates/password.html")),
+    ("message.html", include_str!("../../admin/templates/message.html")),
+    ("dashboard.html", include_str!("../../admin/templates/dashboard.html")),
+    ("articles.html", include_str!("../../admin/templates/articles.html")),
+    ("editor.html", include_str!("../../admin/templates/editor.html")),
+    ("revisions.html", include_str!("../../admin/templates/revisions.html")),
+    ("revision.html", include_str!("../../admin/templates/revision.html")),
+    ("media.html", include_str!("../../admin/templates/media.html")),
+    ("users.html", include_str!("../../admin/templates/users.html")),
+    ("macros.html", include_str!("../../admin/templates/macros.html")),
+];
+
+const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
+const ADMIN_JS: &str = include_str!("../../admin/static/admin.js");
+
+/// The admin's templates and its login throttle.
+pub struct Admin {
+    env: Environment<'static>,
+    pub throttle: Throttle,
+}
+
+impl std::fmt::Debug for Admin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admin").finish_non_exhaustive()
+    }
+}
+
+impl Admin {
+    pub fn new() -> Result<Admin, minijinja::Error> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        Ok(Admin { env, throttle: Throttle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW) })
+    }
+
+    /// Renders an admin page with the headers every admin page carries.
+    pub fn page<T: Serialize>(&self, status: StatusCode, template: &str, ctx: T) -> Result<Response, AdminError> {
+        let html = self
+            .env
+            .get_template(template)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| AdminError::internal(format!("admin template {template}: {e:#}")))?;
+        Ok(with_admin_headers((status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()))
+    }
+}
+
+/// No caching anywhere (pages hold drafts and tokens), no framing by other
+/// sites, no referrer leaking invite links.
+pub fn with_admin_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(ADMIN_CSP));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// What the admin's layout needs on every page.
+#[derive(Debug, Serialize)]
+pub struct Chrome {
+    pub site_name: String,
+    pub user_name: String,
+    pub user_email: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub can_upload: bool,
+    pub can_manage_users: bool,
+}
+
+impl Chrome {
+    pub fn new(site: &Site, staffer: &Staffer) -> Chrome {
+        let staff = staffer.user.staff();
+        Chrome {
+            site_name: site.publication.name.clone(),
+            user_name: staffer.user.name.clone(),
+            user_email: staffer.user.email.clone(),
+            role: staffer.user.role.as_str(),
+            csrf: staffer.csrf.clone(),
+            can_upload: check(&staff, Action::UploadMedia).is_ok(),
+            can_manage_users: check(&staff, Action::ManageUsers).is_ok(),
+        }
+    }
+}
+
+/// An admin request that could not be served, shown as a small page.
+#[derive(Debug)]
+pub struct AdminError {
+    pub status: StatusCode,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl AdminError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> AdminError {
+        AdminError { status, message: message.into(), retry_after: None }
+    }
+    pub fn forbidden(message: impl Into<String>) -> AdminError {
+        AdminError::new(StatusCode::FORBIDDEN, message)
+    }
+    pub fn bad_request(message: impl Into<String>) -> AdminError {
+        AdminError::new(StatusCode::BAD_REQUEST, message)
+    }
+    pub fn not_found() -> AdminError {
+        AdminError::new(StatusCode::NOT_FOUND, "There is nothing here.")
+    }
+    pub fn internal(detail: String) -> AdminError {
+        tracing::error!(error = %detail, "admin request failed");
+        AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; nothing was changed.")
+    }
+}
+
+impl From<Denied> for AdminError {
+    fn from(d: Denied) -> AdminError {
+        AdminError::forbidden(format!("Not allowed: {d}."))
+    }
+}
+
+impl From<StoreError> for AdminError {
+    fn from(e: StoreError) -> AdminError {
+        match e {
+            StoreError::NotFound => AdminError::not_found(),
+            StoreError::Invalid(why) => AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, why),
+            other => AdminError::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        let message = escape(&self.message);
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <link rel=\"stylesheet\" href=\"/admin/assets/admin.css\"></head>\
+             <body class=\"bare\"><main><h1>{title}</h1><p class=\"error\" role=\"alert\">{message}</p>\
+             <p><a href=\"/admin/\">Back to the admin</a></p></main></body></html>"
+        );
+        let mut response =
+            with_admin_headers((self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// HTML-escapes text for the few strings built outside templates.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The publication the request's host names.
+pub fn site_of<S: Newsroom>(state: &AppState<S>, headers: &http::HeaderMap) -> Result<Arc<Site>, AdminError> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    state
+        .sites()
+        .for_host(host)
+        .cloned()
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "No publication is served at this address."))
+}
+
+/// Whether the role may see the whole newsroom (other people's drafts).
+pub fn sees_everything(role: Role) -> bool {
+    role >= Role::Editor
+}
+
+async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", ADMIN_CSS)
+}
+
+async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", ADMIN_JS)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
+}
+
+/// Every admin route. The route list here is also what the role × route
+/// test walks.
+pub fn routes<S: Newsroom>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
+    let track = || TrackLayer::new(state, RouteLabel::Admin);
+    Router::new()
+        .route("/admin/assets/admin.css", get(stylesheet))
+        .route("/admin/assets/admin.js", get(script))
+        .route("/admin/login", get(login::form::<S>).post(login::submit::<S>))
+        .route("/admin/logout", post(login::logout::<S>))
+        .route("/admin/invite/{token}", get(login::invite_form::<S>).post(login::invite_submit::<S>))
+        .route("/admin/reset/{token}", get(login::reset_form::<S>).post(login::reset_submit::<S>))
+        .route("/admin/account", get(login::account::<S>).post(login::change_password::<S>))
+        .route("/admin/", get(articles::dashboard::<S>))
+        .route("/admin", get(|| async { axum::response::Redirect::permanent("/admin/") }))
+        .route("/admin/articles/", get(articles::list::<S>))
+        .route("/admin/articles/new", get(articles::new_form::<S>).post(articles::create::<S>))
+        .route("/admin/articles/preview", post(articles::preview_form::<S>))
+        .route("/admin/articles/{id}/", get(articles::edit::<S>).post(articles::save::<S>))
+        .route("/admin/articles/{id}/autosave", post(articles::autosave::<S>))
+        .route("/admin/articles/{id}/preview", get(articles::preview_saved::<S>))
+        .route("/admin/articles/{id}/revisions/", get(articles::revisions::<S>))
+        .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision::<S>))
+        .route("/admin/articles/{id}/revisions/{rev}/restore", post(articles::restore::<S>))
+        .route(
+            "/admin/media/",
+            get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::MAX_REQUEST_BYTES))),
+        )
+        .route("/admin/users/", get(users::list::<S>).post(users::invite::<S>))
+        .route("/admin/users/{id}/role", post(users::set_role::<S>))
+        .route("/admin/users/{id}/reset", post(users::reset_link::<S>))
+        .layer(track())
+}

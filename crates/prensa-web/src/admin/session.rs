@@ -1,0 +1,175 @@
+//! Who is asking: the session cookie, the signed-in staff member, and the
+//! CSRF check every state-changing admin request passes.
+//!
+//! The session cookie holds a 256-bit secret; the store keeps only its
+//! SHA-256, so reading the database opens no session. The CSRF token of a
+//! session is derived from that secret (SHA-256 of a fixed label and the
+//! secret): a page on another site can neither read the cookie nor compute
+//! the token, and nothing more needs storing. Before login there is no
+//! session, so the login form uses a double-submit cookie instead.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use http::header::{self, HeaderMap, HeaderValue};
+use http::request::Parts;
+use prensa_auth::{constant_time_eq, token_digest};
+use prensa_core::User;
+use prensa_store::Newsroom;
+
+use super::form::FormData;
+use super::AdminError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "prensa_session";
+pub const LOGIN_COOKIE: &str = "prensa_login";
+/// How long a session lasts after login.
+pub const SESSION_DAYS: i64 = 14;
+/// Largest admin form body (the Markdown body is limited to 500 KB).
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+/// Whether the browser reached us over https (directly or through a proxy
+/// that says so): then cookies get `Secure`.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok());
+    proto.is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value scoped to the admin: HttpOnly, SameSite=Lax, and
+/// Secure over https. `max_age` 0 deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age: i64, https: bool) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
+}
+
+pub fn session_cookie(secret: &str, https: bool) -> HeaderValue {
+    set_cookie(SESSION_COOKIE, secret, SESSION_DAYS * 24 * 3600, https)
+}
+
+/// The CSRF token belonging to a session secret.
+pub fn csrf_for(session_secret: &str) -> String {
+    token_digest(&format!("prensa-csrf\0{session_secret}"))
+}
+
+/// A signed-in staff member and the CSRF token their forms carry.
+#[derive(Debug, Clone)]
+pub struct Staffer {
+    pub user: User,
+    pub csrf: String,
+    /// Digest of the session secret (for logging out).
+    pub session_digest: String,
+}
+
+impl Staffer {
+    /// Checks a submitted CSRF token (form field or `X-CSRF-Token`).
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AdminError> {
+        if !submitted.is_empty() && constant_time_eq(submitted, &self.csrf) {
+            Ok(())
+        } else {
+            Err(AdminError::forbidden(
+                "This form has expired or did not come from this site. Reload the page and try again.",
+            ))
+        }
+    }
+}
+
+/// Where a refused anonymous request is sent: the login form, coming back
+/// here afterwards.
+fn to_login(parts: &Parts) -> Response {
+    let back = parts.uri.path_and_query().map_or("/admin/", |p| p.as_str());
+    let next = crate::views::encode_query(back);
+    Redirect::to(&format!("/admin/login?next={next}")).into_response()
+}
+
+impl<S: Newsroom> FromRequestParts<Arc<AppState<S>>> for Staffer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
+        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|s| !s.is_empty()) else {
+            return Err(to_login(parts));
+        };
+        let digest = token_digest(secret);
+        match state.store.session_user(&digest, Utc::now()).await {
+            Ok(Some(user)) => Ok(Staffer { csrf: csrf_for(secret), user, session_digest: digest }),
+            Ok(None) => Err(to_login(parts)),
+            Err(e) => Err(AdminError::from(e).into_response()),
+        }
+    }
+}
+
+/// A state-changing request: a signed-in staff member whose form passed the
+/// CSRF check, with the form.
+pub struct Posted {
+    pub staffer: Staffer,
+    pub form: FormData,
+}
+
+impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let staffer = Staffer::from_request_parts(&mut parts, state).await?;
+        let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AdminError::bad_request("The form is too large.").into_response())?;
+        let form = FormData::parse(&bytes);
+        let submitted = header_token.as_deref().unwrap_or_else(|| form.get("csrf"));
+        staffer.check_csrf(submitted).map_err(IntoResponse::into_response)?;
+        Ok(Posted { staffer, form })
+    }
+}
+
+/// Expiry of a new session.
+pub fn session_expiry() -> chrono::DateTime<Utc> {
+    Utc::now() + Duration::days(SESSION_DAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; prensa_session=abc"));
+        h.append(header::COOKIE, HeaderValue::from_static("b=2"));
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "b"), Some("2"));
+        assert_eq!(cookie(&h, "prensa"), None);
+    }
+
+    #[test]
+    fn session_cookies_carry_the_flags() {
+        let c = session_cookie("s3cret", true);
+        let c = c.to_str().expect("ascii");
+        for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/admin"] {
+            assert!(c.contains(flag), "{c}");
+        }
+        assert!(!set_cookie("x", "y", 0, false).to_str().expect("ascii").contains("Secure"));
+    }
+
+    #[test]
+    fn csrf_tokens_depend_on_the_session() {
+        assert_ne!(csrf_for("a"), csrf_for("b"));
+        assert_eq!(csrf_for("a"), csrf_for("a"));
+        assert_ne!(csrf_for("a"), token_digest("a"), "not the session's own digest");
+    }
+}

@@ -1,0 +1,761 @@
+//! The admin through the real router (`oneshot`, no sockets), on SQLite in
+//! memory: every route × every role and anonymous, sign-in and its
+//! throttle, invites, the editor's save / conflict / publish flow, targeted
+//! cache purging, revisions, uploads and slug redirects.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use http::{header, Request, StatusCode};
+use prensa_auth::{new_token, token_digest};
+use prensa_core::permissions::Role;
+use prensa_core::{
+    ArticleDraft, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
+    SocialLinks, Status, TokenKind,
+};
+use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
+use prensa_web::admin::session::csrf_for;
+use prensa_web::{AppState, WebConfig};
+use tower::ServiceExt;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn article(slug: &str, section: &str, author: &str, tag: &str) -> NewArticle {
+    NewArticle {
+        slug: slug.into(),
+        headline: format!("Headline {slug}"),
+        standfirst: format!("Standfirst {slug}"),
+        body: format!("Body of {slug}."),
+        toc: false,
+        authors: vec![author.into()],
+        section: section.into(),
+        tags: vec![tag.into()],
+        image: None,
+        status: Status::Published,
+        published_at: DateTime::parse_from_rfc3339("2026-01-02T10:00:00+01:00").expect("valid test date"),
+        updated_at: None,
+        translation_group: None,
+    }
+}
+
+fn author(slug: &str) -> NewAuthor {
+    NewAuthor { slug: slug.into(), name: format!("Name {slug}"), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }
+}
+
+/// One publication; authors for each role plus an outsider; two sections.
+fn fixture() -> ImportSet {
+    ImportSet {
+        publication: NewPublication {
+            slug: "meridian".into(),
+            name: "The Meridian".into(),
+            tagline: "Tag".into(),
+            language: "en".into(),
+            base_url: "http://localhost:8080".into(),
+            timezone: "Europe/Berlin".into(),
+            social: SocialLinks::default(),
+            settings: PublicationSettings::default(),
+        },
+        media: vec![],
+        authors: ["con", "aut", "edi", "adm", "out"].into_iter().map(author).collect(),
+        sections: vec![
+            NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
+            NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
+        ],
+        articles: vec![
+            article("old-labor", "labor", "out", "Ports"),
+            article("old-culture", "culture", "out", "Film"),
+        ],
+    }
+}
+
+/// A signed-in account: its session secret (the cookie) and CSRF token.
+#[derive(Clone)]
+struct Login {
+    user_id: i64,
+    secret: String,
+}
+
+impl Login {
+    fn csrf(&self) -> String {
+        csrf_for(&self.secret)
+    }
+}
+
+struct World {
+    state: Arc<AppState<SqliteStore>>,
+    router: Router,
+    logins: Vec<(Role, Login)>,
+    /// A draft with every role's author profile on the byline.
+    own: i64,
+    /// A draft by the outsider only.
+    other: i64,
+    labor: i64,
+    culture: i64,
+    _media: tempfile::TempDir,
+}
+
+impl World {
+    fn login(&self, role: Role) -> &Login {
+        &self.logins.iter().find(|(r, _)| *r == role).expect("every role has a login").1
+    }
+    fn store(&self) -> &SqliteStore {
+        &self.state.store
+    }
+}
+
+async fn world() -> Res<World> {
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&fixture(), false).await?;
+    let media = tempfile::tempdir()?;
+    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
+    let publication = store.publications().await?.remove(0);
+    let authors = store.authors(publication.id).await?;
+    let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
+    let sections = store.sections(publication.id).await?;
+    let (labor, culture) = (sections[0].id, sections[1].id);
+    let mut logins = Vec::new();
+    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
+        let user = store
+            .create_user(
+                &NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)) },
+                Utc::now(),
+            )
+            .await?;
+        store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
+        let token = new_token();
+        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+        logins.push((role, Login { user_id: user.id, secret: token.secret }));
+    }
+    let draft = |slug: &str, authors: Vec<i64>| ArticleDraft {
+        slug: slug.into(),
+        headline: format!("Draft {slug}"),
+        standfirst: "S".into(),
+        body: "Body".into(),
+        toc: false,
+        section_id: labor,
+        author_ids: authors,
+        tags: vec!["Ports".into()],
+        image: None,
+    };
+    let admin_id = logins[3].1.user_id;
+    let all = ["con", "aut", "edi", "adm"].map(author_id).to_vec();
+    let own = store.create_article(publication.id, &draft("own-draft", all), admin_id, Utc::now()).await?.id;
+    let other = store.create_article(publication.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+    state.sync_changes().await;
+    Ok(World { router: prensa_web::router(state.clone()), state, logins, own, other, labor, culture, _media: media })
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+    }
+}
+
+async fn send(router: &Router, req: Request<Body>) -> Res<Answer> {
+    let res = router.clone().oneshot(req).await?;
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await?;
+    Ok(Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() })
+}
+
+fn builder(method: &str, path: &str, login: Option<&Login>) -> http::request::Builder {
+    let b = Request::builder().method(method).uri(path).header(header::HOST, "localhost:8080");
+    match login {
+        Some(l) => b.header(header::COOKIE, format!("prensa_session={}", l.secret)),
+        None => b,
+    }
+}
+
+async fn get(w: &World, path: &str, login: Option<&Login>) -> Res<Answer> {
+    send(&w.router, builder("GET", path, login).body(Body::empty())?).await
+}
+
+/// A form post; the session's CSRF token is added unless `fields` has one.
+async fn post(w: &World, path: &str, login: Option<&Login>, fields: &[(&str, &str)]) -> Res<Answer> {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    if !fields.iter().any(|(k, _)| *k == "csrf") {
+        if let Some(l) = login {
+            body.append_pair("csrf", &l.csrf());
+        }
+    }
+    for (k, v) in fields {
+        body.append_pair(k, v);
+    }
+    let req = builder("POST", path, login)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.finish()))?;
+    send(&w.router, req).await
+}
+
+async fn upload(w: &World, login: Option<&Login>, csrf: &str, name: &str, bytes: &[u8]) -> Res<Answer> {
+    let boundary = "XBOUNDARYX";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = builder("POST", "/admin/media/", login)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))?;
+    send(&w.router, req).await
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("encode png");
+    out.into_inner()
+}
+
+fn editor_fields<'a>(w: &World, headline: &'a str, slug: &'a str, version: &'a str, intent: &'a str) -> Vec<(&'a str, String)> {
+    let _ = w;
+    vec![
+        ("headline", headline.to_owned()),
+        ("standfirst", "A standfirst".to_owned()),
+        ("body", "First paragraph.\n\nSecond.".to_owned()),
+        ("slug", slug.to_owned()),
+        ("version", version.to_owned()),
+        ("intent", intent.to_owned()),
+    ]
+}
+
+/// Posts the editor form for article `id` (or a new one when `id` is 0).
+#[allow(clippy::too_many_arguments)]
+async fn save(
+    w: &World,
+    login: &Login,
+    id: i64,
+    version: i64,
+    headline: &str,
+    slug: &str,
+    section: i64,
+    authors: &[i64],
+    intent: &str,
+    extra: &[(&str, &str)],
+) -> Res<Answer> {
+    let version = version.to_string();
+    let section = section.to_string();
+    let author_ids: Vec<String> = authors.iter().map(i64::to_string).collect();
+    let mut fields: Vec<(&str, String)> = editor_fields(w, headline, slug, &version, intent);
+    fields.push(("section", section));
+    for a in &author_ids {
+        fields.push(("author", a.clone()));
+    }
+    fields.push(("tags", "Ports, New Tag".into()));
+    for (k, v) in extra {
+        fields.push((k, (*v).to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let path = if id == 0 { "/admin/articles/new".to_owned() } else { format!("/admin/articles/{id}/") };
+    post(w, &path, Some(login), &pairs).await
+}
+
+async fn author_of(w: &World, role: Role) -> Res<i64> {
+    let user = w.store().user(w.login(role).user_id).await?.ok_or("user")?;
+    Ok(user.author_id.ok_or("author profile")?)
+}
+
+// ---------------------------------------------------------------------------
+
+/// What a request should get: OK (2xx), a redirect elsewhere than the login
+/// form (a completed action), forbidden, or sent to log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    Done,
+    Forbidden,
+    ToLogin,
+    Status(u16),
+}
+
+fn classify(a: &Answer) -> Expect {
+    match a.status {
+        s if s.is_success() => Expect::Allowed,
+        StatusCode::SEE_OTHER | StatusCode::FOUND | StatusCode::TEMPORARY_REDIRECT if a.location().starts_with("/admin/login") => {
+            Expect::ToLogin
+        }
+        s if s.is_redirection() => Expect::Done,
+        StatusCode::FORBIDDEN => Expect::Forbidden,
+        s => Expect::Status(s.as_u16()),
+    }
+}
+
+/// Every admin route × anonymous and each role. Each role gets a fresh
+/// world, so the state-changing requests of one row cannot affect another.
+#[tokio::test]
+async fn every_route_for_every_role() -> TestResult {
+    use Expect::*;
+    // (who, then expectations for: anonymous, contributor, author, editor, administrator)
+    type Row = (&'static str, &'static str, [Expect; 5]);
+    let everyone = [ToLogin, Allowed, Allowed, Allowed, Allowed];
+    let editors = [ToLogin, Forbidden, Forbidden, Allowed, Allowed];
+    let admins = [ToLogin, Forbidden, Forbidden, Forbidden, Allowed];
+    let rows: Vec<Row> = vec![
+        ("GET", "/admin/", everyone),
+        ("GET", "/admin/articles/", everyone),
+        ("GET", "/admin/articles/?stage=review&q=draft", everyone),
+        ("GET", "/admin/articles/new", everyone),
+        ("GET", "/admin/articles/{own}/", everyone),
+        ("GET", "/admin/articles/{other}/", editors),
+        ("GET", "/admin/articles/{own}/preview", everyone),
+        ("GET", "/admin/articles/{other}/preview", editors),
+        ("GET", "/admin/articles/{own}/revisions/", everyone),
+        ("GET", "/admin/articles/{other}/revisions/", editors),
+        ("GET", "/admin/articles/{own}/revisions/{own_rev}", everyone),
+        ("GET", "/admin/articles/{other}/revisions/{other_rev}", editors),
+        ("GET", "/admin/media/", everyone),
+        ("GET", "/admin/users/", admins),
+        ("GET", "/admin/account", everyone),
+        ("POST", "/admin/articles/preview", everyone),
+        ("POST", "/admin/articles/new", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{own}/autosave", everyone),
+        ("POST", "/admin/articles/{other}/autosave", editors),
+        ("POST", "/admin/articles/{own}/", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/publish", [ToLogin, Forbidden, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/publish", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/revisions/{own_rev}/restore", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/revisions/{other_rev}/restore", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
+        ("POST", "/admin/users/", [ToLogin, Forbidden, Forbidden, Forbidden, Status(422)]),
+        ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
+        ("POST", "/admin/users/{outsider}/reset", admins_ok(admins)),
+        ("POST", "/admin/account", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
+        // Signing out ends at the login form too; the login test checks
+        // the session is gone.
+        ("POST", "/admin/logout", [ToLogin, ToLogin, ToLogin, ToLogin, ToLogin]),
+    ];
+    fn admins_ok(a: [Expect; 5]) -> [Expect; 5] {
+        a
+    }
+    let whos: [Option<Role>; 5] = [None, Some(Role::Contributor), Some(Role::Author), Some(Role::Editor), Some(Role::Administrator)];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (column, who) in whos.iter().enumerate() {
+        let w = world().await?;
+        let outsider = w
+            .store()
+            .create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None }, Utc::now())
+            .await?;
+        let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
+        let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
+        let login = who.map(|r| w.login(r).clone());
+        let mine = match who {
+            Some(r) => author_of(&w, *r).await?,
+            None => 0,
+        };
+        // Without the CSRF token every state-changing request is refused,
+        // for every role, and changes nothing.
+        if let Some(l) = login.as_ref() {
+            let before = w.store().editable_article(w.own).await?.ok_or("article")?;
+            let forged = post(&w, &format!("/admin/articles/{}/", w.own), Some(l), &[("csrf", "forged"), ("headline", "Forged")]).await?;
+            assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?}");
+            let forged = upload(&w, Some(l), "forged", "a.png", &png(4, 4)).await?;
+            assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?} upload");
+            assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.version, before.version);
+        }
+        for (method, template, expected) in &rows {
+            let path = template
+                .replace("{own}", &w.own.to_string())
+                .replace("{other}", &w.other.to_string())
+                .replace("{own_rev}", &own_rev.to_string())
+                .replace("{other_rev}", &other_rev.to_string())
+                .replace("{outsider}", &outsider.id.to_string());
+            let answer = match (*method, path.as_str()) {
+                ("GET", p) => get(&w, p, login.as_ref()).await?,
+                ("POST", "/admin/media/") => {
+                    let csrf = login.as_ref().map(Login::csrf).unwrap_or_default();
+                    upload(&w, login.as_ref(), &csrf, "a.png", &png(4, 4)).await?
+                }
+                ("POST", p) if p.ends_with("/publish") => {
+                    let id: i64 = p.split('/').nth(3).ok_or("id")?.parse()?;
+                    let a = w.store().editable_article(id).await?.ok_or("article")?;
+                    let l = login.clone().unwrap_or(Login { user_id: 0, secret: String::new() });
+                    let ids = a.draft.author_ids.clone();
+                    let slug = a.draft.slug.clone();
+                    if login.is_none() {
+                        post(&w, &format!("/admin/articles/{id}/"), None, &[]).await?
+                    } else {
+                        save(&w, &l, id, a.version, "Published headline", &slug, w.labor, &ids, "publish", &[]).await?
+                    }
+                }
+                ("POST", p) if p.starts_with("/admin/articles/") && (p.ends_with("/") || p.ends_with("/autosave") || p.ends_with("/new") || p.ends_with("/preview") || p.ends_with("/restore")) => {
+                    let id: i64 = p.split('/').nth(3).and_then(|s| s.parse().ok()).unwrap_or(0);
+                    let (version, ids, slug) = match w.store().editable_article(id).await? {
+                        Some(a) => (a.version, a.draft.author_ids.clone(), a.draft.slug.clone()),
+                        None => (0, vec![mine], format!("new-{column}")),
+                    };
+                    let version_text = version.to_string();
+                    if p.ends_with("/restore") {
+                        post(&w, p, login.as_ref(), &[("version", &version_text)]).await?
+                    } else if let Some(l) = login.as_ref() {
+                        let body = [("id", version_text.as_str())];
+                        if p.ends_with("/preview") {
+                            save_to(&w, l, p, version, "Preview", &slug, w.labor, &ids, &body).await?
+                        } else {
+                            save_to(&w, l, p, version, "Saved headline", &slug, w.labor, &ids, &[]).await?
+                        }
+                    } else {
+                        post(&w, p, None, &[]).await?
+                    }
+                }
+                ("POST", "/admin/users/") => post(&w, &path, login.as_ref(), &[("email", "not-an-email"), ("role", "author")]).await?,
+                ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
+                ("POST", "/admin/account") => post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")]).await?,
+                ("POST", p) => post(&w, p, login.as_ref(), &[]).await?,
+                _ => unreachable!(),
+            };
+            checked += 1;
+            let got = classify(&answer);
+            if got != expected[column] {
+                failures.push(format!("{who:?} {method} {path}: expected {:?}, got {got:?} ({})", expected[column], answer.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_to(
+    w: &World,
+    login: &Login,
+    path: &str,
+    version: i64,
+    headline: &str,
+    slug: &str,
+    section: i64,
+    authors: &[i64],
+    extra: &[(&str, &str)],
+) -> Res<Answer> {
+    let version = version.to_string();
+    let section = section.to_string();
+    let mut fields: Vec<(&str, String)> = editor_fields(w, headline, slug, &version, "save");
+    fields.push(("section", section));
+    let ids: Vec<String> = authors.iter().map(i64::to_string).collect();
+    for a in &ids {
+        fields.push(("author", a.clone()));
+    }
+    for (k, v) in extra {
+        fields.push((k, (*v).to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post(w, path, Some(login), &pairs).await
+}
+
+#[tokio::test]
+async fn assets_and_login_pages_are_public() -> TestResult {
+    let w = world().await?;
+    for path in ["/admin/assets/admin.css", "/admin/assets/admin.js", "/admin/login"] {
+        assert_eq!(get(&w, path, None).await?.status, StatusCode::OK, "{path}");
+    }
+    let bad = get(&w, "/admin/invite/not-a-token", None).await?;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.text.contains("not valid"));
+    let page = get(&w, "/admin/login", None).await?;
+    let csp = page.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors"), "{csp}");
+    assert_eq!(page.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    Ok(())
+}
+
+/// Pulls the hidden CSRF value and the login cookie out of the login page.
+async fn login_form(w: &World) -> Res<(String, String)> {
+    let page = get(w, "/admin/login", None).await?;
+    let cookie = page
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("prensa_login="))
+        .ok_or("login cookie")?;
+    let value = cookie.split(';').next().ok_or("cookie")?.to_owned();
+    let csrf = value.trim_start_matches("prensa_login=").to_owned();
+    assert!(page.text.contains(&csrf), "the form carries the token");
+    Ok((csrf, value))
+}
+
+async fn try_login(w: &World, email: &str, password: &str) -> Res<Answer> {
+    try_login_from(w, email, password, [203, 0, 113, 9]).await
+}
+
+async fn try_login_from(w: &World, email: &str, password: &str, ip: [u8; 4]) -> Res<Answer> {
+    let (csrf, cookie) = login_form(w).await?;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", &csrf)
+        .append_pair("email", email)
+        .append_pair("password", password)
+        .append_pair("next", "/admin/articles/")
+        .finish();
+    let mut req = builder("POST", "/admin/login", None)
+        .header(header::COOKIE, format!("{cookie}; prensa_session=planted"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))?;
+    req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    send(&w.router, req).await
+}
+
+#[tokio::test]
+async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
+    let w = world().await?;
+    let ok = try_login(&w, "EDI@example.org ", "correct horse battery").await?;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location(), "/admin/articles/");
+    let session = ok.set_cookies().into_iter().find(|c| c.starts_with("prensa_session=")).ok_or("session cookie")?;
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/admin"] {
+        assert!(session.contains(flag), "{session}");
+    }
+    let secret = session.trim_start_matches("prensa_session=").split(';').next().ok_or("value")?.to_owned();
+    assert_ne!(secret, "planted", "the session id is new at login");
+    let me = Login { user_id: 0, secret };
+    assert_eq!(get(&w, "/admin/", Some(&me)).await?.status, StatusCode::OK);
+
+    // Unknown account and wrong password read the same.
+    let unknown = try_login(&w, "nobody@example.org", "whatever it is").await?;
+    let wrong = try_login(&w, "aut@example.org", "not the password").await?;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let message = "That e-mail address and password do not match an account.";
+    assert!(unknown.text.contains(message) && wrong.text.contains(message));
+
+    // With the wrong password above, five failures for one account from
+    // five addresses: the next try is refused even with the right password.
+    for i in 0..4 {
+        assert_eq!(try_login_from(&w, "aut@example.org", "still wrong!", [198, 51, 100, i]).await?.status, StatusCode::UNAUTHORIZED);
+    }
+    let throttled = try_login_from(&w, "aut@example.org", "correct horse battery", [198, 51, 100, 77]).await?;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = throttled.headers.get(header::RETRY_AFTER).ok_or("Retry-After")?.to_str()?.parse()?;
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    assert!(throttled.text.contains("Too many failed sign-ins"));
+    // Five failures from one address over five accounts: that address is
+    // paused for every account, others are not.
+    for i in 0..5 {
+        let email = format!("guess{i}@example.org");
+        assert_eq!(try_login_from(&w, &email, "wrong again", [192, 0, 2, 1]).await?.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = try_login_from(&w, "adm@example.org", "correct horse battery", [192, 0, 2, 1]).await?;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    let elsewhere = try_login_from(&w, "adm@example.org", "correct horse battery", [192, 0, 2, 2]).await?;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+
+    // Without the double-submit cookie the form is refused.
+    let body = "csrf=abc&email=edi%40example.org&password=correct+horse+battery";
+    let req = builder("POST", "/admin/login", None)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))?;
+    assert_eq!(send(&w.router, req).await?.status, StatusCode::FORBIDDEN);
+
+    // Logging out ends the session in the store.
+    let out = post(&w, "/admin/logout", Some(&me), &[]).await?;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(classify(&get(&w, "/admin/", Some(&me)).await?), Expect::ToLogin);
+    Ok(())
+}
+
+#[tokio::test]
+async fn invite_links_work_once() -> TestResult {
+    let w = world().await?;
+    let admin = w.login(Role::Administrator).clone();
+    let invited = post(&w, "/admin/users/", Some(&admin), &[("email", "New.Person@Example.org"), ("role", "contributor"), ("name", "New <b>Person</b>")]).await?;
+    assert_eq!(invited.status, StatusCode::OK);
+    assert!(invited.text.contains("New &lt;b&gt;Person") && !invited.text.contains("<b>Person"), "names are escaped");
+    // The template escapes `/` inside attributes; browsers read it back.
+    let text = invited.text.replace("&#x2f;", "/");
+    let start = text.find("http://localhost:8080/admin/invite/").ok_or("invite link shown")?;
+    let link = &text[start..];
+    let link = &link[..link.find('"').ok_or("end of link")?];
+    let path = link.trim_start_matches("http://localhost:8080");
+    let form = get(&w, path, None).await?;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("new.person@example.org"));
+    let cookie = form.set_cookies().into_iter().find(|c| c.starts_with("prensa_login=")).ok_or("cookie")?;
+    let cookie = cookie.split(';').next().ok_or("cookie")?.to_owned();
+    let csrf = cookie.trim_start_matches("prensa_login=").to_owned();
+    let submit = |password: &'static str, confirm: &'static str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf", &csrf)
+            .append_pair("password", password)
+            .append_pair("confirm", confirm)
+            .finish();
+        builder("POST", path, None)
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+    };
+    let short = send(&w.router, submit("short", "short")?).await?;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text.contains("at least 10 characters"));
+    let done = send(&w.router, submit("a long enough secret", "a long enough secret")?).await?;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert!(done.set_cookies().iter().any(|c| c.starts_with("prensa_session=")));
+    let again = send(&w.router, submit("another long secret", "another long secret")?).await?;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "the link works once");
+    assert_eq!(try_login(&w, "new.person@example.org", "a long enough secret").await?.status, StatusCode::SEE_OTHER);
+    // The token was stored only as a digest.
+    let secret = path.rsplit('/').next().ok_or("secret")?;
+    assert!(w.store().token_user(TokenKind::Invite, secret, Utc::now()).await?.is_none());
+    assert!(w.store().token_user(TokenKind::Invite, &token_digest(secret), Utc::now()).await?.is_none(), "used");
+    Ok(())
+}
+
+#[tokio::test]
+async fn writing_saving_conflicting_and_publishing() -> TestResult {
+    let w = world().await?;
+    let writer = w.login(Role::Author).clone();
+    let me = author_of(&w, Role::Author).await?;
+    let created = save(&w, &writer, 0, 0, "Dockers <script>alert(1)</script> vote", "", w.culture, &[me], "save", &[]).await?;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let id: i64 = created.location().split('/').nth(3).ok_or("id")?.parse()?;
+    let a = w.store().editable_article(id).await?.ok_or("created")?;
+    assert_eq!(a.draft.slug, "dockers-script-alert-1-script-vote", "slug suggested from the headline");
+    assert_eq!(a.draft.tags, ["Ports", "New Tag"]);
+    let page = get(&w, &format!("/admin/articles/{id}/"), Some(&writer)).await?;
+    assert!(page.text.contains("Dockers &lt;script&gt;"), "headline escaped in the editor");
+    assert!(!page.text.contains("<script>alert"), "no payload survives");
+
+    // Two editors open version 1; the first save wins, the second is
+    // refused with a diff and nothing of it is written.
+    let editor = w.login(Role::Editor).clone();
+    let first = save(&w, &editor, id, a.version, "Editor's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let stale = save(&w, &writer, id, a.version, "Writer's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.text.contains("Someone else saved this article"));
+    assert!(stale.text.contains("− Headline: Editor&#x27;s headline") || stale.text.contains("− Headline: Editor&#39;s headline"), "{}", stale.text);
+    assert!(stale.text.contains("Writer&#x27;s headline") || stale.text.contains("Writer&#39;s headline"), "the writer's text is kept in the form");
+    let now = w.store().editable_article(id).await?.ok_or("article")?;
+    assert_eq!(now.draft.headline, "Editor's headline");
+    assert_eq!(now.version, a.version + 1);
+
+    // Fill the cache with pages, publish, and see only affected ones go.
+    for path in ["/", "/old-labor/", "/section/labor/", "/section/culture/", "/tag/film/", "/tag/ports/"] {
+        assert_eq!(get(&w, path, None).await?.status, StatusCode::OK, "{path}");
+    }
+    let pid = w.state.sites().list[0].publication.id;
+    assert!(w.state.cache.get(pid, "/section/labor/").is_some());
+    let published = save(&w, &writer, id, now.version, "Editor's headline", &now.draft.slug, w.culture, &[me], "publish", &[]).await?;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
+    let cached = |path: &str| w.state.cache.get(pid, path).is_some();
+    assert!(!cached("/"), "home shows the new article");
+    assert!(!cached("/section/culture/"), "its section");
+    assert!(!cached("/tag/ports/"), "its tag");
+    assert!(!cached("/old-labor/"), "article pages show Most recent");
+    assert!(cached("/section/labor/"), "another section's page stays cached");
+    assert!(cached("/tag/film/"), "another tag's page stays cached");
+    let public = get(&w, &format!("/{}/", now.draft.slug), None).await?;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.text.contains("Editor&#39;s headline") || public.text.contains("Editor&#x27;s headline"));
+    let home = get(&w, "/", None).await?;
+    assert!(home.text.contains(&format!("/{}/", now.draft.slug)), "on the home page");
+
+    // A contributor cannot publish, even their own article.
+    let contributor = w.login(Role::Contributor).clone();
+    let con = author_of(&w, Role::Contributor).await?;
+    let theirs = save(&w, &contributor, 0, 0, "Contributor piece", "", w.labor, &[con], "save", &[]).await?;
+    let cid: i64 = theirs.location().split('/').nth(3).ok_or("id")?.parse()?;
+    let c = w.store().editable_article(cid).await?.ok_or("article")?;
+    let refused = save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "publish", &[]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("contributors cannot publish"));
+    assert_eq!(w.store().editable_article(cid).await?.ok_or("article")?.version, c.version, "nothing saved");
+    let submitted = save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "submit", &[]).await?;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let review = get(&w, "/admin/articles/?stage=review", Some(&editor)).await?;
+    assert!(review.text.contains("Contributor piece"));
+
+    // Scheduling takes the publication's time zone and refuses the past.
+    let c = w.store().editable_article(cid).await?.ok_or("article")?;
+    let past = save(&w, &editor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "schedule", &[("publish_at", "2020-01-01T10:00")]).await?;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let c = w.store().editable_article(cid).await?.ok_or("article")?;
+    let later = save(&w, &editor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "schedule", &[("publish_at", "2099-07-01T10:00")]).await?;
+    assert_eq!(later.status, StatusCode::SEE_OTHER, "{}", later.text);
+    let c = w.store().editable_article(cid).await?.ok_or("article")?;
+    assert_eq!(c.published_at.to_rfc3339(), "2099-07-01T10:00:00+02:00", "Berlin summer time");
+    assert_eq!(get(&w, &format!("/{}/", c.draft.slug), None).await?.status, StatusCode::NOT_FOUND, "not before its time");
+    Ok(())
+}
+
+#[tokio::test]
+async fn changing_a_published_slug_keeps_a_redirect() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+    save(&w, &editor, w.own, a.version, "Own", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let renamed = save(&w, &editor, w.own, a.version, "Own", "a-better-address", w.labor, &ids, "save", &[]).await?;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text);
+    let old = get(&w, "/own-draft/", None).await?;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.location(), "/a-better-address/");
+    assert_eq!(get(&w, "/a-better-address/", None).await?.status, StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn revisions_can_be_compared_and_restored() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+    save(&w, &editor, w.own, a.version, "Second headline", "own-draft", w.labor, &ids, "save", &[]).await?;
+    let revisions = w.store().revisions(w.own).await?;
+    assert_eq!(revisions.len(), 2);
+    let first = revisions.last().ok_or("first")?;
+    let page = get(&w, &format!("/admin/articles/{}/revisions/{}", w.own, first.id), Some(&editor)).await?;
+    assert!(page.text.contains("− Headline: Second headline") && page.text.contains("+ Headline: Draft own-draft"), "{}", page.text);
+    let current = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let restored = post(&w, &format!("/admin/articles/{}/revisions/{}/restore", w.own, first.id), Some(&editor), &[("version", &current.version.to_string())]).await?;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER);
+    let after = w.store().editable_article(w.own).await?.ok_or("article")?;
+    assert_eq!(after.draft.headline, "Draft own-draft");
+    assert_eq!(w.store().revisions(w.own).await?.len(), 3, "restoring is a new revision");
+    Ok(())
+}
+
+#[tokio::test]
+async fn uploads_are_checked_and_stored_with_variants() -> TestResult {
+    let w = world().await?;
+    let author = w.login(Role::Author).clone();
+    let csrf = author.csrf();
+    let before = w.store().media_list(100, 0).await?.total;
+    for (name, bytes) in [("notes.txt", b"just text".to_vec()), ("cut.png", png(50, 50)[..40].to_vec())] {
+        let refused = upload(&w, Some(&author), &csrf, name, &bytes).await?;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(refused.text.contains("was not stored"), "{name}: {}", refused.text);
+    }
+    assert_eq!(w.store().media_list(100, 0).await?.total, before, "nothing stored");
+    let ok = upload(&w, Some(&author), &csrf, "wide.png", &png(700, 100)).await?;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    let list = w.store().media_list(100, 0).await?;
+    assert_eq!(list.total, before + 1);
+    let asset = &list.items[0];
+    assert_eq!((asset.width, asset.height), (700, 100));
+    let original = get(&w, &format!("/media/{}", asset.key), None).await?;
+    assert_eq!(original.status, StatusCode::OK);
+    assert_eq!(original.headers.get(header::X_CONTENT_TYPE_OPTIONS).and_then(|v| v.to_str().ok()), Some("nosniff"));
+    let hash = asset.key.split('.').next().ok_or("hash")?;
+    for (variant, content_type) in [(format!("{hash}-320.png"), "image/png"), (format!("{hash}-640.webp"), "image/webp")] {
+        let v = get(&w, &format!("/media/{variant}"), None).await?;
+        assert_eq!(v.status, StatusCode::OK, "{variant}");
+        assert_eq!(v.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some(content_type));
+    }
+    assert_eq!(get(&w, &format!("/media/{hash}-1024.webp"), None).await?.status, StatusCode::NOT_FOUND, "never upscaled");
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! `prensa user add|reset`: staff accounts from the command line — how the
+//! first administrator gets in.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use prensa_core::permissions::Role;
+use prensa_core::{normalize_email, NewUser, TokenKind};
+use prensa_store::{AnyStore, Newsroom, Store};
+
+use crate::config::{FileConfig, StoreArgs};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Create a staff account and print its one-time invite link (valid 72 hours).
+    Add(AddArgs),
+    /// Print a one-time link for an account to choose a new password (or a new invite link).
+    Reset(ResetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The person's e-mail address (their sign-in name)
+    pub email: String,
+    /// contributor, author, editor or administrator
+    #[arg(long)]
+    pub role: String,
+    /// Display name [default: the part of the e-mail before the @]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Slug of the author profile the account writes as
+    #[arg(long)]
+    pub author: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResetArgs {
+    /// The account's e-mail address
+    pub email: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    match action {
+        Action::Add(args) => {
+            let store = open(&args.store, file).await?;
+            let link = add(&store, &args.email, &args.role, args.name.as_deref(), args.author.as_deref()).await?;
+            println!("{link}");
+            eprintln!("Send this link to {}; it works once, for 72 hours.", args.email.trim());
+        }
+        Action::Reset(args) => {
+            let store = open(&args.store, file).await?;
+            let email = normalize_email(&args.email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (user, _) = store.user_for_login(&email).await?.with_context(|| format!("no account has the e-mail {email}"))?;
+            let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
+            println!("{}", prensa_web::admin::users::issue_link(&store, &base_url(&store).await?, kind, user.id).await?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn open(args: &StoreArgs, file: &FileConfig) -> anyhow::Result<AnyStore> {
+    let database = args.database(file);
+    AnyStore::open(&database).await.with_context(|| format!("opening {}", prensa_store::redact_url(&database)))
+}
+
+/// Links point at the first publication's address.
+async fn base_url(store: &AnyStore) -> anyhow::Result<String> {
+    let publications = store.publications().await?;
+    let first = publications.first().context("the database holds no publication yet; import content first")?;
+    Ok(first.base_url.clone())
+}
+
+/// Creates the account and returns its invite link.
+pub async fn add(
+    store: &AnyStore,
+    email: &str,
+    role: &str,
+    name: Option<&str>,
+    author: Option<&str>,
+) -> anyhow::Result<String> {
+    let email = normalize_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let role = Role::parse(role)
+        .with_context(|| format!("unknown role `{role}`; use contributor, author, editor or administrator"))?;
+    let publications = store.publications().await?;
+    let first = publications.first().context("the database holds no publication yet; import content first")?;
+    let author_id = match author {
+        Some(slug) => Some(
+            store
+                .author_by_slug(first.id, slug)
+                .await?
+                .with_context(|| format!("no author profile has the slug `{slug}`"))?
+                .id,
+        ),
+        None => None,
+    };
+    let name = name.map(str::to_owned).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+    let user = store.create_user(&NewUser { email, name, role, author_id }, chrono::Utc::now()).await?;
+    Ok(prensa_web::admin::users::issue_link(store, &first.base_url, TokenKind::Invite, user.id).await?)
+}
+
+/// The demo's administrator account.
+pub const DEMO_ADMIN: &str = "editor@meridian.example";
+
+/// A link into the demo's admin: an invite for a new demo database, a
+/// reset link for one reused with `--dir`.
+pub async fn demo_admin_link(store: &AnyStore) -> anyhow::Result<String> {
+    if let Some((user, _)) = store.user_for_login(DEMO_ADMIN).await? {
+        let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
+        return Ok(prensa_web::admin::users::issue_link(store, &base_url(store).await?, kind, user.id).await?);
+    }
+    add(store, DEMO_ADMIN, "administrator", Some("Demo Editor"), None).await
+}
