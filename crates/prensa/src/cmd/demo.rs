@@ -56,7 +56,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         counts.sections
     );
     let link = super::user::demo_admin_link(&store).await?;
-    eprintln!("Newsroom admin: open {link} to choose a password for {}.", super::user::DEMO_ADMIN);
+    println!("Newsroom admin: open {link} to choose a password for {}.", super::user::DEMO_ADMIN);
     super::serve::serve_on(listener, store, media).await?;
     Ok(ExitCode::SUCCESS)
 }
