@@ -11,9 +11,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::time::{Duration, Instant};
 
+use common::admin::*;
 use common::*;
 use sqlx::Connection;
 
@@ -31,102 +31,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-struct Reply {
-    status: u16,
-    location: String,
-    cookies: Vec<String>,
-    text: String,
-}
-
-fn send(req: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Option<Reply> {
-    let mut resp = req.ok()?;
-    let status = resp.status().as_u16();
-    let header = |name: &str| resp.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect::<Vec<_>>();
-    let location = header("location").into_iter().next().unwrap_or_default();
-    let cookies = header("set-cookie");
-    let mut body = Vec::new();
-    resp.body_mut().as_reader().read_to_end(&mut body).ok()?;
-    Some(Reply { status, location, cookies, text: String::from_utf8_lossy(&body).into_owned() })
-}
-
-fn get(url: &str, cookie: &str) -> Option<Reply> {
-    send(agent().get(url).header("cookie", cookie).call())
-}
-
-fn post(url: &str, cookie: &str, fields: &[(&str, &str)]) -> Option<Reply> {
-    send(agent().post(url).header("cookie", cookie).send_form(fields.iter().copied()))
-}
-
-fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
-    cookies.iter().find_map(|c| c.strip_prefix(&format!("{name}="))?.split(';').next().map(str::to_owned))
-}
-
-/// The value of the hidden input `name` in an admin page.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\" value=\""))?;
-    let rest = &html[at + name.len() + 15..];
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
-struct Editor {
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-/// Accepts an invite link: sets a password, keeps the session cookie.
-fn accept_invite(link: &str) -> Editor {
-    let base = &link[..link.find("/admin/").expect("admin link")];
-    let form = get(link, "").expect("invite page");
-    assert_eq!(form.status, 200, "{}", form.text);
-    let login = cookie_value(&form.cookies, "prensa_login").expect("login cookie");
-    let cookie = format!("prensa_login={login}");
-    let done = post(link, &cookie, &[("csrf", &login), ("password", "a long test password"), ("confirm", "a long test password")])
-        .expect("invite answered");
-    assert_eq!(done.status, 303, "{}", done.text);
-    let session = cookie_value(&done.cookies, "prensa_session").expect("session cookie");
-    let cookie = format!("prensa_session={session}");
-    let page = get(&format!("{base}/admin/articles/new"), &cookie).expect("editor");
-    let csrf = hidden(&page.text, "csrf").expect("csrf in the editor");
-    Editor { base: base.to_owned(), cookie, csrf }
-}
-
-/// The article's version as the editor shows it.
-fn version_of(e: &Editor, id: i64) -> i64 {
-    let page = get(&format!("{}/admin/articles/{id}/", e.base), &e.cookie).expect("editor page");
-    assert_eq!(page.status, 200, "the session survived the restart: {}", page.text);
-    hidden(&page.text, "version").expect("version").parse().expect("number")
-}
-
-fn save(e: &Editor, id: i64, version: i64, headline: &str, section: &str, author: &str, intent: &str) -> Option<Reply> {
-    let path = if id == 0 { "/admin/articles/new".to_owned() } else { format!("/admin/articles/{id}/") };
-    let version = version.to_string();
-    post(
-        &format!("{}{path}", e.base),
-        &e.cookie,
-        &[
-            ("csrf", &e.csrf),
-            ("version", &version),
-            ("headline", headline),
-            ("standfirst", "Standfirst"),
-            ("body", "A body that is saved again and again."),
-            ("slug", "crash-test"),
-            ("section", section),
-            ("author", author),
-            ("intent", intent),
-        ],
-    )
 }
 
 async fn check_database(db: &str, acknowledged: &BTreeSet<String>, id: i64, min_version: i64) {
@@ -161,23 +65,12 @@ async fn acknowledged_saves_survive_sigkill() {
     write_site(&content, 3, 12);
     let db = Database::fresh(Backend::Sqlite, root.path()).expect("sqlite");
     db.import(&content);
-    let mut args = vec!["user", "add", "ed@example.org", "--role", "editor"];
-    let db_args = db.args();
-    args.extend(db_args.iter().map(String::as_str));
-    let out = run(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let link = String::from_utf8(out.stdout).expect("utf-8").trim().to_owned();
-
+    let link = invite(&db.args(), "ed@example.org", "editor");
     let start = || Server::start(&["serve", "--database", &db.url]);
     let mut server = start();
     // Links carry the publication's base URL; talk to where the server is.
-    let path = &link[link.find("/admin/").expect("path")..];
-    let editor = accept_invite(&format!("{}{path}", server.base));
-    let form = get(&format!("{}/admin/articles/new", editor.base), &editor.cookie).expect("editor");
-    let section = between(&form.text, "<select id=\"section\" name=\"section\"><option value=\"", "\"").expect("a section");
-    let author = between(&form.text, "<select id=\"author-1\" name=\"author\"><option value=\"\"", "</select>")
-        .and_then(|s| between(&s, "<option value=\"", "\""))
-        .expect("an author");
+    let editor = accept_invite(&at(&server.base, &link));
+    let (section, author) = first_choices(&editor);
     let created = save(&editor, 0, 0, "crash start", &section, &author, "save").expect("created");
     assert_eq!(created.status, 303, "{}", created.text);
     let id: i64 = created.location.split('/').nth(3).expect("id").parse().expect("number");
@@ -247,10 +140,4 @@ async fn acknowledged_saves_survive_sigkill() {
         eprintln!("trial {trial}: killed after {:?}, {} saves acknowledged so far, version {version}", begun.elapsed(), saves);
     }
     eprintln!("crash summary: {} trials, {saves} acknowledged saves, 0 lost, integrity ok", trials());
-}
-
-fn between(text: &str, start: &str, end: &str) -> Option<String> {
-    let at = text.find(start)? + start.len();
-    let rest = &text[at..];
-    Some(rest[..rest.find(end)?].to_owned())
 }

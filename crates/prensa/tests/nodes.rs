@@ -7,6 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::admin::{self, accept_invite, at, first_choices, invite, save_as, version_of};
 use common::*;
 
 fn two_nodes_share_one_database(backend: Backend) {
@@ -62,6 +63,84 @@ fn two_nodes_share_one_database(backend: Backend) {
     drop(a);
     assert_eq!(b.get("/story-01/").status, 200);
     assert_eq!(b.get("/").status, 200);
+}
+
+/// An editor signs in on node A and keeps working on node B (sessions live
+/// in the database); an article published on B shows on A within a second
+/// (A's cache is purged through the store's change feed, by key); node A
+/// is killed during a stream of saves and B still has every acknowledged
+/// one.
+fn an_editor_works_across_nodes(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 3, 12);
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import(&content);
+    let link = invite(&db.args(), "ed@example.org", "editor");
+    let start = |db: &Database| {
+        let mut args = vec!["serve".to_owned()];
+        args.extend(db.args());
+        Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let a = start(&db);
+    let b = start(&db);
+    let on_a = accept_invite(&at(&a.base, &link));
+    let on_b = admin::Editor { base: b.base.clone(), ..on_a.clone() };
+    let dashboard = admin::get(&format!("{}/admin/", b.base), &on_b.cookie).expect("dashboard on B");
+    assert_eq!(dashboard.status, 200, "the session made on A is valid on B");
+
+    // A page A has cached, then a publish on B.
+    assert_eq!(a.get("/").status, 200);
+    let (section, author) = first_choices(&on_b);
+    let made = save_as(&on_b, 0, 0, "Published on B", "published-on-b", &section, &author, "save").expect("create");
+    assert_eq!(made.status, 303, "{}", made.text);
+    let id: i64 = made.location.split('/').nth(3).expect("id").parse().expect("number");
+    let published = save_as(&on_b, id, 1, "Published on B", "published-on-b", &section, &author, "publish").expect("publish");
+    assert_eq!(published.status, 303, "{}", published.text);
+    let written = Instant::now();
+    assert!(
+        eventually(Duration::from_millis(1000).saturating_sub(written.elapsed()), || a.get("/").text().contains("Published on B")
+            && a.get("/published-on-b/").status == 200),
+        "node A shows B's publish within 1 s"
+    );
+
+    // Saves stream to A; A dies mid-stream; B has every acknowledged save.
+    let stream = {
+        let on_a = on_a.clone();
+        let (section, author) = (section.clone(), author.clone());
+        std::thread::spawn(move || {
+            let mut version = version_of(&on_a, id);
+            let mut acked = 0;
+            for n in 0.. {
+                match save_as(&on_a, id, version, &format!("Save {n}"), "published-on-b", &section, &author, "save") {
+                    Some(r) if r.status == 303 => {
+                        version += 1;
+                        acked = version;
+                    }
+                    _ => return acked,
+                }
+            }
+            acked
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    drop(a);
+    let acked = stream.join().expect("stream");
+    assert!(acked > 2, "some saves were acknowledged before the kill");
+    assert!(version_of(&on_b, id) >= acked, "B has every save A acknowledged");
+    assert_eq!(b.get("/published-on-b/").status, 200);
+}
+
+mod editor_across_nodes {
+    #[test]
+    fn sqlite() {
+        super::an_editor_works_across_nodes(super::Backend::Sqlite)
+    }
+
+    #[test]
+    fn postgres() {
+        super::an_editor_works_across_nodes(super::Backend::Postgres)
+    }
 }
 
 mod two_nodes {

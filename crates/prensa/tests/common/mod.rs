@@ -2,6 +2,8 @@
 //! port and talk HTTP to it.
 #![allow(dead_code)]
 
+pub mod admin;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
