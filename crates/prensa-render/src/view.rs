@@ -80,6 +80,9 @@ pub struct ImageView {
     pub url: String,
     pub width: u32,
     pub height: u32,
+    /// `srcset` candidates (`URL 320w,URL 640w,…`), smallest first, ending
+    /// with the original; empty when there is nothing smaller to offer.
+    pub srcset: String,
     pub alt: String,
     pub caption: Option<String>,
 }

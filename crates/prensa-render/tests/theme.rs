@@ -116,11 +116,22 @@ fn meta(s: Text, title: &str, path: &str, og_type: &'static str) -> MetaView {
     }
 }
 
+/// A `srcset` as the web layer writes one for a library image `width`
+/// pixels wide: WebP variants at `widths` below it, then the original.
+fn srcset_for(url: &str, width: u32, widths: &[u32]) -> String {
+    let hash = url.trim_start_matches("/media/").split('.').next().unwrap_or("");
+    let mut out: String =
+        widths.iter().filter(|w| **w < width).map(|w| format!("/media/{hash}-{w}.webp {w}w,")).collect();
+    out.push_str(&format!("{url} {width}w"));
+    out
+}
+
 fn image(s: Text, name: &str, alt: &str, caption: Option<&str>) -> ImageView {
     ImageView {
         url: s(&format!("/media/{name}.jpg")),
         width: 1200,
         height: 800,
+        srcset: s(&format!("/media/{name}-320.webp 320w,/media/{name}-640.webp 640w,/media/{name}.jpg 1200w")),
         alt: s(alt),
         caption: caption.map(s),
     }
@@ -177,6 +188,7 @@ fn author_box(s: Text, name: &str, path: &str, avatar: bool) -> AuthorBoxView {
             url: s("/media/avatar.jpg"),
             width: 128,
             height: 128,
+            srcset: String::new(),
             alt: s(name),
             caption: None,
         }),
@@ -1010,7 +1022,8 @@ impl Prose {
 
     /// A content-addressed media URL, as the web layer makes them.
     fn media_url(&mut self) -> String {
-        let hash: String = (0..32)
+        // The importer's and the uploader's keys: 64-bit xxh3, in hex.
+        let hash: String = (0..16)
             .map(|_| char::from(b"0123456789abcdef"[self.next(16)]))
             .collect();
         format!("/media/{hash}.jpg")
@@ -1030,10 +1043,9 @@ impl Prose {
         CardView {
             url: format!("/{}/", headline.replace(' ', "-")),
             standfirst: self.sentence(25),
-            image: Some(ImageView {
-                url: self.media_url(),
-                alt: self.sentence(9),
-                ..image(&plain, "x", "x", None)
+            image: Some({
+                let url = self.media_url();
+                ImageView { srcset: srcset_for(&url, 1200, &[640]), url, alt: self.sentence(9), ..image(&plain, "x", "x", None) }
             }),
             headline,
             authors,
@@ -1068,6 +1080,7 @@ fn article_page_fits_the_budget() {
     let theme = theme();
     let t = english();
     let mut prose = Prose::new();
+    let hero_url = prose.media_url();
     let rendered = markdown::render(
         // With six headings of two words and three footnotes: 1,400 in all.
         &prose.article(1_379),
@@ -1105,6 +1118,7 @@ fn article_page_fits_the_budget() {
                 url: prose.media_url(),
                 width: 256,
                 height: 256,
+                srcset: String::new(),
                 alt: name.to_owned(),
                 caption: None,
             }),
@@ -1128,7 +1142,8 @@ fn article_page_fits_the_budget() {
             authors: relative(authors(s, 2)),
             tags: relative(article(s).tags),
             image: Some(ImageView {
-                url: prose.media_url(),
+                srcset: srcset_for(&hero_url, 1200, &[640, 1024, 1600]),
+                url: hero_url,
                 ..image(
                     s,
                     "x",
@@ -1152,6 +1167,7 @@ fn article_page_fits_the_budget() {
         },
     };
     let html = theme.render(Template::Article, &page).expect("renders");
+    assert!(html.contains(" srcset=\"/media/"), "images offer their variants");
     // Browsers get brotli (the web layer's `CachedPage` holds both).
     let (html_br, css_br) = (brotli(html.as_bytes()), brotli(theme.stylesheet()));
     let (html_gz, css_gz) = (gzip(html.as_bytes()), gzip(theme.stylesheet()));

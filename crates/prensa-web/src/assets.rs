@@ -34,8 +34,14 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return crate::error::AppError::from(e).into_response(),
     };
-    let bytes = match state.media.read(&key).await {
-        Ok(bytes) => bytes,
+    let (bytes, content_type) = match state.media.read(&key).await {
+        Ok(bytes) => (bytes, content_type),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && MediaDir::variant_base(&key).is_some() => {
+            match make_variant(&state, &key).await {
+                Some(found) => found,
+                None => return StatusCode::NOT_FOUND.into_response(),
+            }
+        }
         Err(e) => {
             tracing::warn!(%key, error = %e, "media row without file");
             return StatusCode::NOT_FOUND.into_response();
@@ -54,12 +60,71 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
 /// Whether the library holds an original with this hash, whatever its
 /// format (a WebP variant may come from any of the four).
 async fn original_of<S: Store>(store: &S, hash: &str) -> prensa_store::Result<bool> {
+    Ok(original_asset(store, hash).await?.is_some())
+}
+
+async fn original_asset<S: Store>(store: &S, hash: &str) -> prensa_store::Result<Option<prensa_core::MediaAsset>> {
     for ext in ["jpg", "png", "webp", "gif"] {
-        if store.media(&format!("{hash}.{ext}")).await?.is_some() {
-            return Ok(true);
+        if let Some(asset) = store.media(&format!("{hash}.{ext}")).await? {
+            return Ok(Some(asset));
         }
     }
-    Ok(false)
+    Ok(None)
+}
+
+/// Resizing is CPU-bound; at most this many run at once, so a page full of
+/// never-seen images cannot starve the server.
+static RESIZERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Makes a missing variant (`<hash>-<width>.<ext>`) of a library image on
+/// its first request: images uploaded through the admin have theirs from
+/// the start, imported ones get them here, like Ghost's on-demand sizes.
+/// Only the configured widths are made (no arbitrary sizes to fill the
+/// disk with). When the original cannot have that variant (an animated
+/// image, or one no wider than asked) the original is served instead,
+/// which is a valid answer for any `srcset` candidate.
+async fn make_variant<S: Store>(state: &AppState<S>, key: &str) -> Option<(Vec<u8>, String)> {
+    let hash = MediaDir::variant_base(key)?;
+    let width: u32 = key.split_once('-')?.1.split('.').next()?.parse().ok()?;
+    if !crate::views::VARIANT_WIDTHS.contains(&width) {
+        return None;
+    }
+    let original = original_asset(&state.store, hash).await.ok()??;
+    let bytes = state.media.read(&original.key).await.ok()?;
+    let _permit = RESIZERS.acquire().await.ok()?;
+    // Another request may have made it while this one waited.
+    if let Ok(made) = state.media.read(key).await {
+        return Some((made, variant_type(key.rsplit('.').next().unwrap_or("")).to_owned()));
+    }
+    let limits = prensa_media::Limits { widths: vec![width], ..state.media_limits.clone() };
+    let media = state.media.clone();
+    let wanted = key.to_owned();
+    let made = tokio::task::spawn_blocking(move || -> Option<Vec<u8>> {
+        let processed = match prensa_media::process(&bytes, &limits) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(key = %wanted, error = %e, "cannot make a variant");
+                return None;
+            }
+        };
+        let mut found = None;
+        for v in processed.variants {
+            let name = format!("{}-{}.{}", wanted.split('-').next().unwrap_or(""), v.width, v.format.extension());
+            if let Err(e) = media.put_bytes(&name, &v.bytes) {
+                tracing::warn!(key = %name, error = %e, "cannot store a variant");
+            }
+            if name == wanted {
+                found = Some(v.bytes);
+            }
+        }
+        found
+    })
+    .await
+    .ok()?;
+    match made {
+        Some(bytes) => Some((bytes, variant_type(key.rsplit('.').next().unwrap_or("")).to_owned())),
+        None => Some((state.media.read(&original.key).await.ok()?, original.content_type)),
+    }
 }
 
 fn variant_type(ext: &str) -> &'static str {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use prensa_core::{Article, ArticleSummary, Author, HeroImage, SocialLinks};
+use prensa_core::{Article, ArticleSummary, Author, HeroImage, Image, SocialLinks};
 use prensa_render::markdown;
 use prensa_render::view::{
     AlternateView, ArticleView, AuthorBoxView, CardView, ImageView, LinkView, MetaView, ShareView, SocialView,
@@ -58,11 +58,39 @@ fn iso(dt: &DateTime<FixedOffset>) -> String {
     dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub fn image(hero: &HeroImage) -> ImageView {
+/// Variants a card offers: cards are at most 24rem wide, so one WebP at
+/// 640 px covers them at 1x (and phones at 2x and more take the original).
+/// Every candidate costs page weight (~12 bytes brotli), so no more.
+pub const CARD_WIDTHS: &[u32] = &[640];
+/// Variants the lead image of an article offers (42rem wide at most).
+pub const HERO_WIDTHS: &[u32] = &[640, 1024, 1600];
+
+/// The `srcset` of a library image: a WebP variant at each of `widths`
+/// narrower than the image (made at upload, or on first request for
+/// imported images; see `assets::media`), then the original.
+pub fn srcset(image: &Image, widths: &[u32]) -> String {
+    let Some((hash, _)) = image.key.split_once('.') else { return String::new() };
+    let mut out = String::new();
+    for w in widths.iter().filter(|w| **w < image.width) {
+        out.push_str(&format!("/media/{hash}-{w}.webp {w}w,"));
+    }
+    if out.is_empty() {
+        return out;
+    }
+    out.push_str(&format!("{} {}w", image.url(), image.width));
+    out
+}
+
+/// The widths variants are made at: the media pipeline's defaults.
+pub static VARIANT_WIDTHS: std::sync::LazyLock<Vec<u32>> =
+    std::sync::LazyLock::new(|| prensa_media::Limits::default().widths);
+
+pub fn image(hero: &HeroImage, widths: &[u32]) -> ImageView {
     ImageView {
         url: hero.image.url(),
         width: hero.image.width,
         height: hero.image.height,
+        srcset: srcset(&hero.image, widths),
         alt: hero.alt.clone(),
         caption: hero.caption.clone(),
     }
@@ -79,7 +107,7 @@ pub fn card(site: &Site, a: &ArticleSummary) -> CardView {
         section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
         date_iso: iso(&a.published_at),
         date_text: site.locale.format_date(&a.published_at),
-        image: a.image.as_ref().map(image),
+        image: a.image.as_ref().map(|i| image(i, CARD_WIDTHS)),
     }
 }
 
@@ -92,6 +120,9 @@ pub fn author_box(site: &Site, a: &Author) -> AuthorBoxView {
             url: img.url(),
             width: img.width,
             height: img.height,
+            // Avatars show at 4rem: the smallest variant is plenty, and the
+            // original is usually small already.
+            srcset: String::new(),
             alt: a.name.clone(),
             caption: None,
         }),
@@ -180,7 +211,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         updated_text: updated.as_ref().map(|d| site.locale.format_date(d)),
         section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
         tags: a.tags.iter().map(|t| LinkView { name: t.name.clone(), url: tag_path(&t.slug, 1) }).collect(),
-        image: a.image.as_ref().map(image),
+        image: a.image.as_ref().map(|i| image(i, HERO_WIDTHS)),
         body_html: rendered.html,
         toc_html,
         // 230 words a minute, at least one.

@@ -756,6 +756,34 @@ async fn uploads_are_checked_and_stored_with_variants() -> TestResult {
         assert_eq!(v.status, StatusCode::OK, "{variant}");
         assert_eq!(v.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some(content_type));
     }
-    assert_eq!(get(&w, &format!("/media/{hash}-1024.webp"), None).await?.status, StatusCode::NOT_FOUND, "never upscaled");
+    // Never upscaled: a wider candidate answers with the original.
+    let wide = get(&w, &format!("/media/{hash}-1024.webp"), None).await?;
+    assert_eq!(wide.status, StatusCode::OK);
+    assert_eq!(wide.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("image/png"));
+    assert_eq!(wide.text.len(), original.text.len());
+    // Only the pipeline's widths exist, so nobody can fill the disk with sizes.
+    assert_eq!(get(&w, &format!("/media/{hash}-500.webp"), None).await?.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&w, "/media/0123456789abcdef-640.webp", None).await?.status, StatusCode::NOT_FOUND, "no such original");
+    Ok(())
+}
+
+/// Images that arrived by import have no variants until a page asks for
+/// one: then it is made once, stored, and served from disk afterwards.
+#[tokio::test]
+async fn imported_images_get_their_variants_on_first_request() -> TestResult {
+    let w = world().await?;
+    let bytes = png(900, 300);
+    let key = "00aa11bb22cc33dd.png";
+    std::fs::write(w.state.media.path(key)?, &bytes)?;
+    w.store()
+        .add_media(&prensa_core::MediaAsset { key: key.into(), content_type: "image/png".into(), width: 900, height: 300, bytes: bytes.len() as u64 })
+        .await?;
+    let variant = "00aa11bb22cc33dd-640.webp";
+    assert!(!w.state.media.path(variant)?.exists());
+    let first = get(&w, &format!("/media/{variant}"), None).await?;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("image/webp"));
+    assert!(w.state.media.path(variant)?.exists(), "stored for next time");
+    assert!(w.state.media.path("00aa11bb22cc33dd-640.png")?.exists(), "with its original-format sibling");
     Ok(())
 }
