@@ -814,11 +814,17 @@ macro_rules! newsroom_impl {
                     now: DateTime<Utc>,
                 ) -> Result<SaveOutcome> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
-                    let current = match lock_article(&mut tx, id, expected_version).await? {
-                        Ok(current) => current,
-                        Err(moved_on) => {
+                    let current = match lock_article(&mut tx, id, expected_version).await {
+                        Ok(Ok(current)) => current,
+                        Ok(Err(moved_on)) => {
                             tx.rollback().await.map_err(backend)?;
                             return Ok(SaveOutcome::Conflict(moved_on));
+                        }
+                        Err(e) => {
+                            // Release the row lock now rather than when the
+                            // pool next hands this connection out.
+                            tx.rollback().await.map_err(backend)?;
+                            return Err(e);
                         }
                     };
                     let publication = current.publication_id;
@@ -888,9 +894,16 @@ macro_rules! newsroom_impl {
                     now: DateTime<Utc>,
                 ) -> Result<SaveOutcome> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
-                    if let Err(moved_on) = lock_article(&mut tx, id, expected_version).await? {
-                        tx.rollback().await.map_err(backend)?;
-                        return Ok(SaveOutcome::Conflict(moved_on));
+                    match lock_article(&mut tx, id, expected_version).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(moved_on)) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Ok(SaveOutcome::Conflict(moved_on));
+                        }
+                        Err(e) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Err(e);
+                        }
                     }
                     let before = reach_in(&mut tx, id).await?;
                     let mut date = None;

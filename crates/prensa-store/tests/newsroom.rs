@@ -1,0 +1,665 @@
+//! The newsroom half of the store's contract, on every backend: each test
+//! runs once on SQLite (in memory) and once on PostgreSQL in a schema of its
+//! own, as in `store.rs`. The PostgreSQL half needs
+//! `PRENSA_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`);
+//! without it, it says so on stderr and passes.
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use prensa_core::permissions::{Role, Stage};
+use prensa_core::{
+    AdminQuery, ArticleDraft, DraftImage, EditableArticle, Id, ImportSet, MediaAsset, NewArticle, NewAuthor,
+    NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, TokenKind, Transition,
+    User,
+};
+use prensa_store::{AnyStore, Newsroom, Store, StoreError, CHANGE_ALL};
+use sqlx::Connection;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn date(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("valid test date")
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).single().expect("valid")
+}
+
+fn mins(n: i64) -> DateTime<Utc> {
+    now() + Duration::minutes(n)
+}
+
+/// One publication with two sections, two authors, an image and one
+/// published article (`old-news`, tagged `Labor`).
+fn fixture() -> ImportSet {
+    ImportSet {
+        publication: NewPublication {
+            slug: "meridian".into(),
+            name: "The Meridian".into(),
+            tagline: "Tag".into(),
+            language: "en".into(),
+            base_url: "http://localhost:8080".into(),
+            timezone: "UTC".into(),
+            social: SocialLinks::default(),
+            settings: PublicationSettings::default(),
+        },
+        media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
+        authors: vec![
+            NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() },
+            NewAuthor { slug: "ben".into(), name: "Ben".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() },
+        ],
+        sections: vec![
+            NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
+            NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
+        ],
+        articles: vec![NewArticle {
+            slug: "old-news".into(),
+            headline: "Old news".into(),
+            standfirst: String::new(),
+            body: "Body".into(),
+            toc: false,
+            authors: vec!["ana".into()],
+            section: "labor".into(),
+            tags: vec!["Labor".into()],
+            image: None,
+            status: Status::Published,
+            published_at: date("2026-01-01T10:00:00+01:00"),
+            updated_at: None,
+            translation_group: None,
+        }],
+    }
+}
+
+/// The ids the tests need.
+struct Fx {
+    publication: Id,
+    labor: Id,
+    culture: Id,
+    ana: Id,
+    ben: Id,
+    old_news: Id,
+    labor_tag: Id,
+}
+
+async fn setup(store: &AnyStore) -> Result<Fx, Box<dyn std::error::Error>> {
+    store.apply_import(&fixture(), false).await?;
+    let p = store.publications().await?.remove(0);
+    let section = |slug: &'static str| async move { store.section_by_slug(p.id, slug).await.map(|s| s.expect("section").id) };
+    let author = |slug: &'static str| async move { store.author_by_slug(p.id, slug).await.map(|a| a.expect("author").id) };
+    let all = AdminQuery { limit: 10, ..Default::default() };
+    let old_news = store.admin_articles(p.id, &all, now()).await?.items[0].id;
+    Ok(Fx {
+        publication: p.id,
+        labor: section("labor").await?,
+        culture: section("culture").await?,
+        ana: author("ana").await?,
+        ben: author("ben").await?,
+        old_news,
+        labor_tag: store.tag_by_slug(p.id, "labor").await?.expect("tag").id,
+    })
+}
+
+fn draft(fx: &Fx, slug: &str) -> ArticleDraft {
+    ArticleDraft {
+        slug: slug.into(),
+        headline: format!("Headline {slug}"),
+        standfirst: "Standfirst".into(),
+        body: "Body".into(),
+        toc: true,
+        section_id: fx.labor,
+        author_ids: vec![fx.ana],
+        tags: vec![],
+        image: None,
+    }
+}
+
+async fn staff(store: &AnyStore, fx: &Fx) -> Result<User, StoreError> {
+    let new = NewUser { email: "ana@example.org".into(), name: "Ana A.".into(), role: Role::Editor, author_id: Some(fx.ana) };
+    store.create_user(&new, now()).await
+}
+
+fn saved(outcome: SaveOutcome) -> EditableArticle {
+    match outcome {
+        SaveOutcome::Saved(a) => a,
+        SaveOutcome::Conflict(a) => panic!("unexpected conflict at version {}", a.version),
+    }
+}
+
+async fn sqlite() -> Result<AnyStore, StoreError> {
+    AnyStore::open("sqlite::memory:").await
+}
+
+/// A PostgreSQL schema created for one test and dropped when it ends, even
+/// when the test fails.
+struct PgSchema {
+    base: String,
+    name: String,
+}
+
+impl PgSchema {
+    async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
+        let Ok(base) = std::env::var("PRENSA_TEST_POSTGRES_URL") else {
+            eprintln!("skipped: PRENSA_TEST_POSTGRES_URL not set");
+            return Ok(None);
+        };
+        let name = unique_schema_name();
+        let mut admin = sqlx::PgConnection::connect(&base).await?;
+        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
+        admin.close().await?;
+        Ok(Some(PgSchema { base, name }))
+    }
+
+    fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options[search_path]={}", self.base, self.name)
+    }
+
+    async fn store(&self) -> Result<AnyStore, StoreError> {
+        AnyStore::open(&self.url()).await
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&base).await?;
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut admin).await?;
+                admin.close().await
+            })
+            .map_err(std::io::Error::other)
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop test schema {}", self.name);
+        }
+    }
+}
+
+fn unique_schema_name() -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("n_{}_{n}_{nanos}", std::process::id())
+}
+
+/// Runs each named `async fn(AnyStore) -> TestResult` as two tests,
+/// `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() -> super::TestResult {
+                super::$name(super::sqlite().await?).await
+            }
+
+            #[tokio::test]
+            async fn postgres() -> super::TestResult {
+                let Some(schema) = super::PgSchema::create().await? else { return Ok(()) };
+                // Closed before the schema is dropped: a connection still
+                // open in the pool would hold locks the DROP waits for.
+                let store = schema.store().await?;
+                let result = super::$name(store.clone()).await;
+                store.close().await;
+                result
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    accounts_and_login,
+    links_are_single_use,
+    sessions_expire_and_end,
+    articles_round_trip,
+    saves_bump_the_version_and_keep_revisions,
+    stale_saves_conflict_and_write_nothing,
+    invalid_writes_leave_the_store_unchanged,
+    renamed_published_articles_redirect,
+    transitions_and_admin_list_filters,
+    change_feed_names_what_a_write_touched,
+    media_uploads_list_newest_first,
+);
+
+async fn accounts_and_login(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    assert_eq!((ana.email.as_str(), ana.role, ana.author_id, ana.has_password), ("ana@example.org", Role::Editor, Some(fx.ana), false));
+    assert_eq!(ana.created_at, now());
+    assert_eq!(store.user(ana.id).await?, Some(ana.clone()));
+
+    let err = staff(&store, &fx).await.expect_err("taken e-mail");
+    assert!(matches!(err, StoreError::Invalid(ref m) if m == "an account with that e-mail already exists"), "{err}");
+    let ghost = NewUser { email: "g@example.org".into(), name: "G".into(), role: Role::Author, author_id: Some(9999) };
+    assert!(matches!(store.create_user(&ghost, now()).await, Err(StoreError::Invalid(_))));
+
+    assert_eq!(store.user_for_login("ana@example.org").await?, Some((ana.clone(), None)));
+    assert_eq!(store.user_for_login("nobody@example.org").await?, None);
+    store.set_password(ana.id, "argon-hash").await?;
+    let (user, hash) = store.user_for_login("ana@example.org").await?.expect("account");
+    assert!(user.has_password);
+    assert_eq!(hash.as_deref(), Some("argon-hash"));
+
+    store.set_role(ana.id, Role::Administrator).await?;
+    assert_eq!(store.user(ana.id).await?.map(|u| u.role), Some(Role::Administrator));
+    assert!(matches!(store.set_role(9999, Role::Author).await, Err(StoreError::NotFound)));
+
+    let bob = NewUser { email: "bob@example.org".into(), name: "Bob".into(), role: Role::Contributor, author_id: None };
+    store.create_user(&bob, now()).await?;
+    let aaron = NewUser { email: "aaron@example.org".into(), ..bob };
+    store.create_user(&aaron, now()).await?;
+    let emails: Vec<String> = store.users().await?.into_iter().map(|u| u.email).collect();
+    assert_eq!(emails, ["aaron@example.org", "ana@example.org", "bob@example.org"]);
+    Ok(())
+}
+
+async fn links_are_single_use(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    store.create_token(TokenKind::Invite, "d1", ana.id, mins(60)).await?;
+    assert_eq!(store.token_user(TokenKind::Invite, "d1", now()).await?.map(|u| u.id), Some(ana.id));
+    assert_eq!(store.token_user(TokenKind::Reset, "d1", now()).await?, None, "kind must match");
+    assert_eq!(store.token_user(TokenKind::Invite, "d1", mins(61)).await?, None, "expired");
+
+    // A new link of the same kind retires the old one.
+    store.create_token(TokenKind::Invite, "d2", ana.id, mins(60)).await?;
+    assert_eq!(store.token_user(TokenKind::Invite, "d1", now()).await?, None);
+    assert!(store.redeem_token(TokenKind::Invite, "d1", "h0", now()).await?.is_none());
+
+    store.create_session("s1", ana.id, now(), mins(60)).await?;
+    let user = store.redeem_token(TokenKind::Invite, "d2", "h1", now()).await?.expect("redeemed");
+    assert!(user.has_password);
+    assert_eq!(store.user_for_login(&ana.email).await?.and_then(|(_, h)| h).as_deref(), Some("h1"));
+    assert_eq!(store.session_user("s1", now()).await?, None, "redeeming ends sessions");
+    assert!(store.redeem_token(TokenKind::Invite, "d2", "h2", now()).await?.is_none(), "second redeem");
+    assert_eq!(store.token_user(TokenKind::Invite, "d2", now()).await?, None);
+    assert_eq!(store.user_for_login(&ana.email).await?.and_then(|(_, h)| h).as_deref(), Some("h1"));
+
+    store.create_token(TokenKind::Reset, "r1", ana.id, mins(60)).await?;
+    assert!(store.redeem_token(TokenKind::Reset, "r1", "h3", mins(61)).await?.is_none(), "expired");
+    assert!(store.redeem_token(TokenKind::Invite, "r1", "h3", now()).await?.is_none(), "wrong kind");
+    assert!(store.redeem_token(TokenKind::Reset, "r1", "h3", now()).await?.is_some());
+    assert!(store.redeem_token(TokenKind::Reset, "unknown", "h3", now()).await?.is_none());
+    Ok(())
+}
+
+async fn sessions_expire_and_end(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    store.create_session("s1", ana.id, now(), mins(60)).await?;
+    assert_eq!(store.session_user("s1", now()).await?.map(|u| u.id), Some(ana.id));
+    assert_eq!(store.session_user("s1", mins(60)).await?, None, "expired");
+    assert_eq!(store.session_user("nope", now()).await?, None);
+
+    store.create_session("s2", ana.id, now(), mins(60)).await?;
+    store.delete_session("s1").await?;
+    assert_eq!(store.session_user("s1", now()).await?, None);
+    assert!(store.session_user("s2", now()).await?.is_some());
+    assert_eq!(store.delete_sessions_of(ana.id).await?, 1);
+    assert_eq!(store.session_user("s2", now()).await?, None);
+
+    store.create_session("s3", ana.id, now(), mins(60)).await?;
+    store.set_password(ana.id, "new-hash").await?;
+    assert_eq!(store.session_user("s3", now()).await?, None, "a new password signs out");
+
+    // Expired sessions go when the next one is made.
+    store.create_session("s4", ana.id, now(), mins(1)).await?;
+    store.create_session("s5", ana.id, mins(2), mins(60)).await?;
+    assert_eq!(store.delete_sessions_of(ana.id).await?, 1);
+    Ok(())
+}
+
+async fn articles_round_trip(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let d = ArticleDraft {
+        author_ids: vec![fx.ben, fx.ana],
+        tags: vec!["Labor".into(), "New Thing".into()],
+        image: Some(DraftImage { key: "abc.jpg".into(), alt: "A quay".into(), caption: Some("Cap".into()) }),
+        ..draft(&fx, "first")
+    };
+    let a = store.create_article(fx.publication, &d, ana.id, now()).await?;
+    assert_eq!((a.version, a.status, a.in_review, a.ever_published), (1, Status::Draft, false, false));
+    assert_eq!(a.draft, d);
+    assert_eq!((a.publication_id, a.updated_at, a.updated_by), (fx.publication, now(), Some(ana.id)));
+    assert_eq!(a.published_at, now().fixed_offset());
+    assert_eq!(a.stage(now()), Stage::Draft);
+    assert_eq!(store.editable_article(a.id).await?, Some(a.clone()));
+    assert_eq!(store.editable_article(9999).await?, None);
+
+    let tags = store.tags(fx.publication).await?;
+    assert_eq!(tags.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect::<Vec<_>>(), [("labor", "Labor"), ("new-thing", "New Thing")]);
+    assert_eq!(tags[0].id, fx.labor_tag, "an existing tag is reused");
+
+    // The same tag spelt differently is the same tag, shown as first named.
+    let b = store
+        .create_article(fx.publication, &ArticleDraft { tags: vec!["new thing".into(), "NEW-THING".into()], ..draft(&fx, "second") }, ana.id, now())
+        .await?;
+    assert_eq!(b.draft.tags, ["New Thing"]);
+    assert_eq!(store.tags(fx.publication).await?.len(), 2);
+
+    let revs = store.revisions(a.id).await?;
+    assert_eq!(revs.len(), 1);
+    assert_eq!((revs[0].version, revs[0].user_id, revs[0].user_name.as_str(), revs[0].saved_at), (1, Some(ana.id), "Ana A.", now()));
+    assert_eq!(revs[0].draft, d);
+
+    let names: Vec<String> = store.authors(fx.publication).await?.into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Ana", "Ben"]);
+    Ok(())
+}
+
+async fn saves_bump_the_version_and_keep_revisions(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let d2 = ArticleDraft {
+        headline: "Changed".into(),
+        section_id: fx.culture,
+        author_ids: vec![fx.ben],
+        tags: vec!["Fresh".into()],
+        image: Some(DraftImage { key: "abc.jpg".into(), alt: "Alt".into(), caption: None }),
+        ..a.draft.clone()
+    };
+    let s = saved(store.save_article(a.id, 1, &d2, ana.id, mins(5)).await?);
+    assert_eq!((s.version, s.updated_at, s.updated_by), (2, mins(5), Some(ana.id)));
+    assert_eq!(s.draft, d2);
+    assert_eq!(store.editable_article(a.id).await?, Some(s.clone()));
+
+    let revs = store.revisions(a.id).await?;
+    assert_eq!(revs.iter().map(|r| r.version).collect::<Vec<_>>(), [2, 1], "newest first");
+    assert_eq!(revs[0].draft, d2);
+    assert_eq!(store.revision(revs[1].id).await?.map(|r| r.draft), Some(draft(&fx, "story")));
+    assert_eq!(store.revision(9999).await?, None);
+    assert!(matches!(store.save_article(9999, 1, &d2, ana.id, now()).await, Err(StoreError::NotFound)));
+    Ok(())
+}
+
+async fn stale_saves_conflict_and_write_nothing(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let first = ArticleDraft { headline: "First editor".into(), ..a.draft.clone() };
+    let s = saved(store.save_article(a.id, 1, &first, ana.id, mins(1)).await?);
+    let v = store.content_version().await?;
+
+    let second = ArticleDraft { headline: "Second editor".into(), tags: vec!["Stale".into()], ..a.draft.clone() };
+    match store.save_article(a.id, 1, &second, ana.id, mins(2)).await? {
+        SaveOutcome::Conflict(current) => assert_eq!(current, s),
+        SaveOutcome::Saved(_) => panic!("a stale save must conflict"),
+    }
+    assert!(matches!(store.transition(a.id, 1, Transition::SubmitForReview, ana.id, mins(2)).await?, SaveOutcome::Conflict(_)));
+    assert_eq!(store.editable_article(a.id).await?, Some(s));
+    assert_eq!(store.revisions(a.id).await?.len(), 2);
+    assert_eq!(store.content_version().await?, v);
+    assert!(store.tags(fx.publication).await?.iter().all(|t| t.name != "Stale"));
+    Ok(())
+}
+
+async fn invalid_writes_leave_the_store_unchanged(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let v = store.content_version().await?;
+    let all = AdminQuery { limit: 50, ..Default::default() };
+    let before = store.admin_articles(fx.publication, &all, now()).await?;
+    let tags_before = store.tags(fx.publication).await?;
+
+    let with_tag = |d: ArticleDraft| ArticleDraft { tags: vec!["Zebra".into()], ..d };
+    let cases = [
+        (with_tag(draft(&fx, "old-news")), "the slug `old-news` is already used by another article"),
+        (with_tag(ArticleDraft { section_id: 9999, ..draft(&fx, "x1") }), "section"),
+        (with_tag(ArticleDraft { author_ids: vec![fx.ana, 9999], ..draft(&fx, "x2") }), "author"),
+        (
+            with_tag(ArticleDraft {
+                image: Some(DraftImage { key: "fff.jpg".into(), alt: "Alt".into(), caption: None }),
+                ..draft(&fx, "x3")
+            }),
+            "fff.jpg",
+        ),
+    ];
+    for (d, message) in &cases {
+        let err = store.create_article(fx.publication, d, ana.id, now()).await.expect_err("invalid");
+        assert!(matches!(err, StoreError::Invalid(ref m) if m.contains(message)), "{err}");
+        let err = store.save_article(a.id, 1, d, ana.id, now()).await.expect_err("invalid");
+        assert!(matches!(err, StoreError::Invalid(ref m) if m.contains(message)), "{err}");
+    }
+    assert_eq!(store.content_version().await?, v);
+    assert_eq!(store.admin_articles(fx.publication, &all, now()).await?, before);
+    assert_eq!(store.tags(fx.publication).await?, tags_before);
+    assert_eq!(store.editable_article(a.id).await?, Some(a.clone()));
+    assert_eq!(store.revisions(a.id).await?.len(), 1);
+    Ok(())
+}
+
+async fn renamed_published_articles_redirect(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let p = fx.publication;
+    // A draft never published keeps no former slugs.
+    let d = store.create_article(p, &draft(&fx, "draft-slug"), ana.id, now()).await?;
+    saved(store.save_article(d.id, 1, &draft(&fx, "draft-renamed"), ana.id, now()).await?);
+    assert_eq!(store.slug_redirect(p, "draft-slug").await?, None);
+
+    let a = store.create_article(p, &draft(&fx, "first"), ana.id, now()).await?;
+    let a = saved(store.transition(a.id, 1, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
+    let a = saved(store.save_article(a.id, a.version, &draft(&fx, "second"), ana.id, now()).await?);
+    assert_eq!(store.slug_redirect(p, "first").await?.as_deref(), Some("second"));
+    assert!(store.published_article(p, "second", now()).await?.is_some());
+    let a = saved(store.save_article(a.id, a.version, &draft(&fx, "third"), ana.id, now()).await?);
+    assert_eq!(store.slug_redirect(p, "first").await?.as_deref(), Some("third"));
+    assert_eq!(store.slug_redirect(p, "second").await?.as_deref(), Some("third"));
+
+    // Unpublished, it still redirects (the web layer decides what to show);
+    // taking a former slug back removes that redirect.
+    let a = saved(store.transition(a.id, a.version, Transition::Unpublish, ana.id, now()).await?);
+    saved(store.save_article(a.id, a.version, &draft(&fx, "first"), ana.id, now()).await?);
+    assert_eq!(store.slug_redirect(p, "first").await?, None);
+    assert_eq!(store.slug_redirect(p, "third").await?.as_deref(), Some("first"));
+    assert_eq!(store.slug_redirect(p + 1, "third").await?, None);
+    Ok(())
+}
+
+async fn transitions_and_admin_list_filters(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let p = fx.publication;
+    let mk = |slug: &'static str, headline: &'static str, at: i64| {
+        let store = store.clone();
+        let d = ArticleDraft { headline: headline.into(), ..draft(&fx, slug) };
+        async move { store.create_article(p, &d, ana.id, mins(at)).await }
+    };
+    let plain = mk("plain", "Plain draft", 1).await?;
+    let review = mk("review", "Rates up 50% today", 2).await?;
+    let review = saved(store.transition(review.id, 1, Transition::SubmitForReview, ana.id, mins(3)).await?);
+    assert_eq!((review.status, review.in_review, review.version, review.updated_at), (Status::Draft, true, 2, mins(3)));
+    let back = mk("back", "Rates up 500 today", 4).await?;
+    let back = saved(store.transition(back.id, 1, Transition::SubmitForReview, ana.id, mins(4)).await?);
+    let back = saved(store.transition(back.id, 2, Transition::ReturnToDraft, ana.id, mins(5)).await?);
+    assert_eq!((back.in_review, back.stage(now())), (false, Stage::Draft));
+
+    let at = date("2026-06-01T09:00:00+02:00");
+    let live = mk("live", "a_b live", 6).await?;
+    let live = saved(store.transition(live.id, 1, Transition::Publish { at }, ana.id, mins(7)).await?);
+    assert_eq!((live.status, live.ever_published, live.published_at, live.updated_by), (Status::Published, true, at, Some(ana.id)));
+    assert_eq!(live.published_at.offset().local_minus_utc(), 7200, "the offset is kept");
+    let soon = ArticleDraft { section_id: fx.culture, author_ids: vec![fx.ben, fx.ana], ..draft(&fx, "soon") };
+    let soon = store.create_article(p, &soon, ana.id, mins(8)).await?;
+    let soon = saved(store.transition(soon.id, 1, Transition::Publish { at: mins(60).fixed_offset() }, ana.id, mins(9)).await?);
+    assert_eq!(soon.stage(now()), Stage::Scheduled);
+    let gone = mk("gone", "Gone", 10).await?;
+    let gone = saved(store.transition(gone.id, 1, Transition::Publish { at: now().fixed_offset() }, ana.id, mins(10)).await?);
+    let gone = saved(store.transition(gone.id, 2, Transition::Unpublish, ana.id, mins(11)).await?);
+    assert_eq!((gone.status, gone.ever_published, gone.stage(now())), (Status::Draft, true, Stage::Unpublished));
+
+    let list = |query: AdminQuery| {
+        let store = store.clone();
+        async move {
+            let page = store.admin_articles(p, &AdminQuery { limit: if query.limit == 0 { 50 } else { query.limit }, ..query }, now()).await?;
+            Ok::<_, StoreError>((page.items.iter().map(|r| r.slug.clone()).collect::<Vec<_>>(), page.total))
+        }
+    };
+    assert_eq!(list(AdminQuery::default()).await?.0, ["gone", "soon", "live", "back", "review", "plain", "old-news"], "newest change first");
+    let stage = |s| AdminQuery { stage: Some(s), ..Default::default() };
+    assert_eq!(list(stage(Stage::Draft)).await?.0, ["back", "plain"]);
+    assert_eq!(list(stage(Stage::InReview)).await?.0, ["review"]);
+    assert_eq!(list(stage(Stage::Scheduled)).await?.0, ["soon"]);
+    assert_eq!(list(stage(Stage::Published)).await?.0, ["live", "old-news"]);
+    assert_eq!(list(stage(Stage::Unpublished)).await?.0, ["gone"]);
+    assert_eq!(list(AdminQuery { section: Some(fx.culture), ..Default::default() }).await?.0, ["soon"]);
+    assert_eq!(list(AdminQuery { author: Some(fx.ben), ..Default::default() }).await?.0, ["soon"]);
+    let search = |s: &str| AdminQuery { search: Some(s.into()), ..Default::default() };
+    assert_eq!(list(search("50%")).await?.0, ["review"], "% is literal");
+    assert_eq!(list(search("RATES up 50")).await?.0, ["back", "review"], "case-insensitive");
+    assert_eq!(list(search("a_b")).await?.0, ["live"], "_ is literal");
+    assert_eq!(list(search("a_")).await?.0, ["live"]);
+    assert_eq!(list(search("  ")).await?.1, 7, "a blank search is no filter");
+    assert_eq!(list(AdminQuery { stage: Some(Stage::Draft), search: Some("plain".into()), ..Default::default() }).await?.0, ["plain"]);
+
+    let page = store.admin_articles(p, &AdminQuery { limit: 2, offset: 2, ..Default::default() }, now()).await?;
+    assert_eq!((page.items.len(), page.total), (2, 7));
+    assert_eq!(page.items[0].slug, "live");
+    let past = store.admin_articles(p, &AdminQuery { limit: 2, offset: 20, ..Default::default() }, now()).await?;
+    assert_eq!((past.items.len(), past.total), (0, 7));
+    let count = store.admin_articles(p, &AdminQuery { limit: 0, ..Default::default() }, now()).await?;
+    assert_eq!((count.items.len(), count.total), (0, 7));
+
+    let soon_row = store.admin_articles(p, &stage(Stage::Scheduled).with_limit(5), now()).await?.items.remove(0);
+    assert_eq!((soon_row.section.as_str(), soon_row.authors.clone(), soon_row.author_ids.clone()), ("Culture", vec!["Ben".to_owned(), "Ana".to_owned()], vec![fx.ben, fx.ana]));
+    assert_eq!((soon_row.stage(now()), soon_row.updated_at, soon_row.in_review), (Stage::Scheduled, mins(9), false));
+    assert_eq!(soon_row.published_at, mins(60).fixed_offset());
+    let review_row = store.admin_articles(p, &stage(Stage::InReview).with_limit(5), now()).await?.items.remove(0);
+    assert_eq!(review_row.id, review.id);
+    assert!(review_row.in_review && !review_row.ever_published);
+    let _ = plain;
+    Ok(())
+}
+
+trait WithLimit {
+    fn with_limit(self, limit: u32) -> Self;
+}
+
+impl WithLimit for AdminQuery {
+    fn with_limit(self, limit: u32) -> Self {
+        AdminQuery { limit, ..self }
+    }
+}
+
+async fn change_feed_names_what_a_write_touched(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let v0 = store.content_version().await?;
+    assert_eq!(v0, 1);
+    let feed = store.changes_since(0).await?;
+    assert_eq!(feed.len(), 1);
+    assert_eq!((feed[0].version, feed[0].keys.clone()), (1, vec![CHANGE_ALL.to_owned()]), "an import touches everything");
+
+    let d = ArticleDraft { tags: vec!["Labor".into()], ..draft(&fx, "story") };
+    let a = store.create_article(fx.publication, &d, ana.id, now()).await?;
+    let a = saved(store.save_article(a.id, 1, &ArticleDraft { headline: "Edited".into(), ..d.clone() }, ana.id, now()).await?);
+    let own = vec![format!("article:{}", a.id)];
+    let feed = store.changes_since(v0).await?;
+    assert_eq!(feed.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(), [(2, own.clone()), (3, own.clone())], "a draft touches only its page");
+
+    let a = saved(store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, ana.id, now()).await?);
+    let feed = store.changes_since(3).await?;
+    assert_eq!(feed.len(), 1);
+    let public = |section: &[Id], authors: &[Id]| {
+        let mut keys = own.clone();
+        keys.extend(section.iter().map(|s| format!("section:{s}")));
+        keys.extend(authors.iter().map(|a| format!("author:{a}")));
+        keys.extend([format!("tag:{}", fx.labor_tag), "home".into(), "recent".into()]);
+        keys
+    };
+    assert_eq!(feed[0].keys, public(&[fx.labor], &[fx.ana]));
+    assert_eq!(feed[0].version, store.content_version().await?);
+
+    // Moving a published article touches both sections and both bylines.
+    let moved = ArticleDraft { section_id: fx.culture, author_ids: vec![fx.ben], ..d.clone() };
+    let a = saved(store.save_article(a.id, a.version, &moved, ana.id, now()).await?);
+    let feed = store.changes_since(4).await?;
+    assert_eq!(feed[0].keys, public(&[fx.labor, fx.culture], &[fx.ana, fx.ben]));
+
+    // Unpublishing a visible article still reaches its pages.
+    saved(store.transition(a.id, a.version, Transition::Unpublish, ana.id, now()).await?);
+    assert_eq!(store.changes_since(5).await?[0].keys, public(&[fx.culture], &[fx.ben]));
+
+    // A re-import says "all" and moves the articles it rewrote on.
+    let before = store.editable_article(fx.old_news).await?.expect("imported").version;
+    store.apply_import(&fixture(), false).await?;
+    assert_eq!(store.editable_article(fx.old_news).await?.map(|a| a.version), Some(before + 1));
+    let last = store.changes_since(6).await?;
+    assert_eq!(last.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(), [(7, vec![CHANGE_ALL.to_owned()])]);
+    assert_eq!(store.changes_since(7).await?, []);
+    assert_eq!(store.changes_since(0).await?.len(), 7, "nothing trimmed yet");
+    Ok(())
+}
+
+async fn media_uploads_list_newest_first(store: AnyStore) -> TestResult {
+    setup(&store).await?;
+    let upload = MediaAsset { key: "def.png".into(), content_type: "image/png".into(), width: 10, height: 20, bytes: 300 };
+    store.add_media(&upload).await?;
+    store.add_media(&upload).await?;
+    let page = store.media_list(10, 0).await?;
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["def.png", "abc.jpg"]);
+    assert_eq!(page.items[0], upload);
+    let second = store.media_list(1, 1).await?;
+    assert_eq!((second.items.len(), second.items[0].key.as_str(), second.total), (1, "abc.jpg", 2));
+    assert_eq!(store.media_list(5, 10).await?.total, 2);
+    assert_eq!(store.media("def.png").await?, Some(upload));
+    Ok(())
+}
+
+/// The feed keeps only recent writes; trimming is simulated by deleting its
+/// oldest rows directly, on a database the test can also reach.
+async fn feed_gap_starts_with_all(store: AnyStore, raw: impl AsyncFn(&str) -> TestResult) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let a = saved(store.save_article(a.id, 1, &a.draft, ana.id, now()).await?);
+    saved(store.save_article(a.id, 2, &a.draft, ana.id, now()).await?);
+    assert_eq!(store.content_version().await?, 4);
+    raw("DELETE FROM content_changes WHERE version <= 2").await?;
+    let versions = |feed: Vec<prensa_core::Change>| feed.into_iter().map(|c| (c.version, c.keys[0].clone())).collect::<Vec<_>>();
+    let own = format!("article:{}", a.id);
+    let all = CHANGE_ALL.to_owned();
+    assert_eq!(versions(store.changes_since(0).await?), [(2, all.clone()), (3, own.clone()), (4, own.clone())]);
+    assert_eq!(versions(store.changes_since(1).await?), [(2, all.clone()), (3, own.clone()), (4, own.clone())]);
+    assert_eq!(versions(store.changes_since(2).await?), [(3, own.clone()), (4, own.clone())]);
+    assert_eq!(versions(store.changes_since(4).await?), []);
+    raw("DELETE FROM content_changes").await?;
+    assert_eq!(versions(store.changes_since(1).await?), [(4, all.clone())]);
+    assert_eq!(versions(store.changes_since(4).await?), []);
+    Ok(())
+}
+
+#[tokio::test]
+async fn feed_gap_starts_with_all_sqlite() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("feed.db").display());
+    let store = AnyStore::open(&url).await?;
+    feed_gap_starts_with_all(store, async |sql: &str| {
+        let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn feed_gap_starts_with_all_postgres() -> TestResult {
+    let Some(schema) = PgSchema::create().await? else { return Ok(()) };
+    let url = schema.url();
+    let store = schema.store().await?;
+    let result = feed_gap_starts_with_all(store.clone(), async |sql: &str| {
+        let mut conn = sqlx::PgConnection::connect(&url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+        conn.close().await?;
+        Ok(())
+    })
+    .await;
+    store.close().await;
+    result
+}
