@@ -295,6 +295,15 @@ pub struct Change {
     pub keys: Vec<String>,
 }
 
+/// What administrators change of a publication in the admin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicationEdit {
+    pub name: String,
+    pub tagline: String,
+    pub social: crate::SocialLinks,
+    pub settings: crate::PublicationSettings,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,8 @@ use prensa_core::{
 
 pub mod any;
 pub mod media;
+mod desk_sql;
+pub mod desk;
 mod migrations;
 pub mod newsroom;
 mod newsroom_sql;
@@ -27,6 +29,7 @@ mod shared;
 pub mod sqlite;
 
 pub use any::{redact_url, AnyStore};
+pub use desk::Desk;
 pub use media::MediaDir;
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;

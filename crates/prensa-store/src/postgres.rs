@@ -41,6 +41,8 @@ crate::newsroom_sql::newsroom_impl!(
     None
 );
 
+crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, None, "?::jsonb");
+
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
 pub struct PostgresStore {

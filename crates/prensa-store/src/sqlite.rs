@@ -28,6 +28,14 @@ crate::newsroom_sql::newsroom_impl!(
     Some("UPDATE content_version SET version = version WHERE id = 1")
 );
 
+crate::desk_sql::desk_impl!(
+    SqliteStore,
+    sqlx::SqliteConnection,
+    crate::newsroom_sql::plain,
+    Some("UPDATE content_version SET version = version WHERE id = 1"),
+    "?"
+);
+
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {

@@ -11,7 +11,7 @@ use prensa_core::{
     NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, TokenKind, Transition,
     User,
 };
-use prensa_store::{AnyStore, Newsroom, Store, StoreError, CHANGE_ALL};
+use prensa_store::{AnyStore, Desk, Newsroom, Store, StoreError, CHANGE_ALL};
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -220,6 +220,7 @@ on_every_backend!(
     transitions_and_admin_list_filters,
     change_feed_names_what_a_write_touched,
     media_uploads_list_newest_first,
+    desk_edits_sections_tags_authors_and_settings,
 );
 
 async fn accounts_and_login(store: AnyStore) -> TestResult {
@@ -662,4 +663,67 @@ async fn feed_gap_starts_with_all_postgres() -> TestResult {
     .await;
     store.close().await;
     result
+}
+
+/// Sections, tags, author profiles and settings as the admin edits them:
+/// each write is whole or nothing and tells every node to purge everything.
+async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let p = fx.publication;
+    let version = store.content_version().await?;
+    let new = NewSection { slug: "world".into(), name: "World".into(), description: "Abroad".into() };
+    let world = store.save_section(p, None, &new, None).await?;
+    assert_eq!(store.sections(p).await?.last().map(|s| s.slug.as_str()), Some("world"), "placed last");
+    let feed = store.changes_since(version).await?;
+    assert_eq!(feed.last().map(|c| c.keys.clone()), Some(vec![CHANGE_ALL.to_owned()]));
+    // Moved first, renamed; a taken slug is refused and changes nothing.
+    let renamed = NewSection { slug: "world".into(), name: "The World".into(), description: "".into() };
+    store.save_section(p, Some(world.id), &renamed, Some(-1)).await?;
+    assert_eq!(store.sections(p).await?[0].name, "The World");
+    let clash = NewSection { slug: "labor".into(), ..renamed.clone() };
+    let err = store.save_section(p, Some(world.id), &clash, None).await.expect_err("taken");
+    assert!(matches!(err, StoreError::Invalid(ref m) if m.contains("labor")), "{err}");
+    assert_eq!(store.sections(p).await?[0].slug, "world");
+    // A section with articles cannot go; an empty one can.
+    let err = store.delete_section(p, fx.labor).await.expect_err("has articles");
+    assert!(matches!(err, StoreError::Invalid(ref m) if m.starts_with("1 article is still")), "{err}");
+    store.delete_section(p, world.id).await?;
+    assert!(store.section_by_slug(p, "world").await?.is_none());
+    assert!(matches!(store.delete_section(p, world.id).await, Err(StoreError::NotFound)));
+
+    // Tags: renamed (with a new slug), then deleted from every article.
+    let tag = store.rename_tag(p, fx.labor_tag, "Work & Labour", "work-labour").await?;
+    assert_eq!(tag.slug, "work-labour");
+    assert!(store.tag_by_slug(p, "labor").await?.is_none());
+    store.delete_tag(p, fx.labor_tag).await?;
+    let article = store.editable_article(fx.old_news).await?.expect("article");
+    assert!(article.draft.tags.is_empty());
+
+    // Author profiles: a new one writes for the publication; a taken slug
+    // or an unknown avatar is refused.
+    let mut social = SocialLinks::default();
+    social.set(prensa_core::SocialKind::Mastodon, "https://mastodon.example/@cy".into());
+    let cy = NewAuthor { slug: "cy".into(), name: "Cy".into(), bio: "**Bio**".into(), avatar: Some("abc.jpg".into()), social };
+    let made = store.save_author(p, None, &cy).await?;
+    assert_eq!(store.author_by_slug(p, "cy").await?.as_ref(), Some(&made));
+    assert_eq!(made.avatar.as_ref().map(|a| a.width), Some(1200));
+    let taken = NewAuthor { slug: "ana".into(), ..cy.clone() };
+    assert!(matches!(store.save_author(p, Some(made.id), &taken).await, Err(StoreError::Invalid(_))));
+    let ghost = NewAuthor { avatar: Some("nope.jpg".into()), ..cy.clone() };
+    assert!(matches!(store.save_author(p, Some(made.id), &ghost).await, Err(StoreError::Invalid(_))));
+    let renamed = store.save_author(p, Some(made.id), &NewAuthor { name: "Cy Twombly".into(), ..cy }).await?;
+    assert_eq!(renamed.name, "Cy Twombly");
+
+    // Publication settings.
+    let edit = prensa_core::PublicationEdit {
+        name: "The New Meridian".into(),
+        tagline: "Still here".into(),
+        social: SocialLinks::default(),
+        settings: PublicationSettings { more_from_section: 2, most_recent: 6, page_size: 20 },
+    };
+    store.update_publication(p, &edit).await?;
+    let after = store.publications().await?.remove(0);
+    assert_eq!((after.name.as_str(), after.tagline.as_str(), after.settings.page_size), ("The New Meridian", "Still here", 20));
+    assert!(matches!(store.update_publication(9999, &edit).await, Err(StoreError::NotFound)));
+    Ok(())
 }

@@ -15,7 +15,7 @@ use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use prensa_store::Newsroom;
+use prensa_store::{Desk, Newsroom};
 
 pub mod admin;
 pub mod assets;
@@ -34,7 +34,7 @@ pub use state::{AppState, WebConfig};
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
 /// request.
-pub fn router<S: Newsroom>(state: Arc<AppState<S>>) -> Router {
+pub fn router<S: Desk>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
     admin::routes(&state)

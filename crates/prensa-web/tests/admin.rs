@@ -337,6 +337,22 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
         ("POST", "/admin/users/{outsider}/reset", admins_ok(admins)),
         ("POST", "/admin/account", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
+        ("GET", "/admin/sections/", editors),
+        ("POST", "/admin/sections/", editors),
+        ("POST", "/admin/sections/{labor}", editors),
+        ("POST", "/admin/sections/{culture}/delete", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("GET", "/admin/tags/", editors),
+        ("POST", "/admin/tags/{ports}", editors),
+        ("POST", "/admin/tags/{film}/delete", editors),
+        ("GET", "/admin/authors/", [ToLogin, Done, Done, Allowed, Allowed]),
+        ("GET", "/admin/authors/new", editors),
+        ("POST", "/admin/authors/new", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("GET", "/admin/authors/{mine}", everyone),
+        ("GET", "/admin/authors/{out}", editors),
+        ("POST", "/admin/authors/{mine}", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/authors/{out}", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("GET", "/admin/settings", admins),
+        ("POST", "/admin/settings", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
         // Signing out ends at the login form too; the login test checks
         // the session is gone.
         ("POST", "/admin/logout", [ToLogin, ToLogin, ToLogin, ToLogin, ToLogin]),
@@ -370,8 +386,19 @@ async fn every_route_for_every_role() -> TestResult {
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?} upload");
             assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.version, before.version);
         }
+        // Looked up once: rows below rename them.
+        let pid = w.state.sites().list[0].publication.id;
+        let out_author = w.store().author_by_slug(pid, "out").await?.ok_or("out")?.id;
+        let ports = w.store().tag_by_slug(pid, "ports").await?.map_or(0, |t| t.id);
+        let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
         for (method, template, expected) in &rows {
             let path = template
+                .replace("{labor}", &w.labor.to_string())
+                .replace("{culture}", &w.culture.to_string())
+                .replace("{ports}", &ports.to_string())
+                .replace("{film}", &film.to_string())
+                .replace("{mine}", &mine.to_string())
+                .replace("{out}", &out_author.to_string())
                 .replace("{own}", &w.own.to_string())
                 .replace("{other}", &w.other.to_string())
                 .replace("{own_rev}", &own_rev.to_string())
@@ -416,6 +443,19 @@ async fn every_route_for_every_role() -> TestResult {
                     }
                 }
                 ("POST", "/admin/users/") => post(&w, &path, login.as_ref(), &[("email", "not-an-email"), ("role", "author")]).await?,
+                ("POST", p) if p.starts_with("/admin/sections/") && !p.ends_with("/delete") => {
+                    post(&w, p, login.as_ref(), &[("name", &format!("Section {column} {p}")), ("description", "D")]).await?
+                }
+                ("POST", p) if p.starts_with("/admin/tags/") && !p.ends_with("/delete") => {
+                    post(&w, p, login.as_ref(), &[("name", &format!("Tag {column}"))]).await?
+                }
+                ("POST", p) if p.starts_with("/admin/authors/") => {
+                    post(&w, p, login.as_ref(), &[("name", &format!("Profile {column} {p}")), ("bio", "Bio")]).await?
+                }
+                ("POST", "/admin/settings") => {
+                    let fields = [("name", "Renamed"), ("tagline", "T"), ("more_from_section", "3"), ("most_recent", "3"), ("page_size", "10")];
+                    post(&w, &path, login.as_ref(), &fields).await?
+                }
                 ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
                 ("POST", "/admin/account") => post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")]).await?,
                 ("POST", p) => post(&w, p, login.as_ref(), &[]).await?,
@@ -785,5 +825,45 @@ async fn imported_images_get_their_variants_on_first_request() -> TestResult {
     assert_eq!(first.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("image/webp"));
     assert!(w.state.media.path(variant)?.exists(), "stored for next time");
     assert!(w.state.media.path("00aa11bb22cc33dd-640.png")?.exists(), "with its original-format sibling");
+    Ok(())
+}
+
+#[tokio::test]
+async fn editors_shape_sections_tags_profiles_and_settings() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let admin = w.login(Role::Administrator).clone();
+    // A new section shows in the public navigation at once.
+    let made = post(&w, "/admin/sections/", Some(&editor), &[("name", "World <em>news</em>"), ("description", "Abroad")]).await?;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+    assert!(made.text.contains("World &lt;em&gt;news"), "escaped in the admin");
+    let home = get(&w, "/", None).await?;
+    assert!(home.text.contains("/section/world-em-news-em/") && home.text.contains("World &lt;em&gt;news"), "in the navigation, escaped");
+    // Bad input is refused with a reason and changes nothing.
+    let sections = w.store().sections(w.state.sites().list[0].publication.id).await?.len();
+    let bad = post(&w, "/admin/sections/", Some(&editor), &[("name", "X"), ("slug", "Not A Slug")]).await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("slug may hold only"));
+    let taken = post(&w, "/admin/sections/", Some(&editor), &[("name", "Labor again"), ("slug", "labor")]).await?;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.store().sections(w.state.sites().list[0].publication.id).await?.len(), sections);
+    // A profile with a hostile link is refused; a good one shows publicly.
+    let me = author_of(&w, Role::Editor).await?;
+    let hostile = post(&w, &format!("/admin/authors/{me}"), Some(&editor), &[("name", "Edi"), ("social_website", "javascript:alert(1)")]).await?;
+    assert_eq!(hostile.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(hostile.text.contains("must be a web address"));
+    let good = post(&w, &format!("/admin/authors/{me}"), Some(&editor), &[("name", "Edith Ortega"), ("slug", "edith"), ("bio", "Writes *about* ports.")]).await?;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
+    let page = get(&w, "/author/edith/", None).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Edith Ortega") && page.text.contains("<em>about</em>"));
+    // Settings change the public site at once.
+    let fields = [("name", "The Other Meridian"), ("tagline", "New tagline"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "0")];
+    let zero = post(&w, "/admin/settings", Some(&admin), &fields).await?;
+    assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY, "page size 0 refused");
+    let fields = [("name", "The Other Meridian"), ("tagline", "New tagline"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5")];
+    assert_eq!(post(&w, "/admin/settings", Some(&admin), &fields).await?.status, StatusCode::SEE_OTHER);
+    let home = get(&w, "/", None).await?;
+    assert!(home.text.contains("The Other Meridian") && home.text.contains("New tagline"));
     Ok(())
 }

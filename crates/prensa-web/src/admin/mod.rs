@@ -20,13 +20,14 @@ use http::StatusCode;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use prensa_auth::Throttle;
 use prensa_core::permissions::{check, Action, Denied, Role};
-use prensa_store::{Newsroom, StoreError};
+use prensa_store::{Desk, Newsroom, StoreError};
 use serde::Serialize;
 
 use crate::ops::{RouteLabel, TrackLayer};
 use crate::state::{AppState, Site};
 
 pub mod articles;
+pub mod desk;
 pub mod form;
 pub mod login;
 pub mod media;
@@ -44,7 +45,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: usize = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -57,6 +58,11 @@ const TEMPLATES: [(&str, &str); 12] = [
     ("media.html", include_str!("../../admin/templates/media.html")),
     ("users.html", include_str!("../../admin/templates/users.html")),
     ("macros.html", include_str!("../../admin/templates/macros.html")),
+    ("sections.html", include_str!("../../admin/templates/sections.html")),
+    ("tags.html", include_str!("../../admin/templates/tags.html")),
+    ("authors.html", include_str!("../../admin/templates/authors.html")),
+    ("author.html", include_str!("../../admin/templates/author.html")),
+    ("settings.html", include_str!("../../admin/templates/settings.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -117,6 +123,10 @@ pub struct Chrome {
     pub csrf: String,
     pub can_upload: bool,
     pub can_manage_users: bool,
+    pub can_manage_sections: bool,
+    pub can_manage_settings: bool,
+    /// The author profile this account writes as (its "Profile" link).
+    pub author_id: Option<prensa_core::Id>,
 }
 
 impl Chrome {
@@ -130,6 +140,9 @@ impl Chrome {
             csrf: staffer.csrf.clone(),
             can_upload: check(&staff, Action::UploadMedia).is_ok(),
             can_manage_users: check(&staff, Action::ManageUsers).is_ok(),
+            can_manage_sections: check(&staff, Action::ManageSections).is_ok(),
+            can_manage_settings: check(&staff, Action::ManageSettings).is_ok(),
+            author_id: staff.author_id,
         }
     }
 }
@@ -246,7 +259,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// Every admin route. The route list here is also what the role × route
 /// test walks.
-pub fn routes<S: Newsroom>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
+pub fn routes<S: Desk>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
     let track = || TrackLayer::new(state, RouteLabel::Admin);
     Router::new()
         .route("/admin/assets/admin.css", get(stylesheet))
@@ -274,5 +287,15 @@ pub fn routes<S: Newsroom>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>>
         .route("/admin/users/", get(users::list::<S>).post(users::invite::<S>))
         .route("/admin/users/{id}/role", post(users::set_role::<S>))
         .route("/admin/users/{id}/reset", post(users::reset_link::<S>))
+        .route("/admin/sections/", get(desk::sections::<S>).post(desk::create_section::<S>))
+        .route("/admin/sections/{id}", post(desk::update_section::<S>))
+        .route("/admin/sections/{id}/delete", post(desk::delete_section::<S>))
+        .route("/admin/tags/", get(desk::tags::<S>))
+        .route("/admin/tags/{id}", post(desk::rename_tag::<S>))
+        .route("/admin/tags/{id}/delete", post(desk::delete_tag::<S>))
+        .route("/admin/authors/", get(desk::authors::<S>))
+        .route("/admin/authors/new", get(desk::new_author::<S>).post(desk::create_author::<S>))
+        .route("/admin/authors/{id}", get(desk::author::<S>).post(desk::update_author::<S>))
+        .route("/admin/settings", get(desk::settings::<S>).post(desk::save_settings::<S>))
         .layer(track())
 }

@@ -1,0 +1,308 @@
+//! [`crate::Desk`] for both backends, written once like `newsroom_sql.rs`:
+//! `?` placeholders (numbered for PostgreSQL by the backend's `$q`) and a
+//! `$json` spelling for a JSON parameter (`?::jsonb` on PostgreSQL, `?` on
+//! SQLite, whose JSON is text).
+
+macro_rules! desk_impl {
+    ($store:ident, $conn:ty, $q:path, $lock:expr, $json:expr) => {
+        /// The [`crate::Desk`] statements (see `desk_sql.rs`).
+        mod desk_gen {
+            use prensa_core::{Author, Id, NewAuthor, NewSection, PublicationEdit, Section, Tag};
+
+            use super::{$store, AUTHOR_COLUMNS};
+            use crate::shared::{author_from, backend, section_from, social_to_json, tag_from};
+            use crate::{Desk, Result, StoreError, CHANGE_ALL};
+
+            type Conn = $conn;
+
+            fn q(sql: &str) -> String {
+                $q(&sql.replace("{json}", $json))
+            }
+
+            async fn write_lock(conn: &mut Conn) -> Result<()> {
+                let lock: Option<&str> = $lock;
+                if let Some(sql) = lock {
+                    sqlx::query(sql).execute(&mut *conn).await.map_err(backend)?;
+                }
+                Ok(())
+            }
+
+            /// Commits on success; on any error rolls back at once, so a
+            /// refused write holds no lock while the connection idles in the
+            /// pool (a dropped transaction is only rolled back on reuse).
+            async fn finish<T, DB: sqlx::Database>(tx: sqlx::Transaction<'_, DB>, result: Result<T>) -> Result<T> {
+                match result {
+                    Ok(value) => {
+                        tx.commit().await.map_err(backend)?;
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        Err(e)
+                    }
+                }
+            }
+
+            /// Bumps the content version and records an "everything"
+            /// change, like every write the store cannot narrow down.
+            async fn changed_everything(conn: &mut Conn) -> Result<()> {
+                let version: i64 =
+                    sqlx::query_scalar("UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                sqlx::query(&q("INSERT INTO content_changes (version, keys) VALUES (?, ?)"))
+                    .bind(version)
+                    .bind(CHANGE_ALL)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            fn taken(e: sqlx::Error, what: String) -> StoreError {
+                match e.as_database_error() {
+                    Some(d) if d.is_unique_violation() => StoreError::Invalid(what),
+                    Some(d) if d.is_foreign_key_violation() => {
+                        StoreError::Invalid("it refers to something that does not exist (an image?)".into())
+                    }
+                    _ => backend(e),
+                }
+            }
+
+            async fn section_in(conn: &mut Conn, publication: Id, id: Id) -> Result<Section> {
+                let row = sqlx::query(&q("SELECT id, slug, name, description FROM sections WHERE id = ? AND publication_id = ?"))
+                    .bind(id)
+                    .bind(publication)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                section_from(&row, 0)
+            }
+
+            async fn author_in(conn: &mut Conn, id: Id) -> Result<Author> {
+                let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors au LEFT JOIN media m ON m.key = au.avatar WHERE au.id = ?");
+                let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
+                author_from(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            impl Desk for $store {
+                async fn save_section(
+                    &self,
+                    publication: Id,
+                    id: Option<Id>,
+                    section: &NewSection,
+                    position: Option<i64>,
+                ) -> Result<Section> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        let taken_msg = || format!("another section already has the slug `{}`", section.slug);
+                        let id = match id {
+                            Some(id) => {
+                                section_in(&mut *tx, publication, id).await?;
+                                sqlx::query(&q(
+                                    "UPDATE sections SET slug = ?, name = ?, description = ?, position = COALESCE(?, position) WHERE id = ?",
+                                ))
+                                .bind(&section.slug)
+                                .bind(&section.name)
+                                .bind(&section.description)
+                                .bind(position)
+                                .bind(id)
+                                .execute(&mut **tx)
+                                .await
+                                .map_err(|e| taken(e, taken_msg()))?;
+                                id
+                            }
+                            None => sqlx::query_scalar(&q(
+                                "INSERT INTO sections (publication_id, slug, name, description, position) \
+                                 VALUES (?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE publication_id = ?))) \
+                                 RETURNING id",
+                            ))
+                            .bind(publication)
+                            .bind(&section.slug)
+                            .bind(&section.name)
+                            .bind(&section.description)
+                            .bind(position)
+                            .bind(publication)
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(|e| taken(e, taken_msg()))?,
+                        };
+                        changed_everything(&mut *tx).await?;
+                        let saved = section_in(&mut *tx, publication, id).await?;
+                        Ok(saved)
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn delete_section(&self, publication: Id, id: Id) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        section_in(&mut *tx, publication, id).await?;
+                        let articles: i64 = sqlx::query_scalar(&q("SELECT COUNT(*) FROM articles WHERE section_id = ?"))
+                            .bind(id)
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(backend)?;
+                        if articles > 0 {
+                            return Err(StoreError::Invalid(format!(
+                                "{articles} article{} still in this section; move {} first",
+                                if articles == 1 { " is" } else { "s are" },
+                                if articles == 1 { "it" } else { "them" }
+                            )));
+                        }
+                        sqlx::query(&q("DELETE FROM sections WHERE id = ?")).bind(id).execute(&mut **tx).await.map_err(backend)?;
+                        changed_everything(&mut *tx).await?;
+                        Ok(())
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn rename_tag(&self, publication: Id, id: Id, name: &str, slug: &str) -> Result<Tag> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        let done = sqlx::query(&q("UPDATE tags SET name = ?, slug = ? WHERE id = ? AND publication_id = ?"))
+                            .bind(name)
+                            .bind(slug)
+                            .bind(id)
+                            .bind(publication)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(|e| taken(e, format!("another tag already has the slug `{slug}`")))?;
+                        if done.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        changed_everything(&mut *tx).await?;
+                        let row = sqlx::query(&q("SELECT id, slug, name FROM tags WHERE id = ?"))
+                            .bind(id)
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(backend)?;
+                        let tag = tag_from(&row)?;
+                        Ok(tag)
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn delete_tag(&self, publication: Id, id: Id) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        // Links go with it (ON DELETE CASCADE).
+                        let done = sqlx::query(&q("DELETE FROM tags WHERE id = ? AND publication_id = ?"))
+                            .bind(id)
+                            .bind(publication)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(backend)?;
+                        if done.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        changed_everything(&mut *tx).await?;
+                        Ok(())
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn save_author(&self, publication: Id, id: Option<Id>, author: &NewAuthor) -> Result<Author> {
+                    let social = social_to_json(&author.social)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        let taken_msg = || format!("another author profile already has the slug `{}`", author.slug);
+                        let id = match id {
+                            Some(id) => {
+                                let done = sqlx::query(&q(
+                                    "UPDATE authors SET slug = ?, name = ?, bio = ?, avatar = ?, social = {json} WHERE id = ?",
+                                ))
+                                .bind(&author.slug)
+                                .bind(&author.name)
+                                .bind(&author.bio)
+                                .bind(author.avatar.as_deref())
+                                .bind(&social)
+                                .bind(id)
+                                .execute(&mut **tx)
+                                .await
+                                .map_err(|e| taken(e, taken_msg()))?;
+                                if done.rows_affected() == 0 {
+                                    return Err(StoreError::NotFound);
+                                }
+                                id
+                            }
+                            None => {
+                                let id: Id = sqlx::query_scalar(&q(
+                                    "INSERT INTO authors (slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, {json}) RETURNING id",
+                                ))
+                                .bind(&author.slug)
+                                .bind(&author.name)
+                                .bind(&author.bio)
+                                .bind(author.avatar.as_deref())
+                                .bind(&social)
+                                .fetch_one(&mut **tx)
+                                .await
+                                .map_err(|e| taken(e, taken_msg()))?;
+                                sqlx::query(&q("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?)"))
+                                    .bind(publication)
+                                    .bind(id)
+                                    .execute(&mut **tx)
+                                    .await
+                                    .map_err(backend)?;
+                                id
+                            }
+                        };
+                        changed_everything(&mut *tx).await?;
+                        let saved = author_in(&mut *tx, id).await?;
+                        Ok(saved)
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn update_publication(&self, id: Id, edit: &PublicationEdit) -> Result<()> {
+                    let social = social_to_json(&edit.social)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        let done = sqlx::query(&q(
+                            "UPDATE publications SET name = ?, tagline = ?, social = {json}, more_from_section = ?, \
+                             most_recent = ?, page_size = ? WHERE id = ?",
+                        ))
+                        .bind(&edit.name)
+                        .bind(&edit.tagline)
+                        .bind(&social)
+                        .bind(i64::from(edit.settings.more_from_section))
+                        .bind(i64::from(edit.settings.most_recent))
+                        .bind(i64::from(edit.settings.page_size))
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(backend)?;
+                        if done.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        changed_everything(&mut *tx).await?;
+                        Ok(())
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use desk_impl;
