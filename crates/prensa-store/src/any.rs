@@ -271,6 +271,49 @@ impl Newsroom for AnyStore {
     }
 }
 
+// --- the editorial workflow (editorial.rs) --------------------------------
+
+impl crate::Editorial for AnyStore {
+    async fn add_note(&self, article: Id, user: Id, body: &str, now: DateTime<Utc>) -> Result<crate::ReviewNote> {
+        delegate!(self.add_note(article, user, body, now))
+    }
+
+    async fn notes(&self, article: Id) -> Result<Vec<crate::ReviewNote>> {
+        delegate!(self.notes(article))
+    }
+
+    async fn resolve_note(&self, note: Id, user: Id, now: DateTime<Utc>) -> Result<crate::ReviewNote> {
+        delegate!(self.resolve_note(note, user, now))
+    }
+
+    async fn open_note_count(&self, article: Id) -> Result<u64> {
+        delegate!(self.open_note_count(article))
+    }
+
+    async fn schedule_change(
+        &self,
+        article: Id,
+        kind: &crate::ChangeKind,
+        run_at: DateTime<Utc>,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<crate::ScheduledChange> {
+        delegate!(self.schedule_change(article, kind, run_at, user, now))
+    }
+
+    async fn pending_changes(&self, article: Id) -> Result<Vec<crate::ScheduledChange>> {
+        delegate!(self.pending_changes(article))
+    }
+
+    async fn cancel_change(&self, id: Id) -> Result<bool> {
+        delegate!(self.cancel_change(id))
+    }
+
+    async fn run_due_changes(&self, now: DateTime<Utc>) -> Result<Vec<crate::Applied>> {
+        delegate!(self.run_due_changes(now))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

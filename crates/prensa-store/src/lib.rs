@@ -18,9 +18,11 @@ use prensa_core::{
 };
 
 pub mod any;
-pub mod media;
-mod desk_sql;
+pub mod editorial;
+mod editorial_sql;
 pub mod desk;
+mod desk_sql;
+pub mod media;
 mod migrations;
 pub mod newsroom;
 mod newsroom_sql;
@@ -30,6 +32,7 @@ pub mod sqlite;
 
 pub use any::{redact_url, AnyStore};
 pub use desk::Desk;
+pub use editorial::{Applied, ChangeKind, Editorial, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use media::MediaDir;
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;

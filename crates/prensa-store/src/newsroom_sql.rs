@@ -141,7 +141,7 @@ macro_rules! newsroom_impl {
 
             const WRITE_LOCK: Option<&str> = $lock;
 
-            async fn write_lock(conn: &mut Conn) -> Result<()> {
+            pub(super) async fn write_lock(conn: &mut Conn) -> Result<()> {
                 if let Some(sql) = WRITE_LOCK {
                     sqlx::query(sql).execute(&mut *conn).await.map_err(backend)?;
                 }
@@ -181,7 +181,7 @@ macro_rules! newsroom_impl {
                 row.map(|r| user_from(&r)).transpose()
             }
 
-            async fn editable_in(conn: &mut Conn, id: Id) -> Result<Option<EditableArticle>> {
+            pub(super) async fn editable_in(conn: &mut Conn, id: Id) -> Result<Option<EditableArticle>> {
                 let sql = format!("SELECT {EDITABLE_COLUMNS} FROM articles a WHERE a.id = ?");
                 let Some(row) = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?
                 else {
@@ -383,7 +383,7 @@ macro_rules! newsroom_impl {
             /// Locks the article's row (and, in SQLite, the database) and
             /// reads it: `Err(NotFound)` if it does not exist, `Ok(Err(current))`
             /// if it has moved past `expected_version`.
-            async fn lock_article(
+            pub(super) async fn lock_article(
                 conn: &mut Conn,
                 id: Id,
                 expected_version: i64,
@@ -398,6 +398,113 @@ macro_rules! newsroom_impl {
                 }
                 let current = editable_in(conn, id).await?.ok_or(StoreError::NotFound)?;
                 Ok(if current.version == expected_version { Ok(current) } else { Err(current) })
+            }
+
+            /// Saves `draft` over `current` (already locked): the row, its
+            /// links, a revision, a redirect for a published article's old
+            /// slug and the change feed. The caller commits.
+            pub(super) async fn save_in(
+                conn: &mut Conn,
+                current: &EditableArticle,
+                draft: &ArticleDraft,
+                user: Id,
+                now: DateTime<Utc>,
+            ) -> Result<EditableArticle> {
+                let id = current.id;
+                let publication = current.publication_id;
+                check_draft(&mut *conn, publication, Some(id), draft).await?;
+                let before = reach_in(&mut *conn, id).await?;
+                let version = current.version + 1;
+                sqlx::query(&q(
+                    "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body = ?, toc = ?, section_id = ?, \
+                       image_key = ?, image_alt = ?, image_caption = ?, version = ?, updated_at = ?, \
+                       updated_offset = 0, updated_by = ? WHERE id = ?",
+                ))
+                .bind(&draft.slug)
+                .bind(&draft.headline)
+                .bind(&draft.standfirst)
+                .bind(&draft.body)
+                .bind(draft.toc)
+                .bind(draft.section_id)
+                .bind(draft.image.as_ref().map(|i| i.key.as_str()))
+                .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
+                .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+                .bind(version)
+                .bind(now.timestamp())
+                .bind(user)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| match e.as_database_error() {
+                    Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
+                        "the slug `{}` is already used by another article",
+                        draft.slug
+                    )),
+                    _ => backend(e),
+                })?;
+                write_links(&mut *conn, publication, id, draft).await?;
+                add_revision(&mut *conn, id, version, user, now, draft).await?;
+                if current.ever_published && current.draft.slug != draft.slug {
+                    sqlx::query(&q(
+                        "INSERT INTO slug_redirects (publication_id, old_slug, article_id) VALUES (?, ?, ?) \
+                         ON CONFLICT (publication_id, old_slug) DO UPDATE SET article_id = excluded.article_id",
+                    ))
+                    .bind(publication)
+                    .bind(&current.draft.slug)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                }
+                sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
+                    .bind(publication)
+                    .bind(&draft.slug)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                let after = reach_in(&mut *conn, id).await?;
+                record_change(&mut *conn, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                editable_in(conn, id).await?.ok_or(StoreError::NotFound)
+            }
+
+            /// Applies `transition` to article `id` (already locked) and
+            /// tells the change feed. The caller commits.
+            pub(super) async fn transition_in(
+                conn: &mut Conn,
+                id: Id,
+                transition: Transition,
+                user: Id,
+                now: DateTime<Utc>,
+            ) -> Result<EditableArticle> {
+                let before = reach_in(&mut *conn, id).await?;
+                let mut date = None;
+                let set = match transition {
+                    Transition::SubmitForReview => "in_review = true",
+                    Transition::ReturnToDraft | Transition::Unpublish => "status = 'draft', in_review = false",
+                    Transition::Publish { at } => {
+                        date = Some(to_parts(&at));
+                        "status = 'published', published_at = ?, published_offset = ?, in_review = false, \
+                         ever_published = true"
+                    }
+                };
+                let sql = q(&format!(
+                    "UPDATE articles SET {set}, version = version + 1, updated_at = ?, updated_offset = 0, \
+                     updated_by = ? WHERE id = ?"
+                ));
+                let mut update = sqlx::query(&sql);
+                if let Some((secs, offset)) = date {
+                    update = update.bind(secs).bind(offset);
+                }
+                update
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                let after = reach_in(&mut *conn, id).await?;
+                record_change(&mut *conn, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                editable_in(conn, id).await?.ok_or(StoreError::NotFound)
             }
 
             async fn count_in(conn: &mut Conn, sql: &str, args: &[Arg]) -> Result<u64> {
@@ -827,60 +934,7 @@ macro_rules! newsroom_impl {
                             return Err(e);
                         }
                     };
-                    let publication = current.publication_id;
-                    check_draft(&mut tx, publication, Some(id), draft).await?;
-                    let before = reach_in(&mut tx, id).await?;
-                    let version = current.version + 1;
-                    sqlx::query(&q(
-                        "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body = ?, toc = ?, section_id = ?, \
-                           image_key = ?, image_alt = ?, image_caption = ?, version = ?, updated_at = ?, \
-                           updated_offset = 0, updated_by = ? WHERE id = ?",
-                    ))
-                    .bind(&draft.slug)
-                    .bind(&draft.headline)
-                    .bind(&draft.standfirst)
-                    .bind(&draft.body)
-                    .bind(draft.toc)
-                    .bind(draft.section_id)
-                    .bind(draft.image.as_ref().map(|i| i.key.as_str()))
-                    .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
-                    .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-                    .bind(version)
-                    .bind(now.timestamp())
-                    .bind(user)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| match e.as_database_error() {
-                        Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
-                            "the slug `{}` is already used by another article",
-                            draft.slug
-                        )),
-                        _ => backend(e),
-                    })?;
-                    write_links(&mut tx, publication, id, draft).await?;
-                    add_revision(&mut tx, id, version, user, now, draft).await?;
-                    if current.ever_published && current.draft.slug != draft.slug {
-                        sqlx::query(&q(
-                            "INSERT INTO slug_redirects (publication_id, old_slug, article_id) VALUES (?, ?, ?) \
-                             ON CONFLICT (publication_id, old_slug) DO UPDATE SET article_id = excluded.article_id",
-                        ))
-                        .bind(publication)
-                        .bind(&current.draft.slug)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                    }
-                    sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
-                        .bind(publication)
-                        .bind(&draft.slug)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                    let after = reach_in(&mut tx, id).await?;
-                    record_change(&mut tx, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
-                    let saved = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let saved = save_in(&mut tx, &current, draft, user, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(SaveOutcome::Saved(saved))
                 }
@@ -905,35 +959,7 @@ macro_rules! newsroom_impl {
                             return Err(e);
                         }
                     }
-                    let before = reach_in(&mut tx, id).await?;
-                    let mut date = None;
-                    let set = match transition {
-                        Transition::SubmitForReview => "in_review = true",
-                        Transition::ReturnToDraft | Transition::Unpublish => "status = 'draft', in_review = false",
-                        Transition::Publish { at } => {
-                            date = Some(to_parts(&at));
-                            "status = 'published', published_at = ?, published_offset = ?, in_review = false, \
-                             ever_published = true"
-                        }
-                    };
-                    let sql = q(&format!(
-                        "UPDATE articles SET {set}, version = version + 1, updated_at = ?, updated_offset = 0, \
-                         updated_by = ? WHERE id = ?"
-                    ));
-                    let mut update = sqlx::query(&sql);
-                    if let Some((secs, offset)) = date {
-                        update = update.bind(secs).bind(offset);
-                    }
-                    update
-                        .bind(now.timestamp())
-                        .bind(user)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                    let after = reach_in(&mut tx, id).await?;
-                    record_change(&mut tx, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
-                    let saved = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let saved = transition_in(&mut tx, id, transition, user, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(SaveOutcome::Saved(saved))
                 }

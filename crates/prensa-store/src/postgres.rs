@@ -40,6 +40,7 @@ crate::newsroom_sql::newsroom_impl!(
     // Row locks (`UPDATE … WHERE id = ?` first) are enough here.
     None
 );
+crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, None, "?::jsonb");
 

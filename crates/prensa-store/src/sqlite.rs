@@ -27,6 +27,7 @@ crate::newsroom_sql::newsroom_impl!(
     // writer later (SQLITE_BUSY_SNAPSHOT); a no-op write takes the lock.
     Some("UPDATE content_version SET version = version WHERE id = 1")
 );
+crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::desk_sql::desk_impl!(
     SqliteStore,

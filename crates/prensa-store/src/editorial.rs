@@ -1,0 +1,136 @@
+//! The editorial workflow on top of the newsroom: review notes on articles
+//! and changes scheduled for published ones (an update going live, or
+//! unpublishing, at a set time).
+//!
+//! A trait of its own so that it can grow apart from [`Newsroom`]; every
+//! backend implements both (the statements are in `editorial_sql.rs`).
+//!
+//! Scheduled changes are applied by [`Editorial::run_due_changes`], which
+//! every node of a cluster may call at the same time: each change is
+//! claimed, applied and marked done in one transaction, so exactly one call
+//! applies it (PostgreSQL: `FOR UPDATE SKIP LOCKED` on the change's row;
+//! SQLite: the database's write lock, taken first).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use prensa_core::{ArticleDraft, Id};
+
+use crate::{Newsroom, Result};
+
+/// Longest review note the store takes, in characters.
+pub const MAX_NOTE_CHARS: usize = 5_000;
+
+/// A staff-only note on an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewNote {
+    pub id: Id,
+    pub article_id: Id,
+    /// `None` once the account is gone.
+    pub user_id: Option<Id>,
+    /// The writer's name (empty once the account is gone).
+    pub user_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<Id>,
+}
+
+impl ReviewNote {
+    pub fn is_open(&self) -> bool {
+        self.resolved_at.is_none()
+    }
+}
+
+/// What a scheduled change does to its article.
+// Few of these exist at a time; boxing the draft would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Saves this draft over the article's current version.
+    Update(ArticleDraft),
+    /// The [`prensa_core::Transition::Unpublish`] transition.
+    Unpublish,
+}
+
+impl ChangeKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChangeKind::Update(_) => "update",
+            ChangeKind::Unpublish => "unpublish",
+        }
+    }
+}
+
+/// A change waiting for (or past) its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledChange {
+    pub id: Id,
+    pub article_id: Id,
+    pub kind: ChangeKind,
+    pub run_at: DateTime<Utc>,
+    pub created_by: Option<Id>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A change [`Editorial::run_due_changes`] took care of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub change: Id,
+    pub article: Id,
+    /// `"update"` or `"unpublish"`.
+    pub kind: &'static str,
+    /// Whether the change was made (otherwise `outcome` says why not).
+    pub ok: bool,
+    /// `"applied"`, `"failed: …"` or `"skipped: …"`, as stored.
+    pub outcome: String,
+}
+
+pub trait Editorial: Newsroom {
+    // --- review notes ---------------------------------------------------
+
+    /// Adds an open note by `user`. [`crate::StoreError::NotFound`] for an
+    /// unknown article; [`crate::StoreError::Invalid`] for an empty note or
+    /// one over [`MAX_NOTE_CHARS`].
+    fn add_note(&self, article: Id, user: Id, body: &str, now: DateTime<Utc>)
+        -> impl Future<Output = Result<ReviewNote>> + Send;
+
+    /// The article's notes, oldest first, with their writers' names.
+    fn notes(&self, article: Id) -> impl Future<Output = Result<Vec<ReviewNote>>> + Send;
+
+    /// Marks a note resolved by `user`. [`crate::StoreError::NotFound`] for
+    /// an unknown note; resolving a resolved note changes nothing.
+    fn resolve_note(&self, note: Id, user: Id, now: DateTime<Utc>) -> impl Future<Output = Result<ReviewNote>> + Send;
+
+    /// How many of the article's notes are open.
+    fn open_note_count(&self, article: Id) -> impl Future<Output = Result<u64>> + Send;
+
+    // --- scheduled changes ----------------------------------------------
+
+    /// Schedules `kind` for `run_at`. [`crate::StoreError::NotFound`] for
+    /// an unknown article. Whether the draft still fits is decided when the
+    /// change runs.
+    fn schedule_change(
+        &self,
+        article: Id,
+        kind: &ChangeKind,
+        run_at: DateTime<Utc>,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<ScheduledChange>> + Send;
+
+    /// The article's changes not yet run, soonest first.
+    fn pending_changes(&self, article: Id) -> impl Future<Output = Result<Vec<ScheduledChange>>> + Send;
+
+    /// Deletes a change not yet run; `false` when there is no such pending
+    /// change (unknown, or already run).
+    fn cancel_change(&self, id: Id) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Applies every change due at `now`, each in one transaction that also
+    /// marks it done, so that of several processes calling this at the same
+    /// moment exactly one applies each change. An update saves its draft
+    /// over the current version (a new revision by the scheduling user, the
+    /// version bumped, the change feed told); one that cannot apply (the
+    /// slug is now taken …) is marked `failed: …` and not retried.
+    fn run_due_changes(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Applied>>> + Send;
+}

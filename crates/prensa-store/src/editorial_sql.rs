@@ -1,0 +1,331 @@
+//! [`crate::Editorial`] for both backends, written once (like
+//! `newsroom_sql.rs`, whose helpers it uses for the article writes).
+//!
+//! Exactly-once for scheduled changes: each change is claimed, applied and
+//! marked done in one transaction. On PostgreSQL the claim is
+//! `SELECT … FOR UPDATE SKIP LOCKED` on the change's row: a second process
+//! skips a change being applied, and one that looks after the first commits
+//! sees it done (the locked row is re-read under READ COMMITTED). On SQLite
+//! the transaction takes the database's write lock before it reads, so the
+//! processes take turns and each finds the changes of the one before done.
+
+use prensa_core::ArticleDraft;
+
+use crate::editorial::{ChangeKind, ReviewNote, ScheduledChange};
+use crate::shared::{from_json, utc_of, Cols};
+use crate::{Result, StoreError};
+
+/// Columns of a note, as [`note_from`] reads them.
+pub(crate) const NOTE_COLUMNS: &str =
+    "n.id, n.article_id, n.user_id, coalesce(u.name, ''), n.body, n.created_at, n.resolved_at, n.resolved_by";
+
+pub(crate) fn note_from(row: &impl Cols) -> Result<ReviewNote> {
+    Ok(ReviewNote {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        user_id: row.opt_int(2)?,
+        user_name: row.text(3)?,
+        body: row.text(4)?,
+        created_at: utc_of(row.int(5)?)?,
+        resolved_at: row.opt_int(6)?.map(utc_of).transpose()?,
+        resolved_by: row.opt_int(7)?,
+    })
+}
+
+/// Columns of a scheduled change, as [`change_from`] reads them.
+pub(crate) const CHANGE_COLUMNS: &str = "id, article_id, kind, draft, run_at, created_by, created_at";
+
+pub(crate) fn change_from(row: &impl Cols) -> Result<ScheduledChange> {
+    let kind = match (row.text(2)?.as_str(), row.opt_text(3)?) {
+        ("update", Some(draft)) => ChangeKind::Update(from_json::<ArticleDraft>(&draft)?),
+        ("unpublish", _) => ChangeKind::Unpublish,
+        (other, _) => return Err(StoreError::Invalid(format!("unknown scheduled change `{other}`"))),
+    };
+    Ok(ScheduledChange {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        kind,
+        run_at: utc_of(row.int(4)?)?,
+        created_by: row.opt_int(5)?,
+        created_at: utc_of(row.int(6)?)?,
+    })
+}
+
+/// The note's text as stored, or why it is refused.
+pub(crate) fn checked_note(body: &str) -> Result<String> {
+    let body = body.trim().replace("\r\n", "\n");
+    if body.is_empty() {
+        return Err(StoreError::Invalid("the note is empty".into()));
+    }
+    let chars = body.chars().count();
+    if chars > crate::editorial::MAX_NOTE_CHARS {
+        return Err(StoreError::Invalid(format!(
+            "the note is {chars} characters long; notes are limited to {} characters",
+            crate::editorial::MAX_NOTE_CHARS
+        )));
+    }
+    Ok(body)
+}
+
+/// Implements [`crate::Editorial`] for `$store`, expanded next to
+/// `newsroom_impl!` (whose `newsroom_gen` helpers it calls) with the same
+/// `$conn` and `$q`, and `$claim` appended to the statement that picks the
+/// next due change (PostgreSQL's `FOR UPDATE SKIP LOCKED`; empty for
+/// SQLite, where the write lock taken first does the claiming).
+macro_rules! editorial_impl {
+    ($store:ident, $conn:ty, $q:path, $claim:expr) => {
+        /// The [`crate::Editorial`] statements (see `editorial_sql.rs`).
+        mod editorial_gen {
+            use chrono::{DateTime, Utc};
+            use prensa_core::{Id, Transition};
+            use sqlx::Connection;
+
+            use super::newsroom_gen::{lock_article, save_in, transition_in, write_lock};
+            use super::$store;
+            use crate::editorial::{Applied, ChangeKind, ReviewNote, ScheduledChange};
+            use crate::editorial_sql::{change_from, checked_note, note_from, CHANGE_COLUMNS, NOTE_COLUMNS};
+            use crate::shared::{backend, to_json, u64_of};
+            use crate::{Editorial, Result, StoreError};
+
+            type Conn = $conn;
+
+            fn q(sql: &str) -> String {
+                $q(sql)
+            }
+
+            const CLAIM: &str = $claim;
+
+            async fn note_in(conn: &mut Conn, id: Id) -> Result<Option<ReviewNote>> {
+                let sql = format!("SELECT {NOTE_COLUMNS} FROM review_notes n LEFT JOIN users u ON u.id = n.user_id WHERE n.id = ?");
+                let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
+                row.map(|r| note_from(&r)).transpose()
+            }
+
+            /// Applies one claimed change inside the caller's transaction:
+            /// `Ok(Ok(()))` applied, `Ok(Err(why))` refused (nothing of it
+            /// written, thanks to the savepoint).
+            async fn apply(
+                conn: &mut Conn,
+                change: &ScheduledChange,
+                now: DateTime<Utc>,
+            ) -> Result<std::result::Result<(), String>> {
+                let mut sp = conn.begin().await.map_err(backend)?;
+                let user = change.created_by.unwrap_or(0);
+                let result: Result<std::result::Result<(), String>> = async {
+                    let current = match lock_article(&mut sp, change.article_id, 0).await? {
+                        Ok(a) | Err(a) => a,
+                    };
+                    match &change.kind {
+                        ChangeKind::Update(draft) => {
+                            save_in(&mut sp, &current, draft, user, now).await?;
+                        }
+                        ChangeKind::Unpublish => {
+                            if current.status != prensa_core::Status::Published {
+                                return Ok(Err("skipped: the article is not published".to_owned()));
+                            }
+                            transition_in(&mut sp, change.article_id, Transition::Unpublish, user, now).await?;
+                        }
+                    }
+                    Ok(Ok(()))
+                }
+                .await;
+                match result {
+                    Ok(Ok(())) => {
+                        sp.commit().await.map_err(backend)?;
+                        Ok(Ok(()))
+                    }
+                    Ok(Err(why)) => {
+                        sp.rollback().await.map_err(backend)?;
+                        Ok(Err(why))
+                    }
+                    Err(StoreError::Invalid(why)) => {
+                        sp.rollback().await.map_err(backend)?;
+                        Ok(Err(format!("failed: {why}")))
+                    }
+                    Err(StoreError::NotFound) => {
+                        sp.rollback().await.map_err(backend)?;
+                        Ok(Err("failed: the article no longer exists".to_owned()))
+                    }
+                    Err(e) => {
+                        sp.rollback().await.map_err(backend)?;
+                        Ok(Err(format!("failed: {e}")))
+                    }
+                }
+            }
+
+            impl Editorial for $store {
+                async fn add_note(&self, article: Id, user: Id, body: &str, now: DateTime<Utc>) -> Result<ReviewNote> {
+                    let body = checked_note(body)?;
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let id: i64 = sqlx::query_scalar(&q(
+                        "INSERT INTO review_notes (article_id, user_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                    ))
+                    .bind(article)
+                    .bind(user)
+                    .bind(&body)
+                    .bind(now.timestamp())
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+                        _ => backend(e),
+                    })?;
+                    note_in(&mut conn, id).await?.ok_or(StoreError::NotFound)
+                }
+
+                async fn notes(&self, article: Id) -> Result<Vec<ReviewNote>> {
+                    let sql = format!(
+                        "SELECT {NOTE_COLUMNS} FROM review_notes n LEFT JOIN users u ON u.id = n.user_id \
+                         WHERE n.article_id = ? ORDER BY n.created_at, n.id"
+                    );
+                    let rows = sqlx::query(&q(&sql)).bind(article).fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(note_from).collect()
+                }
+
+                async fn resolve_note(&self, note: Id, user: Id, now: DateTime<Utc>) -> Result<ReviewNote> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    sqlx::query(&q(
+                        "UPDATE review_notes SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL",
+                    ))
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .bind(note)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    note_in(&mut conn, note).await?.ok_or(StoreError::NotFound)
+                }
+
+                async fn open_note_count(&self, article: Id) -> Result<u64> {
+                    let n: i64 = sqlx::query_scalar(&q(
+                        "SELECT COUNT(*) FROM review_notes WHERE article_id = ? AND resolved_at IS NULL",
+                    ))
+                    .bind(article)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(u64_of(n))
+                }
+
+                async fn schedule_change(
+                    &self,
+                    article: Id,
+                    kind: &ChangeKind,
+                    run_at: DateTime<Utc>,
+                    user: Id,
+                    now: DateTime<Utc>,
+                ) -> Result<ScheduledChange> {
+                    let draft = match kind {
+                        ChangeKind::Update(d) => Some(to_json(d)?),
+                        ChangeKind::Unpublish => None,
+                    };
+                    let sql = q(&format!(
+                        "INSERT INTO scheduled_changes (article_id, kind, draft, run_at, created_by, created_at) \
+                         VALUES (?, ?, ?, ?, ?, ?) RETURNING {CHANGE_COLUMNS}"
+                    ));
+                    let row = sqlx::query(&sql)
+                        .bind(article)
+                        .bind(kind.as_str())
+                        .bind(draft)
+                        .bind(run_at.timestamp())
+                        .bind(user)
+                        .bind(now.timestamp())
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(|e| match e.as_database_error() {
+                            Some(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+                            _ => backend(e),
+                        })?;
+                    change_from(&row)
+                }
+
+                async fn pending_changes(&self, article: Id) -> Result<Vec<ScheduledChange>> {
+                    let sql = q(&format!(
+                        "SELECT {CHANGE_COLUMNS} FROM scheduled_changes WHERE article_id = ? AND done_at IS NULL \
+                         ORDER BY run_at, id"
+                    ));
+                    let rows = sqlx::query(&sql).bind(article).fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(change_from).collect()
+                }
+
+                async fn cancel_change(&self, id: Id) -> Result<bool> {
+                    let done = sqlx::query(&q("DELETE FROM scheduled_changes WHERE id = ? AND done_at IS NULL"))
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn run_due_changes(&self, now: DateTime<Utc>) -> Result<Vec<Applied>> {
+                    let due_sql = q(&format!(
+                        "SELECT {CHANGE_COLUMNS} FROM scheduled_changes WHERE done_at IS NULL AND run_at <= ? \
+                         ORDER BY run_at, id LIMIT 1"
+                    ));
+                    let claim_sql = format!("{due_sql}{CLAIM}");
+                    let mut applied = Vec::new();
+                    loop {
+                        // A plain read first: most ticks find nothing due,
+                        // and take no lock for it.
+                        let due: Option<i64> = sqlx::query_scalar(&q(
+                            "SELECT id FROM scheduled_changes WHERE done_at IS NULL AND run_at <= ? LIMIT 1",
+                        ))
+                        .bind(now.timestamp())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                        if due.is_none() {
+                            break;
+                        }
+                        let mut tx = self.pool.begin().await.map_err(backend)?;
+                        write_lock(&mut tx).await?;
+                        let Some(row) =
+                            sqlx::query(&claim_sql).bind(now.timestamp()).fetch_optional(&mut *tx).await.map_err(backend)?
+                        else {
+                            // Another process has it (or just did it).
+                            tx.rollback().await.map_err(backend)?;
+                            break;
+                        };
+                        let change = change_from(&row)?;
+                        let (ok, outcome) = match apply(&mut tx, &change, now).await? {
+                            Ok(()) => (true, "applied".to_owned()),
+                            Err(why) => (false, why),
+                        };
+                        sqlx::query(&q("UPDATE scheduled_changes SET done_at = ?, outcome = ? WHERE id = ?"))
+                            .bind(now.timestamp())
+                            .bind(&outcome)
+                            .bind(change.id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        tx.commit().await.map_err(backend)?;
+                        applied.push(Applied {
+                            change: change.id,
+                            article: change.article_id,
+                            kind: change.kind.as_str(),
+                            ok,
+                            outcome,
+                        });
+                    }
+                    Ok(applied)
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use editorial_impl;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_trimmed_and_limited() {
+        assert_eq!(checked_note("  a\r\nb ").ok().as_deref(), Some("a\nb"));
+        assert!(matches!(checked_note("  "), Err(StoreError::Invalid(_))));
+        let long = "x".repeat(crate::editorial::MAX_NOTE_CHARS + 1);
+        assert!(matches!(checked_note(&long), Err(StoreError::Invalid(m)) if m.contains("5000")));
+        assert!(checked_note(&"é".repeat(crate::editorial::MAX_NOTE_CHARS)).is_ok());
+    }
+}
