@@ -15,7 +15,7 @@ use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use prensa_store::{Desk, Newsroom};
+use prensa_store::{Desk, Editorial};
 
 pub mod admin;
 pub mod assets;
@@ -34,7 +34,7 @@ pub use state::{AppState, WebConfig};
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
 /// request.
-pub fn router<S: Desk>(state: Arc<AppState<S>>) -> Router {
+pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
     admin::routes(&state)
@@ -53,8 +53,10 @@ pub fn router<S: Desk>(state: Arc<AppState<S>>) -> Router {
 /// articles coming due. The first come through the store's change feed and
 /// purge only the pages they touch; a scheduled article coming due purges
 /// everything, so it appears at its time without a restart or a request to
-/// trigger it. Runs until the state is dropped.
-pub fn spawn_watcher<S: Newsroom>(state: &Arc<AppState<S>>) -> tokio::task::JoinHandle<()> {
+/// trigger it. Each tick first applies the scheduled changes to published
+/// articles that are due ([`Editorial::run_due_changes`]). Runs until the
+/// state is dropped.
+pub fn spawn_watcher<S: Editorial>(state: &Arc<AppState<S>>) -> tokio::task::JoinHandle<()> {
     let weak = Arc::downgrade(state);
     let interval = state.config.watch_interval;
     tokio::spawn(async move {
@@ -68,6 +70,21 @@ pub fn spawn_watcher<S: Newsroom>(state: &Arc<AppState<S>>) -> tokio::task::Join
             ticker.tick().await;
             let Some(state) = weak.upgrade() else { return };
             let now = Utc::now();
+            // Any node may run the scheduled changes; the store makes sure
+            // exactly one applies each, and the change feed below brings
+            // the result to this node's cache (and the others').
+            match state.store.run_due_changes(now).await {
+                Ok(applied) => {
+                    for a in &applied {
+                        if a.ok {
+                            tracing::info!(change = a.change, article = a.article, kind = a.kind, "scheduled change applied");
+                        } else {
+                            tracing::warn!(change = a.change, article = a.article, kind = a.kind, outcome = %a.outcome, "scheduled change not applied");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "running scheduled changes failed"),
+            }
             state.sync_changes().await;
             let purges = state.cache.stats().purges;
             let changed = last_purges != Some(purges);

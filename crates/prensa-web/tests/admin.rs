@@ -15,7 +15,7 @@ use prensa_core::{
     ArticleDraft, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
     SocialLinks, Status, TokenKind,
 };
-use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
+use prensa_store::{ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -332,6 +332,12 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{other}/publish", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/revisions/{own_rev}/restore", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/revisions/{other_rev}/restore", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/notes", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{other}/notes", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/notes/{own_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{other}/notes/{other_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/scheduled/{own_change}/cancel", [ToLogin, Forbidden, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/scheduled/{other_change}/cancel", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
         ("POST", "/admin/users/", [ToLogin, Forbidden, Forbidden, Forbidden, Status(422)]),
         ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
@@ -371,6 +377,17 @@ async fn every_route_for_every_role() -> TestResult {
             .await?;
         let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
         let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
+        let admin_id = w.login(Role::Administrator).user_id;
+        let own_note = w.store().add_note(w.own, admin_id, "Own note", Utc::now()).await?.id;
+        let other_note = w.store().add_note(w.other, admin_id, "Other note", Utc::now()).await?.id;
+        // Resolved at once, so that they do not hold back the publish rows
+        // (resolving again is allowed and harmless).
+        for note in [own_note, other_note] {
+            w.store().resolve_note(note, admin_id, Utc::now()).await?;
+        }
+        let later = Utc::now() + chrono::Duration::hours(1);
+        let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, later, admin_id, Utc::now()).await?.id;
+        let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, later, admin_id, Utc::now()).await?.id;
         let login = who.map(|r| w.login(r).clone());
         let mine = match who {
             Some(r) => author_of(&w, *r).await?,
@@ -403,7 +420,11 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other}", &w.other.to_string())
                 .replace("{own_rev}", &own_rev.to_string())
                 .replace("{other_rev}", &other_rev.to_string())
-                .replace("{outsider}", &outsider.id.to_string());
+                .replace("{outsider}", &outsider.id.to_string())
+                .replace("{own_note}", &own_note.to_string())
+                .replace("{other_note}", &other_note.to_string())
+                .replace("{own_change}", &own_change.to_string())
+                .replace("{other_change}", &other_change.to_string());
             let answer = match (*method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
                 ("POST", "/admin/media/") => {
@@ -442,6 +463,7 @@ async fn every_route_for_every_role() -> TestResult {
                         post(&w, p, None, &[]).await?
                     }
                 }
+                ("POST", p) if p.ends_with("/notes") => post(&w, p, login.as_ref(), &[("note", "Please check the figures.")]).await?,
                 ("POST", "/admin/users/") => post(&w, &path, login.as_ref(), &[("email", "not-an-email"), ("role", "author")]).await?,
                 ("POST", p) if p.starts_with("/admin/sections/") && !p.ends_with("/delete") => {
                     post(&w, p, login.as_ref(), &[("name", &format!("Section {column} {p}")), ("description", "D")]).await?
@@ -865,5 +887,165 @@ async fn editors_shape_sections_tags_profiles_and_settings() -> TestResult {
     assert_eq!(post(&w, "/admin/settings", Some(&admin), &fields).await?.status, StatusCode::SEE_OTHER);
     let home = get(&w, "/", None).await?;
     assert!(home.text.contains("The Other Meridian") && home.text.contains("New tagline"));
+    Ok(())
+}
+
+// --- review notes and scheduled changes -------------------------------------
+
+async fn add_note(w: &World, login: &Login, id: i64, text: &str) -> Res<Answer> {
+    post(w, &format!("/admin/articles/{id}/notes"), Some(login), &[("note", text)]).await
+}
+
+#[tokio::test]
+async fn open_review_notes_hold_back_publishing() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let author = w.login(Role::Author).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+
+    // Only editors write notes; the article's author may read them.
+    let refused = add_note(&w, &author, w.own, "Mine").await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("only editors leave review notes"), "{}", refused.text);
+    let added = add_note(&w, &editor, w.own, "Source for the <script>alert(1)</script> figure?").await?;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    let notes = w.store().notes(w.own).await?;
+    assert_eq!(notes.len(), 1);
+    let note = notes[0].id;
+    let resolve_path = format!("/admin/articles/{}/notes/{note}/resolve", w.own);
+    assert_eq!(post(&w, &resolve_path, Some(&author), &[]).await?.status, StatusCode::FORBIDDEN);
+    let too_long = "x".repeat(5_001);
+    let long = add_note(&w, &editor, w.own, &too_long).await?;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.text.contains("limited to 5000 characters"), "{}", long.text);
+    assert_eq!(w.store().notes(w.own).await?.len(), 1);
+
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&author)).await?;
+    assert!(page.text.contains("Source for the &lt;script&gt;"), "notes shown, escaped");
+    assert!(!page.text.contains("<script>alert"));
+    assert!(page.text.contains("(1 open; staff only)"));
+    assert!(!page.text.contains("override_notes"), "the author may not override");
+    assert!(!page.text.contains(&resolve_path), "nor resolve");
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(page.text.contains("override_notes") && page.text.contains(&resolve_path));
+    assert!(page.text.contains("Name edi") || page.text.contains("edi"), "the note's author is named");
+    // Never on the public site, not even once published (checked below).
+
+    // Publishing (now or scheduled) is refused with the count; nothing saved.
+    let blocked = save(&w, &author, w.own, a.version, "Changed headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    assert_eq!(blocked.status, StatusCode::CONFLICT);
+    assert!(blocked.text.contains("1 open review note"), "{}", blocked.text);
+    let scheduled = save(&w, &editor, w.own, a.version, "Changed", "own-draft", w.labor, &ids, "schedule", &[("publish_at", "2099-01-01T10:00")]).await?;
+    assert_eq!(scheduled.status, StatusCode::CONFLICT);
+    assert!(scheduled.text.contains("Publish over open review notes"), "editors are told they may override");
+    // An author cannot override.
+    let overridden = save(&w, &author, w.own, a.version, "Changed", "own-draft", w.labor, &ids, "publish", &[("override_notes", "1")]).await?;
+    assert_eq!(overridden.status, StatusCode::FORBIDDEN);
+    let unchanged = w.store().editable_article(w.own).await?.ok_or("article")?;
+    assert_eq!((unchanged.version, unchanged.draft.headline.as_str()), (a.version, a.draft.headline.as_str()));
+    assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::NOT_FOUND);
+
+    // Resolved, the author may publish.
+    assert_eq!(post(&w, &resolve_path, Some(&editor), &[]).await?.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(&w, &resolve_path, Some(&editor), &[]).await?.status, StatusCode::SEE_OTHER, "twice is harmless");
+    assert_eq!(w.store().open_note_count(w.own).await?, 0);
+    let published = save(&w, &author, w.own, a.version, "Own headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
+    let public = get(&w, "/own-draft/", None).await?;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(!public.text.contains("Source for the"), "notes are for staff only");
+
+    // An editor may publish over an open note.
+    add_note(&w, &editor, w.other, "Still open").await?;
+    let o = w.store().editable_article(w.other).await?.ok_or("article")?;
+    let oids = o.draft.author_ids.clone();
+    let refused = save(&w, &editor, w.other, o.version, "Other", "other-draft", w.labor, &oids, "publish", &[]).await?;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let forced = save(&w, &editor, w.other, o.version, "Other", "other-draft", w.labor, &oids, "publish", &[("override_notes", "1")]).await?;
+    assert_eq!(forced.status, StatusCode::SEE_OTHER, "{}", forced.text);
+    assert_eq!(get(&w, "/other-draft/", None).await?.status, StatusCode::OK);
+    Ok(())
+}
+
+/// `datetime-local` text in the publication's zone (Berlin) for `at`.
+fn berlin(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Berlin).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+#[tokio::test]
+async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let contributor = w.login(Role::Contributor).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+    save(&w, &editor, w.own, a.version, "Live headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let page = get(&w, "/own-draft/", None).await?;
+    assert!(page.text.contains("Live headline"));
+    let pid = w.state.sites().list[0].publication.id;
+    assert!(w.state.cache.get(pid, "/own-draft/").is_some(), "cached");
+
+    let editor_page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(editor_page.text.contains("Schedule this update") && editor_page.text.contains("unpublish_at"));
+
+    // Past times are refused; nothing is stored.
+    let past = save(&w, &editor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", "2020-01-01T10:00")]).await?;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.text.contains("That time has passed"), "{}", past.text);
+    // Contributors may not touch a live article.
+    let at = Utc::now() + chrono::Duration::hours(1);
+    let refused = save(&w, &contributor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.store().pending_changes(w.own).await?, []);
+
+    let scheduled = save(&w, &editor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.text);
+    assert!(scheduled.location().contains("saved=schedule_update"));
+    let still = w.store().editable_article(w.own).await?.ok_or("article")?;
+    assert_eq!((still.version, still.draft.headline.as_str()), (a.version, "Live headline"), "nothing saved now");
+    let pending = w.store().pending_changes(w.own).await?;
+    assert_eq!(pending.len(), 1);
+    assert!(matches!(&pending[0].kind, ChangeKind::Update(d) if d.headline == "Later headline"));
+    assert_eq!(pending[0].run_at.timestamp() / 60, at.timestamp() / 60, "the minute given, in Berlin time");
+    let editor_page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(editor_page.text.contains("Update goes live at"));
+    assert!(editor_page.text.contains(&format!("/admin/articles/{}/scheduled/{}/cancel", w.own, pending[0].id)));
+
+    // Not before its time; at its time once, then the cache is purged.
+    assert_eq!(w.store().run_due_changes(Utc::now()).await?, []);
+    let applied = w.store().run_due_changes(at + chrono::Duration::minutes(1)).await?;
+    assert_eq!(applied.len(), 1);
+    assert!(applied[0].ok, "{}", applied[0].outcome);
+    w.state.sync_changes().await;
+    assert!(w.state.cache.get(pid, "/own-draft/").is_none(), "purged");
+    let page = get(&w, "/own-draft/", None).await?;
+    assert!(page.text.contains("Later headline"), "the update is live");
+    let revs = w.store().revisions(w.own).await?;
+    assert_eq!(revs[0].user_id, Some(editor.user_id), "a revision by the scheduling editor");
+    assert_eq!(w.store().run_due_changes(at + chrono::Duration::minutes(2)).await?, []);
+
+    // Unpublishing at a set time; a second one is cancelled.
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let at = Utc::now() + chrono::Duration::hours(2);
+    for _ in 0..2 {
+        let s = save(&w, &editor, w.own, a.version, "ignored", "own-draft", w.labor, &ids, "schedule_unpublish", &[("unpublish_at", &berlin(at))]).await?;
+        assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.text);
+    }
+    let pending = w.store().pending_changes(w.own).await?;
+    assert_eq!(pending.len(), 2);
+    let cancel = format!("/admin/articles/{}/scheduled/{}/cancel", w.own, pending[1].id);
+    assert_eq!(post(&w, &cancel, Some(&contributor), &[]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&w, &cancel, Some(&editor), &[]).await?.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(&w, &cancel, Some(&editor), &[]).await?.status, StatusCode::NOT_FOUND, "gone");
+    assert_eq!(w.store().pending_changes(w.own).await?.len(), 1);
+    assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::OK);
+    let applied = w.store().run_due_changes(at + chrono::Duration::minutes(1)).await?;
+    assert_eq!(applied.iter().map(|a| (a.kind, a.ok)).collect::<Vec<_>>(), [("unpublish", true)]);
+    w.state.sync_changes().await;
+    assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::NOT_FOUND, "unpublished");
+    let editor_page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(!editor_page.text.contains("Schedule this update"), "only live articles get scheduled changes");
     Ok(())
 }

@@ -15,7 +15,7 @@ use prensa_core::{
     slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle, FieldError, HeroImage,
     Id, Image, SaveOutcome, Status, Transition,
 };
-use prensa_store::Newsroom;
+use prensa_store::{ChangeKind, Editorial, Newsroom};
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
@@ -45,7 +45,7 @@ fn zone(site: &Site) -> chrono_tz::Tz {
     site.publication.timezone.parse().unwrap_or(chrono_tz::UTC)
 }
 
-fn local_text(site: &Site, at: DateTime<Utc>) -> String {
+pub(crate) fn local_text(site: &Site, at: DateTime<Utc>) -> String {
     at.with_timezone(&zone(site)).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -304,6 +304,34 @@ struct EditorPage {
     timezone: String,
     public_url: Option<String>,
     published_text: Option<String>,
+    // Review notes and scheduled changes (filled by `with_editorial`).
+    editorial_loaded: bool,
+    notes: Vec<NoteView>,
+    open_notes: u64,
+    can_write_notes: bool,
+    can_override_notes: bool,
+    pending: Vec<PendingView>,
+    can_schedule_update: bool,
+    can_schedule_unpublish: bool,
+    change_at: String,
+}
+
+#[derive(Serialize)]
+struct NoteView {
+    id: Id,
+    author: String,
+    when: String,
+    body: String,
+    open: bool,
+    resolved_text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PendingView {
+    id: Id,
+    what: &'static str,
+    when: String,
+    can_cancel: bool,
 }
 
 #[derive(Serialize)]
@@ -426,7 +454,57 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
             .filter(|_| stage == Stage::Published)
             .map(|a| crate::views::article_path(&a.draft.slug)),
         published_text: article.filter(|_| live).map(|a| local_text(inputs.site, a.published_at.with_timezone(&Utc))),
+        editorial_loaded: false,
+        notes: Vec::new(),
+        open_notes: 0,
+        can_write_notes: article.is_some() && may(Action::WriteReviewNote),
+        can_override_notes: !live && may(Action::Publish(facts)) && may(Action::OverrideOpenNotes),
+        pending: Vec::new(),
+        can_schedule_update: live && may(Action::EditArticle(facts)) && may(Action::Publish(facts)),
+        can_schedule_unpublish: live && may(Action::Unpublish(facts)),
+        change_at: (now + chrono::Duration::hours(1)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
     }
+}
+
+/// Adds the article's review notes and pending scheduled changes to the
+/// editor page.
+async fn with_editorial<S: Editorial>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    article: &EditableArticle,
+    page: &mut EditorPage,
+) -> Result<(), AdminError> {
+    let staff = staffer.user.staff();
+    let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
+    let notes = state.store.notes(article.id).await?;
+    page.open_notes = notes.iter().filter(|n| n.is_open()).count() as u64;
+    page.notes = notes
+        .iter()
+        .map(|n| NoteView {
+            id: n.id,
+            author: if n.user_name.is_empty() { "(former staff)".into() } else { n.user_name.clone() },
+            when: local_text(site, n.created_at),
+            body: n.body.clone(),
+            open: n.is_open(),
+            resolved_text: n.resolved_at.map(|at| local_text(site, at)),
+        })
+        .collect();
+    page.pending = state
+        .store
+        .pending_changes(article.id)
+        .await?
+        .iter()
+        .map(|c| {
+            let (what, may) = match &c.kind {
+                ChangeKind::Update(_) => ("Update goes live", check(&staff, Action::Publish(facts)).is_ok()),
+                ChangeKind::Unpublish => ("Unpublish", check(&staff, Action::Unpublish(facts)).is_ok()),
+            };
+            PendingView { id: c.id, what, when: local_text(site, c.run_at), can_cancel: may }
+        })
+        .collect();
+    page.editorial_loaded = true;
+    Ok(())
 }
 
 async fn inputs<'a, S: Newsroom>(
@@ -498,7 +576,7 @@ pub async fn create<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, po
     state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page)
 }
 
-async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) -> Result<EditableArticle, AdminError> {
+pub(crate) async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) -> Result<EditableArticle, AdminError> {
     state
         .store
         .editable_article(id)
@@ -523,13 +601,18 @@ fn saved_notice(what: &str) -> Option<String> {
         "schedule" => "Scheduled.",
         "unpublish" => "Unpublished: readers no longer see it.",
         "restored" => "Revision restored (as a new revision).",
+        "schedule_update" => "Update scheduled: readers see it at the time set; nothing changed yet.",
+        "schedule_unpublish" => "Unpublishing scheduled.",
+        "cancelled" => "Scheduled change cancelled.",
+        "note" => "Review note added.",
+        "resolved" => "Review note resolved.",
         _ => return None,
     };
     Some(text.to_owned())
 }
 
 /// `GET /admin/articles/{id}/`.
-pub async fn edit<S: Newsroom>(
+pub async fn edit<S: Editorial>(
     State(state): Shared<S>,
     headers: HeaderMap,
     staffer: Staffer,
@@ -545,6 +628,7 @@ pub async fn edit<S: Newsroom>(
     let authors = state.store.authors(site.publication.id).await?;
     let inputs = inputs(&state, &site, &staffer, &authors).await?;
     let mut page = editor_page(&inputs, Some(&article), &article.draft);
+    with_editorial(&state, &site, &staffer, &article, &mut page).await?;
     page.notice = saved_notice(&q.saved);
     state.admin.page(StatusCode::OK, "editor.html", page)
 }
@@ -558,6 +642,9 @@ enum Intent {
     Publish,
     Schedule,
     Unpublish,
+    /// Keep the form's draft to save over the live article later.
+    ScheduleUpdate,
+    ScheduleUnpublish,
 }
 
 impl Intent {
@@ -568,6 +655,8 @@ impl Intent {
             "publish" => Intent::Publish,
             "schedule" => Intent::Schedule,
             "unpublish" => Intent::Unpublish,
+            "schedule_update" => Intent::ScheduleUpdate,
+            "schedule_unpublish" => Intent::ScheduleUnpublish,
             _ => Intent::Save,
         }
     }
@@ -580,6 +669,8 @@ impl Intent {
             Intent::Publish => "publish",
             Intent::Schedule => "schedule",
             Intent::Unpublish => "unpublish",
+            Intent::ScheduleUpdate => "schedule_update",
+            Intent::ScheduleUnpublish => "schedule_unpublish",
         }
     }
 }
@@ -608,7 +699,8 @@ fn transition_for(
     let now = Utc::now();
     let tz = zone(site);
     match intent {
-        Intent::Save => Ok(None),
+        // Scheduled changes are decided in `save` and change nothing now.
+        Intent::Save | Intent::ScheduleUpdate | Intent::ScheduleUnpublish => Ok(None),
         Intent::Submit => {
             check(&staff, Action::SubmitForReview(facts))?;
             if !matches!(stage, Stage::Draft | Stage::Unpublished) {
@@ -652,7 +744,7 @@ fn transition_for(
 
 /// `POST /admin/articles/{id}/`: saves (refusing a stale version with a
 /// diff to merge), then applies the button's status change.
-pub async fn save<S: Newsroom>(
+pub async fn save<S: Editorial>(
     State(state): Shared<S>,
     headers: HeaderMap,
     Path(id): Path<Id>,
@@ -669,6 +761,11 @@ pub async fn save<S: Newsroom>(
     let (draft, mut problems) = draft_from_form(&form, &site, &authors);
     problems.extend(byline_rule(&staffer, &draft));
     let intent = Intent::parse(form.get("intent"));
+    if intent == Intent::ScheduleUnpublish {
+        // The form's text plays no part: only the time does.
+        check(&staff, Action::Unpublish(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
+        return schedule(&state, &site, &staffer, &article, ChangeKind::Unpublish, form.get("unpublish_at"), intent).await;
+    }
     let expected: i64 = form.get("version").parse().unwrap_or(-1);
     let inputs = inputs(&state, &site, &staffer, &authors).await?;
     if !problems.is_empty() {
@@ -680,6 +777,34 @@ pub async fn save<S: Newsroom>(
     // Permission for the status change is decided before anything is
     // written, so a refused publish saves nothing either.
     let transition = transition_for(intent, &staffer, &draft, stage, &form, &site)?;
+    if intent == Intent::ScheduleUpdate {
+        // Changing the live article later needs the right to publish it,
+        // as it is and as it will be.
+        check(&staff, Action::Publish(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
+        check(&staff, Action::Publish(ArticleFacts { authors: &draft.author_ids, stage }))?;
+        return schedule(&state, &site, &staffer, &article, ChangeKind::Update(draft), form.get("update_at"), intent).await;
+    }
+    if matches!(transition, Some(Transition::Publish { .. })) {
+        // Open review notes hold publication back unless an editor says
+        // otherwise; checked before anything is written.
+        let open = state.store.open_note_count(id).await?;
+        if open > 0 {
+            if form.get("override_notes") == "1" {
+                check(&staff, Action::OverrideOpenNotes)?;
+            } else {
+                let notes = if open == 1 { "1 open review note".to_owned() } else { format!("{open} open review notes") };
+                let hint = if check(&staff, Action::OverrideOpenNotes).is_ok() {
+                    ", or tick \"Publish over open review notes\""
+                } else {
+                    ""
+                };
+                return Err(AdminError::new(
+                    StatusCode::CONFLICT,
+                    format!("Not published: the article has {notes}. Resolve them first{hint}. Nothing was saved."),
+                ));
+            }
+        }
+    }
     // Saving a live article also needs the right to change what readers see.
     let saved = if draft == article.draft && transition.is_some() && expected == article.version {
         article.clone()
@@ -704,6 +829,37 @@ pub async fn save<S: Newsroom>(
     }
     state.sync_changes().await;
     Ok(Redirect::to(&format!("/admin/articles/{id}/?saved={}", intent.word())).into_response())
+}
+
+/// Stores a change to the live article for the time in `at_text` (the
+/// publication's zone). The caller has checked the role.
+async fn schedule<S: Editorial>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    article: &EditableArticle,
+    kind: ChangeKind,
+    at_text: &str,
+    intent: Intent,
+) -> Result<Response, AdminError> {
+    let now = Utc::now();
+    if !matches!(article.stage(now), Stage::Published | Stage::Scheduled) {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "Only a published article can have changes scheduled; save or publish it instead.",
+        ));
+    }
+    let at = parse_local(site, at_text)
+        .ok_or_else(|| AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time for the change."))?
+        .with_timezone(&Utc);
+    if at <= now {
+        return Err(AdminError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That time has passed; choose a time in the future. Nothing was scheduled.",
+        ));
+    }
+    state.store.schedule_change(article.id, &kind, at, staffer.user.id, now).await?;
+    Ok(Redirect::to(&format!("/admin/articles/{}/?saved={}", article.id, intent.word())).into_response())
 }
 
 /// The editor again, with what this person typed kept, the other save's

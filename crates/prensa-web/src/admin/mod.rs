@@ -20,7 +20,7 @@ use http::StatusCode;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use prensa_auth::Throttle;
 use prensa_core::permissions::{check, Action, Denied, Role};
-use prensa_store::{Desk, Newsroom, StoreError};
+use prensa_store::{Desk, Editorial, Newsroom, StoreError};
 use serde::Serialize;
 
 use crate::ops::{RouteLabel, TrackLayer};
@@ -28,6 +28,7 @@ use crate::state::{AppState, Site};
 
 pub mod articles;
 pub mod desk;
+pub mod editorial;
 pub mod form;
 pub mod login;
 pub mod media;
@@ -259,7 +260,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// Every admin route. The route list here is also what the role × route
 /// test walks.
-pub fn routes<S: Desk>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
+pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
     let track = || TrackLayer::new(state, RouteLabel::Admin);
     Router::new()
         .route("/admin/assets/admin.css", get(stylesheet))
@@ -280,6 +281,9 @@ pub fn routes<S: Desk>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
         .route("/admin/articles/{id}/revisions/", get(articles::revisions::<S>))
         .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision::<S>))
         .route("/admin/articles/{id}/revisions/{rev}/restore", post(articles::restore::<S>))
+        .route("/admin/articles/{id}/notes", post(editorial::add_note::<S>))
+        .route("/admin/articles/{id}/notes/{note}/resolve", post(editorial::resolve_note::<S>))
+        .route("/admin/articles/{id}/scheduled/{change}/cancel", post(editorial::cancel_change::<S>))
         .route(
             "/admin/media/",
             get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::MAX_REQUEST_BYTES))),

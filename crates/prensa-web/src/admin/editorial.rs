@@ -1,0 +1,97 @@
+//! Review notes and scheduled changes on the editor page: adding and
+//! resolving notes, cancelling a scheduled change. (Scheduling itself is a
+//! button of the editor's form, handled in [`super::articles::save`].)
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use http::header::HeaderMap;
+use http::StatusCode;
+use prensa_core::permissions::{check, Action, ArticleFacts};
+use prensa_core::Id;
+use prensa_store::{ChangeKind, Editorial, MAX_NOTE_CHARS};
+
+use super::articles::load;
+use super::session::Posted;
+use super::{site_of, AdminError};
+use crate::state::AppState;
+
+type Shared<S> = State<Arc<AppState<S>>>;
+
+/// `POST /admin/articles/{id}/notes`: adds an open review note (editors).
+pub async fn add_note<S: Editorial>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::WriteReviewNote)?;
+    load(&state, &site, id).await?;
+    let body = form.get("note");
+    if body.trim().is_empty() {
+        return Err(AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "The note is empty; nothing was saved."));
+    }
+    let chars = body.trim().chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(AdminError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "The note is {chars} characters long; notes are limited to {MAX_NOTE_CHARS} characters. \
+                 Nothing was saved."
+            ),
+        ));
+    }
+    state.store.add_note(id, staffer.user.id, body, Utc::now()).await?;
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=note#notes")).into_response())
+}
+
+/// `POST /admin/articles/{id}/notes/{note}/resolve` (editors); resolving a
+/// resolved note changes nothing.
+pub async fn resolve_note<S: Editorial>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path((id, note)): Path<(Id, Id)>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, .. } = posted;
+    let site = site_of(&state, &headers)?;
+    check(&staffer.user.staff(), Action::WriteReviewNote)?;
+    load(&state, &site, id).await?;
+    if !state.store.notes(id).await?.iter().any(|n| n.id == note) {
+        return Err(AdminError::not_found());
+    }
+    state.store.resolve_note(note, staffer.user.id, Utc::now()).await?;
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=resolved#notes")).into_response())
+}
+
+/// `POST /admin/articles/{id}/scheduled/{change}/cancel`: needs the right
+/// the change needed when it was scheduled (publish for an update,
+/// unpublish for unpublishing).
+pub async fn cancel_change<S: Editorial>(
+    State(state): Shared<S>,
+    headers: HeaderMap,
+    Path((id, change)): Path<(Id, Id)>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, .. } = posted;
+    let site = site_of(&state, &headers)?;
+    let article = load(&state, &site, id).await?;
+    let pending = state.store.pending_changes(id).await?;
+    let Some(found) = pending.iter().find(|c| c.id == change) else {
+        return Err(AdminError::new(StatusCode::NOT_FOUND, "That scheduled change has already run or was cancelled."));
+    };
+    let staff = staffer.user.staff();
+    let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
+    match &found.kind {
+        ChangeKind::Update(_) => check(&staff, Action::Publish(facts))?,
+        ChangeKind::Unpublish => check(&staff, Action::Unpublish(facts))?,
+    }
+    if !state.store.cancel_change(change).await? {
+        return Err(AdminError::new(StatusCode::CONFLICT, "That scheduled change has just run; nothing was cancelled."));
+    }
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=cancelled")).into_response())
+}
