@@ -1,6 +1,7 @@
 //! Several `prensa serve` processes on one database, as behind a load
 //! balancer: a change made anywhere shows on every node within a second,
-//! scheduled articles appear on all of them, and losing one node leaves
+//! scheduled articles appear on all of them, a scheduled change to a live
+//! article is applied by exactly one of them, and losing one node leaves
 //! the others serving.
 
 mod common;
@@ -129,6 +130,112 @@ fn an_editor_works_across_nodes(backend: Backend) {
     assert!(acked > 2, "some saves were acknowledged before the kill");
     assert!(version_of(&on_b, id) >= acked, "B has every save A acknowledged");
     assert_eq!(b.get("/published-on-b/").status, 200);
+}
+
+/// Runs one statement on the test's database directly; for a query, the
+/// first column of its first row (an integer).
+fn sql(db: &Database, statement: &str) -> Option<i64> {
+    use sqlx::Connection;
+    let query = statement.trim_start().starts_with("SELECT");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        macro_rules! run {
+            ($conn:ty) => {{
+                let mut conn = <$conn>::connect(&db.url).await.expect("connect");
+                if query {
+                    let (n,): (i64,) = sqlx::query_as(statement).fetch_one(&mut conn).await.expect("query");
+                    Some(n)
+                } else {
+                    sqlx::query(statement).execute(&mut conn).await.expect("statement");
+                    None
+                }
+            }};
+        }
+        match db.backend {
+            Backend::Sqlite => run!(sqlx::SqliteConnection),
+            Backend::Postgres => run!(sqlx::PgConnection),
+        }
+    })
+}
+
+/// An update scheduled on node A for a live article comes due while A and
+/// B both watch the database: it shows on both, and exactly one of them
+/// applied it (one revision, the version one step on).
+fn a_scheduled_change_runs_once_across_nodes(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 3, 12);
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import(&content);
+    let link = invite(&db.args(), "ed@example.org", "editor");
+    let start = |db: &Database| {
+        let mut args = vec!["serve".to_owned()];
+        args.extend(db.args());
+        Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let a = start(&db);
+    let b = start(&db);
+    let on_a = accept_invite(&at(&a.base, &link));
+    let (section, author) = first_choices(&on_a);
+    let made = save_as(&on_a, 0, 0, "Before", "changes-later", &section, &author, "save").expect("create");
+    let id: i64 = made.location.split('/').nth(3).expect("id").parse().expect("number");
+    let published = save_as(&on_a, id, 1, "Before", "changes-later", &section, &author, "publish").expect("publish");
+    assert_eq!(published.status, 303, "{}", published.text);
+    for node in [&a, &b] {
+        assert!(eventually(Duration::from_millis(1000), || node.get("/changes-later/").text().contains("Before")));
+    }
+    let version = version_of(&on_a, id);
+    let revisions = sql(&db, &format!("SELECT COUNT(*) FROM article_revisions WHERE article_id = {id}")).expect("count");
+
+    // Scheduled through the editor (a minute is the form's resolution), then
+    // brought forward to a second from now.
+    let path = format!("{}/admin/articles/{id}/", a.base);
+    let v = version.to_string();
+    let scheduled = admin::post(
+        &path,
+        &on_a.cookie,
+        &[
+            ("csrf", &on_a.csrf),
+            ("version", &v),
+            ("headline", "After"),
+            ("standfirst", "Standfirst"),
+            ("body", "Changed at its time."),
+            ("slug", "changes-later"),
+            ("section", &section),
+            ("author", &author),
+            ("intent", "schedule_update"),
+            ("update_at", "2099-01-01T10:00"),
+        ],
+    )
+    .expect("schedule");
+    assert_eq!(scheduled.status, 303, "{}", scheduled.text);
+    let due = chrono::Utc::now().timestamp() + 1;
+    sql(&db, &format!("UPDATE scheduled_changes SET run_at = {due} WHERE article_id = {id}"));
+    for (name, node) in [("A", &a), ("B", &b)] {
+        assert!(
+            eventually(Duration::from_millis(3000), || node.get("/changes-later/").text().contains("After")),
+            "node {name} shows the update soon after its time"
+        );
+    }
+    // Both watchers have had several more ticks to (wrongly) run it again.
+    std::thread::sleep(Duration::from_millis(1200));
+    let after = sql(&db, &format!("SELECT COUNT(*) FROM article_revisions WHERE article_id = {id}")).expect("count");
+    assert_eq!(after, revisions + 1, "one revision: applied exactly once");
+    assert_eq!(version_of(&on_a, id), version + 1, "the version moved one step");
+    let done = sql(&db, &format!("SELECT COUNT(*) FROM scheduled_changes WHERE article_id = {id} AND outcome = 'applied'"));
+    assert_eq!(done, Some(1));
+}
+
+mod scheduled_change_across_nodes {
+    #[test]
+    fn sqlite() {
+        super::a_scheduled_change_runs_once_across_nodes(super::Backend::Sqlite)
+    }
+
+    #[test]
+    fn postgres() {
+        super::a_scheduled_change_runs_once_across_nodes(super::Backend::Postgres)
+    }
 }
 
 mod editor_across_nodes {
