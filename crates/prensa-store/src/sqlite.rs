@@ -291,6 +291,14 @@ impl Store for SqliteStore {
 
     async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Writer from the start: a deferred transaction that reads first
+        // fails outright (SQLITE_BUSY_SNAPSHOT, no busy wait) if another
+        // process commits before its first write, e.g. a server saving an
+        // article or running a scheduled change while the import runs.
+        sqlx::query("UPDATE content_version SET version = version WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         let counts = import_in(&mut tx, set, prune).await?;
         tx.commit().await.map_err(backend)?;
         Ok(counts)

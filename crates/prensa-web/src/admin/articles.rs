@@ -444,7 +444,9 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         can_save: article.is_none() || may(Action::EditArticle(facts)),
         can_submit: matches!(stage, Stage::Draft | Stage::Unpublished) && may(Action::SubmitForReview(facts)),
         can_withdraw: stage == Stage::InReview && may(Action::SubmitForReview(facts)),
-        can_publish: !live && may(Action::Publish(facts)),
+        // A scheduled article can still be published at once or moved to
+        // another time; only a published one has nothing to publish.
+        can_publish: stage != Stage::Published && may(Action::Publish(facts)),
         can_unpublish: live && may(Action::Unpublish(facts)),
         is_live: live,
         autosave: article.is_some() && !live,
