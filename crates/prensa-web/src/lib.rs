@@ -109,12 +109,13 @@ pub fn spawn_watcher<S: Editorial>(state: &Arc<AppState<S>>) -> tokio::task::Joi
 
 /// Serves `router` on `listener` until ctrl-c / SIGTERM, then drains:
 /// `/readyz` turns 503 at once (and responses ask for `Connection: close`);
-/// the server keeps accepting for the drain delay (`PRENSA_DRAIN_DELAY`
-/// seconds, default 0) so a load balancer polling `/readyz` can take the
-/// node out of rotation; then it stops accepting, closes idle connections
-/// and lets in-flight requests finish before returning.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    serve_until(listener, router, shutdown_signal(), drain_delay_from_env()).await
+/// the server keeps accepting for `drain_delay` (`prensa serve
+/// --drain-delay`, 0 keeps a ctrl-c instant) so a load balancer polling
+/// `/readyz` can take the node out of rotation; then it stops accepting,
+/// closes idle connections and lets in-flight requests finish before
+/// returning.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router, drain_delay: Duration) -> std::io::Result<()> {
+    serve_until(listener, router, shutdown_signal(), drain_delay).await
 }
 
 /// [`serve`] with the stop trigger given by the caller (tests, embedders):
@@ -150,22 +151,6 @@ where
     // The peer address feeds the login throttle (per-address failures).
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
-}
-
-/// `PRENSA_DRAIN_DELAY`: seconds between the stop signal and closing the
-/// listener. Read here because the CLI calls `serve` without settings; a
-/// `--drain-delay` flag and `prensa.toml` key belong in the CLI's config,
-/// passing the value to [`serve_until`]. 0, the default, keeps a ctrl-c
-/// instant.
-fn drain_delay_from_env() -> Duration {
-    let Ok(text) = std::env::var("PRENSA_DRAIN_DELAY") else { return Duration::ZERO };
-    match text.trim().parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
-        Some(delay) => delay,
-        None => {
-            tracing::warn!(value = %text, "PRENSA_DRAIN_DELAY is not a number of seconds; using 0");
-            Duration::ZERO
-        }
-    }
 }
 
 async fn shutdown_signal() {

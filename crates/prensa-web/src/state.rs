@@ -68,11 +68,16 @@ pub struct WebConfig {
     /// How often the background watcher checks for content written by other
     /// processes and for scheduled articles coming due.
     pub watch_interval: std::time::Duration,
+    /// The largest media upload, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { watch_interval: std::time::Duration::from_millis(500) }
+        WebConfig {
+            watch_interval: std::time::Duration::from_millis(500),
+            max_upload_bytes: prensa_media::Limits::default().max_bytes,
+        }
     }
 }
 
@@ -99,6 +104,7 @@ pub struct AppState<S: Store> {
 impl<S: Store> AppState<S> {
     pub async fn new(store: S, media: MediaDir, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
+        let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
         let state = Arc::new(AppState {
             store,
@@ -108,7 +114,7 @@ impl<S: Store> AppState<S> {
             config,
             metrics: HttpMetrics::default(),
             admin,
-            media_limits: prensa_media::Limits::default(),
+            media_limits,
             draining: AtomicBool::new(false),
             seen_version: tokio::sync::Mutex::new(None),
             sites: RwLock::new(Arc::new(Sites::default())),

@@ -107,10 +107,14 @@ impl World {
 }
 
 async fn world() -> Res<World> {
+    world_with(WebConfig::default()).await
+}
+
+async fn world_with(config: WebConfig) -> Res<World> {
     let store = SqliteStore::open("sqlite::memory:").await?;
     store.apply_import(&fixture(), false).await?;
     let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
+    let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
     let publication = store.publications().await?.remove(0);
     let authors = store.authors(publication.id).await?;
     let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
@@ -1047,5 +1051,21 @@ async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
     assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::NOT_FOUND, "unpublished");
     let editor_page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
     assert!(!editor_page.text.contains("Schedule this update"), "only live articles get scheduled changes");
+    Ok(())
+}
+
+/// The upload limit is a setting: above it, a clear refusal and nothing stored.
+#[tokio::test]
+async fn uploads_above_the_configured_limit_are_refused() -> TestResult {
+    let w = world_with(WebConfig { max_upload_bytes: 2_000, ..WebConfig::default() }).await?;
+    let author = w.login(Role::Author).clone();
+    let big = png(300, 300);
+    assert!(big.len() > 2_000);
+    let refused = upload(&w, Some(&author), &author.csrf(), "big.png", &big).await?;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", refused.text);
+    assert!(refused.text.contains("was not stored") || refused.text.contains("nothing was stored"), "{}", refused.text);
+    assert_eq!(w.store().media_list(10, 0).await?.total, 0);
+    let small = upload(&w, Some(&author), &author.csrf(), "small.png", &png(8, 8)).await?;
+    assert_eq!(small.status, StatusCode::SEE_OTHER, "{}", small.text);
     Ok(())
 }

@@ -13,6 +13,10 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub media_dir: Option<PathBuf>,
+    /// Largest media upload, in megabytes (10^6 bytes).
+    pub max_upload_mb: Option<u64>,
+    /// Seconds `serve` keeps serving after SIGTERM while `/readyz` says 503.
+    pub drain_delay: Option<f64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -23,6 +27,8 @@ impl std::fmt::Debug for FileConfig {
             .field("database", &self.database.as_ref().map(|_| "<redacted>"))
             .field("bind", &self.bind)
             .field("media_dir", &self.media_dir)
+            .field("max_upload_mb", &self.max_upload_mb)
+            .field("drain_delay", &self.drain_delay)
             .finish()
     }
 }

@@ -27,7 +27,9 @@ type Shared<S> = State<Arc<AppState<S>>>;
 
 /// The largest request the upload route reads: the file limit plus room
 /// for the form's other fields and multipart framing.
-pub const MAX_REQUEST_BYTES: usize = 21 * 1024 * 1024;
+pub fn request_limit(max_upload_bytes: u64) -> usize {
+    usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(1 << 20)
+}
 const PAGE: u32 = 48;
 
 #[derive(Debug, Default, Deserialize)]

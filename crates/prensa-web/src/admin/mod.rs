@@ -286,7 +286,7 @@ pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppSt
         .route("/admin/articles/{id}/scheduled/{change}/cancel", post(editorial::cancel_change::<S>))
         .route(
             "/admin/media/",
-            get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::MAX_REQUEST_BYTES))),
+            get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::request_limit(state.config.max_upload_bytes)))),
         )
         .route("/admin/users/", get(users::list::<S>).post(users::invite::<S>))
         .route("/admin/users/{id}/role", post(users::set_role::<S>))

@@ -20,6 +20,8 @@ pub struct Args {
     /// Address and port to listen on (port 0 picks a free one)
     #[arg(long, env = "PRENSA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+    #[command(flatten)]
+    pub web: super::serve::WebArgs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -57,6 +59,6 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let link = super::user::demo_admin_link(&store).await?;
     println!("Newsroom admin: open {link} to choose a password for {}.", super::user::DEMO_ADMIN);
-    super::serve::serve_on(listener, store, media).await?;
+    super::serve::serve_on(listener, store, media, args.web.resolve(&crate::config::FileConfig::default())?).await?;
     Ok(ExitCode::SUCCESS)
 }

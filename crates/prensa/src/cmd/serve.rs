@@ -15,6 +15,34 @@ pub struct Args {
     /// Address and port to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "PRENSA_BIND")]
     pub bind: Option<String>,
+    #[command(flatten)]
+    pub web: WebArgs,
+}
+
+/// Settings of the running server (also `prensa demo`'s).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WebArgs {
+    /// Largest media upload, in megabytes [default: 20]
+    #[arg(long, env = "PRENSA_MAX_UPLOAD_MB")]
+    pub max_upload_mb: Option<u64>,
+    /// Seconds to keep serving after SIGTERM while /readyz answers 503, so a load balancer can drain this node [default: 0]
+    #[arg(long, env = "PRENSA_DRAIN_DELAY")]
+    pub drain_delay: Option<f64>,
+}
+
+impl WebArgs {
+    /// Flags (and `PRENSA_*`) over `prensa.toml` over defaults.
+    pub fn resolve(&self, file: &FileConfig) -> anyhow::Result<(WebConfig, std::time::Duration)> {
+        let mut config = WebConfig::default();
+        if let Some(mb) = self.max_upload_mb.or(file.max_upload_mb) {
+            anyhow::ensure!((1..=1000).contains(&mb), "max_upload_mb must be between 1 and 1000 (got {mb})");
+            config.max_upload_bytes = mb * 1_000_000;
+        }
+        let seconds = self.drain_delay.or(file.drain_delay).unwrap_or(0.0);
+        let drain = std::time::Duration::try_from_secs_f64(seconds)
+            .map_err(|_| anyhow::anyhow!("drain_delay must be a number of seconds, 0 or more (got {seconds})"))?;
+        Ok((config, drain))
+    }
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
@@ -23,21 +51,27 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let media = MediaDir::new(args.store.media_dir(file));
     let bind = args.bind.or_else(|| file.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned());
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
-    serve_on(listener, store, media).await?;
+    let settings = args.web.resolve(file)?;
+    serve_on(listener, store, media, settings).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Serves `store` on an already bound listener (shared with `prensa demo`).
-pub async fn serve_on(listener: tokio::net::TcpListener, store: AnyStore, media: MediaDir) -> anyhow::Result<()> {
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    store: AnyStore,
+    media: MediaDir,
+    (config, drain_delay): (WebConfig, std::time::Duration),
+) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(backend = store.backend(), media = %media.root().display(), "store opened");
-    let state = AppState::new(store, media, WebConfig::default()).await?;
+    let state = AppState::new(store, media, config).await?;
     if state.sites().list.is_empty() {
         tracing::warn!("the database holds no publication yet: run `prensa import dir PATH` first");
     }
     let _watcher = prensa_web::spawn_watcher(&state);
     // Machine-readable first line: tests and scripts read the URL from it.
     println!("Prensa is serving at http://{addr}/");
-    prensa_web::serve(listener, prensa_web::router(state)).await?;
+    prensa_web::serve(listener, prensa_web::router(state), drain_delay).await?;
     Ok(())
 }
