@@ -379,15 +379,21 @@ pub struct ImportCounts {
 // ---------------------------------------------------------------------------
 // Whole-store copies (`prensa migrate-store`).
 
-/// Every content row of a store, exactly as stored: ids included, drafts and
-/// scheduled articles included, each list in id (or key) order. Copying a
-/// store means exporting one of these and importing it into another; two
+/// Every row a store needs to carry on elsewhere, exactly as stored: ids
+/// included, drafts and scheduled articles included, the newsroom's staff
+/// accounts (with their password hashes), revisions, former slugs, review
+/// notes and scheduled changes too; each list in id (or key) order. Copying
+/// a store means exporting one of these and importing it into another; two
 /// stores with the same content produce snapshots that serialize to the same
 /// bytes, which is how a copy is verified.
+///
+/// Not included, on purpose: sessions and single-use links (people sign in
+/// again, pending invites and resets are sent again) and the change feed
+/// (the new store starts its own).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Snapshot {
     pub publications: Vec<Publication>,
-    pub media: Vec<MediaAsset>,
+    pub media: Vec<MediaRow>,
     pub authors: Vec<AuthorRow>,
     pub publication_authors: Vec<PublicationAuthorRow>,
     pub sections: Vec<SectionRow>,
@@ -395,11 +401,16 @@ pub struct Snapshot {
     pub articles: Vec<ArticleRow>,
     pub article_authors: Vec<ArticleAuthorRow>,
     pub article_tags: Vec<ArticleTagRow>,
+    pub users: Vec<UserRow>,
+    pub article_revisions: Vec<RevisionRow>,
+    pub slug_redirects: Vec<SlugRedirectRow>,
+    pub review_notes: Vec<ReviewNoteRow>,
+    pub scheduled_changes: Vec<ScheduledChangeRow>,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 9] {
+    pub fn counts(&self) -> [(&'static str, usize); 14] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -410,13 +421,102 @@ impl Snapshot {
             ("articles", self.articles.len()),
             ("article_authors", self.article_authors.len()),
             ("article_tags", self.article_tags.len()),
+            ("users", self.users.len()),
+            ("article_revisions", self.article_revisions.len()),
+            ("slug_redirects", self.slug_redirects.len()),
+            ("review_notes", self.review_notes.len()),
+            ("scheduled_changes", self.scheduled_changes.len()),
         ]
     }
 
-    /// Whether there is nothing to copy.
+    /// Whether there is nothing to copy (staff accounts count).
     pub fn is_empty(&self) -> bool {
         self.counts().iter().all(|(_, n)| *n == 0)
     }
+}
+
+/// A media row: the asset and when it was uploaded (UTC Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MediaRow {
+    #[serde(flatten)]
+    pub asset: MediaAsset,
+    pub created_at: i64,
+}
+
+/// A staff account as stored, password hash included so that people can
+/// still sign in after a copy. Its `Debug` leaves the hash out; never log
+/// or print one of these through anything else.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct UserRow {
+    pub id: Id,
+    pub email: String,
+    pub name: String,
+    pub role: crate::permissions::Role,
+    pub author_id: Option<Id>,
+    pub password_hash: Option<String>,
+    /// UTC Unix seconds.
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("author_id", &self.author_id)
+            .field("password_hash", &self.password_hash.as_ref().map(|_| "<redacted>"))
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// A saved version of an article; `draft` is the stored
+/// [`crate::ArticleDraft`] JSON, copied verbatim. Times are UTC Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionRow {
+    pub id: Id,
+    pub article_id: Id,
+    pub version: i64,
+    pub user_id: Option<Id>,
+    pub saved_at: i64,
+    pub draft: String,
+}
+
+/// A former slug of a published article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlugRedirectRow {
+    pub publication_id: Id,
+    pub old_slug: String,
+    pub article_id: Id,
+}
+
+/// A review note as stored (times are UTC Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewNoteRow {
+    pub id: Id,
+    pub article_id: Id,
+    pub user_id: Option<Id>,
+    pub body: String,
+    pub created_at: i64,
+    pub resolved_at: Option<i64>,
+    pub resolved_by: Option<Id>,
+}
+
+/// A scheduled change as stored, pending or done: `kind` is `update` (with
+/// its draft JSON) or `unpublish`; times are UTC Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScheduledChangeRow {
+    pub id: Id,
+    pub article_id: Id,
+    pub kind: String,
+    pub draft: Option<String>,
+    pub run_at: i64,
+    pub created_by: Option<Id>,
+    pub created_at: i64,
+    pub done_at: Option<i64>,
+    pub outcome: Option<String>,
 }
 
 /// An author row: unlike [`Author`], the avatar is just its media key.
@@ -474,6 +574,12 @@ pub struct ArticleRow {
     pub published_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     pub translation_group: Option<String>,
+    /// Editorial state: the version a save must name, whether it awaits
+    /// review, whether it was ever live, and who saved it last.
+    pub version: i64,
+    pub in_review: bool,
+    pub ever_published: bool,
+    pub updated_by: Option<Id>,
 }
 
 /// One byline entry; `position` orders an article's authors.

@@ -28,6 +28,7 @@ pub mod newsroom;
 mod newsroom_sql;
 pub mod postgres;
 mod shared;
+mod snapshot_sql;
 pub mod sqlite;
 
 pub use any::{redact_url, AnyStore};

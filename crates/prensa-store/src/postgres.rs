@@ -21,15 +21,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
+    MediaAsset, MediaRow, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use crate::shared::{
-    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, migration,
+    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, media_row, migration,
     publication_from, section_from, section_row, social_to_json, summary_from, tag_from, tag_row, to_parts, u64_of,
-    ARTICLE_ROW_COLUMNS, TABLES,
+    ARTICLE_ROW_COLUMNS, EPHEMERAL_TABLES, MEDIA_ROW_COLUMNS, TABLES,
 };
 use crate::{migrations, Result, Store, StoreError};
 
@@ -40,6 +40,7 @@ crate::newsroom_sql::newsroom_impl!(
     // Row locks (`UPDATE … WHERE id = ?` first) are enough here.
     None
 );
+crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, None, "?::jsonb");
@@ -332,7 +333,7 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         let conn = &mut *tx;
-        let snapshot = Snapshot {
+        let mut snapshot = Snapshot {
             publications: sqlx::query(&format!("SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY id"))
                 .fetch_all(&mut *conn)
                 .await
@@ -340,12 +341,12 @@ impl Store for PostgresStore {
                 .iter()
                 .map(publication_from)
                 .collect::<Result<_>>()?,
-            media: sqlx::query("SELECT key, content_type, width, height, bytes FROM media ORDER BY key")
+            media: sqlx::query(&format!("SELECT {MEDIA_ROW_COLUMNS} FROM media ORDER BY key"))
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(backend)?
                 .iter()
-                .map(media_from)
+                .map(media_row)
                 .collect::<Result<_>>()?,
             authors: sqlx::query("SELECT id, slug, name, bio, avatar, social::text FROM authors ORDER BY id")
                 .fetch_all(&mut *conn)
@@ -404,7 +405,9 @@ impl Store for PostgresStore {
             .into_iter()
             .map(|(article_id, tag_id, position)| ArticleTagRow { article_id, tag_id, position })
             .collect(),
+            ..Snapshot::default()
         };
+        snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -665,19 +668,20 @@ async fn prune_missing(conn: &mut PgConnection, table: &'static str, publication
 
 /// The body of [`Store::import_snapshot`]; any `?` rolls back.
 async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Result<()> {
-    let (publications, authors, media): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media)",
+    let (publications, authors, media, users): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media), \
+           (SELECT COUNT(*) FROM users)",
     )
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
-    if publications + authors + media > 0 {
+    if publications + authors + media + users > 0 {
         if !replace {
             return Err(StoreError::NotEmpty(format!(
-                "{publications} publications, {authors} authors, {media} media rows"
+                "{publications} publications, {authors} authors, {media} media rows, {users} staff accounts"
             )));
         }
-        for table in TABLES.iter().rev() {
+        for table in EPHEMERAL_TABLES.iter().chain(TABLES.iter().rev()) {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await.map_err(backend)?;
         }
     }
@@ -701,13 +705,14 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .await
         .map_err(backend)?;
     }
-    for m in &s.media {
-        sqlx::query("INSERT INTO media (key, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5)")
+    for MediaRow { asset: m, created_at } in &s.media {
+        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
             .bind(&m.key)
             .bind(&m.content_type)
             .bind(i64::from(m.width))
             .bind(i64::from(m.height))
             .bind(i64_of(m.bytes))
+            .bind(created_at)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -758,7 +763,8 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     }
     let article_sql = format!(
         "INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21)"
     );
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
@@ -781,16 +787,14 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .bind(updated_at)
             .bind(updated_offset)
             .bind(&a.translation_group)
+            .bind(a.version)
+            .bind(a.in_review)
+            .bind(a.ever_published)
+            .bind(a.updated_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
     }
-    // The snapshot does not carry editorial history: what is published
-    // has been published.
-    sqlx::query("UPDATE articles SET ever_published = true WHERE status = 'published'")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
     for aa in &s.article_authors {
         sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
             .bind(aa.article_id)
@@ -809,9 +813,20 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .await
             .map_err(backend)?;
     }
+    snapshot_gen::newsroom_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
-    for table in ["publications", "authors", "sections", "tags", "articles"] {
+    for table in [
+        "publications",
+        "authors",
+        "sections",
+        "tags",
+        "articles",
+        "users",
+        "article_revisions",
+        "review_notes",
+        "scheduled_changes",
+    ] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
         ))

@@ -7,9 +7,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
     AdminArticleRow, Article, ArticleDraft, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, DraftImage,
-    EditableArticle, HeroImage, Id, Image, MediaAsset, Publication, PublicationSettings, Revision, Section, SectionRef,
+    EditableArticle, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
     SectionRow, SocialLinks, Status, Tag, TagRow, User,
 };
+use prensa_core::{ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
 use sqlx::Row;
 
 use crate::{Result, StoreError};
@@ -310,13 +311,18 @@ pub(crate) fn article_row(row: &impl Cols) -> Result<ArticleRow> {
         published_at: from_parts(row.int(12)?, row.int32(13)?)?,
         updated_at: from_parts(row.int(14)?, row.int32(15)?)?,
         translation_group: row.opt_text(16)?,
+        version: row.int(17)?,
+        in_review: row.boolean(18)?,
+        ever_published: row.boolean(19)?,
+        updated_by: row.opt_int(20)?,
     })
 }
 
 /// Every column of `articles`, in the order [`article_row`] reads and the
 /// snapshot import writes them.
 pub(crate) const ARTICLE_ROW_COLUMNS: &str = "id, publication_id, slug, headline, standfirst, body, toc, section_id, \
-     image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group";
+     image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group, \
+     version, in_review, ever_published, updated_by";
 
 /// `AND column NOT IN (ids)`, or nothing when `ids` is empty (then every
 /// row goes). The ids are integers this store produced, so formatting them
@@ -330,8 +336,10 @@ pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
 }
 
 /// Tables in the order a snapshot is written (parents before children);
-/// deleting goes in reverse.
-pub(crate) const TABLES: [&str; 9] = [
+/// deleting goes in reverse. Nothing references `users` but sessions and
+/// links (see [`EPHEMERAL_TABLES`]): editorial columns naming a user are
+/// plain integers.
+pub(crate) const TABLES: [&str; 14] = [
     "publications",
     "media",
     "authors",
@@ -341,7 +349,96 @@ pub(crate) const TABLES: [&str; 9] = [
     "articles",
     "article_authors",
     "article_tags",
+    "users",
+    "article_revisions",
+    "slug_redirects",
+    "review_notes",
+    "scheduled_changes",
 ];
+
+/// What a snapshot leaves behind but a replacing import must clear, so
+/// that nothing of the old store (sessions, links, now-unknown users)
+/// survives: deleted before [`TABLES`].
+pub(crate) const EPHEMERAL_TABLES: [&str; 2] = ["sessions", "user_tokens"];
+
+/// The media columns a snapshot copies, in the order [`media_row`] reads them.
+pub(crate) const MEDIA_ROW_COLUMNS: &str = "key, content_type, width, height, bytes, created_at";
+
+/// The columns of [`MEDIA_ROW_COLUMNS`].
+pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
+    Ok(MediaRow { asset: media_from(row)?, created_at: row.int(5)? })
+}
+
+/// Every column of `users`, in the order [`user_row`] reads them.
+pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at";
+
+/// The columns of [`USER_ROW_COLUMNS`], password hash included.
+pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
+    let role = row.text(3)?;
+    Ok(UserRow {
+        id: row.int(0)?,
+        email: row.text(1)?,
+        name: row.text(2)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
+        author_id: row.opt_int(4)?,
+        password_hash: row.opt_text(5)?,
+        created_at: row.int(6)?,
+    })
+}
+
+/// Every column of `article_revisions`, in the order [`revision_row`] reads them.
+pub(crate) const REVISION_ROW_COLUMNS: &str = "id, article_id, version, user_id, saved_at, draft";
+
+pub(crate) fn revision_row(row: &impl Cols) -> Result<RevisionRow> {
+    Ok(RevisionRow {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        version: row.int(2)?,
+        user_id: row.opt_int(3)?,
+        saved_at: row.int(4)?,
+        draft: row.text(5)?,
+    })
+}
+
+/// Every column of `slug_redirects`, in the order [`redirect_row`] reads them.
+pub(crate) const REDIRECT_ROW_COLUMNS: &str = "publication_id, old_slug, article_id";
+
+pub(crate) fn redirect_row(row: &impl Cols) -> Result<SlugRedirectRow> {
+    Ok(SlugRedirectRow { publication_id: row.int(0)?, old_slug: row.text(1)?, article_id: row.int(2)? })
+}
+
+/// Every column of `review_notes`, in the order [`note_row`] reads them.
+pub(crate) const NOTE_ROW_COLUMNS: &str = "id, article_id, user_id, body, created_at, resolved_at, resolved_by";
+
+pub(crate) fn note_row(row: &impl Cols) -> Result<ReviewNoteRow> {
+    Ok(ReviewNoteRow {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        user_id: row.opt_int(2)?,
+        body: row.text(3)?,
+        created_at: row.int(4)?,
+        resolved_at: row.opt_int(5)?,
+        resolved_by: row.opt_int(6)?,
+    })
+}
+
+/// Every column of `scheduled_changes`, in the order [`scheduled_row`] reads them.
+pub(crate) const SCHEDULED_ROW_COLUMNS: &str =
+    "id, article_id, kind, draft, run_at, created_by, created_at, done_at, outcome";
+
+pub(crate) fn scheduled_row(row: &impl Cols) -> Result<ScheduledChangeRow> {
+    Ok(ScheduledChangeRow {
+        id: row.int(0)?,
+        article_id: row.int(1)?,
+        kind: row.text(2)?,
+        draft: row.opt_text(3)?,
+        run_at: row.int(4)?,
+        created_by: row.opt_int(5)?,
+        created_at: row.int(6)?,
+        done_at: row.opt_int(7)?,
+        outcome: row.opt_text(8)?,
+    })
+}
 
 // --- the newsroom ---------------------------------------------------------
 

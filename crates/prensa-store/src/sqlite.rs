@@ -7,15 +7,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
+    MediaAsset, MediaRow, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::shared::{
-    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, migration,
+    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, media_row, migration,
     publication_from, section_from, section_row, social_to_json, summary_from, tag_from, tag_row, to_parts, u64_of,
-    ARTICLE_ROW_COLUMNS, TABLES,
+    ARTICLE_ROW_COLUMNS, EPHEMERAL_TABLES, MEDIA_ROW_COLUMNS, TABLES,
 };
 use crate::{migrations, Result, Store, StoreError};
 
@@ -27,6 +27,7 @@ crate::newsroom_sql::newsroom_impl!(
     // writer later (SQLITE_BUSY_SNAPSHOT); a no-op write takes the lock.
     Some("UPDATE content_version SET version = version WHERE id = 1")
 );
+crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::desk_sql::desk_impl!(
@@ -309,7 +310,7 @@ impl Store for SqliteStore {
         // an import committing meanwhile cannot tear the copy.
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let conn = &mut *tx;
-        let snapshot = Snapshot {
+        let mut snapshot = Snapshot {
             publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
                 "more_from_section, most_recent, page_size FROM publications ORDER BY id"))
             .fetch_all(&mut *conn)
@@ -318,12 +319,12 @@ impl Store for SqliteStore {
             .iter()
             .map(publication_from)
             .collect::<Result<_>>()?,
-            media: sqlx::query("SELECT key, content_type, width, height, bytes FROM media ORDER BY key")
+            media: sqlx::query(&format!("SELECT {MEDIA_ROW_COLUMNS} FROM media ORDER BY key"))
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(backend)?
                 .iter()
-                .map(media_from)
+                .map(media_row)
                 .collect::<Result<_>>()?,
             authors: sqlx::query("SELECT id, slug, name, bio, avatar, social FROM authors ORDER BY id")
                 .fetch_all(&mut *conn)
@@ -380,7 +381,9 @@ impl Store for SqliteStore {
             .into_iter()
             .map(|(article_id, tag_id, position)| ArticleTagRow { article_id, tag_id, position })
             .collect(),
+            ..Snapshot::default()
         };
+        snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -400,19 +403,20 @@ impl Store for SqliteStore {
 
 /// The body of [`Store::import_snapshot`]; any `?` rolls back.
 async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -> Result<()> {
-    let (publications, authors, media): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media)",
+    let (publications, authors, media, users): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media), \
+           (SELECT COUNT(*) FROM users)",
     )
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
-    if publications + authors + media > 0 {
+    if publications + authors + media + users > 0 {
         if !replace {
             return Err(StoreError::NotEmpty(format!(
-                "{publications} publications, {authors} authors, {media} media rows"
+                "{publications} publications, {authors} authors, {media} media rows, {users} staff accounts"
             )));
         }
-        for table in TABLES.iter().rev() {
+        for table in EPHEMERAL_TABLES.iter().chain(TABLES.iter().rev()) {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await.map_err(backend)?;
         }
     }
@@ -436,13 +440,14 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .await
         .map_err(backend)?;
     }
-    for m in &s.media {
-        sqlx::query("INSERT INTO media (key, content_type, width, height, bytes) VALUES (?, ?, ?, ?, ?)")
+    for MediaRow { asset: m, created_at } in &s.media {
+        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
             .bind(&m.key)
             .bind(&m.content_type)
             .bind(i64::from(m.width))
             .bind(i64::from(m.height))
             .bind(i64_of(m.bytes))
+            .bind(created_at)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -490,7 +495,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .map_err(backend)?;
     }
     let article_sql =
-        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
         let (updated_at, updated_offset) = to_parts(&a.updated_at);
@@ -512,16 +517,14 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .bind(updated_at)
             .bind(updated_offset)
             .bind(&a.translation_group)
+            .bind(a.version)
+            .bind(a.in_review)
+            .bind(a.ever_published)
+            .bind(a.updated_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
     }
-    // The snapshot does not carry editorial history: what is published
-    // has been published.
-    sqlx::query("UPDATE articles SET ever_published = true WHERE status = 'published'")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
     for aa in &s.article_authors {
         sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
             .bind(aa.article_id)
@@ -540,6 +543,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .await
             .map_err(backend)?;
     }
+    snapshot_gen::newsroom_in(&mut *conn, s).await?;
     Ok(())
 }
 

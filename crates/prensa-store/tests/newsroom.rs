@@ -11,7 +11,7 @@ use prensa_core::{
     NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, TokenKind, Transition,
     User,
 };
-use prensa_store::{AnyStore, Desk, Newsroom, Store, StoreError, CHANGE_ALL};
+use prensa_store::{AnyStore, ChangeKind, Desk, Editorial, Newsroom, Store, StoreError, CHANGE_ALL};
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -726,4 +726,132 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
     assert_eq!((after.name.as_str(), after.tagline.as_str(), after.settings.page_size), ("The New Meridian", "Still here", 20));
     assert!(matches!(store.update_publication(9999, &edit).await, Err(StoreError::NotFound)));
     Ok(())
+}
+
+// --- whole-store copies ----------------------------------------------------
+
+/// A newsroom in full swing: accounts (one with a password), an article in
+/// review at version 3 with notes (one resolved), a published one renamed
+/// (a redirect) with a pending update and a cancelled unpublish, a session.
+async fn busy_newsroom(store: &AnyStore) -> Result<(Fx, User), Box<dyn std::error::Error>> {
+    let fx = setup(store).await?;
+    let ana = staff(store, &fx).await?;
+    store.set_password(ana.id, "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$SECRET-HASH").await?;
+    let ben = NewUser { email: "ben@example.org".into(), name: "Ben".into(), role: Role::Contributor, author_id: Some(fx.ben) };
+    store.create_user(&ben, now()).await?;
+
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let a = saved(store.save_article(a.id, a.version, &draft(&fx, "story-2"), ana.id, mins(1)).await?);
+    let a = saved(store.transition(a.id, a.version, Transition::SubmitForReview, ana.id, mins(2)).await?);
+    assert!(a.in_review && a.version > 2, "version {}", a.version);
+    let note = store.add_note(a.id, ana.id, "Check the figures", mins(3)).await?;
+    store.add_note(a.id, ana.id, "And the quote", mins(4)).await?;
+    store.resolve_note(note.id, ana.id, mins(5)).await?;
+
+    let b = store.create_article(fx.publication, &draft(&fx, "first"), ana.id, now()).await?;
+    let b = saved(store.transition(b.id, b.version, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
+    let b = saved(store.save_article(b.id, b.version, &draft(&fx, "second"), ana.id, mins(1)).await?);
+    let update = ArticleDraft { headline: "Later".into(), ..b.draft.clone() };
+    store.schedule_change(b.id, &ChangeKind::Update(update), mins(60), ana.id, now()).await?;
+    let gone = store.schedule_change(b.id, &ChangeKind::Unpublish, mins(90), ana.id, now()).await?;
+    assert!(store.cancel_change(gone.id).await?);
+    store.schedule_change(b.id, &ChangeKind::Unpublish, mins(120), ana.id, now()).await?;
+    store.add_media(&MediaAsset { key: "new.png".into(), content_type: "image/png".into(), width: 1, height: 1, bytes: 9 }).await?;
+    store.create_session("digest-of-a-session", ana.id, now(), mins(60)).await?;
+    Ok((fx, ana))
+}
+
+/// After a copy, the target goes on: versions, redirects, notes and
+/// schedules are there, and new rows of every kind get fresh ids.
+async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapshot, fx: &Fx) -> TestResult {
+    let ana = snap.users.iter().find(|u| u.email == "ana@example.org").ok_or("ana")?;
+    let (user, hash) = store.user_for_login("ana@example.org").await?.ok_or("account copied")?;
+    assert_eq!((user.id, user.role, user.created_at), (ana.id, Role::Editor, now()));
+    assert_eq!(hash, ana.password_hash, "people sign in with the same password");
+    assert_eq!(store.session_user("digest-of-a-session", now()).await?, None, "sessions are not copied");
+
+    let story = snap.articles.iter().find(|a| a.slug == "story-2").ok_or("story")?;
+    let e = store.editable_article(story.id).await?.ok_or("editable")?;
+    assert_eq!((e.version, e.in_review, e.updated_by), (story.version, true, Some(ana.id)));
+    assert_eq!(store.revisions(story.id).await?.len(), 2);
+    assert_eq!(store.open_note_count(story.id).await?, 1);
+    assert_eq!(store.slug_redirect(fx.publication, "first").await?.as_deref(), Some("second"));
+    let second = snap.articles.iter().find(|a| a.slug == "second").ok_or("second")?;
+    assert!(second.ever_published);
+    assert_eq!(store.pending_changes(second.id).await?.len(), 2);
+
+    // Saving names the copied version; new rows do not collide with copied ids.
+    let max = |ids: &mut dyn Iterator<Item = Id>| ids.max().unwrap_or(0);
+    let e = saved(store.save_article(story.id, story.version, &draft(fx, "story-3"), ana.id, mins(6)).await?);
+    assert_eq!(e.version, story.version + 1);
+    let revs = store.revisions(story.id).await?;
+    assert!(revs[0].id > max(&mut snap.article_revisions.iter().map(|r| r.id)));
+    let c = store.create_article(fx.publication, &draft(fx, "after-the-move"), ana.id, mins(7)).await?;
+    assert!(c.id > max(&mut snap.articles.iter().map(|a| a.id)));
+    let new = NewUser { email: "cy@example.org".into(), name: "Cy".into(), role: Role::Author, author_id: None };
+    assert!(store.create_user(&new, now()).await?.id > max(&mut snap.users.iter().map(|u| u.id)));
+    let n = store.add_note(c.id, ana.id, "New", mins(8)).await?;
+    assert!(n.id > max(&mut snap.review_notes.iter().map(|n| n.id)));
+    let ch = store.schedule_change(second.id, &ChangeKind::Unpublish, mins(200), ana.id, now()).await?;
+    assert!(ch.id > max(&mut snap.scheduled_changes.iter().map(|c| c.id)));
+    Ok(())
+}
+
+/// A store's newsroom → `dst` → `back`: identical snapshots each way, and
+/// both copies carry on.
+async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> TestResult {
+    let (fx, _) = busy_newsroom(&src).await?;
+    let snap = src.export_all().await?;
+    let counts: Vec<(&str, usize)> = snap.counts().into_iter().skip(9).collect();
+    assert_eq!(
+        counts,
+        [("users", 2), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
+    );
+    assert!(snap.users[0].password_hash.is_some() && snap.users[1].password_hash.is_none());
+    let new_png = snap.media.iter().find(|m| m.asset.key == "new.png").ok_or("media row")?;
+    assert!(new_png.created_at > 0, "upload dates are kept");
+    let debug = format!("{snap:?}");
+    assert!(!debug.contains("SECRET-HASH") && debug.contains("<redacted>"), "Debug never shows a hash");
+    let only_users = prensa_core::Snapshot { users: snap.users.clone(), ..Default::default() };
+    assert!(!only_users.is_empty(), "accounts alone are something to copy");
+
+    dst.import_snapshot(&snap, false).await?;
+    assert_eq!(dst.export_all().await?, snap);
+    back.import_snapshot(&dst.export_all().await?, false).await?;
+    assert_eq!(back.export_all().await?, snap);
+    carries_on_after_the_copy(&dst, &snap, &fx).await?;
+    carries_on_after_the_copy(&back, &snap, &fx).await?;
+
+    // A target with accounts only is not empty; replacing clears it all,
+    // sessions included.
+    let fresh = AnyStore::open("sqlite::memory:").await?;
+    fresh.create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None }, now()).await?;
+    assert!(matches!(fresh.import_snapshot(&snap, false).await, Err(StoreError::NotEmpty(_))));
+    dst.create_session("a-later-session", snap.users[0].id, now(), mins(60)).await?;
+    dst.import_snapshot(&snap, true).await?;
+    assert_eq!(dst.export_all().await?, snap, "replacing restores the copy exactly");
+    assert_eq!(dst.session_user("a-later-session", now()).await?, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn newsroom_crosses_over_sqlite() -> TestResult {
+    newsroom_crosses_over(sqlite().await?, sqlite().await?, sqlite().await?).await
+}
+
+#[tokio::test]
+async fn newsroom_crosses_over_postgres() -> TestResult {
+    let Some(one) = PgSchema::create().await? else { return Ok(()) };
+    let (two, three) = (PgSchema::create().await?.ok_or("configured")?, PgSchema::create().await?.ok_or("configured")?);
+    let (pg1, pg2, pg3) = (one.store().await?, two.store().await?, three.store().await?);
+    // SQLite → PostgreSQL → SQLite, then PostgreSQL → SQLite → PostgreSQL.
+    let result = async {
+        newsroom_crosses_over(sqlite().await?, pg1.clone(), sqlite().await?).await?;
+        newsroom_crosses_over(pg2.clone(), sqlite().await?, pg3.clone()).await
+    }
+    .await;
+    for store in [pg1, pg2, pg3] {
+        store.close().await;
+    }
+    result
 }

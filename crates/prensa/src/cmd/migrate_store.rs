@@ -7,6 +7,13 @@
 //! and by a checksum over both snapshots' canonical serialization. Row ids
 //! are kept, so the two must match exactly.
 //!
+//! The newsroom comes along: staff accounts (password hashes included, so
+//! people sign in as before), each article's version, review state and
+//! history, revisions, former slugs, review notes and scheduled changes.
+//! Sessions, invite/reset links and the change feed are not copied: people
+//! sign in again, pending links are sent again, and the new store starts its
+//! own feed (running servers of the target reload everything).
+//!
 //! Media files are not copied: they live in the media directory, which both
 //! databases use alike. Serve the copy with the same `--media-dir` (by
 //! default the `media` folder beside the SQLite file).
@@ -86,6 +93,10 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
         );
     }
     println!("checksums match (xxh3-128 {want:032x})");
+    println!(
+        "not copied: sessions and invite/reset links (staff sign in again on the new store; \
+         send pending invites and resets again) and the change feed (the new store starts its own)"
+    );
 
     let media_dir = args.media_dir.or_else(|| file.media_dir.clone()).unwrap_or_else(|| {
         if args.from.starts_with("sqlite:") {
@@ -117,7 +128,7 @@ fn report_media(snapshot: &Snapshot, media: &MediaDir) {
     if total == 0 {
         return;
     }
-    let present = snapshot.media.iter().filter(|m| media.path(&m.key).is_ok_and(|p| p.is_file())).count();
+    let present = snapshot.media.iter().filter(|m| media.path(&m.asset.key).is_ok_and(|p| p.is_file())).count();
     println!(
         "media files: {present} of {total} present in {} (files are not copied; serve the copy with --media-dir {})",
         media.root().display(),
