@@ -119,13 +119,15 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn apply_import(&self, set: &ImportSet, prune: bool) -> impl Future<Output = Result<ImportCounts>> + Send;
 
     /// Every row of the store in one consistent read, for copying the whole
-    /// database elsewhere (`prensa migrate-store`).
+    /// database elsewhere (`prensa migrate-store`): content and newsroom
+    /// alike, but not sessions, single-use links or the change feed.
     fn export_all(&self) -> impl Future<Output = Result<Snapshot>> + Send;
 
     /// Writes `snapshot` as the store's entire content, ids included, in one
     /// transaction, and bumps the content version. A store that already
-    /// holds a publication, author or media row is refused
+    /// holds a publication, author, media row or staff account is refused
     /// ([`StoreError::NotEmpty`]) unless `replace`, which deletes all of it
-    /// first. On any error nothing is written.
+    /// (sessions and links too) first. On PostgreSQL each identity moves
+    /// past the largest id written. On any error nothing is written.
     fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> impl Future<Output = Result<()>> + Send;
 }

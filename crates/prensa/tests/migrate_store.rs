@@ -41,18 +41,27 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     let lite = Database::fresh(Backend::Sqlite, root.path()).expect("sqlite");
     lite.import(&demo_dir());
     let Some(pg) = Database::fresh(Backend::Postgres, root.path()) else { return };
+    // A staff account, which must come along.
+    let added = run(&["user", "add", "desk@example.org", "--role", "editor", "--database", &lite.url]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
 
     let out = migrate(&["--from", &lite.url, "--to", &pg.url]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("checksums match"), "{stdout}");
-    for table in ["publications", "media", "authors", "sections", "tags", "articles", "article_authors", "article_tags"]
+    for table in
+        ["publications", "media", "authors", "sections", "tags", "articles", "article_authors", "article_tags", "users"]
     {
         let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(table)).expect(table);
         let n: Vec<&str> = line.split_whitespace().skip(1).collect();
         assert!(n.len() == 2 && n[0] == n[1] && n[0] != "0", "{line}");
     }
     assert!(stdout.contains("45 of 45 present"), "media files are shared, not copied: {stdout}");
+    assert!(stdout.contains("not copied: sessions"), "{stdout}");
+    // The account is in the copy: a sign-in link can be issued from it.
+    let reset = run(&["user", "reset", "desk@example.org", "--database", &pg.url]);
+    let link = String::from_utf8_lossy(&reset.stdout).into_owned();
+    assert!(reset.status.success() && link.contains("/admin/"), "{link}\n{}", String::from_utf8_lossy(&reset.stderr));
 
     // Once copied, the target is not overwritten by accident.
     let again = migrate(&["--from", &lite.url, "--to", &pg.url]);

@@ -34,7 +34,7 @@ pub struct Args {
     /// Database to copy from, e.g. sqlite://prensa.db
     #[arg(long)]
     pub from: String,
-    /// Database to copy into, e.g. postgres://prensa@localhost/prensa; must hold no content
+    /// Database to copy into, e.g. postgres://prensa@localhost/prensa; must hold no content or staff accounts
     #[arg(long)]
     pub to: String,
     /// Replace whatever content the target holds (all of it, in the same transaction)
