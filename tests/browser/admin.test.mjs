@@ -428,3 +428,84 @@ test('two editors save the same article: the second sees the conflict and keeps 
   await b.context.close();
   assert.deepEqual(problems, [], problems.join('\n'));
 });
+
+test('an editor adds a section and it leads to the site; an open review note holds back an author\'s Publish until resolved', async () => {
+  const stamp = Date.now().toString(36);
+  const problems = [];
+  const ed = await staffContext(browser, await server.addUser(`desk-${stamp}@meridian.example`, 'editor', { name: 'Desmond Desk' }), { problems });
+
+  // A new section, made in the admin…
+  const name = `Climate ${stamp}`;
+  const slug = `climate-${stamp}`;
+  await ed.page.goto(server.base + '/admin/sections/');
+  await ed.page.fill('#new-name', name);
+  await ed.page.fill('#new-slug', slug);
+  await ed.page.fill('#new-desc', 'Weather, warming and what cities do about it.');
+  const made = await submit(ed.page, 'form.stack.narrow button[type=submit]');
+  assert.equal(made.status(), 200);
+  assert.equal(await ed.page.locator('.notice').innerText(), `Saved the section ${name}.`);
+
+  // …is in the navigation of every public page at once, and opens.
+  const reader = await browser.newContext();
+  watch(reader, problems);
+  const pub = await reader.newPage();
+  for (const path of ['/', '/the-bus-fare-revolt/']) {
+    await pub.goto(server.base + path);
+    const nav = await pub.locator('header.site nav a').evaluateAll((as) => as.map((a) => [a.textContent.trim(), new URL(a.href).pathname]));
+    assert.ok(nav.some(([t, p]) => t === name && p === `/section/${slug}/`), `${path}: the new section is in the navigation: ${JSON.stringify(nav)}`);
+  }
+  await pub.click(`header.site nav a[href$="/section/${slug}/"]`);
+  await pub.waitForURL(`**/section/${slug}/`);
+  assert.equal(await pub.locator('main h1').innerText(), name);
+  assert.equal(await pub.locator('.list-head .standfirst').innerText(), 'Weather, warming and what cities do about it.');
+
+  // An author (a profile of the demo) writes a draft.
+  await pub.goto(server.base + '/the-bus-fare-revolt/');
+  const profiles = await pub.locator('a[href*="/author/"]').evaluateAll((as) => [...new Set(as.map((a) => new URL(a.href).pathname.split('/')[2]))]);
+  const profile = profiles.find((p) => p !== 'lucia-ferrer');
+  assert.ok(profile, `a demo author profile to write as (${profiles})`);
+  const au = await staffContext(browser, await server.addUser(`ada-${stamp}@meridian.example`, 'author', { name: 'Ada Author', author: profile }), { problems });
+  await disableAutosave(au.context);
+  const headline = `Heat maps of the old town ${stamp}`;
+  const articleSlug = `heat-maps-${stamp}`;
+  const id = await createArticle(au.page, server.base, {
+    headline, standfirst: 'Where the city is hottest.', body: 'Paragraph one.\n\nParagraph two.', slug: articleSlug,
+  });
+  await au.page.selectOption('#section', { label: name });
+  assert.equal((await clickIntent(au.page, 'save')).status(), 200);
+
+  // The editor leaves an open review note.
+  await ed.page.goto(`${server.base}/admin/articles/${id}/`);
+  await ed.page.fill('#note', 'Please source the temperature figures.');
+  await submit(ed.page, '.review-notes form.stack button[type=submit]');
+  assert.equal(new URL(ed.page.url()).searchParams.get('saved'), 'note');
+  assert.equal(await ed.page.locator('.review-notes li.open').count(), 1);
+
+  // The author sees it, cannot write or override notes, and Publish is refused.
+  await au.page.goto(`${server.base}/admin/articles/${id}/`);
+  assert.match(await au.page.locator('.review-notes li.open .body').innerText(), /source the temperature figures/);
+  assert.equal(await au.page.locator('#note').count(), 0, 'authors do not write notes');
+  assert.equal(await au.page.locator('input[name=override_notes]').count(), 0, 'authors cannot override notes');
+  const refused = await clickIntent(au.page, 'publish');
+  assert.equal(refused.status(), 409);
+  assert.match(await au.page.locator('main').innerText(), /Not published: the article has 1 open review note\. Resolve them first\. Nothing was saved\./);
+  // (Outside the browser's cache: public pages, a 404 too, may be kept for a minute.)
+  assert.equal((await reader.request.get(`${server.base}/${articleSlug}/`)).status(), 404, 'nothing was published');
+
+  // Resolved by the editor, the same Publish goes through.
+  await ed.page.goto(`${server.base}/admin/articles/${id}/`);
+  await submit(ed.page, '.review-notes li.open form button[type=submit]');
+  assert.equal(new URL(ed.page.url()).searchParams.get('saved'), 'resolved');
+  assert.equal(await ed.page.locator('.review-notes li.resolved').count(), 1);
+  await au.page.goto(`${server.base}/admin/articles/${id}/`);
+  const published = await clickIntent(au.page, 'publish');
+  assert.equal(published.status(), 200, await au.page.locator('.error, main').first().innerText());
+  assert.equal(new URL(au.page.url()).searchParams.get('saved'), 'publish');
+  assert.equal(await stageOf(au.page), 'Published');
+  assert.equal((await pub.goto(`${server.base}/${articleSlug}/`)).status(), 200);
+  assert.equal(await pub.locator('h1.headline').innerText(), headline);
+  assert.match(await pub.locator('p.meta').first().innerText(), new RegExp(name), 'the article is in the new section');
+
+  await Promise.all([ed.context.close(), au.context.close(), reader.close()]);
+  assert.deepEqual(problems, [], problems.join('\n'));
+});

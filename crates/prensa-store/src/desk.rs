@@ -14,7 +14,8 @@ use crate::{Newsroom, Result};
 
 pub trait Desk: Newsroom {
     /// Creates (`id` `None`, placed last) or updates a section of the
-    /// publication. `position` reorders it (lower comes first).
+    /// publication. `position` moves it to that 1-based place in the
+    /// navigation (the others keep their order around it).
     /// [`crate::StoreError::Invalid`] for a slug another section has.
     fn save_section(
         &self,

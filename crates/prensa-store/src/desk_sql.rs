@@ -81,6 +81,30 @@ macro_rules! desk_impl {
                 section_from(&row, 0)
             }
 
+            /// Moves section `id` to the 1-based place `place` in the
+            /// navigation (clamped to the list) and renumbers every section
+            /// 0, 1, 2 … so the stored order is exactly the shown one.
+            async fn place_section(conn: &mut Conn, publication: Id, id: Id, place: i64) -> Result<()> {
+                let mut ids: Vec<Id> =
+                    sqlx::query_scalar(&q("SELECT id FROM sections WHERE publication_id = ? AND id <> ? ORDER BY position, slug"))
+                        .bind(publication)
+                        .bind(id)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                let at = usize::try_from(place.saturating_sub(1).max(0)).unwrap_or(0).min(ids.len());
+                ids.insert(at, id);
+                for (n, section) in ids.iter().enumerate() {
+                    sqlx::query(&q("UPDATE sections SET position = ? WHERE id = ?"))
+                        .bind(i64::try_from(n).unwrap_or(i64::MAX))
+                        .bind(section)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                Ok(())
+            }
+
             async fn author_in(conn: &mut Conn, id: Id) -> Result<Author> {
                 let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors au LEFT JOIN media m ON m.key = au.avatar WHERE au.id = ?");
                 let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
@@ -104,12 +128,11 @@ macro_rules! desk_impl {
                             Some(id) => {
                                 section_in(&mut *tx, publication, id).await?;
                                 sqlx::query(&q(
-                                    "UPDATE sections SET slug = ?, name = ?, description = ?, position = COALESCE(?, position) WHERE id = ?",
+                                    "UPDATE sections SET slug = ?, name = ?, description = ? WHERE id = ?",
                                 ))
                                 .bind(&section.slug)
                                 .bind(&section.name)
                                 .bind(&section.description)
-                                .bind(position)
                                 .bind(id)
                                 .execute(&mut **tx)
                                 .await
@@ -118,19 +141,21 @@ macro_rules! desk_impl {
                             }
                             None => sqlx::query_scalar(&q(
                                 "INSERT INTO sections (publication_id, slug, name, description, position) \
-                                 VALUES (?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE publication_id = ?))) \
+                                 VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE publication_id = ?)) \
                                  RETURNING id",
                             ))
                             .bind(publication)
                             .bind(&section.slug)
                             .bind(&section.name)
                             .bind(&section.description)
-                            .bind(position)
                             .bind(publication)
                             .fetch_one(&mut **tx)
                             .await
                             .map_err(|e| taken(e, taken_msg()))?,
                         };
+                        if let Some(place) = position {
+                            place_section(&mut *tx, publication, id, place).await?;
+                        }
                         changed_everything(&mut *tx).await?;
                         let saved = section_in(&mut *tx, publication, id).await?;
                         Ok(saved)

@@ -676,9 +676,16 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
     assert_eq!(store.sections(p).await?.last().map(|s| s.slug.as_str()), Some("world"), "placed last");
     let feed = store.changes_since(version).await?;
     assert_eq!(feed.last().map(|c| c.keys.clone()), Some(vec![CHANGE_ALL.to_owned()]));
-    // Moved first, renamed; a taken slug is refused and changes nothing.
+    // Moved to first, then second place, renamed; a taken slug is refused
+    // and changes nothing.
     let renamed = NewSection { slug: "world".into(), name: "The World".into(), description: "".into() };
-    store.save_section(p, Some(world.id), &renamed, Some(-1)).await?;
+    store.save_section(p, Some(world.id), &renamed, Some(1)).await?;
+    let order = |v: Vec<prensa_core::Section>| v.into_iter().map(|s| s.slug).collect::<Vec<_>>();
+    assert_eq!(order(store.sections(p).await?), ["world", "labor", "culture"]);
+    store.save_section(p, Some(world.id), &renamed, Some(2)).await?;
+    assert_eq!(order(store.sections(p).await?), ["labor", "world", "culture"]);
+    store.save_section(p, Some(world.id), &renamed, Some(-5)).await?;
+    assert_eq!(order(store.sections(p).await?), ["world", "labor", "culture"], "clamped");
     assert_eq!(store.sections(p).await?[0].name, "The World");
     let clash = NewSection { slug: "labor".into(), ..renamed.clone() };
     let err = store.save_section(p, Some(world.id), &clash, None).await.expect_err("taken");
