@@ -45,8 +45,8 @@ pub fn is_valid_slug(s: &str) -> bool {
 /// First path segments the site uses for its own pages. An article is
 /// served at `/{slug}/`, so it may not take one of these.
 pub const RESERVED_ARTICLE_SLUGS: &[&str] = &[
-    "admin", "api", "assets", "author", "feed", "healthz", "media", "metrics", "page", "readyz", "rss", "search",
-    "section", "share", "sitemap", "tag",
+    "admin", "api", "assets", "author", "feed", "healthz", "media", "metrics", "page", "preview", "readyz", "rss",
+    "search", "section", "share", "sitemap", "tag",
 ];
 
 pub fn is_reserved_article_slug(s: &str) -> bool {

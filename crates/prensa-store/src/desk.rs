@@ -47,6 +47,15 @@ pub trait Desk: Newsroom {
 
     /// Updates the publication's name, tagline, social links and counts.
     fn update_publication(&self, id: Id, edit: &PublicationEdit) -> impl Future<Output = Result<()>> + Send;
+
+    /// Sets (or with `None` revokes) an article's secret preview token.
+    fn set_preview_token(&self, article: Id, token: Option<&str>) -> impl Future<Output = Result<()>> + Send;
+
+    /// The article and the token it has now, if any.
+    fn preview_token(&self, article: Id) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    /// The article a secret preview token opens.
+    fn article_by_preview_token(&self, token: &str) -> impl Future<Output = Result<Option<Id>>> + Send;
 }
 
 /// Forwards to whichever backend is inside (kept here rather than in
@@ -91,6 +100,27 @@ impl Desk for crate::AnyStore {
         match self {
             crate::AnyStore::Sqlite(s) => s.update_publication(id, edit).await,
             crate::AnyStore::Postgres(s) => s.update_publication(id, edit).await,
+        }
+    }
+
+    async fn set_preview_token(&self, article: Id, token: Option<&str>) -> Result<()> {
+        match self {
+            crate::AnyStore::Sqlite(s) => s.set_preview_token(article, token).await,
+            crate::AnyStore::Postgres(s) => s.set_preview_token(article, token).await,
+        }
+    }
+
+    async fn preview_token(&self, article: Id) -> Result<Option<String>> {
+        match self {
+            crate::AnyStore::Sqlite(s) => s.preview_token(article).await,
+            crate::AnyStore::Postgres(s) => s.preview_token(article).await,
+        }
+    }
+
+    async fn article_by_preview_token(&self, token: &str) -> Result<Option<Id>> {
+        match self {
+            crate::AnyStore::Sqlite(s) => s.article_by_preview_token(token).await,
+            crate::AnyStore::Postgres(s) => s.article_by_preview_token(token).await,
         }
     }
 }

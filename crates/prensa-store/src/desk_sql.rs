@@ -325,6 +325,38 @@ macro_rules! desk_impl {
                     .await;
                     finish(tx, result).await
                 }
+
+                async fn set_preview_token(&self, article: Id, token: Option<&str>) -> Result<()> {
+                    // Not content: readers' pages do not change, so no
+                    // change-feed entry.
+                    let done = sqlx::query(&q("UPDATE articles SET preview_token = ? WHERE id = ?"))
+                        .bind(token)
+                        .bind(article)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn preview_token(&self, article: Id) -> Result<Option<String>> {
+                    let token: Option<Option<String>> = sqlx::query_scalar(&q("SELECT preview_token FROM articles WHERE id = ?"))
+                        .bind(article)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    token.ok_or(StoreError::NotFound)
+                }
+
+                async fn article_by_preview_token(&self, token: &str) -> Result<Option<Id>> {
+                    sqlx::query_scalar(&q("SELECT id FROM articles WHERE preview_token = ?"))
+                        .bind(token)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)
+                }
             }
         }
     };

@@ -35,10 +35,12 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
     (2, "newsroom", include_str!("../migrations/sqlite/0002_newsroom.sql")),
     (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
+    (4, "preview", include_str!("../migrations/sqlite/0004_preview.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
     (1, "content", include_str!("../migrations/postgres/0001_content.sql")),
     (2, "newsroom", include_str!("../migrations/postgres/0002_newsroom.sql")),
     (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
+    (4, "preview", include_str!("../migrations/postgres/0004_preview.sql")),
 ]);

@@ -329,6 +329,8 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/preview", everyone),
         ("POST", "/admin/articles/new", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{own}/autosave", everyone),
+        ("POST", "/admin/articles/{own}/preview-link", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/preview-link", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{other}/autosave", editors),
         ("POST", "/admin/articles/{own}/", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/", [ToLogin, Forbidden, Forbidden, Done, Done]),
@@ -1067,5 +1069,32 @@ async fn uploads_above_the_configured_limit_are_refused() -> TestResult {
     assert_eq!(w.store().media_list(10, 0).await?.total, 0);
     let small = upload(&w, Some(&author), &author.csrf(), "small.png", &png(8, 8)).await?;
     assert_eq!(small.status, StatusCode::SEE_OTHER, "{}", small.text);
+    Ok(())
+}
+
+/// A secret link shows the saved draft to someone without an account,
+/// through the theme, unindexed and uncached, until it is revoked.
+#[tokio::test]
+async fn secret_preview_links_open_a_draft_until_revoked() -> TestResult {
+    let w = world().await?;
+    let author = w.login(Role::Author).clone();
+    let made = post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&author)).await?;
+    // The template escapes `/` inside attributes; browsers read it back.
+    let text = page.text.replace("&#x2f;", "/");
+    let at = text.find("localhost:8080/preview/").ok_or("link shown")?;
+    let token: String = text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert_eq!(token.len(), 43);
+    let draft = get(&w, &format!("/preview/{token}"), None).await?;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft.text.contains("Draft own-draft"), "the saved headline");
+    assert_eq!(draft.headers.get("x-robots-tag").and_then(|v| v.to_str().ok()), Some("noindex"));
+    assert_eq!(draft.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert!(draft.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("").contains("script-src 'none'"));
+    assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::NOT_FOUND, "still a draft for everyone else");
+    assert_eq!(get(&w, "/preview/not-a-token", None).await?.status, StatusCode::NOT_FOUND);
+    post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "revoke")]).await?;
+    assert_eq!(get(&w, &format!("/preview/{token}"), None).await?.status, StatusCode::NOT_FOUND, "revoked");
     Ok(())
 }

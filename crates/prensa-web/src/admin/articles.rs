@@ -304,6 +304,9 @@ struct EditorPage {
     timezone: String,
     public_url: Option<String>,
     published_text: Option<String>,
+    /// Whether the secret preview link block shows (drafts only).
+    has_preview_link: bool,
+    preview_link: Option<String>,
     // Review notes and scheduled changes (filled by `with_editorial`).
     editorial_loaded: bool,
     notes: Vec<NoteView>,
@@ -456,6 +459,8 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
             .filter(|_| stage == Stage::Published)
             .map(|a| crate::views::article_path(&a.draft.slug)),
         published_text: article.filter(|_| live).map(|a| local_text(inputs.site, a.published_at.with_timezone(&Utc))),
+        has_preview_link: false,
+        preview_link: None,
         editorial_loaded: false,
         notes: Vec::new(),
         open_notes: 0,
@@ -608,13 +613,15 @@ fn saved_notice(what: &str) -> Option<String> {
         "cancelled" => "Scheduled change cancelled.",
         "note" => "Review note added.",
         "resolved" => "Review note resolved.",
+        "preview_link" => "Secret preview link ready: anyone with it can read this version, without an account.",
+        "preview_revoked" => "Secret preview link revoked: it no longer opens anything.",
         _ => return None,
     };
     Some(text.to_owned())
 }
 
 /// `GET /admin/articles/{id}/`.
-pub async fn edit<S: Editorial>(
+pub async fn edit<S: Editorial + prensa_store::Desk>(
     State(state): Shared<S>,
     headers: HeaderMap,
     staffer: Staffer,
@@ -632,6 +639,14 @@ pub async fn edit<S: Editorial>(
     let mut page = editor_page(&inputs, Some(&article), &article.draft);
     with_editorial(&state, &site, &staffer, &article, &mut page).await?;
     page.notice = saved_notice(&q.saved);
+    if !page.is_live {
+        page.has_preview_link = true;
+        page.preview_link = state
+            .store
+            .preview_token(id)
+            .await?
+            .map(|t| format!("{}/preview/{t}", site.publication.base_url.trim_end_matches('/')));
+    }
     state.admin.page(StatusCode::OK, "editor.html", page)
 }
 
@@ -938,7 +953,7 @@ pub async fn autosave<S: Newsroom>(
 }
 
 /// Builds the article the theme renders for a preview.
-async fn preview_article<S: Newsroom>(
+pub(crate) async fn preview_article<S: Newsroom>(
     state: &AppState<S>,
     site: &Site,
     id: Id,
@@ -984,7 +999,7 @@ async fn preview_article<S: Newsroom>(
     })
 }
 
-fn preview_response(html: String) -> Response {
+pub(crate) fn preview_response(html: String) -> Response {
     let mut r = super::with_admin_headers(
         ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
     );

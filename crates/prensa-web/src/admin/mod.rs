@@ -32,6 +32,7 @@ pub mod editorial;
 pub mod form;
 pub mod login;
 pub mod media;
+pub mod preview_link;
 pub mod session;
 pub mod users;
 
@@ -277,6 +278,8 @@ pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppSt
         .route("/admin/articles/preview", post(articles::preview_form::<S>))
         .route("/admin/articles/{id}/", get(articles::edit::<S>).post(articles::save::<S>))
         .route("/admin/articles/{id}/autosave", post(articles::autosave::<S>))
+        .route("/admin/articles/{id}/preview-link", post(preview_link::set::<S>))
+        .route("/preview/{token}", get(preview_link::show::<S>))
         .route("/admin/articles/{id}/preview", get(articles::preview_saved::<S>))
         .route("/admin/articles/{id}/revisions/", get(articles::revisions::<S>))
         .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision::<S>))
