@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200}
+# The demo's 1,503-word feature (the P2 page), found by its headline.
+HEADLINE=${HEADLINE:-$(sed -n 's/^title = "\(.*\)"$/\1/p' demo/articles/long-read-benchmark-feature.md | head -1)}
 cargo build --release --locked -p prensa >/dev/null
 
 work=$(mktemp -d)
@@ -26,17 +28,19 @@ curl -sf -c "$jar" -o /dev/null "$invite"
 login=$(awk '$6 == "prensa_login" {print $7}' "$jar")
 curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$login" \
   --data-urlencode "password=a long bench password" --data-urlencode "confirm=a long bench password" "$invite"
-page() { curl -sf -b "$jar" "$base$1"; }
+# Admin templates escape `/` as `&#x2f;`; undo it for the greps below.
+page() { curl -sf -b "$jar" "$base$1" | sed 's|&#x2f;|/|g'; }
 csrf=$(page /admin/articles/new | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-id=$(page "/admin/articles/?q=long-read" | grep -o '/admin/articles/[0-9]*/' | head -1 | grep -o '[0-9]*')
-[ -n "$id" ] || id=$(page /admin/articles/ | grep -o '/admin/articles/[0-9]*/' | head -1 | grep -o '[0-9]*')
+id=$(page "/admin/articles/?q=$(echo "$HEADLINE" | sed 's/ /+/g')" | grep -o '/admin/articles/[0-9]*/' | head -1 | grep -o '[0-9]*' || true)
+[ -n "$id" ] || { echo "no article found for: $HEADLINE" >&2; exit 1; }
 
 # p50 / p99 / max of N requests' time to first byte, in ms.
 stats() { sort -n | awk '{a[NR]=$1*1000} END {printf "p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (n=%d)\n", a[int(NR*0.5)], a[int(NR*0.99)], a[NR], NR}'; }
 time_get() {
-  local urls=()
-  for _ in $(seq "$N"); do urls+=("$base$1"); done
-  curl -s -b "$jar" -o /dev/null -w '%{time_starttransfer}\n' "${urls[@]}" | stats
+  # One curl, one kept-alive connection; each URL needs its own -o.
+  local args=()
+  for _ in $(seq "$N"); do args+=(-o /dev/null "$base$1"); done
+  curl -s -b "$jar" -w '%{time_starttransfer}\n' "${args[@]}" | stats
 }
 printf '%-40s ' "public article (cached, anchor)"; time_get /long-read-benchmark-feature/
 for p in /admin/ "/admin/articles/" "/admin/articles/?stage=published&q=the" "/admin/articles/$id/" "/admin/articles/$id/revisions/" /admin/media/; do
@@ -45,7 +49,7 @@ done
 
 # Saves: the editor form of the long read, saved N times in a row (each a
 # new revision and a cache purge of the pages it shows).
-form=$(page "/admin/articles/$id/")
+form=$(curl -sf -b "$jar" "$base/admin/articles/$id/")
 field() { printf '%s' "$form" | sed -n "s/.*id=\"$1\" name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" | head -1; }
 body=$(printf '%s' "$form" | python3 -c 'import sys,html,re; t=sys.stdin.read(); m=re.search(r"<textarea id=\"body\" name=\"body\"[^>]*>(.*?)</textarea>", t, re.S); print(html.unescape(m.group(1)))')
 section=$(printf '%s' "$form" | grep -o '<option value="[0-9]*" selected>' | head -1 | grep -o '[0-9]*')
