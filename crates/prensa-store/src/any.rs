@@ -134,6 +134,13 @@ impl Store for AnyStore {
         delegate!(self.export_all())
     }
 
+    fn pool_stats(&self) -> crate::PoolStats {
+        match self {
+            AnyStore::Sqlite(s) => s.pool_stats(),
+            AnyStore::Postgres(s) => s.pool_stats(),
+        }
+    }
+
     async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
         delegate!(self.import_snapshot(snapshot, replace))
     }

@@ -130,4 +130,18 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// (sessions and links too) first. On PostgreSQL each identity moves
     /// past the largest id written. On any error nothing is written.
     fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> impl Future<Output = Result<()>> + Send;
+
+    /// The connection pool right now, for `/metrics`.
+    fn pool_stats(&self) -> PoolStats;
+}
+
+/// A snapshot of a store's connection pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open (idle or in use).
+    pub open: u32,
+    /// Of those, waiting in the pool for a caller.
+    pub idle: u32,
+    /// The most the pool will open.
+    pub max: u32,
 }

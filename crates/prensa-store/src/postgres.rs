@@ -412,6 +412,14 @@ impl Store for PostgresStore {
         Ok(snapshot)
     }
 
+    fn pool_stats(&self) -> crate::PoolStats {
+        crate::PoolStats {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
+    }
+
     async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         snapshot_in(&mut tx, snapshot, replace).await?;

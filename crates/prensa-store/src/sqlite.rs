@@ -388,6 +388,14 @@ impl Store for SqliteStore {
         Ok(snapshot)
     }
 
+    fn pool_stats(&self) -> crate::PoolStats {
+        crate::PoolStats {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
+    }
+
     async fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         // Write first: a deferred SQLite transaction that starts with a read

@@ -300,7 +300,8 @@ pub async fn readyz<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response
 
 /// Prometheus text exposition (format 0.0.4).
 pub async fn metrics<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response {
-    let body = exposition(&state.metrics, &state.cache.stats(), state.is_draining());
+    let mut body = exposition(&state.metrics, &state.cache.stats(), state.is_draining());
+    pool_exposition(&mut body, state.store.pool_stats());
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8")),
@@ -368,6 +369,15 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
     family(w, "prensa_build_info", "gauge", "Always 1; the version is in the label.");
     let _ = writeln!(w, "prensa_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
     out
+}
+
+/// The store's connection pool: open, idle and in use, and its ceiling.
+pub fn pool_exposition(w: &mut String, pool: prensa_store::PoolStats) {
+    family(w, "prensa_store_pool_connections", "gauge", "Database connections held by the pool, by state.");
+    let _ = writeln!(w, "prensa_store_pool_connections{{state=\"idle\"}} {}", pool.idle);
+    let _ = writeln!(w, "prensa_store_pool_connections{{state=\"in_use\"}} {}", pool.open.saturating_sub(pool.idle));
+    family(w, "prensa_store_pool_max_connections", "gauge", "The most connections the pool will open.");
+    let _ = writeln!(w, "prensa_store_pool_max_connections {}", pool.max);
 }
 
 fn family(w: &mut String, name: &str, kind: &str, help: &str) {

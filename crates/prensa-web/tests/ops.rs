@@ -166,6 +166,11 @@ async fn metrics_count_requests_by_route_and_status_and_cache_hits() -> TestResu
     assert_eq!(sample(&m, "prensa_page_cache_hits_total"), Some(0.0));
     assert_eq!(sample(&m, "prensa_page_cache_misses_total"), Some(0.0));
     assert_eq!(sample(&m, "prensa_draining"), Some(0.0));
+    // An in-memory SQLite store keeps exactly one connection open.
+    assert_eq!(sample(&m, "prensa_store_pool_max_connections"), Some(1.0));
+    let idle = sample(&m, "prensa_store_pool_connections{state=\"idle\"}").ok_or("idle")?;
+    let in_use = sample(&m, "prensa_store_pool_connections{state=\"in_use\"}").ok_or("in use")?;
+    assert_eq!(idle + in_use, 1.0, "one connection, idle or in use");
 
     assert_eq!(get(&app, "/a01/").await?.status, StatusCode::OK);
     let m = metrics(&app).await?;
