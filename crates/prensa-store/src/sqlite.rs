@@ -62,6 +62,22 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        if !memory {
+            // Create the file, switch it to WAL and migrate it on one
+            // connection before any pool exists: with several connections
+            // opening at once on a fresh file, one switching the journal
+            // mode while another migrates gets SQLITE_BUSY at once (no busy
+            // wait applies to that), which made a first open fail now and
+            // then.
+            let mut conn = <SqliteConnection as sqlx::Connection>::connect_with(&options).await.map_err(backend)?;
+            sqlx::migrate::Migrator::new(migrations::SQLITE)
+                .await
+                .map_err(migration)?
+                .run(&mut conn)
+                .await
+                .map_err(migration)?;
+            sqlx::Connection::close(conn).await.map_err(backend)?;
+        }
         let pool = SqlitePoolOptions::new()
             // An in-memory database exists once per connection: keep one.
             .max_connections(if memory { 1 } else { 8 })

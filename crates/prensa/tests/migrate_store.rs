@@ -72,7 +72,8 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     // And back: PostgreSQL into a fresh SQLite file.
     let back = format!("sqlite://{}", root.path().join("back.db").display());
     let out = migrate(&["--from", &pg.url, "--to", &back]);
-    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("checksums match"));
+    let said = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.contains("checksums match"), "{said}");
 
     // The same pages, byte for byte, from either database.
     let from_sqlite = Server::serve_db(lite);
