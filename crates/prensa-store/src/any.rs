@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
     AdminArticleRow, AdminQuery, Article, ArticleDraft, ArticleQuery, ArticleSummary, Author, Change, EditableArticle, Id,
-    ImportCounts, ImportSet, MediaAsset, NewUser, Page, Publication, Revision, SaveOutcome, Section, Snapshot, Tag,
+    ImportCounts, ImportSet, MediaAsset, NewAuthor, NewSection, NewUser, Page, Publication, PublicationEdit, Revision,
+    SaveOutcome, Section, Snapshot, Tag,
     TokenKind, Transition, User,
 };
 
@@ -279,6 +280,44 @@ impl Newsroom for AnyStore {
 }
 
 // --- the editorial workflow (editorial.rs) --------------------------------
+
+impl crate::Desk for AnyStore {
+    async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
+        delegate!(self.save_section(publication, id, section, position))
+    }
+
+    async fn delete_section(&self, publication: Id, id: Id) -> Result<()> {
+        delegate!(self.delete_section(publication, id))
+    }
+
+    async fn rename_tag(&self, publication: Id, id: Id, name: &str, slug: &str) -> Result<Tag> {
+        delegate!(self.rename_tag(publication, id, name, slug))
+    }
+
+    async fn delete_tag(&self, publication: Id, id: Id) -> Result<()> {
+        delegate!(self.delete_tag(publication, id))
+    }
+
+    async fn save_author(&self, publication: Id, id: Option<Id>, author: &NewAuthor) -> Result<Author> {
+        delegate!(self.save_author(publication, id, author))
+    }
+
+    async fn update_publication(&self, id: Id, edit: &PublicationEdit) -> Result<()> {
+        delegate!(self.update_publication(id, edit))
+    }
+
+    async fn set_preview_token(&self, article: Id, token: Option<&str>) -> Result<()> {
+        delegate!(self.set_preview_token(article, token))
+    }
+
+    async fn preview_token(&self, article: Id) -> Result<Option<String>> {
+        delegate!(self.preview_token(article))
+    }
+
+    async fn article_by_preview_token(&self, token: &str) -> Result<Option<Id>> {
+        delegate!(self.article_by_preview_token(token))
+    }
+}
 
 impl crate::Editorial for AnyStore {
     async fn add_note(&self, article: Id, user: Id, body: &str, now: DateTime<Utc>) -> Result<crate::ReviewNote> {

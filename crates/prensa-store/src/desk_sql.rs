@@ -4,27 +4,20 @@
 //! SQLite, whose JSON is text).
 
 macro_rules! desk_impl {
-    ($store:ident, $conn:ty, $q:path, $lock:expr, $json:expr) => {
+    ($store:ident, $conn:ty, $q:path, $json:expr) => {
         /// The [`crate::Desk`] statements (see `desk_sql.rs`).
         mod desk_gen {
             use prensa_core::{Author, Id, NewAuthor, NewSection, PublicationEdit, Section, Tag};
 
+            use super::newsroom_gen::{record_change_all, write_lock};
             use super::{$store, AUTHOR_COLUMNS};
             use crate::shared::{author_from, backend, section_from, social_to_json, tag_from};
-            use crate::{Desk, Result, StoreError, CHANGE_ALL};
+            use crate::{Desk, Result, StoreError};
 
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
                 $q(&sql.replace("{json}", $json))
-            }
-
-            async fn write_lock(conn: &mut Conn) -> Result<()> {
-                let lock: Option<&str> = $lock;
-                if let Some(sql) = lock {
-                    sqlx::query(sql).execute(&mut *conn).await.map_err(backend)?;
-                }
-                Ok(())
             }
 
             /// Commits on success; on any error rolls back at once, so a
@@ -41,23 +34,6 @@ macro_rules! desk_impl {
                         Err(e)
                     }
                 }
-            }
-
-            /// Bumps the content version and records an "everything"
-            /// change, like every write the store cannot narrow down.
-            async fn changed_everything(conn: &mut Conn) -> Result<()> {
-                let version: i64 =
-                    sqlx::query_scalar("UPDATE content_version SET version = version + 1 WHERE id = 1 RETURNING version")
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                sqlx::query(&q("INSERT INTO content_changes (version, keys) VALUES (?, ?)"))
-                    .bind(version)
-                    .bind(CHANGE_ALL)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-                Ok(())
             }
 
             fn taken(e: sqlx::Error, what: String) -> StoreError {
@@ -156,7 +132,7 @@ macro_rules! desk_impl {
                         if let Some(place) = position {
                             place_section(&mut *tx, publication, id, place).await?;
                         }
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         let saved = section_in(&mut *tx, publication, id).await?;
                         Ok(saved)
                     }
@@ -183,7 +159,7 @@ macro_rules! desk_impl {
                             )));
                         }
                         sqlx::query(&q("DELETE FROM sections WHERE id = ?")).bind(id).execute(&mut **tx).await.map_err(backend)?;
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         Ok(())
                     }
                     .await;
@@ -206,7 +182,7 @@ macro_rules! desk_impl {
                         if done.rows_affected() == 0 {
                             return Err(StoreError::NotFound);
                         }
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         let row = sqlx::query(&q("SELECT id, slug, name FROM tags WHERE id = ?"))
                             .bind(id)
                             .fetch_one(&mut **tx)
@@ -234,7 +210,7 @@ macro_rules! desk_impl {
                         if done.rows_affected() == 0 {
                             return Err(StoreError::NotFound);
                         }
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         Ok(())
                     }
                     .await;
@@ -288,7 +264,7 @@ macro_rules! desk_impl {
                                 id
                             }
                         };
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         let saved = author_in(&mut *tx, id).await?;
                         Ok(saved)
                     }
@@ -319,7 +295,7 @@ macro_rules! desk_impl {
                         if done.rows_affected() == 0 {
                             return Err(StoreError::NotFound);
                         }
-                        changed_everything(&mut *tx).await?;
+                        record_change_all(&mut *tx).await?;
                         Ok(())
                     }
                     .await;

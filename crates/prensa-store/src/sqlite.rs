@@ -30,13 +30,7 @@ crate::newsroom_sql::newsroom_impl!(
 crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
-crate::desk_sql::desk_impl!(
-    SqliteStore,
-    sqlx::SqliteConnection,
-    crate::newsroom_sql::plain,
-    Some("UPDATE content_version SET version = version WHERE id = 1"),
-    "?"
-);
+crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
