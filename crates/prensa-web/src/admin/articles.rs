@@ -822,7 +822,8 @@ pub async fn save<S: Editorial>(
             }
         }
     }
-    // Saving a live article also needs the right to change what readers see.
+    // A bare status change (unchanged text, current version) makes no
+    // revision; anything else is saved first, with the version check.
     let saved = if draft == article.draft && transition.is_some() && expected == article.version {
         article.clone()
     } else {
