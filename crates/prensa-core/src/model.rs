@@ -655,3 +655,22 @@ mod tests {
         assert!(PublicationSettings { most_recent: 1000, ..Default::default() }.validate().is_err());
     }
 }
+
+/// An article as the search index takes it: status published (its publish
+/// date may still be ahead — the index filters by date when it answers, so
+/// a scheduled article turns up at its time without anyone telling the
+/// index), with the names readers search for alongside the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDocument {
+    pub id: Id,
+    pub publication: Id,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    /// Markdown, as written.
+    pub body: String,
+    pub authors: Vec<AuthorRef>,
+    pub section: SectionRef,
+    pub tags: Vec<String>,
+    pub published_at: DateTime<FixedOffset>,
+}

@@ -281,6 +281,12 @@ impl Newsroom for AnyStore {
 
 // --- the editorial workflow (editorial.rs) --------------------------------
 
+impl crate::SearchSource for AnyStore {
+    async fn search_documents(&self, scope: &crate::DocScope) -> Result<Vec<prensa_core::SearchDocument>> {
+        delegate!(self.search_documents(scope))
+    }
+}
+
 impl crate::Desk for AnyStore {
     async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))

@@ -28,6 +28,8 @@ pub mod newsroom;
 mod newsroom_sql;
 pub mod postgres;
 mod shared;
+mod search_sql;
+pub mod search_source;
 mod snapshot_sql;
 pub mod sqlite;
 
@@ -37,6 +39,7 @@ pub use editorial::{Applied, ChangeKind, Editorial, ReviewNote, ScheduledChange,
 pub use media::MediaDir;
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;
+pub use search_source::{DocScope, SearchSource};
 pub use sqlite::SqliteStore;
 
 /// Errors of any backend. Backend-specific errors are boxed so that no

@@ -43,6 +43,7 @@ crate::newsroom_sql::newsroom_impl!(
 crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
+crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 
 /// A PostgreSQL database opened as a connection pool.
