@@ -19,12 +19,12 @@ use prensa_core::{
 
 use prensa_core::permissions::Role;
 
-use crate::{Result, Store};
+use crate::Result;
 
 /// Keys of the change feed for a write whose reach is unknown (an import).
 pub const CHANGE_ALL: &str = "all";
 
-pub trait Newsroom: Store {
+pub trait Newsroom: crate::SearchSource {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

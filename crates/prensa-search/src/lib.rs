@@ -1,0 +1,603 @@
+//! Full-text search for Prensa's public sites.
+//!
+//! One [tantivy] index per publication, held in memory and stemmed in the
+//! publication's language (Snowball stemmers and stop words for the
+//! eighteen languages tantivy ships; any other language is still lowercased
+//! and folded, just not stemmed). Every node builds its own index from the
+//! store when it starts ([`SearchIndex::rebuild`]) and then follows the
+//! store's change feed ([`SearchIndex::refresh`]), so all nodes of a site
+//! answer alike within one watcher tick of a publish, whatever node took
+//! it, and nothing but the database is shared.
+//!
+//! Why in memory: a magazine's whole archive is small for a search engine
+//! (10,000 articles index in a few seconds, see BENCHMARKS.md), so keeping
+//! no index files means nothing to back up, lock or keep in step between
+//! nodes that share a data directory, at the cost of a rebuild per start.
+//!
+//! What a reader finds: published articles whose publish date has come.
+//! Scheduled articles are indexed in advance and filtered by date when the
+//! query runs, so one turns up at its time without anyone telling the index.
+
+use std::collections::HashMap;
+use std::ops::{Bound, Range};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use prensa_core::{AuthorRef, Id, SearchDocument, SectionRef};
+use prensa_store::{DocScope, SearchSource, StoreError};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STORED,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
+use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+/// Longest query looked at, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+/// Longest snippet of body text shown under a result, in bytes.
+const SNIPPET_CHARS: usize = 220;
+
+/// Articles read from the store per batch while building an index.
+const BATCH: u32 = 500;
+
+/// The memory each publication's index writer may use before it flushes
+/// a segment (tantivy's smallest allowed budget).
+const WRITER_BYTES: usize = 15_000_000;
+
+const ANALYZER: &str = "prensa";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no search index for publication {0}")]
+    NotFound(Id),
+}
+
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (BM25; headline words count most, then the
+    /// standfirst, then bylines, section and tags, then the body).
+    #[default]
+    Relevance,
+    /// Newest first, among the matches.
+    Newest,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchQuery<'a> {
+    /// What the reader typed: words (all must match), `"a phrase"`,
+    /// `-excluded`, `word*`-style prefixes are not supported.
+    pub text: &'a str,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Every match, not just this page's.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// One matching article, with what a result list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: Id,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub section: SectionRef,
+    pub authors: Vec<AuthorRef>,
+    pub published_at: DateTime<FixedOffset>,
+    /// A passage of the body around the matched words; empty when only
+    /// the headline, standfirst or names matched.
+    pub snippet: Snippet,
+}
+
+/// Plain text with the matched words marked by byte ranges. The caller
+/// escapes the text when it turns it into HTML ([`Snippet::to_html`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub marks: Vec<Range<usize>>,
+    /// Whether text of the body comes before / after the passage (so a
+    /// page shows an ellipsis there).
+    pub cut_before: bool,
+    pub cut_after: bool,
+}
+
+impl Snippet {
+    /// The snippet as HTML: the text escaped, each match in `<mark>`.
+    pub fn to_html(&self) -> String {
+        let mut html = String::with_capacity(self.text.len() + self.marks.len() * 13);
+        let mut at = 0;
+        for mark in &self.marks {
+            let (Some(before), Some(marked)) = (self.text.get(at..mark.start), self.text.get(mark.clone())) else {
+                continue;
+            };
+            escape_into(&mut html, before);
+            html.push_str("<mark>");
+            escape_into(&mut html, marked);
+            html.push_str("</mark>");
+            at = mark.end;
+        }
+        escape_into(&mut html, self.text.get(at..).unwrap_or_default());
+        html
+    }
+}
+
+/// HTML-escapes text for element content and quoted attributes. (The
+/// theme's escaping lives inside the template engine; a snippet is built
+/// here, before templates, so it escapes its own five characters.)
+fn escape_into(out: &mut String, text: &str) {
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// What a counted refresh or rebuild did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Indexed {
+    /// Articles written into an index.
+    pub added: usize,
+    /// Articles asked about that are no longer published (taken out).
+    pub removed: usize,
+}
+
+/// Everything shown in a result, kept beside the indexed text so a search
+/// answers from memory without asking the store.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stored {
+    slug: String,
+    headline: String,
+    standfirst: String,
+    section: (String, String),
+    authors: Vec<(String, String)>,
+    published_at: DateTime<FixedOffset>,
+    /// The body as plain text, for snippets.
+    text: String,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    published: Field,
+    headline: Field,
+    standfirst: Field,
+    body: Field,
+    names: Field,
+    stored: Field,
+}
+
+struct PublicationIndex {
+    language: String,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    parser: QueryParser,
+    fields: Fields,
+}
+
+/// The search indexes of every publication a node serves.
+#[derive(Default)]
+pub struct SearchIndex {
+    publications: RwLock<HashMap<Id, Arc<PublicationIndex>>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<Id> = self.read().keys().copied().collect();
+        f.debug_struct("SearchIndex").field("publications", &ids).finish()
+    }
+}
+
+/// The Snowball stemmer for a language tag (`de`, `pt-BR`, `nb`), if
+/// tantivy has one.
+pub fn stemmer_language(tag: &str) -> Option<Language> {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ar" => Language::Arabic,
+        "da" => Language::Danish,
+        "nl" => Language::Dutch,
+        "en" => Language::English,
+        "fi" => Language::Finnish,
+        "fr" => Language::French,
+        "de" => Language::German,
+        "el" => Language::Greek,
+        "hu" => Language::Hungarian,
+        "it" => Language::Italian,
+        "no" | "nb" | "nn" => Language::Norwegian,
+        "pt" => Language::Portuguese,
+        "ro" => Language::Romanian,
+        "ru" => Language::Russian,
+        "es" => Language::Spanish,
+        "sv" => Language::Swedish,
+        "ta" => Language::Tamil,
+        "tr" => Language::Turkish,
+        _ => return None,
+    })
+}
+
+/// Words split on anything but letters and digits, long junk dropped,
+/// lowercased, stop words out, stemmed, then accents folded — after the
+/// stemmer, which knows its language's accented letters, so `Müller` and
+/// `Muller` still meet.
+fn analyzer(language: &str) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).dynamic();
+    let builder = match stemmer_language(language) {
+        Some(lang) => {
+            let builder = match StopWordFilter::new(lang) {
+                Some(stop) => builder.filter_dynamic(stop),
+                None => builder,
+            };
+            builder.filter_dynamic(Stemmer::new(lang))
+        }
+        None => builder,
+    };
+    builder.filter_dynamic(AsciiFoldingFilter).build()
+}
+
+impl PublicationIndex {
+    fn new(language: &str) -> Result<PublicationIndex> {
+        let mut schema = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            id: schema.add_u64_field("id", NumericOptions::default().set_indexed().set_stored()),
+            published: schema.add_i64_field("published", NumericOptions::default().set_indexed().set_fast()),
+            headline: schema.add_text_field("headline", text.clone()),
+            standfirst: schema.add_text_field("standfirst", text.clone()),
+            body: schema.add_text_field("body", text.clone()),
+            names: schema.add_text_field("names", text),
+            stored: schema.add_text_field("stored", STORED),
+        };
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(ANALYZER, analyzer(language));
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
+        let mut parser = QueryParser::for_index(&index, vec![fields.headline, fields.standfirst, fields.names, fields.body]);
+        // Readers type a few words and expect pages holding all of them.
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.headline, 3.0);
+        parser.set_field_boost(fields.standfirst, 2.0);
+        parser.set_field_boost(fields.names, 1.5);
+        Ok(PublicationIndex { language: language.to_owned(), reader, writer: Mutex::new(writer), parser, fields })
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn document(&self, d: &SearchDocument) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let text = plain_text(&d.body);
+        let stored = Stored {
+            slug: d.slug.clone(),
+            headline: d.headline.clone(),
+            standfirst: d.standfirst.clone(),
+            section: (d.section.slug.clone(), d.section.name.clone()),
+            authors: d.authors.iter().map(|a| (a.slug.clone(), a.name.clone())).collect(),
+            published_at: d.published_at,
+            text: text.clone(),
+        };
+        let stored = serde_json::to_string(&stored).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        let mut doc = doc!(
+            f.id => id_term(d.id),
+            f.published => d.published_at.timestamp(),
+            f.headline => d.headline.as_str(),
+            f.standfirst => d.standfirst.as_str(),
+            f.body => text,
+            f.names => d.section.name.as_str(),
+            f.stored => stored,
+        );
+        for name in d.authors.iter().map(|a| a.name.as_str()).chain(d.tags.iter().map(String::as_str)) {
+            doc.add_text(f.names, name);
+        }
+        Ok(doc)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn search(&self, query: &SearchQuery<'_>, now: DateTime<Utc>) -> Result<SearchResults> {
+        let text = clip_query(query.text);
+        if text.is_empty() || query.limit == 0 {
+            return Ok(SearchResults { total: 0, hits: Vec::new() });
+        }
+        // Lenient: a stray quote or colon is read as text, never an error.
+        let (words, _) = self.parser.parse_query_lenient(text);
+        let published = Term::from_field_i64(self.fields.published, now.timestamp());
+        let due: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(published)));
+        let searcher = self.reader.searcher();
+        let snippets = SnippetGenerator::create(&searcher, &*words, self.fields.body).map(|mut g| {
+            g.set_max_num_chars(SNIPPET_CHARS);
+            g
+        });
+        let combined = BooleanQuery::new(vec![(Occur::Must, words), (Occur::Must, due)]);
+        let top = TopDocs::with_limit(query.limit).and_offset(query.offset);
+        let (total, addresses) = match query.sort {
+            Sort::Relevance => {
+                let (total, top) = searcher.search(&combined, &(Count, top.order_by_score()))?;
+                (total, top.into_iter().map(|(_, a)| a).collect::<Vec<_>>())
+            }
+            Sort::Newest => {
+                let (total, top) =
+                    searcher.search(&combined, &(Count, top.order_by_fast_field::<i64>("published", Order::Desc)))?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(json) = doc.get_first(self.fields.stored).and_then(|v| v.as_str()) else { continue };
+            let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_u64()) else { continue };
+            let s: Stored = match serde_json::from_str(json) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "unreadable search document skipped");
+                    continue;
+                }
+            };
+            let snippet = match &snippets {
+                Ok(g) => passage(&s.text, &g.snippet(&s.text)),
+                Err(_) => Snippet::default(),
+            };
+            hits.push(Hit {
+                id: Id::try_from(id).unwrap_or_default(),
+                slug: s.slug,
+                headline: s.headline,
+                standfirst: s.standfirst,
+                section: SectionRef { slug: s.section.0, name: s.section.1 },
+                authors: s.authors.into_iter().map(|(slug, name)| AuthorRef { slug, name }).collect(),
+                published_at: s.published_at,
+                snippet,
+            });
+        }
+        Ok(SearchResults { total, hits })
+    }
+}
+
+/// A query cut to [`MAX_QUERY_CHARS`], at a space when it is longer, so no
+/// half word (which would match nothing and, all words being required,
+/// sink the whole query) is searched for.
+pub fn clip_query(text: &str) -> &str {
+    let text = text.trim();
+    match text.char_indices().nth(MAX_QUERY_CHARS) {
+        None => text,
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            head.rfind(char::is_whitespace).map_or(head, |space| &head[..space]).trim_end()
+        }
+    }
+}
+
+fn id_term(id: Id) -> u64 {
+    u64::try_from(id).unwrap_or_default()
+}
+
+/// Turns tantivy's snippet into ours: the fragment runs on to the end of
+/// its last word's punctuation (tantivy stops at the last token, which
+/// drops the full stop), and says whether text was left out either side.
+fn passage(text: &str, found: &tantivy::snippet::Snippet) -> Snippet {
+    if found.is_empty() {
+        return Snippet::default();
+    }
+    let range = found.fragment_range();
+    let tail = text.get(range.end..).unwrap_or_default();
+    let extra: usize = tail.chars().take_while(|c| !c.is_whitespace() && !c.is_alphanumeric()).map(char::len_utf8).sum();
+    let end = range.end + extra;
+    Snippet {
+        text: text.get(range.start..end).unwrap_or(found.fragment()).to_owned(),
+        marks: found.highlighted().to_vec(),
+        cut_before: range.start > 0,
+        cut_after: end < text.trim_end().len(),
+    }
+}
+
+/// The words of a Markdown body, as a reader sees them: no markup, no raw
+/// HTML, link targets and image addresses left out, blocks apart.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
+                text.push('\n')
+            }
+            _ => {}
+        }
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
+impl SearchIndex {
+    pub fn new() -> SearchIndex {
+        SearchIndex::default()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Id, Arc<PublicationIndex>>> {
+        self.publications.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn all(&self) -> Vec<Arc<PublicationIndex>> {
+        self.read().values().cloned().collect()
+    }
+
+    /// Makes sure each publication (id, language tag) has an index in its
+    /// language, and drops those of publications gone. An index whose
+    /// publication changed language starts empty; it returns `true` then
+    /// (or when any index is new), meaning a [`SearchIndex::rebuild`] is
+    /// due.
+    pub fn set_publications(&self, publications: &[(Id, &str)]) -> Result<bool> {
+        let mut map = self.publications.write().unwrap_or_else(|e| e.into_inner());
+        let mut fresh = false;
+        map.retain(|id, _| publications.iter().any(|(p, _)| p == id));
+        for (id, language) in publications {
+            if map.get(id).is_none_or(|p| p.language != *language) {
+                map.insert(*id, Arc::new(PublicationIndex::new(language)?));
+                fresh = true;
+            }
+        }
+        Ok(fresh)
+    }
+
+    /// Searches one publication's published articles.
+    pub fn search(&self, publication: Id, query: &SearchQuery<'_>, now: DateTime<Utc>) -> Result<SearchResults> {
+        let index = self.read().get(&publication).cloned().ok_or(SearchError::NotFound(publication))?;
+        index.search(query, now)
+    }
+
+    /// Articles in a publication's index (scheduled ones included).
+    pub fn len(&self, publication: Id) -> u64 {
+        self.read().get(&publication).map_or(0, |p| p.reader.searcher().num_docs())
+    }
+
+    /// Whether no publication's index holds anything.
+    pub fn is_empty(&self) -> bool {
+        self.all().iter().all(|p| p.reader.searcher().num_docs() == 0)
+    }
+
+    /// Re-reads these articles from the store: each one still published is
+    /// written anew, the others are taken out. This is how the index
+    /// follows the change feed.
+    pub async fn refresh<S: SearchSource>(&self, store: &S, ids: &[Id]) -> Result<Indexed> {
+        if ids.is_empty() {
+            return Ok(Indexed::default());
+        }
+        let docs = store.search_documents(&DocScope::Ids(ids.to_vec())).await?;
+        let indexes = self.read().clone();
+        let mut added = 0;
+        for (publication, index) in &indexes {
+            let mut writer = index.writer();
+            for id in ids {
+                writer.delete_term(Term::from_field_u64(index.fields.id, id_term(*id)));
+            }
+            for doc in docs.iter().filter(|d| d.publication == *publication) {
+                writer.add_document(index.document(doc)?)?;
+                added += 1;
+            }
+            index.commit(&mut writer)?;
+        }
+        Ok(Indexed { added, removed: ids.len().saturating_sub(docs.len()) })
+    }
+
+    /// Builds every publication's index from the store, reading it in
+    /// batches; `progress` hears the running count. Searches keep seeing
+    /// the old contents until the new ones are complete (one commit at
+    /// the end).
+    pub async fn rebuild<S: SearchSource>(&self, store: &S, mut progress: impl FnMut(usize)) -> Result<Indexed> {
+        let indexes = self.read().clone();
+        let mut writers: HashMap<Id, _> = HashMap::new();
+        for (id, index) in &indexes {
+            let writer = index.writer();
+            writer.delete_all_documents()?;
+            writers.insert(*id, writer);
+        }
+        let mut after = 0;
+        let mut added = 0;
+        loop {
+            let batch = store.search_documents(&DocScope::After { after, limit: BATCH }).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for doc in &batch {
+                let (Some(index), Some(writer)) = (indexes.get(&doc.publication), writers.get_mut(&doc.publication)) else {
+                    continue;
+                };
+                writer.add_document(index.document(doc)?)?;
+                added += 1;
+            }
+            progress(added);
+        }
+        for (id, index) in &indexes {
+            if let Some(writer) = writers.get_mut(id) {
+                index.commit(writer)?;
+            }
+        }
+        Ok(Indexed { added, removed: 0 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_the_words_a_reader_sees() {
+        let md = "# Strike\n\nNurses *walked out* on [Monday](https://example.org/x).\n\n<script>alert(1)</script>\n\n- one\n- two `code`";
+        let text = plain_text(md);
+        assert_eq!(text, "Strike\nNurses walked out on Monday.\none\ntwo code");
+    }
+
+    #[test]
+    fn snippets_escape_text_and_mark_matches() {
+        let s = Snippet { text: "a <b> & \"strike\" 'now'".into(), marks: vec![9..15], ..Snippet::default() };
+        assert_eq!(s.to_html(), "a &lt;b&gt; &amp; &quot;<mark>strike</mark>&quot; &#39;now&#39;");
+        // A range off a character boundary is dropped, not a panic.
+        let s = Snippet { text: "ñandú".into(), marks: vec![1..2], ..Snippet::default() };
+        assert_eq!(s.to_html(), "ñandú");
+    }
+
+    #[test]
+    fn long_queries_are_cut_between_words() {
+        assert_eq!(clip_query("  strike  "), "strike");
+        let long = "election ".repeat(100);
+        let cut = clip_query(&long);
+        assert!(cut.chars().count() <= MAX_QUERY_CHARS && cut.ends_with("election"), "{cut}");
+        let one_word = "x".repeat(1000);
+        assert_eq!(clip_query(&one_word).chars().count(), MAX_QUERY_CHARS);
+    }
+
+    #[test]
+    fn languages_pick_their_stemmer() {
+        assert_eq!(stemmer_language("de-AT"), Some(Language::German));
+        assert_eq!(stemmer_language("pt_BR"), Some(Language::Portuguese));
+        assert_eq!(stemmer_language("nb"), Some(Language::Norwegian));
+        assert_eq!(stemmer_language("ja"), None);
+    }
+
+    fn tokens(language: &str, text: &str) -> Vec<String> {
+        let mut a = analyzer(language);
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn analysis_is_per_language() {
+        assert_eq!(tokens("en", "The Elections of Workers"), ["elect", "worker"]);
+        assert_eq!(tokens("de", "Die Wahlen der Arbeiter in München"), tokens("de", "Wahl Arbeiter Munchen"));
+        assert_eq!(tokens("fr", "Les élections présidentielles"), tokens("fr", "élection présidentielle"));
+        assert_eq!(tokens("es", "las huelgas"), tokens("es", "huelga"));
+        // No stemmer: still lowercased and folded, nothing dropped.
+        assert_eq!(tokens("ja", "The Ñandú"), ["the", "nandu"]);
+    }
+}
