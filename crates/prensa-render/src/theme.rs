@@ -27,7 +27,7 @@ use crate::view::PageView;
 const STYLESHEET: &[u8] = include_bytes!("../static/style.css");
 
 /// Every template, by the name other templates use to extend or import it.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 7] = [
         "mastodon_share.html",
         include_str!("../templates/mastodon_share.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// The reference locale, whose `[strings]` keys are the keys of `t`.
@@ -60,6 +61,8 @@ pub enum Template {
     /// The form asking for the reader's Mastodon server before sharing;
     /// renders a `PageView<MastodonShareView>`.
     MastodonShare,
+    /// The search form and its results; renders a `PageView<SearchView>`.
+    Search,
 }
 
 impl Template {
@@ -71,6 +74,7 @@ impl Template {
             Self::List => "list.html",
             Self::NotFound => "not_found.html",
             Self::MastodonShare => "mastodon_share.html",
+            Self::Search => "search.html",
         }
     }
 }

@@ -206,3 +206,31 @@ pub struct MastodonShareView {
     /// The server name given was not a valid host name.
     pub error: bool,
 }
+
+/// The search page: the form (holding what was asked) and, when something
+/// was asked, the results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// The query as typed (escaped by the template).
+    pub query: String,
+    /// `relevance` or `newest`.
+    pub sort: &'static str,
+    /// "12 results for …" or the no-results sentence; `None` before a query.
+    pub summary: Option<String>,
+    pub results: Vec<SearchResultView>,
+    pub pager: Option<PagerView>,
+    /// The same query ordered the other way, for the sort links.
+    pub relevance_url: String,
+    pub newest_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResultView {
+    pub card: CardView,
+    /// The passage of the body around the matched words, already escaped
+    /// with `<mark>` around the matches; `None` to show the standfirst.
+    pub snippet_html: Option<String>,
+    /// Whether the body goes on before / after the snippet (an ellipsis).
+    pub cut_before: bool,
+    pub cut_after: bool,
+}

@@ -510,14 +510,14 @@ impl SearchIndex {
     /// Builds every publication's index from the store, reading it in
     /// batches; `progress` hears the running count. Searches keep seeing
     /// the old contents until the new ones are complete (one commit at
-    /// the end).
+    /// the end). No lock is held while the store is read (the future stays
+    /// `Send`), so callers must not run a [`SearchIndex::refresh`] at the
+    /// same time — its commit would publish a half-built index. The web
+    /// layer runs both under its change-feed lock.
     pub async fn rebuild<S: SearchSource>(&self, store: &S, mut progress: impl FnMut(usize)) -> Result<Indexed> {
         let indexes = self.read().clone();
-        let mut writers: HashMap<Id, _> = HashMap::new();
-        for (id, index) in &indexes {
-            let writer = index.writer();
-            writer.delete_all_documents()?;
-            writers.insert(*id, writer);
+        for index in indexes.values() {
+            index.writer().delete_all_documents()?;
         }
         let mut after = 0;
         let mut added = 0;
@@ -525,19 +525,17 @@ impl SearchIndex {
             let batch = store.search_documents(&DocScope::After { after, limit: BATCH }).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
-            for doc in &batch {
-                let (Some(index), Some(writer)) = (indexes.get(&doc.publication), writers.get_mut(&doc.publication)) else {
-                    continue;
-                };
-                writer.add_document(index.document(doc)?)?;
-                added += 1;
+            for (publication, index) in &indexes {
+                let writer = index.writer();
+                for doc in batch.iter().filter(|d| d.publication == *publication) {
+                    writer.add_document(index.document(doc)?)?;
+                    added += 1;
+                }
             }
             progress(added);
         }
-        for (id, index) in &indexes {
-            if let Some(writer) = writers.get_mut(id) {
-                index.commit(writer)?;
-            }
+        for index in indexes.values() {
+            index.commit(&mut index.writer())?;
         }
         Ok(Indexed { added, removed: 0 })
     }
@@ -555,6 +553,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn snippets_escape_text_and_mark_matches() {
         let s = Snippet { text: "a <b> & \"strike\" 'now'".into(), marks: vec![9..15], ..Snippet::default() };
         assert_eq!(s.to_html(), "a &lt;b&gt; &amp; &quot;<mark>strike</mark>&quot; &#39;now&#39;");

@@ -24,6 +24,7 @@ pub mod error;
 pub mod ops;
 pub mod public;
 pub mod route;
+pub mod search;
 pub mod share;
 pub mod state;
 pub mod views;

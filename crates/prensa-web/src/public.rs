@@ -27,20 +27,42 @@ pub(crate) const CSP: &str = "default-src 'self'; script-src 'none'; object-src 
      frame-ancestors 'self'; form-action 'self' https:; img-src 'self' data:; style-src 'self'";
 const CACHE_CONTROL: &str = "public, max-age=60";
 
+/// The headers of every public HTML page.
+fn page_response(status: StatusCode) -> http::response::Builder {
+    Response::builder()
+        .status(status)
+        .header(header::VARY, HeaderValue::from_static("accept-encoding"))
+        .header(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL))
+        .header(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP))
+        .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
+        .header(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"))
+}
+
+/// Serves a page made for this request alone (search results),
+/// compressed at a fast level.
+pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &HeaderMap, head: bool) -> Response {
+    let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
+    let mut builder = page_response(status).header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    match encoding {
+        Encoding::Gzip => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+        Encoding::Brotli => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
+        Encoding::Identity => {}
+    }
+    let body = crate::cache::compress_fast(encoding, html.into_bytes());
+    if head {
+        return builder.header(header::CONTENT_LENGTH, body.len()).body(Body::empty()).unwrap_or_default();
+    }
+    builder.body(Body::from(body)).unwrap_or_default()
+}
+
 /// Serves a cached page, answering conditional requests with 304.
 pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
     let not_modified = page.status == StatusCode::OK
         && headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v.as_bytes(), page.etag.as_bytes()));
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
-    let mut builder = Response::builder()
-        .status(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
+    let mut builder = page_response(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
         .header(header::CONTENT_TYPE, page.content_type.clone())
-        .header(header::ETAG, page.etag.clone())
-        .header(header::VARY, HeaderValue::from_static("accept-encoding"))
-        .header(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL))
-        .header(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP))
-        .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
-        .header(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+        .header(header::ETAG, page.etag.clone());
     if not_modified {
         return builder.body(Body::empty()).unwrap_or_default();
     }
@@ -80,6 +102,11 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     };
     let uri = req.uri();
     let path = uri.path();
+    match path {
+        "/search/" => return crate::search::page(&state, site, uri.query(), req.headers(), head).await,
+        "/search" => return redirect(&uri.query().map_or_else(|| "/search/".to_owned(), |q| format!("/search/?{q}"))),
+        _ => {}
+    }
     let paging_query = uri.query().filter(|q| q.contains("page="));
 
     if paging_query.is_none() {
@@ -168,7 +195,7 @@ impl RenderedPage {
     }
 }
 
-fn html<T: Serialize>(
+pub(crate) fn html<T: Serialize>(
     state: &AppState<impl Store>,
     site: &Site,
     template: Template,

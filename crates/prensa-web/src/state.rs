@@ -11,6 +11,7 @@ use prensa_core::{Id, Publication, Section};
 use prensa_render::i18n::{self, Locale};
 use prensa_render::theme::{self, Theme};
 use prensa_render::view::{LinkView, SiteView};
+use prensa_search::SearchIndex;
 use prensa_store::{MediaDir, Newsroom, Store, CHANGE_ALL};
 
 use crate::admin::Admin;
@@ -91,6 +92,9 @@ pub struct AppState<S: Store> {
     pub metrics: HttpMetrics,
     /// The admin's templates and login throttle.
     pub admin: Admin,
+    /// This node's full-text index of every publication, following the
+    /// change feed alongside the page cache.
+    pub search: SearchIndex,
     /// What an upload may be.
     pub media_limits: prensa_media::Limits,
     /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
@@ -101,7 +105,10 @@ pub struct AppState<S: Store> {
     sites: RwLock<Arc<Sites>>,
 }
 
-impl<S: Store> AppState<S> {
+impl<S: Newsroom> AppState<S> {
+    /// Reads the publications and builds the search index from the store
+    /// (before the first request, so every node answers searches alike
+    /// from its start).
     pub async fn new(store: S, media: MediaDir, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
         let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
@@ -114,15 +121,27 @@ impl<S: Store> AppState<S> {
             config,
             metrics: HttpMetrics::default(),
             admin,
+            search: SearchIndex::new(),
             media_limits,
             draining: AtomicBool::new(false),
             seen_version: tokio::sync::Mutex::new(None),
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
+        state.rebuild_search().await?;
         Ok(state)
     }
 
+    /// Builds the search index anew from the store.
+    pub async fn rebuild_search(&self) -> Result<(), AppError> {
+        let started = std::time::Instant::now();
+        let done = self.search.rebuild(&self.store, |_| {}).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        tracing::info!(articles = done.added, ms = started.elapsed().as_millis() as u64, "search index built");
+        Ok(())
+    }
+}
+
+impl<S: Store> AppState<S> {
     /// Marks this state as going away: `/readyz` answers 503 and every
     /// response closes its connection, so a load balancer moves traffic
     /// elsewhere while requests already here finish.
@@ -164,6 +183,12 @@ impl<S: Store> AppState<S> {
             sites.by_host.entry(publication.host().to_ascii_lowercase()).or_insert(index);
             sites.list.push(Arc::new(Site { strings: theme::strings_map(locale), publication, sections, locale, view }));
         }
+        let languages: Vec<(Id, &str)> =
+            sites.list.iter().map(|s| (s.publication.id, s.publication.language.as_str())).collect();
+        // A publication new to this node (or with a new language) gets an
+        // empty index here; the rebuild that follows every full reload
+        // fills it.
+        self.search.set_publications(&languages).map_err(|e| AppError::Internal(e.to_string()))?;
         *self.sites.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(sites);
         Ok(())
     }
@@ -205,12 +230,16 @@ impl<S: Newsroom> AppState<S> {
         };
         let Some(last) = changes.last() else { return };
         let mut keys = Vec::new();
+        let mut articles = Vec::new();
         let mut everything = false;
         for change in &changes {
             for key in &change.keys {
                 if key == CHANGE_ALL {
                     everything = true;
                 } else if let Some(k) = SurrogateKey::parse(key) {
+                    if let SurrogateKey::Article(id) = k {
+                        articles.push(id);
+                    }
                     keys.push(k);
                 }
             }
@@ -220,9 +249,20 @@ impl<S: Newsroom> AppState<S> {
             if let Err(e) = self.content_changed().await {
                 tracing::warn!(error = %e, "reloading after a content change failed");
             }
+            // Renames of sections, authors and tags come this way too
+            // (they show in many articles' index entries).
+            if let Err(e) = self.rebuild_search().await {
+                tracing::warn!(error = %e, "rebuilding the search index failed");
+            }
         } else if !keys.is_empty() {
             let purged = self.cache.purge(&keys);
             tracing::debug!(purged, keys = keys.len(), "page cache purged by key");
+            articles.sort_unstable();
+            articles.dedup();
+            match self.search.refresh(&self.store, &articles).await {
+                Ok(done) => tracing::debug!(added = done.added, removed = done.removed, "search index refreshed"),
+                Err(e) => tracing::warn!(error = %e, "refreshing the search index failed"),
+            }
         }
     }
 }
