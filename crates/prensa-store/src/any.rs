@@ -206,6 +206,14 @@ impl Newsroom for AnyStore {
         delegate!(self.delete_sessions_of(user))
     }
 
+    async fn begin_login(&self, keys: &[&str], limit: u32, window: std::time::Duration, now: DateTime<Utc>) -> Result<crate::newsroom::LoginGate> {
+        delegate!(self.begin_login(keys, limit, window, now))
+    }
+
+    async fn login_succeeded(&self, attempt: &crate::newsroom::LoginAttempt, account_key: &str) -> Result<()> {
+        delegate!(self.login_succeeded(attempt, account_key))
+    }
+
     async fn admin_articles(&self, publication: Id, query: &AdminQuery, now: DateTime<Utc>) -> Result<Page<AdminArticleRow>> {
         delegate!(self.admin_articles(publication, query, now))
     }

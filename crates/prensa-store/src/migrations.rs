@@ -36,6 +36,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (2, "newsroom", include_str!("../migrations/sqlite/0002_newsroom.sql")),
     (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, "preview", include_str!("../migrations/sqlite/0004_preview.sql")),
+    (5, "login_throttle", include_str!("../migrations/sqlite/0005_login_throttle.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -43,4 +44,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (2, "newsroom", include_str!("../migrations/postgres/0002_newsroom.sql")),
     (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
     (4, "preview", include_str!("../migrations/postgres/0004_preview.sql")),
+    (5, "login_throttle", include_str!("../migrations/postgres/0005_login_throttle.sql")),
 ]);

@@ -98,6 +98,29 @@ pub trait Newsroom: crate::SearchSource {
     /// how many there were.
     fn delete_sessions_of(&self, user: Id) -> impl Future<Output = Result<u64>> + Send;
 
+    // --- sign-in throttle -----------------------------------------------
+
+    /// Before a password is checked: refused ([`LoginGate::Throttled`]) if
+    /// any of `keys` (opaque: `account:<digest>`, `addr:<ip>`) has `limit`
+    /// failures within `window` before `now`; otherwise the attempt is
+    /// recorded as a failure against every key *now*, atomically with the
+    /// count (so nodes racing for the last try cannot all get it), and is
+    /// [`LoginGate::Open`]. A wrong password then needs nothing more; a
+    /// right one calls [`Newsroom::login_succeeded`]. Failures older than
+    /// the window are deleted on the way.
+    fn begin_login(
+        &self,
+        keys: &[&str],
+        limit: u32,
+        window: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<LoginGate>> + Send;
+
+    /// The password was right: withdraws the attempt and clears every
+    /// failure of `account_key` (the address keeps its other failures, so
+    /// one good password does not unlock guessing at other accounts).
+    fn login_succeeded(&self, attempt: &LoginAttempt, account_key: &str) -> impl Future<Output = Result<()>> + Send;
+
     // --- articles -------------------------------------------------------
 
     /// The admin's article list: every stage, newest change first.
@@ -174,4 +197,21 @@ pub trait Newsroom: crate::SearchSource {
     /// no longer reaches back that far (it keeps the most recent writes
     /// only) the result starts with a change keyed [`CHANGE_ALL`].
     fn changes_since(&self, version: i64) -> impl Future<Output = Result<Vec<Change>>> + Send;
+}
+
+/// What [`Newsroom::begin_login`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Go ahead and check the password; the attempt counts as a failure
+    /// until [`Newsroom::login_succeeded`] withdraws it.
+    Open(LoginAttempt),
+    /// Too many recent failures: the next attempt is allowed after this
+    /// many seconds (at least 1), when the oldest that counts ages out.
+    Throttled { retry_after_secs: u64 },
+}
+
+/// The failure rows an open attempt wrote, one per key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginAttempt {
+    pub(crate) rows: Vec<Id>,
 }

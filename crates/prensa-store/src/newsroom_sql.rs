@@ -130,6 +130,7 @@ macro_rules! newsroom_impl {
                 admin_row_from, author_from, backend, editable_from, i64_of, media_from, revision_from, tag_from,
                 to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
             };
+            use crate::newsroom::{LoginAttempt, LoginGate};
             use crate::{Newsroom, Result, StoreError, CHANGE_ALL};
             use sqlx::Row;
 
@@ -539,6 +540,73 @@ macro_rules! newsroom_impl {
                 Ok(())
             }
 
+            /// How long (seconds, at most `window`) until another sign-in
+            /// attempt is allowed for every one of `keys`, if it is not now:
+            /// a key is throttled while its `limit`-th most recent failure
+            /// is less than `window` seconds old (as prensa-auth's
+            /// in-memory throttle counted before).
+            async fn login_wait_in(conn: &mut Conn, keys: &[&str], limit: u32, window: i64, now: i64) -> Result<Option<u64>> {
+                let mut wait = 0;
+                for key in keys {
+                    let oldest_that_counts: Option<i64> = sqlx::query_scalar(&q(
+                        "SELECT failed_at FROM login_failures WHERE scope = ? AND failed_at > ? \
+                         ORDER BY failed_at DESC LIMIT 1 OFFSET ?",
+                    ))
+                    .bind(*key)
+                    .bind(now - window)
+                    .bind(i64::from(limit.max(1) - 1))
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    if let Some(at) = oldest_that_counts {
+                        // Capped: a node whose clock runs ahead must not
+                        // lock anyone out for longer than the window.
+                        wait = wait.max((at + window - now).min(window));
+                    }
+                }
+                Ok((wait > 0).then(|| u64::try_from(wait).unwrap_or(1)))
+            }
+
+            /// [`Newsroom::begin_login`]'s transaction (the caller commits).
+            ///
+            /// Why a lock row rather than per-key row locks: counting and
+            /// recording must be one step, or two nodes could both count 4
+            /// and both let a fifth try through. Under PostgreSQL's READ
+            /// COMMITTED that needs a lock; one row taken first by every
+            /// such transaction makes them take turns (on SQLite the no-op
+            /// update takes the database's write lock, the same effect).
+            /// One lock rather than one per key also lets the transaction
+            /// prune expired rows of any key without risking a deadlock,
+            /// and costs little: it is held for a few indexed statements,
+            /// only by attempts that will go on to run argon2 (refusals
+            /// are answered by the plain read before it), which bounds
+            /// their rate far below what the lock could serve.
+            async fn record_login_in(conn: &mut Conn, keys: &[&str], limit: u32, window: i64, now: i64) -> Result<LoginGate> {
+                sqlx::query("UPDATE login_throttle_lock SET id = id WHERE id = 1")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                if let Some(retry_after_secs) = login_wait_in(conn, keys, limit, window, now).await? {
+                    return Ok(LoginGate::Throttled { retry_after_secs });
+                }
+                sqlx::query(&q("DELETE FROM login_failures WHERE failed_at <= ?"))
+                    .bind(now - window)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                let mut rows = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let id: Id = sqlx::query_scalar(&q("INSERT INTO login_failures (scope, failed_at) VALUES (?, ?) RETURNING id"))
+                        .bind(*key)
+                        .bind(now)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    rows.push(id);
+                }
+                Ok(LoginGate::Open(LoginAttempt { rows }))
+            }
+
             impl Newsroom for $store {
                 async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
@@ -781,6 +849,55 @@ macro_rules! newsroom_impl {
                         .await
                         .map_err(backend)?;
                     Ok(done.rows_affected())
+                }
+
+                async fn begin_login(
+                    &self,
+                    keys: &[&str],
+                    limit: u32,
+                    window: std::time::Duration,
+                    now: DateTime<Utc>,
+                ) -> Result<LoginGate> {
+                    let window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX / 4).max(1);
+                    let now = now.timestamp();
+                    // A plain read first: a refusal (what a guesser mostly
+                    // gets) writes nothing and waits for no lock.
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    if let Some(retry_after_secs) = login_wait_in(&mut conn, keys, limit, window, now).await? {
+                        return Ok(LoginGate::Throttled { retry_after_secs });
+                    }
+                    drop(conn);
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    match record_login_in(&mut tx, keys, limit, window, now).await {
+                        Ok(gate) => {
+                            tx.commit().await.map_err(backend)?;
+                            Ok(gate)
+                        }
+                        Err(e) => {
+                            // Release the lock now, not when the pool next
+                            // hands this connection out.
+                            let _ = tx.rollback().await;
+                            Err(e)
+                        }
+                    }
+                }
+
+                async fn login_succeeded(&self, attempt: &LoginAttempt, account_key: &str) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query(&q("DELETE FROM login_failures WHERE scope = ?"))
+                        .bind(account_key)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    for id in &attempt.rows {
+                        sqlx::query(&q("DELETE FROM login_failures WHERE id = ?"))
+                            .bind(*id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
                 }
 
                 async fn admin_articles(

@@ -9,6 +9,7 @@ use prensa_core::{
     AdminQuery, ArticleDraft, DraftImage, Id, MediaAsset, NewAuthor, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, TokenKind, Transition,
     User,
 };
+use prensa_store::newsroom::LoginGate;
 use prensa_store::{AnyStore, ChangeKind, Desk, Editorial, Newsroom, Store, StoreError, CHANGE_ALL};
 use sqlx::Connection;
 
@@ -29,6 +30,7 @@ on_every_backend!(
     change_feed_names_what_a_write_touched,
     media_uploads_list_newest_first,
     desk_edits_sections_tags_authors_and_settings,
+    sign_in_throttle_counts_failures_per_key,
 );
 
 async fn accounts_and_login(store: AnyStore) -> TestResult {
@@ -668,5 +670,121 @@ async fn newsroom_crosses_over_postgres() -> TestResult {
     for store in [pg1, pg2, pg3] {
         store.close().await;
     }
+    result
+}
+
+// --- the sign-in throttle ---------------------------------------------------
+
+const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+fn secs(n: i64) -> chrono::DateTime<chrono::Utc> {
+    now() + chrono::Duration::seconds(n)
+}
+
+fn is_open(gate: &LoginGate) -> bool {
+    matches!(gate, LoginGate::Open(_))
+}
+
+/// The rules prensa-auth's in-memory throttle had, now in the store: five
+/// failures in fifteen minutes for any key refuse the next attempt until
+/// the oldest that counts ages out; keys are independent; a success clears
+/// the account's failures but not the address's.
+async fn sign_in_throttle_counts_failures_per_key(store: AnyStore) -> TestResult {
+    let keys = ["account:ana", "addr:192.0.2.1"];
+    for i in 0..5 {
+        assert!(is_open(&store.begin_login(&keys, 5, LOGIN_WINDOW, secs(i)).await?), "attempt {i}");
+    }
+    // The first failure (at 0 s) leaves the window at 900 s.
+    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(10)).await?, LoginGate::Throttled { retry_after_secs: 890 });
+    // A refused attempt is not counted: the wait still ends at 900 s.
+    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(20)).await?, LoginGate::Throttled { retry_after_secs: 880 });
+    assert_eq!(store.begin_login(&["addr:192.0.2.1"], 5, LOGIN_WINDOW, secs(899)).await?, LoginGate::Throttled { retry_after_secs: 1 });
+    assert!(is_open(&store.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?), "free once the first ages out");
+    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?, LoginGate::Throttled { retry_after_secs: 1 });
+
+    // Keys are independent.
+    for _ in 0..2 {
+        assert!(is_open(&store.begin_login(&["account:a", "addr:1"], 2, LOGIN_WINDOW, secs(0)).await?));
+    }
+    assert!(!is_open(&store.begin_login(&["account:a"], 2, LOGIN_WINDOW, secs(1)).await?));
+    assert!(!is_open(&store.begin_login(&["addr:1"], 2, LOGIN_WINDOW, secs(1)).await?));
+    assert!(!is_open(&store.begin_login(&["account:b", "addr:1"], 2, LOGIN_WINDOW, secs(1)).await?), "either key refuses");
+    assert!(is_open(&store.begin_login(&["account:b", "addr:2"], 2, LOGIN_WINDOW, secs(1)).await?));
+
+    // One failure, then a success: the account starts afresh; the address
+    // keeps the failure but not the successful attempt.
+    let (account, addr) = ("account:c", "addr:3");
+    assert!(is_open(&store.begin_login(&[account, addr], 2, LOGIN_WINDOW, secs(0)).await?));
+    let LoginGate::Open(attempt) = store.begin_login(&[account, addr], 2, LOGIN_WINDOW, secs(1)).await? else {
+        return Err("second attempt refused".into());
+    };
+    store.login_succeeded(&attempt, account).await?;
+    assert!(is_open(&store.begin_login(&[account], 2, LOGIN_WINDOW, secs(2)).await?));
+    assert!(is_open(&store.begin_login(&[account], 2, LOGIN_WINDOW, secs(2)).await?));
+    assert!(!is_open(&store.begin_login(&[account], 2, LOGIN_WINDOW, secs(2)).await?), "two fresh failures");
+    assert!(is_open(&store.begin_login(&[addr], 2, LOGIN_WINDOW, secs(2)).await?), "one failure left on the address");
+    assert!(!is_open(&store.begin_login(&[addr], 2, LOGIN_WINDOW, secs(2)).await?));
+
+    // The throttle is transient: not part of a snapshot.
+    let snapshot = store.export_all().await?;
+    let copy = sqlite().await?;
+    copy.import_snapshot(&snapshot, false).await?;
+    assert!(is_open(&copy.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?), "nothing copied");
+    Ok(())
+}
+
+/// Twelve attempts at once for one account, over two connection pools (two
+/// nodes), with room for five: exactly five get through. Then the rows
+/// that left the window are gone after the next recorded attempt.
+async fn sign_in_throttle_race(a: AnyStore, b: AnyStore, count_rows: impl AsyncFn() -> Result<i64, Box<dyn std::error::Error>>) -> TestResult {
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let addr = format!("addr:10.0.0.{i}");
+            store.begin_login(&["account:ana", &addr], 5, LOGIN_WINDOW, secs(0)).await
+        }));
+    }
+    let mut open = 0;
+    for t in tasks {
+        open += usize::from(is_open(&t.await??));
+    }
+    assert_eq!(open, 5, "exactly the limit gets through");
+    assert_eq!(count_rows().await?, 10, "two rows (account, address) per open attempt");
+    assert!(is_open(&b.begin_login(&["addr:elsewhere"], 5, LOGIN_WINDOW, secs(900)).await?));
+    assert_eq!(count_rows().await?, 1, "expired failures pruned");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_in_throttle_race_sqlite() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("throttle.db").display());
+    let a = AnyStore::open(&url).await?;
+    let b = AnyStore::open(&url).await?;
+    sign_in_throttle_race(a, b, async || {
+        let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures").fetch_one(&mut conn).await?;
+        conn.close().await?;
+        Ok(n)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_in_throttle_race_postgres() -> TestResult {
+    let Some(schema) = PgSchema::create().await? else { return Ok(()) };
+    let url = schema.url();
+    let a = schema.store().await?;
+    let b = schema.store().await?;
+    let result = sign_in_throttle_race(a.clone(), b.clone(), async || {
+        let mut conn = sqlx::PgConnection::connect(&url).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures").fetch_one(&mut conn).await?;
+        conn.close().await?;
+        Ok(n)
+    })
+    .await;
+    a.close().await;
+    b.close().await;
     result
 }
