@@ -90,7 +90,7 @@ pub struct AppState<S: Store> {
     pub config: WebConfig,
     /// Requests by route and status, and their latency, for `/metrics`.
     pub metrics: HttpMetrics,
-    /// The admin's templates and login throttle.
+    /// The admin's templates.
     pub admin: Admin,
     /// This node's full-text index of every publication, following the
     /// change feed alongside the page cache.

@@ -15,6 +15,7 @@ use prensa_core::{
     ArticleDraft, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
     SocialLinks, Status, TokenKind,
 };
+use prensa_store::newsroom::LoginGate;
 use prensa_store::{ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
@@ -632,6 +633,62 @@ async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
     let out = post(&w, "/admin/logout", Some(&me), &[]).await?;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(classify(&get(&w, "/admin/", Some(&me)).await?), Expect::ToLogin);
+    Ok(())
+}
+
+/// A second node on the same database as `w`: its own `AppState` (page
+/// cache, templates, everything per process) and router.
+async fn second_node(w: &World) -> Res<World> {
+    let media = tempfile::tempdir()?;
+    let state = AppState::new(w.store().clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
+    Ok(World {
+        router: prensa_web::router(state.clone()),
+        state,
+        logins: w.logins.clone(),
+        own: w.own,
+        other: w.other,
+        labor: w.labor,
+        culture: w.culture,
+        _media: media,
+    })
+}
+
+/// Behind a load balancer every node counts the same failures: five on
+/// node A and the sixth try, on node B, is refused — per account and per
+/// address alike. The store holds a digest of the e-mail, not the address.
+#[tokio::test]
+async fn sign_in_throttle_is_shared_by_every_node() -> TestResult {
+    let a = world().await?;
+    let b = second_node(&a).await?;
+    for i in 0..5 {
+        let failed = try_login_from(&a, "aut@example.org", "not the password", [198, 51, 100, i]).await?;
+        assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    }
+    let refused = try_login_from(&b, "aut@example.org", "correct horse battery", [198, 51, 100, 200]).await?;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = refused.headers.get(header::RETRY_AFTER).ok_or("Retry-After")?.to_str()?.parse()?;
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    assert!(refused.text.contains("Too many failed sign-ins. Try again in 15 minutes."), "{}", refused.text);
+    // Another account from another address signs in on either node.
+    assert_eq!(try_login_from(&b, "edi@example.org", "correct horse battery", [198, 51, 100, 201]).await?.status, StatusCode::SEE_OTHER);
+
+    // One address guessing at accounts, alternating nodes.
+    for i in 0..5 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let email = format!("guess{i}@example.org");
+        assert_eq!(try_login_from(node, &email, "wrong again", [192, 0, 2, 1]).await?.status, StatusCode::UNAUTHORIZED);
+    }
+    for node in [&a, &b] {
+        let blocked = try_login_from(node, "adm@example.org", "correct horse battery", [192, 0, 2, 1]).await?;
+        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    // Counted under the e-mail's digest (a throttled check writes nothing).
+    let digest_key = format!("account:{}", token_digest("aut@example.org"));
+    let gate = a.store().begin_login(&[digest_key.as_str()], 5, std::time::Duration::from_secs(900), Utc::now()).await?;
+    assert!(matches!(gate, LoginGate::Throttled { .. }), "{gate:?}");
+    let plain = a.store().begin_login(&["account:aut@example.org"], 1, std::time::Duration::from_secs(900), Utc::now()).await?;
+    assert!(matches!(plain, LoginGate::Open(_)), "no failures under the plain address");
     Ok(())
 }
 

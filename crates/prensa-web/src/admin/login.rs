@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,12 +11,13 @@ use http::header::{self, HeaderMap};
 use http::StatusCode;
 use prensa_auth::{constant_time_eq, hash_password, new_token, token_digest, verify_password};
 use prensa_core::{normalize_email, TokenKind, User};
+use prensa_store::newsroom::LoginGate;
 use prensa_store::Newsroom;
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
 use super::session::{self, cookie, is_https, set_cookie, Posted, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::state::AppState;
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -99,19 +99,26 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
     let next = safe_next(form.get("next")).to_owned();
     let email = normalize_email(form.get("email")).unwrap_or_else(|_| form.get("email").trim().to_lowercase());
     let password = form.get("password").to_owned();
-    let account_key = format!("account:{email}");
-    let addr_key = format!("ip:{addr}");
+    // The store keeps a digest of the e-mail, not the address itself.
+    let account_key = format!("account:{}", token_digest(&email));
+    let addr_key = format!("addr:{addr}");
     let keys = [account_key.as_str(), addr_key.as_str()];
-    if let Err(throttled) = state.admin.throttle.check(&keys, Instant::now()) {
-        let secs = throttled.retry_after.as_secs().max(1);
-        let minutes = secs.div_ceil(60);
-        let mut e = AdminError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed sign-ins. Try again in {minutes} minute{}.", if minutes == 1 { "" } else { "s" }),
-        );
-        e.retry_after = Some(secs);
-        return Err(e);
-    }
+    // Counted in the store, shared by every node: the attempt is recorded
+    // as a failure here, before the password is checked, and withdrawn
+    // below if it was right.
+    let attempt = match state.store.begin_login(&keys, LOGIN_ATTEMPTS, LOGIN_WINDOW, Utc::now()).await? {
+        LoginGate::Open(attempt) => attempt,
+        LoginGate::Throttled { retry_after_secs } => {
+            let secs = retry_after_secs.max(1);
+            let minutes = secs.div_ceil(60);
+            let mut e = AdminError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many failed sign-ins. Try again in {minutes} minute{}.", if minutes == 1 { "" } else { "s" }),
+            );
+            e.retry_after = Some(secs);
+            return Err(e);
+        }
+    };
     let found = state.store.user_for_login(&email).await?;
     let stored = found.as_ref().and_then(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
     // Argon2 takes tens of milliseconds of CPU: off the async workers.
@@ -121,7 +128,7 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
     let user = match found {
         Some((user, Some(_))) if matches => user,
         _ => {
-            state.admin.throttle.fail(&keys, Instant::now());
+            // Already counted by `begin_login`.
             let page = LoginPage {
                 chrome: None,
                 csrf: submitted,
@@ -133,7 +140,7 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
             return login_page(&state, StatusCode::UNAUTHORIZED, headers, page);
         }
     };
-    state.admin.throttle.succeed(&account_key);
+    state.store.login_succeeded(&attempt, &account_key).await?;
     start_session(&state, headers, &user, &next).await
 }
 

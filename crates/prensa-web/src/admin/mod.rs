@@ -18,7 +18,6 @@ use axum::Router;
 use http::header::{self, HeaderValue};
 use http::StatusCode;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
-use prensa_auth::Throttle;
 use prensa_core::permissions::{check, Action, Denied, Role};
 use prensa_store::{Desk, Editorial, Newsroom, StoreError};
 use serde::Serialize;
@@ -43,8 +42,10 @@ use session::Staffer;
 pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
-/// Failed logins allowed per account and per address before a pause.
-pub const LOGIN_ATTEMPTS: usize = 5;
+/// Failed logins allowed per account and per address before a pause,
+/// counted in the store so that every node shares them
+/// ([`prensa_store::Newsroom::begin_login`]).
+pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 const TEMPLATES: [(&str, &str); 17] = [
@@ -70,10 +71,9 @@ const TEMPLATES: [(&str, &str); 17] = [
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
 const ADMIN_JS: &str = include_str!("../../admin/static/admin.js");
 
-/// The admin's templates and its login throttle.
+/// The admin's templates.
 pub struct Admin {
     env: Environment<'static>,
-    pub throttle: Throttle,
 }
 
 impl std::fmt::Debug for Admin {
@@ -90,7 +90,7 @@ impl Admin {
         for (name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
-        Ok(Admin { env, throttle: Throttle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW) })
+        Ok(Admin { env })
     }
 
     /// Renders an admin page with the headers every admin page carries.
