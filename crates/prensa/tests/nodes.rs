@@ -1,8 +1,8 @@
 //! Several `prensa serve` processes on one database, as behind a load
 //! balancer: a change made anywhere shows on every node within a second,
 //! scheduled articles appear on all of them, a scheduled change to a live
-//! article is applied by exactly one of them, and losing one node leaves
-//! the others serving.
+//! article is applied by exactly one of them, failed sign-ins count on
+//! all of them, and losing one node leaves the others serving.
 
 mod common;
 
@@ -89,6 +89,12 @@ fn an_editor_works_across_nodes(backend: Backend) {
     let on_b = admin::Editor { base: b.base.clone(), ..on_a.clone() };
     let dashboard = admin::get(&format!("{}/admin/", b.base), &on_b.cookie).expect("dashboard on B");
     assert_eq!(dashboard.status, 200, "the session made on A is valid on B");
+    // Failed sign-ins count on every node: five on A, and the sixth try,
+    // on B, is refused even with the right password.
+    for _ in 0..5 {
+        assert_eq!(admin::sign_in(&a.base, "ed@example.org", "not the password"), 401);
+    }
+    assert_eq!(admin::sign_in(&b.base, "ed@example.org", "a long test password"), 429, "B counts A's failures");
 
     // A page A has cached, then a publish on B.
     assert_eq!(a.get("/").status, 200);

@@ -10,9 +10,10 @@
 //! The newsroom comes along: staff accounts (password hashes included, so
 //! people sign in as before), each article's version, review state and
 //! history, revisions, former slugs, review notes and scheduled changes.
-//! Sessions, invite/reset links and the change feed are not copied: people
-//! sign in again, pending links are sent again, and the new store starts its
-//! own feed (running servers of the target reload everything).
+//! Sessions, invite/reset links, the sign-in throttle's recent failures and
+//! the change feed are not copied: people sign in again, pending links are
+//! sent again, the throttle starts afresh, and the new store starts its own
+//! feed (running servers of the target reload everything).
 //!
 //! Media files are not copied: they live in the media directory, which both
 //! databases use alike. Serve the copy with the same `--media-dir` (by

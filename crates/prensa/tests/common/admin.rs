@@ -74,6 +74,15 @@ pub fn accept_invite(link: &str) -> Editor {
     Editor { base: base.to_owned(), cookie, csrf }
 }
 
+/// Submits the sign-in form of the site at `base` as a new browser; the
+/// answer's status.
+pub fn sign_in(base: &str, email: &str, password: &str) -> u16 {
+    let form = get(&format!("{base}/admin/login"), "").expect("login page");
+    let login = cookie_value(&form.cookies, "prensa_login").expect("login cookie");
+    let fields = [("csrf", login.as_str()), ("email", email), ("password", password), ("next", "/admin/")];
+    post(&format!("{base}/admin/login"), &format!("prensa_login={login}"), &fields).expect("sign-in answered").status
+}
+
 /// The article's version as the editor shows it.
 pub fn version_of(e: &Editor, id: i64) -> i64 {
     let page = get(&format!("{}/admin/articles/{id}/", e.base), &e.cookie).expect("editor page");
