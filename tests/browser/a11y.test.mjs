@@ -44,6 +44,7 @@ async function pages() {
     author: null,
     tag: null,
     notFound: '/this-page-does-not-exist/',
+    search: '/search/?q=the',
   };
   // An article: the home page's lead story; from it, an author and a tag.
   found.article = await page.evaluate(() => {
@@ -102,6 +103,29 @@ test('pages are readable without JavaScript and on a phone', async () => {
   assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
   const bodyText = await page.locator('.body').innerText();
   assert.ok(bodyText.split(/\s+/).length > 100, 'article body is readable');
+  await context.close();
+});
+
+test('readers search without JavaScript', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.base + '/');
+  await page.getByRole('link', { name: 'Search', exact: true }).first().click();
+  await page.waitForURL(/\/search\/$/);
+  await page.getByLabel('Search this site').fill('workers');
+  await page.getByLabel('Search this site').press('Enter');
+  await page.waitForURL(/\/search\/\?q=workers$/);
+  const summary = await page.getByRole('status').innerText();
+  assert.match(summary, /^\d+ results? for “workers”$/, summary);
+  const marks = await page.locator('main mark').allInnerTexts();
+  assert.ok(marks.length > 0 && marks.every((m) => /^worker/i.test(m)), `matches marked: ${marks}`);
+  // Newest first is a link away, and the first result opens its article.
+  await page.getByRole('link', { name: 'Newest' }).click();
+  await page.waitForURL(/sort=newest/);
+  const first = page.locator('main .card h2 a').first();
+  const headline = await first.innerText();
+  await first.click();
+  assert.equal(await page.locator('h1').innerText(), headline);
   await context.close();
 });
 

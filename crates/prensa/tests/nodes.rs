@@ -110,6 +110,14 @@ fn an_editor_works_across_nodes(backend: Backend) {
             && a.get("/published-on-b/").status == 200),
         "node A shows B's publish within 1 s"
     );
+    // A's search index follows the same feed: B's article is found on A.
+    assert!(
+        eventually(Duration::from_millis(1000).saturating_sub(written.elapsed()), || a
+            .get("/search/?q=published")
+            .text()
+            .contains(r#"<a href="/published-on-b/">Published on B</a>"#)),
+        "node A's search finds B's publish within 1 s"
+    );
 
     // Saves stream to A; A dies mid-stream; B has every acknowledged save.
     let stream = {
