@@ -123,7 +123,8 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Every row of the store in one consistent read, for copying the whole
     /// database elsewhere (`prensa migrate-store`): content and newsroom
-    /// alike, but not sessions, single-use links or the change feed.
+    /// alike, but not sessions, single-use links, sign-in failures or the
+    /// change feed.
     fn export_all(&self) -> impl Future<Output = Result<Snapshot>> + Send;
 
     /// Writes `snapshot` as the store's entire content, ids included, in one
