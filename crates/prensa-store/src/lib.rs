@@ -36,7 +36,7 @@ pub mod sqlite;
 pub use any::{redact_url, AnyStore};
 pub use desk::Desk;
 pub use editorial::{Applied, ChangeKind, Editorial, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
-pub use media::MediaDir;
+pub use media::{MediaDir, MediaStore};
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;
 pub use search_source::{DocScope, SearchSource};

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::header::{self, HeaderMap, HeaderValue};
+use bytes::Bytes;
 use http::StatusCode;
 use prensa_store::{MediaDir, Store};
 
@@ -83,7 +84,7 @@ static RESIZERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 /// disk with). When the original cannot have that variant (an animated
 /// image, or one no wider than asked) the original is served instead,
 /// which is a valid answer for any `srcset` candidate.
-async fn make_variant<S: Store>(state: &AppState<S>, key: &str) -> Option<(Vec<u8>, String)> {
+async fn make_variant<S: Store>(state: &AppState<S>, key: &str) -> Option<(Bytes, String)> {
     let hash = MediaDir::variant_base(key)?;
     let width: u32 = key.split_once('-')?.1.split('.').next()?.parse().ok()?;
     if !crate::views::VARIANT_WIDTHS.contains(&width) {
@@ -97,30 +98,26 @@ async fn make_variant<S: Store>(state: &AppState<S>, key: &str) -> Option<(Vec<u
         return Some((made, variant_type(key.rsplit('.').next().unwrap_or("")).to_owned()));
     }
     let limits = prensa_media::Limits { widths: vec![width], ..state.media_limits.clone() };
-    let media = state.media.clone();
     let wanted = key.to_owned();
-    let made = tokio::task::spawn_blocking(move || -> Option<Vec<u8>> {
-        let processed = match prensa_media::process(&bytes, &limits) {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!(key = %wanted, error = %e, "cannot make a variant");
-                return None;
-            }
-        };
-        let mut found = None;
-        for v in processed.variants {
-            let name = format!("{}-{}.{}", wanted.split('-').next().unwrap_or(""), v.width, v.format.extension());
-            if let Err(e) = media.put_bytes(&name, &v.bytes) {
-                tracing::warn!(key = %name, error = %e, "cannot store a variant");
-            }
-            if name == wanted {
-                found = Some(v.bytes);
-            }
+    let processed = tokio::task::spawn_blocking(move || prensa_media::process(&bytes, &limits)).await.ok()?;
+    let processed = match processed {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::warn!(key = %wanted, error = %e, "cannot make a variant");
+            None
         }
-        found
-    })
-    .await
-    .ok()?;
+    };
+    let mut made = None;
+    for v in processed.map(|p| p.variants).unwrap_or_default() {
+        let name = format!("{hash}-{}.{}", v.width, v.format.extension());
+        let bytes = Bytes::from(v.bytes);
+        if let Err(e) = state.media.put(&name, bytes.clone()).await {
+            tracing::warn!(key = %name, error = %e, "cannot store a variant");
+        }
+        if name == wanted {
+            made = Some(bytes);
+        }
+    }
     match made {
         Some(bytes) => Some((bytes, variant_type(key.rsplit('.').next().unwrap_or("")).to_owned())),
         None => Some((state.media.read(&original.key).await.ok()?, original.content_type)),

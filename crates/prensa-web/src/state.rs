@@ -12,7 +12,7 @@ use prensa_render::i18n::{self, Locale};
 use prensa_render::theme::{self, Theme};
 use prensa_render::view::{LinkView, SiteView};
 use prensa_search::SearchIndex;
-use prensa_store::{MediaDir, Newsroom, Store, CHANGE_ALL};
+use prensa_store::{MediaStore, Newsroom, Store, CHANGE_ALL};
 
 use crate::admin::Admin;
 use crate::cache::{PageCache, SurrogateKey};
@@ -84,7 +84,7 @@ impl Default for WebConfig {
 
 pub struct AppState<S: Store> {
     pub store: S,
-    pub media: MediaDir,
+    pub media: MediaStore,
     pub theme: Theme,
     pub cache: PageCache,
     pub config: WebConfig,
@@ -109,13 +109,13 @@ impl<S: Newsroom> AppState<S> {
     /// Reads the publications and builds the search index from the store
     /// (before the first request, so every node answers searches alike
     /// from its start).
-    pub async fn new(store: S, media: MediaDir, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
+    pub async fn new(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
         let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
         let state = Arc::new(AppState {
             store,
-            media,
+            media: media.into(),
             theme,
             cache: PageCache::default(),
             config,

@@ -899,17 +899,17 @@ async fn imported_images_get_their_variants_on_first_request() -> TestResult {
     let w = world().await?;
     let bytes = png(900, 300);
     let key = "00aa11bb22cc33dd.png";
-    std::fs::write(w.state.media.path(key)?, &bytes)?;
+    w.state.media.put(key, bytes.clone().into()).await?;
     w.store()
         .add_media(&prensa_core::MediaAsset { key: key.into(), content_type: "image/png".into(), width: 900, height: 300, bytes: bytes.len() as u64 })
         .await?;
     let variant = "00aa11bb22cc33dd-640.webp";
-    assert!(!w.state.media.path(variant)?.exists());
+    assert!(!w.state.media.exists(variant).await?);
     let first = get(&w, &format!("/media/{variant}"), None).await?;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("image/webp"));
-    assert!(w.state.media.path(variant)?.exists(), "stored for next time");
-    assert!(w.state.media.path("00aa11bb22cc33dd-640.png")?.exists(), "with its original-format sibling");
+    assert!(w.state.media.exists(variant).await?, "stored for next time");
+    assert!(w.state.media.exists("00aa11bb22cc33dd-640.png").await?, "with its original-format sibling");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use prensa_store::MediaStore;
 use serde::Deserialize;
 
 /// The file's contents; every field optional.
@@ -13,6 +14,9 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub media_dir: Option<PathBuf>,
+    /// `s3://BUCKET[/PREFIX]`: media in S3-compatible object storage
+    /// instead of `media_dir` (endpoint and credentials from `AWS_*`).
+    pub media_url: Option<String>,
     /// Largest media upload, in megabytes (10^6 bytes).
     pub max_upload_mb: Option<u64>,
     /// Seconds `serve` keeps serving after SIGTERM while `/readyz` says 503.
@@ -27,6 +31,7 @@ impl std::fmt::Debug for FileConfig {
             .field("database", &self.database.as_ref().map(|_| "<redacted>"))
             .field("bind", &self.bind)
             .field("media_dir", &self.media_dir)
+            .field("media_url", &self.media_url)
             .field("max_upload_mb", &self.max_upload_mb)
             .field("drain_delay", &self.drain_delay)
             .finish()
@@ -49,7 +54,7 @@ impl FileConfig {
 pub const DEFAULT_DATABASE: &str = "sqlite://prensa.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
-/// The database URL and media directory every store-touching command uses.
+/// The database URL and media store every store-touching command uses.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     /// Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE [default: sqlite://prensa.db]
@@ -58,6 +63,9 @@ pub struct StoreArgs {
     /// Where media files live [default: a `media` folder beside the SQLite file; ./media with PostgreSQL]
     #[arg(long, env = "PRENSA_MEDIA_DIR")]
     pub media_dir: Option<PathBuf>,
+    /// Keep media in S3-compatible object storage instead: s3://BUCKET[/PREFIX], reached with AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (AWS_ALLOW_HTTP=true for a plain-http endpoint)
+    #[arg(long, env = "PRENSA_MEDIA_URL", conflicts_with = "media_dir")]
+    pub media_url: Option<String>,
 }
 
 impl StoreArgs {
@@ -70,6 +78,30 @@ impl StoreArgs {
             return dir;
         }
         media_beside(&self.database(file))
+    }
+
+    /// The media store: the bucket of `media_url` if one is set, else the
+    /// directory of [`StoreArgs::media_dir`]. Makes no request.
+    pub fn media(&self, file: &FileConfig) -> anyhow::Result<MediaStore> {
+        media_store(self.media_dir.as_ref(), self.media_url.as_ref(), file, || self.media_dir(file))
+    }
+}
+
+/// `media_url` (flag or file) over `media_dir`; both set is a mistake worth
+/// saying rather than guessing which one is meant.
+pub fn media_store(
+    dir: Option<&PathBuf>,
+    url: Option<&String>,
+    file: &FileConfig,
+    default_dir: impl FnOnce() -> PathBuf,
+) -> anyhow::Result<MediaStore> {
+    let dir = dir.or(file.media_dir.as_ref());
+    match url.or(file.media_url.as_ref()) {
+        Some(url) => {
+            anyhow::ensure!(dir.is_none(), "set either media_dir or media_url, not both (media_url is {url})");
+            Ok(MediaStore::open(url).with_context(|| format!("media_url {url}"))?)
+        }
+        None => Ok(MediaStore::dir(dir.cloned().unwrap_or_else(default_dir))),
     }
 }
 
@@ -100,5 +132,17 @@ mod tests {
     fn debug_hides_the_database_url() {
         let c = FileConfig { database: Some("postgres://u:secret@h/db".into()), ..Default::default() };
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn media_url_or_dir() -> anyhow::Result<()> {
+        let file = FileConfig { media_url: Some("s3://bucket/site".into()), ..Default::default() };
+        let media = media_store(None, None, &file, || PathBuf::from("media"))?;
+        assert!(media.to_string().starts_with("bucket s3://bucket/site"), "{media}");
+        let dir = PathBuf::from("/srv/media");
+        assert!(media_store(Some(&dir), None, &file, || PathBuf::from("media")).is_err(), "both set");
+        let media = media_store(None, None, &FileConfig::default(), || PathBuf::from("media"))?;
+        assert_eq!(media.to_string(), "media directory media");
+        Ok(())
     }
 }

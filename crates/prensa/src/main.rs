@@ -32,6 +32,9 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Copy all content from one database to another (SQLite ⇄ PostgreSQL), then verify the copy.
     MigrateStore(cmd::migrate_store::Args),
+    /// Media files: copy a local media folder into an S3-compatible bucket.
+    #[command(subcommand)]
+    Media(cmd::media::Action),
     /// Staff accounts: create one (printing its invite link) or issue a password-reset link.
     #[command(subcommand)]
     User(cmd::user::Action),
@@ -67,6 +70,7 @@ fn main() -> std::process::ExitCode {
             Command::Check(args) => cmd::check::run(args),
             Command::Demo(args) => cmd::demo::run(args).await,
             Command::MigrateStore(args) => cmd::migrate_store::run(args, &config).await,
+            Command::Media(action) => cmd::media::run(action, &config).await,
             Command::User(action) => cmd::user::run(action, &config).await,
         }
     });

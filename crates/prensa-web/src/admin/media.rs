@@ -171,19 +171,19 @@ pub async fn upload<S: Newsroom>(
     let original = &processed.original;
     let hash = format!("{:016x}", xxh3_64(&original.bytes));
     let key = format!("{hash}.{}", original.format.extension());
-    let media = state.media.clone();
-    let files: Vec<(String, Vec<u8>)> = std::iter::once((key.clone(), original.bytes.clone()))
-        .chain(processed.variants.iter().map(|v| (format!("{hash}-{}.{}", v.width, v.format.extension()), v.bytes.clone())))
-        .collect();
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        for (k, b) in &files {
-            media.put_bytes(k, b)?;
-        }
-        Ok(())
-    })
-    .await
-    .map_err(|e| AdminError::internal(e.to_string()))?
-    .map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
+    let files = std::iter::once((key.clone(), &original.bytes))
+        .chain(processed.variants.iter().map(|v| (format!("{hash}-{}.{}", v.width, v.format.extension()), &v.bytes)));
+    // Concurrently: on object storage each write is a round trip or two.
+    let mut writes = tokio::task::JoinSet::new();
+    for (k, b) in files {
+        let (media, bytes) = (state.media.clone(), bytes::Bytes::from(b.clone()));
+        writes.spawn(async move { media.put(&k, bytes).await });
+    }
+    while let Some(written) = writes.join_next().await {
+        written
+            .map_err(|e| AdminError::internal(e.to_string()))?
+            .map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
+    }
     let asset = MediaAsset {
         key: key.clone(),
         content_type: original.format.content_type().to_owned(),

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use include_dir::{include_dir, Dir};
-use prensa_store::{AnyStore, MediaDir, SqliteStore};
+use prensa_store::{AnyStore, MediaStore, SqliteStore};
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../demo");
 
@@ -48,7 +48,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let database = format!("sqlite://{}", root.join("demo.db").display());
     // The demo is always SQLite: it must run with nothing else installed.
     let store = AnyStore::Sqlite(SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?);
-    let media = MediaDir::new(root.join("media"));
+    let media = MediaStore::dir(root.join("media"));
     let counts = super::import::apply(&store, &media, &prepared, false).await?;
     eprintln!(
         "Demo magazine loaded into {}: {} articles, {} authors, {} sections.",

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use prensa_import::{Prepared, Problems};
-use prensa_store::{redact_url, AnyStore, MediaDir, Store};
+use prensa_store::{redact_url, AnyStore, MediaStore, Store};
 
 use crate::config::{FileConfig, StoreArgs};
 
@@ -57,7 +57,7 @@ pub fn report(path: &Path, problems: &Problems) {
 pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let Source::Dir(args) = source;
     let database = args.store.database(file);
-    let media = MediaDir::new(args.store.media_dir(file));
+    let media = args.store.media(file)?;
     let prepared = match load(&args.path) {
         Ok(p) => p,
         Err(problems) => {
@@ -66,6 +66,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
         }
     };
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
+    media.check().await?;
     let counts = apply(&store, &media, &prepared, args.prune).await?;
     println!(
         "Imported {}: {} articles, {} authors, {} sections, {} tags, {} media files{}",
@@ -84,7 +85,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
 /// Copies media into place, then writes everything in one transaction.
 pub async fn apply(
     store: &impl Store,
-    media: &MediaDir,
+    media: &MediaStore,
     prepared: &Prepared,
     prune: bool,
 ) -> anyhow::Result<prensa_core::ImportCounts> {
@@ -95,12 +96,30 @@ pub async fn apply(
             .progress_chars("=> "),
     );
     bar.set_message("copying");
+    // A few at a time: into a bucket each copy is a round trip or two.
+    let mut copies = tokio::task::JoinSet::new();
     for f in &prepared.files {
-        media
-            .put_file(&f.key, &f.source)
-            .with_context(|| format!("copying {} into {}", f.source.display(), media.root().display()))?;
+        if copies.len() >= 8 {
+            finish_copy(copies.join_next().await, media)?;
+            bar.inc(1);
+        }
+        let (media, key, source) = (media.clone(), f.key.clone(), f.source.clone());
+        copies.spawn(async move { media.put_file(&key, &source).await.map_err(|e| (source, e)) });
+    }
+    while !copies.is_empty() {
+        finish_copy(copies.join_next().await, media)?;
         bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(store.apply_import(&prepared.set, prune).await?)
+}
+
+type Copied = Result<Result<bool, (PathBuf, std::io::Error)>, tokio::task::JoinError>;
+
+fn finish_copy(copied: Option<Copied>, media: &MediaStore) -> anyhow::Result<()> {
+    match copied {
+        Some(Ok(Ok(_))) | None => Ok(()),
+        Some(Ok(Err((source, e)))) => Err(anyhow::Error::new(e).context(format!("copying {} into {media}", source.display()))),
+        Some(Err(e)) => Err(e.into()),
+    }
 }

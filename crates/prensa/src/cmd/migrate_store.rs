@@ -15,9 +15,10 @@
 //! sent again, the throttle starts afresh, and the new store starts its own
 //! feed (running servers of the target reload everything).
 //!
-//! Media files are not copied: they live in the media directory, which both
-//! databases use alike. Serve the copy with the same `--media-dir` (by
-//! default the `media` folder beside the SQLite file).
+//! Media files are not copied: they live in the media directory or bucket,
+//! which both databases use alike. Serve the copy with the same
+//! `--media-dir` (by default the `media` folder beside the SQLite file) or
+//! `--media-url`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +27,9 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use prensa_core::Snapshot;
-use prensa_store::{redact_url, AnyStore, MediaDir, Store, StoreError};
+use prensa_store::{redact_url, AnyStore, MediaStore, Store, StoreError};
 
-use crate::config::{media_beside, FileConfig};
+use crate::config::{media_beside, media_store, FileConfig};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,6 +45,9 @@ pub struct Args {
     /// Media folder to check the copied media rows against [default: beside the SQLite database]
     #[arg(long, env = "PRENSA_MEDIA_DIR")]
     pub media_dir: Option<PathBuf>,
+    /// Media bucket (s3://BUCKET[/PREFIX]) to check them against instead
+    #[arg(long, env = "PRENSA_MEDIA_URL", conflicts_with = "media_dir")]
+    pub media_url: Option<String>,
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
@@ -99,14 +103,14 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
          send pending invites and resets again) and the change feed (the new store starts its own)"
     );
 
-    let media_dir = args.media_dir.or_else(|| file.media_dir.clone()).unwrap_or_else(|| {
+    let media = media_store(args.media_dir.as_ref(), args.media_url.as_ref(), file, || {
         if args.from.starts_with("sqlite:") {
             media_beside(&args.from)
         } else {
             media_beside(&args.to)
         }
-    });
-    report_media(&snapshot, &MediaDir::new(media_dir));
+    })?;
+    report_media(&snapshot, &media).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -124,18 +128,23 @@ fn checksum(snapshot: &Snapshot) -> anyhow::Result<u128> {
 
 /// Media rows travel with the database, files stay where they are: say
 /// where they are expected, so that the copy gets served with them.
-fn report_media(snapshot: &Snapshot, media: &MediaDir) {
+async fn report_media(snapshot: &Snapshot, media: &MediaStore) -> anyhow::Result<()> {
     let total = snapshot.media.len();
     if total == 0 {
-        return;
+        return Ok(());
     }
-    let present = snapshot.media.iter().filter(|m| media.path(&m.asset.key).is_ok_and(|p| p.is_file())).count();
-    println!(
-        "media files: {present} of {total} present in {} (files are not copied; serve the copy with --media-dir {})",
-        media.root().display(),
-        media.root().display()
-    );
+    media.check().await?;
+    let mut present = 0;
+    for m in &snapshot.media {
+        present += usize::from(media.exists(&m.asset.key).await.unwrap_or(false));
+    }
+    let serve_with = match media.local_dir() {
+        Some(dir) => format!("--media-dir {}", dir.root().display()),
+        None => "the same --media-url".to_owned(),
+    };
+    println!("media files: {present} of {total} present in the {media} (files are not copied; serve the copy with {serve_with})");
     if present < total {
-        eprintln!("warning: {} media files are missing from {}", total - present, media.root().display());
+        eprintln!("warning: {} media files are missing from the {media}", total - present);
     }
+    Ok(())
 }

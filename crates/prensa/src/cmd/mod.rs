@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod import;
+pub mod media;
 pub mod migrate_store;
 pub mod serve;
 pub mod user;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use prensa_store::{redact_url, AnyStore, MediaDir};
+use prensa_store::{redact_url, AnyStore, MediaStore};
 use prensa_web::{AppState, WebConfig};
 
 use crate::config::{FileConfig, StoreArgs, DEFAULT_BIND};
@@ -48,7 +48,9 @@ impl WebArgs {
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let database = args.store.database(file);
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
-    let media = MediaDir::new(args.store.media_dir(file));
+    let media = args.store.media(file)?;
+    // One request now rather than a broken image on every page later.
+    media.check().await?;
     let bind = args.bind.or_else(|| file.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned());
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
     let settings = args.web.resolve(file)?;
@@ -60,11 +62,11 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     store: AnyStore,
-    media: MediaDir,
+    media: MediaStore,
     (config, drain_delay): (WebConfig, std::time::Duration),
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    tracing::info!(backend = store.backend(), media = %media.root().display(), "store opened");
+    tracing::info!(backend = store.backend(), %media, "store opened");
     let state = AppState::new(store, media, config).await?;
     if state.sites().list.is_empty() {
         tracing::warn!("the database holds no publication yet: run `prensa import dir PATH` first");
