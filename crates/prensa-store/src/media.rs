@@ -200,7 +200,7 @@ impl MediaStore {
         let probe = b.location(".prensa-check");
         match b.store.list_with_delimiter(Some(&probe)).await {
             Ok(_) => Ok(()),
-            Err(e) => Err(io::Error::other(format!("{self} does not answer: {}", chain(&e)))),
+            Err(e) => Err(io::Error::other(format!("{self}: the check request failed: {}", chain(&e)))),
         }
     }
 
