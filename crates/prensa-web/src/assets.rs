@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use http::header::{self, HeaderMap, HeaderValue};
 use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 use prensa_store::{MediaDir, Store};
 
