@@ -150,7 +150,7 @@ fn authors(s: Text, count: usize) -> Vec<LinkView> {
 }
 
 fn card(s: Text, n: usize) -> CardView {
-    let section = if n % 2 == 0 {
+    let section = if n.is_multiple_of(2) {
         link(s, "Labor", "/labor/")
     } else {
         link(s, "Culture", "/culture/")
