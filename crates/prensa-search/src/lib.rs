@@ -43,6 +43,11 @@ pub const MAX_QUERY_CHARS: usize = 256;
 /// Longest snippet of body text shown under a result, in bytes.
 const SNIPPET_CHARS: usize = 220;
 
+/// How much of a body, in bytes, is scanned for a result's snippet. The
+/// scan runs the stemming analyzer over the text, the largest cost of a
+/// query; a match further in shows the standfirst instead.
+const SNIPPET_SCAN_BYTES: usize = 6_000;
+
 /// Articles read from the store per batch while building an index.
 const BATCH: u32 = 500;
 
@@ -362,7 +367,7 @@ impl PublicationIndex {
                 }
             };
             let snippet = match &snippets {
-                Ok(g) => passage(&s.text, &g.snippet(&s.text)),
+                Ok(g) => snippet_of(g, &s.text),
                 Err(_) => Snippet::default(),
             };
             hits.push(Hit {
@@ -398,23 +403,47 @@ fn id_term(id: Id) -> u64 {
     u64::try_from(id).unwrap_or_default()
 }
 
-/// Turns tantivy's snippet into ours: the fragment runs on to the end of
-/// its last word's punctuation (tantivy stops at the last token, which
-/// drops the full stop), and says whether text was left out either side.
-fn passage(text: &str, found: &tantivy::snippet::Snippet) -> Snippet {
-    if found.is_empty() {
-        return Snippet::default();
+/// The snippet for one result: the first paragraph (of the first
+/// [`SNIPPET_SCAN_BYTES`]) holding a match, trimmed by tantivy to its best
+/// passage. Paragraph by paragraph because the scan runs the stemming
+/// analyzer over the text — the largest cost of a query — and most
+/// matches come early; the fragment then runs on to the end of its last
+/// word's punctuation (tantivy stops at the last token, which drops the
+/// full stop), and says whether text was left out either side.
+fn snippet_of(generator: &SnippetGenerator, text: &str) -> Snippet {
+    let head = prefix(text, SNIPPET_SCAN_BYTES);
+    let whole = text.trim_end().len();
+    let mut offset = 0;
+    for paragraph in head.split_inclusive('\n') {
+        let found = generator.snippet(paragraph);
+        if !found.is_empty() {
+            let range = found.fragment_range();
+            let tail = paragraph.get(range.end..).unwrap_or_default();
+            let extra: usize =
+                tail.chars().take_while(|c| !c.is_whitespace() && !c.is_alphanumeric()).map(char::len_utf8).sum();
+            let end = range.end + extra;
+            return Snippet {
+                text: paragraph.get(range.start..end).unwrap_or(found.fragment()).to_owned(),
+                marks: found.highlighted().to_vec(),
+                cut_before: offset + range.start > 0,
+                cut_after: offset + end < whole,
+            };
+        }
+        offset += paragraph.len();
     }
-    let range = found.fragment_range();
-    let tail = text.get(range.end..).unwrap_or_default();
-    let extra: usize = tail.chars().take_while(|c| !c.is_whitespace() && !c.is_alphanumeric()).map(char::len_utf8).sum();
-    let end = range.end + extra;
-    Snippet {
-        text: text.get(range.start..end).unwrap_or(found.fragment()).to_owned(),
-        marks: found.highlighted().to_vec(),
-        cut_before: range.start > 0,
-        cut_after: end < text.trim_end().len(),
+    Snippet::default()
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
     }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The words of a Markdown body, as a reader sees them: no markup, no raw
@@ -570,6 +599,13 @@ mod tests {
         assert!(cut.chars().count() <= MAX_QUERY_CHARS && cut.ends_with("election"), "{cut}");
         let one_word = "x".repeat(1000);
         assert_eq!(clip_query(&one_word).chars().count(), MAX_QUERY_CHARS);
+    }
+
+    #[test]
+    fn prefixes_end_on_character_boundaries() {
+        assert_eq!(prefix("abc", 10), "abc");
+        assert_eq!(prefix("añb", 2), "a");
+        assert_eq!(prefix("añb", 3), "añ");
     }
 
     #[test]
