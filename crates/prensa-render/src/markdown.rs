@@ -762,6 +762,34 @@ fn escape_into(out: &mut String, text: &str) {
     let _ = write_escaped(out, text);
 }
 
+/// `text` escaped for HTML element content or a quoted attribute, for
+/// the few strings built outside templates.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+/// Plain `text` as HTML with the byte ranges `marks` (in order, not
+/// overlapping) wrapped in `<mark>`: a search result's snippet. A range
+/// off a character boundary is left unmarked rather than split.
+pub fn highlight_html(text: &str, marks: &[std::ops::Range<usize>]) -> String {
+    let mut html = String::with_capacity(text.len() + marks.len() * 13);
+    let mut at = 0;
+    for mark in marks {
+        let (Some(before), Some(marked)) = (text.get(at..mark.start), text.get(mark.clone())) else {
+            continue;
+        };
+        escape_into(&mut html, before);
+        html.push_str("<mark>");
+        escape_into(&mut html, marked);
+        html.push_str("</mark>");
+        at = mark.end;
+    }
+    escape_into(&mut html, text.get(at..).unwrap_or_default());
+    html
+}
+
 /// Counts words as runs of text containing a letter or digit, so "—" alone
 /// is not a word and "don't" is one. Han, kana and other scripts written
 /// without spaces count each character as a word, which is close to how
@@ -880,6 +908,17 @@ fn allowed_classes(value: &str) -> Option<Cow<'_, str>> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn snippets_escape_text_and_mark_matches() {
+        assert_eq!(escape_html("a <b> & \"c\" 'd'"), "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;");
+        let text = "a <b> & \"strike\" 'now'";
+        assert_eq!(highlight_html(text, &[9..15]), "a &lt;b&gt; &amp; &quot;<mark>strike</mark>&quot; &#39;now&#39;");
+        assert_eq!(highlight_html("x y x", &[0..1, 4..5]), "<mark>x</mark> y <mark>x</mark>");
+        // A range off a character boundary is dropped, not a panic.
+        assert_eq!(highlight_html("ñandú", &[1..2]), "ñandú");
+    }
 
     #[test]
     fn url_filter() {

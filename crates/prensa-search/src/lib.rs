@@ -112,8 +112,9 @@ pub struct Hit {
     pub snippet: Snippet,
 }
 
-/// Plain text with the matched words marked by byte ranges. The caller
-/// escapes the text when it turns it into HTML ([`Snippet::to_html`]).
+/// Plain text with the matched words marked by byte ranges (in order, not
+/// overlapping); turning it into HTML, escaped, is the theme's job
+/// (`prensa_render::markdown::highlight_html`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
     pub text: String,
@@ -122,42 +123,6 @@ pub struct Snippet {
     /// page shows an ellipsis there).
     pub cut_before: bool,
     pub cut_after: bool,
-}
-
-impl Snippet {
-    /// The snippet as HTML: the text escaped, each match in `<mark>`.
-    pub fn to_html(&self) -> String {
-        let mut html = String::with_capacity(self.text.len() + self.marks.len() * 13);
-        let mut at = 0;
-        for mark in &self.marks {
-            let (Some(before), Some(marked)) = (self.text.get(at..mark.start), self.text.get(mark.clone())) else {
-                continue;
-            };
-            escape_into(&mut html, before);
-            html.push_str("<mark>");
-            escape_into(&mut html, marked);
-            html.push_str("</mark>");
-            at = mark.end;
-        }
-        escape_into(&mut html, self.text.get(at..).unwrap_or_default());
-        html
-    }
-}
-
-/// HTML-escapes text for element content and quoted attributes. (The
-/// theme's escaping lives inside the template engine; a snippet is built
-/// here, before templates, so it escapes its own five characters.)
-fn escape_into(out: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// What a counted refresh or rebuild did.
@@ -579,16 +544,6 @@ mod tests {
         let md = "# Strike\n\nNurses *walked out* on [Monday](https://example.org/x).\n\n<script>alert(1)</script>\n\n- one\n- two `code`";
         let text = plain_text(md);
         assert_eq!(text, "Strike\nNurses walked out on Monday.\none\ntwo code");
-    }
-
-    #[test]
-    #[allow(clippy::single_range_in_vec_init)]
-    fn snippets_escape_text_and_mark_matches() {
-        let s = Snippet { text: "a <b> & \"strike\" 'now'".into(), marks: vec![9..15], ..Snippet::default() };
-        assert_eq!(s.to_html(), "a &lt;b&gt; &amp; &quot;<mark>strike</mark>&quot; &#39;now&#39;");
-        // A range off a character boundary is dropped, not a panic.
-        let s = Snippet { text: "ñandú".into(), marks: vec![1..2], ..Snippet::default() };
-        assert_eq!(s.to_html(), "ñandú");
     }
 
     #[test]

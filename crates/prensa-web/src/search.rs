@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use http::{HeaderMap, StatusCode};
 use prensa_core::{ArticleSummary, Pagination};
+use prensa_render::markdown::highlight_html;
 use prensa_render::theme::Template;
 use prensa_render::view::{PagerView, SearchResultView, SearchView};
 use prensa_search::{SearchError, SearchQuery, SearchResults, Sort};
@@ -111,7 +112,7 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
         .hits
         .into_iter()
         .map(|hit| {
-            let snippet_html = (!hit.snippet.text.is_empty()).then(|| hit.snippet.to_html());
+            let snippet_html = (!hit.snippet.text.is_empty()).then(|| highlight_html(&hit.snippet.text, &hit.snippet.marks));
             let (cut_before, cut_after) = (hit.snippet.cut_before, hit.snippet.cut_after);
             let summary = ArticleSummary {
                 id: hit.id,

@@ -194,7 +194,7 @@ impl From<StoreError> for AdminError {
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        let message = escape(&self.message);
+        let message = prensa_render::markdown::escape_html(&self.message);
         let title = self.status.canonical_reason().unwrap_or("Error");
         let html = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
@@ -210,22 +210,6 @@ impl IntoResponse for AdminError {
         }
         response
     }
-}
-
-/// HTML-escapes text for the few strings built outside templates.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The publication the request's host names.
