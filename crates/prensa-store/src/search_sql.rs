@@ -17,8 +17,9 @@ macro_rules! search_impl {
                 $q(sql)
             }
 
-            fn placeholders(n: usize) -> String {
-                vec!["?"; n].join(", ")
+            /// `sql` with its `{ids}` replaced by `n` placeholders.
+            fn with_ids(sql: &str, n: usize) -> String {
+                q(&sql.replace("{ids}", &vec!["?"; n].join(", ")))
             }
 
             impl SearchSource for $store {
@@ -37,13 +38,8 @@ macro_rules! search_impl {
                         }
                         DocScope::Ids(ids) if ids.is_empty() => return Ok(Vec::new()),
                         DocScope::Ids(ids) => {
-                            let sql = format!("SELECT {columns} {from} AND a.id IN ({}) ORDER BY a.id", placeholders(ids.len()));
-                            let sql = q(&sql);
-                            let mut query = sqlx::query(&sql);
-                            for id in ids {
-                                query = query.bind(*id);
-                            }
-                            query.fetch_all(&mut *conn).await
+                            let sql = with_ids(&format!("SELECT {columns} {from} AND a.id IN ({{ids}}) ORDER BY a.id"), ids.len());
+                            ids.iter().fold(sqlx::query(&sql), |query, id| query.bind(*id)).fetch_all(&mut *conn).await
                         }
                     }
                     .map_err(backend)?;
@@ -69,30 +65,24 @@ macro_rules! search_impl {
                     // queries for the whole batch.
                     let ids: Vec<Id> = docs.iter().map(|d| d.id).collect();
                     let index: HashMap<Id, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-                    let sql = q(&format!(
+                    let sql = with_ids(
                         "SELECT f.article_id, au.slug, au.name FROM article_authors f JOIN authors au ON au.id = f.author_id \
-                         WHERE f.article_id IN ({}) ORDER BY f.article_id, f.position",
-                        placeholders(ids.len())
-                    ));
-                    let mut query = sqlx::query(&sql);
-                    for id in &ids {
-                        query = query.bind(*id);
-                    }
-                    for row in query.fetch_all(&mut *conn).await.map_err(backend)? {
+                         WHERE f.article_id IN ({ids}) ORDER BY f.article_id, f.position",
+                        ids.len(),
+                    );
+                    let rows = ids.iter().fold(sqlx::query(&sql), |query, id| query.bind(*id)).fetch_all(&mut *conn).await;
+                    for row in rows.map_err(backend)? {
                         if let Some(&i) = index.get(&row.int(0)?) {
                             docs[i].authors.push(AuthorRef { slug: row.text(1)?, name: row.text(2)? });
                         }
                     }
-                    let sql = q(&format!(
+                    let sql = with_ids(
                         "SELECT f.article_id, t.name FROM article_tags f JOIN tags t ON t.id = f.tag_id \
-                         WHERE f.article_id IN ({}) ORDER BY f.article_id, f.position",
-                        placeholders(ids.len())
-                    ));
-                    let mut query = sqlx::query(&sql);
-                    for id in &ids {
-                        query = query.bind(*id);
-                    }
-                    for row in query.fetch_all(&mut *conn).await.map_err(backend)? {
+                         WHERE f.article_id IN ({ids}) ORDER BY f.article_id, f.position",
+                        ids.len(),
+                    );
+                    let rows = ids.iter().fold(sqlx::query(&sql), |query, id| query.bind(*id)).fetch_all(&mut *conn).await;
+                    for row in rows.map_err(backend)? {
                         if let Some(&i) = index.get(&row.int(0)?) {
                             docs[i].tags.push(row.text(1)?);
                         }
