@@ -135,16 +135,26 @@ impl CachedPage {
     }
 }
 
+/// The cache's gzip: best compression, paid once per fill.
 pub fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+    gzip_at(body, 9)
+}
+
+/// The cache's brotli: quality 10, paid once per fill.
+pub fn brotli(body: &[u8]) -> Vec<u8> {
+    brotli_at(body, 10, 22)
+}
+
+fn gzip_at(body: &[u8], level: u32) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(level));
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(body);
     enc.finish().unwrap_or_default()
 }
 
-pub fn brotli(body: &[u8]) -> Vec<u8> {
+fn brotli_at(body: &[u8], quality: i32, lgwin: i32) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality: 10, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
     out
 }
@@ -155,17 +165,8 @@ pub fn brotli(body: &[u8]) -> Vec<u8> {
 pub fn compress_fast(encoding: Encoding, body: Vec<u8>) -> Vec<u8> {
     match encoding {
         Encoding::Identity => body,
-        Encoding::Gzip => {
-            let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(3));
-            let _ = enc.write_all(&body);
-            enc.finish().unwrap_or_default()
-        }
-        Encoding::Brotli => {
-            let mut out = Vec::with_capacity(body.len() / 3);
-            let params = brotli::enc::BrotliEncoderParams { quality: 4, lgwin: 20, ..Default::default() };
-            let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
-            out
-        }
+        Encoding::Gzip => gzip_at(&body, 3),
+        Encoding::Brotli => brotli_at(&body, 4, 20),
     }
 }
 
