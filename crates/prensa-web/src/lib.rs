@@ -20,6 +20,7 @@ pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod error;
+pub mod headers;
 pub mod ops;
 pub mod public;
 pub mod route;
@@ -35,19 +36,20 @@ pub use state::{AppState, WebConfig};
 
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
-/// request.
+/// request; all of them in [`headers::SecurityHeadersLayer`].
 pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
     admin::routes(&state)
         .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
         .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
-        .route("/share/mastodon/", get(share::mastodon::<S>).layer(track(L::Share)))
+        .route("/share/mastodon/", get(share::mastodon::<S>).post(share::mastodon_form::<S>).layer(track(L::Share)))
         .route("/healthz", get(ops::healthz).layer(track(L::Healthz)))
         .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
         .fallback(public::page::<S>.layer(track(L::Page)))
         .with_state(state)
+        .layer(headers::SecurityHeadersLayer)
 }
 
 /// Watches the store for changes this process did not make (a write on
