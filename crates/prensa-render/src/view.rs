@@ -205,6 +205,22 @@ pub struct MastodonShareView {
     pub text: String,
     /// The server name given was not a valid host name.
     pub error: bool,
+    /// A valid server was given: the page names it and links on to it
+    /// instead of showing the form.
+    pub confirm: Option<MastodonConfirmView>,
+}
+
+/// The way on to the reader's server, shown once they have named it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MastodonConfirmView {
+    /// "Share this on {instance}:", filled in.
+    pub question: String,
+    /// "Continue to {instance}", filled in: the link's text.
+    pub continue_label: String,
+    /// That server's own share page with the text filled in.
+    pub share_url: String,
+    /// The form again, with the same text, to pick another server.
+    pub back_url: String,
 }
 
 /// The search page: the form (holding what was asked) and, when something

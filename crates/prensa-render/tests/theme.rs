@@ -342,6 +342,7 @@ fn mastodon_share(s: Text, error: bool) -> MastodonShareView {
             "The cooperatives of the coffee coast https://labrecha.example/2025/06/coffee-coast/",
         ),
         error,
+        confirm: None,
     }
 }
 
@@ -1187,7 +1188,9 @@ fn mastodon_share_form() {
     assert_eq!(*name, "mastodon_share");
     for needed in [
         "<h1>Share on Mastodon</h1>",
-        "<form method=\"get\" class=\"share-form\">",
+        // Posted back to the site, which sends the reader on (CSP
+        // `form-action 'self'`).
+        "<form method=\"post\" action=\"/share/mastodon/\" class=\"share-form\">",
         "<input type=\"hidden\" name=\"text\" value=\"The cooperatives of the coffee coast https://labrecha.example/2025/06/coffee-coast/\">",
         "<label for=\"instance\">Your Mastodon server</label>",
         "<p id=\"instance-error\" class=\"error\">That does not look like the name of a server.</p>",
@@ -1201,6 +1204,29 @@ fn mastodon_share_form() {
     assert!(!fresh.contains("instance-error"));
     assert!(!fresh.contains("aria-invalid"));
     assert!(fresh.contains("aria-describedby=\"instance-hint\">"));
+}
+
+#[test]
+fn mastodon_share_confirmation_names_the_server_and_escapes_everything() {
+    let theme = theme();
+    let t = english();
+    let s: Text = &hostile;
+    let confirm = MastodonConfirmView {
+        question: s("question"),
+        continue_label: s("continue"),
+        share_url: "https://mastodon.example/share?text=a%20b&x=1".into(),
+        back_url: "/share/mastodon/?text=a%20b".into(),
+    };
+    let page = MastodonShareView { text: s("text"), error: false, confirm: Some(confirm) };
+    let html = render(&theme, Template::MastodonShare, &site(s), share_meta(s), &t, page);
+    assert!(!html.contains("<form"), "the confirmation has no form");
+    assert!(!html.contains(HOSTILE), "hostile text escaped");
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    assert!(html.contains(&format!("<p>{escaped}")), "{html}");
+    assert!(html.contains(&format!("<blockquote><p>{escaped}")), "{html}");
+    assert!(html.contains("<a href=\"https://mastodon.example/share?text=a%20b&amp;x=1\">"), "{html}");
+    assert!(html.contains("<a href=\"/share/mastodon/?text=a%20b\">Use another server</a>"), "{html}");
+    assert!(!html.contains("http-equiv"), "no refresh in the page: the web layer decides");
 }
 
 #[test]

@@ -9,7 +9,6 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::handler::Handler;
 use axum::routing::get;
@@ -21,32 +20,36 @@ pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod error;
+pub mod headers;
 pub mod ops;
 pub mod public;
 pub mod route;
 pub mod search;
+pub mod server;
 pub mod share;
 pub mod state;
 pub mod views;
 
 pub use error::AppError;
+pub use server::ServerSettings;
 pub use state::{AppState, WebConfig};
 
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
-/// request.
+/// request; all of them in [`headers::SecurityHeadersLayer`].
 pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
     admin::routes(&state)
         .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
         .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
-        .route("/share/mastodon/", get(share::mastodon::<S>).layer(track(L::Share)))
+        .route("/share/mastodon/", get(share::mastodon::<S>).post(share::mastodon_form::<S>).layer(track(L::Share)))
         .route("/healthz", get(ops::healthz).layer(track(L::Healthz)))
         .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
         .fallback(public::page::<S>.layer(track(L::Page)))
         .with_state(state)
+        .layer(headers::SecurityHeadersLayer)
 }
 
 /// Watches the store for changes this process did not make (a write on
@@ -110,13 +113,14 @@ pub fn spawn_watcher<S: Editorial>(state: &Arc<AppState<S>>) -> tokio::task::Joi
 
 /// Serves `router` on `listener` until ctrl-c / SIGTERM, then drains:
 /// `/readyz` turns 503 at once (and responses ask for `Connection: close`);
-/// the server keeps accepting for `drain_delay` (`prensa serve
+/// the server keeps accepting for `settings.drain_delay` (`prensa serve
 /// --drain-delay`, 0 keeps a ctrl-c instant) so a load balancer polling
 /// `/readyz` can take the node out of rotation; then it stops accepting,
 /// closes idle connections and lets in-flight requests finish before
-/// returning.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router, drain_delay: Duration) -> std::io::Result<()> {
-    serve_until(listener, router, shutdown_signal(), drain_delay).await
+/// returning. The other settings bound slow and idle clients and the
+/// number of connections ([`server`]).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router, settings: ServerSettings) -> std::io::Result<()> {
+    serve_until(listener, router, shutdown_signal(), settings).await
 }
 
 /// [`serve`] with the stop trigger given by the caller (tests, embedders):
@@ -125,19 +129,12 @@ pub async fn serve_until<F>(
     listener: tokio::net::TcpListener,
     router: Router,
     stop: F,
-    drain_delay: Duration,
+    settings: ServerSettings,
 ) -> std::io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    use axum::serve::ListenerExt;
-    // Pages go out in one write; Nagle's algorithm would only hold the
-    // last segment of each back waiting for an ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set");
-        }
-    });
+    let drain_delay = settings.drain_delay;
     let shutdown = async move {
         stop.await;
         ops::begin_process_drain();
@@ -145,13 +142,11 @@ where
             tracing::info!(seconds = drain_delay.as_secs_f64(), "draining: /readyz answers 503; still serving");
             tokio::time::sleep(drain_delay).await;
         }
-        // From here axum stops accepting, closes idle keep-alive
+        // From here the server stops accepting, closes idle keep-alive
         // connections and waits for the requests in flight.
         tracing::info!("no longer accepting connections; finishing in-flight requests");
     };
-    // The peer address feeds the login throttle (per-address failures).
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    server::run(listener, router, shutdown, settings).await
 }
 
 async fn shutdown_signal() {

@@ -302,6 +302,8 @@ pub async fn readyz<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response
 pub async fn metrics<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response {
     let mut body = exposition(&state.metrics, &state.cache.stats(), state.is_draining());
     pool_exposition(&mut body, state.store.pool_stats());
+    family(&mut body, "prensa_media_variant_decodes_total", "counter", "Originals decoded to make a resized variant on request.");
+    let _ = writeln!(body, "prensa_media_variant_decodes_total {}", crate::assets::variant_decodes());
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8")),

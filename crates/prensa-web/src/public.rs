@@ -23,19 +23,22 @@ use crate::views;
 
 /// Headers every HTML page carries. The policy allows no script at all on
 /// the public site; the JSON-LD block is data, which CSP does not govern.
+/// Forms submit only to the site itself: the Mastodon share form posts to
+/// `/share/mastodon/`, which answers with a page that moves on to the
+/// reader's server (a `Refresh`, not a redirect, since browsers apply
+/// `form-action` to the redirects after a submission too).
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; \
-     frame-ancestors 'self'; form-action 'self' https:; img-src 'self' data:; style-src 'self'";
+     frame-ancestors 'self'; form-action 'self'; img-src 'self' data:; style-src 'self'";
 const CACHE_CONTROL: &str = "public, max-age=60";
 
-/// The headers of every public HTML page.
+/// The headers of every public HTML page (`nosniff` and `Referrer-Policy`
+/// come from [`crate::headers`], as on every response).
 fn page_response(status: StatusCode) -> http::response::Builder {
     Response::builder()
         .status(status)
         .header(header::VARY, HeaderValue::from_static("accept-encoding"))
         .header(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL))
         .header(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP))
-        .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
-        .header(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"))
 }
 
 /// Serves a page made for this request alone (search results),
@@ -107,18 +110,31 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         "/search" => return redirect(&uri.query().map_or_else(|| "/search/".to_owned(), |q| format!("/search/?{q}"))),
         _ => {}
     }
-    let paging_query = uri.query().filter(|q| q.contains("page="));
-
-    if paging_query.is_none() {
+    // Only canonical paths are ever stored (see below), so a hit on the
+    // request path is the right page, whatever else the query holds: only
+    // a valid `page` number may change the answer (a redirect, on a list),
+    // and only then is the lookup left to after parsing.
+    let query_page = uri.query().and_then(route::page_from_query);
+    if query_page.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
             return respond(&hit, req.headers(), head);
         }
     }
 
+    // Every other spelling of a page is redirected before anything is
+    // rendered or stored, so junk variants of a URL (`//`, a missing
+    // slash, `?page=1`) cost a parse, never a render or a cache entry.
     let route = route::parse(path, uri.query());
     if let Route::Redirect(to) = &route {
         return redirect(to);
+    }
+    if query_page.is_some() && route != Route::NotFound {
+        // A `page` the route ignores (an article, a later list page).
+        if let Some(hit) = state.cache.get(site.publication.id, path) {
+            state.cache.record_hit();
+            return respond(&hit, req.headers(), head);
+        }
     }
     // Unknown URLs are answered from the one shared 404 entry, so a scan of
     // junk paths costs a lookup each, not a render and two compressions.
@@ -134,6 +150,8 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         Route::Article(slug) => Some(slug.clone()),
         _ => None,
     };
+    // `parse` returned a page route, so `path` is that page's canonical
+    // path: the cache key.
     let (cache_path, result) = match route {
         Route::NotFound => (NOT_FOUND_KEY, not_found(&state, site).await),
         route => (path, render(&state, site, route).await),

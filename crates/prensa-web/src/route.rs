@@ -17,18 +17,29 @@ pub enum Route {
 }
 
 /// Parses a request path and query into a route.
+///
+/// A page route (home, article, list) comes back only for the one
+/// canonical spelling of its URL, so the request path is then the page's
+/// cache key: every other spelling of a real page — a missing trailing
+/// slash, repeated slashes, `page/1/`, a valid `?page=N` on a list — is a
+/// [`Route::Redirect`] to the canonical path, answered before anything is
+/// rendered or cached. The target is built from the parsed route, never
+/// copied from the request, so it is always a local path.
+///
+/// The query string matters only on a list's first page: a valid
+/// `page=N` (exact key, a number from 1) redirects to that page's path;
+/// anything else in a query (`?page=abc`, `?xpage=1`, `?utm_source=…`) is
+/// ignored and the page is served as if it were absent (from the cache).
 pub fn parse(path: &str, query: Option<&str>) -> Route {
     let Some(rest) = path.strip_prefix('/') else { return Route::NotFound };
     if rest.is_empty() {
         return Route::Home;
     }
-    let page_param = query.and_then(page_from_query);
-    let trailing = rest.ends_with('/');
-    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
-    if segments.iter().any(|s| s.is_empty()) {
-        return Route::NotFound;
-    }
+    // Empty segments (repeated slashes) are skipped here; the comparison
+    // with the canonical path below turns them into a redirect.
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let route = match segments.as_slice() {
+        [] => Route::Home,
         [slug] if is_valid_slug(slug) && !is_reserved_article_slug(slug) => Route::Article((*slug).to_owned()),
         [kind, slug] => list(kind, slug, 1),
         // Only the canonical spelling of a number ("2", not "02").
@@ -38,19 +49,31 @@ pub fn parse(path: &str, query: Option<&str>) -> Route {
         },
         _ => Route::NotFound,
     };
-    // `?page=N` and a missing trailing slash are accepted and redirected to
-    // the one canonical URL of the page.
-    match (route, page_param) {
-        (Route::NotFound, _) => Route::NotFound,
-        (Route::Section(s, 1), Some(n)) => Route::Redirect(crate::views::section_path(&s, n)),
-        (Route::Author(s, 1), Some(n)) => Route::Redirect(crate::views::author_path(&s, n)),
-        (Route::Tag(s, 1), Some(n)) => Route::Redirect(crate::views::tag_path(&s, n)),
-        (Route::Section(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::section_path(&s, 1)),
-        (Route::Author(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::author_path(&s, 1)),
-        (Route::Tag(s, 1), None) if segments.len() == 4 => Route::Redirect(crate::views::tag_path(&s, 1)),
-        (_, _) if !trailing => Route::Redirect(format!("{path}/")),
+    // `?page=N` on a list's first page is accepted and redirected to the
+    // page's own path (even `?page=1`: the query form is not canonical).
+    let route = match (route, query.and_then(page_from_query)) {
+        (Route::NotFound, _) => return Route::NotFound,
+        (Route::Section(s, 1), Some(n)) => return Route::Redirect(crate::views::section_path(&s, n)),
+        (Route::Author(s, 1), Some(n)) => return Route::Redirect(crate::views::author_path(&s, n)),
+        (Route::Tag(s, 1), Some(n)) => return Route::Redirect(crate::views::tag_path(&s, n)),
         (route, _) => route,
+    };
+    match canonical_path(&route) {
+        Some(canonical) if canonical != path => Route::Redirect(canonical),
+        _ => route,
     }
+}
+
+/// The one URL path of a page route (`None` for the others).
+pub fn canonical_path(route: &Route) -> Option<String> {
+    Some(match route {
+        Route::Home => "/".to_owned(),
+        Route::Article(slug) => crate::views::article_path(slug),
+        Route::Section(slug, page) => crate::views::section_path(slug, *page),
+        Route::Author(slug, page) => crate::views::author_path(slug, *page),
+        Route::Tag(slug, page) => crate::views::tag_path(slug, *page),
+        Route::Redirect(_) | Route::NotFound => return None,
+    })
 }
 
 fn list(kind: &str, slug: &str, page: u32) -> Route {
@@ -65,12 +88,15 @@ fn list(kind: &str, slug: &str, page: u32) -> Route {
     }
 }
 
-fn page_from_query(query: &str) -> Option<u32> {
-    query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("page="))
-        .and_then(|v| v.parse::<u32>().ok())
-        .filter(|n| *n >= 1)
+/// The `page` parameter of a query string, if it is a valid page number:
+/// the exact key `page` (percent-decoded, as browsers send form fields),
+/// ASCII digits only, from 1. Anything else is no page at all.
+pub(crate) fn page_from_query(query: &str) -> Option<u32> {
+    let (_, value) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "page")?;
+    if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse::<u32>().ok().filter(|n| *n >= 1)
 }
 
 #[cfg(test)]
@@ -88,6 +114,29 @@ mod tests {
         assert_eq!(r("/section/labor/"), Route::Section("labor".into(), 1));
         assert_eq!(r("/author/ana/page/2/"), Route::Author("ana".into(), 2));
         assert_eq!(r("/tag/ports/page/3/"), Route::Tag("ports".into(), 3));
+    }
+
+    #[test]
+    fn repeated_slashes_redirect_to_the_canonical_path() {
+        assert_eq!(r("/the-harbour//"), Route::Redirect("/the-harbour/".into()));
+        assert_eq!(r("/the-harbour///"), Route::Redirect("/the-harbour/".into()));
+        assert_eq!(r("//the-harbour/"), Route::Redirect("/the-harbour/".into()));
+        assert_eq!(r("/section//labor/"), Route::Redirect("/section/labor/".into()));
+        assert_eq!(r("/tag/ports/page/3//"), Route::Redirect("/tag/ports/page/3/".into()));
+        assert_eq!(r("//"), Route::Redirect("/".into()));
+    }
+
+    #[test]
+    fn only_lists_read_a_valid_page() {
+        for junk in ["page=abc", "xpage=1", "page=", "page=0", "page=-1", "page=1.5", "page=99999999999", "pagex=2", "a=page=2"] {
+            assert_eq!(parse("/section/labor/", Some(junk)), Route::Section("labor".into(), 1), "{junk}");
+            assert_eq!(parse("/the-harbour/", Some(junk)), Route::Article("the-harbour".into()), "{junk}");
+        }
+        assert_eq!(parse("/the-harbour/", Some("page=2")), Route::Article("the-harbour".into()));
+        assert_eq!(parse("/", Some("page=2")), Route::Home);
+        assert_eq!(parse("/author/ana/page/3/", Some("page=2")), Route::Author("ana".into(), 3));
+        assert_eq!(parse("/author/ana/", Some("pag%65=2")), Route::Redirect("/author/ana/page/2/".into()));
+        assert_eq!(page_from_query("x=1&page=7&page=8"), Some(7));
     }
 
     #[test]

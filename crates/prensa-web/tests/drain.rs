@@ -101,7 +101,7 @@ async fn stop_drains_then_finishes_in_flight_requests() -> TestResult {
         async move {
             let _ = stopped.await;
         },
-        DRAIN_DELAY,
+        prensa_web::ServerSettings { drain_delay: DRAIN_DELAY, ..Default::default() },
     ));
 
     assert_eq!(http_async(addr, "/readyz").await?, (200, "ready".to_owned()));

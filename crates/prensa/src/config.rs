@@ -21,6 +21,12 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     /// Seconds `serve` keeps serving after SIGTERM while `/readyz` says 503.
     pub drain_delay: Option<f64>,
+    /// Seconds a client may take to send a request's headers (default 10).
+    pub header_timeout: Option<f64>,
+    /// Seconds a connection may stay open with nothing moving (default 60).
+    pub idle_timeout: Option<f64>,
+    /// Most connections open at once (default 10000).
+    pub max_connections: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -34,6 +40,9 @@ impl std::fmt::Debug for FileConfig {
             .field("media_url", &self.media_url)
             .field("max_upload_mb", &self.max_upload_mb)
             .field("drain_delay", &self.drain_delay)
+            .field("header_timeout", &self.header_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use prensa_store::{redact_url, AnyStore, MediaStore};
-use prensa_web::{AppState, WebConfig};
+use prensa_web::{AppState, ServerSettings, WebConfig};
 
 use crate::config::{FileConfig, StoreArgs, DEFAULT_BIND};
 
@@ -28,11 +28,20 @@ pub struct WebArgs {
     /// Seconds to keep serving after SIGTERM while /readyz answers 503, so a load balancer can drain this node [default: 0]
     #[arg(long, env = "PRENSA_DRAIN_DELAY")]
     pub drain_delay: Option<f64>,
+    /// Seconds a client may take to send a request's headers before its connection is closed (slow clients cannot hold connections) [default: 10]
+    #[arg(long, value_name = "SECONDS", env = "PRENSA_HEADER_TIMEOUT")]
+    pub header_timeout: Option<f64>,
+    /// Seconds a connection may stay open with no bytes moving either way, between keep-alive requests included [default: 60]
+    #[arg(long, value_name = "SECONDS", env = "PRENSA_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<f64>,
+    /// Most connections open at once; past it new ones wait until one closes [default: 10000]
+    #[arg(long, env = "PRENSA_MAX_CONNECTIONS")]
+    pub max_connections: Option<u64>,
 }
 
 impl WebArgs {
     /// Flags (and `PRENSA_*`) over `prensa.toml` over defaults.
-    pub fn resolve(&self, file: &FileConfig) -> anyhow::Result<(WebConfig, std::time::Duration)> {
+    pub fn resolve(&self, file: &FileConfig) -> anyhow::Result<(WebConfig, ServerSettings)> {
         let mut config = WebConfig::default();
         if let Some(mb) = self.max_upload_mb.or(file.max_upload_mb) {
             anyhow::ensure!((1..=1000).contains(&mb), "max_upload_mb must be between 1 and 1000 (got {mb})");
@@ -41,8 +50,29 @@ impl WebArgs {
         let seconds = self.drain_delay.or(file.drain_delay).unwrap_or(0.0);
         let drain = std::time::Duration::try_from_secs_f64(seconds)
             .map_err(|_| anyhow::anyhow!("drain_delay must be a number of seconds, 0 or more (got {seconds})"))?;
-        Ok((config, drain))
+        let mut server = ServerSettings { drain_delay: drain, ..ServerSettings::default() };
+        if let Some(s) = self.header_timeout.or(file.header_timeout) {
+            server.header_timeout = timeout("header_timeout", s)?;
+        }
+        if let Some(s) = self.idle_timeout.or(file.idle_timeout) {
+            server.idle_timeout = timeout("idle_timeout", s)?;
+        }
+        if let Some(n) = self.max_connections.or(file.max_connections) {
+            let max = ServerSettings::MAX_MAX_CONNECTIONS;
+            anyhow::ensure!(n >= 1 && n <= max as u64, "max_connections must be between 1 and {max} (got {n})");
+            server.max_connections = n as usize;
+        }
+        Ok((config, server))
     }
+}
+
+/// A timeout setting: more than 0 (a zero timeout would close every
+/// connection at once), at most a day.
+fn timeout(name: &str, seconds: f64) -> anyhow::Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero() && d.as_secs() <= 86_400)
+        .ok_or_else(|| anyhow::anyhow!("{name} must be a number of seconds, more than 0 and at most 86400 (got {seconds})"))
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
@@ -63,7 +93,7 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     store: AnyStore,
     media: MediaStore,
-    (config, drain_delay): (WebConfig, std::time::Duration),
+    (config, server): (WebConfig, ServerSettings),
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(backend = store.backend(), %media, "store opened");
@@ -74,6 +104,35 @@ pub async fn serve_on(
     let _watcher = prensa_web::spawn_watcher(&state);
     // Machine-readable first line: tests and scripts read the URL from it.
     println!("Prensa is serving at http://{addr}/");
-    prensa_web::serve(listener, prensa_web::router(state), drain_delay).await?;
+    prensa_web::serve(listener, prensa_web::router(state), server).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_settings_come_from_flags_then_the_file() -> anyhow::Result<()> {
+        let (_, defaults) = WebArgs::default().resolve(&FileConfig::default())?;
+        assert_eq!(defaults, ServerSettings::default());
+        assert_eq!(defaults.header_timeout, std::time::Duration::from_secs(10));
+        assert_eq!(defaults.idle_timeout, std::time::Duration::from_secs(60));
+        let file = FileConfig { header_timeout: Some(5.0), idle_timeout: Some(30.0), max_connections: Some(200), ..Default::default() };
+        let (_, s) = WebArgs::default().resolve(&file)?;
+        assert_eq!((s.header_timeout.as_secs(), s.idle_timeout.as_secs(), s.max_connections), (5, 30, 200));
+        let flags = WebArgs { header_timeout: Some(0.5), max_connections: Some(7), ..Default::default() };
+        let (_, s) = flags.resolve(&file)?;
+        assert_eq!((s.header_timeout.as_millis(), s.idle_timeout.as_secs(), s.max_connections), (500, 30, 7));
+        for bad in [
+            WebArgs { header_timeout: Some(0.0), ..Default::default() },
+            WebArgs { idle_timeout: Some(-1.0), ..Default::default() },
+            WebArgs { idle_timeout: Some(f64::NAN), ..Default::default() },
+            WebArgs { max_connections: Some(0), ..Default::default() },
+        ] {
+            let e = bad.resolve(&FileConfig::default()).err().ok_or_else(|| anyhow::anyhow!("{bad:?} accepted"))?;
+            assert!(e.to_string().contains("must be"), "{e}");
+        }
+        Ok(())
+    }
 }
