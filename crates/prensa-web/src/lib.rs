@@ -20,6 +20,7 @@ use prensa_store::{Desk, Editorial};
 pub mod admin;
 pub mod assets;
 pub mod cache;
+pub mod client;
 pub mod error;
 pub mod ops;
 pub mod public;
@@ -46,6 +47,7 @@ pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
         .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
         .fallback(public::page::<S>.layer(track(L::Page)))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client::resolve::<S>))
         .with_state(state)
 }
 
@@ -149,7 +151,8 @@ where
         // connections and waits for the requests in flight.
         tracing::info!("no longer accepting connections; finishing in-flight requests");
     };
-    // The peer address feeds the login throttle (per-address failures).
+    // The peer address feeds the sign-in throttle (per-address failures),
+    // through `client::resolve` when the peer is a trusted proxy.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
