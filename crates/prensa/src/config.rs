@@ -21,6 +21,10 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     /// Seconds `serve` keeps serving after SIGTERM while `/readyz` says 503.
     pub drain_delay: Option<f64>,
+    /// Reverse proxies (CIDR ranges) whose forwarding headers are believed.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// `Strict-Transport-Security` max-age over https; 0 sends none.
+    pub hsts_max_age: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -34,6 +38,8 @@ impl std::fmt::Debug for FileConfig {
             .field("media_url", &self.media_url)
             .field("max_upload_mb", &self.max_upload_mb)
             .field("drain_delay", &self.drain_delay)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("hsts_max_age", &self.hsts_max_age)
             .finish()
     }
 }
