@@ -214,6 +214,10 @@ impl Newsroom for AnyStore {
         delegate!(self.login_succeeded(attempt, account_key))
     }
 
+    async fn server_secret(&self, name: &str, fresh: &str) -> Result<String> {
+        delegate!(self.server_secret(name, fresh))
+    }
+
     async fn admin_articles(&self, publication: Id, query: &AdminQuery, now: DateTime<Utc>) -> Result<Page<AdminArticleRow>> {
         delegate!(self.admin_articles(publication, query, now))
     }

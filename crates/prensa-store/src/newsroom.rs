@@ -121,6 +121,12 @@ pub trait Newsroom: crate::SearchSource {
     /// one good password does not unlock guessing at other accounts).
     fn login_succeeded(&self, attempt: &LoginAttempt, account_key: &str) -> impl Future<Output = Result<()>> + Send;
 
+    /// The secret called `name`, one for every node on this database
+    /// (`server_secrets`, migration 0007): stored as `fresh` if there is
+    /// none yet — the first caller wins, every later one, on any node, gets
+    /// that value. Read once when a server starts; never logged.
+    fn server_secret(&self, name: &str, fresh: &str) -> impl Future<Output = Result<String>> + Send;
+
     // --- articles -------------------------------------------------------
 
     /// The admin's article list: every stage, newest change first.

@@ -900,6 +900,22 @@ macro_rules! newsroom_impl {
                     Ok(())
                 }
 
+                async fn server_secret(&self, name: &str, fresh: &str) -> Result<String> {
+                    // Two nodes starting at once both insert; the loser's
+                    // row is dropped and it reads the winner's value.
+                    sqlx::query(&q("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"))
+                        .bind(name)
+                        .bind(fresh)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query_scalar(&q("SELECT value FROM server_secrets WHERE name = ?"))
+                        .bind(name)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(backend)
+                }
+
                 async fn admin_articles(
                     &self,
                     publication: Id,

@@ -19,6 +19,7 @@ use prensa_store::{Desk, Editorial};
 pub mod admin;
 pub mod assets;
 pub mod cache;
+pub mod client;
 pub mod error;
 pub mod headers;
 pub mod ops;
@@ -48,6 +49,7 @@ pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
         .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
         .fallback(public::page::<S>.layer(track(L::Page)))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client::resolve::<S>))
         .with_state(state)
         .layer(headers::SecurityHeadersLayer)
 }

@@ -71,13 +71,29 @@ pub struct WebConfig {
     pub watch_interval: std::time::Duration,
     /// The largest media upload, in bytes.
     pub max_upload_bytes: u64,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` /
+    /// `X-Forwarded-Proto` are believed (see [`crate::client`]).
+    pub trusted_proxies: Vec<crate::client::Cidr>,
+    /// `Strict-Transport-Security: max-age=` on responses that went out
+    /// over https; 0 sends none.
+    pub hsts_max_age: u64,
+    /// How many password hashes may run at once
+    /// ([`crate::admin::passwords::PasswordWork`]).
+    pub password_hashers: usize,
 }
+
+/// HSTS's default: one year, what browsers' preload rules and Mozilla's
+/// Observatory ask for; sent only over https.
+pub const DEFAULT_HSTS_MAX_AGE: u64 = 365 * 24 * 3600;
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             watch_interval: std::time::Duration::from_millis(500),
             max_upload_bytes: prensa_media::Limits::default().max_bytes,
+            trusted_proxies: Vec::new(),
+            hsts_max_age: DEFAULT_HSTS_MAX_AGE,
+            password_hashers: crate::admin::passwords::default_permits(),
         }
     }
 }
@@ -97,6 +113,11 @@ pub struct AppState<S: Store> {
     pub search: SearchIndex,
     /// What an upload may be.
     pub media_limits: prensa_media::Limits,
+    /// The bound on concurrent password hashing.
+    pub passwords: crate::admin::passwords::PasswordWork,
+    /// Signs the sign-in, invite and reset forms' tokens; the same on every
+    /// node (its secret lives in the database).
+    pub form_key: prensa_auth::FormKey,
     /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
     draining: AtomicBool,
     /// The content version up to which this process has applied the
@@ -105,14 +126,19 @@ pub struct AppState<S: Store> {
     sites: RwLock<Arc<Sites>>,
 }
 
+/// The name of the form-signing secret in the store's `server_secrets`.
+const FORM_KEY_NAME: &str = "form-signing";
+
 impl<S: Newsroom> AppState<S> {
-    /// Reads the publications and builds the search index from the store
-    /// (before the first request, so every node answers searches alike
-    /// from its start).
+    /// Reads the publications, the form-signing secret (made on the first
+    /// start) and builds the search index from the store (before the first
+    /// request, so every node answers searches alike from its start).
     pub async fn new(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
         let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
+        let secret = store.server_secret(FORM_KEY_NAME, &prensa_auth::new_token().secret).await?;
+        let passwords = crate::admin::passwords::PasswordWork::new(config.password_hashers);
         let state = Arc::new(AppState {
             store,
             media: media.into(),
@@ -123,6 +149,8 @@ impl<S: Newsroom> AppState<S> {
             admin,
             search: SearchIndex::new(),
             media_limits,
+            passwords,
+            form_key: prensa_auth::FormKey::new(&secret),
             draining: AtomicBool::new(false),
             seen_version: tokio::sync::Mutex::new(None),
             sites: RwLock::new(Arc::new(Sites::default())),

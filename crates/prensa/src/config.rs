@@ -27,6 +27,10 @@ pub struct FileConfig {
     pub idle_timeout: Option<f64>,
     /// Most connections open at once (default 10000).
     pub max_connections: Option<u64>,
+    /// Reverse proxies (CIDR ranges) whose forwarding headers are believed.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// `Strict-Transport-Security` max-age over https; 0 sends none.
+    pub hsts_max_age: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -43,6 +47,8 @@ impl std::fmt::Debug for FileConfig {
             .field("header_timeout", &self.header_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("hsts_max_age", &self.hsts_max_age)
             .finish()
     }
 }

@@ -31,6 +31,7 @@ pub mod editorial;
 pub mod form;
 pub mod login;
 pub mod media;
+pub mod passwords;
 pub mod preview_link;
 pub mod session;
 pub mod users;

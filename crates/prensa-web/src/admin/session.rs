@@ -6,7 +6,19 @@
 //! session is derived from that secret (SHA-256 of a fixed label and the
 //! secret): a page on another site can neither read the cookie nor compute
 //! the token, and nothing more needs storing. Before login there is no
-//! session, so the login form uses a double-submit cookie instead.
+//! session, so the sign-in, invite and reset forms use a signed
+//! double-submit cookie instead (see `login.rs`).
+//!
+//! Over https the cookies are `__Host-prensa_session` and
+//! `__Host-prensa_login`: the prefix makes browsers refuse them unless set
+//! by this very origin over https, with `Secure`, `Path=/` and no `Domain`,
+//! so neither a sibling subdomain nor a man in the middle on plain http
+//! can plant or overwrite one (the login-CSRF and session-fixation
+//! routes). The prefix requires `Path=/`, so over https the cookies also
+//! reach public pages; those never read cookies (the page cache keys on
+//! publication and path only) and answer the same with or without them.
+//! Over plain http (development, a private network) the prefix cannot be
+//! had, and the cookies keep `Path=/admin`.
 
 use std::sync::Arc;
 
@@ -21,6 +33,7 @@ use prensa_store::Newsroom;
 
 use super::form::FormData;
 use super::AdminError;
+use crate::client::ClientInfo;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "prensa_session";
@@ -43,18 +56,30 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         })
 }
 
-/// Whether the browser reached us over https (directly or through a proxy
-/// that says so): then cookies get `Secure`.
-pub fn is_https(headers: &HeaderMap) -> bool {
-    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok());
-    proto.is_some_and(|p| p.eq_ignore_ascii_case("https"))
+/// The name cookie `name` goes by: `__Host-` prefixed over https (see the
+/// module's comment).
+pub fn cookie_name(name: &str, https: bool) -> std::borrow::Cow<'_, str> {
+    if https {
+        format!("__Host-{name}").into()
+    } else {
+        name.into()
+    }
 }
 
-/// A `Set-Cookie` value scoped to the admin: HttpOnly, SameSite=Lax, and
-/// Secure over https. `max_age` 0 deletes the cookie.
+/// The admin's cookie `name` in the request, under the name it has over
+/// https or http: over https only the `__Host-` one counts, since a cookie
+/// without the prefix may have been planted.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str, https: bool) -> Option<&'a str> {
+    cookie(headers, &cookie_name(name, https))
+}
+
+/// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Lax; over https
+/// `__Host-` with Secure and `Path=/`, else `Path=/admin`. `max_age` 0
+/// deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, https: bool) -> HeaderValue {
-    let secure = if https { "; Secure" } else { "" };
-    let text = format!("{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    let (path, secure) = if https { ("/", "; Secure") } else { ("/admin", "") };
+    let name = cookie_name(name, https);
+    let text = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
@@ -101,7 +126,8 @@ impl<S: Newsroom> FromRequestParts<Arc<AppState<S>>> for Staffer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
-        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|s| !s.is_empty()) else {
+        let https = ClientInfo::of(&parts.extensions).https;
+        let Some(secret) = read_cookie(&parts.headers, SESSION_COOKIE, https).filter(|s| !s.is_empty()) else {
             return Err(to_login(parts));
         };
         let digest = token_digest(secret);
@@ -160,10 +186,27 @@ mod tests {
     fn session_cookies_carry_the_flags() {
         let c = session_cookie("s3cret", true);
         let c = c.to_str().expect("ascii");
-        for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/admin"] {
+        // Over https: the `__Host-` prefix, which requires Path=/.
+        assert!(c.starts_with("__Host-prensa_session=s3cret;"), "{c}");
+        for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/;"] {
             assert!(c.contains(flag), "{c}");
         }
+        assert!(!c.contains("Domain"), "{c}");
+        let plain = session_cookie("s3cret", false);
+        let plain = plain.to_str().expect("ascii");
+        assert!(plain.starts_with("prensa_session=s3cret;") && plain.contains("Path=/admin"), "{plain}");
         assert!(!set_cookie("x", "y", 0, false).to_str().expect("ascii").contains("Secure"));
+    }
+
+    #[test]
+    fn over_https_only_prefixed_cookies_count() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("prensa_session=planted; __Host-prensa_session=real"));
+        assert_eq!(read_cookie(&h, SESSION_COOKIE, true), Some("real"));
+        assert_eq!(read_cookie(&h, SESSION_COOKIE, false), Some("planted"));
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("prensa_session=planted"));
+        assert_eq!(read_cookie(&h, SESSION_COOKIE, true), None);
     }
 
     #[test]
