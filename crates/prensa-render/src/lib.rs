@@ -7,5 +7,6 @@
 
 pub mod i18n;
 pub mod markdown;
+mod nesting;
 pub mod theme;
 pub mod view;

@@ -24,6 +24,15 @@
 //! with any raw HTML — block or inline, even a comment — has its whole output
 //! run through ammonia with an allow-list that keeps exactly the markup this
 //! module emits.
+//!
+//! # Limits
+//!
+//! Bodies and bios are rendered on every cache miss, so no input may crash
+//! a render or make it slow. Block quotes and lists nested deeper than
+//! [`MAX_NESTING`] are flattened, which bounds the recursion of the
+//! rewrite below (one level per quote) and the work per event; raw HTML
+//! goes through the `nesting` module before the sanitizer, whose parser is
+//! quadratic in nesting depth. Everything else here is a single pass.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -36,6 +45,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::i18n::{self, Locale};
+use crate::nesting;
 
 /// How to render one document.
 #[derive(Debug, Clone, Copy)]
@@ -101,12 +111,25 @@ const OUR_CLASSES: [&str; 7] = [
     "toc",
 ];
 
+/// Deepest nesting of block containers (quotes, lists, list items) that
+/// keeps its markup; see [`render`].
+pub const MAX_NESTING: usize = 32;
+
+/// Deepest element nesting of a document with raw HTML after sanitizing;
+/// deeper start tags are dropped.
+pub const MAX_HTML_DEPTH: usize = nesting::MAX_DEPTH;
+
 fn parser_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options as O;
     O::ENABLE_TABLES | O::ENABLE_FOOTNOTES | O::ENABLE_HEADING_ATTRIBUTES | O::ENABLE_STRIKETHROUGH
 }
 
 /// Renders Markdown to HTML that is safe to embed in a page as is.
+///
+/// Any input renders, in time linear in its length and stack depth
+/// independent of it: block containers nested deeper than
+/// [`MAX_NESTING`] are flattened into the deepest one kept, and raw HTML
+/// nested deeper than [`MAX_HTML_DEPTH`] loses the deeper start tags.
 pub fn render(markdown: &str, opts: &Options) -> Rendered {
     // Merged text runs make heading slugs, attribution detection and word
     // counts see "— Name" as one piece even when entities split it up.
@@ -116,11 +139,12 @@ pub fn render(markdown: &str, opts: &Options) -> Rendered {
         .iter()
         .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
 
-    let (body, definitions) = split_footnote_definitions(events);
+    let (body, definitions) = split_footnote_definitions(flatten_deep(events));
     let mut renderer = Renderer {
         opts,
         out: Vec::with_capacity(body.len() + 16),
         ids: HashSet::new(),
+        suffixes: HashMap::new(),
         toc: Vec::new(),
         words: WordCount::default(),
         notes: Footnotes {
@@ -136,7 +160,8 @@ pub fn render(markdown: &str, opts: &Options) -> Rendered {
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
     if has_raw_html {
-        html = SANITIZER.clean(&html).to_string();
+        // Bounded first: the sanitizer's parser is quadratic in nesting.
+        html = SANITIZER.clean(&nesting::bound(&html)).to_string();
     }
     Rendered {
         html,
@@ -195,6 +220,9 @@ struct Renderer<'i, 'o> {
     out: Vec<Event<'i>>,
     /// Element ids handed out so far, to keep heading ids unique.
     ids: HashSet<String>,
+    /// The last suffix tried for each base id, so a thousand headings
+    /// of the same name do not each try every suffix from 2 again.
+    suffixes: HashMap<String, usize>,
     toc: Vec<TocEntry>,
     words: WordCount,
     notes: Footnotes<'i>,
@@ -330,12 +358,18 @@ impl<'i> Renderer<'i, '_> {
         if base.starts_with("fn-") || base.starts_with("fnref-") {
             base.insert_str(0, "section-");
         }
+        // Ids are never given back, so suffixes below the last one tried
+        // for this base are still taken: starting there gives the same id.
         let mut id = base.clone();
-        let mut n = 1;
+        let mut n = self.suffixes.get(&base).copied().unwrap_or(1);
+        if n > 1 {
+            id = format!("{base}-{n}");
+        }
         while self.ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.suffixes.insert(base, n);
         self.ids.insert(id.clone());
         id
     }
@@ -503,6 +537,46 @@ fn reference_id(number: usize, nth: usize) -> String {
 /// Footnote labels match case-insensitively, like link reference labels.
 fn normalize_label(label: &str) -> String {
     label.to_lowercase()
+}
+
+/// Block containers (quotes, lists, list items) nested deeper than
+/// [`MAX_NESTING`] lose their markup; their content stays, inside the
+/// deepest container kept. This bounds the rendering's recursion and the
+/// HTML's depth whatever the input (10,000 `>` would otherwise overflow
+/// the stack), and no document written for people nests that deep.
+fn flatten_deep(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    fn is_container(event: &Event<'_>) -> bool {
+        matches!(
+            event,
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+                | Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+        )
+    }
+    // Containers nest properly: while any is dropped, every new start is
+    // deeper still, and the next ends are the dropped ones'. A dropped tag
+    // leaves a line break, so the words of flattened items stay apart.
+    let (mut kept, mut dropped) = (0usize, 0usize);
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        if !is_container(&event) {
+            out.push(event);
+        } else if matches!(event, Event::Start(_)) {
+            if kept < MAX_NESTING {
+                kept += 1;
+                out.push(event);
+            } else {
+                dropped += 1;
+                out.push(Event::SoftBreak);
+            }
+        } else if dropped > 0 {
+            dropped -= 1;
+            out.push(Event::SoftBreak);
+        } else {
+            kept = kept.saturating_sub(1);
+            out.push(event);
+        }
+    }
+    out
 }
 
 /// Moves footnote definitions out of the event stream so they can be
@@ -836,7 +910,7 @@ fn is_unspaced_script(c: char) -> bool {
 /// drop scripts, styles, event handlers, forms, frames and unknown URL
 /// schemes) narrowed to our schemes and widened just enough for the markup
 /// this module emits.
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+pub(crate) static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let attributes = |names: &[&'static str]| names.iter().copied().collect::<HashSet<_>>();
     let heading = attributes(&["id"]);
     let cell = ["style", "colspan", "rowspan"];

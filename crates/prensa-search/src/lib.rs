@@ -83,7 +83,8 @@ pub enum Sort {
 #[derive(Debug, Clone)]
 pub struct SearchQuery<'a> {
     /// What the reader typed: words (all must match), `"a phrase"`,
-    /// `-excluded`, `word*`-style prefixes are not supported.
+    /// `-excluded`; nothing else is syntax (`headline:x`, `word*`,
+    /// brackets: just words, see [`plain_query`]).
     pub text: &'a str,
     pub sort: Sort,
     pub limit: usize,
@@ -297,8 +298,9 @@ impl PublicationIndex {
         if text.is_empty() || query.limit == 0 {
             return Ok(SearchResults { total: 0, hits: Vec::new() });
         }
-        // Lenient: a stray quote or colon is read as text, never an error.
-        let (words, _) = self.parser.parse_query_lenient(text);
+        // Only quoted words reach tantivy's query grammar, so nothing the
+        // reader types is read as a field, range, wildcard or operator.
+        let (words, _) = self.parser.parse_query_lenient(&plain_query(text));
         let published = Term::from_field_i64(self.fields.published, now.timestamp());
         let due: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(published)));
         let searcher = self.reader.searcher();
@@ -362,6 +364,59 @@ pub fn clip_query(text: &str) -> &str {
             head.rfind(char::is_whitespace).map_or(head, |space| &head[..space]).trim_end()
         }
     }
+}
+
+/// What a reader typed, as tantivy query syntax that says only "these
+/// words, these phrases, not those". Characters of the grammar's syntax
+/// (`:`, `*`, brackets, `^`, `~`, …) separate words like spaces do, every
+/// word and every quoted phrase becomes one quoted phrase (so a word the
+/// analyzer splits, like `e-mail`, matches as a phrase, as a bare word
+/// did), and `-` before one excludes it. `headline:*` once asked tantivy
+/// for a field query it cannot answer (a 500); now it is the word
+/// "headline".
+pub fn plain_query(text: &str) -> String {
+    const SYNTAX: &[char] = &['+', '^', '`', ':', '{', '}', '[', ']', '(', ')', '!', '\\', '*', '~', '<', '>', '='];
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut push = |phrase: &str, excluded: bool| {
+        if !phrase.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if excluded {
+            out.push('-');
+        }
+        out.push('"');
+        // Inside quotes only `"` and `\\` mean anything to the grammar.
+        let phrase: String = phrase.chars().map(|c| if c == '"' || c == '\\' { ' ' } else { c }).collect();
+        out.push_str(phrase.trim());
+        out.push('"');
+    };
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        let (excluded, word) = match word.strip_prefix('-') {
+            Some(word) => (true, word),
+            None => (false, word),
+        };
+        if let Some(phrase) = after.strip_prefix('"').filter(|_| word.is_empty()) {
+            // `"a phrase"`, or `-"a phrase"`; an unclosed quote runs to
+            // the end.
+            let close = phrase.find('"').unwrap_or(phrase.len());
+            push(&phrase[..close], excluded);
+            rest = phrase.get(close + 1..).unwrap_or_default();
+        } else {
+            for part in word.split(SYNTAX) {
+                push(part, excluded);
+            }
+            // A quote right after a word starts a phrase on the next round.
+            rest = after;
+        }
+        rest = rest.trim_start();
+    }
+    out
 }
 
 fn id_term(id: Id) -> u64 {
@@ -537,6 +592,8 @@ impl SearchIndex {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -561,6 +618,126 @@ mod tests {
         assert_eq!(prefix("abc", 10), "abc");
         assert_eq!(prefix("añb", 2), "a");
         assert_eq!(prefix("añb", 3), "añ");
+    }
+
+    /// An English index holding one published article (id 1) and one
+    /// scheduled for 2030 (id 2), which no search may find yet.
+    fn one_article_index() -> PublicationIndex {
+        let index = PublicationIndex::new("en").expect("index");
+        let article = |id: Id, published: &str| SearchDocument {
+            id,
+            publication: 1,
+            slug: format!("strike-{id}"),
+            headline: "Nurses strike for safe staffing".into(),
+            standfirst: "A picket line at dawn.".into(),
+            body: "The nurses walked out at dawn.".into(),
+            authors: vec![AuthorRef { slug: "ana".into(), name: "Ana Ribeiro".into() }],
+            section: SectionRef { slug: "politics".into(), name: "Politics".into() },
+            tags: vec!["Labour".into()],
+            published_at: DateTime::parse_from_rfc3339(published).expect("date"),
+        };
+        let mut writer = index.writer();
+        for doc in [article(1, "2026-01-05T09:00:00Z"), article(2, "2030-01-05T09:00:00Z")] {
+            writer.add_document(index.document(&doc).expect("document")).expect("add");
+        }
+        index.commit(&mut writer).expect("commit");
+        drop(writer);
+        index
+    }
+
+    fn search(index: &PublicationIndex, text: &str) -> Result<SearchResults> {
+        let now = DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").expect("date").with_timezone(&Utc);
+        index.search(&SearchQuery { text, sort: Sort::Relevance, limit: 10, offset: 0 }, now)
+    }
+
+    #[test]
+    fn queries_become_quoted_words() {
+        assert_eq!(plain_query("headline:* body"), r#""headline" "body""#);
+        assert_eq!(plain_query(r#"-x "a b" -"c d" e\ +f e-mail"#), r#"-"x" "a b" -"c d" "e" "f" "e-mail""#);
+        assert_eq!(plain_query(r#"AND (x OR y)^2 a"b" "unclosed \"#), r#""AND" "x" "OR" "y" "2" "a" "b" "unclosed""#);
+        assert_eq!(plain_query(r#"" - "" \ * -"#), "");
+    }
+
+    #[test]
+    fn field_syntax_is_read_as_words() {
+        let index = one_article_index();
+        // Field names, wildcards and ranges are not query syntax to a
+        // reader: each of these once failed with a 500.
+        for text in ["headline:*", "body:*", "x:*", "standfirst:*", "names:*", "published:*", "id:*", "stored:*", "*:*"] {
+            let found = search(&index, text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(found.total, 0, "{text:?} is no word of the article");
+        }
+        // A field name is just a word (all words must match), and so is
+        // what follows the colon.
+        for (text, hits) in [("headline:nurses", 0), ("strike:nurses", 1), ("nurses:", 1), ("dawn:*", 1), ("x:(", 0)] {
+            let found = search(&index, text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(found.hits.len(), hits, "{text:?}");
+        }
+    }
+
+    /// Query pieces tantivy's grammar gives meaning to, and junk.
+    const PIECES: [&str; 36] = [
+        "headline", "body", "x", ":", "*", "?", "\"", "'", "(", ")", "[", "]", "{", "}", "TO", "AND", "OR", "NOT",
+        "IN", "+", "-", "^", "~", "2", "\\", "/", "<", ">", "=", "!", " ", "nurses", "dawn", "é", "\u{0}", "\n",
+    ];
+
+    /// Searches on a 256 KiB stack, so a parser recursing once per
+    /// parenthesis fails here; every query is answered, never an error, and
+    /// never with the scheduled article.
+    fn check(index: &'static PublicationIndex, text: String) -> std::result::Result<(), TestCaseError> {
+        let plain = plain_query(&text);
+        prop_assert!(only_quoted_units(&plain), "{text:?} → {plain:?}");
+        let answer = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || search(index, &text).map_err(|e| format!("{text:?}: {e}")))
+            .expect("spawn")
+            .join();
+        let Ok(answer) = answer else { return Err(TestCaseError::fail("search panicked")) };
+        let found = answer.map_err(TestCaseError::fail)?;
+        prop_assert!(found.hits.iter().all(|hit| hit.id == 1), "the scheduled article was found");
+        Ok(())
+    }
+
+    /// `-"…" "…" …`: quoted units, without `"` or `\\` inside, one space
+    /// apart — all the grammar can see.
+    fn only_quoted_units(plain: &str) -> bool {
+        let mut rest = plain;
+        while !rest.is_empty() {
+            rest = rest.strip_prefix('-').unwrap_or(rest);
+            let Some(inner) = rest.strip_prefix('"') else { return false };
+            let Some(close) = inner.find('"') else { return false };
+            if inner[..close].contains('\\') || !inner[..close].chars().any(char::is_alphanumeric) {
+                return false;
+            }
+            rest = &inner[close + 1..];
+            if !rest.is_empty() {
+                let Some(next) = rest.strip_prefix(' ') else { return false };
+                rest = next;
+            }
+        }
+        true
+    }
+
+    static INDEX: std::sync::LazyLock<PublicationIndex> = std::sync::LazyLock::new(one_article_index);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_is_answered(text in any::<String>()) {
+            check(&INDEX, text)?;
+        }
+
+        #[test]
+        fn any_mix_of_query_syntax_is_answered(pieces in prop::collection::vec(prop::sample::select(&PIECES[..]), 0..80)) {
+            check(&INDEX, pieces.concat())?;
+        }
+
+        /// Deep parentheses and long runs (cut to 256 characters first).
+        #[test]
+        fn long_runs_are_answered(runs in prop::collection::vec((prop::sample::select(&PIECES[..]), 1..2_000usize), 1..5)) {
+            check(&INDEX, runs.iter().map(|(piece, times)| piece.repeat(*times)).collect())?;
+        }
     }
 
     #[test]
