@@ -63,6 +63,11 @@ impl Sites {
     }
 }
 
+/// How long a staff session may go unused: 12 hours, a working day with
+/// room to spare, so nobody is signed out mid-shift but a browser left
+/// signed in overnight is not.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u64 = 720;
+
 /// Tunables of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -71,6 +76,9 @@ pub struct WebConfig {
     pub watch_interval: std::time::Duration,
     /// The largest media upload, in bytes.
     pub max_upload_bytes: u64,
+    /// A staff session unused for this long is signed out (beside its
+    /// 14-day limit).
+    pub session_idle: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -78,6 +86,7 @@ impl Default for WebConfig {
         WebConfig {
             watch_interval: std::time::Duration::from_millis(500),
             max_upload_bytes: prensa_media::Limits::default().max_bytes,
+            session_idle: std::time::Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
         }
     }
 }
