@@ -21,6 +21,8 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     /// Seconds `serve` keeps serving after SIGTERM while `/readyz` says 503.
     pub drain_delay: Option<f64>,
+    /// Minutes a staff session may go unused before it is signed out.
+    pub session_idle_minutes: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -34,6 +36,7 @@ impl std::fmt::Debug for FileConfig {
             .field("media_url", &self.media_url)
             .field("max_upload_mb", &self.max_upload_mb)
             .field("drain_delay", &self.drain_delay)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .finish()
     }
 }
