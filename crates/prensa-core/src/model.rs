@@ -517,6 +517,8 @@ pub struct ScheduledChangeRow {
     pub created_at: i64,
     pub done_at: Option<i64>,
     pub outcome: Option<String>,
+    /// The article version the change was scheduled on.
+    pub base_version: Option<i64>,
 }
 
 /// An author row: unlike [`Author`], the avatar is just its media key.

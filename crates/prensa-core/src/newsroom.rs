@@ -228,6 +228,113 @@ pub enum Transition {
     Unpublish,
 }
 
+/// What a staff member asks of an article's stage (the editor's buttons,
+/// or a forged form: every request goes through [`decide_transition`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageRequest {
+    /// A plain save: the stage stays as it is.
+    Keep,
+    SubmitForReview,
+    /// Withdraw from review, back to a plain draft.
+    ReturnToDraft,
+    PublishNow,
+    /// Publish at a later time.
+    PublishAt(DateTime<FixedOffset>),
+    Unpublish,
+}
+
+/// Why a stage change was refused, each kind with its own answer: the role
+/// may not (403), the article's stage does not allow it (409), or the time
+/// given is not in the future (422). Nothing is written on a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(transparent)]
+    Denied(#[from] crate::permissions::Denied),
+    #[error("{0}")]
+    WrongStage(&'static str),
+    #[error("{0}")]
+    NotInFuture(&'static str),
+}
+
+/// The one rule for moving an article along the editorial flow: from its
+/// stage (`facts.stage`), what `staff` asks (`request`) and their role,
+/// the transition to apply — `None` when the stage stays as it is — or a
+/// named refusal. `now` is the current time in the publication's offset
+/// (a publish-now date is written in it).
+///
+/// | request         | allowed from                               | result |
+/// |-----------------|--------------------------------------------|--------|
+/// | Keep            | any                                        | no change |
+/// | SubmitForReview | draft, unpublished                         | in review |
+/// | ReturnToDraft   | in review                                  | draft |
+/// | PublishNow      | draft, in review, unpublished, scheduled   | published now |
+/// | PublishNow      | published                                  | no change: keeps its publish date |
+/// | PublishAt       | draft, in review, unpublished, scheduled   | scheduled (future times only) |
+/// | Unpublish       | published, scheduled                       | unpublished |
+///
+/// Publishing what is already live is not refused (the text is still
+/// saved, as by Update) but never moves its date: a live article's date is
+/// what readers and feeds have seen. Scheduling a live article would take
+/// it off the site until then, so that is refused.
+pub fn decide_transition(
+    staff: &Staff,
+    facts: crate::permissions::ArticleFacts<'_>,
+    request: StageRequest,
+    now: DateTime<FixedOffset>,
+) -> Result<Option<Transition>, Refusal> {
+    use crate::permissions::{check, Action};
+    let stage = facts.stage;
+    match request {
+        StageRequest::Keep => Ok(None),
+        StageRequest::SubmitForReview => {
+            check(staff, Action::SubmitForReview(facts))?;
+            match stage {
+                Stage::Draft | Stage::Unpublished => Ok(Some(Transition::SubmitForReview)),
+                Stage::InReview => Err(Refusal::WrongStage("The article is already in review.")),
+                Stage::Scheduled | Stage::Published => {
+                    Err(Refusal::WrongStage("Only a draft can be submitted for review; this article is published or scheduled."))
+                }
+            }
+        }
+        StageRequest::ReturnToDraft => {
+            check(staff, Action::SubmitForReview(facts))?;
+            match stage {
+                Stage::InReview => Ok(Some(Transition::ReturnToDraft)),
+                _ => Err(Refusal::WrongStage("The article is not in review.")),
+            }
+        }
+        StageRequest::PublishNow => {
+            check(staff, Action::Publish(facts))?;
+            match stage {
+                Stage::Published => Ok(None),
+                _ => Ok(Some(Transition::Publish { at: now })),
+            }
+        }
+        StageRequest::PublishAt(at) => {
+            check(staff, Action::Publish(facts))?;
+            if at <= now {
+                return Err(Refusal::NotInFuture(
+                    "The scheduled time has passed; choose a time in the future or publish now.",
+                ));
+            }
+            match stage {
+                Stage::Published => Err(Refusal::WrongStage(
+                    "The article is already published; scheduling it would take it off the site until then. \
+                     Unpublish it first, or schedule an update.",
+                )),
+                _ => Ok(Some(Transition::Publish { at })),
+            }
+        }
+        StageRequest::Unpublish => {
+            check(staff, Action::Unpublish(facts))?;
+            match stage {
+                Stage::Published | Stage::Scheduled => Ok(Some(Transition::Unpublish)),
+                _ => Err(Refusal::WrongStage("The article is not published.")),
+            }
+        }
+    }
+}
+
 /// A row of the admin's article list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdminArticleRow {
@@ -367,5 +474,65 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.as_str()), Some(s));
         }
+    }
+
+    /// Every request from every stage, for an editor (who may do
+    /// everything the roles allow): the table in `decide_transition`'s docs.
+    #[test]
+    fn every_stage_transition_is_decided() {
+        use crate::permissions::{ArticleFacts, Role, Staff};
+        let editor = Staff { user_id: 1, role: Role::Editor, author_id: None };
+        let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date").fixed_offset();
+        let later = now + chrono::Duration::hours(2);
+        let earlier = now - chrono::Duration::hours(2);
+        for stage in Stage::ALL {
+            let facts = ArticleFacts { authors: &[9], stage };
+            let decide = |r| decide_transition(&editor, facts, r, now);
+            assert_eq!(decide(StageRequest::Keep), Ok(None));
+            let submit = decide(StageRequest::SubmitForReview);
+            match stage {
+                Stage::Draft | Stage::Unpublished => assert_eq!(submit, Ok(Some(Transition::SubmitForReview))),
+                _ => assert!(matches!(submit, Err(Refusal::WrongStage(_))), "{stage:?} {submit:?}"),
+            }
+            let withdraw = decide(StageRequest::ReturnToDraft);
+            match stage {
+                Stage::InReview => assert_eq!(withdraw, Ok(Some(Transition::ReturnToDraft))),
+                _ => assert!(matches!(withdraw, Err(Refusal::WrongStage(_))), "{stage:?}"),
+            }
+            let publish = decide(StageRequest::PublishNow);
+            match stage {
+                // A live article keeps its date.
+                Stage::Published => assert_eq!(publish, Ok(None)),
+                _ => assert_eq!(publish, Ok(Some(Transition::Publish { at: now }))),
+            }
+            let schedule = decide(StageRequest::PublishAt(later));
+            match stage {
+                Stage::Published => assert!(matches!(schedule, Err(Refusal::WrongStage(_))), "live articles are not rescheduled"),
+                _ => assert_eq!(schedule, Ok(Some(Transition::Publish { at: later }))),
+            }
+            assert!(matches!(decide(StageRequest::PublishAt(earlier)), Err(Refusal::NotInFuture(_))), "{stage:?}");
+            assert!(matches!(decide(StageRequest::PublishAt(now)), Err(Refusal::NotInFuture(_))), "{stage:?}");
+            let unpublish = decide(StageRequest::Unpublish);
+            match stage {
+                Stage::Published | Stage::Scheduled => assert_eq!(unpublish, Ok(Some(Transition::Unpublish))),
+                _ => assert!(matches!(unpublish, Err(Refusal::WrongStage(_))), "{stage:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_role_is_checked_before_the_stage() {
+        use crate::permissions::{ArticleFacts, Role, Staff};
+        let contributor = Staff { user_id: 1, role: Role::Contributor, author_id: Some(9) };
+        let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date").fixed_offset();
+        let facts = ArticleFacts { authors: &[9], stage: Stage::Published };
+        for request in [StageRequest::PublishNow, StageRequest::PublishAt(now + chrono::Duration::hours(1)), StageRequest::Unpublish] {
+            let refused = decide_transition(&contributor, facts, request, now);
+            assert!(matches!(refused, Err(Refusal::Denied(_))), "{request:?}: {refused:?}");
+        }
+        let author = Staff { role: Role::Author, author_id: Some(7), ..contributor };
+        assert!(matches!(decide_transition(&author, facts, StageRequest::PublishNow, now), Err(Refusal::Denied(_))), "not theirs");
+        let own = Staff { role: Role::Author, ..contributor };
+        assert_eq!(decide_transition(&own, facts, StageRequest::PublishNow, now), Ok(None));
     }
 }

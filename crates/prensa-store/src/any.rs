@@ -194,8 +194,8 @@ impl Newsroom for AnyStore {
         delegate!(self.create_session(digest, user, now, expires_at))
     }
 
-    async fn session_user(&self, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-        delegate!(self.session_user(digest, now))
+    async fn session_user(&self, digest: &str, now: DateTime<Utc>, idle: std::time::Duration) -> Result<Option<User>> {
+        delegate!(self.session_user(digest, now, idle))
     }
 
     async fn delete_session(&self, digest: &str) -> Result<()> {
@@ -245,6 +245,18 @@ impl Newsroom for AnyStore {
         now: DateTime<Utc>,
     ) -> Result<SaveOutcome> {
         delegate!(self.save_article(id, expected_version, draft, user, now))
+    }
+
+    async fn save_and_transition(
+        &self,
+        id: Id,
+        expected_version: i64,
+        draft: &ArticleDraft,
+        transition: Option<Transition>,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<SaveOutcome> {
+        delegate!(self.save_and_transition(id, expected_version, draft, transition, user, now))
     }
 
     async fn transition(
@@ -324,16 +336,16 @@ impl crate::Desk for AnyStore {
         delegate!(self.update_publication(id, edit))
     }
 
-    async fn set_preview_token(&self, article: Id, token: Option<&str>) -> Result<()> {
-        delegate!(self.set_preview_token(article, token))
+    async fn set_preview_digest(&self, article: Id, digest: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        delegate!(self.set_preview_digest(article, digest, now))
     }
 
-    async fn preview_token(&self, article: Id) -> Result<Option<String>> {
-        delegate!(self.preview_token(article))
+    async fn preview_link(&self, article: Id) -> Result<Option<crate::PreviewLink>> {
+        delegate!(self.preview_link(article))
     }
 
-    async fn article_by_preview_token(&self, token: &str) -> Result<Option<Id>> {
-        delegate!(self.article_by_preview_token(token))
+    async fn article_by_preview_digest(&self, digest: &str) -> Result<Option<Id>> {
+        delegate!(self.article_by_preview_digest(digest))
     }
 }
 
@@ -358,11 +370,12 @@ impl crate::Editorial for AnyStore {
         &self,
         article: Id,
         kind: &crate::ChangeKind,
+        base_version: i64,
         run_at: DateTime<Utc>,
         user: Id,
         now: DateTime<Utc>,
     ) -> Result<crate::ScheduledChange> {
-        delegate!(self.schedule_change(article, kind, run_at, user, now))
+        delegate!(self.schedule_change(article, kind, base_version, run_at, user, now))
     }
 
     async fn pending_changes(&self, article: Id) -> Result<Vec<crate::ScheduledChange>> {
@@ -371,6 +384,18 @@ impl crate::Editorial for AnyStore {
 
     async fn cancel_change(&self, id: Id) -> Result<bool> {
         delegate!(self.cancel_change(id))
+    }
+
+    async fn failed_changes(&self, article: Id) -> Result<Vec<crate::ScheduledChange>> {
+        delegate!(self.failed_changes(article))
+    }
+
+    async fn failed_changes_in(&self, publication: Id, limit: u32) -> Result<Vec<crate::FailedChange>> {
+        delegate!(self.failed_changes_in(publication, limit))
+    }
+
+    async fn discard_change(&self, id: Id) -> Result<bool> {
+        delegate!(self.discard_change(id))
     }
 
     async fn run_due_changes(&self, now: DateTime<Utc>) -> Result<Vec<crate::Applied>> {

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
 use prensa_core::{Author, Id, NewAuthor, NewSection, PublicationEdit, Section, Tag};
 
 use crate::{Newsroom, Result};
@@ -48,12 +49,29 @@ pub trait Desk: Newsroom {
     /// Updates the publication's name, tagline, social links and counts.
     fn update_publication(&self, id: Id, edit: &PublicationEdit) -> impl Future<Output = Result<()>> + Send;
 
-    /// Sets (or with `None` revokes) an article's secret preview token.
-    fn set_preview_token(&self, article: Id, token: Option<&str>) -> impl Future<Output = Result<()>> + Send;
+    /// Stores the SHA-256 (hex, as `prensa_auth::token_digest` makes it)
+    /// of an article's new secret preview token, made at `now`, replacing
+    /// any earlier link; `None` revokes. The token itself never reaches the
+    /// store: the admin shows it once, when it is made.
+    fn set_preview_digest(
+        &self,
+        article: Id,
+        digest: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
 
-    /// The article and the token it has now, if any.
-    fn preview_token(&self, article: Id) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// The article's preview link, if it has one (not the token: only
+    /// when it was made). [`crate::StoreError::NotFound`] for an unknown
+    /// article.
+    fn preview_link(&self, article: Id) -> impl Future<Output = Result<Option<PreviewLink>>> + Send;
 
-    /// The article a secret preview token opens.
-    fn article_by_preview_token(&self, token: &str) -> impl Future<Output = Result<Option<Id>>> + Send;
+    /// The article whose preview token has this digest.
+    fn article_by_preview_digest(&self, digest: &str) -> impl Future<Output = Result<Option<Id>>> + Send;
+}
+
+/// An article's secret preview link, as far as the store knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreviewLink {
+    /// When it was made; `None` for links made before this was recorded.
+    pub created_at: Option<DateTime<Utc>>,
 }

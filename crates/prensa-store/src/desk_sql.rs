@@ -7,11 +7,13 @@ macro_rules! desk_impl {
     ($store:ident, $conn:ty, $q:path, $json:expr) => {
         /// The [`crate::Desk`] statements (see `desk_sql.rs`).
         mod desk_gen {
+            use chrono::{DateTime, Utc};
             use prensa_core::{Author, Id, NewAuthor, NewSection, PublicationEdit, Section, Tag};
 
             use super::newsroom_gen::{record_change_all, write_lock};
             use super::{$store, AUTHOR_COLUMNS};
-            use crate::shared::{author_from, backend, section_from, social_to_json, tag_from};
+            use crate::desk::PreviewLink;
+            use crate::shared::{author_from, backend, section_from, sha256_hex, social_to_json, tag_from, utc_of};
             use crate::{Desk, Result, StoreError};
 
             type Conn = $conn;
@@ -85,6 +87,33 @@ macro_rules! desk_impl {
                 let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors au LEFT JOIN media m ON m.key = au.avatar WHERE au.id = ?");
                 let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
                 author_from(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            /// Hashes preview tokens stored in plain text by versions before
+            /// migration 0006 (a 43-character token where a digest has 64
+            /// hex characters), so their links keep working and the
+            /// database holds no usable token. Run when the store opens:
+            /// SQLite has no SHA-256 to do it in the migration. Idempotent,
+            /// so nodes opening the same database at once do no harm.
+            pub(crate) async fn digest_legacy_preview_tokens(conn: &mut Conn) -> Result<u64> {
+                let legacy: Vec<(Id, String)> = sqlx::query_as(
+                    "SELECT id, preview_digest FROM articles WHERE preview_digest IS NOT NULL AND length(preview_digest) <> 64",
+                )
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                let mut done = 0;
+                for (id, token) in legacy {
+                    done += sqlx::query(&q("UPDATE articles SET preview_digest = ? WHERE id = ? AND preview_digest = ?"))
+                        .bind(sha256_hex(&token))
+                        .bind(id)
+                        .bind(&token)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected();
+                }
+                Ok(done)
             }
 
             impl Desk for $store {
@@ -302,11 +331,12 @@ macro_rules! desk_impl {
                     finish(tx, result).await
                 }
 
-                async fn set_preview_token(&self, article: Id, token: Option<&str>) -> Result<()> {
+                async fn set_preview_digest(&self, article: Id, digest: Option<&str>, now: DateTime<Utc>) -> Result<()> {
                     // Not content: readers' pages do not change, so no
                     // change-feed entry.
-                    let done = sqlx::query(&q("UPDATE articles SET preview_token = ? WHERE id = ?"))
-                        .bind(token)
+                    let done = sqlx::query(&q("UPDATE articles SET preview_digest = ?, preview_created_at = ? WHERE id = ?"))
+                        .bind(digest)
+                        .bind(digest.map(|_| now.timestamp()))
                         .bind(article)
                         .execute(&self.pool)
                         .await
@@ -317,18 +347,23 @@ macro_rules! desk_impl {
                     Ok(())
                 }
 
-                async fn preview_token(&self, article: Id) -> Result<Option<String>> {
-                    let token: Option<Option<String>> = sqlx::query_scalar(&q("SELECT preview_token FROM articles WHERE id = ?"))
-                        .bind(article)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(backend)?;
-                    token.ok_or(StoreError::NotFound)
+                async fn preview_link(&self, article: Id) -> Result<Option<PreviewLink>> {
+                    let row: Option<(Option<String>, Option<i64>)> =
+                        sqlx::query_as(&q("SELECT preview_digest, preview_created_at FROM articles WHERE id = ?"))
+                            .bind(article)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(backend)?;
+                    let (digest, created_at) = row.ok_or(StoreError::NotFound)?;
+                    Ok(match digest {
+                        Some(_) => Some(PreviewLink { created_at: created_at.map(utc_of).transpose()? }),
+                        None => None,
+                    })
                 }
 
-                async fn article_by_preview_token(&self, token: &str) -> Result<Option<Id>> {
-                    sqlx::query_scalar(&q("SELECT id FROM articles WHERE preview_token = ?"))
-                        .bind(token)
+                async fn article_by_preview_digest(&self, digest: &str) -> Result<Option<Id>> {
+                    sqlx::query_scalar(&q("SELECT id FROM articles WHERE preview_digest = ?"))
+                        .bind(digest)
                         .fetch_optional(&self.pool)
                         .await
                         .map_err(backend)

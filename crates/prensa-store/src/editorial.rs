@@ -71,6 +71,28 @@ pub struct ScheduledChange {
     pub run_at: DateTime<Utc>,
     pub created_by: Option<Id>,
     pub created_at: DateTime<Utc>,
+    /// The article version the change was scheduled on: an update applies
+    /// only over that version. `None` for changes run before it was kept.
+    pub base_version: Option<i64>,
+    /// When it ran (or failed); `None` while pending.
+    pub done_at: Option<DateTime<Utc>>,
+    /// `"applied"`, `"failed: …"` or `"skipped: …"` once run.
+    pub outcome: Option<String>,
+}
+
+impl ScheduledChange {
+    /// Ran but could not apply (its draft is kept for the editor).
+    pub fn failed(&self) -> bool {
+        self.outcome.as_deref().is_some_and(|o| o.starts_with("failed:"))
+    }
+}
+
+/// A change that could not apply, with its article's headline, for the
+/// dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedChange {
+    pub change: ScheduledChange,
+    pub headline: String,
 }
 
 /// A change [`Editorial::run_due_changes`] took care of.
@@ -107,13 +129,16 @@ pub trait Editorial: Newsroom {
 
     // --- scheduled changes ----------------------------------------------
 
-    /// Schedules `kind` for `run_at`. [`crate::StoreError::NotFound`] for
-    /// an unknown article. Whether the draft still fits is decided when the
-    /// change runs.
+    /// Schedules `kind` for `run_at`, made on article version
+    /// `base_version` (the version the editor's text was written against).
+    /// [`crate::StoreError::NotFound`] for an unknown article. Whether the
+    /// draft still fits is decided when the change runs: an update whose
+    /// article is no longer at `base_version` then is not applied.
     fn schedule_change(
         &self,
         article: Id,
         kind: &ChangeKind,
+        base_version: i64,
         run_at: DateTime<Utc>,
         user: Id,
         now: DateTime<Utc>,
@@ -126,11 +151,25 @@ pub trait Editorial: Newsroom {
     /// change (unknown, or already run).
     fn cancel_change(&self, id: Id) -> impl Future<Output = Result<bool>> + Send;
 
+    /// The article's changes that ran and failed (`failed: …`), newest
+    /// first, until they are discarded: their drafts are kept for the editor.
+    fn failed_changes(&self, article: Id) -> impl Future<Output = Result<Vec<ScheduledChange>>> + Send;
+
+    /// The publication's failed changes not yet discarded, newest first, at
+    /// most `limit`, with their articles' headlines (the dashboard).
+    fn failed_changes_in(&self, publication: Id, limit: u32) -> impl Future<Output = Result<Vec<FailedChange>>> + Send;
+
+    /// Deletes a failed change (its draft with it), once the editor has
+    /// taken what they need; `false` when there is no such failed change.
+    fn discard_change(&self, id: Id) -> impl Future<Output = Result<bool>> + Send;
+
     /// Applies every change due at `now`, each in one transaction that also
     /// marks it done, so that of several processes calling this at the same
     /// moment exactly one applies each change. An update saves its draft
-    /// over the current version (a new revision by the scheduling user, the
-    /// version bumped, the change feed told); one that cannot apply (the
-    /// slug is now taken …) is marked `failed: …` and not retried.
+    /// over the article (a new revision by the scheduling user, the version
+    /// bumped, the change feed told) if the article is still at the version
+    /// it was scheduled on; one edited since, or one that cannot apply (the
+    /// slug is now taken …), is marked `failed: …`, not retried, and keeps
+    /// its draft (see [`Editorial::failed_changes`]).
     fn run_due_changes(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Applied>>> + Send;
 }

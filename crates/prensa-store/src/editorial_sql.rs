@@ -33,7 +33,8 @@ pub(crate) fn note_from(row: &impl Cols) -> Result<ReviewNote> {
 }
 
 /// Columns of a scheduled change, as [`change_from`] reads them.
-pub(crate) const CHANGE_COLUMNS: &str = "id, article_id, kind, draft, run_at, created_by, created_at";
+pub(crate) const CHANGE_COLUMNS: &str =
+    "id, article_id, kind, draft, run_at, created_by, created_at, base_version, done_at, outcome";
 
 pub(crate) fn change_from(row: &impl Cols) -> Result<ScheduledChange> {
     let kind = match (row.text(2)?.as_str(), row.opt_text(3)?) {
@@ -48,6 +49,23 @@ pub(crate) fn change_from(row: &impl Cols) -> Result<ScheduledChange> {
         run_at: utc_of(row.int(4)?)?,
         created_by: row.opt_int(5)?,
         created_at: utc_of(row.int(6)?)?,
+        base_version: row.opt_int(7)?,
+        done_at: row.opt_int(8)?.map(utc_of).transpose()?,
+        outcome: row.opt_text(9)?,
+    })
+}
+
+/// The outcome of an update scheduled on `base` whose article is at
+/// `current` when it comes due (`None`: go ahead). Applying it would
+/// silently undo every save since it was scheduled, so it is not applied:
+/// the change keeps its draft, for the editor to merge by hand.
+pub(crate) fn stale_update(base: Option<i64>, current: i64) -> Option<String> {
+    let base = base?;
+    (base != current).then(|| {
+        format!(
+            "failed: the article was edited after this update was scheduled (version {base} then, {current} now), \
+             so it was not applied; the scheduled text is kept here to merge by hand"
+        )
     })
 }
 
@@ -78,12 +96,12 @@ macro_rules! editorial_impl {
         mod editorial_gen {
             use chrono::{DateTime, Utc};
             use prensa_core::{Id, Transition};
-            use sqlx::Connection;
+            use sqlx::{Connection, Row};
 
             use super::newsroom_gen::{lock_article, save_in, transition_in, write_lock};
             use super::$store;
-            use crate::editorial::{Applied, ChangeKind, ReviewNote, ScheduledChange};
-            use crate::editorial_sql::{change_from, checked_note, note_from, CHANGE_COLUMNS, NOTE_COLUMNS};
+            use crate::editorial::{Applied, ChangeKind, FailedChange, ReviewNote, ScheduledChange};
+            use crate::editorial_sql::{change_from, checked_note, note_from, stale_update, CHANGE_COLUMNS, NOTE_COLUMNS};
             use crate::shared::{backend, to_json, u64_of};
             use crate::{Editorial, Result, StoreError};
 
@@ -112,11 +130,16 @@ macro_rules! editorial_impl {
                 let mut sp = conn.begin().await.map_err(backend)?;
                 let user = change.created_by.unwrap_or(0);
                 let result: Result<std::result::Result<(), String>> = async {
+                    // Locked at whatever version it is; the update checks it
+                    // against the one it was scheduled on.
                     let current = match lock_article(&mut sp, change.article_id, 0).await? {
                         Ok(a) | Err(a) => a,
                     };
                     match &change.kind {
                         ChangeKind::Update(draft) => {
+                            if let Some(why) = stale_update(change.base_version, current.version) {
+                                return Ok(Err(why));
+                            }
                             save_in(&mut sp, &current, draft, user, now).await?;
                         }
                         ChangeKind::Unpublish => {
@@ -211,6 +234,7 @@ macro_rules! editorial_impl {
                     &self,
                     article: Id,
                     kind: &ChangeKind,
+                    base_version: i64,
                     run_at: DateTime<Utc>,
                     user: Id,
                     now: DateTime<Utc>,
@@ -220,8 +244,8 @@ macro_rules! editorial_impl {
                         ChangeKind::Unpublish => None,
                     };
                     let sql = q(&format!(
-                        "INSERT INTO scheduled_changes (article_id, kind, draft, run_at, created_by, created_at) \
-                         VALUES (?, ?, ?, ?, ?, ?) RETURNING {CHANGE_COLUMNS}"
+                        "INSERT INTO scheduled_changes (article_id, kind, draft, run_at, created_by, created_at, base_version) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {CHANGE_COLUMNS}"
                     ));
                     let row = sqlx::query(&sql)
                         .bind(article)
@@ -230,6 +254,7 @@ macro_rules! editorial_impl {
                         .bind(run_at.timestamp())
                         .bind(user)
                         .bind(now.timestamp())
+                        .bind(base_version)
                         .fetch_one(&self.pool)
                         .await
                         .map_err(|e| match e.as_database_error() {
@@ -254,6 +279,44 @@ macro_rules! editorial_impl {
                         .execute(&self.pool)
                         .await
                         .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn failed_changes(&self, article: Id) -> Result<Vec<ScheduledChange>> {
+                    let sql = q(&format!(
+                        "SELECT {CHANGE_COLUMNS} FROM scheduled_changes WHERE article_id = ? AND done_at IS NOT NULL \
+                         AND outcome LIKE 'failed:%' ORDER BY done_at DESC, id DESC"
+                    ));
+                    let rows = sqlx::query(&sql).bind(article).fetch_all(&self.pool).await.map_err(backend)?;
+                    rows.iter().map(change_from).collect()
+                }
+
+                async fn failed_changes_in(&self, publication: Id, limit: u32) -> Result<Vec<FailedChange>> {
+                    let columns = CHANGE_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+                    let sql = q(&format!(
+                        "SELECT {columns}, a.headline FROM scheduled_changes c JOIN articles a ON a.id = c.article_id \
+                         WHERE a.publication_id = ? AND c.done_at IS NOT NULL AND c.outcome LIKE 'failed:%' \
+                         ORDER BY c.done_at DESC, c.id DESC LIMIT ?"
+                    ));
+                    let rows = sqlx::query(&sql)
+                        .bind(publication)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    rows.iter()
+                        .map(|r| Ok(FailedChange { change: change_from(r)?, headline: r.try_get(10).map_err(backend)? }))
+                        .collect()
+                }
+
+                async fn discard_change(&self, id: Id) -> Result<bool> {
+                    let done = sqlx::query(&q(
+                        "DELETE FROM scheduled_changes WHERE id = ? AND done_at IS NOT NULL AND outcome LIKE 'failed:%'",
+                    ))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
                     Ok(done.rows_affected() > 0)
                 }
 

@@ -34,8 +34,8 @@ mod snapshot_sql;
 pub mod sqlite;
 
 pub use any::{redact_url, AnyStore};
-pub use desk::Desk;
-pub use editorial::{Applied, ChangeKind, Editorial, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
+pub use desk::{Desk, PreviewLink};
+pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use media::{MediaDir, MediaStore};
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;

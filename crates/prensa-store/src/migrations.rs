@@ -37,6 +37,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, "preview", include_str!("../migrations/sqlite/0004_preview.sql")),
     (5, "login_throttle", include_str!("../migrations/sqlite/0005_login_throttle.sql")),
+    (6, "newsroom_hardening", include_str!("../migrations/sqlite/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/sqlite/0007_server_secrets.sql")),
 ]);
 
@@ -46,5 +47,6 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
     (4, "preview", include_str!("../migrations/postgres/0004_preview.sql")),
     (5, "login_throttle", include_str!("../migrations/postgres/0005_login_throttle.sql")),
+    (6, "newsroom_hardening", include_str!("../migrations/postgres/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/postgres/0007_server_secrets.sql")),
 ]);

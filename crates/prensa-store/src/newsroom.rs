@@ -89,8 +89,16 @@ pub trait Newsroom: crate::SearchSource {
         expires_at: DateTime<Utc>,
     ) -> impl Future<Output = Result<()>> + Send;
 
-    /// The account of a live session; expired sessions are not returned.
-    fn session_user(&self, digest: &str, now: DateTime<Utc>) -> impl Future<Output = Result<Option<User>>> + Send;
+    /// The account of a live session: not past its expiry, and used within
+    /// `idle` before `now` (a session idle for longer is deleted and
+    /// `None`). Using it moves its last use to `now`, written at most once
+    /// a minute so that a busy editor's every click is not a write.
+    fn session_user(
+        &self,
+        digest: &str,
+        now: DateTime<Utc>,
+        idle: std::time::Duration,
+    ) -> impl Future<Output = Result<Option<User>>> + Send;
 
     fn delete_session(&self, digest: &str) -> impl Future<Output = Result<()>> + Send;
 
@@ -159,6 +167,23 @@ pub trait Newsroom: crate::SearchSource {
         id: Id,
         expected_version: i64,
         draft: &ArticleDraft,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<SaveOutcome>> + Send;
+
+    /// The editor's save with a status change, as one transaction: saves
+    /// `draft` over `expected_version` as [`Newsroom::save_article`] does,
+    /// then applies `transition` (decided by the caller with
+    /// `prensa_core::decide_transition` on that version). Both are written
+    /// or neither: [`SaveOutcome::Conflict`] writes nothing, and an error
+    /// rolls back the save too. With a transition and the text unchanged,
+    /// no revision is made (a bare status change).
+    fn save_and_transition(
+        &self,
+        id: Id,
+        expected_version: i64,
+        draft: &ArticleDraft,
+        transition: Option<Transition>,
         user: Id,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<SaveOutcome>> + Send;

@@ -17,6 +17,11 @@ use prensa_core::Id;
 /// How many rows the change feed keeps.
 pub(crate) const KEEP_CHANGES: i64 = 10_000;
 
+/// A session's last use is written again only once it is this many
+/// seconds old: the idle limit is counted in minutes, and a write per
+/// request would turn every page an editor opens into one.
+pub(crate) const SESSION_TOUCH_SECS: i64 = 60;
+
 /// SQLite reads `?` placeholders as they are.
 pub(crate) fn plain(sql: &str) -> String {
     sql.to_owned()
@@ -125,7 +130,7 @@ macro_rules! newsroom_impl {
             };
 
             use super::{$store, AUTHOR_COLUMNS};
-            use crate::newsroom_sql::{change_keys, like_pattern, stage_filter, Arg, Reach, KEEP_CHANGES};
+            use crate::newsroom_sql::{change_keys, like_pattern, stage_filter, Arg, Reach, KEEP_CHANGES, SESSION_TOUCH_SECS};
             use crate::shared::{
                 admin_row_from, author_from, backend, editable_from, i64_of, media_from, revision_from, tag_from,
                 to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
@@ -804,11 +809,14 @@ macro_rules! newsroom_impl {
                         .execute(&mut *tx)
                         .await
                         .map_err(backend)?;
-                    sqlx::query(&q("INSERT INTO sessions (token_digest, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"))
+                    sqlx::query(&q(
+                        "INSERT INTO sessions (token_digest, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+                    ))
                         .bind(digest)
                         .bind(user)
                         .bind(now.timestamp())
                         .bind(expires_at.timestamp())
+                        .bind(now.timestamp())
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| match e.as_database_error() {
@@ -819,18 +827,50 @@ macro_rules! newsroom_impl {
                     Ok(())
                 }
 
-                async fn session_user(&self, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+                async fn session_user(
+                    &self,
+                    digest: &str,
+                    now: DateTime<Utc>,
+                    idle: std::time::Duration,
+                ) -> Result<Option<User>> {
+                    let now = now.timestamp();
+                    let idle = i64::try_from(idle.as_secs()).unwrap_or(i64::MAX / 4);
                     let sql = format!(
-                        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+                        "SELECT {USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
                          WHERE s.token_digest = ? AND s.expires_at > ?"
                     );
-                    let row = sqlx::query(&q(&sql))
+                    let Some(row) = sqlx::query(&q(&sql))
                         .bind(digest)
-                        .bind(now.timestamp())
+                        .bind(now)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend)?;
-                    row.map(|r| user_from(&r)).transpose()
+                        .map_err(backend)?
+                    else {
+                        return Ok(None);
+                    };
+                    let last_seen: i64 = row.try_get(7).map_err(backend)?;
+                    if now - last_seen > idle {
+                        // Idle too long: gone, so a stolen cookie found
+                        // later opens nothing either.
+                        sqlx::query(&q("DELETE FROM sessions WHERE token_digest = ?"))
+                            .bind(digest)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(backend)?;
+                        return Ok(None);
+                    }
+                    if now - last_seen >= SESSION_TOUCH_SECS {
+                        // Conditional, so of several requests in the same
+                        // second at most one writes.
+                        sqlx::query(&q("UPDATE sessions SET last_seen_at = ? WHERE token_digest = ? AND last_seen_at <= ?"))
+                            .bind(now)
+                            .bind(digest)
+                            .bind(now - SESSION_TOUCH_SECS)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(backend)?;
+                    }
+                    user_from(&row).map(Some)
                 }
 
                 async fn delete_session(&self, digest: &str) -> Result<()> {
@@ -1095,6 +1135,51 @@ macro_rules! newsroom_impl {
                     let saved = transition_in(&mut tx, id, transition, user, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(SaveOutcome::Saved(saved))
+                }
+
+                async fn save_and_transition(
+                    &self,
+                    id: Id,
+                    expected_version: i64,
+                    draft: &ArticleDraft,
+                    transition: Option<Transition>,
+                    user: Id,
+                    now: DateTime<Utc>,
+                ) -> Result<SaveOutcome> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let current = match lock_article(&mut tx, id, expected_version).await {
+                        Ok(Ok(current)) => current,
+                        Ok(Err(moved_on)) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Ok(SaveOutcome::Conflict(moved_on));
+                        }
+                        Err(e) => {
+                            tx.rollback().await.map_err(backend)?;
+                            return Err(e);
+                        }
+                    };
+                    let written = async {
+                        let mut article = current;
+                        if transition.is_none() || *draft != article.draft {
+                            article = save_in(&mut tx, &article, draft, user, now).await?;
+                        }
+                        if let Some(t) = transition {
+                            article = transition_in(&mut tx, id, t, user, now).await?;
+                        }
+                        Ok::<_, StoreError>(article)
+                    }
+                    .await;
+                    match written {
+                        Ok(article) => {
+                            tx.commit().await.map_err(backend)?;
+                            Ok(SaveOutcome::Saved(article))
+                        }
+                        Err(e) => {
+                            // Neither the save nor the status change.
+                            tx.rollback().await.map_err(backend)?;
+                            Err(e)
+                        }
+                    }
                 }
 
                 async fn slug_redirect(&self, publication: Id, old_slug: &str) -> Result<Option<String>> {

@@ -78,6 +78,7 @@ impl PostgresStore {
             .run(&mut first)
             .await
             .map_err(migration)?;
+        desk_gen::digest_legacy_preview_tokens(&mut first).await?;
         first.close().await.map_err(backend)?;
         let pool = PgPoolOptions::new()
             // Pages are served from the cache; the pool only feeds misses,

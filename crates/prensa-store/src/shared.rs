@@ -424,7 +424,7 @@ pub(crate) fn note_row(row: &impl Cols) -> Result<ReviewNoteRow> {
 
 /// Every column of `scheduled_changes`, in the order [`scheduled_row`] reads them.
 pub(crate) const SCHEDULED_ROW_COLUMNS: &str =
-    "id, article_id, kind, draft, run_at, created_by, created_at, done_at, outcome";
+    "id, article_id, kind, draft, run_at, created_by, created_at, done_at, outcome, base_version";
 
 pub(crate) fn scheduled_row(row: &impl Cols) -> Result<ScheduledChangeRow> {
     Ok(ScheduledChangeRow {
@@ -437,10 +437,19 @@ pub(crate) fn scheduled_row(row: &impl Cols) -> Result<ScheduledChangeRow> {
         created_at: row.int(6)?,
         done_at: row.opt_int(7)?,
         outcome: row.opt_text(8)?,
+        base_version: row.opt_int(9)?,
     })
 }
 
 // --- the newsroom ---------------------------------------------------------
+
+/// SHA-256 of `text`, lower-case hex: the same digest as
+/// `prensa_auth::token_digest` (a store test checks they agree), for the
+/// one place the store hashes a secret itself, the legacy preview tokens.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
 
 pub(crate) fn utc_of(secs: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Invalid(format!("bad timestamp {secs}")))

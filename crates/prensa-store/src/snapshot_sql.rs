@@ -114,7 +114,7 @@ macro_rules! snapshot_impl {
                         .map_err(backend)?;
                 }
                 let sql =
-                    q(&format!("INSERT INTO scheduled_changes ({SCHEDULED_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    q(&format!("INSERT INTO scheduled_changes ({SCHEDULED_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
                 for c in &s.scheduled_changes {
                     sqlx::query(&sql)
                         .bind(c.id)
@@ -126,6 +126,7 @@ macro_rules! snapshot_impl {
                         .bind(c.created_at)
                         .bind(c.done_at)
                         .bind(&c.outcome)
+                        .bind(c.base_version)
                         .execute(&mut *conn)
                         .await
                         .map_err(backend)?;

@@ -83,6 +83,9 @@ impl SqliteStore {
             .await
             .map_err(backend)?;
         sqlx::migrate::Migrator::new(migrations::SQLITE).await.map_err(migration)?.run(&pool).await.map_err(migration)?;
+        let mut conn = pool.acquire().await.map_err(backend)?;
+        desk_gen::digest_legacy_preview_tokens(&mut conn).await?;
+        drop(conn);
         Ok(SqliteStore { pool })
     }
 

@@ -18,6 +18,7 @@ on_every_backend!(
     scheduled_update_runs_once_at_its_time,
     scheduled_unpublish_runs_and_can_be_cancelled,
     a_change_that_cannot_apply_is_marked_failed,
+    a_scheduled_update_never_overwrites_a_later_edit,
 );
 
 async fn notes_are_added_listed_resolved_and_counted(store: AnyStore) -> TestResult {
@@ -65,7 +66,7 @@ async fn scheduled_update_runs_once_at_its_time(store: AnyStore) -> TestResult {
     let ana = staff(&store, &fx).await?;
     let a = published(&store, &fx, ana.id, "story").await?;
     let update = ArticleDraft { headline: "Updated later".into(), tags: vec!["Labor".into()], ..a.draft.clone() };
-    let change = store.schedule_change(a.id, &ChangeKind::Update(update.clone()), mins(10), ana.id, now()).await?;
+    let change = store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
     assert_eq!((change.article_id, change.run_at, change.created_by), (a.id, mins(10), Some(ana.id)));
     assert_eq!(store.pending_changes(a.id).await?, std::slice::from_ref(&change));
     let revisions = store.revisions(a.id).await?.len();
@@ -99,7 +100,7 @@ async fn scheduled_update_runs_once_at_its_time(store: AnyStore) -> TestResult {
     assert!(!store.cancel_change(change.id).await?, "a change that ran cannot be cancelled");
     assert_eq!(store.revisions(a.id).await?.len(), revisions + 1);
     assert!(matches!(
-        store.schedule_change(999_999, &ChangeKind::Unpublish, mins(10), ana.id, now()).await,
+        store.schedule_change(999_999, &ChangeKind::Unpublish, 1, mins(10), ana.id, now()).await,
         Err(StoreError::NotFound)
     ));
     Ok(())
@@ -109,8 +110,8 @@ async fn scheduled_unpublish_runs_and_can_be_cancelled(store: AnyStore) -> TestR
     let fx = setup(&store).await?;
     let ana = staff(&store, &fx).await?;
     let a = published(&store, &fx, ana.id, "story").await?;
-    let cancelled = store.schedule_change(a.id, &ChangeKind::Unpublish, mins(5), ana.id, now()).await?;
-    let change = store.schedule_change(a.id, &ChangeKind::Unpublish, mins(20), ana.id, now()).await?;
+    let cancelled = store.schedule_change(a.id, &ChangeKind::Unpublish, a.version, mins(5), ana.id, now()).await?;
+    let change = store.schedule_change(a.id, &ChangeKind::Unpublish, a.version, mins(20), ana.id, now()).await?;
     assert_eq!(store.pending_changes(a.id).await?.iter().map(|c| c.id).collect::<Vec<_>>(), [cancelled.id, change.id]);
     assert!(store.cancel_change(cancelled.id).await?);
     assert!(!store.cancel_change(cancelled.id).await?);
@@ -124,7 +125,7 @@ async fn scheduled_unpublish_runs_and_can_be_cancelled(store: AnyStore) -> TestR
     assert!(store.published_article(fx.publication, "story", mins(20)).await?.is_none());
 
     // Unpublishing what is no longer published is skipped, not an error.
-    let again = store.schedule_change(a.id, &ChangeKind::Unpublish, mins(30), ana.id, now()).await?;
+    let again = store.schedule_change(a.id, &ChangeKind::Unpublish, after.version, mins(30), ana.id, now()).await?;
     let done = store.run_due_changes(mins(30)).await?;
     assert_eq!(done.iter().map(|d| (d.change, d.ok)).collect::<Vec<_>>(), [(again.id, false)]);
     assert!(done[0].outcome.starts_with("skipped:"), "{}", done[0].outcome);
@@ -138,7 +139,7 @@ async fn a_change_that_cannot_apply_is_marked_failed(store: AnyStore) -> TestRes
     let a = published(&store, &fx, ana.id, "story").await?;
     // The update wants a slug that another article takes in the meantime.
     let update = ArticleDraft { slug: "wanted".into(), ..a.draft.clone() };
-    let change = store.schedule_change(a.id, &ChangeKind::Update(update), mins(10), ana.id, now()).await?;
+    let change = store.schedule_change(a.id, &ChangeKind::Update(update), a.version, mins(10), ana.id, now()).await?;
     store.create_article(fx.publication, &draft(&fx, "wanted"), ana.id, now()).await?;
     let version = store.content_version().await?;
     let revisions = store.revisions(a.id).await?.len();
@@ -156,6 +157,63 @@ async fn a_change_that_cannot_apply_is_marked_failed(store: AnyStore) -> TestRes
     Ok(())
 }
 
+/// The stale-save promise holds for scheduled updates too: an edit saved
+/// after the update was scheduled is not overwritten when it comes due.
+/// The update is marked failed with the reason, both texts survive (the
+/// edit in the article, the update in the change, listed until
+/// discarded), and nothing else is written.
+async fn a_scheduled_update_never_overwrites_a_later_edit(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = published(&store, &fx, ana.id, "story").await?;
+    let update = ArticleDraft { headline: "Scheduled headline".into(), body: "Scheduled body".into(), ..a.draft.clone() };
+    let change = store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
+    assert_eq!((change.base_version, change.done_at, change.outcome.as_deref()), (Some(a.version), None, None));
+
+    // Someone fixes a typo in the live article before the update's time.
+    let fix = ArticleDraft { body: "Body, with the typo fixed".into(), ..a.draft.clone() };
+    let edited = saved(store.save_article(a.id, a.version, &fix, ana.id, mins(5)).await?);
+    let revisions = store.revisions(a.id).await?.len();
+    let version = store.content_version().await?;
+
+    let done = store.run_due_changes(mins(10)).await?;
+    assert_eq!(done.iter().map(|d| (d.change, d.ok)).collect::<Vec<_>>(), [(change.id, false)]);
+    let why = &done[0].outcome;
+    assert!(why.starts_with("failed:") && why.contains("edited after this update was scheduled"), "{why}");
+    assert!(why.contains(&format!("version {} then, {} now", a.version, edited.version)), "{why}");
+    // The edit stands, untouched.
+    let after = store.editable_article(a.id).await?.ok_or("article")?;
+    assert_eq!(after, edited, "the later edit is not overwritten");
+    assert_eq!(store.revisions(a.id).await?.len(), revisions, "no revision");
+    assert_eq!(store.content_version().await?, version, "nothing written");
+    // The scheduled text is kept, with the reason, until discarded.
+    let failed = store.failed_changes(a.id).await?;
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].failed());
+    assert_eq!((failed[0].id, &failed[0].kind, failed[0].outcome.as_ref()), (change.id, &ChangeKind::Update(update), Some(why)));
+    assert_eq!(failed[0].done_at, Some(mins(10)));
+    let listed = store.failed_changes_in(fx.publication, 10).await?;
+    assert_eq!(listed.iter().map(|f| (f.change.id, f.headline.as_str())).collect::<Vec<_>>(), [(change.id, "Headline story")]);
+    assert_eq!(store.pending_changes(a.id).await?, [], "not retried");
+    assert_eq!(store.run_due_changes(mins(11)).await?, []);
+    assert!(!store.cancel_change(change.id).await?, "no longer pending");
+    assert!(store.discard_change(change.id).await?);
+    assert!(!store.discard_change(change.id).await?);
+    assert_eq!(store.failed_changes(a.id).await?, []);
+    assert_eq!(store.failed_changes_in(fx.publication, 10).await?, []);
+
+    // Scheduled on the current version, an update still applies; a
+    // pending change cannot be discarded (only cancelled).
+    let next = ArticleDraft { headline: "On the current version".into(), ..fix };
+    let ok = store.schedule_change(a.id, &ChangeKind::Update(next.clone()), edited.version, mins(20), ana.id, now()).await?;
+    assert!(!store.discard_change(ok.id).await?);
+    let done = store.run_due_changes(mins(20)).await?;
+    assert_eq!(done.iter().map(|d| (d.change, d.ok, d.outcome.as_str())).collect::<Vec<_>>(), [(ok.id, true, "applied")]);
+    assert_eq!(store.editable_article(a.id).await?.ok_or("article")?.draft, next);
+    assert_eq!(store.failed_changes(a.id).await?, [], "an applied change is not listed as failed");
+    Ok(())
+}
+
 /// Several callers on two separate handles (two pools) of one database run
 /// the same due changes at the same moment: each is applied exactly once.
 async fn due_changes_run_exactly_once(a: AnyStore, b: AnyStore) -> TestResult {
@@ -164,8 +222,8 @@ async fn due_changes_run_exactly_once(a: AnyStore, b: AnyStore) -> TestResult {
     let story = published(&a, &fx, ana.id, "story").await?;
     let other = published(&a, &fx, ana.id, "other").await?;
     let update = ArticleDraft { headline: "Once".into(), ..story.draft.clone() };
-    a.schedule_change(story.id, &ChangeKind::Update(update), mins(10), ana.id, now()).await?;
-    b.schedule_change(other.id, &ChangeKind::Unpublish, mins(10), ana.id, now()).await?;
+    a.schedule_change(story.id, &ChangeKind::Update(update), story.version, mins(10), ana.id, now()).await?;
+    b.schedule_change(other.id, &ChangeKind::Unpublish, other.version, mins(10), ana.id, now()).await?;
     let revisions = a.revisions(story.id).await?.len();
     let version = a.content_version().await?;
 

@@ -31,6 +31,9 @@ on_every_backend!(
     media_uploads_list_newest_first,
     desk_edits_sections_tags_authors_and_settings,
     sign_in_throttle_counts_failures_per_key,
+    sessions_end_when_idle,
+    save_and_transition_is_one_write,
+    preview_links_keep_only_a_digest,
 );
 
 async fn accounts_and_login(store: AnyStore) -> TestResult {
@@ -82,7 +85,7 @@ async fn links_are_single_use(store: AnyStore) -> TestResult {
     let user = store.redeem_token(TokenKind::Invite, "d2", "h1", now()).await?.expect("redeemed");
     assert!(user.has_password);
     assert_eq!(store.user_for_login(&ana.email).await?.and_then(|(_, h)| h).as_deref(), Some("h1"));
-    assert_eq!(store.session_user("s1", now()).await?, None, "redeeming ends sessions");
+    assert_eq!(store.session_user("s1", now(), IDLE).await?, None, "redeeming ends sessions");
     assert!(store.redeem_token(TokenKind::Invite, "d2", "h2", now()).await?.is_none(), "second redeem");
     assert_eq!(store.token_user(TokenKind::Invite, "d2", now()).await?, None);
     assert_eq!(store.user_for_login(&ana.email).await?.and_then(|(_, h)| h).as_deref(), Some("h1"));
@@ -99,25 +102,50 @@ async fn sessions_expire_and_end(store: AnyStore) -> TestResult {
     let fx = setup(&store).await?;
     let ana = staff(&store, &fx).await?;
     store.create_session("s1", ana.id, now(), mins(60)).await?;
-    assert_eq!(store.session_user("s1", now()).await?.map(|u| u.id), Some(ana.id));
-    assert_eq!(store.session_user("s1", mins(60)).await?, None, "expired");
-    assert_eq!(store.session_user("nope", now()).await?, None);
+    assert_eq!(store.session_user("s1", now(), IDLE).await?.map(|u| u.id), Some(ana.id));
+    assert_eq!(store.session_user("s1", mins(60), IDLE).await?, None, "expired");
+    assert_eq!(store.session_user("nope", now(), IDLE).await?, None);
 
     store.create_session("s2", ana.id, now(), mins(60)).await?;
     store.delete_session("s1").await?;
-    assert_eq!(store.session_user("s1", now()).await?, None);
-    assert!(store.session_user("s2", now()).await?.is_some());
+    assert_eq!(store.session_user("s1", now(), IDLE).await?, None);
+    assert!(store.session_user("s2", now(), IDLE).await?.is_some());
     assert_eq!(store.delete_sessions_of(ana.id).await?, 1);
-    assert_eq!(store.session_user("s2", now()).await?, None);
+    assert_eq!(store.session_user("s2", now(), IDLE).await?, None);
 
     store.create_session("s3", ana.id, now(), mins(60)).await?;
     store.set_password(ana.id, "new-hash").await?;
-    assert_eq!(store.session_user("s3", now()).await?, None, "a new password signs out");
+    assert_eq!(store.session_user("s3", now(), IDLE).await?, None, "a new password signs out");
 
     // Expired sessions go when the next one is made.
     store.create_session("s4", ana.id, now(), mins(1)).await?;
     store.create_session("s5", ana.id, mins(2), mins(60)).await?;
     assert_eq!(store.delete_sessions_of(ana.id).await?, 1);
+    Ok(())
+}
+
+/// Beside the 14-day expiry, a session unused for longer than the idle
+/// limit is refused (and removed); using it slides the limit, but its last
+/// use is written at most once a minute.
+async fn sessions_end_when_idle(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let idle = std::time::Duration::from_secs(30 * 60);
+    let secs = |n: i64| now() + chrono::Duration::seconds(n);
+    store.create_session("busy", ana.id, now(), mins(14 * 24 * 60)).await?;
+    store.create_session("idle", ana.id, now(), mins(14 * 24 * 60)).await?;
+    store.create_session("quick", ana.id, now(), mins(14 * 24 * 60)).await?;
+    // Used every 20 minutes: alive long after 30 minutes.
+    for n in 1..=6 {
+        assert!(store.session_user("busy", mins(20 * n), idle).await?.is_some(), "used at minute {}", 20 * n);
+    }
+    // Unused for 31 minutes: refused, and gone for good.
+    assert_eq!(store.session_user("idle", mins(31), idle).await?, None, "idle past the limit");
+    assert_eq!(store.session_user("idle", mins(32), IDLE).await?, None, "deleted, not just hidden");
+    // Used 30 seconds in: too soon to write the last use again, so the
+    // idle time still counts from the start.
+    assert!(store.session_user("quick", secs(30), idle).await?.is_some());
+    assert_eq!(store.session_user("quick", secs(30 * 60 + 15), idle).await?, None, "last use written at most once a minute");
     Ok(())
 }
 
@@ -204,6 +232,68 @@ async fn stale_saves_conflict_and_write_nothing(store: AnyStore) -> TestResult {
     assert_eq!(store.revisions(a.id).await?.len(), 2);
     assert_eq!(store.content_version().await?, v);
     assert!(store.tags(fx.publication).await?.iter().all(|t| t.name != "Stale"));
+    Ok(())
+}
+
+/// The editor's save with a status change is one transaction: both happen
+/// or neither.
+async fn save_and_transition_is_one_write(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    let publish = Some(Transition::Publish { at: mins(1).fixed_offset() });
+    let text = ArticleDraft { headline: "Saved and published".into(), ..a.draft.clone() };
+    let done = saved(store.save_and_transition(a.id, a.version, &text, publish, ana.id, mins(1)).await?);
+    assert_eq!((done.draft.headline.as_str(), done.stage(mins(1))), ("Saved and published", Stage::Published));
+    assert_eq!(done.version, a.version + 2, "a save and a status change");
+    let revisions = store.revisions(a.id).await?;
+    assert_eq!(revisions.len(), 2, "the save made one revision");
+
+    // A stale version: nothing of either.
+    let v = store.content_version().await?;
+    let later = ArticleDraft { headline: "Stale".into(), ..text.clone() };
+    assert!(matches!(
+        store.save_and_transition(a.id, a.version, &later, Some(Transition::Unpublish), ana.id, mins(2)).await?,
+        SaveOutcome::Conflict(current) if current == done
+    ));
+    // A save that is refused: the status change does not happen either.
+    let taken = ArticleDraft { slug: "old-news".into(), ..text.clone() };
+    assert!(matches!(
+        store.save_and_transition(a.id, done.version, &taken, Some(Transition::Unpublish), ana.id, mins(2)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.editable_article(a.id).await?, Some(done.clone()));
+    assert_eq!(store.content_version().await?, v);
+    assert_eq!(store.revisions(a.id).await?.len(), 2);
+
+    // The text unchanged: a bare status change, no revision.
+    let off = saved(store.save_and_transition(a.id, done.version, &text, Some(Transition::Unpublish), ana.id, mins(3)).await?);
+    assert_eq!((off.version, off.stage(mins(3))), (done.version + 1, Stage::Unpublished));
+    assert_eq!(store.revisions(a.id).await?.len(), 2);
+    // No status change: a plain save (a revision even when unchanged, as
+    // `save_article`).
+    let again = saved(store.save_and_transition(a.id, off.version, &text, None, ana.id, mins(4)).await?);
+    assert_eq!((again.version, store.revisions(a.id).await?.len()), (off.version + 1, 3));
+    Ok(())
+}
+
+/// Preview links: the store keeps the token's digest and when it was made,
+/// finds the article by the digest, and forgets both on revoking.
+async fn preview_links_keep_only_a_digest(store: AnyStore) -> TestResult {
+    let fx = setup(&store).await?;
+    let ana = staff(&store, &fx).await?;
+    let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
+    assert_eq!(store.preview_link(a.id).await?, None);
+    let token = prensa_auth::new_token();
+    store.set_preview_digest(a.id, Some(&token.digest), mins(5)).await?;
+    assert_eq!(store.preview_link(a.id).await?, Some(prensa_store::PreviewLink { created_at: Some(mins(5)) }));
+    assert_eq!(store.article_by_preview_digest(&token.digest).await?, Some(a.id));
+    assert_eq!(store.article_by_preview_digest(&token.secret).await?, None, "the token itself opens nothing");
+    store.set_preview_digest(a.id, None, mins(6)).await?;
+    assert_eq!(store.preview_link(a.id).await?, None);
+    assert_eq!(store.article_by_preview_digest(&token.digest).await?, None);
+    assert!(matches!(store.preview_link(9999).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.set_preview_digest(9999, None, now()).await, Err(StoreError::NotFound)));
     Ok(())
 }
 
@@ -569,10 +659,10 @@ async fn busy_newsroom(store: &AnyStore) -> Result<(Fx, User), Box<dyn std::erro
     let b = saved(store.transition(b.id, b.version, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
     let b = saved(store.save_article(b.id, b.version, &draft(&fx, "second"), ana.id, mins(1)).await?);
     let update = ArticleDraft { headline: "Later".into(), ..b.draft.clone() };
-    store.schedule_change(b.id, &ChangeKind::Update(update), mins(60), ana.id, now()).await?;
-    let gone = store.schedule_change(b.id, &ChangeKind::Unpublish, mins(90), ana.id, now()).await?;
+    store.schedule_change(b.id, &ChangeKind::Update(update), b.version, mins(60), ana.id, now()).await?;
+    let gone = store.schedule_change(b.id, &ChangeKind::Unpublish, b.version, mins(90), ana.id, now()).await?;
     assert!(store.cancel_change(gone.id).await?);
-    store.schedule_change(b.id, &ChangeKind::Unpublish, mins(120), ana.id, now()).await?;
+    store.schedule_change(b.id, &ChangeKind::Unpublish, b.version, mins(120), ana.id, now()).await?;
     store.add_media(&MediaAsset { key: "new.png".into(), content_type: "image/png".into(), width: 1, height: 1, bytes: 9 }).await?;
     store.create_session("digest-of-a-session", ana.id, now(), mins(60)).await?;
     Ok((fx, ana))
@@ -585,7 +675,7 @@ async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapsho
     let (user, hash) = store.user_for_login("ana@example.org").await?.ok_or("account copied")?;
     assert_eq!((user.id, user.role, user.created_at), (ana.id, Role::Editor, now()));
     assert_eq!(hash, ana.password_hash, "people sign in with the same password");
-    assert_eq!(store.session_user("digest-of-a-session", now()).await?, None, "sessions are not copied");
+    assert_eq!(store.session_user("digest-of-a-session", now(), IDLE).await?, None, "sessions are not copied");
 
     let story = snap.articles.iter().find(|a| a.slug == "story-2").ok_or("story")?;
     let e = store.editable_article(story.id).await?.ok_or("editable")?;
@@ -609,7 +699,7 @@ async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapsho
     assert!(store.create_user(&new, now()).await?.id > max(&mut snap.users.iter().map(|u| u.id)));
     let n = store.add_note(c.id, ana.id, "New", mins(8)).await?;
     assert!(n.id > max(&mut snap.review_notes.iter().map(|n| n.id)));
-    let ch = store.schedule_change(second.id, &ChangeKind::Unpublish, mins(200), ana.id, now()).await?;
+    let ch = store.schedule_change(second.id, &ChangeKind::Unpublish, second.version, mins(200), ana.id, now()).await?;
     assert!(ch.id > max(&mut snap.scheduled_changes.iter().map(|c| c.id)));
     Ok(())
 }
@@ -647,7 +737,7 @@ async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> 
     dst.create_session("a-later-session", snap.users[0].id, now(), mins(60)).await?;
     dst.import_snapshot(&snap, true).await?;
     assert_eq!(dst.export_all().await?, snap, "replacing restores the copy exactly");
-    assert_eq!(dst.session_user("a-later-session", now()).await?, None);
+    assert_eq!(dst.session_user("a-later-session", now(), IDLE).await?, None);
     Ok(())
 }
 
@@ -787,4 +877,48 @@ async fn sign_in_throttle_race_postgres() -> TestResult {
     a.close().await;
     b.close().await;
     result
+}
+
+/// Preview tokens stored in plain text by versions before migration 0006
+/// are hashed when the store next opens: the link keeps working and the
+/// database no longer holds the token. `url` is a database already
+/// migrated and holding the fixture.
+async fn legacy_preview_tokens_are_hashed_on_open(url: &str) -> TestResult {
+    let store = AnyStore::open(url).await?;
+    let fx = setup(&store).await?;
+    store.close().await;
+    let token = prensa_auth::new_token();
+    // What 0004–0005 wrote: the token itself.
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        sqlx::query("UPDATE articles SET preview_digest = ? WHERE id = ?").bind(&token.secret).bind(fx.old_news).execute(&mut conn).await?;
+        conn.close().await?;
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query("UPDATE articles SET preview_digest = $1 WHERE id = $2").bind(&token.secret).bind(fx.old_news).execute(&mut conn).await?;
+        conn.close().await?;
+    }
+    let store = AnyStore::open(url).await?;
+    let found = store.article_by_preview_digest(&prensa_auth::token_digest(&token.secret)).await?;
+    assert_eq!(found, Some(fx.old_news), "the old link still opens its article");
+    assert_eq!(store.article_by_preview_digest(&token.secret).await?, None, "the plain token is gone");
+    assert_eq!(store.preview_link(fx.old_news).await?, Some(prensa_store::PreviewLink { created_at: None }));
+    store.close().await;
+    // Opening again changes nothing (the digest is not hashed twice).
+    let store = AnyStore::open(url).await?;
+    assert_eq!(store.article_by_preview_digest(&token.digest).await?, Some(fx.old_news));
+    store.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn legacy_preview_tokens_are_hashed_on_open_sqlite() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    legacy_preview_tokens_are_hashed_on_open(&format!("sqlite://{}", dir.path().join("legacy.db").display())).await
+}
+
+#[tokio::test]
+async fn legacy_preview_tokens_are_hashed_on_open_postgres() -> TestResult {
+    let Some(schema) = PgSchema::create().await? else { return Ok(()) };
+    legacy_preview_tokens_are_hashed_on_open(&schema.url()).await
 }

@@ -33,7 +33,7 @@ pub mod views;
 
 pub use error::AppError;
 pub use server::ServerSettings;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
 
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per

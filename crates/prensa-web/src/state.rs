@@ -63,6 +63,11 @@ impl Sites {
     }
 }
 
+/// How long a staff session may go unused: 12 hours, a working day with
+/// room to spare, so nobody is signed out mid-shift but a browser left
+/// signed in overnight is not.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u64 = 720;
+
 /// Tunables of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -80,6 +85,9 @@ pub struct WebConfig {
     /// How many password hashes may run at once
     /// ([`crate::admin::passwords::PasswordWork`]).
     pub password_hashers: usize,
+    /// A staff session unused for this long is signed out (beside its
+    /// 14-day limit).
+    pub session_idle: std::time::Duration,
 }
 
 /// HSTS's default: one year, what browsers' preload rules and Mozilla's
@@ -94,6 +102,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             hsts_max_age: DEFAULT_HSTS_MAX_AGE,
             password_hashers: crate::admin::passwords::default_permits(),
+            session_idle: std::time::Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
         }
     }
 }

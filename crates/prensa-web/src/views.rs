@@ -58,6 +58,18 @@ fn iso(dt: &DateTime<FixedOffset>) -> String {
     dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// `at` on the publication's clock. An article's "updated" time is written
+/// by the server (admin saves, scheduled changes) in UTC, where its publish
+/// date carries the publication's offset; read in the zone, both print the
+/// dates the publication's readers live by. Unchanged if the zone's name
+/// is unknown.
+fn in_zone(site: &Site, at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    match site.publication.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).fixed_offset(),
+        Err(_) => at,
+    }
+}
+
 /// Variants a card offers: cards are at most 24rem wide, so one WebP at
 /// 640 px covers them at 1x (and phones at 2x and more take the original).
 /// Every candidate costs page weight (~12 bytes brotli), so no more.
@@ -200,7 +212,8 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
     let rendered =
         markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
     let toc_html = (a.toc && !rendered.toc.is_empty()).then(|| markdown::toc_html_in(&rendered.toc, site.locale));
-    let updated = (a.updated_at > a.published_at).then_some(a.updated_at);
+    let updated = (a.updated_at > a.published_at).then(|| in_zone(site, a.updated_at));
+    let modified = updated.unwrap_or(a.published_at);
     let view = ArticleView {
         headline: a.headline.clone(),
         standfirst: a.standfirst.clone(),
@@ -232,7 +245,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         "mainEntityOfPage": canonical,
         "url": canonical,
         "datePublished": view.date_iso,
-        "dateModified": iso(&a.updated_at.max(a.published_at)),
+        "dateModified": iso(&modified),
         "inLanguage": site.publication.language,
         "articleSection": a.section.name,
         "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
@@ -261,7 +274,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         prev: None,
         next: None,
         published_iso: Some(view.date_iso.clone()),
-        modified_iso: Some(iso(&a.updated_at.max(a.published_at))),
+        modified_iso: Some(iso(&modified)),
         section: Some(a.section.name.clone()),
         tags: a.tags.iter().map(|t| t.name.clone()).collect(),
         noindex: false,

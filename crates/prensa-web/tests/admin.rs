@@ -112,8 +112,13 @@ async fn world() -> Res<World> {
 }
 
 async fn world_with(config: WebConfig) -> Res<World> {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(), false).await?;
+    world_on("sqlite::memory:", fixture(), config).await
+}
+
+/// The world on the database at `url`, filled with `set`.
+async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
+    let store = SqliteStore::open(url).await?;
+    store.apply_import(&set, false).await?;
     let media = tempfile::tempdir()?;
     let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
     let publication = store.publications().await?.remove(0);
@@ -330,8 +335,10 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/preview", everyone),
         ("POST", "/admin/articles/new", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{own}/autosave", everyone),
-        ("POST", "/admin/articles/{own}/preview-link", [ToLogin, Done, Done, Done, Done]),
-        ("POST", "/admin/articles/{other}/preview-link", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        // Making a link answers with the editor showing it (the only time
+        // it can be shown), not a redirect.
+        ("POST", "/admin/articles/{own}/preview-link", everyone),
+        ("POST", "/admin/articles/{other}/preview-link", editors),
         ("POST", "/admin/articles/{other}/autosave", editors),
         ("POST", "/admin/articles/{own}/", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/", [ToLogin, Forbidden, Forbidden, Done, Done]),
@@ -393,8 +400,8 @@ async fn every_route_for_every_role() -> TestResult {
             w.store().resolve_note(note, admin_id, Utc::now()).await?;
         }
         let later = Utc::now() + chrono::Duration::hours(1);
-        let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, later, admin_id, Utc::now()).await?.id;
-        let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, later, admin_id, Utc::now()).await?.id;
+        let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
+        let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
         let login = who.map(|r| w.login(r).clone());
         let mine = match who {
             Some(r) => author_of(&w, *r).await?,
@@ -1136,13 +1143,16 @@ async fn secret_preview_links_open_a_draft_until_revoked() -> TestResult {
     let w = world().await?;
     let author = w.login(Role::Author).clone();
     let made = post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
-    assert_eq!(made.status, StatusCode::SEE_OTHER);
-    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&author)).await?;
+    // The link is shown in the answer to making it, and only there.
+    assert_eq!(made.status, StatusCode::OK);
     // The template escapes `/` inside attributes; browsers read it back.
-    let text = page.text.replace("&#x2f;", "/");
+    let text = made.text.replace("&#x2f;", "/");
     let at = text.find("localhost:8080/preview/").ok_or("link shown")?;
     let token: String = text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
     assert_eq!(token.len(), 43);
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&author)).await?;
+    assert!(!page.text.contains(&token), "not shown again");
+    assert!(page.text.contains("A secret preview link exists (made "), "{}", page.text);
     let draft = get(&w, &format!("/preview/{token}"), None).await?;
     assert_eq!(draft.status, StatusCode::OK);
     assert!(draft.text.contains("Draft own-draft"), "the saved headline");
@@ -1153,5 +1163,259 @@ async fn secret_preview_links_open_a_draft_until_revoked() -> TestResult {
     assert_eq!(get(&w, "/preview/not-a-token", None).await?.status, StatusCode::NOT_FOUND);
     post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "revoke")]).await?;
     assert_eq!(get(&w, &format!("/preview/{token}"), None).await?.status, StatusCode::NOT_FOUND, "revoked");
+    Ok(())
+}
+
+// --- issue 9: digests, idle sessions, scheduled updates, dates, stages -----
+
+/// Every file of the SQLite database at `dir/site.db` (WAL included), as
+/// one byte string: what a leaked backup would hold.
+fn database_bytes(dir: &std::path::Path) -> Res<Vec<u8>> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("site.db")) {
+            all.extend(std::fs::read(&path)?);
+        }
+    }
+    Ok(all)
+}
+
+/// A preview link's token is stored as its digest only, as session and
+/// invite tokens are: the database files never hold it, and the link
+/// still opens the draft.
+#[tokio::test]
+async fn preview_tokens_are_stored_as_digests() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let w = world_on(&url, fixture(), WebConfig::default()).await?;
+    let author = w.login(Role::Author).clone();
+    let made = post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+    let text = made.text.replace("&#x2f;", "/");
+    let at = text.find("localhost:8080/preview/").ok_or("link shown")?;
+    let token: String = text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert_eq!(token.len(), 43);
+    let stored = database_bytes(dir.path())?;
+    let holds = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(!holds(&token), "the token itself is not in the database");
+    assert!(holds(&token_digest(&token)), "the digest is (so the search above reads the right files)");
+    assert_eq!(get(&w, &format!("/preview/{token}"), None).await?.status, StatusCode::OK);
+    assert_eq!(get(&w, &format!("/preview/{}", token_digest(&token)), None).await?.status, StatusCode::NOT_FOUND, "the digest is no link");
+    Ok(())
+}
+
+/// A session unused for longer than `session_idle` is signed out, however
+/// far its 14-day limit is; one in use stays signed in.
+#[tokio::test]
+async fn sessions_idle_past_the_limit_are_signed_out() -> TestResult {
+    let config = WebConfig { session_idle: std::time::Duration::from_secs(30 * 60), ..WebConfig::default() };
+    let w = world_with(config).await?;
+    let editor = w.login(Role::Editor).clone();
+    assert_eq!(get(&w, "/admin/", Some(&editor)).await?.status, StatusCode::OK, "in use: signed in");
+    // Last used 31 minutes ago, 13 days still to go.
+    let token = new_token();
+    let then = Utc::now() - chrono::Duration::minutes(31);
+    w.store().create_session(&token.digest, editor.user_id, then, Utc::now() + chrono::Duration::days(13)).await?;
+    let idle = Login { user_id: editor.user_id, secret: token.secret };
+    let answer = get(&w, "/admin/", Some(&idle)).await?;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(answer.location().starts_with("/admin/login"), "{}", answer.location());
+    let posted = post(&w, &format!("/admin/articles/{}/notes", w.own), Some(&idle), &[("note", "Idle")]).await?;
+    assert!(posted.location().starts_with("/admin/login"), "writes are refused too");
+    assert!(w.store().notes(w.own).await?.is_empty());
+    // Within the limit: fine.
+    let token = new_token();
+    let recent = Utc::now() - chrono::Duration::minutes(20);
+    w.store().create_session(&token.digest, editor.user_id, recent, Utc::now() + chrono::Duration::days(13)).await?;
+    let fresh = Login { user_id: editor.user_id, secret: token.secret };
+    assert_eq!(get(&w, "/admin/", Some(&fresh)).await?.status, StatusCode::OK);
+    Ok(())
+}
+
+/// An "Update at" scheduled before someone else edits the live article is
+/// not applied over the edit: the editor sees why on the dashboard and the
+/// article's page, with the scheduled text, and can discard it.
+#[tokio::test]
+async fn a_scheduled_update_does_not_overwrite_a_later_edit() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let admin = w.login(Role::Administrator).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+    save(&w, &editor, w.own, a.version, "Live headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let at = Utc::now() + chrono::Duration::hours(1);
+    let scheduled = save(&w, &editor, w.own, a.version, "Scheduled headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.text);
+    // Meanwhile the administrator corrects the live article.
+    let fixed = save(&w, &admin, w.own, a.version, "Corrected headline", "own-draft", w.labor, &ids, "save", &[]).await?;
+    assert_eq!(fixed.status, StatusCode::SEE_OTHER, "{}", fixed.text);
+    let corrected = w.store().editable_article(w.own).await?.ok_or("article")?;
+
+    let applied = w.store().run_due_changes(at + chrono::Duration::minutes(1)).await?;
+    assert_eq!(applied.len(), 1);
+    assert!(!applied[0].ok, "not applied over the correction: {}", applied[0].outcome);
+    w.state.sync_changes().await;
+    let public = get(&w, "/own-draft/", None).await?;
+    assert!(public.text.contains("Corrected headline") && !public.text.contains("Scheduled headline"), "the correction stands");
+    assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, corrected);
+
+    let dashboard = get(&w, "/admin/", Some(&editor)).await?;
+    assert!(dashboard.text.contains("Scheduled changes that did not apply"), "{}", dashboard.text);
+    assert!(dashboard.text.contains("The article was edited after this update was scheduled"));
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(page.text.contains("did not apply") && page.text.contains("edited after this update was scheduled"));
+    assert!(page.text.contains("+ Headline: Scheduled headline"), "the scheduled text is kept, against the current one");
+    let change = w.store().failed_changes(w.own).await?.first().ok_or("failed change")?.id;
+    let discard = format!("/admin/articles/{}/scheduled/{change}/cancel", w.own);
+    assert!(page.text.contains(&discard));
+    let contributor = w.login(Role::Contributor).clone();
+    assert_eq!(post(&w, &discard, Some(&contributor), &[]).await?.status, StatusCode::FORBIDDEN);
+    let discarded = post(&w, &discard, Some(&editor), &[]).await?;
+    assert_eq!((discarded.status, discarded.location().contains("saved=discarded")), (StatusCode::SEE_OTHER, true));
+    assert_eq!(w.store().failed_changes(w.own).await?, []);
+    assert!(!get(&w, "/admin/", Some(&editor)).await?.text.contains("did not apply"));
+    Ok(())
+}
+
+/// "Updated" dates are printed in the publication's time zone, like
+/// publish dates, though admin saves are stored in UTC.
+#[tokio::test]
+async fn updated_dates_print_in_the_publications_zone() -> TestResult {
+    let mut set = fixture();
+    set.publication.timezone = "America/Santiago".into();
+    let w = world_on("sqlite::memory:", set, WebConfig::default()).await?;
+    let editor = w.login(Role::Editor).clone();
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let published = DateTime::parse_from_rfc3339("2026-03-01T10:00:00-03:00")?;
+    let a = match w.store().transition(w.own, a.version, prensa_core::Transition::Publish { at: published }, editor.user_id, Utc::now()).await? {
+        prensa_core::SaveOutcome::Saved(a) => a,
+        prensa_core::SaveOutcome::Conflict(_) => return Err("conflict".into()),
+    };
+    // Saved at 22:30 in Santiago, which is already 2 March in UTC.
+    let saved_at = DateTime::parse_from_rfc3339("2026-03-02T01:30:00Z")?.with_timezone(&Utc);
+    let text = ArticleDraft { headline: "Corrected".into(), ..a.draft.clone() };
+    w.store().save_article(w.own, a.version, &text, editor.user_id, saved_at).await?;
+    w.state.sync_changes().await;
+    let page = get(&w, "/own-draft/", None).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("datetime=\"2026-03-01T22:30:00-03:00\">March 1, 2026</time>"), "{}", page.text);
+    assert!(page.text.contains("\"dateModified\":\"2026-03-01T22:30:00-03:00\""), "JSON-LD too");
+    Ok(())
+}
+
+/// Every stage change goes through the domain's rule: a forged "publish"
+/// on a live article keeps its publish date, a forged "schedule" of a live
+/// article and an unknown intent are refused with nothing written.
+#[tokio::test]
+async fn forged_stage_changes_are_checked() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let pid = w.state.sites().list[0].publication.id;
+    let live = w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
+    let old = live.items.iter().find(|r| r.slug == "old-labor").ok_or("old-labor")?.id;
+    let a = w.store().editable_article(old).await?.ok_or("article")?;
+    let ids = a.draft.author_ids.clone();
+    let date = a.published_at;
+
+    let again = save(&w, &editor, old, a.version, "Headline again", "old-labor", w.labor, &ids, "publish", &[]).await?;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+    let after = w.store().editable_article(old).await?.ok_or("article")?;
+    assert_eq!(after.published_at, date, "the publish date is not moved");
+    assert!(again.location().contains("saved=already_published"), "{}", again.location());
+    assert_eq!(after.draft.headline, "Headline again", "the text is saved, as by Update");
+
+    let later = berlin(Utc::now() + chrono::Duration::days(2));
+    let hidden = save(&w, &editor, old, after.version, "Hidden", "old-labor", w.labor, &ids, "schedule", &[("publish_at", &later)]).await?;
+    assert_eq!(hidden.status, StatusCode::CONFLICT, "{}", hidden.text);
+    assert!(hidden.text.contains("already published") && hidden.text.contains("Nothing was saved"), "{}", hidden.text);
+    let submit = save(&w, &editor, old, after.version, "Submitted", "old-labor", w.labor, &ids, "submit", &[]).await?;
+    assert_eq!(submit.status, StatusCode::CONFLICT);
+    let unknown = save(&w, &editor, old, after.version, "Unknown", "old-labor", w.labor, &ids, "promote", &[]).await?;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.text);
+    let unchanged = w.store().editable_article(old).await?.ok_or("article")?;
+    assert_eq!(unchanged, after, "nothing written");
+    assert_eq!(get(&w, "/old-labor/", None).await?.status, StatusCode::OK, "still live");
+    // Unpublishing a draft is refused too.
+    let d = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let refused = save(&w, &editor, w.own, d.version, "X", "own-draft", w.labor, &d.draft.author_ids, "unpublish", &[]).await?;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, d);
+    Ok(())
+}
+
+/// A schedule time in the hour the clocks skip gets a sentence saying so
+/// (nothing written); one in the hour they repeat takes the earlier and
+/// says so.
+#[tokio::test]
+async fn schedule_times_around_clock_changes_are_explained() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let d = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let ids = d.draft.author_ids.clone();
+    // Berlin skips 02:00–03:00 on 29 March 2026 (and on 28 March 2027: a
+    // time in the past is still told what is wrong with it first).
+    for day in ["2026-03-29", "2027-03-28"] {
+        let at = format!("{day}T02:30");
+        let gap = save(&w, &editor, w.own, d.version, "Gap", "own-draft", w.labor, &ids, "schedule", &[("publish_at", &at)]).await?;
+        assert_eq!(gap.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", gap.text);
+        let said = format!("There is no 02:30 on {day} in Europe/Berlin: the clocks go forward that night");
+        assert!(gap.text.contains(&said), "{}", gap.text);
+        assert!(gap.text.contains("such as 03:30"), "{}", gap.text);
+    }
+    assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, d, "nothing saved");
+    // 02:30 on 31 October 2027 happens twice: the first (summer time) is taken.
+    let twice = save(&w, &editor, w.own, d.version, "Twice", "own-draft", w.labor, &ids, "schedule", &[("publish_at", "2027-10-31T02:30")]).await?;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER, "{}", twice.text);
+    assert!(twice.location().contains("dst=earlier"), "{}", twice.location());
+    let a = w.store().editable_article(w.own).await?.ok_or("article")?;
+    assert_eq!(a.published_at.to_rfc3339(), "2027-10-31T02:30:00+02:00");
+    let page = get(&w, twice.location(), Some(&editor)).await?;
+    let text = page.text.replace("&#x2f;", "/");
+    assert!(text.contains("happens twice in Europe/Berlin") && text.contains("the earlier of the two was taken"), "{text}");
+    Ok(())
+}
+
+/// The save and the status change are one write. Another editor's save
+/// landing after this request's save and before its status change must not
+/// leave a saved text behind a page saying "nothing of yours was saved".
+/// A trigger stands in for that editor: when the article's row is locked
+/// again (the no-op `version = version` update every write starts with)
+/// after a revision with this request's text was stored, it bumps the
+/// version, as a save committed in between would. With one transaction
+/// there is no "again": the lock comes before the save.
+#[tokio::test]
+async fn a_save_with_a_status_change_is_all_or_nothing() -> TestResult {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let w = world_on(&url, fixture(), WebConfig::default()).await?;
+    let editor = w.login(Role::Editor).clone();
+    let d = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+    let trigger = format!(
+        "CREATE TRIGGER interloper AFTER UPDATE OF version ON articles \
+         WHEN NEW.id = {} AND NEW.version = OLD.version AND EXISTS (SELECT 1 FROM article_revisions r \
+           WHERE r.article_id = NEW.id AND r.version = NEW.version AND r.draft LIKE '%Saved with the publish%') \
+         BEGIN UPDATE articles SET version = version + 1 WHERE id = NEW.id; END",
+        w.own
+    );
+    sqlx::query(&trigger).execute(&mut conn).await?;
+    conn.close().await?;
+    let answer = save(&w, &editor, w.own, d.version, "Saved with the publish", "own-draft", w.labor, &d.draft.author_ids, "publish", &[]).await?;
+    let after = w.store().editable_article(w.own).await?.ok_or("article")?;
+    let text_saved = after.draft.headline == "Saved with the publish";
+    match answer.status {
+        StatusCode::CONFLICT => {
+            assert!(answer.text.contains("nothing of yours was saved"), "{}", answer.text);
+            assert!(!text_saved, "the page says nothing was saved, but the text was");
+        }
+        StatusCode::SEE_OTHER => {
+            assert!(text_saved, "saved");
+            assert_eq!(after.stage(Utc::now()), prensa_core::permissions::Stage::Published, "and published");
+        }
+        other => return Err(format!("unexpected {other}: {}", answer.text).into()),
+    }
     Ok(())
 }

@@ -31,6 +31,8 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<String>>,
     /// `Strict-Transport-Security` max-age over https; 0 sends none.
     pub hsts_max_age: Option<u64>,
+    /// Minutes a staff session may go unused before it is signed out.
+    pub session_idle_minutes: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -49,6 +51,7 @@ impl std::fmt::Debug for FileConfig {
             .field("max_connections", &self.max_connections)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("hsts_max_age", &self.hsts_max_age)
+            .field("session_idle_minutes", &self.session_idle_minutes)
             .finish()
     }
 }

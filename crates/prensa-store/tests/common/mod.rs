@@ -23,6 +23,9 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).single().expect("valid")
 }
 
+/// A session's idle limit long enough never to matter (12 hours).
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
+
 pub fn mins(n: i64) -> DateTime<Utc> {
     now() + Duration::minutes(n)
 }

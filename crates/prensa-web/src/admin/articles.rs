@@ -7,13 +7,13 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Utc};
 use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts, Stage};
 use prensa_core::{
-    slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle, FieldError, HeroImage,
-    Id, Image, SaveOutcome, Status, Transition,
+    decide_transition, slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle,
+    FieldError, HeroImage, Id, Image, Refusal, SaveOutcome, StageRequest, Status, Transition,
 };
 use prensa_store::{ChangeKind, Editorial, Newsroom};
 use serde::{Deserialize, Serialize};
@@ -86,8 +86,34 @@ struct Block {
     more: String,
 }
 
-/// `GET /admin/`: my drafts, in review, scheduled, recently published.
-pub async fn dashboard<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+/// A scheduled change that could not apply, as the dashboard lists it.
+#[derive(Debug, Serialize)]
+struct FailedRow {
+    headline: String,
+    what: &'static str,
+    when: String,
+    why: String,
+    url: String,
+}
+
+/// The outcome of a failed change without its `failed: ` prefix.
+fn failure_reason(outcome: Option<&str>) -> String {
+    let outcome = outcome.unwrap_or_default();
+    let why = outcome.strip_prefix("failed: ").unwrap_or(outcome);
+    let mut chars = why.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn change_what(kind: &ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Update(_) => "Update",
+        ChangeKind::Unpublish => "Unpublish",
+    }
+}
+
+/// `GET /admin/`: my drafts, in review, scheduled, recently published, and
+/// any scheduled change that could not apply.
+pub async fn dashboard<S: Editorial>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
     let site = site_of(&state, &headers)?;
     let staff = staffer.user.staff();
     check(&staff, Action::UseAdmin)?;
@@ -110,12 +136,28 @@ pub async fn dashboard<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap,
         }
         blocks.push(Block { title, rows: page.items.iter().map(|r| row_view(&site, r, now)).collect(), more });
     }
+    let failed = state
+        .store
+        .failed_changes_in(site.publication.id, 10)
+        .await?
+        .into_iter()
+        .map(|f| FailedRow {
+            what: change_what(&f.change.kind),
+            when: local_text(&site, f.change.run_at),
+            why: failure_reason(f.change.outcome.as_deref()),
+            url: format!("/admin/articles/{}/#failed", f.change.article_id),
+            headline: f.headline,
+        })
+        .collect();
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
         blocks: Vec<Block>,
+        failed: Vec<FailedRow>,
+        timezone: String,
     }
-    state.admin.page(StatusCode::OK, "dashboard.html", Ctx { chrome: Chrome::new(&site, &staffer), blocks })
+    let timezone = site.publication.timezone.clone();
+    state.admin.page(StatusCode::OK, "dashboard.html", Ctx { chrome: Chrome::new(&site, &staffer), blocks, failed, timezone })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -306,7 +348,12 @@ struct EditorPage {
     published_text: Option<String>,
     /// Whether the secret preview link block shows (drafts only).
     has_preview_link: bool,
+    /// The link itself: only in the answer to making it (the store keeps
+    /// its digest, so it cannot be shown again).
     preview_link: Option<String>,
+    /// A link exists (made at `preview_made`, if known).
+    preview_exists: bool,
+    preview_made: Option<String>,
     // Review notes and scheduled changes (filled by `with_editorial`).
     editorial_loaded: bool,
     notes: Vec<NoteView>,
@@ -314,6 +361,8 @@ struct EditorPage {
     can_write_notes: bool,
     can_override_notes: bool,
     pending: Vec<PendingView>,
+    /// Scheduled changes that could not apply, until discarded.
+    failed: Vec<FailedView>,
     can_schedule_update: bool,
     can_schedule_unpublish: bool,
     change_at: String,
@@ -335,6 +384,20 @@ struct PendingView {
     what: &'static str,
     when: String,
     can_cancel: bool,
+}
+
+/// A scheduled change that ran and failed: why, and (for an update) its
+/// text, so that nothing of it is lost.
+#[derive(Serialize)]
+struct FailedView {
+    id: Id,
+    what: &'static str,
+    when: String,
+    why: String,
+    /// The update's text against the article's current one.
+    diff: Vec<DiffLine>,
+    body: Option<String>,
+    can_discard: bool,
 }
 
 #[derive(Serialize)]
@@ -461,12 +524,15 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         published_text: article.filter(|_| live).map(|a| local_text(inputs.site, a.published_at.with_timezone(&Utc))),
         has_preview_link: false,
         preview_link: None,
+        preview_exists: false,
+        preview_made: None,
         editorial_loaded: false,
         notes: Vec::new(),
         open_notes: 0,
         can_write_notes: article.is_some() && may(Action::WriteReviewNote),
         can_override_notes: !live && may(Action::Publish(facts)) && may(Action::OverrideOpenNotes),
         pending: Vec::new(),
+        failed: Vec::new(),
         can_schedule_update: live && may(Action::EditArticle(facts)) && may(Action::Publish(facts)),
         can_schedule_unpublish: live && may(Action::Unpublish(facts)),
         change_at: (now + chrono::Duration::hours(1)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
@@ -508,6 +574,29 @@ async fn with_editorial<S: Editorial>(
                 ChangeKind::Unpublish => ("Unpublish", check(&staff, Action::Unpublish(facts)).is_ok()),
             };
             PendingView { id: c.id, what, when: local_text(site, c.run_at), can_cancel: may }
+        })
+        .collect();
+    page.failed = state
+        .store
+        .failed_changes(article.id)
+        .await?
+        .iter()
+        .map(|c| {
+            let (diff, body, may) = match &c.kind {
+                ChangeKind::Update(d) => {
+                    (diff_drafts(&article.draft, d), Some(d.body.clone()), check(&staff, Action::Publish(facts)).is_ok())
+                }
+                ChangeKind::Unpublish => (Vec::new(), None, check(&staff, Action::Unpublish(facts)).is_ok()),
+            };
+            FailedView {
+                id: c.id,
+                what: change_what(&c.kind),
+                when: local_text(site, c.run_at),
+                why: failure_reason(c.outcome.as_deref()),
+                diff,
+                body,
+                can_discard: may,
+            }
         })
         .collect();
     page.editorial_loaded = true;
@@ -596,6 +685,9 @@ pub(crate) async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) 
 pub struct EditQuery {
     #[serde(default)]
     saved: String,
+    /// `earlier`: the time given fell in the hour the clocks go back.
+    #[serde(default)]
+    dst: String,
 }
 
 fn saved_notice(what: &str) -> Option<String> {
@@ -605,15 +697,16 @@ fn saved_notice(what: &str) -> Option<String> {
         "submit" => "Saved and submitted for review.",
         "draft" => "Saved and returned to draft.",
         "publish" => "Published.",
+        "already_published" => "Saved. The article was already published, so its publish date stays as it was.",
         "schedule" => "Scheduled.",
         "unpublish" => "Unpublished: readers no longer see it.",
         "restored" => "Revision restored (as a new revision).",
         "schedule_update" => "Update scheduled: readers see it at the time set; nothing changed yet.",
         "schedule_unpublish" => "Unpublishing scheduled.",
         "cancelled" => "Scheduled change cancelled.",
+        "discarded" => "The change that did not apply was discarded, with its text.",
         "note" => "Review note added.",
         "resolved" => "Review note resolved.",
-        "preview_link" => "Secret preview link ready: anyone with it can read this version, without an account.",
         "preview_revoked" => "Secret preview link revoked: it no longer opens anything.",
         _ => return None,
     };
@@ -631,21 +724,43 @@ pub async fn edit<S: Editorial + prensa_store::Desk>(
     let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
-    let staff = staffer.user.staff();
     // Reading a draft is allowed to whoever may edit it, and to editors.
-    check(&staff, Action::EditArticle(facts))?;
+    check(&staffer.user.staff(), Action::EditArticle(facts))?;
+    let mut notice = saved_notice(&q.saved);
+    if q.dst == "earlier" {
+        if let Some(n) = notice.as_mut() {
+            n.push_str(&format!(
+                " The time you gave happens twice in {} (the clocks go back an hour that night); \
+                 the earlier of the two was taken.",
+                site.publication.timezone
+            ));
+        }
+    }
+    editor_response(&state, &site, &staffer, &article, notice, None).await
+}
+
+/// The editor page of a saved article, with its review notes, scheduled
+/// changes and preview link; `fresh_link` is a preview link just made (the
+/// only time it can be shown).
+pub(crate) async fn editor_response<S: Editorial + prensa_store::Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    article: &EditableArticle,
+    notice: Option<String>,
+    fresh_link: Option<String>,
+) -> Result<Response, AdminError> {
     let authors = state.store.authors(site.publication.id).await?;
-    let inputs = inputs(&state, &site, &staffer, &authors).await?;
-    let mut page = editor_page(&inputs, Some(&article), &article.draft);
-    with_editorial(&state, &site, &staffer, &article, &mut page).await?;
-    page.notice = saved_notice(&q.saved);
+    let inputs = inputs(state, site, staffer, &authors).await?;
+    let mut page = editor_page(&inputs, Some(article), &article.draft);
+    with_editorial(state, site, staffer, article, &mut page).await?;
+    page.notice = notice;
     if !page.is_live {
         page.has_preview_link = true;
-        page.preview_link = state
-            .store
-            .preview_token(id)
-            .await?
-            .map(|t| format!("{}/preview/{t}", site.publication.base_url.trim_end_matches('/')));
+        let link = state.store.preview_link(article.id).await?;
+        page.preview_exists = link.is_some();
+        page.preview_made = link.and_then(|l| l.created_at).map(|at| local_text(site, at));
+        page.preview_link = fresh_link;
     }
     state.admin.page(StatusCode::OK, "editor.html", page)
 }
@@ -665,8 +780,11 @@ enum Intent {
 }
 
 impl Intent {
-    fn parse(s: &str) -> Intent {
-        match s {
+    /// `None` for a value no button sends (a forged or broken form).
+    fn parse(s: &str) -> Option<Intent> {
+        Some(match s {
+            // No button named (Enter in a field of some browsers): a save.
+            "" | "save" => Intent::Save,
             "submit" => Intent::Submit,
             "draft" => Intent::Withdraw,
             "publish" => Intent::Publish,
@@ -674,8 +792,8 @@ impl Intent {
             "unpublish" => Intent::Unpublish,
             "schedule_update" => Intent::ScheduleUpdate,
             "schedule_unpublish" => Intent::ScheduleUnpublish,
-            _ => Intent::Save,
-        }
+            _ => return None,
+        })
     }
 
     fn word(self) -> &'static str {
@@ -692,75 +810,97 @@ impl Intent {
     }
 }
 
-/// Parses `datetime-local` text in the publication's zone.
-fn parse_local(site: &Site, text: &str) -> Option<DateTime<FixedOffset>> {
-    let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
-    let local = zone(site).from_local_datetime(&naive).earliest()?;
-    Some(local.fixed_offset())
+/// A `datetime-local` time read in the publication's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LocalTime {
+    at: DateTime<FixedOffset>,
+    /// The wall-clock time happens twice (the hour the clocks go back) and
+    /// the earlier one was taken.
+    ambiguous: bool,
 }
 
-/// Decides the status change an intent asks for, checking the role and
-/// that the change makes sense from the current stage.
-fn transition_for(
-    intent: Intent,
-    staffer: &Staffer,
-    draft: &ArticleDraft,
-    stage: Stage,
-    form: &FormData,
-    site: &Site,
-) -> Result<Option<Transition>, AdminError> {
-    let staff = staffer.user.staff();
-    let facts = ArticleFacts { authors: &draft.author_ids, stage };
-    let now = Utc::now();
-    let tz = zone(site);
-    match intent {
-        // Scheduled changes are decided in `save` and change nothing now.
-        Intent::Save | Intent::ScheduleUpdate | Intent::ScheduleUnpublish => Ok(None),
-        Intent::Submit => {
-            check(&staff, Action::SubmitForReview(facts))?;
-            if !matches!(stage, Stage::Draft | Stage::Unpublished) {
-                return Err(AdminError::new(StatusCode::CONFLICT, "Only a draft can be submitted for review."));
-            }
-            Ok(Some(Transition::SubmitForReview))
-        }
-        Intent::Withdraw => {
-            check(&staff, Action::SubmitForReview(facts))?;
-            if stage != Stage::InReview {
-                return Err(AdminError::new(StatusCode::CONFLICT, "The article is not in review."));
-            }
-            Ok(Some(Transition::ReturnToDraft))
-        }
-        Intent::Publish => {
-            check(&staff, Action::Publish(facts))?;
-            Ok(Some(Transition::Publish { at: now.with_timezone(&tz).fixed_offset() }))
-        }
-        Intent::Schedule => {
-            check(&staff, Action::Publish(facts))?;
-            let at = parse_local(site, form.get("publish_at")).ok_or_else(|| {
-                AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time to publish at.")
-            })?;
-            if at.with_timezone(&Utc) <= now {
-                return Err(AdminError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "The scheduled time has passed; choose a time in the future or publish now.",
-                ));
-            }
-            Ok(Some(Transition::Publish { at }))
-        }
-        Intent::Unpublish => {
-            check(&staff, Action::Unpublish(facts))?;
-            if !matches!(stage, Stage::Published | Stage::Scheduled) {
-                return Err(AdminError::new(StatusCode::CONFLICT, "The article is not published."));
-            }
-            Ok(Some(Transition::Unpublish))
+/// Parses `datetime-local` text in the publication's zone: `Ok(None)` when
+/// it is not a date and time, an error naming the problem when the time
+/// does not exist there (skipped when the clocks go forward), and the
+/// earlier of the two when it exists twice (said so to the editor).
+fn parse_local(site: &Site, text: &str) -> Result<Option<LocalTime>, AdminError> {
+    let Ok(naive) = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S"))
+    else {
+        return Ok(None);
+    };
+    local_time(zone(site), &site.publication.timezone, naive).map(Some)
+}
+
+/// [`parse_local`] once the text is read: `zone_name` is how the editor
+/// knows the zone.
+fn local_time(tz: chrono_tz::Tz, zone_name: &str, naive: NaiveDateTime) -> Result<LocalTime, AdminError> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(at) => Ok(LocalTime { at: at.fixed_offset(), ambiguous: false }),
+        LocalResult::Ambiguous(earlier, _) => Ok(LocalTime { at: earlier.fixed_offset(), ambiguous: true }),
+        LocalResult::None => {
+            // The offsets on either side of the gap (a gap never spans
+            // hours) tell how far the clocks jump.
+            let offset = |n: NaiveDateTime| tz.from_local_datetime(&n).earliest().map(|t| t.fixed_offset().offset().local_minus_utc());
+            let (before, after) = (offset(naive - Duration::hours(3)), offset(naive + Duration::hours(3)));
+            let suggestion = match (before, after) {
+                (Some(b), Some(a)) if a > b => {
+                    format!(", such as {}", (naive + Duration::seconds(i64::from(a - b))).format("%H:%M"))
+                }
+                _ => String::new(),
+            };
+            Err(AdminError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "There is no {} on {} in {zone_name}: the clocks go forward that night and skip it. \
+                     Choose another time{suggestion}. Nothing was saved or scheduled.",
+                    naive.format("%H:%M"),
+                    naive.format("%Y-%m-%d"),
+                ),
+            ))
         }
     }
 }
 
+/// The stage change an intent asks for, decided by the domain's one rule
+/// ([`decide_transition`]) from the article's stage and the staff's role;
+/// a refusal is answered before anything is written. Also whether the
+/// time given was ambiguous (see [`parse_local`]).
+fn transition_for(
+    intent: Intent,
+    staffer: &Staffer,
+    facts: ArticleFacts<'_>,
+    form: &FormData,
+    site: &Site,
+) -> Result<(Option<Transition>, bool), AdminError> {
+    let now = Utc::now().with_timezone(&zone(site)).fixed_offset();
+    let mut ambiguous = false;
+    let request = match intent {
+        // Scheduled changes are decided in `save` and change nothing now.
+        Intent::Save | Intent::ScheduleUpdate | Intent::ScheduleUnpublish => StageRequest::Keep,
+        Intent::Submit => StageRequest::SubmitForReview,
+        Intent::Withdraw => StageRequest::ReturnToDraft,
+        Intent::Publish => StageRequest::PublishNow,
+        Intent::Unpublish => StageRequest::Unpublish,
+        Intent::Schedule => {
+            let at = parse_local(site, form.get("publish_at"))?.ok_or_else(|| {
+                AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time to publish at.")
+            })?;
+            ambiguous = at.ambiguous;
+            StageRequest::PublishAt(at.at)
+        }
+    };
+    let decided = decide_transition(&staffer.user.staff(), facts, request, now).map_err(|refusal| match refusal {
+        Refusal::Denied(d) => AdminError::from(d),
+        Refusal::WrongStage(why) => AdminError::new(StatusCode::CONFLICT, format!("{why} Nothing was saved.")),
+        Refusal::NotInFuture(why) => AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{why} Nothing was saved.")),
+    })?;
+    Ok((decided, ambiguous))
+}
+
 /// `POST /admin/articles/{id}/`: saves (refusing a stale version with a
-/// diff to merge), then applies the button's status change.
+/// diff to merge) and applies the button's status change, in one store
+/// transaction.
 pub async fn save<S: Editorial>(
     State(state): Shared<S>,
     headers: HeaderMap,
@@ -774,10 +914,11 @@ pub async fn save<S: Editorial>(
     let stage = article.stage(now);
     let staff = staffer.user.staff();
     check(&staff, Action::EditArticle(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
+    let intent = Intent::parse(form.get("intent"))
+        .ok_or_else(|| AdminError::bad_request("The form asked for something the editor does not offer; nothing was saved."))?;
     let authors = state.store.authors(site.publication.id).await?;
     let (draft, mut problems) = draft_from_form(&form, &site, &authors);
     problems.extend(byline_rule(&staffer, &draft));
-    let intent = Intent::parse(form.get("intent"));
     if intent == Intent::ScheduleUnpublish {
         // The form's text plays no part: only the time does.
         check(&staff, Action::Unpublish(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
@@ -791,9 +932,16 @@ pub async fn save<S: Editorial>(
         page.version = expected;
         return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
     }
-    // Permission for the status change is decided before anything is
-    // written, so a refused publish saves nothing either.
-    let transition = transition_for(intent, &staffer, &draft, stage, &form, &site)?;
+    // The status change is decided (role and stage) before anything is
+    // written, so a refused one saves nothing either.
+    let (transition, ambiguous) =
+        transition_for(intent, &staffer, ArticleFacts { authors: &draft.author_ids, stage }, &form, &site)?;
+    if expected != article.version {
+        // Written against an older version: nothing is saved or scheduled
+        // (and the decision above was made on the version loaded here,
+        // which the store checks again as it writes).
+        return conflict(&state, &inputs, &article, &draft);
+    }
     if intent == Intent::ScheduleUpdate {
         // Changing the live article later needs the right to publish it,
         // as it is and as it will be.
@@ -822,35 +970,29 @@ pub async fn save<S: Editorial>(
             }
         }
     }
-    // A bare status change (unchanged text, current version) makes no
-    // revision; anything else is saved first, with the version check.
-    let saved = if draft == article.draft && transition.is_some() && expected == article.version {
-        article.clone()
-    } else {
-        match state.store.save_article(id, expected, &draft, staffer.user.id, now).await {
-            Ok(SaveOutcome::Saved(a)) => a,
-            Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &inputs, &current, &draft),
-            Err(prensa_store::StoreError::Invalid(why)) => {
-                let mut page = editor_page(&inputs, Some(&article), &draft);
-                page.problems = vec![FieldError { field: "form", message: why }];
-                page.version = expected;
-                return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
-            }
-            Err(e) => return Err(e.into()),
+    // The save and the status change are one transaction: a conflict or an
+    // error leaves neither, so "nothing was saved" is true when said.
+    match state.store.save_and_transition(id, article.version, &draft, transition, staffer.user.id, now).await {
+        Ok(SaveOutcome::Saved(_)) => {}
+        Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &inputs, &current, &draft),
+        Err(prensa_store::StoreError::Invalid(why)) => {
+            let mut page = editor_page(&inputs, Some(&article), &draft);
+            page.problems = vec![FieldError { field: "form", message: why }];
+            page.version = expected;
+            return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
         }
-    };
-    if let Some(t) = transition {
-        match state.store.transition(id, saved.version, t, staffer.user.id, now).await? {
-            SaveOutcome::Saved(_) => {}
-            SaveOutcome::Conflict(current) => return conflict(&state, &inputs, &current, &draft),
-        }
+        Err(e) => return Err(e.into()),
     }
     state.sync_changes().await;
-    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved={}", intent.word())).into_response())
+    let word = if intent == Intent::Publish && transition.is_none() { "already_published" } else { intent.word() };
+    let dst = if ambiguous { "&dst=earlier" } else { "" };
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved={word}{dst}")).into_response())
 }
 
 /// Stores a change to the live article for the time in `at_text` (the
-/// publication's zone). The caller has checked the role.
+/// publication's zone), made on the article's current version. The caller
+/// has checked the role (and, for an update, that the form's version is
+/// the current one).
 async fn schedule<S: Editorial>(
     state: &AppState<S>,
     site: &Site,
@@ -867,17 +1009,18 @@ async fn schedule<S: Editorial>(
             "Only a published article can have changes scheduled; save or publish it instead.",
         ));
     }
-    let at = parse_local(site, at_text)
-        .ok_or_else(|| AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time for the change."))?
-        .with_timezone(&Utc);
+    let local = parse_local(site, at_text)?
+        .ok_or_else(|| AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, "Give the date and time for the change."))?;
+    let at = local.at.with_timezone(&Utc);
     if at <= now {
         return Err(AdminError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "That time has passed; choose a time in the future. Nothing was scheduled.",
         ));
     }
-    state.store.schedule_change(article.id, &kind, at, staffer.user.id, now).await?;
-    Ok(Redirect::to(&format!("/admin/articles/{}/?saved={}", article.id, intent.word())).into_response())
+    state.store.schedule_change(article.id, &kind, article.version, at, staffer.user.id, now).await?;
+    let dst = if local.ambiguous { "&dst=earlier" } else { "" };
+    Ok(Redirect::to(&format!("/admin/articles/{}/?saved={}{dst}", article.id, intent.word())).into_response())
 }
 
 /// The editor again, with what this person typed kept, the other save's

@@ -68,9 +68,11 @@ pub async fn resolve_note<S: Editorial>(
     Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=resolved#notes")).into_response())
 }
 
-/// `POST /admin/articles/{id}/scheduled/{change}/cancel`: needs the right
-/// the change needed when it was scheduled (publish for an update,
-/// unpublish for unpublishing).
+/// `POST /admin/articles/{id}/scheduled/{change}/cancel`: cancels a
+/// pending change, or discards one that ran and failed (with its text,
+/// once the editor has taken what they need). Needs the right the change
+/// needed when it was scheduled (publish for an update, unpublish for
+/// unpublishing).
 pub async fn cancel_change<S: Editorial>(
     State(state): Shared<S>,
     headers: HeaderMap,
@@ -81,14 +83,30 @@ pub async fn cancel_change<S: Editorial>(
     let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let pending = state.store.pending_changes(id).await?;
-    let Some(found) = pending.iter().find(|c| c.id == change) else {
-        return Err(AdminError::new(StatusCode::NOT_FOUND, "That scheduled change has already run or was cancelled."));
+    let failed = state.store.failed_changes(id).await?;
+    let (found, is_pending) = match pending.iter().find(|c| c.id == change) {
+        Some(c) => (c, true),
+        None => match failed.iter().find(|c| c.id == change) {
+            Some(c) => (c, false),
+            None => {
+                return Err(AdminError::new(
+                    StatusCode::NOT_FOUND,
+                    "That scheduled change has already run or was cancelled.",
+                ))
+            }
+        },
     };
     let staff = staffer.user.staff();
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     match &found.kind {
         ChangeKind::Update(_) => check(&staff, Action::Publish(facts))?,
         ChangeKind::Unpublish => check(&staff, Action::Unpublish(facts))?,
+    }
+    if !is_pending {
+        if !state.store.discard_change(change).await? {
+            return Err(AdminError::new(StatusCode::NOT_FOUND, "That change was already discarded."));
+        }
+        return Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=discarded")).into_response());
     }
     if !state.store.cancel_change(change).await? {
         return Err(AdminError::new(StatusCode::CONFLICT, "That scheduled change has just run; nothing was cancelled."));

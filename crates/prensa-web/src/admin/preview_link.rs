@@ -2,6 +2,11 @@
 //! source checking a quote, a translator), through the site's theme, at
 //! `/preview/{token}`. The token is 256 random bits; a new link replaces
 //! the old one and revoking clears it, so a leaked link can be cut off.
+//!
+//! Like sessions and invites, the store keeps only the token's SHA-256: a
+//! leaked database or backup opens no draft. So the link can be shown only
+//! in the answer to making it (as API keys are); afterwards the editor says
+//! when it was made and offers a new one or revoking it.
 
 use std::sync::Arc;
 
@@ -10,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
-use prensa_auth::new_token;
+use prensa_auth::{new_token, token_digest};
 use prensa_core::permissions::{check, Action, ArticleFacts};
 use prensa_core::Id;
 use prensa_store::{Desk, Editorial};
@@ -22,6 +27,7 @@ use crate::state::AppState;
 type Shared<S> = State<Arc<AppState<S>>>;
 
 /// `POST /admin/articles/{id}/preview-link` (`action` = `create` | `revoke`).
+/// Making a link answers with the editor page showing it, this once.
 pub async fn set<S: Desk + Editorial>(
     State(state): Shared<S>,
     headers: HeaderMap,
@@ -37,12 +43,17 @@ pub async fn set<S: Desk + Editorial>(
         .filter(|a| a.publication_id == site.publication.id)
         .ok_or_else(AdminError::not_found)?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
-    let (token, word) = match form.get("action") {
-        "revoke" => (None, "preview_revoked"),
-        _ => (Some(new_token().secret), "preview_link"),
-    };
-    state.store.set_preview_token(id, token.as_deref()).await?;
-    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved={word}")).into_response())
+    if form.get("action") == "revoke" {
+        state.store.set_preview_digest(id, None, Utc::now()).await?;
+        return Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=preview_revoked")).into_response());
+    }
+    let token = new_token();
+    state.store.set_preview_digest(id, Some(&token.digest), Utc::now()).await?;
+    let link = format!("{}/preview/{}", site.publication.base_url.trim_end_matches('/'), token.secret);
+    let notice = "Secret preview link ready: anyone with it can read this version, without an account. \
+                  Copy it now: it is shown only this once (a new link replaces it)."
+        .to_owned();
+    super::articles::editor_response(&state, &site, &staffer, &a, Some(notice), Some(link)).await
 }
 
 /// `GET /preview/{token}`: the draft through the theme, for whoever holds
@@ -53,7 +64,7 @@ pub async fn show<S: Desk + Editorial>(State(state): Shared<S>, headers: HeaderM
         if !valid {
             return Ok(None);
         }
-        let Some(id) = state.store.article_by_preview_token(&token).await? else { return Ok(None) };
+        let Some(id) = state.store.article_by_preview_digest(&token_digest(&token)).await? else { return Ok(None) };
         let Some(a) = state.store.editable_article(id).await? else { return Ok(None) };
         let site = site_of(&state, &headers)?;
         if a.publication_id != site.publication.id {

@@ -131,7 +131,8 @@ impl<S: Newsroom> FromRequestParts<Arc<AppState<S>>> for Staffer {
             return Err(to_login(parts));
         };
         let digest = token_digest(secret);
-        match state.store.session_user(&digest, Utc::now()).await {
+        // Refused when expired or idle past the server's limit.
+        match state.store.session_user(&digest, Utc::now(), state.config.session_idle).await {
             Ok(Some(user)) => Ok(Staffer { csrf: csrf_for(secret), user, session_digest: digest }),
             Ok(None) => Err(to_login(parts)),
             Err(e) => Err(AdminError::from(e).into_response()),

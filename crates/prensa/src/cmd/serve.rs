@@ -43,7 +43,13 @@ pub struct WebArgs {
     /// Strict-Transport-Security max-age, in seconds, sent over https (a publication whose base URL is https, or a trusted proxy's X-Forwarded-Proto); 0 sends none [default: 31536000, one year]
     #[arg(long, value_name = "SECONDS", env = "PRENSA_HSTS_MAX_AGE")]
     pub hsts_max_age: Option<u64>,
+    /// Minutes a staff session may go unused before it is signed out, whatever its 14-day limit [default: 720]
+    #[arg(long, env = "PRENSA_SESSION_IDLE_MINUTES")]
+    pub session_idle_minutes: Option<u64>,
 }
+
+/// Sessions end after 14 days anyway: a longer idle limit would mean none.
+const MAX_SESSION_IDLE_MINUTES: u64 = 14 * 24 * 60;
 
 impl WebArgs {
     /// Flags (and `PRENSA_*`) over `prensa.toml` over defaults.
@@ -61,6 +67,15 @@ impl WebArgs {
         }
         if let Some(max_age) = self.hsts_max_age.or(file.hsts_max_age) {
             config.hsts_max_age = max_age;
+        }
+        if let Some(minutes) = self.session_idle_minutes.or(file.session_idle_minutes) {
+            // Below a few minutes the once-a-minute record of a session's
+            // last use would sign people out between two clicks.
+            anyhow::ensure!(
+                (5..=MAX_SESSION_IDLE_MINUTES).contains(&minutes),
+                "session_idle_minutes must be between 5 and {MAX_SESSION_IDLE_MINUTES} (14 days) (got {minutes})"
+            );
+            config.session_idle = std::time::Duration::from_secs(minutes * 60);
         }
         let seconds = self.drain_delay.or(file.drain_delay).unwrap_or(0.0);
         let drain = std::time::Duration::try_from_secs_f64(seconds)
@@ -203,6 +218,23 @@ mod tests {
         let file: FileConfig = toml::from_str("trusted_proxies = [\"10.0.0.0/8\"]\nhsts_max_age = 0\n")?;
         assert_eq!(file.trusted_proxies, Some(vec!["10.0.0.0/8".to_owned()]));
         assert_eq!(file.hsts_max_age, Some(0));
+        Ok(())
+    }
+
+    #[test]
+    fn session_idle_minutes_flag_over_file_over_default() -> anyhow::Result<()> {
+        let minutes = |c: &WebConfig| c.session_idle.as_secs() / 60;
+        let (config, _) = WebArgs::default().resolve(&FileConfig::default())?;
+        assert_eq!(minutes(&config), prensa_web::DEFAULT_SESSION_IDLE_MINUTES);
+        let file = FileConfig { session_idle_minutes: Some(60), ..Default::default() };
+        assert_eq!(minutes(&WebArgs::default().resolve(&file)?.0), 60);
+        let flag = WebArgs { session_idle_minutes: Some(30), ..Default::default() };
+        assert_eq!(minutes(&flag.resolve(&file)?.0), 30, "the flag wins");
+        for bad in [0, 4, 14 * 24 * 60 + 1] {
+            let args = WebArgs { session_idle_minutes: Some(bad), ..Default::default() };
+            let err = args.resolve(&FileConfig::default()).expect_err("out of range").to_string();
+            assert!(err.contains("session_idle_minutes must be between 5 and 20160"), "{err}");
+        }
         Ok(())
     }
 }
