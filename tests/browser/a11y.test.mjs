@@ -45,6 +45,9 @@ async function pages() {
     tag: null,
     notFound: '/this-page-does-not-exist/',
     search: '/search/?q=the',
+    // The Mastodon share page: its form, and the page naming a server.
+    share: '/share/mastodon/?text=The%20Meridian%20Review',
+    shareConfirm: '/share/mastodon/?instance=mastodon.example&text=The%20Meridian%20Review',
   };
   // An article: the home page's lead story; from it, an author and a tag.
   found.article = await page.evaluate(() => {
@@ -126,6 +129,39 @@ test('readers search without JavaScript', async () => {
   const headline = await first.innerText();
   await first.click();
   assert.equal(await page.locator('h1').innerText(), headline);
+  await context.close();
+});
+
+test('readers share to Mastodon without JavaScript, sent on only from the site\'s own form', async () => {
+  const urls = await pages();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  // The reader's server, stubbed: nothing leaves the machine.
+  const reached = [];
+  await context.route('https://mastodon.example/**', (route) => {
+    reached.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>stub</title><h1>Mastodon</h1>' });
+  });
+  const page = await context.newPage();
+  await page.goto(server.base + urls.article);
+  const headline = await page.locator('h1').innerText();
+  await page.getByRole('link', { name: 'Share on Mastodon' }).first().click();
+  await page.waitForURL(/\/share\/mastodon\/\?text=/);
+  // The form posts back to the site (CSP form-action 'self'); the answer
+  // moves on to the reader's server by itself.
+  await page.getByLabel('Your Mastodon server').fill('mastodon.example');
+  await page.getByRole('button', { name: 'Continue to your server' }).click();
+  await page.waitForURL(/^https:\/\/mastodon\.example\/share\?text=/);
+  const shared = new URL(reached.at(-1)).searchParams.get('text');
+  assert.ok(shared.startsWith(headline) && shared.includes(server.base + urls.article), `shared text: ${shared}`);
+
+  // A link from anywhere else naming a server: a page that names it and
+  // waits for the reader, with no refresh.
+  const response = await page.goto(server.base + '/share/mastodon/?instance=mastodon.example&text=Act%20now');
+  assert.equal(response.status(), 200);
+  assert.equal(response.headers()['refresh'], undefined, 'no automatic way on');
+  assert.equal(new URL(page.url()).origin, server.base, 'still on the site');
+  const link = page.getByRole('link', { name: 'Continue to mastodon.example' });
+  assert.equal(await link.getAttribute('href'), 'https://mastodon.example/share?text=Act%20now');
   await context.close();
 });
 
