@@ -61,6 +61,9 @@ impl WebArgs {
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    // Settings first: a mistake in them stops before any database is
+    // created or migrated.
+    let settings = args.web.resolve(file)?;
     let database = args.store.database(file);
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     let media = args.store.media(file)?;
@@ -68,7 +71,6 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     media.check().await?;
     let bind = args.bind.or_else(|| file.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned());
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
-    let settings = args.web.resolve(file)?;
     serve_on(listener, store, media, settings).await?;
     Ok(ExitCode::SUCCESS)
 }
