@@ -106,6 +106,9 @@ fn timeout(name: &str, seconds: f64) -> anyhow::Result<std::time::Duration> {
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    // Settings first: a mistake in them stops before any database is
+    // created or migrated.
+    let settings = args.web.resolve(file)?;
     let database = args.store.database(file);
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     let media = args.store.media(file)?;
@@ -113,7 +116,6 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     media.check().await?;
     let bind = args.bind.or_else(|| file.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.to_owned());
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
-    let settings = args.web.resolve(file)?;
     serve_on(listener, store, media, settings).await?;
     Ok(ExitCode::SUCCESS)
 }
