@@ -641,3 +641,84 @@ mod tests {
         }
     }
 }
+
+/// Property tests: any bytes as an article, author, section or publication
+/// file are read without a panic or a stack overflow, answering either a
+/// value or problems.
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Reads `bytes` as each kind of file, on a 256 KiB stack so that a
+    /// parser recursing once per nesting level fails here.
+    fn read_all(bytes: Vec<u8>) {
+        let done = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let Ok(text) = decode(&bytes) else { return };
+                // A content directory that does not exist: images resolve
+                // to "does not exist".
+                let root = Path::new("/nonexistent/prensa-proptest");
+                let mut media = Media::new(root);
+                let known = Known {
+                    authors: HashSet::from(["ana".to_owned()]),
+                    sections: HashSet::from(["politics".to_owned()]),
+                };
+                let entry = Entry { rel: PathBuf::from("articles/x.md"), stem: "x".into() };
+                let mut cx = FileCx::new(&entry.rel, text, 0);
+                let _ = section_fields(&mut cx, &entry, text);
+                let _ = publication_fields(&mut cx, text);
+                if let Ok(fm) = split_front_matter(text) {
+                    let mut cx = FileCx::new(&entry.rel, text, fm.base);
+                    let _ = article_fields(&mut cx, &entry, &fm, &known, &mut media);
+                    let _ = author_fields(&mut cx, &entry, &fm, &mut media);
+                    // Every problem points into the file.
+                    let lines = text.lines().count().max(1);
+                    assert!(cx.problems.iter().all(|p| p.line <= lines + 1), "{:?}", cx.problems);
+                }
+            })
+            .expect("spawn")
+            .join();
+        assert!(done.is_ok(), "reading panicked");
+    }
+
+    /// TOML and front matter pieces that nest or break.
+    const PIECES: [&str; 40] = [
+        "+++\n", "+++", "\n", "\r\n", "title = ", "\"x\"", "'x'", "\"\"\"", "'''", "[", "]", "{", "}", "[[a]]\n",
+        "[a.b]\n", "a.b.c = 1\n", "date = 2026-01-01T10:00:00+01:00\n", "date = 1979-05-27\n", "tags = [",
+        "authors = [\"ana\"]\n", "section = \"politics\"\n", "status = \"published\"\n", "toc = true\n",
+        "image = \"../x.png\"\n", "slug = \"a b\"\n", "= ", ",", "#", "\\", "\\u{0}", "\u{0}", "\u{feff}", "é",
+        "1e999", "0x", "inf", "nan", "x = {a = {b = ", "\t", "\u{7}",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_bytes_are_read(bytes in prop::collection::vec(any::<u8>(), 0..2_000)) {
+            read_all(bytes);
+        }
+
+        #[test]
+        fn any_mix_of_front_matter_is_read(pieces in prop::collection::vec(prop::sample::select(&PIECES[..]), 0..200)) {
+            read_all(format!("+++\n{}", pieces.concat()).into_bytes());
+        }
+
+        /// Deep nesting of arrays and tables, long lines, thousands of
+        /// problems (one per duplicate key).
+        #[test]
+        fn long_runs_are_read(runs in prop::collection::vec((prop::sample::select(&PIECES[..]), 1..3_000usize), 1..5)) {
+            let body: String = runs.iter().map(|(piece, times)| piece.repeat(*times)).collect();
+            read_all(format!("+++\n{body}\n+++\nbody").into_bytes());
+        }
+    }
+
+    #[test]
+    fn ten_thousand_nested_arrays_and_tables_are_problems() {
+        for value in [format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)), "{a = ".repeat(10_000)] {
+            read_all(format!("+++\ntitle = {value}\n+++\nbody").into_bytes());
+        }
+    }
+}

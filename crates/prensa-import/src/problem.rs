@@ -93,18 +93,26 @@ pub(crate) struct FileCx<'a> {
     /// Byte offset in `text` at which the TOML being read starts (after the
     /// opening `+++` of front matter; 0 for a plain `.toml` file).
     base: usize,
+    /// Offsets of the file's newlines, found on the first problem: counting
+    /// them again for each of thousands of problems (a file of duplicate
+    /// keys) took quadratic time.
+    newlines: std::cell::OnceCell<Vec<usize>>,
     pub problems: Vec<Problem>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(rel: &Path, text: &'a str, base: usize) -> FileCx<'a> {
-        FileCx { rel: rel.to_path_buf(), text, base, problems: Vec::new() }
+        FileCx { rel: rel.to_path_buf(), text, base, newlines: std::cell::OnceCell::new(), problems: Vec::new() }
     }
 
     /// 1-based line in the file of a byte offset into the TOML.
     pub fn line(&self, toml_offset: usize) -> usize {
         let end = (self.base + toml_offset).min(self.text.len());
-        1 + self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+        let newlines = self.newlines.get_or_init(|| {
+            self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(at, _)| at).collect()
+        });
+        // Newlines before `end`.
+        1 + newlines.partition_point(|&at| at < end)
     }
 
     /// A problem at the line where `span` (of the TOML) starts.

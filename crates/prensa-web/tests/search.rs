@@ -153,6 +153,25 @@ async fn readers_search_from_any_page() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn field_syntax_is_searched_as_words_never_a_500() -> TestResult {
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&magazine(), false).await?;
+    let media = tempfile::tempdir()?;
+    let n = node(store, &media, Duration::from_secs(3600)).await?;
+    for q in ["headline:*", "body:*", "x:*", "*:*", "headline:tenant", "published:[0 TO 9]", "names:(lena OR x)"] {
+        let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let (status, _, text) = get(&n, &format!("/search/?q={encoded}"), None).await?;
+        assert_eq!(status, StatusCode::OK, "{q}: {text}");
+        assert!(text.contains("Nothing matched"), "{q} is words no article holds all of");
+    }
+    // What follows a colon is still a word.
+    let (status, _, text) = get(&n, "/search/?q=docks:harbour", None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("<mark>harbour</mark>") || text.contains("1 result"), "{text}");
+    Ok(())
+}
+
 async fn editor(store: &SqliteStore) -> Result<i64, Box<dyn std::error::Error>> {
     let lena = store.publications().await?;
     let author = store.author_by_slug(lena[0].id, "lena").await?.expect("author");
