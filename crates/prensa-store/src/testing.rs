@@ -59,7 +59,7 @@ impl Server {
         match self {
             Server::Postgres => "PostgreSQL",
             Server::PostgresTls => "PostgreSQL over TLS",
-            Server::S3 => "S3-compatible server",
+            Server::S3 => "S3-compatible storage",
         }
     }
 }
