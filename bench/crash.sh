@@ -2,7 +2,9 @@
 # Kills `prensa serve` with SIGKILL at random moments while an editor
 # streams saves and publishes, many times over, and checks after every
 # restart that each acknowledged save is in the database and SQLite's
-# integrity check passes (crates/prensa/tests/crash.rs).
+# integrity check passes (crates/prensa/tests/crash.rs). A trial in which
+# the server acknowledged fewer than 5 saves before the kill fails: a hung
+# server must not pass.
 #
 #   bash bench/crash.sh [TRIALS]      # default 120
 set -euo pipefail

@@ -1076,6 +1076,8 @@ fn stylesheet_is_fingerprinted_and_small() {
 /// four "most recent" (the publication defaults), and the stylesheet stay
 /// under 8 KB compressed — as served, with brotli. (With gzip the same page
 /// is about 1,200 bytes bigger: the body text alone is 4.3 KB gzipped.)
+/// The theme's share of the budget, from views built here; the page the
+/// router really serves is measured in `prensa-web/tests/page_weight.rs`.
 #[test]
 fn article_page_fits_the_budget() {
     let theme = theme();

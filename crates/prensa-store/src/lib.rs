@@ -32,6 +32,8 @@ mod search_sql;
 pub mod search_source;
 mod snapshot_sql;
 pub mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
 pub use any::{redact_url, AnyStore};
 pub use desk::{Desk, PreviewLink};

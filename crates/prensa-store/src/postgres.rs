@@ -5,10 +5,13 @@
 //! values); only the SQL dialect differs: numbered parameters, `json_agg`
 //! instead of `json_group_array`, JSONB social links, identity columns.
 //!
-//! The build has no TLS (sqlx without `tls-rustls`), which suits a database
-//! on the same machine or a private network: `sslmode=prefer` (the default)
-//! connects in plain text, `sslmode=require` fails. Reaching a remote
-//! server over TLS needs sqlx's `tls-rustls` feature added to the workspace.
+//! TLS is libpq's, read from the URL by sqlx: `sslmode` = `disable`,
+//! `prefer` (the default: TLS when the server offers it, unverified),
+//! `require` (TLS, unverified), `verify-ca` (the certificate must chain to
+//! a trusted CA) or `verify-full` (and name the host); `sslrootcert=PATH`
+//! adds a CA (PEM) to the system's trusted ones. rustls on ring does it
+//! (sqlx's `tls-rustls-ring-native-roots`); `tests/tls.rs` checks each
+//! refusal against a TLS-only server.
 //!
 //! A schema other than `public` is chosen in the URL with
 //! `?options[search_path]=NAME` (the tests give each test its own schema
@@ -61,6 +64,7 @@ impl PostgresStore {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(StoreError::UnsupportedUrl(crate::redact_url(url)));
         }
+        check_root_cert(url)?;
         let options = PgConnectOptions::from_str(url)
             .map_err(backend)?
             // The migrator's `CREATE TABLE IF NOT EXISTS` raises a NOTICE on
@@ -71,7 +75,7 @@ impl PostgresStore {
         // bad password right away (a pool would retry until its acquire
         // timeout and then report only the timeout), and it runs the
         // migrations before the pool opens more.
-        let mut first = PgConnection::connect_with(&options).await.map_err(backend)?;
+        let mut first = PgConnection::connect_with(&options).await.map_err(connect_error)?;
         sqlx::migrate::Migrator::new(migrations::POSTGRES)
             .await
             .map_err(migration)?
@@ -95,6 +99,38 @@ impl PostgresStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// An `sslrootcert` that cannot be read, named before connecting: sqlx
+/// would report only "No such file or directory".
+fn check_root_cert(url: &str) -> Result<()> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let path = query.split('&').find_map(|p| p.strip_prefix("sslrootcert=").or_else(|| p.strip_prefix("ssl-root-cert=")));
+    match path {
+        // Percent-encoded paths are left to sqlx, which decodes them.
+        Some(path) if !path.contains('%') => std::fs::metadata(path)
+            .map(drop)
+            .map_err(|e| StoreError::Backend(format!("sslrootcert {path}: {e}").into())),
+        _ => Ok(()),
+    }
+}
+
+/// A connection refused in the TLS handshake says so, and what to check:
+/// sqlx's own message is only "invalid peer certificate: UnknownIssuer".
+fn connect_error(e: sqlx::Error) -> StoreError {
+    let message = e.to_string();
+    if message.contains("peer certificate") {
+        StoreError::Backend(
+            format!(
+                "{message}: the server's TLS certificate was refused (sslmode=verify-ca and verify-full accept \
+                 only a certificate signed by a CA the system trusts or the one in sslrootcert, and \
+                 verify-full only for the host name in the URL)"
+            )
+            .into(),
+        )
+    } else {
+        backend(e)
     }
 }
 

@@ -2,7 +2,8 @@
 //! runs once on SQLite (in memory) and once on PostgreSQL in a schema of its
 //! own, as in `store.rs`. The PostgreSQL half needs
 //! `PRENSA_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`);
-//! without it, it says so on stderr and passes.
+//! without it, it says so on stderr and passes, or fails when
+//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_store::testing`).
 
 use prensa_core::permissions::{Role, Stage};
 use prensa_core::{

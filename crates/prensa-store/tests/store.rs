@@ -2,7 +2,8 @@
 //! once on SQLite (in memory) and once on PostgreSQL, in a schema of its own
 //! so the tests run in parallel. The PostgreSQL half needs
 //! `PRENSA_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`);
-//! without it, it says so on stderr and passes.
+//! without it, it says so on stderr and passes, or fails when
+//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_store::testing`).
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use prensa_core::{
@@ -85,15 +86,17 @@ struct PgSchema {
 }
 
 impl PgSchema {
-    /// A fresh schema, or `None` (after saying so) when no test server is
-    /// configured.
+    /// A fresh schema, or `None` when the test is to skip its PostgreSQL
+    /// half (`prensa_store::testing` decides, says so, or fails the test
+    /// when `PRENSA_TEST_REQUIRE` names `postgres`).
     async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
-        let Ok(base) = std::env::var("PRENSA_TEST_POSTGRES_URL") else {
-            eprintln!("skipped: PRENSA_TEST_POSTGRES_URL not set");
+        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else {
             return Ok(None);
         };
         let name = unique_schema_name();
-        let mut admin = sqlx::PgConnection::connect(&base).await?;
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .map_err(|e| format!("the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}", prensa_store::redact_url(&base)))?;
         sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
         admin.close().await?;
         Ok(Some(PgSchema { base, name }))

@@ -3,6 +3,7 @@
 //! throttle, invites, the editor's save / conflict / publish flow, targeted
 //! cache purging, revisions, uploads and slug redirects.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -316,7 +317,16 @@ async fn every_route_for_every_role() -> TestResult {
     let everyone = [ToLogin, Allowed, Allowed, Allowed, Allowed];
     let editors = [ToLogin, Forbidden, Forbidden, Allowed, Allowed];
     let admins = [ToLogin, Forbidden, Forbidden, Forbidden, Allowed];
+    let public = [Allowed; 5];
     let rows: Vec<Row> = vec![
+        ("GET", "/admin", [Done; 5]), // to /admin/
+        ("GET", "/admin/assets/admin.css", public),
+        ("GET", "/admin/assets/admin.js", public),
+        ("GET", "/admin/login", public),
+        ("GET", "/admin/invite/{invite}", public),
+        ("GET", "/admin/reset/{reset}", public),
+        // Whoever holds the link; the link is made just before.
+        ("GET", "/preview/{preview}", public),
         ("GET", "/admin/", everyone),
         ("GET", "/admin/articles/", everyone),
         ("GET", "/admin/articles/?stage=review&q=draft", everyone),
@@ -342,8 +352,8 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{other}/autosave", editors),
         ("POST", "/admin/articles/{own}/", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/", [ToLogin, Forbidden, Forbidden, Done, Done]),
-        ("POST", "/admin/articles/{own}/publish", [ToLogin, Forbidden, Done, Done, Done]),
-        ("POST", "/admin/articles/{other}/publish", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST intent=publish", "/admin/articles/{own}/", [ToLogin, Forbidden, Done, Done, Done]),
+        ("POST intent=publish", "/admin/articles/{other}/", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/revisions/{own_rev}/restore", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/revisions/{other_rev}/restore", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/notes", [ToLogin, Forbidden, Forbidden, Done, Done]),
@@ -373,10 +383,42 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/authors/{out}", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("GET", "/admin/settings", admins),
         ("POST", "/admin/settings", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        // Anyone may sign in, and set a password through a valid link;
+        // each starts a new session and ends the one the request came
+        // with, hence last.
+        ("POST", "/admin/login", [Done; 5]),
+        ("POST", "/admin/invite/{invite}", [Done; 5]),
+        ("POST", "/admin/reset/{reset}", [Done; 5]),
         // Signing out ends at the login form too; the login test checks
         // the session is gone.
         ("POST", "/admin/logout", [ToLogin, ToLogin, ToLogin, ToLogin, ToLogin]),
     ];
+    // Every route the admin router has needs a row, and every row must
+    // reach a route of it (not the public pages' fallback).
+    let routes = admin_routes(&world().await?).await?;
+    let mut covered = BTreeSet::new();
+    let mut strays = Vec::new();
+    for (method, template, _) in &rows {
+        let method = (*method).split(' ').next().unwrap_or(method);
+        let path = template.split('?').next().unwrap_or(template);
+        match route_of(&routes, path) {
+            Some((pattern, methods)) if methods.contains(method) => {
+                covered.insert((method.to_owned(), pattern));
+            }
+            _ => strays.push(format!("{method} {template}")),
+        }
+    }
+    let missing: Vec<String> = routes
+        .iter()
+        .flat_map(|(pattern, methods)| methods.iter().map(move |m| (m.clone(), *pattern)))
+        .filter(|route| !covered.contains(route))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        missing.is_empty() && strays.is_empty(),
+        "admin routes without a row in the matrix: {missing:?}; matrix rows that name no admin route: {strays:?}"
+    );
+
     fn admins_ok(a: [Expect; 5]) -> [Expect; 5] {
         a
     }
@@ -399,6 +441,8 @@ async fn every_route_for_every_role() -> TestResult {
         for note in [own_note, other_note] {
             w.store().resolve_note(note, admin_id, Utc::now()).await?;
         }
+        let invite = link_for(&w, TokenKind::Invite, "invited@example.org", false).await?;
+        let reset = link_for(&w, TokenKind::Reset, "forgot@example.org", true).await?;
         let later = Utc::now() + chrono::Duration::hours(1);
         let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
         let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
@@ -423,7 +467,12 @@ async fn every_route_for_every_role() -> TestResult {
         let ports = w.store().tag_by_slug(pid, "ports").await?.map_or(0, |t| t.id);
         let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
         for (method, template, expected) in &rows {
+            let (method, variant) = (*method).split_once(' ').unwrap_or((*method, ""));
+            let preview = if template.contains("{preview}") { preview_link(&w, w.own).await? } else { String::new() };
             let path = template
+                .replace("{invite}", &invite)
+                .replace("{reset}", &reset)
+                .replace("{preview}", &preview)
                 .replace("{labor}", &w.labor.to_string())
                 .replace("{culture}", &w.culture.to_string())
                 .replace("{ports}", &ports.to_string())
@@ -439,20 +488,23 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other_note}", &other_note.to_string())
                 .replace("{own_change}", &own_change.to_string())
                 .replace("{other_change}", &other_change.to_string());
-            let answer = match (*method, path.as_str()) {
+            let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
+                ("POST", p) if p == "/admin/login" || p.starts_with("/admin/invite/") || p.starts_with("/admin/reset/") => {
+                    sign_in_form(&w, p, login.as_ref()).await?
+                }
                 ("POST", "/admin/media/") => {
                     let csrf = login.as_ref().map(Login::csrf).unwrap_or_default();
                     upload(&w, login.as_ref(), &csrf, "a.png", &png(4, 4)).await?
                 }
-                ("POST", p) if p.ends_with("/publish") => {
+                ("POST", p) if variant == "intent=publish" => {
                     let id: i64 = p.split('/').nth(3).ok_or("id")?.parse()?;
                     let a = w.store().editable_article(id).await?.ok_or("article")?;
                     let l = login.clone().unwrap_or(Login { user_id: 0, secret: String::new() });
                     let ids = a.draft.author_ids.clone();
                     let slug = a.draft.slug.clone();
                     if login.is_none() {
-                        post(&w, &format!("/admin/articles/{id}/"), None, &[]).await?
+                        post(&w, p, None, &[]).await?
                     } else {
                         save(&w, &l, id, a.version, "Published headline", &slug, w.labor, &ids, "publish", &[]).await?
                     }
@@ -500,12 +552,108 @@ async fn every_route_for_every_role() -> TestResult {
             checked += 1;
             let got = classify(&answer);
             if got != expected[column] {
-                failures.push(format!("{who:?} {method} {path}: expected {:?}, got {got:?} ({})", expected[column], answer.status));
+                failures.push(format!("{who:?} {method} {variant} {path}: expected {:?}, got {got:?} ({})", expected[column], answer.status));
             }
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     Ok(())
+}
+
+/// Each admin route's path pattern with the methods it answers, which the
+/// router's `405 Method Not Allowed` lists in `Allow` (HEAD aside: it
+/// comes with GET).
+async fn admin_routes(w: &World) -> Res<Vec<(&'static str, BTreeSet<String>)>> {
+    let mut routes = Vec::new();
+    for pattern in prensa_web::admin::route_paths(&w.state) {
+        let probe = send(&w.router, builder("PATCH", &sample_path(pattern), None).body(Body::empty())?).await?;
+        assert_eq!(probe.status, StatusCode::METHOD_NOT_ALLOWED, "{pattern} answers PATCH: the matrix cannot tell its methods");
+        let allow = probe.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).ok_or("Allow header")?;
+        let methods = allow.split(',').map(str::trim).filter(|m| *m != "HEAD").map(str::to_owned).collect();
+        routes.push((pattern, methods));
+    }
+    Ok(routes)
+}
+
+/// `pattern` with each `{parameter}` segment filled in.
+fn sample_path(pattern: &str) -> String {
+    pattern.split('/').map(|seg| if seg.starts_with('{') { "1" } else { seg }).collect::<Vec<_>>().join("/")
+}
+
+/// The route a path (with `{name}` placeholders, a row's) reaches: of the
+/// patterns it fits segment by segment, the one with the fewest
+/// parameters, as the router prefers `/admin/authors/new` to
+/// `/admin/authors/{id}`.
+fn route_of<'a>(routes: &'a [(&'static str, BTreeSet<String>)], path: &str) -> Option<(&'static str, &'a BTreeSet<String>)> {
+    let path = sample_path(path);
+    let fits = |pattern: &str| {
+        let (a, b): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+        a.len() == b.len() && a.iter().zip(&b).all(|(p, s)| if p.starts_with('{') { !s.is_empty() } else { p == s })
+    };
+    routes
+        .iter()
+        .filter(|(pattern, _)| fits(pattern))
+        .min_by_key(|(pattern, _)| pattern.matches('{').count())
+        .map(|(pattern, methods)| (*pattern, methods))
+}
+
+/// A new account's single-use link of `kind` (with a password already for
+/// `has_password`): the token in its URL.
+async fn link_for(w: &World, kind: TokenKind, email: &str, has_password: bool) -> Res<String> {
+    let user = w
+        .store()
+        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None }, Utc::now())
+        .await?;
+    if has_password {
+        w.store().set_password(user.id, &prensa_auth::hash_password("an old forgotten secret")?).await?;
+    }
+    let token = new_token();
+    w.store().create_token(kind, &token.digest, user.id, Utc::now() + chrono::Duration::days(1)).await?;
+    Ok(token.secret)
+}
+
+/// A fresh secret preview link of article `id`, made by an administrator
+/// through the editor: the token in its URL.
+async fn preview_link(w: &World, id: i64) -> Res<String> {
+    let admin = w.login(Role::Administrator);
+    let made = post(w, &format!("/admin/articles/{id}/preview-link"), Some(admin), &[("action", "create")]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = get(w, &format!("/admin/articles/{id}/"), Some(admin)).await?;
+    // The template escapes `/` inside attributes; browsers read it back.
+    let text = page.text.replace("&#x2f;", "/");
+    let at = text.find("localhost:8080/preview/").ok_or("preview link shown")? + "localhost:8080/preview/".len();
+    Ok(text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+}
+
+/// Fills in and posts a sign-in form (`/admin/login`, an invite or a reset
+/// link) as a browser would: the form is fetched first, with the session
+/// cookie `login` has, and posted back with its hidden token and every
+/// cookie it set. The same fields suit all three: an existing account's
+/// e-mail and password, the password twice.
+async fn sign_in_form(w: &World, path: &str, login: Option<&Login>) -> Res<Answer> {
+    let form = get(w, path, login).await?;
+    assert_eq!(form.status, StatusCode::OK, "{path}: {}", form.text);
+    let at = form.text.find("name=\"csrf\" value=\"").ok_or("hidden token")? + "name=\"csrf\" value=\"".len();
+    let csrf = &form.text[at..at + form.text[at..].find('"').ok_or("end of token")?];
+    let mut cookies: Vec<String> = form.set_cookies().iter().filter_map(|c| c.split(';').next()).map(str::to_owned).collect();
+    if let Some(l) = login {
+        cookies.push(format!("prensa_session={}", l.secret));
+    }
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", csrf)
+        .append_pair("email", "con@example.org")
+        .append_pair("password", "correct horse battery")
+        .append_pair("confirm", "correct horse battery")
+        .finish();
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::HOST, "localhost:8080")
+        .header(header::COOKIE, cookies.join("; "))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))?;
+    send(&w.router, req).await
 }
 
 #[allow(clippy::too_many_arguments)]

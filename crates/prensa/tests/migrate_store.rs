@@ -1,6 +1,7 @@
 //! End-to-end: `prensa migrate-store` copies a SQLite site into PostgreSQL
 //! (and back), and the copy serves byte-identical pages. Needs
-//! `PRENSA_TEST_POSTGRES_URL`; without it the tests say so and pass.
+//! `PRENSA_TEST_POSTGRES_URL`; without it the tests say so and pass, or
+//! fail when `PRENSA_TEST_REQUIRE` names `postgres`.
 
 mod common;
 

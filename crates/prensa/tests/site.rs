@@ -8,7 +8,8 @@ use common::*;
 
 /// Imports `content` into a fresh database of `backend` under `root` and
 /// serves it; `None` when that backend is not available (PostgreSQL without
-/// `PRENSA_TEST_POSTGRES_URL`), and the test passes.
+/// `PRENSA_TEST_POSTGRES_URL`), and the test passes, saying it skipped —
+/// unless `PRENSA_TEST_REQUIRE` names `postgres`, which fails it.
 fn import_and_serve(backend: Backend, root: &std::path::Path, content: &std::path::Path) -> Option<Server> {
     let db = Database::fresh(backend, root)?;
     db.import(content);

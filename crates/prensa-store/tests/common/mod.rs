@@ -139,12 +139,13 @@ pub struct PgSchema {
 
 impl PgSchema {
     pub async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
-        let Ok(base) = std::env::var("PRENSA_TEST_POSTGRES_URL") else {
-            eprintln!("skipped: PRENSA_TEST_POSTGRES_URL not set");
+        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else {
             return Ok(None);
         };
         let name = unique_schema_name();
-        let mut admin = sqlx::PgConnection::connect(&base).await?;
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .map_err(|e| format!("the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}", prensa_store::redact_url(&base)))?;
         sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
         admin.close().await?;
         Ok(Some(PgSchema { base, name }))

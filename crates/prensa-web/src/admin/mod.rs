@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use http::header::{self, HeaderValue};
 use http::StatusCode;
@@ -244,11 +244,36 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     r
 }
 
-/// Every admin route. The route list here is also what the role × route
-/// test walks.
+/// Every admin route.
 pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
     let track = || TrackLayer::new(state, RouteLabel::Admin);
-    Router::new()
+    table(state).router.layer(track())
+}
+
+/// The path pattern of every admin route, as registered (`/admin/articles/{id}/`),
+/// taken from the very calls that build the router: the role × route test
+/// walks this list (asking each path's `Allow` header for its methods), so
+/// a route added without a row in its matrix fails it.
+pub fn route_paths<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Vec<&'static str> {
+    table(state).paths
+}
+
+/// A router under construction that remembers each path it is given.
+struct Table<S: Desk + Editorial> {
+    router: Router<Arc<AppState<S>>>,
+    paths: Vec<&'static str>,
+}
+
+impl<S: Desk + Editorial> Table<S> {
+    fn route(mut self, path: &'static str, methods: MethodRouter<Arc<AppState<S>>>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, methods);
+        self
+    }
+}
+
+fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
+    Table { router: Router::new(), paths: Vec::new() }
         .route("/admin/assets/admin.css", get(stylesheet))
         .route("/admin/assets/admin.js", get(script))
         .route("/admin/login", get(login::form::<S>).post(login::submit::<S>))
@@ -289,5 +314,4 @@ pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppSt
         .route("/admin/authors/new", get(desk::new_author::<S>).post(desk::create_author::<S>))
         .route("/admin/authors/{id}", get(desk::author::<S>).post(desk::update_author::<S>))
         .route("/admin/settings", get(desk::settings::<S>).post(desk::save_settings::<S>))
-        .layer(track())
 }

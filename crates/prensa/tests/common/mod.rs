@@ -236,7 +236,8 @@ pub struct Database {
 
 impl Database {
     /// A new database under `root`, or `None` for PostgreSQL when
-    /// `PRENSA_TEST_POSTGRES_URL` is not set (the test then passes).
+    /// `PRENSA_TEST_POSTGRES_URL` is not set and not required (the test then
+    /// passes, and says it skipped).
     pub fn fresh(backend: Backend, root: &Path) -> Option<Database> {
         let media = root.join("media");
         match backend {
@@ -278,19 +279,19 @@ pub struct PgSchema {
 }
 
 impl PgSchema {
-    /// A new schema, or `None` (saying so on stderr) without
-    /// `PRENSA_TEST_POSTGRES_URL`.
+    /// A new schema, or `None` when the test is to skip its PostgreSQL half
+    /// (`prensa_store::testing` decides, says so, or fails the test when
+    /// `PRENSA_TEST_REQUIRE` names `postgres`).
     pub fn create() -> Option<PgSchema> {
-        let Ok(base) = std::env::var("PRENSA_TEST_POSTGRES_URL") else {
-            eprintln!("skipped: PRENSA_TEST_POSTGRES_URL not set");
-            return None;
-        };
+        let base = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres)?;
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let nanos =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let name = format!("e2e_{}_{n}_{nanos}", std::process::id());
-        admin_sql(&base, &format!("CREATE SCHEMA {name}")).expect("create test schema");
+        if let Err(e) = admin_sql(&base, &format!("CREATE SCHEMA {name}")) {
+            panic!("creating a test schema on the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}): {e}", prensa_store::redact_url(&base));
+        }
         Some(PgSchema { base, name })
     }
 

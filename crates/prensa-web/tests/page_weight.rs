@@ -1,0 +1,79 @@
+//! The page-weight budget, measured on the page readers get: the demo's
+//! long read (~1,500 words, a table of contents, footnotes, its hero image
+//! with variants, its author box, six tags, four cards "more from" its
+//! section and four "most recent") served by the real router to a browser
+//! that accepts brotli, plus the stylesheet it links, as served too. Views
+//! built by hand would miss whatever the web layer adds.
+
+use axum::body::Body;
+use axum::Router;
+use http::{header, Request, StatusCode};
+use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_web::{AppState, WebConfig};
+use tower::ServiceExt;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Readers' browsers all accept brotli; pages are cached compressed with it.
+const BUDGET: usize = 8 * 1024;
+
+/// The status, `Content-Encoding` and body bytes (as sent, not decoded) of
+/// a GET with a browser's `Accept-Encoding`.
+async fn fetch(router: &Router, path: &str) -> Res<(StatusCode, String, Vec<u8>)> {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::HOST, "localhost:8080")
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+        .body(Body::empty())?;
+    let res = router.clone().oneshot(req).await?;
+    let status = res.status();
+    let encoding = res.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await?.to_vec();
+    Ok((status, encoding, body))
+}
+
+fn unbrotli(bytes: &[u8]) -> Res<String> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(bytes, 4096), &mut out)?;
+    Ok(String::from_utf8(out)?)
+}
+
+#[tokio::test]
+async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let prepared = prensa_import::load_dir(&demo)?;
+    let dir = tempfile::tempdir()?;
+    let media = MediaDir::new(dir.path());
+    for f in &prepared.files {
+        media.put_file(&f.key, &f.source)?;
+    }
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&prepared.set, false).await?;
+    let router = prensa_web::router(AppState::new(store, media, WebConfig::default()).await?);
+
+    let (status, encoding, page) = fetch(&router, "/long-read-benchmark-feature/").await?;
+    assert_eq!((status, encoding.as_str()), (StatusCode::OK, "br"));
+    let html = unbrotli(&page)?;
+    // The page is the one the budget is about.
+    for part in ["<nav class=\"toc\"", "<section class=\"footnotes\"", " srcset=\"/media/", "class=\"author-box\"", "class=\"more-from-section\"", "class=\"most-recent\""] {
+        assert!(html.contains(part), "the long read's page has {part}");
+    }
+    assert_eq!(html.matches("<article class=\"card\">").count(), 8, "four cards from its section, four most recent");
+    let at = html.find("<link rel=\"stylesheet\" href=\"").ok_or("stylesheet link")? + 29;
+    let css_url = &html[at..at + html[at..].find('"').ok_or("end of link")?];
+    let (status, encoding, css) = fetch(&router, css_url).await?;
+    assert_eq!((status, encoding.as_str()), (StatusCode::OK, "br"), "{css_url}");
+    assert!(unbrotli(&css)?.contains('{'), "{css_url} is the stylesheet");
+
+    assert!(
+        page.len() + css.len() < BUDGET,
+        "the long read as served is {} bytes brotli ({} bytes of HTML) and its stylesheet {} bytes: {} in all, \
+         not under the budget of {BUDGET}",
+        page.len(),
+        html.len(),
+        css.len(),
+        page.len() + css.len()
+    );
+    eprintln!("long read {} + stylesheet {} = {} bytes brotli (budget {BUDGET})", page.len(), css.len(), page.len() + css.len());
+    Ok(())
+}
