@@ -356,6 +356,9 @@ impl Scanner<'_> {
         // Inside SVG/MathML, void and self-closing tags may open (or break
         // out to HTML, where they do): count them all.
         let opens = foreign || !is(&VOID, &tag.name);
+        // Had the tag closed anything above, there would be room for it: a
+        // dropped tag changed nothing here, as it changes nothing for the
+        // parser, which never sees it.
         if opens && self.open.len() >= MAX_DEPTH {
             self.dropped += 1;
             self.out.push_str("<!---->");
@@ -365,8 +368,9 @@ impl Scanner<'_> {
         self.out.push_str(&tag.name);
         for (name, value) in &tag.attributes {
             let name = &self.src[name.clone()];
-            // Then every `<` written starts a tag counted here. (No allowed
-            // attribute has one in its name: the sanitizer drops it anyway.)
+            // No `<` inside a tag's attributes, so not even a parser that
+            // wrongly thought itself in raw text could find a tag there. (No
+            // allowed attribute has one in its name: the sanitizer drops it.)
             if name.contains('<') {
                 continue;
             }
