@@ -90,6 +90,13 @@ pub fn version_of(e: &Editor, id: i64) -> i64 {
     hidden(&page.text, "version").expect("version").parse().expect("number")
 }
 
+/// Whether article `id` is live now (its editor page says "published").
+pub fn is_live(e: &Editor, id: i64) -> bool {
+    let page = get(&format!("{}/admin/articles/{id}/", e.base), &e.cookie).expect("editor page");
+    assert_eq!(page.status, 200, "{}", page.text);
+    page.text.contains("class=\"stage stage-published\"")
+}
+
 pub fn save(e: &Editor, id: i64, version: i64, headline: &str, section: &str, author: &str, intent: &str) -> Option<Reply> {
     save_as(e, id, version, headline, "crash-test", section, author, intent)
 }
