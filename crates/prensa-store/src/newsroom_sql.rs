@@ -1093,23 +1093,8 @@ macro_rules! newsroom_impl {
                     user: Id,
                     now: DateTime<Utc>,
                 ) -> Result<SaveOutcome> {
-                    let mut tx = self.pool.begin().await.map_err(backend)?;
-                    let current = match lock_article(&mut tx, id, expected_version).await {
-                        Ok(Ok(current)) => current,
-                        Ok(Err(moved_on)) => {
-                            tx.rollback().await.map_err(backend)?;
-                            return Ok(SaveOutcome::Conflict(moved_on));
-                        }
-                        Err(e) => {
-                            // Release the row lock now rather than when the
-                            // pool next hands this connection out.
-                            tx.rollback().await.map_err(backend)?;
-                            return Err(e);
-                        }
-                    };
-                    let saved = save_in(&mut tx, &current, draft, user, now).await?;
-                    tx.commit().await.map_err(backend)?;
-                    Ok(SaveOutcome::Saved(saved))
+                    // A save without a status change: the same transaction.
+                    self.save_and_transition(id, expected_version, draft, None, user, now).await
                 }
 
                 async fn transition(
