@@ -39,6 +39,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (5, "login_throttle", include_str!("../migrations/sqlite/0005_login_throttle.sql")),
     (6, "newsroom_hardening", include_str!("../migrations/sqlite/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/sqlite/0007_server_secrets.sql")),
+    (8, "network", include_str!("../migrations/sqlite/0008_network.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -49,4 +50,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (5, "login_throttle", include_str!("../migrations/postgres/0005_login_throttle.sql")),
     (6, "newsroom_hardening", include_str!("../migrations/postgres/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/postgres/0007_server_secrets.sql")),
+    (8, "network", include_str!("../migrations/postgres/0008_network.sql")),
 ]);
