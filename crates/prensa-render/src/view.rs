@@ -139,7 +139,9 @@ pub struct ArticleView {
     pub body_html: String,
     /// `<nav class="toc">…</nav>` when the article asks for one.
     pub toc_html: Option<String>,
-    pub reading_minutes: u32,
+    /// Localized reading time, e.g. "7 min read" ([`crate::i18n`]'s
+    /// `reading_time`, which picks the plural).
+    pub reading_time: String,
     pub share: ShareView,
     pub author_boxes: Vec<AuthorBoxView>,
     /// Localized heading, e.g. "More from Labor".

@@ -252,7 +252,7 @@ fn article(s: Text) -> ArticleView {
         )),
         body_html: BODY_HTML.to_owned(),
         toc_html: Some(TOC_HTML.to_owned()),
-        reading_minutes: 7,
+        reading_time: "7 min read".to_owned(),
         share: ShareView {
             facebook: s(&format!(
                 "https://www.facebook.com/sharer/sharer.php?u={canonical}"

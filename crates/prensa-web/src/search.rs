@@ -93,13 +93,9 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
     let total = results.total as u64;
     let pages = Pagination::new(1, per_page, total).map_or(1, |p| p.pages).min(MAX_PAGES);
     let summary = (!asked.text.is_empty()).then(|| {
-        let n = total.to_string();
-        let key = match total {
-            0 => "search_no_results",
-            1 => "search_results_one",
-            _ => "search_results_many",
-        };
-        site.locale.t_with(key, &[("n", &n), ("query", &asked.text)])
+        // The message picks the plural and groups the digits (1,234).
+        let key = if total == 0 { "search_no_results" } else { "search_results" };
+        site.locale.t_with(key, &[("n", &total.to_string()), ("query", &asked.text)])
     });
     let pager = (pages > 1 && asked.page <= pages).then(|| PagerView {
         page: asked.page,

@@ -227,8 +227,8 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         image: a.image.as_ref().map(|i| image(i, HERO_WIDTHS)),
         body_html: rendered.html,
         toc_html,
-        // 230 words a minute, at least one.
-        reading_minutes: u32::try_from(rendered.words.div_ceil(230)).unwrap_or(1).max(1),
+        // 230 words a minute, at least one; the message picks the plural.
+        reading_time: site.locale.t_with("reading_time", &[("n", &rendered.words.div_ceil(230).max(1).to_string())]),
         share: share(&canonical, &a.headline),
         author_boxes: a.authors.iter().map(|x| author_box(site, x)).collect(),
         more_from_section_title: site.locale.t_with("more_from_section", &[("section", &a.section.name)]),
