@@ -616,6 +616,26 @@ fn byline_links_every_author() {
     );
 }
 
+/// The theme's words follow the locale's strings: a German page has German
+/// words (byline separators included) and none of the English ones.
+#[test]
+fn a_german_site_speaks_german() {
+    let theme = theme();
+    let t = strings_map(i18n::locale("de"));
+    let html = &render_all(&theme, &plain, &t)[1].1;
+    assert!(html.contains(
+        "<p class=\"byline\">Von <a href=\"https://labrecha.example/authors/ana-ribeiro/\">Ana Ribeiro</a>, \
+         <a href=\"https://labrecha.example/authors/ben-okafor/\">Ben Okafor</a> und \
+         <a href=\"https://labrecha.example/authors/cleo-marin/\">Cleo Marín</a></p>"
+    ));
+    for german in ["Zum Inhalt springen", "Link kopieren", "Auf Mastodon teilen", "Ressorts"] {
+        assert!(html.contains(german), "{german}");
+    }
+    for english in ["Skip to content", "Copy link", "Share on Mastodon", "Sections"] {
+        assert!(!html.contains(english), "{english}");
+    }
+}
+
 #[test]
 fn text_fields_are_escaped() {
     let theme = theme();
