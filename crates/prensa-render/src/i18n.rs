@@ -50,7 +50,7 @@
 //! calendars' code and data out of the binary: every shipped language dates
 //! its articles in the Gregorian calendar.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -257,14 +257,21 @@ fn parse_locale(lang: &str, text: &str) -> Result<Locale, LocaleError> {
         })?;
 
     // Formatted once here so that `t` can lend a `&str`. A message that takes
-    // arguments comes out with Fluent's placeholder for each (`{$n}`); its
-    // callers use `t_with`.
+    // arguments is formatted with each one standing for itself (`{$n}`), so
+    // it reads "{$n} min read" rather than losing the count; its callers use
+    // `t_with`.
     let strings = ids
         .iter()
         .filter_map(|id| {
             let pattern = bundle.get_message(id)?.value()?;
+            let mut variables = BTreeSet::new();
+            variables_in(pattern, &mut variables);
+            let mut args = FluentArgs::with_capacity(variables.len());
+            for name in variables {
+                args.set(name, format!("{{${name}}}"));
+            }
             let mut errors = Vec::new();
-            let text = bundle.format_pattern(pattern, None, &mut errors);
+            let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
             Some((id.clone(), text.into_owned()))
         })
         .collect();
@@ -486,54 +493,53 @@ impl Locale {
     }
 }
 
+/// The variables (`$name`) a pattern uses, wherever they are: in text, in a
+/// selector, in a function's arguments or in a variant.
+fn variables_in<'s>(pattern: &ast::Pattern<&'s str>, out: &mut BTreeSet<&'s str>) {
+    fn inline<'s>(expression: &ast::InlineExpression<&'s str>, out: &mut BTreeSet<&'s str>) {
+        match expression {
+            ast::InlineExpression::VariableReference { id } => {
+                out.insert(id.name);
+            }
+            ast::InlineExpression::FunctionReference { arguments, .. }
+            | ast::InlineExpression::TermReference {
+                arguments: Some(arguments),
+                ..
+            } => {
+                for argument in &arguments.positional {
+                    inline(argument, out);
+                }
+                for argument in &arguments.named {
+                    inline(&argument.value, out);
+                }
+            }
+            ast::InlineExpression::Placeable { expression } => any(expression, out),
+            _ => {}
+        }
+    }
+    fn any<'s>(expression: &ast::Expression<&'s str>, out: &mut BTreeSet<&'s str>) {
+        match expression {
+            ast::Expression::Inline(expression) => inline(expression, out),
+            ast::Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for variant in variants {
+                    variables_in(&variant.value, out);
+                }
+            }
+        }
+    }
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            any(expression, out);
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use chrono::{DateTime, NaiveDate};
-    use std::collections::BTreeSet;
-
-    /// The variables (`$name`) a pattern uses, wherever they are: in text, in a
-    /// selector, in a function's arguments or in a variant.
-    fn variables_in<'s>(pattern: &ast::Pattern<&'s str>, out: &mut BTreeSet<&'s str>) {
-        fn inline<'s>(expression: &ast::InlineExpression<&'s str>, out: &mut BTreeSet<&'s str>) {
-            match expression {
-                ast::InlineExpression::VariableReference { id } => {
-                    out.insert(id.name);
-                }
-                ast::InlineExpression::FunctionReference { arguments, .. }
-                | ast::InlineExpression::TermReference {
-                    arguments: Some(arguments),
-                    ..
-                } => {
-                    for argument in &arguments.positional {
-                        inline(argument, out);
-                    }
-                    for argument in &arguments.named {
-                        inline(&argument.value, out);
-                    }
-                }
-                ast::InlineExpression::Placeable { expression } => any(expression, out),
-                _ => {}
-            }
-        }
-        fn any<'s>(expression: &ast::Expression<&'s str>, out: &mut BTreeSet<&'s str>) {
-            match expression {
-                ast::Expression::Inline(expression) => inline(expression, out),
-                ast::Expression::Select { selector, variants } => {
-                    inline(selector, out);
-                    for variant in variants {
-                        variables_in(&variant.value, out);
-                    }
-                }
-            }
-        }
-        for element in &pattern.elements {
-            if let ast::PatternElement::Placeable { expression } = element {
-                any(expression, out);
-            }
-        }
-    }
 
     /// Each shipped language; the tests below check each one.
     const SHIPPED: [&str; 6] = ["de", "en", "es", "fr", "it", "pt"];
@@ -780,8 +786,11 @@ mod tests {
             locale("de").t_with("page_n_of_total", &[("n", "2"), ("total", "10")]),
             "Seite 2 von 10"
         );
-        // Missing argument: Fluent's placeholder stays visible.
+        // Missing argument: Fluent's placeholder stays visible, in `t` too.
         assert_eq!(en.t_with("articles_by", &[]), "Articles by {$name}");
+        assert_eq!(en.t("articles_by"), "Articles by {$name}");
+        assert_eq!(en.t("reading_time"), "{$n} min read");
+        assert_eq!(locale("de").t("reading_time"), "{$n} Minuten Lesezeit");
         // Values are inserted as they are, markup included (escaping is the
         // template's job), and without bidi isolation marks.
         assert_eq!(
