@@ -447,3 +447,109 @@ impl<S: Newsroom> AppState<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use prensa_core::{PublicationSettings, SocialLinks};
+
+    use super::*;
+
+    fn site(id: Id, slug: &str, base_url: &str) -> Arc<Site> {
+        let publication = Publication {
+            id,
+            slug: slug.into(),
+            name: slug.into(),
+            tagline: String::new(),
+            language: "en".into(),
+            base_url: base_url.into(),
+            timezone: "UTC".into(),
+            social: SocialLinks::default(),
+            settings: PublicationSettings::default(),
+        };
+        let view = SiteView {
+            name: slug.into(),
+            tagline: String::new(),
+            language: "en".into(),
+            base_url: base_url.into(),
+            root: String::new(),
+            sections: Vec::new(),
+            social: Vec::new(),
+            css_url: String::new(),
+            year: 2026,
+        };
+        Arc::new(Site::new(publication, Vec::new(), i18n::locale("en"), BTreeMap::new(), view))
+    }
+
+    /// The slug and the stripped path `host` + `path` resolve to, or what
+    /// else it is.
+    fn at(sites: &Sites, host: &str, path: &str) -> String {
+        match sites.resolve(Some(host), path) {
+            Resolved::Site { site, prefix_len } => format!("{} {}", site.publication.slug, &path[prefix_len..]),
+            Resolved::AddSlash => "add slash".into(),
+            Resolved::Unknown => "unknown".into(),
+        }
+    }
+
+    fn network(default: Option<&str>) -> Sites {
+        Sites::new(
+            vec![
+                site(1, "en", "https://example.org"),
+                site(2, "de", "https://example.org/de/"),
+                site(3, "de-at", "https://example.org/de/at"),
+                site(4, "es", "https://Example.NET:8443"),
+                site(5, "fr", "https://only-prefixes.example/fr"),
+            ],
+            default,
+        )
+    }
+
+    #[test]
+    fn base_urls_give_host_and_prefix() {
+        assert_eq!(host_and_root("https://Example.org:8443/de/"), ("example.org:8443".into(), "/de".into()));
+        assert_eq!(host_and_root("https://example.org"), ("example.org".into(), String::new()));
+        assert_eq!(host_and_root("https://example.org//a//b/"), ("example.org".into(), "/a/b".into()));
+        assert_eq!(host_and_root("localhost"), ("localhost".into(), String::new()));
+    }
+
+    #[test]
+    fn prefixes_match_whole_segments_longest_first() {
+        let sites = network(None);
+        assert_eq!(at(&sites, "example.org", "/"), "en /");
+        assert_eq!(at(&sites, "example.org", "/de/"), "de /");
+        assert_eq!(at(&sites, "example.org", "/de/x/"), "de /x/");
+        assert_eq!(at(&sites, "example.org", "/de/at/x/"), "de-at /x/");
+        assert_eq!(at(&sites, "example.org", "/de/atlas/"), "de /atlas/");
+        assert_eq!(at(&sites, "example.org", "/design/"), "en /design/");
+        assert_eq!(at(&sites, "example.org", "/de"), "add slash");
+        assert_eq!(at(&sites, "example.org", "/de/at"), "add slash");
+        assert_eq!(at(&sites, "EXAMPLE.org:443", "/de/"), "de /");
+        assert_eq!(at(&sites, "example.net:8443", "/x/"), "es /x/");
+        assert_eq!(at(&sites, "example.net", "/x/"), "unknown", "the port is part of this host's address");
+    }
+
+    #[test]
+    fn unknown_addresses_get_the_default_or_nothing() {
+        let sites = network(None);
+        assert_eq!(at(&sites, "elsewhere.example", "/"), "unknown");
+        assert_eq!(at(&sites, "only-prefixes.example", "/x/"), "unknown");
+        assert_eq!(at(&sites, "only-prefixes.example", "/fr/x/"), "fr /x/");
+        assert!(matches!(sites.resolve(None, "/"), Resolved::Unknown));
+        let sites = network(Some("fr"));
+        assert_eq!(at(&sites, "elsewhere.example", "/x/"), "fr /x/");
+        assert_eq!(at(&sites, "elsewhere.example", "/fr/x/"), "fr /x/");
+        assert_eq!(at(&sites, "only-prefixes.example", "/x/"), "fr /x/");
+        assert_eq!(at(&sites, "example.org", "/x/"), "en /x/", "a known address keeps its publication");
+        let sites = network(Some("no-such-slug"));
+        assert_eq!(at(&sites, "elsewhere.example", "/"), "unknown");
+    }
+
+    #[test]
+    fn one_publication_answers_everywhere() {
+        let sites = Sites::new(vec![site(1, "de", "https://example.org/de")], None);
+        assert_eq!(at(&sites, "anything.example", "/de/x/"), "de /x/");
+        assert_eq!(at(&sites, "anything.example", "/x/"), "de /x/");
+        assert_eq!(at(&sites, "example.org", "/de"), "add slash");
+        assert_eq!(sites.list[0].root(), "/de");
+        assert_eq!(sites.list[0].path("/search/"), "/de/search/");
+    }
+}

@@ -256,4 +256,16 @@ mod tests {
         }
         Ok(())
     }
+
+    #[test]
+    fn default_publication_from_flag_then_file() -> anyhow::Result<()> {
+        assert_eq!(resolve(&[], &FileConfig::default())?.default_publication, None);
+        let file: FileConfig = toml::from_str("default_publication = \"meridian\"\n")?;
+        assert_eq!(resolve(&[], &file)?.default_publication.as_deref(), Some("meridian"));
+        let flag = resolve(&["--default-publication", "meridiano"], &file)?;
+        assert_eq!(flag.default_publication.as_deref(), Some("meridiano"), "the flag wins");
+        let err = resolve(&["--default-publication", "Not A Slug"], &FileConfig::default()).expect_err("not a slug");
+        assert!(err.to_string().contains("default_publication must be a publication's slug"), "{err}");
+        Ok(())
+    }
 }
