@@ -180,7 +180,7 @@ async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Optio
             Err(e) => store_refusal(e)?,
         },
     };
-    sections_page(state, &site, &staffer, said).await
+    sections_page(state, site, &staffer, said).await
 }
 
 pub async fn create_section<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
@@ -426,7 +426,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
     };
     let author = match author_of(&form) {
         Ok(a) => a,
-        Err(why) => return author_page(state, &site, &staffer, typed(id), Said::refused(format!("Not saved: {why}."))).await,
+        Err(why) => return author_page(state, site, &staffer, typed(id), Said::refused(format!("Not saved: {why}."))).await,
     };
     match state.store.save_author(site.publication.id, id, &author).await {
         Ok(saved) => {
@@ -435,7 +435,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
         }
         Err(e) => {
             let said = store_refusal(e)?;
-            author_page(state, &site, &staffer, typed(id), said).await
+            author_page(state, site, &staffer, typed(id), said).await
         }
     }
 }

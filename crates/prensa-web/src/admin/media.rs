@@ -73,7 +73,7 @@ async fn library_page<S: Newsroom>(
         max_mb: u64,
     }
     let ctx = Ctx {
-        chrome: Chrome::new(&site, staffer),
+        chrome: Chrome::new(site, staffer),
         items: result
             .items
             .into_iter()
