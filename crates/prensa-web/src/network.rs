@@ -28,6 +28,7 @@ use http::uri::PathAndQuery;
 use http::{StatusCode, Uri};
 use prensa_store::Store;
 
+use crate::ops::RouteLabel;
 use crate::state::{AppState, Resolved, Site};
 
 /// What an unknown host or prefix gets: plain text, naming no publication,
@@ -118,14 +119,14 @@ where
             .and_then(|h| h.to_str().ok());
         let (site, prefix_len) = match sites.resolve(host, path) {
             Resolved::Site { site, prefix_len } => (site.clone(), prefix_len),
-            Resolved::AddSlash => return NetworkFuture::Answer(Some(add_slash(req.uri()))),
+            Resolved::AddSlash => return self.answer(add_slash(req.uri())),
             Resolved::Unknown if is_shared_path(path) => {
                 return NetworkFuture::Inner {
                     inner: self.inner.call(req),
                     prefixed: None,
                 };
             }
-            Resolved::Unknown => return NetworkFuture::Answer(Some(unknown())),
+            Resolved::Unknown => return self.answer(unknown()),
         };
         drop(sites);
         // Only a request that came in under the prefix has its redirects
@@ -142,6 +143,20 @@ where
             inner: self.inner.call(req),
             prefixed,
         }
+    }
+}
+
+impl<S: Store, Svc> Network<S, Svc> {
+    /// An answer of this layer's own, counted like the public site's pages
+    /// (under the `page` label, as unknown URLs are) and closing the
+    /// connection while draining, as [`crate::ops::TrackLayer`] does for
+    /// the routes.
+    fn answer<F>(&self, mut response: Response) -> NetworkFuture<F> {
+        self.state.metrics.record(RouteLabel::Page, response.status(), std::time::Duration::ZERO);
+        if self.state.is_draining() {
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        NetworkFuture::Answer(Some(response))
     }
 }
 

@@ -503,9 +503,13 @@ async fn unknown_addresses_get_a_404_or_the_default_publication(backend: Backend
         get(&net, "unknown.example", "/healthz").await?.status,
         StatusCode::OK
     );
-    assert_eq!(
-        get(&net, "unknown.example", "/metrics").await?.status,
-        StatusCode::OK
+    let metrics = get(&net, "unknown.example", "/metrics").await?;
+    assert_eq!(metrics.status, StatusCode::OK);
+    // Answered before routing, yet counted as the public site's 404s are.
+    assert!(
+        metrics.text.contains("prensa_http_requests_total{route=\"page\",status=\"404\"} 3\n"),
+        "{}",
+        metrics.text
     );
 
     let config = WebConfig {
