@@ -2,6 +2,11 @@
 //! served from an in-memory page cache, plus media files and the theme's
 //! assets.
 //!
+//! Publications share one router: each request's publication is found once,
+//! by host or by host and path prefix, before routing ([`network`]), and
+//! handlers read it from the request's extensions; every link a page prints
+//! carries the publication's prefix ([`state::Site::path`]).
+//!
 //! Handlers are thin: parse the request, ask the store, hand the content
 //! model to [`views`] and the theme, and cache the result. The router is
 //! generic over the [`Store`], so the same code serves SQLite and
