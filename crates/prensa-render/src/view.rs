@@ -16,6 +16,9 @@ pub struct SiteView {
     pub language: String,
     /// Absolute, no trailing slash.
     pub base_url: String,
+    /// The path prefix the publication is served under (`""` or `"/de"`),
+    /// which every link to one of its own pages starts with.
+    pub root: String,
     pub sections: Vec<LinkView>,
     pub social: Vec<SocialView>,
     /// URL of the theme's stylesheet (fingerprinted, cached forever).

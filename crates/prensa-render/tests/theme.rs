@@ -73,6 +73,7 @@ fn site(s: Text) -> SiteView {
         tagline: s("Reporting on work and power in the Americas"),
         language: s("en"),
         base_url: s(BASE),
+        root: s(""),
         sections: vec![
             link(s, "Labor", "/labor/"),
             link(s, "Latin America", "/latin-america/"),

@@ -101,8 +101,8 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
         page: asked.page,
         pages,
         label: site.locale.t_with("page_n_of_total", &[("n", &asked.page.to_string()), ("total", &pages.to_string())]),
-        prev_url: (asked.page > 1).then(|| url(&asked.text, asked.sort, asked.page - 1)),
-        next_url: (asked.page < pages).then(|| url(&asked.text, asked.sort, asked.page + 1)),
+        prev_url: (asked.page > 1).then(|| site.path(&url(&asked.text, asked.sort, asked.page - 1))),
+        next_url: (asked.page < pages).then(|| site.path(&url(&asked.text, asked.sort, asked.page + 1))),
     });
     let results = results
         .hits
@@ -132,8 +132,8 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
         summary: summary.clone(),
         results,
         pager,
-        relevance_url: url(&asked.text, Sort::Relevance, 1),
-        newest_url: url(&asked.text, Sort::Newest, 1),
+        relevance_url: site.path(&url(&asked.text, Sort::Relevance, 1)),
+        newest_url: site.path(&url(&asked.text, Sort::Newest, 1)),
     };
     let title = match &asked.text {
         t if t.is_empty() => site.locale.t("search").to_owned(),

@@ -18,7 +18,8 @@
 //! reach public pages; those never read cookies (the page cache keys on
 //! publication and path only) and answer the same with or without them.
 //! Over plain http (development, a private network) the prefix cannot be
-//! had, and the cookies keep `Path=/admin`.
+//! had, and the cookies keep `Path=/admin` (which [`crate::network`] turns
+//! into `/de/admin` for a publication under a path prefix).
 
 use std::sync::Arc;
 

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use axum::Extension;
 use chrono::{Duration, Utc};
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_auth::new_token;
 use prensa_core::permissions::{check, Action, Role};
@@ -19,7 +19,7 @@ use prensa_store::{Newsroom, StoreError};
 use serde::Serialize;
 
 use super::session::{Posted, Staffer};
-use super::{site_of, AdminError, Chrome};
+use super::{AdminError, Chrome};
 use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -100,17 +100,15 @@ async fn page<S: Newsroom>(
 }
 
 /// `GET /admin/users/`.
-pub async fn list<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, staffer: Staffer) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice: None, link: None }).await
 }
 
 /// `POST /admin/users/`: creates an account and shows its invite link.
-pub async fn invite<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let refuse = |msg: String| Notice { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(msg), notice: None, link: None };
     let email = match normalize_email(form.get("email")) {
         Ok(e) => e,
@@ -137,13 +135,12 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, po
 /// everywhere, so the new role applies at once.
 pub async fn set_role<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let Some(role) = Role::parse(form.get("role")) else {
         return Err(AdminError::bad_request("Choose a role."));
     };
@@ -171,13 +168,12 @@ pub async fn set_role<S: Newsroom>(
 /// `POST /admin/users/{id}/reset`: a password-reset link for the account.
 pub async fn reset_link<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
     check(&staffer.user.staff(), Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
     let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
     let link = issue_link(&state.store, &site.publication.base_url, kind, user.id).await?;
