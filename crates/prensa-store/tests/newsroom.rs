@@ -627,7 +627,7 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
         name: "The New Meridian".into(),
         tagline: "Still here".into(),
         social: SocialLinks::default(),
-        settings: PublicationSettings { more_from_section: 2, most_recent: 6, page_size: 20 },
+        settings: PublicationSettings { more_from_section: 2, most_recent: 6, page_size: 20, from_sister_sites: 3 },
     };
     store.update_publication(p, &edit).await?;
     let after = store.publications().await?.remove(0);
