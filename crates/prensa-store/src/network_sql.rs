@@ -9,10 +9,11 @@
 //! stays one round trip.
 
 /// Defines `network_gen` for connections of type `$conn`, with `$q` turning
-/// `?` into the backend's placeholders. `super::BYLINE_JSON` is the
+/// `?` into the backend's placeholders and `{json}` spelled `$json` (a JSON
+/// parameter: `?::jsonb` on PostgreSQL). `super::BYLINE_JSON` is the
 /// backend's byline aggregate.
 macro_rules! network_impl {
-    ($conn:ty, $q:path) => {
+    ($conn:ty, $q:path, $json:expr) => {
         /// The network's statements (see `network_sql.rs`).
         mod network_gen {
             use std::collections::HashSet;
@@ -29,7 +30,7 @@ macro_rules! network_impl {
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
-                $q(sql)
+                $q(&sql.replace("{json}", $json))
             }
 
             /// Writes an author file of a publication in `language`. An
@@ -60,7 +61,7 @@ macro_rules! network_impl {
                 .map_err(backend)?;
                 let Some((id, has_bio, writes_in_language)) = existing else {
                     return sqlx::query_scalar(&q(
-                        "INSERT INTO authors (slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        "INSERT INTO authors (slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, {json}) RETURNING id",
                     ))
                     .bind(&a.slug)
                     .bind(&a.name)
@@ -78,8 +79,7 @@ macro_rules! network_impl {
                         .await
                         .map_err(backend)?;
                 if (writes_in_language && !has_bio) || !writes_anywhere {
-                    sqlx::query(&q("UPDATE authors SET name = ?, bio = ?, avatar = ?, social = {social} WHERE id = ?"
-                        .replace("{social}", social_param()).as_str()))
+                    sqlx::query(&q("UPDATE authors SET name = ?, bio = ?, avatar = ?, social = {json} WHERE id = ?"))
                     .bind(&a.name)
                     .bind(&a.bio)
                     .bind(&a.avatar)
@@ -98,7 +98,7 @@ macro_rules! network_impl {
                     .await
                     .map_err(backend)?;
                 if a.social != SocialLinks::default() {
-                    sqlx::query(&q(&"UPDATE authors SET social = {social} WHERE id = ?".replace("{social}", social_param())))
+                    sqlx::query(&q("UPDATE authors SET social = {json} WHERE id = ?"))
                         .bind(&social)
                         .bind(id)
                         .execute(&mut *conn)
@@ -116,15 +116,6 @@ macro_rules! network_impl {
                 .await
                 .map_err(backend)?;
                 Ok(id)
-            }
-
-            /// The JSON parameter's spelling: PostgreSQL's `social` is jsonb.
-            fn social_param() -> &'static str {
-                if q("?") == "?" {
-                    "?"
-                } else {
-                    "?::jsonb"
-                }
             }
 
             /// An article by publication slug and slug: id, its
