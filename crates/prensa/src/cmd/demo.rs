@@ -101,3 +101,24 @@ fn demo_dirs(content: &std::path::Path) -> anyhow::Result<(Vec<PathBuf>, Vec<Str
     }
     Ok((dirs, prefixes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sisters_are_served_under_their_directory_names() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let content = tmp.path().join("content");
+        for dir in ["sisters/es", "sisters/de", "sisters/.hidden"] {
+            std::fs::create_dir_all(content.join(dir)).expect("mkdir");
+        }
+        std::fs::write(content.join("sisters/README.md"), "not a publication").expect("write");
+        let (dirs, prefixes) = demo_dirs(&content).expect("dirs");
+        assert_eq!(dirs, [content.clone(), content.join("sisters/de"), content.join("sisters/es")]);
+        assert_eq!(prefixes, ["", "/de", "/es"]);
+        // Without sisters: the English magazine alone, at the root.
+        let (dirs, prefixes) = demo_dirs(&tmp.path().join("nothing")).expect("dirs");
+        assert_eq!((dirs.len(), prefixes), (1, vec![String::new()]));
+    }
+}
