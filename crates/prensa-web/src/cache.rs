@@ -330,6 +330,7 @@ mod tests {
         assert_eq!(SurrogateKey::parse("article:12"), Some(SurrogateKey::Article(12)));
         assert_eq!(SurrogateKey::parse("tag:3"), Some(SurrogateKey::Tag(3)));
         assert_eq!(SurrogateKey::parse("home"), Some(SurrogateKey::Home));
+        assert_eq!(SurrogateKey::parse("translations:5"), Some(SurrogateKey::Translations(5)));
         for bad in ["", "article:", "article:x", "page:1", "all"] {
             assert_eq!(SurrogateKey::parse(bad), None, "{bad}");
         }
