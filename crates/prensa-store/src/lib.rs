@@ -8,6 +8,15 @@
 //! picks the backend from the URL's scheme at run time, which is what the
 //! CLI uses. Media files live in a content-addressed directory
 //! ([`media::MediaDir`]) that is the same whatever the database.
+//!
+//! Sister publications: [`Store::apply_network`] writes several content
+//! directories and their translation links in one transaction (links are
+//! stored as links to the group's original, resolved against what the
+//! database holds); `published_article` brings the article's visible
+//! translations along, and [`Store::sister_articles`] /
+//! [`Store::author_publications`] feed "From our sister sites" and "Also
+//! writes for". Their SQL is written once for both backends in
+//! `network_sql.rs`.
 
 use std::future::Future;
 
