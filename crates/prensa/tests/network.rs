@@ -117,7 +117,7 @@ fn network_pages(backend: Backend) {
     let html = page(&server, "de.example", "/author/ana/");
     assert!(html.contains("Ana schreibt auf Deutsch."), "{html}");
     let writes = html.split(r#"<p class="also-writes-for">"#).nth(1).and_then(|s| s.split("</p>").next()).expect("Also writes for");
-    assert!(writes.starts_with("Also writes for: "), "{writes}");
+    assert!(writes.starts_with("Schreibt auch für: "), "{writes}");
     assert!(writes.contains(r#"<a href="http://en.example/author/ana/" hreflang="en">Pub en</a>"#), "{writes}");
     assert!(writes.contains(r#"<a href="http://es.example/author/ana/" hreflang="es">Pub es</a>"#), "{writes}");
     assert!(html.contains(&alternate("en", "http://en.example/author/ana/")), "{html}");
