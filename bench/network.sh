@@ -33,6 +33,9 @@ content() { # DIR SLUG LANGUAGE BASE_URL
   cp -r demo "$1"
   sed -i -e "s|^slug = .*|slug = \"$2\"|" -e "s|^language = .*|language = \"$3\"|" \
     -e "s|^base_url = .*|base_url = \"$4\"|" "$1/publication.toml"
+  # Each copy stands alone: the demo's links to its sisters would not resolve.
+  rm -rf "$1/sisters"
+  sed -i '/^translation_of = /d' "$1"/articles/*.md
 }
 content "$work/one" meridian en "http://localhost"
 content "$work/en" meridian en "http://en.example"
