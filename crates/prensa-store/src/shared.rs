@@ -460,7 +460,8 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 /// The columns [`user_from`] reads, for a `users u`.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide";
 
 /// Columns of [`USER_COLUMNS`]; the password hash (column 5) only tells
 /// whether there is one.
@@ -474,6 +475,7 @@ pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
         author_id: row.opt_int(4)?,
         has_password: row.opt_text(5)?.is_some(),
         created_at: utc_of(row.int(6)?)?,
+        network_wide: row.boolean(7)?,
     })
 }
 

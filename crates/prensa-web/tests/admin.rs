@@ -49,13 +49,23 @@ fn author(slug: &str) -> NewAuthor {
 
 /// One publication; authors for each role plus an outsider; two sections.
 fn fixture() -> ImportSet {
+    publication("meridian", "en", "http://localhost:8080")
+}
+
+/// The host of the sister publication every world also has (German, the
+/// same sections, authors and articles as the first, under its own host).
+const SISTER_HOST: &str = "zeitung.example";
+
+/// A publication shaped like [`fixture`]'s (its authors are the same
+/// people: author profiles are shared across the network).
+fn publication(slug: &str, language: &str, base_url: &str) -> ImportSet {
     ImportSet {
         publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
+            slug: slug.into(),
+            name: format!("The {slug}"),
             tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
+            language: language.into(),
+            base_url: base_url.into(),
             timezone: "Europe/Berlin".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
@@ -90,13 +100,31 @@ struct World {
     state: Arc<AppState<SqliteStore>>,
     router: Router,
     logins: Vec<(Role, Login)>,
+    /// An editor of the first publication only (not network-wide), writing
+    /// as `edi`.
+    a_editor: Login,
+    /// The publication the requests are for, and its host.
+    pid: i64,
+    host: &'static str,
     /// A draft with every role's author profile on the byline.
     own: i64,
     /// A draft by the outsider only.
     other: i64,
     labor: i64,
     culture: i64,
-    _media: tempfile::TempDir,
+    /// The same on the sister publication (German, [`SISTER_HOST`]).
+    sister: Side,
+    _media: Arc<tempfile::TempDir>,
+}
+
+/// A publication's ids in a [`World`].
+#[derive(Clone, Copy)]
+struct Side {
+    pid: i64,
+    own: i64,
+    other: i64,
+    labor: i64,
+    culture: i64,
 }
 
 impl World {
@@ -105,6 +133,29 @@ impl World {
     }
     fn store(&self) -> &SqliteStore {
         &self.state.store
+    }
+    /// The same world, its requests sent to the sister publication's host
+    /// and its ids that publication's (the sister's `sister` is the first).
+    fn on_sister(&self) -> World {
+        let here = Side { pid: self.pid, own: self.own, other: self.other, labor: self.labor, culture: self.culture };
+        let router = prensa_web::router(self.state.clone()).layer(axum::middleware::map_request(|mut req: Request<Body>| async move {
+            req.headers_mut().insert(header::HOST, http::HeaderValue::from_static(SISTER_HOST));
+            req
+        }));
+        World {
+            state: self.state.clone(),
+            router,
+            logins: self.logins.clone(),
+            a_editor: self.a_editor.clone(),
+            pid: self.sister.pid,
+            host: SISTER_HOST,
+            own: self.sister.own,
+            other: self.sister.other,
+            labor: self.sister.labor,
+            culture: self.sister.culture,
+            sister: here,
+            _media: self._media.clone(),
+        }
     }
 }
 
@@ -116,47 +167,69 @@ async fn world_with(config: WebConfig) -> Res<World> {
     world_on("sqlite::memory:", fixture(), config).await
 }
 
-/// The world on the database at `url`, filled with `set`.
+/// The world on the database at `url`, filled with `set` and the sister
+/// publication.
 async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     let store = SqliteStore::open(url).await?;
     store.apply_import(&set, false).await?;
+    store.apply_import(&publication("zeitung", "de", &format!("http://{SISTER_HOST}")), false).await?;
     let media = tempfile::tempdir()?;
     let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
-    let publication = store.publications().await?.remove(0);
+    let publications = store.publications().await?;
+    let publication = publications.iter().find(|p| p.slug == set.publication.slug).ok_or("imported")?.clone();
+    let sister = publications.iter().find(|p| p.slug == "zeitung").ok_or("imported")?.clone();
     let authors = store.authors(publication.id).await?;
     let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
-    let sections = store.sections(publication.id).await?;
-    let (labor, culture) = (sections[0].id, sections[1].id);
     let mut logins = Vec::new();
-    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
-        let user = store
-            .create_user(
-                &NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)) },
-                Utc::now(),
-            )
-            .await?;
+    let sign_in = async |role: Role, slug: &str, email: &str, on: Option<i64>| -> Res<Login> {
+        let new = NewUser { email: email.into(), name: slug.into(), role, author_id: Some(author_id(slug)), publication: on };
+        let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
         let token = new_token();
         store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        logins.push((role, Login { user_id: user.id, secret: token.secret }));
-    }
-    let draft = |slug: &str, authors: Vec<i64>| ArticleDraft {
-        slug: slug.into(),
-        headline: format!("Draft {slug}"),
-        standfirst: "S".into(),
-        body: "Body".into(),
-        toc: false,
-        section_id: labor,
-        author_ids: authors,
-        tags: vec!["Ports".into()],
-        image: None,
+        Ok(Login { user_id: user.id, secret: token.secret })
     };
+    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
+        logins.push((role, sign_in(role, slug, &format!("{slug}@example.org"), None).await?));
+    }
+    let a_editor = sign_in(Role::Editor, "edi", "edi-a@example.org", Some(publication.id)).await?;
     let admin_id = logins[3].1.user_id;
     let all = ["con", "aut", "edi", "adm"].map(author_id).to_vec();
-    let own = store.create_article(publication.id, &draft("own-draft", all), admin_id, Utc::now()).await?.id;
-    let other = store.create_article(publication.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+    let mut sides = Vec::new();
+    for p in [&publication, &sister] {
+        let sections = store.sections(p.id).await?;
+        let (labor, culture) = (sections[0].id, sections[1].id);
+        let draft = |slug: &str, authors: Vec<i64>| ArticleDraft {
+            slug: slug.into(),
+            headline: format!("Draft {slug}"),
+            standfirst: "S".into(),
+            body: "Body".into(),
+            toc: false,
+            section_id: labor,
+            author_ids: authors,
+            tags: vec!["Ports".into()],
+            image: None,
+        };
+        let own = store.create_article(p.id, &draft("own-draft", all.clone()), admin_id, Utc::now()).await?.id;
+        let other = store.create_article(p.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+        sides.push(Side { pid: p.id, own, other, labor, culture });
+    }
     state.sync_changes().await;
-    Ok(World { router: prensa_web::router(state.clone()), state, logins, own, other, labor, culture, _media: media })
+    let (here, sister) = (sides[0], sides[1]);
+    Ok(World {
+        router: prensa_web::router(state.clone()),
+        state,
+        logins,
+        a_editor,
+        pid: here.pid,
+        host: "localhost:8080",
+        own: here.own,
+        other: here.other,
+        labor: here.labor,
+        culture: here.culture,
+        sister,
+        _media: Arc::new(media),
+    })
 }
 
 struct Answer {
@@ -362,9 +435,21 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{other}/notes/{other_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/scheduled/{own_change}/cancel", [ToLogin, Forbidden, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/scheduled/{other_change}/cancel", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        // Into the sister publication: whoever may edit the article here
+        // and start a draft there; then to the draft's editor there.
+        ("POST", "/admin/articles/{own}/translate", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/translate", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        // Not a translation: refused after the role check.
+        ("POST", "/admin/articles/{own}/translation/current", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
+        ("POST", "/admin/articles/{other}/translation/current", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("GET", "/admin/translations/", everyone),
+        ("GET", "/admin/translations/?lang=en&page=2", everyone),
         ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
         ("POST", "/admin/users/", [ToLogin, Forbidden, Forbidden, Forbidden, Status(422)]),
         ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
+        // Roles on the other publication: network-wide administrators only
+        // (every account here but `a_editor` is network-wide).
+        ("POST", "/admin/users/{outsider}/publications", admins_ok(admins)),
         ("POST", "/admin/users/{outsider}/reset", admins_ok(admins)),
         ("POST", "/admin/account", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
         ("GET", "/admin/sections/", editors),
@@ -422,14 +507,50 @@ async fn every_route_for_every_role() -> TestResult {
     fn admins_ok(a: [Expect; 5]) -> [Expect; 5] {
         a
     }
-    let whos: [Option<Role>; 5] = [None, Some(Role::Contributor), Some(Role::Author), Some(Role::Editor), Some(Role::Administrator)];
+    // Each run: who asks, on which publication, and what it should get
+    // of a row's five expectations. The roles' accounts are network-wide;
+    // `a_editor` is an editor of the first publication only.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Who {
+        Anonymous,
+        Everywhere(Role),
+        FirstOnly,
+    }
+    type Pick = fn(&str, &str, &[Expect; 5]) -> Expect;
+    let runs: Vec<(Who, bool, Pick)> = vec![
+        (Who::Anonymous, false, |_, _, e| e[0]),
+        (Who::Everywhere(Role::Contributor), false, |_, _, e| e[1]),
+        (Who::Everywhere(Role::Author), false, |_, _, e| e[2]),
+        (Who::Everywhere(Role::Editor), false, |_, _, e| e[3]),
+        (Who::Everywhere(Role::Administrator), false, |_, _, e| e[4]),
+        // On the sister publication a network-wide administrator is one.
+        (Who::Everywhere(Role::Administrator), true, |_, _, e| e[4]),
+        // An editor of the first publication is one there, but has no
+        // role on the sister to translate into.
+        (Who::FirstOnly, false, |_, path, e| if path.ends_with("/translate") { Forbidden } else { e[3] }),
+        // And on the sister none at all: every signed-in route refused
+        // (nothing written, checked below); signing out still works.
+        (Who::FirstOnly, true, |method, path, e| {
+            if e[0] == ToLogin && !(method == "POST" && path == "/admin/logout") {
+                Forbidden
+            } else {
+                e[0]
+            }
+        }),
+    ];
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (column, who) in whos.iter().enumerate() {
-        let w = world().await?;
+    for (column, (who, on_sister, pick)) in runs.iter().enumerate() {
+        let first = world().await?;
+        let w = if *on_sister { first.on_sister() } else { first };
+        // An account working on the first publication only.
+        let first_pid = if *on_sister { w.sister.pid } else { w.pid };
         let outsider = w
             .store()
-            .create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None }, Utc::now())
+            .create_user(
+                &NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None, publication: Some(first_pid) },
+                Utc::now(),
+            )
             .await?;
         let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
         let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
@@ -446,10 +567,15 @@ async fn every_route_for_every_role() -> TestResult {
         let later = Utc::now() + chrono::Duration::hours(1);
         let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
         let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
-        let login = who.map(|r| w.login(r).clone());
+        let login = match who {
+            Who::Anonymous => None,
+            Who::Everywhere(r) => Some(w.login(*r).clone()),
+            Who::FirstOnly => Some(w.a_editor.clone()),
+        };
         let mine = match who {
-            Some(r) => author_of(&w, *r).await?,
-            None => 0,
+            Who::Anonymous => 0,
+            Who::Everywhere(r) => author_of(&w, *r).await?,
+            Who::FirstOnly => author_of(&w, Role::Editor).await?,
         };
         // Without the CSRF token every state-changing request is refused,
         // for every role, and changes nothing.
@@ -457,12 +583,13 @@ async fn every_route_for_every_role() -> TestResult {
             let before = w.store().editable_article(w.own).await?.ok_or("article")?;
             let forged = post(&w, &format!("/admin/articles/{}/", w.own), Some(l), &[("csrf", "forged"), ("headline", "Forged")]).await?;
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?}");
+            let _ = column;
             let forged = upload(&w, Some(l), "forged", "a.png", &png(4, 4)).await?;
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?} upload");
             assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.version, before.version);
         }
         // Looked up once: rows below rename them.
-        let pid = w.state.sites().list[0].publication.id;
+        let pid = w.pid;
         let out_author = w.store().author_by_slug(pid, "out").await?.ok_or("out")?.id;
         let ports = w.store().tag_by_slug(pid, "ports").await?.map_or(0, |t| t.id);
         let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
@@ -488,6 +615,7 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other_note}", &other_note.to_string())
                 .replace("{own_change}", &own_change.to_string())
                 .replace("{other_change}", &other_change.to_string());
+            let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
                 ("POST", p) if p == "/admin/login" || p.starts_with("/admin/invite/") || p.starts_with("/admin/reset/") => {
@@ -545,19 +673,41 @@ async fn every_route_for_every_role() -> TestResult {
                     post(&w, &path, login.as_ref(), &fields).await?
                 }
                 ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
+                ("POST", p) if p.ends_with("/publications") => {
+                    let there = w.sister.pid.to_string();
+                    post(&w, p, login.as_ref(), &[("publication", &there), ("role", "author")]).await?
+                }
+                ("POST", p) if p.ends_with("/translate") => {
+                    let there = w.sister.pid.to_string();
+                    post(&w, p, login.as_ref(), &[("publication", &there)]).await?
+                }
                 ("POST", "/admin/account") => post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")]).await?,
                 ("POST", p) => post(&w, p, login.as_ref(), &[]).await?,
                 _ => unreachable!(),
             };
             checked += 1;
             let got = classify(&answer);
-            if got != expected[column] {
-                failures.push(format!("{who:?} {method} {variant} {path}: expected {:?}, got {got:?} ({})", expected[column], answer.status));
+            let want = pick(method, template.split('?').next().unwrap_or(template), expected);
+            let place = if *on_sister { "on the sister" } else { "on the first" };
+            if got != want {
+                failures.push(format!("{who:?} {place} {method} {variant} {path}: expected {want:?}, got {got:?} ({})", answer.status));
+            }
+            // A refused request writes nothing: no content, no role.
+            if got == Forbidden && content_written(&w).await? != written_before {
+                failures.push(format!("{who:?} {place} {method} {variant} {path}: refused, yet something was written"));
             }
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     Ok(())
+}
+
+/// What a refused request must not have changed: the content version (every
+/// content write bumps it), the roles given per publication and each
+/// account's role.
+async fn content_written(w: &World) -> Res<(i64, Vec<(i64, i64, Role)>, Vec<(i64, Role, bool)>)> {
+    let users = w.store().users().await?.iter().map(|u| (u.id, u.role, u.network_wide)).collect();
+    Ok((w.store().content_version().await?, w.store().publication_roles().await?, users))
 }
 
 /// Each admin route's path pattern with the methods it answers, which the
@@ -602,7 +752,7 @@ fn route_of<'a>(routes: &'a [(&'static str, BTreeSet<String>)], path: &str) -> O
 async fn link_for(w: &World, kind: TokenKind, email: &str, has_password: bool) -> Res<String> {
     let user = w
         .store()
-        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None }, Utc::now())
+        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None, publication: None }, Utc::now())
         .await?;
     if has_password {
         w.store().set_password(user.id, &prensa_auth::hash_password("an old forgotten secret")?).await?;
@@ -621,7 +771,8 @@ async fn preview_link(w: &World, id: i64) -> Res<String> {
     assert_eq!(made.status, StatusCode::OK);
     // The template escapes `/` inside attributes; browsers read it back.
     let text = made.text.replace("&#x2f;", "/");
-    let at = text.find("localhost:8080/preview/").ok_or("preview link shown")? + "localhost:8080/preview/".len();
+    let shown = format!("{}/preview/", w.host);
+    let at = text.find(&shown).ok_or("preview link shown")? + shown.len();
     Ok(text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
 }
 
@@ -800,11 +951,15 @@ async fn second_node(w: &World) -> Res<World> {
         router: prensa_web::router(state.clone()),
         state,
         logins: w.logins.clone(),
+        a_editor: w.a_editor.clone(),
+        pid: w.pid,
+        host: w.host,
         own: w.own,
         other: w.other,
         labor: w.labor,
         culture: w.culture,
-        _media: media,
+        sister: w.sister,
+        _media: Arc::new(media),
     })
 }
 
