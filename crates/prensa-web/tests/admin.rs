@@ -1722,3 +1722,227 @@ async fn a_save_with_a_status_change_is_all_or_nothing() -> TestResult {
     }
     Ok(())
 }
+
+// --- the network: roles per publication and translations -------------------
+
+/// How the admin names German: in itself once a German locale is shipped,
+/// else by its tag.
+fn german() -> String {
+    let de = prensa_render::i18n::locale("de");
+    if de.lang() == "de" { de.name().to_owned() } else { "de".to_owned() }
+}
+
+/// An account of one publication works there only: the sister's admin
+/// refuses it (signing in and out still work), and an administrator of one
+/// publication manages that publication's staff only, while a network-wide
+/// one manages everyone's.
+#[tokio::test]
+async fn roles_hold_per_publication() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor_a = w.a_editor.clone();
+    assert_eq!(get(&w, "/admin/", Some(&editor_a)).await?.status, StatusCode::OK);
+    let refused = get(&sister, "/admin/", Some(&editor_a)).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("You have no role on this publication."), "{}", refused.text);
+    let page = get(&w, "/admin/", Some(&editor_a)).await?;
+    assert!(page.text.contains("editor"), "the role shown is the one here");
+    // Sign-in works on the sister's host too (sessions are the account's).
+    assert_eq!(try_login(&sister, "edi-a@example.org", "correct horse battery").await?.status, StatusCode::SEE_OTHER);
+
+    // An administrator of the first publication only.
+    let adm = w.store().user(w.login(Role::Administrator).user_id).await?.ok_or("adm")?;
+    let local = w
+        .store()
+        .create_user(&NewUser { email: "local@example.org".into(), name: "Local".into(), role: Role::Administrator, author_id: adm.author_id, publication: Some(w.pid) }, Utc::now())
+        .await?;
+    let token = new_token();
+    w.store().create_session(&token.digest, local.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+    let local = Login { user_id: local.id, secret: token.secret };
+    let staff = get(&w, "/admin/users/", Some(&local)).await?;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.text.contains("edi-a@example.org") && staff.text.contains("con@example.org"), "who works here");
+    assert!(!staff.text.contains("Other publications"), "the network's view is not theirs");
+    // Someone of the sister only is not listed here.
+    let sister_only = w
+        .store()
+        .create_user(&NewUser { email: "zeit@example.org".into(), name: "Zeit".into(), role: Role::Editor, author_id: None, publication: Some(w.sister.pid) }, Utc::now())
+        .await?;
+    assert!(!get(&w, "/admin/users/", Some(&local)).await?.text.contains("zeit@example.org"));
+    // Invites are for this publication only.
+    let invited = post(&w, "/admin/users/", Some(&local), &[("email", "new@example.org"), ("role", "author")]).await?;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.text);
+    let new = w.store().user_for_login("new@example.org").await?.ok_or("created")?.0;
+    assert!(!new.network_wide);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, Some(Role::Author));
+    let before = content_written(&w).await?;
+    let network = post(&w, "/admin/users/", Some(&local), &[("email", "wide@example.org"), ("role", "author"), ("scope", "network")]).await?;
+    assert_eq!(network.status, StatusCode::FORBIDDEN);
+    assert!(w.store().user_for_login("wide@example.org").await?.is_none(), "nothing written");
+    // Nor may they touch a network-wide account, nor the sister's staff.
+    let con = w.login(Role::Contributor).user_id;
+    assert_eq!(post(&w, &format!("/admin/users/{con}/role"), Some(&local), &[("role", "editor")]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&w, &format!("/admin/users/{con}/reset"), Some(&local), &[]).await?.status, StatusCode::FORBIDDEN);
+    let sid = sister_only.id;
+    assert_eq!(post(&w, &format!("/admin/users/{sid}/role"), Some(&local), &[("role", "author")]).await?.status, StatusCode::FORBIDDEN);
+    let there = w.sister.pid.to_string();
+    let elsewhere = post(&w, &format!("/admin/users/{}/publications", new.id), Some(&local), &[("publication", &there), ("role", "author")]).await?;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    assert_eq!(content_written(&w).await?, before, "refusals write nothing");
+    // Their own staff: roles here, and taking one away.
+    let changed = post(&w, &format!("/admin/users/{}/role", new.id), Some(&local), &[("role", "editor")]).await?;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, Some(Role::Editor));
+    let removed = post(&w, &format!("/admin/users/{}/role", new.id), Some(&local), &[("role", "none")]).await?;
+    assert!(removed.text.contains("no longer has a role"), "{}", removed.text);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, None);
+
+    // A network-wide administrator sees every account with its roles
+    // elsewhere, and gives the first publication's editor a role on the
+    // sister, which opens the sister's admin to them.
+    let adm = w.login(Role::Administrator).clone();
+    let all = get(&w, "/admin/users/", Some(&adm)).await?;
+    assert!(all.text.contains("Other publications") && all.text.contains("zeit@example.org"));
+    let given = post(&w, &format!("/admin/users/{}/publications", editor_a.user_id), Some(&adm), &[("publication", &there), ("role", "author")]).await?;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.text);
+    assert!(given.text.contains("is now author on The zeitung"), "{}", given.text);
+    assert_eq!(w.store().publication_role(editor_a.user_id, w.sister.pid).await?, Some(Role::Author));
+    assert!(get(&w, "/admin/users/", Some(&adm)).await?.text.contains("The zeitung: author"));
+    // The role change signed them out; signed in again, the sister's admin
+    // is theirs, as an author.
+    let token = new_token();
+    w.store().create_session(&token.digest, editor_a.user_id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+    let editor_a = Login { user_id: editor_a.user_id, secret: token.secret };
+    assert_eq!(get(&sister, "/admin/", Some(&editor_a)).await?.status, StatusCode::OK);
+    assert_eq!(get(&sister, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::FORBIDDEN, "an author there");
+    assert_eq!(get(&w, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::OK, "still an editor here");
+    let wide = post(&w, "/admin/users/", Some(&adm), &[("email", "wide@example.org"), ("role", "editor"), ("scope", "network")]).await?;
+    assert_eq!(wide.status, StatusCode::OK);
+    assert!(w.store().user_for_login("wide@example.org").await?.ok_or("created")?.0.network_wide);
+    Ok(())
+}
+
+/// "Translate into…" on the editor: a linked draft in the sister, whose
+/// editor (on the sister's own address) names the original.
+#[tokio::test]
+async fn translate_into_makes_a_linked_draft_in_the_sister() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    let german = german();
+    assert!(page.text.contains("Translate into…") && page.text.contains(&format!("{german} · The zeitung")), "{}", page.text);
+    // An editor of this publication only has no role there: no button,
+    // and the request is refused with nothing written.
+    let local = w.a_editor.clone();
+    let theirs = get(&w, &format!("/admin/articles/{}/", w.own), Some(&local)).await?;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.text.contains("Translate into…"));
+    let there = w.sister.pid.to_string();
+    let path = format!("/admin/articles/{}/translate", w.own);
+    let before = content_written(&w).await?;
+    let refused = post(&w, &path, Some(&local), &[("publication", &there)]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("you have no role on that publication"), "{}", refused.text);
+    assert_eq!(content_written(&w).await?, before);
+    assert_eq!(post(&w, &path, Some(&editor), &[("publication", &there), ("csrf", "forged")]).await?.status, StatusCode::FORBIDDEN);
+
+    let made = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let prefix = format!("http://{SISTER_HOST}/admin/articles/");
+    assert!(made.location().starts_with(&prefix), "to the draft's editor on the sister: {}", made.location());
+    let id: i64 = made.location()[prefix.len()..].split('/').next().ok_or("id")?.parse()?;
+    let draft = w.store().editable_article(id).await?.ok_or("made")?;
+    assert_eq!(draft.publication_id, w.sister.pid);
+    assert_eq!(draft.draft.headline, "Draft own-draft");
+    assert_eq!(draft.draft.slug, "own-draft-de", "the sister has an own-draft already");
+    let editor_there = get(&sister, &format!("/admin/articles/{id}/?saved=translation"), Some(&editor)).await?;
+    assert_eq!(editor_there.status, StatusCode::OK);
+    assert!(editor_there.text.contains("Translation started"), "{}", editor_there.text);
+    assert!(editor_there.text.contains("Translated from English"), "{}", editor_there.text);
+    let original_link = format!("http:&#x2f;&#x2f;localhost:8080&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;", w.own);
+    assert!(editor_there.text.contains(&original_link) || editor_there.text.contains(&format!("http://localhost:8080/admin/articles/{}/", w.own)), "links to the original's editor");
+    // No second German version; and the original lists it.
+    let again = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text.contains("already has a version"));
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(page.text.contains(&format!("{german}</a> · The zeitung")) && !page.text.contains("Translate into…"), "{}", page.text);
+    Ok(())
+}
+
+/// Each publication's queue: its sisters' published articles with no
+/// version in its language, newest first, by language, with "Translate".
+#[tokio::test]
+async fn the_translation_queue_lists_and_translates() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let queue = get(&sister, "/admin/translations/", Some(&editor)).await?;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.text.contains("From our sister sites, not yet translated"));
+    // The first publication's published articles, not its drafts.
+    let (older, newer) = (queue.text.find("Headline old-labor"), queue.text.find("Headline old-culture"));
+    assert!(older.is_some() && newer.is_some(), "{}", queue.text);
+    assert!(!queue.text.contains("Draft own-draft"), "drafts are not offered");
+    assert!(queue.text.contains("English") && queue.text.contains("The meridian"));
+    assert!(get(&sister, "/admin/translations/?lang=en", Some(&editor)).await?.text.contains("Headline old-labor"));
+    assert!(get(&w, "/admin/", Some(&editor)).await?.text.contains("/admin/translations/"), "linked from the dashboard");
+    // Nothing from the sister's own articles on its queue; the first
+    // publication's queue has the sister's.
+    assert!(!queue.text.contains("own-draft"));
+    let first = get(&w, "/admin/translations/", Some(&editor)).await?;
+    assert!(first.text.contains(&format!(">{}</td>", german())) && first.text.contains("Headline old-labor"), "{}", first.text);
+
+    // "Translate" from the queue: into the sister, from its admin.
+    let pid = w.pid;
+    let a = w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
+    let labor = a.items.iter().find(|r| r.slug == "old-labor").ok_or("old-labor")?.id;
+    let here = w.sister.pid.to_string();
+    let made = post(&sister, &format!("/admin/articles/{labor}/translate"), Some(&editor), &[("publication", &here)]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    assert!(made.location().starts_with(&format!("http://{SISTER_HOST}/admin/articles/")));
+    let queue = get(&sister, "/admin/translations/", Some(&editor)).await?;
+    assert!(!queue.text.contains("Headline old-labor") && queue.text.contains("Headline old-culture"), "translated: gone");
+    // A draft of a sister is not translatable from elsewhere: not found.
+    let own = w.own;
+    assert_eq!(post(&sister, &format!("/admin/articles/{own}/translate"), Some(&editor), &[("publication", &here)]).await?.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+/// A translation's editor says when its original changed, with the diff,
+/// until it is marked up to date.
+#[tokio::test]
+async fn a_changed_original_is_shown_until_marked_up_to_date() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let there = w.sister.pid.to_string();
+    let made = post(&w, &format!("/admin/articles/{}/translate", w.own), Some(&editor), &[("publication", &there)]).await?;
+    let id: i64 = made.location().rsplit("/articles/").next().and_then(|s| s.split('/').next()).ok_or("id")?.parse()?;
+    let path = format!("/admin/articles/{id}/");
+    assert!(!get(&sister, &path, Some(&editor)).await?.text.contains("The original changed"));
+    // The original is edited (the old body against a new one, with markup
+    // that must stay text).
+    let original = w.store().editable_article(w.own).await?.ok_or("original")?;
+    let mut changed = original.draft.clone();
+    changed.body = "A <script>alert(1)</script> paragraph.".into();
+    w.store().save_article(w.own, original.version, &changed, editor.user_id, Utc::now()).await?;
+    let page = get(&sister, &path, Some(&editor)).await?;
+    assert!(page.text.contains("The original changed since this translation"), "{}", page.text);
+    assert!(page.text.contains("<span class=\"del\">− Body</span>"), "{}", page.text);
+    assert!(page.text.contains("+ A &lt;script&gt;alert(1)&lt;&#x2f;script&gt; paragraph."), "{}", page.text);
+    assert!(!page.text.contains("<script>alert"));
+    assert!(page.text.contains("Mark as up to date"));
+    let mark = format!("/admin/articles/{id}/translation/current");
+    assert_eq!(post(&sister, &mark, Some(&editor), &[("csrf", "forged")]).await?.status, StatusCode::FORBIDDEN);
+    assert!(w.store().translation_state(id).await?.ok_or("state")?.original_changed(), "a forged form changes nothing");
+    // Only from the translation's own publication.
+    assert_eq!(post(&w, &mark, Some(&editor), &[]).await?.status, StatusCode::NOT_FOUND);
+    let done = post(&sister, &mark, Some(&editor), &[]).await?;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(done.location().contains("saved=up-to-date"));
+    let page = get(&sister, &path, Some(&editor)).await?;
+    assert!(!page.text.contains("The original changed") && page.text.contains("up to date with the original"), "{}", page.text);
+    Ok(())
+}

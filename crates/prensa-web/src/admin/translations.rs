@@ -72,6 +72,19 @@ struct OriginalChanged {
     original_url: String,
 }
 
+/// The publication's language named in itself ("Deutsch"), or its tag
+/// where no locale of that language is shipped (the locale then falls back
+/// to English, whose name would be wrong).
+pub fn language_name(site: &Site) -> String {
+    let tag = site.publication.language.as_str();
+    let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+    if site.locale.lang().split(['-', '_']).next().is_some_and(|l| l.eq_ignore_ascii_case(primary)) {
+        site.locale.name().to_owned()
+    } else {
+        tag.to_owned()
+    }
+}
+
 /// The admin URL `path` (`/admin/…`) on publication `id`'s own address.
 fn admin_url<S: Newsroom>(state: &AppState<S>, id: Id, path: &str) -> String {
     match state.sites().by_id(id) {
@@ -102,7 +115,7 @@ pub async fn panel<S: Editorial>(
     for m in group.iter().filter(|m| m.article_id != article.id) {
         let Some(there) = sites.by_id(m.publication_id) else { continue };
         panel.versions.push(Version {
-            language: there.locale.name().to_owned(),
+            language: language_name(there),
             publication: there.publication.name.clone(),
             url: admin_url(state, m.publication_id, &format!("/admin/articles/{}/", m.article_id)),
             original: m.original,
@@ -121,12 +134,12 @@ pub async fn panel<S: Editorial>(
             panel.targets.push(Target {
                 publication: other.publication.id,
                 name: other.publication.name.clone(),
-                language: other.locale.name().to_owned(),
+                language: language_name(other),
             });
         }
     }
     if let Some(st) = state.store.translation_state(article.id).await? {
-        panel.translated_from = sites.by_id(st.original_publication).map(|s| s.locale.name().to_owned());
+        panel.translated_from = sites.by_id(st.original_publication).map(|s| language_name(s));
         if st.original_changed() {
             let revisions = state.store.revisions(st.original_id).await?;
             let then = revisions.iter().find(|r| r.version == st.original_version);
@@ -249,7 +262,7 @@ pub async fn queue<S: Editorial>(
         if !languages.iter().any(|l| l.value == s.publication.language) {
             languages.push(LanguageChoice {
                 value: s.publication.language.clone(),
-                label: s.locale.name().to_owned(),
+                label: language_name(s),
                 selected: s.publication.language == qq.lang,
             });
         }
@@ -278,7 +291,7 @@ pub async fn queue<S: Editorial>(
                 headline: r.headline.clone(),
                 standfirst: r.standfirst.clone(),
                 publication: there.map_or_else(String::new, |s| s.publication.name.clone()),
-                language: there.map_or_else(|| r.language.clone(), |s| s.locale.name().to_owned()),
+                language: there.map_or_else(|| r.language.clone(), |s| language_name(s)),
                 lang: r.language.clone(),
                 published: there.map_or_else(
                     || r.published_at.format("%Y-%m-%d").to_string(),
@@ -316,7 +329,7 @@ pub async fn queue<S: Editorial>(
         next: (page < pages).then(|| link(page + 1)),
         can_translate,
         here: site.publication.id,
-        language: site.locale.name().to_owned(),
+        language: language_name(&site),
     };
     state.admin.page(StatusCode::OK, "translations.html", ctx)
 }
