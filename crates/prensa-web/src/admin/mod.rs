@@ -1,5 +1,12 @@
 //! The newsroom admin at `/admin/`: sign-in, the dashboard, the article
-//! list and editor, revisions, the media library and staff accounts.
+//! list and editor, revisions, the media library, staff accounts and
+//! translations between the network's publications.
+//!
+//! Each publication of the network has its own admin (found like its
+//! pages); a staffer's role there is their role on that publication
+//! ([`prensa_core::permissions::role_on`], applied by the session extractor
+//! [`session::Staffer`]), so the same account may be an editor here and
+//! nothing on a sister publication.
 //!
 //! Server-rendered pages that work without JavaScript; `admin.js` adds the
 //! live preview, slug suggestion and autosave on top. Every handler asks
