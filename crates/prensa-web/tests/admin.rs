@@ -891,7 +891,8 @@ async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(ok.location(), "/admin/articles/");
     let session = ok.set_cookies().into_iter().find(|c| c.starts_with("prensa_session=")).ok_or("session cookie")?;
-    for flag in ["HttpOnly", "SameSite=Lax", "Path=/admin"] {
+    // `Path=/`: publications under a path prefix on this host share it.
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/;"] {
         assert!(session.contains(flag), "{session}");
     }
     let secret = session.trim_start_matches("prensa_session=").split(';').next().ok_or("value")?.to_owned();

@@ -17,8 +17,11 @@
 //! routes). The prefix requires `Path=/`, so over https the cookies also
 //! reach public pages; those never read cookies (the page cache keys on
 //! publication and path only) and answer the same with or without them.
-//! Over plain http (development, a private network) the prefix cannot be
-//! had, and the cookies keep `Path=/admin`.
+//! Over plain http (development, a private network, the demo) the prefix
+//! cannot be had; the cookies still have `Path=/`, because publications
+//! served under a path prefix on one host (`/de/admin/`) share the
+//! network's one sign-in, and a cookie limited to `/admin` would not
+//! reach their admins.
 
 use std::sync::Arc;
 
@@ -75,10 +78,11 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str, https: bool) -> Optio
 }
 
 /// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Lax; over https
-/// `__Host-` with Secure and `Path=/`, else `Path=/admin`. `max_age` 0
+/// `__Host-` with Secure, else without; `Path=/` either way (see the
+/// module's comment). `max_age` 0
 /// deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, https: bool) -> HeaderValue {
-    let (path, secure) = if https { ("/", "; Secure") } else { ("/admin", "") };
+    let (path, secure) = ("/", if https { "; Secure" } else { "" });
     let name = cookie_name(name, https);
     let text = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
@@ -261,7 +265,7 @@ mod tests {
         assert!(!c.contains("Domain"), "{c}");
         let plain = session_cookie("s3cret", false);
         let plain = plain.to_str().expect("ascii");
-        assert!(plain.starts_with("prensa_session=s3cret;") && plain.contains("Path=/admin"), "{plain}");
+        assert!(plain.starts_with("prensa_session=s3cret;") && plain.contains("Path=/;"), "{plain}");
         assert!(!set_cookie("x", "y", 0, false).to_str().expect("ascii").contains("Secure"));
     }
 
