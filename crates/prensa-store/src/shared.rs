@@ -10,7 +10,7 @@ use prensa_core::{
     EditableArticle, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
     SectionRow, SocialLinks, Status, Tag, TagRow, User,
 };
-use prensa_core::{ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
+use prensa_core::{PublicationRoleRow, ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
 use sqlx::Row;
 
 use crate::{Result, StoreError};
@@ -339,7 +339,7 @@ pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
 /// deleting goes in reverse. Nothing references `users` but sessions and
 /// links (see [`EPHEMERAL_TABLES`]): editorial columns naming a user are
 /// plain integers.
-pub(crate) const TABLES: [&str; 14] = [
+pub(crate) const TABLES: [&str; 15] = [
     "publications",
     "media",
     "authors",
@@ -350,6 +350,7 @@ pub(crate) const TABLES: [&str; 14] = [
     "article_authors",
     "article_tags",
     "users",
+    "publication_roles",
     "article_revisions",
     "slug_redirects",
     "review_notes",
@@ -370,7 +371,7 @@ pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
 }
 
 /// Every column of `users`, in the order [`user_row`] reads them.
-pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at";
+pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at, network_wide";
 
 /// The columns of [`USER_ROW_COLUMNS`], password hash included.
 pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
@@ -383,6 +384,19 @@ pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
         author_id: row.opt_int(4)?,
         password_hash: row.opt_text(5)?,
         created_at: row.int(6)?,
+        network_wide: row.boolean(7)?,
+    })
+}
+
+/// Every column of `publication_roles`, in the order [`publication_role_row`] reads them.
+pub(crate) const PUBLICATION_ROLE_ROW_COLUMNS: &str = "user_id, publication_id, role";
+
+pub(crate) fn publication_role_row(row: &impl Cols) -> Result<PublicationRoleRow> {
+    let role = row.text(2)?;
+    Ok(PublicationRoleRow {
+        user_id: row.int(0)?,
+        publication_id: row.int(1)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
     })
 }
 

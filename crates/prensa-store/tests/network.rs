@@ -20,7 +20,30 @@ on_every_backend!(
     translate_into_refuses_a_language_the_group_has,
     the_queue_lists_what_is_not_yet_translated,
     a_translation_knows_when_its_original_changed,
+    roles_per_publication_survive_a_copy,
 );
+
+/// `migrate-store`'s copy keeps who works where: an account of one
+/// publication must not come out network-wide (the column's default).
+async fn roles_per_publication_survive_a_copy(store: AnyStore) -> TestResult {
+    let (fx, de, fr) = network(&store).await?;
+    staff(&store, &fx).await?;
+    let new = NewUser { email: "dora@example.org".into(), name: "Dora".into(), role: Role::Editor, author_id: None, publication: Some(de) };
+    let dora = store.create_user(&new, now()).await?;
+    store.set_publication_role(dora.id, fr, Some(Role::Contributor)).await?;
+    let snap = store.export_all().await?;
+    assert_eq!(snap.publication_roles.len(), 2);
+    assert!(snap.users.iter().any(|u| u.id == dora.id && !u.network_wide));
+    let copy = AnyStore::open("sqlite::memory:").await?;
+    copy.import_snapshot(&snap, false).await?;
+    assert_eq!(copy.export_all().await?, snap);
+    let copied = copy.user(dora.id).await?.ok_or("copied")?;
+    assert!(!copied.network_wide);
+    assert_eq!(copy.publication_role(dora.id, de).await?, Some(Role::Editor));
+    assert_eq!(copy.publication_role(dora.id, fr).await?, Some(Role::Contributor));
+    assert_eq!(copy.publication_role(dora.id, fx.publication).await?, None);
+    Ok(())
+}
 
 /// A sister publication in `language`: sections `politik` (first) and
 /// `culture`, author `dora`, and one published article `shared-slug`

@@ -713,7 +713,7 @@ async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> 
     let counts: Vec<(&str, usize)> = snap.counts().into_iter().skip(9).collect();
     assert_eq!(
         counts,
-        [("users", 2), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
+        [("users", 2), ("publication_roles", 0), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
     );
     assert!(snap.users[0].password_hash.is_some() && snap.users[1].password_hash.is_none());
     let new_png = snap.media.iter().find(|m| m.asset.key == "new.png").ok_or("media row")?;
