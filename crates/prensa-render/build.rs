@@ -1,6 +1,6 @@
 //! `include_dir!` embeds `locales/` at compile time, but cargo only notices
 //! changes to files it already knows about. Watching the directory makes a
-//! newly added `<lang>.toml` trigger a rebuild too.
+//! newly added `<lang>.ftl` trigger a rebuild too.
 
 fn main() {
     println!("cargo:rerun-if-changed=locales");

@@ -12,7 +12,6 @@
 //! Policy.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use minijinja::value::Value;
 use minijinja::{
@@ -43,9 +42,6 @@ const TEMPLATES: [(&str, &str); 8] = [
     ),
     ("search.html", include_str!("../templates/search.html")),
 ];
-
-/// The reference locale, whose `[strings]` keys are the keys of `t`.
-const ENGLISH_LOCALE: &str = include_str!("../locales/en.toml");
 
 /// A page the theme can render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,25 +158,14 @@ impl Theme {
     }
 }
 
-/// Keys of the reference locale's `[strings]` table, parsed once.
-static STRING_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    toml::from_str::<toml::Table>(ENGLISH_LOCALE)
-        .ok()
-        .and_then(|mut file| file.remove("strings"))
-        .and_then(|strings| match strings {
-            toml::Value::Table(table) => Some(table.into_iter().map(|(key, _)| key).collect()),
-            _ => None,
-        })
-        .unwrap_or_default()
-});
-
-/// Every string of `locale`, by key, for the templates' `t`.
+/// Every message of `locale`, by id, for the templates' `t`.
 ///
-/// The keys are those of `en.toml` (the reference every locale must match);
-/// each value is [`Locale::t`], so a key a locale lacks falls back to English
-/// exactly as it does everywhere else. Build it once per locale and share it.
+/// The keys are the ids of `en.ftl` (the reference every locale must match,
+/// see [`i18n::message_ids`]); each value is [`Locale::t`], so a message a
+/// locale lacks falls back to English exactly as it does everywhere else.
+/// Build it once per locale and share it.
 pub fn strings_map(locale: &Locale) -> BTreeMap<String, String> {
-    STRING_KEYS
+    i18n::message_ids()
         .iter()
         .map(|key| (key.clone(), locale.t(key).to_owned()))
         .collect()

@@ -16,6 +16,9 @@ pub struct SiteView {
     pub language: String,
     /// Absolute, no trailing slash.
     pub base_url: String,
+    /// The path prefix the publication is served under (`""` or `"/de"`),
+    /// which every link to one of its own pages starts with.
+    pub root: String,
     pub sections: Vec<LinkView>,
     pub social: Vec<SocialView>,
     /// URL of the theme's stylesheet (fingerprinted, cached forever).
@@ -139,7 +142,9 @@ pub struct ArticleView {
     pub body_html: String,
     /// `<nav class="toc">…</nav>` when the article asks for one.
     pub toc_html: Option<String>,
-    pub reading_minutes: u32,
+    /// Localized reading time, e.g. "7 min read" ([`crate::i18n`]'s
+    /// `reading_time`, which picks the plural).
+    pub reading_time: String,
     pub share: ShareView,
     pub author_boxes: Vec<AuthorBoxView>,
     /// Localized heading, e.g. "More from Labor".

@@ -73,6 +73,7 @@ fn site(s: Text) -> SiteView {
         tagline: s("Reporting on work and power in the Americas"),
         language: s("en"),
         base_url: s(BASE),
+        root: s(""),
         sections: vec![
             link(s, "Labor", "/labor/"),
             link(s, "Latin America", "/latin-america/"),
@@ -252,7 +253,7 @@ fn article(s: Text) -> ArticleView {
         )),
         body_html: BODY_HTML.to_owned(),
         toc_html: Some(TOC_HTML.to_owned()),
-        reading_minutes: 7,
+        reading_time: "7 min read".to_owned(),
         share: ShareView {
             facebook: s(&format!(
                 "https://www.facebook.com/sharer/sharer.php?u={canonical}"
@@ -614,6 +615,26 @@ fn byline_links_every_author() {
     assert!(
         html.contains("<a href=\"https://labrecha.example/2025/06/coffee-coast/\">Copy link</a>")
     );
+}
+
+/// The theme's words follow the locale's strings: a German page has German
+/// words (byline separators included) and none of the English ones.
+#[test]
+fn a_german_site_speaks_german() {
+    let theme = theme();
+    let t = strings_map(i18n::locale("de"));
+    let html = &render_all(&theme, &plain, &t)[1].1;
+    assert!(html.contains(
+        "<p class=\"byline\">Von <a href=\"https://labrecha.example/authors/ana-ribeiro/\">Ana Ribeiro</a>, \
+         <a href=\"https://labrecha.example/authors/ben-okafor/\">Ben Okafor</a> und \
+         <a href=\"https://labrecha.example/authors/cleo-marin/\">Cleo Marín</a></p>"
+    ));
+    for german in ["Zum Inhalt springen", "Link kopieren", "Auf Mastodon teilen", "Ressorts"] {
+        assert!(html.contains(german), "{german}");
+    }
+    for english in ["Skip to content", "Copy link", "Share on Mastodon", "Sections"] {
+        assert!(!html.contains(english), "{english}");
+    }
 }
 
 #[test]

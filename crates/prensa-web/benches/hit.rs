@@ -1,9 +1,11 @@
 //! The cost of a warm page (a cache hit) through the router, in process and
 //! without sockets, so that differences of 0.1 µs show above the noise:
 //!
-//! - `untracked_router`: the routes of `prensa_web::router`, no middleware;
+//! - `untracked_router`: the routes of `prensa_web::router`, no middleware
+//!   (the publication, which handlers read from the request's extensions,
+//!   put there by axum's `Extension` layer without a lookup);
 //! - `instrumented_router`: `prensa_web::router` itself (`ops::TrackLayer`
-//!   on every route);
+//!   on every route, `network::NetworkLayer` resolving the publication);
 //! - `from_fn_router`: the same middleware written with
 //!   `axum::middleware::from_fn_with_state`, kept to show why `TrackLayer`
 //!   is a hand-written tower layer.
@@ -58,6 +60,7 @@ fn untracked(state: &St) -> Router {
         .route("/readyz", get(ops::readyz::<SqliteStore>))
         .route("/metrics", get(ops::metrics::<SqliteStore>))
         .fallback(public::page::<SqliteStore>)
+        .layer(axum::Extension(state.sites().list[0].clone()))
         .with_state(state.clone())
 }
 
@@ -81,6 +84,7 @@ fn from_fn_router(state: &St) -> Router {
         .route("/readyz", get(ops::readyz::<SqliteStore>).layer(track(RouteLabel::Readyz)))
         .route("/metrics", get(ops::metrics::<SqliteStore>).layer(track(RouteLabel::Metrics)))
         .fallback(public::page::<SqliteStore>.layer(track(RouteLabel::Page)))
+        .layer(axum::Extension(state.sites().list[0].clone()))
         .with_state(state.clone())
 }
 

@@ -283,8 +283,7 @@ pub fn is_https_url(url: &str) -> bool {
 /// out over https (when `hsts_max_age` is not 0).
 pub async fn resolve<S: Store>(State(state): State<Arc<AppState<S>>>, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    let site_https = state.sites().for_host(host).is_some_and(|s| is_https_url(&s.publication.base_url));
+    let site_https = crate::network::site_of(req.extensions()).is_some_and(|s| is_https_url(&s.publication.base_url));
     let client = ClientInfo::resolve(peer, req.headers(), &state.config.trusted_proxies, site_https);
     req.extensions_mut().insert(client);
     let mut response = next.run(req).await;

@@ -2,6 +2,11 @@
 //! served from an in-memory page cache, plus media files and the theme's
 //! assets.
 //!
+//! Publications share one router: each request's publication is found once,
+//! by host or by host and path prefix, before routing ([`network`]), and
+//! handlers read it from the request's extensions; every link a page prints
+//! carries the publication's prefix ([`state::Site::path`]).
+//!
 //! Handlers are thin: parse the request, ask the store, hand the content
 //! model to [`views`] and the theme, and cache the result. The router is
 //! generic over the [`Store`], so the same code serves SQLite and
@@ -22,6 +27,7 @@ pub mod cache;
 pub mod client;
 pub mod error;
 pub mod headers;
+pub mod network;
 pub mod ops;
 pub mod public;
 pub mod route;
@@ -37,11 +43,12 @@ pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
 
 /// The application's routes. Each one is wrapped in [`ops::TrackLayer`]
 /// with its own fixed route label, so the label costs nothing to find per
-/// request; all of them in [`headers::SecurityHeadersLayer`].
+/// request; all of them in [`network::NetworkLayer`], which finds the
+/// publication, and [`headers::SecurityHeadersLayer`].
 pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
-    admin::routes(&state)
+    let routes = admin::routes(&state)
         .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
         .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
         .route("/share/mastodon/", get(share::mastodon::<S>).post(share::mastodon_form::<S>).layer(track(L::Share)))
@@ -50,8 +57,12 @@ pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))
         .fallback(public::page::<S>.layer(track(L::Page)))
         .layer(axum::middleware::from_fn_with_state(state.clone(), client::resolve::<S>))
-        .with_state(state)
-        .layer(headers::SecurityHeadersLayer)
+        .with_state(state.clone());
+    // The publication is resolved (and its path prefix stripped) before
+    // routing, so the routes above are written once, without prefixes; a
+    // router's own layers run after its routing, hence the wrapping.
+    let resolved = tower::Layer::layer(&network::NetworkLayer::new(&state), routes);
+    Router::new().fallback_service(resolved).layer(headers::SecurityHeadersLayer)
 }
 
 /// Watches the store for changes this process did not make (a write on

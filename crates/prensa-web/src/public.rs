@@ -98,11 +98,10 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         Method::HEAD => true,
         _ => return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response(),
     };
-    let sites = state.sites();
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    let Some(site) = sites.for_host(host) else {
-        return (StatusCode::NOT_FOUND, "No publication is served at this address.").into_response();
+    let Some(site) = crate::network::site_of(req.extensions()).cloned() else {
+        return (StatusCode::NOT_FOUND, crate::network::UNKNOWN).into_response();
     };
+    let site = &site;
     let uri = req.uri();
     let path = uri.path();
     match path {
@@ -316,7 +315,7 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
         }
         sections.push(SectionBlockView {
             name: s.name.clone(),
-            url: views::section_path(&s.slug, 1),
+            url: site.path(&views::section_path(&s.slug, 1)),
             cards: items.iter().map(|a| views::card(site, a)).collect(),
         });
     }
@@ -372,8 +371,8 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
         label: site
             .locale
             .t_with("page_n_of_total", &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())]),
-        prev_url,
-        next_url,
+        prev_url: prev_url.as_deref().map(|u| site.path(u)),
+        next_url: next_url.as_deref().map(|u| site.path(u)),
     });
     let view = ListView {
         kind: spec.kind,

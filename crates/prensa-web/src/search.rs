@@ -93,20 +93,16 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
     let total = results.total as u64;
     let pages = Pagination::new(1, per_page, total).map_or(1, |p| p.pages).min(MAX_PAGES);
     let summary = (!asked.text.is_empty()).then(|| {
-        let n = total.to_string();
-        let key = match total {
-            0 => "search_no_results",
-            1 => "search_results_one",
-            _ => "search_results_many",
-        };
-        site.locale.t_with(key, &[("n", &n), ("query", &asked.text)])
+        // The message picks the plural and groups the digits (1,234).
+        let key = if total == 0 { "search_no_results" } else { "search_results" };
+        site.locale.t_with(key, &[("n", &total.to_string()), ("query", &asked.text)])
     });
     let pager = (pages > 1 && asked.page <= pages).then(|| PagerView {
         page: asked.page,
         pages,
         label: site.locale.t_with("page_n_of_total", &[("n", &asked.page.to_string()), ("total", &pages.to_string())]),
-        prev_url: (asked.page > 1).then(|| url(&asked.text, asked.sort, asked.page - 1)),
-        next_url: (asked.page < pages).then(|| url(&asked.text, asked.sort, asked.page + 1)),
+        prev_url: (asked.page > 1).then(|| site.path(&url(&asked.text, asked.sort, asked.page - 1))),
+        next_url: (asked.page < pages).then(|| site.path(&url(&asked.text, asked.sort, asked.page + 1))),
     });
     let results = results
         .hits
@@ -136,8 +132,8 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
         summary: summary.clone(),
         results,
         pager,
-        relevance_url: url(&asked.text, Sort::Relevance, 1),
-        newest_url: url(&asked.text, Sort::Newest, 1),
+        relevance_url: site.path(&url(&asked.text, Sort::Relevance, 1)),
+        newest_url: site.path(&url(&asked.text, Sort::Newest, 1)),
     };
     let title = match &asked.text {
         t if t.is_empty() => site.locale.t("search").to_owned(),

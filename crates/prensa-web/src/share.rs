@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 use prensa_render::theme::Template;
@@ -34,7 +34,7 @@ use prensa_store::Store;
 use serde::Deserialize;
 
 use crate::public::CSP;
-use crate::state::AppState;
+use crate::state::{AppState, Site};
 use crate::views;
 
 #[derive(Debug, Deserialize)]
@@ -80,30 +80,35 @@ pub fn from_own_page(headers: &HeaderMap) -> bool {
 /// `GET /share/mastodon/`: the form, with the text to share. A server
 /// named in the query (a link from anywhere) only gets the confirmation
 /// page, never an automatic redirect.
-pub async fn mastodon<S: Store>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Query(q): Query<ShareQuery>) -> Response {
-    answer(&state, &headers, q, false)
+pub async fn mastodon<S: Store>(
+    State(state): State<Arc<AppState<S>>>,
+    Extension(site): Extension<Arc<Site>>,
+    Query(q): Query<ShareQuery>,
+) -> Response {
+    answer(&state, &site, q, false)
 }
 
 /// `POST /share/mastodon/`: the form's submission. Sent on to the server
 /// when it comes from the site's own page; confirmed otherwise.
-pub async fn mastodon_form<S: Store>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Form(q): Form<ShareQuery>) -> Response {
+pub async fn mastodon_form<S: Store>(
+    State(state): State<Arc<AppState<S>>>,
+    Extension(site): Extension<Arc<Site>>,
+    headers: HeaderMap,
+    Form(q): Form<ShareQuery>,
+) -> Response {
     let own = from_own_page(&headers);
-    answer(&state, &headers, q, own)
+    answer(&state, &site, q, own)
 }
 
-fn answer<S: Store>(state: &AppState<S>, headers: &HeaderMap, q: ShareQuery, go_on: bool) -> Response {
+fn answer<S: Store>(state: &AppState<S>, site: &Site, q: ShareQuery, go_on: bool) -> Response {
     let text: String = q.text.chars().take(1000).collect();
-    let sites = state.sites();
-    let Some(site) = sites.for_host(headers.get(header::HOST).and_then(|h| h.to_str().ok())) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
     let (error, confirm) = match q.instance.as_deref().map(valid_instance) {
         Some(Some(host)) => {
             let confirm = MastodonConfirmView {
                 question: site.locale.t_with("mastodon_confirm", &[("instance", &host)]),
                 continue_label: site.locale.t_with("mastodon_continue", &[("instance", &host)]),
                 share_url: format!("https://{host}/share?text={}", views::encode_query(&text)),
-                back_url: format!("/share/mastodon/?text={}", views::encode_query(&text)),
+                back_url: site.path(&format!("/share/mastodon/?text={}", views::encode_query(&text))),
             };
             (false, Some(confirm))
         }

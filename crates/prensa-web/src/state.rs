@@ -28,38 +28,176 @@ pub struct Site {
     pub locale: &'static Locale,
     pub strings: BTreeMap<String, String>,
     pub view: SiteView,
+    /// The path prefix of the base URL, without a trailing slash: `""` for
+    /// a publication at the root of its host, `"/de"` for
+    /// `https://example.org/de`.
+    root: String,
+}
+
+impl Site {
+    /// A publication's site; its path prefix comes from its base URL.
+    pub fn new(
+        publication: Publication,
+        sections: Vec<Section>,
+        locale: &'static Locale,
+        strings: BTreeMap<String, String>,
+        view: SiteView,
+    ) -> Site {
+        let (_, root) = host_and_root(&publication.base_url);
+        Site { publication, sections, locale, strings, view, root }
+    }
+
+    /// The path prefix this publication is served under (`""` or `"/de"`).
+    /// Requests reach handlers with it stripped ([`crate::network`]), so
+    /// every link a page prints is built with [`Site::path`].
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// A root-relative path of this site (`"/x/"`) as a link: `root + path`.
+    pub fn path(&self, path: &str) -> String {
+        let mut out = String::with_capacity(self.root.len() + path.len());
+        out.push_str(&self.root);
+        out.push_str(path);
+        out
+    }
+}
+
+/// The host (lowercased, port kept) and path prefix of a base URL:
+/// `https://Example.org:8443/de/` → (`example.org:8443`, `/de`).
+pub fn host_and_root(base_url: &str) -> (String, String) {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    // Repeated slashes would make a prefix no request path could match
+    // at a segment boundary; they mean one.
+    let root: String = path.split('/').filter(|s| !s.is_empty()).flat_map(|s| ["/", s]).collect();
+    (host.to_ascii_lowercase(), root)
+}
+
+/// The publications served on one host: the one at its root, if any, and
+/// those under a path prefix, longest prefix first.
+#[derive(Debug, Default)]
+struct HostEntry {
+    root: Option<usize>,
+    prefixes: Vec<(String, usize)>,
+}
+
+/// What a request's host and path resolve to.
+#[derive(Debug)]
+pub enum Resolved<'a> {
+    /// Served by `site`; the first `prefix_len` bytes of the path are its
+    /// prefix (0 at the root).
+    Site { site: &'a Arc<Site>, prefix_len: usize },
+    /// The path is a publication's prefix without its trailing slash
+    /// (`/de`): answered with a 301 to `/de/`.
+    AddSlash,
+    /// No publication is served here.
+    Unknown,
 }
 
 /// All publications, with a host-name index.
 #[derive(Debug, Default)]
 pub struct Sites {
     pub list: Vec<Arc<Site>>,
-    by_host: HashMap<String, usize>,
+    by_host: HashMap<String, HostEntry>,
+    /// What an unknown host or prefix gets: the only publication, or the
+    /// instance's `default_publication`; with several and none named,
+    /// nothing (a 404).
+    fallback: Option<usize>,
 }
 
 impl Sites {
-    /// The publication serving `host` (a `Host` header value): exact
-    /// host:port first, then the host without port, then — when the
-    /// database holds a single publication — that one.
-    pub fn for_host(&self, host: Option<&str>) -> Option<&Arc<Site>> {
-        if let Some(host) = host {
-            let host = host.trim().to_ascii_lowercase();
-            if let Some(&i) = self.by_host.get(&host) {
-                return self.list.get(i);
-            }
-            let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-            if let Some(&i) = self.by_host.get(bare) {
-                return self.list.get(i);
+    /// Indexes `list` by host and prefix. `default_publication` (a slug)
+    /// answers unknown hosts and prefixes when there are several
+    /// publications; with one, that one answers everything, as an
+    /// instance with a single publication always did.
+    pub fn new(list: Vec<Arc<Site>>, default_publication: Option<&str>) -> Sites {
+        let mut by_host: HashMap<String, HostEntry> = HashMap::new();
+        for (i, site) in list.iter().enumerate() {
+            let (host, root) = host_and_root(&site.publication.base_url);
+            let entry = by_host.entry(host).or_default();
+            if root.is_empty() {
+                // Two publications claiming one address: the first keeps it
+                // (as before), so which one answers does not flip per load.
+                entry.root.get_or_insert(i);
+            } else if !entry.prefixes.iter().any(|(p, _)| *p == root) {
+                entry.prefixes.push((root, i));
             }
         }
-        match self.list.as_slice() {
-            [only] => Some(only),
-            _ => None,
+        for entry in by_host.values_mut() {
+            entry.prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
+        let fallback = match list.len() {
+            1 => Some(0),
+            _ => default_publication.and_then(|slug| list.iter().position(|s| s.publication.slug == slug)),
+        };
+        Sites { list, by_host, fallback }
+    }
+
+    /// The publication serving `host` (a `Host` header value) and `path`:
+    /// the host's entry (exact host:port first, then the host without
+    /// port), then the longest of its prefixes that the path starts with at
+    /// a segment boundary (`/de` matches `/de/…`, not `/design/`), else its
+    /// root publication; an unknown host or prefix gets the fallback (see
+    /// [`Sites::new`]), whose own prefix is still stripped when present.
+    /// One hash lookup and a scan of that host's few prefixes.
+    pub fn resolve(&self, host: Option<&str>, path: &str) -> Resolved<'_> {
+        if let Some(entry) = host.and_then(|h| self.entry(h)) {
+            for (prefix, i) in &entry.prefixes {
+                match prefix_match(path, prefix) {
+                    Some(true) => return Resolved::AddSlash,
+                    Some(false) => return Resolved::Site { site: &self.list[*i], prefix_len: prefix.len() },
+                    None => {}
+                }
+            }
+            if let Some(i) = entry.root {
+                return Resolved::Site { site: &self.list[i], prefix_len: 0 };
+            }
+        }
+        let Some(site) = self.fallback.map(|i| &self.list[i]) else { return Resolved::Unknown };
+        match prefix_match(path, site.root()) {
+            Some(true) if !site.root.is_empty() => Resolved::AddSlash,
+            Some(_) => Resolved::Site { site, prefix_len: site.root.len() },
+            None => Resolved::Site { site, prefix_len: 0 },
+        }
+    }
+
+    fn entry(&self, host: &str) -> Option<&HostEntry> {
+        let host = host.trim();
+        // Host names are case-insensitive; a lowercase header (what
+        // browsers send) needs no copy.
+        let lowered;
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = host.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            host
+        };
+        if let Some(entry) = self.by_host.get(host) {
+            return Some(entry);
+        }
+        let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        self.by_host.get(bare)
     }
 
     pub fn by_id(&self, id: Id) -> Option<&Arc<Site>> {
         self.list.iter().find(|s| s.publication.id == id)
+    }
+}
+
+/// Whether `path` lies under `prefix` at a segment boundary: `Some(false)`
+/// for `/de/…`, `Some(true)` for exactly `/de` (no trailing slash), `None`
+/// for anything else (`/design/`). The empty prefix holds every path.
+fn prefix_match(path: &str, prefix: &str) -> Option<bool> {
+    let rest = path.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        Some(!prefix.is_empty())
+    } else {
+        rest.starts_with('/').then_some(false)
     }
 }
 
@@ -88,6 +226,10 @@ pub struct WebConfig {
     /// A staff session unused for this long is signed out (beside its
     /// 14-day limit).
     pub session_idle: std::time::Duration,
+    /// The slug of the publication that answers a host or path prefix no
+    /// publication claims, when there are several (`prensa serve
+    /// --default-publication`); `None`: such requests get a 404.
+    pub default_publication: Option<String>,
 }
 
 /// HSTS's default: one year, what browsers' preload rules and Mozilla's
@@ -103,6 +245,7 @@ impl Default for WebConfig {
             hsts_max_age: DEFAULT_HSTS_MAX_AGE,
             password_hashers: crate::admin::passwords::default_permits(),
             session_idle: std::time::Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
+            default_publication: None,
         }
     }
 }
@@ -199,27 +342,28 @@ impl<S: Store> AppState<S> {
 
     /// Re-reads publications and sections from the store.
     pub async fn reload_sites(&self) -> Result<(), AppError> {
-        let mut sites = Sites::default();
+        let mut list = Vec::new();
         for publication in self.store.publications().await? {
             let sections = self.store.sections(publication.id).await?;
             let locale = i18n::locale(&publication.language);
+            let (_, root) = host_and_root(&publication.base_url);
             let view = SiteView {
                 name: publication.name.clone(),
                 tagline: publication.tagline.clone(),
                 language: publication.language.clone(),
                 base_url: publication.base_url.trim_end_matches('/').to_owned(),
+                root: root.clone(),
                 sections: sections
                     .iter()
-                    .map(|s| LinkView { name: s.name.clone(), url: views::section_path(&s.slug, 1) })
+                    .map(|s| LinkView { name: s.name.clone(), url: format!("{root}{}", views::section_path(&s.slug, 1)) })
                     .collect(),
                 social: views::social(&publication.social),
-                css_url: self.theme.css_url().to_owned(),
+                css_url: format!("{root}{}", self.theme.css_url()),
                 year: Utc::now().year(),
             };
-            let index = sites.list.len();
-            sites.by_host.entry(publication.host().to_ascii_lowercase()).or_insert(index);
-            sites.list.push(Arc::new(Site { strings: theme::strings_map(locale), publication, sections, locale, view }));
+            list.push(Arc::new(Site::new(publication, sections, locale, theme::strings_map(locale), view)));
         }
+        let sites = Sites::new(list, self.config.default_publication.as_deref());
         let languages: Vec<(Id, &str)> =
             sites.list.iter().map(|s| (s.publication.id, s.publication.language.as_str())).collect();
         // A publication new to this node (or with a new language) gets an
@@ -301,5 +445,111 @@ impl<S: Newsroom> AppState<S> {
                 Err(e) => tracing::warn!(error = %e, "refreshing the search index failed"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prensa_core::{PublicationSettings, SocialLinks};
+
+    use super::*;
+
+    fn site(id: Id, slug: &str, base_url: &str) -> Arc<Site> {
+        let publication = Publication {
+            id,
+            slug: slug.into(),
+            name: slug.into(),
+            tagline: String::new(),
+            language: "en".into(),
+            base_url: base_url.into(),
+            timezone: "UTC".into(),
+            social: SocialLinks::default(),
+            settings: PublicationSettings::default(),
+        };
+        let view = SiteView {
+            name: slug.into(),
+            tagline: String::new(),
+            language: "en".into(),
+            base_url: base_url.into(),
+            root: String::new(),
+            sections: Vec::new(),
+            social: Vec::new(),
+            css_url: String::new(),
+            year: 2026,
+        };
+        Arc::new(Site::new(publication, Vec::new(), i18n::locale("en"), BTreeMap::new(), view))
+    }
+
+    /// The slug and the stripped path `host` + `path` resolve to, or what
+    /// else it is.
+    fn at(sites: &Sites, host: &str, path: &str) -> String {
+        match sites.resolve(Some(host), path) {
+            Resolved::Site { site, prefix_len } => format!("{} {}", site.publication.slug, &path[prefix_len..]),
+            Resolved::AddSlash => "add slash".into(),
+            Resolved::Unknown => "unknown".into(),
+        }
+    }
+
+    fn network(default: Option<&str>) -> Sites {
+        Sites::new(
+            vec![
+                site(1, "en", "https://example.org"),
+                site(2, "de", "https://example.org/de/"),
+                site(3, "de-at", "https://example.org/de/at"),
+                site(4, "es", "https://Example.NET:8443"),
+                site(5, "fr", "https://only-prefixes.example/fr"),
+            ],
+            default,
+        )
+    }
+
+    #[test]
+    fn base_urls_give_host_and_prefix() {
+        assert_eq!(host_and_root("https://Example.org:8443/de/"), ("example.org:8443".into(), "/de".into()));
+        assert_eq!(host_and_root("https://example.org"), ("example.org".into(), String::new()));
+        assert_eq!(host_and_root("https://example.org//a//b/"), ("example.org".into(), "/a/b".into()));
+        assert_eq!(host_and_root("localhost"), ("localhost".into(), String::new()));
+    }
+
+    #[test]
+    fn prefixes_match_whole_segments_longest_first() {
+        let sites = network(None);
+        assert_eq!(at(&sites, "example.org", "/"), "en /");
+        assert_eq!(at(&sites, "example.org", "/de/"), "de /");
+        assert_eq!(at(&sites, "example.org", "/de/x/"), "de /x/");
+        assert_eq!(at(&sites, "example.org", "/de/at/x/"), "de-at /x/");
+        assert_eq!(at(&sites, "example.org", "/de/atlas/"), "de /atlas/");
+        assert_eq!(at(&sites, "example.org", "/design/"), "en /design/");
+        assert_eq!(at(&sites, "example.org", "/de"), "add slash");
+        assert_eq!(at(&sites, "example.org", "/de/at"), "add slash");
+        assert_eq!(at(&sites, "EXAMPLE.org:443", "/de/"), "de /");
+        assert_eq!(at(&sites, "example.net:8443", "/x/"), "es /x/");
+        assert_eq!(at(&sites, "example.net", "/x/"), "unknown", "the port is part of this host's address");
+    }
+
+    #[test]
+    fn unknown_addresses_get_the_default_or_nothing() {
+        let sites = network(None);
+        assert_eq!(at(&sites, "elsewhere.example", "/"), "unknown");
+        assert_eq!(at(&sites, "only-prefixes.example", "/x/"), "unknown");
+        assert_eq!(at(&sites, "only-prefixes.example", "/fr/x/"), "fr /x/");
+        assert!(matches!(sites.resolve(None, "/"), Resolved::Unknown));
+        let sites = network(Some("fr"));
+        assert_eq!(at(&sites, "elsewhere.example", "/x/"), "fr /x/");
+        assert_eq!(at(&sites, "elsewhere.example", "/fr/x/"), "fr /x/");
+        assert_eq!(at(&sites, "only-prefixes.example", "/x/"), "fr /x/");
+        assert_eq!(at(&sites, "example.org", "/x/"), "en /x/", "a known address keeps its publication");
+        let sites = network(Some("no-such-slug"));
+        assert_eq!(at(&sites, "elsewhere.example", "/"), "unknown");
+    }
+
+    #[test]
+    fn one_publication_answers_everywhere() {
+        let sites = Sites::new(vec![site(1, "de", "https://example.org/de")], None);
+        assert_eq!(at(&sites, "anything.example", "/de/x/"), "de /x/");
+        assert_eq!(at(&sites, "anything.example", "/x/"), "de /x/");
+        assert_eq!(at(&sites, "example.org", "/de"), "add slash");
+        assert_eq!(sites.list[0].root(), "/de");
+        assert_eq!(sites.list[0].path("/search/"), "/de/search/");
     }
 }

@@ -80,16 +80,17 @@ pub const HERO_WIDTHS: &[u32] = &[640, 1024, 1600];
 /// The `srcset` of a library image: a WebP variant at each of `widths`
 /// narrower than the image (made at upload, or on first request for
 /// imported images; see `assets::media`), then the original.
-pub fn srcset(image: &Image, widths: &[u32]) -> String {
+pub fn srcset(site: &Site, image: &Image, widths: &[u32]) -> String {
     let Some((hash, _)) = image.key.split_once('.') else { return String::new() };
+    let root = site.root();
     let mut out = String::new();
     for w in widths.iter().filter(|w| **w < image.width) {
-        out.push_str(&format!("/media/{hash}-{w}.webp {w}w,"));
+        out.push_str(&format!("{root}/media/{hash}-{w}.webp {w}w,"));
     }
     if out.is_empty() {
         return out;
     }
-    out.push_str(&format!("{} {}w", image.url(), image.width));
+    out.push_str(&format!("{root}{} {}w", image.url(), image.width));
     out
 }
 
@@ -97,12 +98,12 @@ pub fn srcset(image: &Image, widths: &[u32]) -> String {
 pub static VARIANT_WIDTHS: std::sync::LazyLock<Vec<u32>> =
     std::sync::LazyLock::new(|| prensa_media::Limits::default().widths);
 
-pub fn image(hero: &HeroImage, widths: &[u32]) -> ImageView {
+pub fn image(site: &Site, hero: &HeroImage, widths: &[u32]) -> ImageView {
     ImageView {
-        url: hero.image.url(),
+        url: site.path(&hero.image.url()),
         width: hero.image.width,
         height: hero.image.height,
-        srcset: srcset(&hero.image, widths),
+        srcset: srcset(site, &hero.image, widths),
         alt: hero.alt.clone(),
         caption: hero.caption.clone(),
     }
@@ -111,15 +112,15 @@ pub fn image(hero: &HeroImage, widths: &[u32]) -> ImageView {
 pub fn card(site: &Site, a: &ArticleSummary) -> CardView {
     let names: Vec<&str> = a.authors.iter().map(|x| x.name.as_str()).collect();
     CardView {
-        url: article_path(&a.slug),
+        url: site.path(&article_path(&a.slug)),
         headline: a.headline.clone(),
         standfirst: a.standfirst.clone(),
-        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: author_path(&x.slug, 1) }).collect(),
+        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) }).collect(),
         byline_text: site.locale.join_names(&names),
-        section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
+        section: LinkView { name: a.section.name.clone(), url: site.path(&section_path(&a.section.slug, 1)) },
         date_iso: iso(&a.published_at),
         date_text: site.locale.format_date(&a.published_at),
-        image: a.image.as_ref().map(|i| image(i, CARD_WIDTHS)),
+        image: a.image.as_ref().map(|i| image(site, i, CARD_WIDTHS)),
     }
 }
 
@@ -127,9 +128,9 @@ pub fn author_box(site: &Site, a: &Author) -> AuthorBoxView {
     let bio = markdown::render(&a.bio, &markdown::Options { locale: site.locale, ..Default::default() });
     AuthorBoxView {
         name: a.name.clone(),
-        url: author_path(&a.slug, 1),
+        url: site.path(&author_path(&a.slug, 1)),
         avatar: a.avatar.as_ref().map(|img| ImageView {
-            url: img.url(),
+            url: site.path(&img.url()),
             width: img.width,
             height: img.height,
             // Avatars show at 4rem: the smallest variant is plenty, and the
@@ -143,7 +144,8 @@ pub fn author_box(site: &Site, a: &Author) -> AuthorBoxView {
     }
 }
 
-pub fn share(url: &str, headline: &str) -> ShareView {
+/// Share links for the page at `url` (absolute) of `site`.
+pub fn share(site: &Site, url: &str, headline: &str) -> ShareView {
     let u = encode_query(url);
     let text = encode_query(headline);
     ShareView {
@@ -151,7 +153,7 @@ pub fn share(url: &str, headline: &str) -> ShareView {
         x: format!("https://x.com/intent/post?url={u}&text={text}"),
         // Mastodon has no central share URL: our own page asks which
         // instance the reader is on and sends them there.
-        mastodon: format!("/share/mastodon/?text={}", encode_query(&format!("{headline} {url}"))),
+        mastodon: site.path(&format!("/share/mastodon/?text={}", encode_query(&format!("{headline} {url}")))),
         email: format!("mailto:?subject={text}&body={}", encode_query(&format!("{headline}\n\n{url}"))),
         link: url.to_owned(),
     }
@@ -217,19 +219,19 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
     let view = ArticleView {
         headline: a.headline.clone(),
         standfirst: a.standfirst.clone(),
-        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: author_path(&x.slug, 1) }).collect(),
+        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) }).collect(),
         date_iso: iso(&a.published_at),
         date_text: site.locale.format_date(&a.published_at),
         updated_iso: updated.as_ref().map(iso),
         updated_text: updated.as_ref().map(|d| site.locale.format_date(d)),
-        section: LinkView { name: a.section.name.clone(), url: section_path(&a.section.slug, 1) },
-        tags: a.tags.iter().map(|t| LinkView { name: t.name.clone(), url: tag_path(&t.slug, 1) }).collect(),
-        image: a.image.as_ref().map(|i| image(i, HERO_WIDTHS)),
+        section: LinkView { name: a.section.name.clone(), url: site.path(&section_path(&a.section.slug, 1)) },
+        tags: a.tags.iter().map(|t| LinkView { name: t.name.clone(), url: site.path(&tag_path(&t.slug, 1)) }).collect(),
+        image: a.image.as_ref().map(|i| image(site, i, HERO_WIDTHS)),
         body_html: rendered.html,
         toc_html,
-        // 230 words a minute, at least one.
-        reading_minutes: u32::try_from(rendered.words.div_ceil(230)).unwrap_or(1).max(1),
-        share: share(&canonical, &a.headline),
+        // 230 words a minute, at least one; the message picks the plural.
+        reading_time: site.locale.t_with("reading_time", &[("n", &rendered.words.div_ceil(230).max(1).to_string())]),
+        share: share(site, &canonical, &a.headline),
         author_boxes: a.authors.iter().map(|x| author_box(site, x)).collect(),
         more_from_section_title: site.locale.t_with("more_from_section", &[("section", &a.section.name)]),
         more_from_section: lists.more_from_section.iter().map(|s| card(site, s)).collect(),

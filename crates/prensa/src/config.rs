@@ -33,6 +33,9 @@ pub struct FileConfig {
     pub hsts_max_age: Option<u64>,
     /// Minutes a staff session may go unused before it is signed out.
     pub session_idle_minutes: Option<u64>,
+    /// The slug of the publication that answers unknown hosts and path
+    /// prefixes when there are several (else they get a 404).
+    pub default_publication: Option<String>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -52,6 +55,7 @@ impl std::fmt::Debug for FileConfig {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("hsts_max_age", &self.hsts_max_age)
             .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("default_publication", &self.default_publication)
             .finish()
     }
 }

@@ -42,6 +42,7 @@ on_every_backend!(
     responses_are_compressed_cached_and_revalidated,
     reimport_while_serving_updates_pages,
     hostile_content_is_escaped_or_sanitized_on_every_page,
+    two_publications_one_under_a_prefix_over_http,
 );
 
 fn feature_article(content: &std::path::Path) {
@@ -414,4 +415,58 @@ fn hostile_content_is_escaped_or_sanitized_on_every_page(backend: Backend) {
     }
     let article = server.get("/hostile/").text();
     assert!(article.contains("&lt;script&gt;alert("), "headline shown as text");
+}
+
+/// Issue 10's routing over real HTTP: two publications imported into one
+/// database, one at the root of the host and one under `/de`, served by
+/// one process.
+fn two_publications_one_under_a_prefix_over_http(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (en, de) = (root.path().join("en"), root.path().join("de"));
+    write_site(&en, 3, 2);
+    write_site(&de, 5, 2);
+    // The server answers on 127.0.0.1:PORT; a base URL without the port
+    // matches that host on any port.
+    let toml = |slug: &str, language: &str, base_url: &str| {
+        format!("slug = \"{slug}\"\nname = \"Gazette {language}\"\ntagline = \"Tests\"\nlanguage = \"{language}\"\nbase_url = \"{base_url}\"\n\n[settings]\npage_size = 2\n")
+    };
+    std::fs::write(en.join("publication.toml"), toml("gazette", "en", "http://127.0.0.1")).expect("write");
+    std::fs::write(de.join("publication.toml"), toml("gazette-de", "de", "http://127.0.0.1/de")).expect("write");
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import(&en);
+    db.import(&de);
+    let server = Server::serve_db(db);
+
+    let home = server.get("/de/");
+    assert_eq!(home.status, 200);
+    let home = home.text();
+    assert!(home.contains("<html lang=\"de\"") && home.contains("Gazette de"), "{home}");
+    assert!(home.contains("href=\"/de/story-05/\""));
+    let en_home = server.get("/").text();
+    assert!(en_home.contains("<html lang=\"en\"") && en_home.contains("Gazette en"));
+
+    let p2 = server.get("/de/section/labor/page/2/").text();
+    assert!(p2.contains(r#"<link rel="prev" href="http://127.0.0.1/de/section/labor/">"#), "{p2}");
+    assert!(p2.contains(r#"href="/de/section/labor/page/3/""#));
+    let found = server.get("/de/search/?q=story");
+    assert_eq!(found.status, 200);
+    assert!(found.text().contains("href=\"/de/story-0"));
+
+    // The avatar, linked and served under the prefix.
+    let author = server.get("/de/author/ana/").text();
+    let at = author.find("src=\"/de/media/").expect("avatar under /de/media/");
+    let src = &author[at + 5..];
+    let src = &src[..src.find('"').expect("end of src")];
+    assert_eq!(server.get(src).status, 200, "{src}");
+
+    let missing = server.get("/de/no-such-story/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<html lang=\"de\""));
+    let slash = server.get("/de");
+    assert_eq!((slash.status, slash.header("location")), (301, Some("/de/")));
+    let canonical = server.get("/de/story-01");
+    assert_eq!(canonical.header("location"), Some("/de/story-01/"));
+    // story-05 is only in the German publication: not at the root.
+    assert_eq!(server.get("/story-05/").status, 404);
+    assert_eq!(server.get("/healthz").status, 200);
 }

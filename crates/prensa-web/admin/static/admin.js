@@ -36,14 +36,18 @@
   const section = document.querySelector(".live-preview");
   const frame = document.getElementById("preview-frame");
   const editor = document.querySelector(".editor");
+  const previewButton = form.querySelector("button[formtarget=_blank][formaction]");
+  const previewUrl = previewButton ? previewButton.formAction : "";
   let previewTimer = null;
   async function refreshPreview() {
-    const res = await fetch("/admin/articles/preview", {
+    // The Preview button's own address: it carries the publication's
+    // path prefix (`/de/admin/…`), which this script cannot guess.
+    const res = await fetch(previewUrl, {
       method: "POST", body: body(), headers: { "x-csrf-token": csrf }, credentials: "same-origin",
     });
     if (res.ok) frame.srcdoc = await res.text();
   }
-  if (section && frame && window.matchMedia("(min-width: 70rem)").matches) {
+  if (section && frame && previewUrl && window.matchMedia("(min-width: 70rem)").matches) {
     section.hidden = false;
     editor.classList.add("previewing");
     refreshPreview();

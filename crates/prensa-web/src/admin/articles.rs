@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Utc};
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts, Stage};
 use prensa_core::{
@@ -20,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{sees_everything, site_of, AdminError, Chrome};
+use super::{sees_everything, AdminError, Chrome};
 use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -113,8 +112,11 @@ fn change_what(kind: &ChangeKind) -> &'static str {
 
 /// `GET /admin/`: my drafts, in review, scheduled, recently published, and
 /// any scheduled change that could not apply.
-pub async fn dashboard<S: Editorial>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
+pub async fn dashboard<S: Editorial>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     let staff = staffer.user.staff();
     check(&staff, Action::UseAdmin)?;
     let now = Utc::now();
@@ -185,11 +187,10 @@ struct Choice {
 /// author and headline, paginated.
 pub async fn list<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Query(lq): Query<ListQuery>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     check(&staffer.user.staff(), Action::UseAdmin)?;
     let now = Utc::now();
     let page: u32 = lq.page.parse().unwrap_or(1).max(1);
@@ -619,8 +620,11 @@ async fn inputs<'a, S: Newsroom>(
 }
 
 /// `GET /admin/articles/new`.
-pub async fn new_form<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
+pub async fn new_form<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
     let draft = ArticleDraft {
@@ -654,9 +658,12 @@ fn byline_rule(staffer: &Staffer, draft: &ArticleDraft) -> Option<FieldError> {
 
 /// `POST /admin/articles/new`: creates the draft, then continues in its
 /// editor.
-pub async fn create<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+pub async fn create<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
     let (draft, mut problems) = draft_from_form(&form, &site, &authors);
@@ -723,12 +730,11 @@ fn saved_notice(what: &str) -> Option<String> {
 /// `GET /admin/articles/{id}/`.
 pub async fn edit<S: Editorial + prensa_store::Desk>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Path(id): Path<Id>,
     Query(q): Query<EditQuery>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     // Reading a draft is allowed to whoever may edit it, and to editors.
@@ -910,12 +916,11 @@ fn transition_for(
 /// transaction.
 pub async fn save<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let now = Utc::now();
     let stage = article.stage(now);
@@ -1062,12 +1067,11 @@ pub struct AutosaveReply {
 /// an explicit save) and stale versions.
 pub async fn autosave<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let now = Utc::now();
     let stage = article.stage(now);
@@ -1162,9 +1166,12 @@ pub(crate) fn preview_response(html: String) -> Response {
 
 /// `POST /admin/articles/preview`: the editor's current text through the
 /// real theme, without saving (the Preview button and the live preview).
-pub async fn preview_form<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+pub async fn preview_form<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
     let (draft, _) = draft_from_form(&form, &site, &authors);
@@ -1177,11 +1184,10 @@ pub async fn preview_form<S: Newsroom>(State(state): Shared<S>, headers: HeaderM
 /// `GET /admin/articles/{id}/preview`: the saved version through the theme.
 pub async fn preview_saved<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Path(id): Path<Id>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     let a = load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let authors = state.store.authors(site.publication.id).await?;
@@ -1202,11 +1208,10 @@ struct RevisionRow {
 /// `GET /admin/articles/{id}/revisions/`.
 pub async fn revisions<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Path(id): Path<Id>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     let a = load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let rows = state
@@ -1243,12 +1248,11 @@ pub struct AgainstQuery {
 /// and its diff against another (default: the current text).
 pub async fn revision<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Path((id, rev)): Path<(Id, Id)>,
     Query(q): Query<AgainstQuery>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     let a = load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let r = state.store.revision(rev).await?.filter(|r| r.article_id == id).ok_or_else(AdminError::not_found)?;
@@ -1292,12 +1296,11 @@ pub async fn revision<S: Newsroom>(
 /// text as a new revision (same rules as a save).
 pub async fn restore<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path((id, rev)): Path<(Id, Id)>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     let a = load(&state, &site, id).await?;
     let stage = a.stage(Utc::now());
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage }))?;

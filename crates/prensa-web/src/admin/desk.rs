@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::HeaderMap;
+use axum::Extension;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action};
 use prensa_core::social::is_safe_profile_url;
@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{site_of, AdminError, Chrome};
+use super::{AdminError, Chrome};
 use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -143,9 +143,12 @@ async fn sections_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staf
 }
 
 /// `GET /admin/sections/`.
-pub async fn sections<S: Desk>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn sections<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageSections)?;
-    let site = site_of(&state, &headers)?;
     sections_page(&state, &site, &staffer, Said::ok(None)).await
 }
 
@@ -164,10 +167,9 @@ fn section_of(form: &FormData) -> Result<(NewSection, Option<i64>), String> {
 }
 
 /// `POST /admin/sections/` (new) and `POST /admin/sections/{id}` (edit).
-async fn save_section_inner<S: Desk>(state: &AppState<S>, headers: &HeaderMap, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
+async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSections)?;
-    let site = site_of(state, headers)?;
     let said = match section_of(&form) {
         Err(why) => Said::refused(format!("Not saved: {why}.")),
         Ok((section, position)) => match state.store.save_section(site.publication.id, id, &section, position).await {
@@ -178,22 +180,31 @@ async fn save_section_inner<S: Desk>(state: &AppState<S>, headers: &HeaderMap, i
             Err(e) => store_refusal(e)?,
         },
     };
-    sections_page(state, &site, &staffer, said).await
+    sections_page(state, site, &staffer, said).await
 }
 
-pub async fn create_section<S: Desk>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
-    save_section_inner(&state, &headers, None, posted).await
+pub async fn create_section<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
+    save_section_inner(&state, &site, None, posted).await
 }
 
-pub async fn update_section<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Path(id): Path<Id>, posted: Posted) -> Result<Response, AdminError> {
-    save_section_inner(&state, &headers, Some(id), posted).await
+pub async fn update_section<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    save_section_inner(&state, &site, Some(id), posted).await
 }
 
 /// `POST /admin/sections/{id}/delete`.
-pub async fn delete_section<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Path(id): Path<Id>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn delete_section<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let staffer = posted.staffer;
     check(&staffer.user.staff(), Action::ManageSections)?;
-    let site = site_of(&state, &headers)?;
     let said = match state.store.delete_section(site.publication.id, id).await {
         Ok(()) => {
             written(&state).await;
@@ -226,17 +237,24 @@ async fn tags_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer,
 }
 
 /// `GET /admin/tags/`.
-pub async fn tags<S: Desk>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn tags<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageTags)?;
-    let site = site_of(&state, &headers)?;
     tags_page(&state, &site, &staffer, Said::ok(None)).await
 }
 
 /// `POST /admin/tags/{id}`: rename (and re-slug).
-pub async fn rename_tag<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Path(id): Path<Id>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn rename_tag<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageTags)?;
-    let site = site_of(&state, &headers)?;
     let fields = required(&form, "name", "name", 100).and_then(|name| slug_of(&form, &name).map(|slug| (name, slug)));
     let said = match fields {
         Err(why) => Said::refused(format!("Not saved: {why}.")),
@@ -252,10 +270,14 @@ pub async fn rename_tag<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Pa
 }
 
 /// `POST /admin/tags/{id}/delete`.
-pub async fn delete_tag<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Path(id): Path<Id>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn delete_tag<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let staffer = posted.staffer;
     check(&staffer.user.staff(), Action::ManageTags)?;
-    let site = site_of(&state, &headers)?;
     let said = match state.store.delete_tag(site.publication.id, id).await {
         Ok(()) => {
             written(&state).await;
@@ -269,7 +291,11 @@ pub async fn delete_tag<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Pa
 // --- author profiles --------------------------------------------------
 
 /// `GET /admin/authors/`: editors see every profile; others go to theirs.
-pub async fn authors<S: Desk>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn authors<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     let staff = staffer.user.staff();
     if check(&staff, Action::EditAuthorProfile(None)).is_err() {
         return match staff.author_id {
@@ -277,7 +303,6 @@ pub async fn authors<S: Desk>(State(state): Shared<S>, headers: HeaderMap, staff
             None => Err(AdminError::forbidden("Your account has no author profile; ask an editor.")),
         };
     }
-    let site = site_of(&state, &headers)?;
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
@@ -326,9 +351,12 @@ async fn author_page<S: Desk>(
 }
 
 /// `GET /admin/authors/new` and `GET /admin/authors/{id}`.
-pub async fn new_author<S: Desk>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn new_author<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::EditAuthorProfile(None))?;
-    let site = site_of(&state, &headers)?;
     let form = AuthorForm { social: social_fields(&SocialLinks::default()), ..Default::default() };
     author_page(&state, &site, &staffer, form, Said::ok(None)).await
 }
@@ -348,13 +376,12 @@ impl SavedQuery {
 
 pub async fn author<S: Desk>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Path(id): Path<Id>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::EditAuthorProfile(Some(id)))?;
-    let site = site_of(&state, &headers)?;
     let a = state
         .store
         .authors(site.publication.id)
@@ -385,10 +412,9 @@ fn author_of(form: &FormData) -> Result<NewAuthor, String> {
     Ok(NewAuthor { slug, name, bio, avatar, social: social_of(form)? })
 }
 
-async fn save_author_inner<S: Desk>(state: &AppState<S>, headers: &HeaderMap, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
+async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::EditAuthorProfile(id))?;
-    let site = site_of(state, headers)?;
     let typed = |id| AuthorForm {
         id,
         name: form.get("name").to_owned(),
@@ -400,7 +426,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, headers: &HeaderMap, id
     };
     let author = match author_of(&form) {
         Ok(a) => a,
-        Err(why) => return author_page(state, &site, &staffer, typed(id), Said::refused(format!("Not saved: {why}."))).await,
+        Err(why) => return author_page(state, site, &staffer, typed(id), Said::refused(format!("Not saved: {why}."))).await,
     };
     match state.store.save_author(site.publication.id, id, &author).await {
         Ok(saved) => {
@@ -409,17 +435,22 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, headers: &HeaderMap, id
         }
         Err(e) => {
             let said = store_refusal(e)?;
-            author_page(state, &site, &staffer, typed(id), said).await
+            author_page(state, site, &staffer, typed(id), said).await
         }
     }
 }
 
-pub async fn create_author<S: Desk>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
-    save_author_inner(&state, &headers, None, posted).await
+pub async fn create_author<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
+    save_author_inner(&state, &site, None, posted).await
 }
 
-pub async fn update_author<S: Desk>(State(state): Shared<S>, headers: HeaderMap, Path(id): Path<Id>, posted: Posted) -> Result<Response, AdminError> {
-    save_author_inner(&state, &headers, Some(id), posted).await
+pub async fn update_author<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    save_author_inner(&state, &site, Some(id), posted).await
 }
 
 // --- publication settings ---------------------------------------------
@@ -448,12 +479,11 @@ async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staf
 /// `GET /admin/settings`.
 pub async fn settings<S: Desk>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageSettings)?;
-    let site = site_of(&state, &headers)?;
     let p = &site.publication;
     let form = SettingsForm {
         name: p.name.clone(),
@@ -483,10 +513,13 @@ fn settings_of(form: &FormData) -> Result<PublicationEdit, String> {
 }
 
 /// `POST /admin/settings`.
-pub async fn save_settings<S: Desk>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+pub async fn save_settings<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
-    let site = site_of(&state, &headers)?;
     let typed = || SettingsForm {
         name: form.get("name").to_owned(),
         tagline: form.get("tagline").to_owned(),

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::Utc;
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts};
 use prensa_core::Id;
@@ -15,20 +15,19 @@ use prensa_store::{ChangeKind, Editorial, MAX_NOTE_CHARS};
 
 use super::articles::load;
 use super::session::Posted;
-use super::{site_of, AdminError};
-use crate::state::AppState;
+use super::AdminError;
+use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
 
 /// `POST /admin/articles/{id}/notes`: adds an open review note (editors).
 pub async fn add_note<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     check(&staffer.user.staff(), Action::WriteReviewNote)?;
     load(&state, &site, id).await?;
     let body = form.get("note");
@@ -53,12 +52,11 @@ pub async fn add_note<S: Editorial>(
 /// resolved note changes nothing.
 pub async fn resolve_note<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path((id, note)): Path<(Id, Id)>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
-    let site = site_of(&state, &headers)?;
     check(&staffer.user.staff(), Action::WriteReviewNote)?;
     load(&state, &site, id).await?;
     if !state.store.notes(id).await?.iter().any(|n| n.id == note) {
@@ -75,12 +73,11 @@ pub async fn resolve_note<S: Editorial>(
 /// unpublishing).
 pub async fn cancel_change<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path((id, change)): Path<(Id, Id)>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
-    let site = site_of(&state, &headers)?;
     let article = load(&state, &site, id).await?;
     let pending = state.store.pending_changes(id).await?;
     let failed = state.store.failed_changes(id).await?;

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::Utc;
 use http::header::{self, HeaderMap};
 use http::StatusCode;
@@ -34,7 +35,7 @@ use super::form::FormData;
 use super::session::{self, read_cookie, set_cookie, Posted, PostedByAccount, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
 use super::{AdminError, Chrome, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, Site};
 
 /// How long a sign-in, invite or reset form stays usable (its token's
 /// life, and its cookie's).
@@ -60,6 +61,8 @@ fn safe_next(next: &str) -> &str {
 
 #[derive(Serialize)]
 struct LoginPage<'a> {
+    /// The publication's path prefix (no chrome before sign-in to carry it).
+    root: &'a str,
     chrome: Option<Chrome>,
     csrf: &'a str,
     next: &'a str,
@@ -82,11 +85,12 @@ fn login_page<S: Newsroom>(
 /// `GET /admin/login`: the form, with a fresh signed double-submit token.
 pub async fn form<S: Newsroom>(
     State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
     client: ClientInfo,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AdminError> {
     let token = state.form_key.issue(Utc::now().timestamp());
-    let page = LoginPage { chrome: None, csrf: &token, next: safe_next(&q.next), email: "", error: None, notice: None };
+    let page = LoginPage { root: site.root(), chrome: None, csrf: &token, next: safe_next(&q.next), email: "", error: None, notice: None };
     login_page(&state, StatusCode::OK, client.https, page)
 }
 
@@ -100,7 +104,7 @@ fn origin_of(url: &str) -> Option<&str> {
 /// present `Origin` names the host the request was sent to, or the
 /// publication's base URL (a proxy may have rewritten `Host`); `null`, an
 /// opaque origin, is refused. Absent headers pass: the token still applies.
-fn from_this_site<S: Newsroom>(state: &AppState<S>, headers: &HeaderMap) -> bool {
+fn from_this_site(site: &Site, headers: &HeaderMap) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or("");
     if fetch_site.eq_ignore_ascii_case("cross-site") || fetch_site.eq_ignore_ascii_case("same-site") {
         return false;
@@ -112,7 +116,7 @@ fn from_this_site<S: Newsroom>(state: &AppState<S>, headers: &HeaderMap) -> bool
         return true;
     }
     let origin = origin.to_str().unwrap_or("");
-    state.sites().for_host(host).and_then(|site| origin_of(&site.publication.base_url).map(|o| o.eq_ignore_ascii_case(origin))).unwrap_or(false)
+    origin_of(&site.publication.base_url).is_some_and(|o| o.eq_ignore_ascii_case(origin))
 }
 
 /// The checks of a post of a form shown before sign-in: from this site
@@ -121,6 +125,7 @@ fn from_this_site<S: Newsroom>(state: &AppState<S>, headers: &HeaderMap) -> bool
 /// message otherwise.
 fn check_form<S: Newsroom>(
     state: &AppState<S>,
+    site: &Site,
     headers: &HeaderMap,
     https: bool,
     submitted: &str,
@@ -128,7 +133,7 @@ fn check_form<S: Newsroom>(
 ) -> Result<(), AdminError> {
     let expected = read_cookie(headers, LOGIN_COOKIE, https).unwrap_or("");
     let signed = state.form_key.verify(submitted, Utc::now().timestamp(), FORM_MAX_AGE);
-    if !from_this_site(state, headers) || expected.is_empty() || !constant_time_eq(expected, submitted) || !signed {
+    if !from_this_site(site, headers) || expected.is_empty() || !constant_time_eq(expected, submitted) || !signed {
         return Err(AdminError::forbidden(refusal));
     }
     Ok(())
@@ -159,6 +164,7 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
     // The address failures are counted against: the peer's, or behind a
     // trusted proxy the client's it reports (see `crate::client`).
     let client = ClientInfo::of(req.extensions());
+    let site = crate::network::site_of(req.extensions()).cloned().ok_or_else(AdminError::not_found)?;
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| AdminError::bad_request("The form is too large."))?;
     let form = FormData::parse(&bytes);
@@ -166,6 +172,7 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
     let submitted = form.get("csrf");
     check_form(
         &state,
+        &site,
         headers,
         client.https,
         submitted,
@@ -186,6 +193,7 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
         _ => {
             // Already counted by `begin_login`.
             let page = LoginPage {
+                root: site.root(),
                 chrome: None,
                 csrf: submitted,
                 next: &next,
@@ -233,6 +241,8 @@ pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, po
 
 #[derive(Serialize)]
 struct PasswordPage<'a> {
+    /// The publication's path prefix (`chrome` is absent before sign-in).
+    root: &'a str,
     heading: &'a str,
     intro: String,
     action: String,
@@ -253,6 +263,7 @@ fn invalid_link() -> AdminError {
 
 async fn token_page<S: Newsroom>(
     state: &AppState<S>,
+    site: &Site,
     https: bool,
     kind: TokenKind,
     token: &str,
@@ -268,6 +279,7 @@ async fn token_page<S: Newsroom>(
         TokenKind::Reset => ("Choose a new password", format!("Choose a new password for {}.", user.email)),
     };
     let page = PasswordPage {
+        root: site.root(),
         heading,
         intro,
         action: format!("/admin/{}/{}", kind.as_str(), token),
@@ -288,6 +300,7 @@ async fn token_page<S: Newsroom>(
 /// hashed for it — and only then the password, hashed within the bound.
 async fn token_submit<S: Newsroom>(
     state: &AppState<S>,
+    site: &Site,
     headers: &HeaderMap,
     client: ClientInfo,
     kind: TokenKind,
@@ -297,6 +310,7 @@ async fn token_submit<S: Newsroom>(
     let form = FormData::parse(body);
     check_form(
         state,
+        site,
         headers,
         client.https,
         form.get("csrf"),
@@ -314,13 +328,13 @@ async fn token_submit<S: Newsroom>(
     let password = form.get("password").to_owned();
     if password != form.get("confirm") {
         let e = Some("The two passwords differ.".to_owned());
-        return token_page(state, client.https, kind, token, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return token_page(state, site, client.https, kind, token, e, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let hash = match state.passwords.hash(password).await? {
         Ok(hash) => hash,
         Err(e) => {
             let e = Some(format!("Not saved: {e}."));
-            return token_page(state, client.https, kind, token, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return token_page(state, site, client.https, kind, token, e, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match state.store.redeem_token(kind, &digest, &hash, Utc::now()).await? {
@@ -330,74 +344,87 @@ async fn token_submit<S: Newsroom>(
 }
 
 /// `GET /admin/invite/{token}`.
-pub async fn invite_form<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, Path(token): Path<String>) -> Result<Response, AdminError> {
-    token_page(&state, client.https, TokenKind::Invite, &token, None, StatusCode::OK).await
+pub async fn invite_form<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    client: ClientInfo,
+    Path(token): Path<String>,
+) -> Result<Response, AdminError> {
+    token_page(&state, &site, client.https, TokenKind::Invite, &token, None, StatusCode::OK).await
 }
 
 /// `POST /admin/invite/{token}`: sets the first password and signs in.
 pub async fn invite_submit<S: Newsroom>(
     State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
     client: ClientInfo,
     headers: HeaderMap,
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, AdminError> {
-    token_submit(&state, &headers, client, TokenKind::Invite, &token, &body).await
+    token_submit(&state, &site, &headers, client, TokenKind::Invite, &token, &body).await
 }
 
 /// `GET /admin/reset/{token}`.
-pub async fn reset_form<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, Path(token): Path<String>) -> Result<Response, AdminError> {
-    token_page(&state, client.https, TokenKind::Reset, &token, None, StatusCode::OK).await
+pub async fn reset_form<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    client: ClientInfo,
+    Path(token): Path<String>,
+) -> Result<Response, AdminError> {
+    token_page(&state, &site, client.https, TokenKind::Reset, &token, None, StatusCode::OK).await
 }
 
 /// `POST /admin/reset/{token}`.
 pub async fn reset_submit<S: Newsroom>(
     State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
     client: ClientInfo,
     headers: HeaderMap,
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, AdminError> {
-    token_submit(&state, &headers, client, TokenKind::Reset, &token, &body).await
+    token_submit(&state, &site, &headers, client, TokenKind::Reset, &token, &body).await
 }
 
 fn account_page<S: Newsroom>(
     state: &AppState<S>,
-    headers: &HeaderMap,
+    site: &Site,
     staffer: &Staffer,
     status: StatusCode,
     error: Option<String>,
     notice: Option<&str>,
 ) -> Result<Response, AdminError> {
-    let site = super::site_of(state, headers)?;
     let page = PasswordPage {
+        root: site.root(),
         heading: "Your account",
         intro: format!("Signed in as {} ({}).", staffer.user.email, staffer.user.role.as_str()),
         action: "/admin/account".into(),
         csrf: &staffer.csrf,
         error,
         needs_current: true,
-        chrome: Some(Chrome::new(&site, staffer)),
+        chrome: Some(Chrome::new(site, staffer)),
         notice,
     };
     state.admin.page(status, "password.html", &page)
 }
 
 /// `GET /admin/account`: the password change form.
-pub async fn account<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
-    account_page(&state, &headers, &staffer, StatusCode::OK, None, None)
+pub async fn account<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, staffer: Staffer) -> Result<Response, AdminError> {
+    account_page(&state, &site, &staffer, StatusCode::OK, None, None)
 }
 
 /// `POST /admin/account`: changes the password (current one required) and
 /// signs out every other browser.
 pub async fn change_password<S: Newsroom>(
     State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
     client: ClientInfo,
     headers: HeaderMap,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let refuse = |msg: &str| account_page(&state, &headers, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(msg.to_owned()), None);
+    let refuse = |msg: &str| account_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(msg.to_owned()), None);
     if form.get("password") != form.get("confirm") {
         return refuse("The two new passwords differ.");
     }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::Utc;
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action};
 use prensa_core::MediaAsset;
@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::session::Staffer;
-use super::{site_of, AdminError, Chrome};
-use crate::state::AppState;
+use super::{AdminError, Chrome};
+use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
 
@@ -52,14 +52,13 @@ struct Item {
 
 async fn library_page<S: Newsroom>(
     state: &AppState<S>,
-    headers: &HeaderMap,
+    site: &Site,
     staffer: &Staffer,
     page: u32,
     status: StatusCode,
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(state, headers)?;
     let result = state.store.media_list(PAGE, (page - 1).saturating_mul(PAGE)).await?;
     let pages = u32::try_from(result.total.div_ceil(u64::from(PAGE))).unwrap_or(1).max(1);
     #[derive(Serialize)]
@@ -74,7 +73,7 @@ async fn library_page<S: Newsroom>(
         max_mb: u64,
     }
     let ctx = Ctx {
-        chrome: Chrome::new(&site, staffer),
+        chrome: Chrome::new(site, staffer),
         items: result
             .items
             .into_iter()
@@ -100,20 +99,20 @@ async fn library_page<S: Newsroom>(
 /// `GET /admin/media/`.
 pub async fn library<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Query(q): Query<LibraryQuery>,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::UseAdmin)?;
     let page = q.page.parse().unwrap_or(1).max(1);
     let notice = (!q.uploaded.is_empty()).then(|| format!("Uploaded {}.", q.uploaded));
-    library_page(&state, &headers, &staffer, page, StatusCode::OK, None, notice).await
+    library_page(&state, &site, &staffer, page, StatusCode::OK, None, notice).await
 }
 
 /// `POST /admin/media/` (multipart: `csrf`, then `file`).
 pub async fn upload<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
@@ -150,7 +149,7 @@ pub async fn upload<S: Newsroom>(
     staffer.check_csrf(&csrf)?;
     check(&staffer.user.staff(), Action::UploadMedia)?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return library_page(&state, &headers, &staffer, 1, StatusCode::UNPROCESSABLE_ENTITY, Some("Choose a file to upload.".into()), None).await;
+        return library_page(&state, &site, &staffer, 1, StatusCode::UNPROCESSABLE_ENTITY, Some("Choose a file to upload.".into()), None).await;
     };
     let limits = state.media_limits.clone();
     let processed = tokio::task::spawn_blocking(move || prensa_media::process(&bytes, &limits))
@@ -165,7 +164,7 @@ pub async fn upload<S: Newsroom>(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            return library_page(&state, &headers, &staffer, 1, status, Some(msg), None).await;
+            return library_page(&state, &site, &staffer, 1, status, Some(msg), None).await;
         }
     };
     let original = &processed.original;

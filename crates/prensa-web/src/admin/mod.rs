@@ -26,7 +26,7 @@ use http::header::{self, HeaderValue};
 use http::StatusCode;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use prensa_core::permissions::{check, Action, Denied, Role};
-use prensa_store::{Desk, Editorial, Newsroom, StoreError};
+use prensa_store::{Desk, Editorial, StoreError};
 use serde::Serialize;
 
 use crate::ops::{RouteLabel, TrackLayer};
@@ -104,7 +104,20 @@ impl Admin {
     }
 
     /// Renders an admin page with the headers every admin page carries.
+    ///
+    /// Templates write links as `{{ root }}/admin/…`: `root` is the
+    /// publication's path prefix, taken from the context's own `root` field
+    /// (pages before sign-in) or else from its `chrome`.
     pub fn page<T: Serialize>(&self, status: StatusCode, template: &str, ctx: T) -> Result<Response, AdminError> {
+        let ctx = minijinja::Value::from_serialize(&ctx);
+        let own = ctx.get_attr("root").ok().filter(|v| !v.is_undefined());
+        let root = own.is_none().then(|| {
+            ctx.get_attr("chrome").and_then(|c| c.get_attr("root")).ok().filter(|v| !v.is_undefined() && !v.is_none())
+        });
+        let ctx = match root {
+            Some(root) => minijinja::context! { root => root.unwrap_or_else(|| minijinja::Value::from("")), ..ctx },
+            None => ctx,
+        };
         let html = self
             .env
             .get_template(template)
@@ -128,10 +141,10 @@ pub fn with_admin_headers(mut response: Response) -> Response {
 /// What the admin's layout needs on every page.
 #[derive(Debug, Serialize)]
 pub struct Chrome {
-    pub site_name: String,
-    /// The publication's path prefix (`""` or `"/de"`): admin links are
-    /// written `{{ chrome.root }}/admin/...`.
+    /// The publication's path prefix (`""` or `"/de"`), which every admin
+    /// link starts with.
     pub root: String,
+    pub site_name: String,
     pub user_name: String,
     pub user_email: String,
     pub role: &'static str,
@@ -148,8 +161,8 @@ impl Chrome {
     pub fn new(site: &Site, staffer: &Staffer) -> Chrome {
         let staff = staffer.user.staff();
         Chrome {
+            root: site.root().to_owned(),
             site_name: site.publication.name.clone(),
-            root: String::new(),
             user_name: staffer.user.name.clone(),
             user_email: staffer.user.email.clone(),
             role: staffer.user.role.as_str(),
@@ -206,34 +219,53 @@ impl From<StoreError> for AdminError {
     }
 }
 
-impl IntoResponse for AdminError {
-    fn into_response(self) -> Response {
-        let message = prensa_render::markdown::escape_html(&self.message);
-        let title = self.status.canonical_reason().unwrap_or("Error");
-        let html = format!(
+impl AdminError {
+    /// The error page, its links under `root` (the publication's prefix).
+    fn html(status: StatusCode, message: &str, root: &str) -> String {
+        let message = prensa_render::markdown::escape_html(message);
+        let root = prensa_render::markdown::escape_html(root);
+        let title = status.canonical_reason().unwrap_or("Error");
+        format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <link rel=\"stylesheet\" href=\"/admin/assets/admin.css\"></head>\
+             <link rel=\"stylesheet\" href=\"{root}/admin/assets/admin.css\"></head>\
              <body class=\"bare\"><main><h1>{title}</h1><p class=\"error\" role=\"alert\">{message}</p>\
-             <p><a href=\"/admin/\">Back to the admin</a></p></main></body></html>"
-        );
+             <p><a href=\"{root}/admin/\">Back to the admin</a></p></main></body></html>"
+        )
+    }
+}
+
+/// An error page's message, kept in its response's extensions so that
+/// [`error_pages`], which knows the publication, can write its links under
+/// the publication's prefix (an error raised by `?` does not know it).
+#[derive(Debug, Clone)]
+struct ErrorPage(String);
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        let html = AdminError::html(self.status, &self.message, "");
         let mut response =
             with_admin_headers((self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        response.extensions_mut().insert(ErrorPage(self.message));
         response
     }
 }
 
-/// The publication the request's host names.
-pub fn site_of<S: Newsroom>(state: &AppState<S>, headers: &http::HeaderMap) -> Result<Arc<Site>, AdminError> {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    state
-        .sites()
-        .for_host(host)
-        .cloned()
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "No publication is served at this address."))
+/// Rewrites the admin's error pages for a publication under a path prefix
+/// (see [`ErrorPage`]); at the root they are already right.
+async fn error_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let root = crate::network::site_of(req.extensions()).map(|s| s.root().to_owned()).unwrap_or_default();
+    let mut response = next.run(req).await;
+    if root.is_empty() {
+        return response;
+    }
+    if let Some(ErrorPage(message)) = response.extensions_mut().remove::<ErrorPage>() {
+        *response.body_mut() = axum::body::Body::from(AdminError::html(response.status(), &message, &root));
+    }
+    response
 }
 
 /// Whether the role may see the whole newsroom (other people's drafts).
@@ -260,7 +292,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 /// Every admin route.
 pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
     let track = || TrackLayer::new(state, RouteLabel::Admin);
-    table(state).router.layer(track())
+    table(state).router.layer(axum::middleware::from_fn(error_pages)).layer(track())
 }
 
 /// The path pattern of every admin route, as registered (`/admin/articles/{id}/`),

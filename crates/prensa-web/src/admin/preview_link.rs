@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::Utc;
-use http::header::{self, HeaderMap, HeaderValue};
+use http::header::{self, HeaderValue};
 use http::StatusCode;
 use prensa_auth::{new_token, token_digest};
 use prensa_core::permissions::{check, Action, ArticleFacts};
@@ -21,8 +22,8 @@ use prensa_core::Id;
 use prensa_store::{Desk, Editorial};
 
 use super::session::Posted;
-use super::{site_of, AdminError};
-use crate::state::AppState;
+use super::AdminError;
+use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
 
@@ -30,12 +31,11 @@ type Shared<S> = State<Arc<AppState<S>>>;
 /// Making a link answers with the editor page showing it, this once.
 pub async fn set<S: Desk + Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     let a = state
         .store
         .editable_article(id)
@@ -58,7 +58,7 @@ pub async fn set<S: Desk + Editorial>(
 
 /// `GET /preview/{token}`: the draft through the theme, for whoever holds
 /// the link. Never cached anywhere, never indexed, no referrer sent on.
-pub async fn show<S: Desk + Editorial>(State(state): Shared<S>, headers: HeaderMap, Path(token): Path<String>) -> Response {
+pub async fn show<S: Desk + Editorial>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, Path(token): Path<String>) -> Response {
     let valid = token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let found = async {
         if !valid {
@@ -66,7 +66,6 @@ pub async fn show<S: Desk + Editorial>(State(state): Shared<S>, headers: HeaderM
         }
         let Some(id) = state.store.article_by_preview_digest(&token_digest(&token)).await? else { return Ok(None) };
         let Some(a) = state.store.editable_article(id).await? else { return Ok(None) };
-        let site = site_of(&state, &headers)?;
         if a.publication_id != site.publication.id {
             return Ok(None);
         }

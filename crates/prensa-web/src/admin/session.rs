@@ -147,20 +147,18 @@ async fn signed_in<S: Newsroom>(parts: &Parts, state: &AppState<S>) -> Result<St
     }
 }
 
-/// The publication the request is for: the one the routing layer put in
-/// the request's extensions, else the one its `Host` names.
-pub fn request_site<S: Newsroom>(parts: &Parts, state: &AppState<S>) -> Result<Arc<Site>, AdminError> {
-    match parts.extensions.get::<Arc<Site>>() {
-        Some(site) => Ok(site.clone()),
-        None => super::site_of(state, &parts.headers),
-    }
+/// The publication the request is for, as the network layer resolved it.
+pub fn request_site(parts: &Parts) -> Result<Arc<Site>, AdminError> {
+    crate::network::site_of(&parts.extensions)
+        .cloned()
+        .ok_or_else(|| AdminError::new(http::StatusCode::NOT_FOUND, "No publication is served at this address."))
 }
 
 /// Sets `staffer.user.role` to the account's role on the request's
 /// publication; 403 when it has none there (signing in and out still work:
 /// sessions belong to the account, not to a publication).
 async fn on_this_publication<S: Newsroom>(parts: &Parts, state: &AppState<S>, mut staffer: Staffer) -> Result<Staffer, Response> {
-    let site = request_site(parts, state).map_err(IntoResponse::into_response)?;
+    let site = request_site(parts).map_err(IntoResponse::into_response)?;
     let user = &staffer.user;
     // A network-wide account's rows do not count: no lookup needed.
     let given = if user.network_wide {

@@ -13,9 +13,9 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
+use axum::Extension;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_core::permissions::{check, may_translate_into, role_on, Action, ArticleFacts, Role};
 use prensa_core::{EditableArticle, Id, Status};
@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::articles::{diff_drafts, DiffLine};
 use super::session::{Posted, Staffer};
-use super::{site_of, AdminError, Chrome};
+use super::{AdminError, Chrome};
 use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -167,12 +167,11 @@ pub async fn panel<S: Editorial>(
 /// publication going into this one.
 pub async fn translate<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let site = site_of(&state, &headers)?;
     let staff = staffer.user.staff();
     let source = state.store.editable_article(id).await?.ok_or_else(AdminError::not_found)?;
     let now = Utc::now();
@@ -199,12 +198,11 @@ pub async fn translate<S: Editorial>(
 /// follows its original's current version ("Mark as up to date").
 pub async fn mark_current<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
-    let site = site_of(&state, &headers)?;
     let article = super::articles::load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     check(&staffer.user.staff(), Action::EditArticle(facts))?;
@@ -248,11 +246,10 @@ struct LanguageChoice {
 /// original's language, paginated.
 pub async fn queue<S: Editorial>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     Query(qq): Query<QueueQuery>,
 ) -> Result<Response, AdminError> {
-    let site = site_of(&state, &headers)?;
     let staff = staffer.user.staff();
     check(&staff, Action::UseAdmin)?;
     let page: u32 = qq.page.parse().unwrap_or(1).max(1);

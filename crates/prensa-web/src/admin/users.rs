@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use axum::Extension;
 use chrono::{Duration, Utc};
-use http::header::HeaderMap;
 use http::StatusCode;
 use prensa_auth::new_token;
 use prensa_core::permissions::{check, role_on, Action, Role};
@@ -24,7 +24,7 @@ use prensa_store::{Newsroom, StoreError};
 use serde::Serialize;
 
 use super::session::{Posted, Staffer};
-use super::{site_of, AdminError, Chrome};
+use super::{AdminError, Chrome};
 use crate::state::{AppState, Site};
 
 type Shared<S> = State<Arc<AppState<S>>>;
@@ -158,20 +158,18 @@ async fn page<S: Newsroom>(
 }
 
 /// `GET /admin/users/`.
-pub async fn list<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, staffer: Staffer) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice: None, link: None }).await
 }
 
 /// `POST /admin/users/`: creates an account and shows its invite link. The
 /// account has its role on this publication only, unless a network-wide
 /// administrator asks for a network-wide one (`scope=network`).
-pub async fn invite<S: Newsroom>(State(state): Shared<S>, headers: HeaderMap, posted: Posted) -> Result<Response, AdminError> {
+pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let publication = match form.get("scope") {
         "network" => {
             check(&staff, Action::ManageNetwork)?;
@@ -216,14 +214,13 @@ fn role_field(value: &str) -> Result<Option<Role>, AdminError> {
 /// everywhere, so the new role applies at once.
 pub async fn set_role<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let role = role_field(form.get("role"))?;
     if id == staffer.user.id && role != Some(Role::Administrator) {
         let why = "You cannot take away your own administrator role; ask another administrator.";
@@ -259,13 +256,12 @@ pub async fn set_role<S: Newsroom>(
 /// away), without leaving this one's admin.
 pub async fn set_publication_role<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageNetwork)?;
-    let site = site_of(&state, &headers)?;
     let role = role_field(form.get("role"))?;
     let sites = state.sites();
     let Some(target) = form.get("publication").parse::<Id>().ok().and_then(|p| sites.by_id(p)) else {
@@ -286,14 +282,13 @@ pub async fn set_publication_role<S: Newsroom>(
 /// `POST /admin/users/{id}/reset`: a password-reset link for the account.
 pub async fn reset_link<S: Newsroom>(
     State(state): Shared<S>,
-    headers: HeaderMap,
+    Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
-    let site = site_of(&state, &headers)?;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
     // A new password opens every publication the account works on: an
     // administrator of this one may hand it out only for an account that

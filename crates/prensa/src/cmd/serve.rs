@@ -46,6 +46,9 @@ pub struct WebArgs {
     /// Minutes a staff session may go unused before it is signed out, whatever its 14-day limit [default: 720]
     #[arg(long, env = "PRENSA_SESSION_IDLE_MINUTES")]
     pub session_idle_minutes: Option<u64>,
+    /// With several publications: the slug of the one that answers a host or path prefix none of them claims [default: none, such requests get a 404]
+    #[arg(long, value_name = "SLUG", env = "PRENSA_DEFAULT_PUBLICATION")]
+    pub default_publication: Option<String>,
 }
 
 /// Sessions end after 14 days anyway: a longer idle limit would mean none.
@@ -76,6 +79,13 @@ impl WebArgs {
                 "session_idle_minutes must be between 5 and {MAX_SESSION_IDLE_MINUTES} (14 days) (got {minutes})"
             );
             config.session_idle = std::time::Duration::from_secs(minutes * 60);
+        }
+        if let Some(slug) = self.default_publication.clone().or_else(|| file.default_publication.clone()).filter(|s| !s.is_empty()) {
+            anyhow::ensure!(
+                prensa_core::slug::is_valid_slug(&slug),
+                "default_publication must be a publication's slug, like `meridian` (got `{slug}`)"
+            );
+            config.default_publication = Some(slug);
         }
         let seconds = self.drain_delay.or(file.drain_delay).unwrap_or(0.0);
         let drain = std::time::Duration::try_from_secs_f64(seconds)
@@ -133,10 +143,17 @@ pub async fn serve_on(
         let proxies: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
         tracing::info!(proxies = %proxies.join(", "), "forwarding headers believed from these proxies");
     }
+    let default_publication = config.default_publication.clone();
     let state = AppState::new(store, media, config).await?;
-    if state.sites().list.is_empty() {
+    let sites = state.sites();
+    if sites.list.is_empty() {
         tracing::warn!("the database holds no publication yet: run `prensa import dir PATH` first");
     }
+    // Not an error: the publication may be imported while this runs.
+    if let Some(slug) = default_publication.filter(|s| !sites.list.iter().any(|p| p.publication.slug == *s)) {
+        tracing::warn!(%slug, "default_publication names no publication in the database (yet); unknown hosts get a 404 until it exists");
+    }
+    drop(sites);
     let _watcher = prensa_web::spawn_watcher(&state);
     // Machine-readable first line: tests and scripts read the URL from it.
     println!("Prensa is serving at http://{addr}/");
@@ -237,6 +254,18 @@ mod tests {
             let err = args.resolve(&FileConfig::default()).expect_err("out of range").to_string();
             assert!(err.contains("session_idle_minutes must be between 5 and 20160"), "{err}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn default_publication_from_flag_then_file() -> anyhow::Result<()> {
+        assert_eq!(resolve(&[], &FileConfig::default())?.default_publication, None);
+        let file: FileConfig = toml::from_str("default_publication = \"meridian\"\n")?;
+        assert_eq!(resolve(&[], &file)?.default_publication.as_deref(), Some("meridian"));
+        let flag = resolve(&["--default-publication", "meridiano"], &file)?;
+        assert_eq!(flag.default_publication.as_deref(), Some("meridiano"), "the flag wins");
+        let err = resolve(&["--default-publication", "Not A Slug"], &FileConfig::default()).expect_err("not a slug");
+        assert!(err.to_string().contains("default_publication must be a publication's slug"), "{err}");
         Ok(())
     }
 }
