@@ -18,11 +18,14 @@ pub struct PublicationSettings {
     pub most_recent: u32,
     /// Articles per page on section, author and tag pages.
     pub page_size: u32,
+    /// How many of the other publications' latest articles the home and
+    /// article pages show under "From our sister sites" (0: no block).
+    pub from_sister_sites: u32,
 }
 
 impl Default for PublicationSettings {
     fn default() -> Self {
-        PublicationSettings { more_from_section: 4, most_recent: 4, page_size: 12 }
+        PublicationSettings { more_from_section: 4, most_recent: 4, page_size: 12, from_sister_sites: 0 }
     }
 }
 
@@ -36,6 +39,7 @@ impl PublicationSettings {
             ("more_from_section", self.more_from_section),
             ("most_recent", self.most_recent),
             ("page_size", self.page_size),
+            ("from_sister_sites", self.from_sister_sites),
         ] {
             if v > Self::MAX {
                 return Err(format!("settings.{name} must be at most {}", Self::MAX));
@@ -207,6 +211,34 @@ pub struct Article {
     pub updated_at: DateTime<FixedOffset>,
     /// Articles that are translations of each other share this id.
     pub translation_group: Option<String>,
+    /// The other articles of its translation group that readers can see
+    /// (published, date come), in language order; empty when it has none.
+    /// The one marked [`TranslationRef::original`] is the group's original;
+    /// when none is, this article is the original (or it is not visible).
+    pub translations: Vec<TranslationRef>,
+}
+
+/// Another language's version of an article, for links between sister
+/// publications ("Also in", `hreflang`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranslationRef {
+    pub article: Id,
+    pub publication: Id,
+    /// The language of its publication.
+    pub language: String,
+    /// Its publication's base URL, for absolute links.
+    pub base_url: String,
+    pub slug: String,
+    /// Whether it is the group's original (the `x-default` of `hreflang`).
+    pub original: bool,
+}
+
+/// An article of another publication of the network ("From our sister
+/// sites").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SisterArticle {
+    pub publication: Id,
+    pub summary: ArticleSummary,
 }
 
 impl Article {
@@ -364,6 +396,34 @@ pub struct ImportSet {
     pub articles: Vec<NewArticle>,
 }
 
+/// A translation's link to its original, as a content directory declares
+/// it (`translation_of = "LANG:SLUG"` in an article's front matter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTranslation {
+    /// The translation: the slug of its publication and its own slug.
+    pub publication: String,
+    pub article: String,
+    /// The original: the language of its publication and its slug. The
+    /// importer has already followed links to translations of the same run
+    /// back to their original; the store does the same for articles it
+    /// already holds.
+    pub original_language: String,
+    pub original_slug: String,
+    /// Where the link is written (`de/articles/x.md:4`), for problems only
+    /// the store can find (a target in no directory of the run).
+    pub source: String,
+}
+
+/// Several content directories imported together, in one transaction:
+/// sister publications and the translation links between their articles.
+/// Every article of `sets` not named in `translations` is no translation
+/// (a link removed from its front matter is removed from the store).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkImport {
+    pub sets: Vec<ImportSet>,
+    pub translations: Vec<NewTranslation>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ImportCounts {
@@ -407,11 +467,13 @@ pub struct Snapshot {
     pub slug_redirects: Vec<SlugRedirectRow>,
     pub review_notes: Vec<ReviewNoteRow>,
     pub scheduled_changes: Vec<ScheduledChangeRow>,
+    pub translations: Vec<TranslationRow>,
+    pub author_bios: Vec<AuthorBioRow>,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 15] {
+    pub fn counts(&self) -> [(&'static str, usize); 17] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -428,6 +490,8 @@ impl Snapshot {
             ("slug_redirects", self.slug_redirects.len()),
             ("review_notes", self.review_notes.len()),
             ("scheduled_changes", self.scheduled_changes.len()),
+            ("translations", self.translations.len()),
+            ("author_bios", self.author_bios.len()),
         ]
     }
 
@@ -435,6 +499,23 @@ impl Snapshot {
     pub fn is_empty(&self) -> bool {
         self.counts().iter().all(|(_, n)| *n == 0)
     }
+}
+
+/// A translation's link to its group's original, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranslationRow {
+    pub article_id: Id,
+    pub original_id: Id,
+    pub language: String,
+    pub original_version: i64,
+}
+
+/// An author's bio in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorBioRow {
+    pub author_id: Id,
+    pub language: String,
+    pub bio: String,
 }
 
 /// A media row: the asset and when it was uploaded (UTC Unix seconds).
@@ -670,6 +751,8 @@ mod tests {
         assert!(PublicationSettings::default().validate().is_ok());
         assert!(PublicationSettings { page_size: 0, ..Default::default() }.validate().is_err());
         assert!(PublicationSettings { most_recent: 1000, ..Default::default() }.validate().is_err());
+        assert!(PublicationSettings { from_sister_sites: 101, ..Default::default() }.validate().is_err());
+        assert!(PublicationSettings { from_sister_sites: 0, ..Default::default() }.validate().is_ok());
     }
 }
 

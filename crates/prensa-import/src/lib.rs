@@ -12,6 +12,13 @@
 //! media/                  the images the files above point to
 //! ```
 //!
+//! An article that translates one of a sister publication says so with
+//! `translation_of = "LANG:SLUG"`: the language of the sister publication
+//! and the original's slug there. [`load_dirs`] reads several directories
+//! as one run and resolves those links across them (any order), leaving
+//! links to languages none of them has for the store to resolve against
+//! the publications it holds.
+//!
 //! Nothing is written: [`load_dir`] returns the [`ImportSet`] plus the list of
 //! image files the caller copies into the media store (under their
 //! content-addressed keys) before applying the set.
@@ -21,11 +28,13 @@
 mod fields;
 mod load;
 mod media;
+mod network;
 mod problem;
 mod text;
 
 use std::path::{Path, PathBuf};
 
+pub use network::{load_dirs, Network};
 pub use problem::{Problem, Problems};
 
 /// A content directory, validated and ready to store.
@@ -34,6 +43,23 @@ pub struct Prepared {
     pub set: prensa_core::ImportSet,
     /// One per distinct media key in `set.media`, sorted by key.
     pub files: Vec<MediaFile>,
+    /// The `translation_of` links of its articles, as written (resolved
+    /// across directories by [`load_dirs`]).
+    pub links: Vec<TranslationLink>,
+}
+
+/// An article's `translation_of = "LANG:SLUG"`, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslationLink {
+    /// The slug of the article that is a translation.
+    pub article: String,
+    /// The language of the publication holding the original, and its slug.
+    pub language: String,
+    pub slug: String,
+    /// The article file (relative to the content directory) and the line of
+    /// the `translation_of` key.
+    pub file: PathBuf,
+    pub line: usize,
 }
 
 /// A file the caller must copy into the media store under `key` before

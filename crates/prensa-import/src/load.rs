@@ -16,11 +16,11 @@ use crate::fields::{self, Reader};
 use crate::media::Media;
 use crate::problem::{FileCx, Problem, Problems};
 use crate::text::{decode, split_front_matter, FrontMatter};
-use crate::{Prepared, Step};
+use crate::{Prepared, Step, TranslationLink};
 
 const PUBLICATION_KEYS: &[&str] =
     &["slug", "name", "tagline", "language", "base_url", "timezone", "social", "settings"];
-const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size"];
+const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size", "from_sister_sites"];
 const AUTHOR_KEYS: &[&str] = &["name", "avatar", "social"];
 const SECTION_KEYS: &[&str] = &["name", "description", "order"];
 const ARTICLE_KEYS: &[&str] = &[
@@ -37,6 +37,7 @@ const ARTICLE_KEYS: &[&str] = &[
     "toc",
     "updated",
     "translation_group",
+    "translation_of",
     "slug",
 ];
 
@@ -101,10 +102,14 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
     };
     let mut articles = Vec::new();
     let mut slugs: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
+    let mut links = Vec::new();
     for entry in &article_files {
-        let (slug, article) = article(root, entry, &known, &mut media, &mut problems);
+        let (slug, article, link) = article(root, entry, &known, &mut media, &mut problems);
         if let Some((slug, line)) = slug {
             slugs.entry(slug).or_default().push((entry.rel.clone(), line));
+        }
+        if let (Some(article), Some((language, slug, line))) = (&article, link) {
+            links.push(TranslationLink { article: article.slug.clone(), language, slug, file: entry.rel.clone(), line });
         }
         articles.extend(article);
         progress.step(&entry.rel);
@@ -119,7 +124,7 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
     let sections = sections.into_iter().map(|(_, s)| s).collect();
     articles.sort_by(|a, b| a.slug.cmp(&b.slug));
     let (media, files) = media.finish();
-    Ok(Prepared { set: ImportSet { publication, media, authors, sections, articles }, files })
+    Ok(Prepared { set: ImportSet { publication, media, authors, sections, articles }, files, links })
 }
 
 /// The `*.{ext}` files of `root/dir`, sorted by name. Dotfiles are skipped;
@@ -316,6 +321,7 @@ fn settings(cx: &mut FileCx<'_>, table: &DeTable<'_>) -> PublicationSettings {
         let slot = match *key {
             "more_from_section" => &mut settings.more_from_section,
             "most_recent" => &mut settings.most_recent,
+            "from_sister_sites" => &mut settings.from_sister_sites,
             _ => &mut settings.page_size,
         };
         *slot = *value.get_ref();
@@ -427,15 +433,16 @@ struct Known {
 }
 
 /// The article's slug with the line it is written on (0 for the file name),
-/// when it could be read, and the article when it has no problems.
-type ArticleRead = (Option<(String, usize)>, Option<NewArticle>);
+/// when it could be read, the article when it has no problems, and its
+/// `translation_of` (language, slug, line) when it has one.
+type ArticleRead = (Option<(String, usize)>, Option<NewArticle>, Option<(String, String, usize)>);
 
 fn article(root: &Path, entry: &Entry, known: &Known, media: &mut Media, problems: &mut Vec<Problem>) -> ArticleRead {
     let Some(text) = read_markdown(root, &entry.rel, problems) else {
-        return (None, None);
+        return (None, None, None);
     };
     let Ok(fm) = split_front_matter(&text) else {
-        return (None, None);
+        return (None, None, None);
     };
     let mut cx = FileCx::new(&entry.rel, &text, fm.base);
     let out = article_fields(&mut cx, entry, &fm, known, media);
@@ -451,7 +458,7 @@ fn article_fields(
     media: &mut Media,
 ) -> ArticleRead {
     let Some(table) = fields::parse(cx, fm.toml) else {
-        return (None, None);
+        return (None, None, None);
     };
     fields::unknown_keys(cx, &table, ARTICLE_KEYS, "");
     let r = Reader::new(&table);
@@ -528,9 +535,24 @@ fn article_fields(
     let hero = hero_image(cx, &table, media);
     let toc = r.boolean(cx, "toc").unwrap_or(false);
     let translation_group = r.text(cx, "translation_group", false).map(Spanned::into_inner);
+    let translation_of = r.string(cx, "translation_of", false).and_then(|value| {
+        let line = cx.line(value.span().start);
+        match parse_translation_of(value.get_ref()) {
+            Some((language, slug)) => Some((language, slug, line)),
+            None => {
+                let message = format!(
+                    "`translation_of` must be \"LANG:SLUG\", the language of a sister publication and the slug of \
+                     the original there (e.g. \"en:september-11-in-chile\"), not `{}`",
+                    value.get_ref()
+                );
+                cx.at(value.span(), message);
+                None
+            }
+        }
+    });
 
     if !cx.is_clean() {
-        return (slug, None);
+        return (slug, None, None);
     }
     let article = (|| {
         Some(NewArticle {
@@ -549,7 +571,13 @@ fn article_fields(
             translation_group,
         })
     })();
-    (slug, article)
+    (slug, article, translation_of)
+}
+
+/// `"en:september-11-in-chile"` → `("en", "september-11-in-chile")`.
+fn parse_translation_of(value: &str) -> Option<(String, String)> {
+    let (language, slug) = value.trim().split_once(':')?;
+    (plausible_language(language) && is_valid_slug(slug)).then(|| (language.to_string(), slug.to_string()))
 }
 
 /// `image`, `image_alt` and `image_caption`: alt text is required with an

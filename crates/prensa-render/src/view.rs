@@ -255,3 +255,49 @@ pub struct SearchResultView {
     pub cut_before: bool,
     pub cut_after: bool,
 }
+
+/// A page's links into the other publications of the network, beside its
+/// own view model (see [`WithNetwork`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NetworkView {
+    /// The article in other languages ("Also in: Deutsch · Français").
+    pub also_in: Vec<LanguageLinkView>,
+    /// On an author page: the author's pages in the other publications
+    /// ("Also writes for"), each named by its publication.
+    pub also_writes_for: Vec<LanguageLinkView>,
+    /// "From our sister sites": the latest articles of the other
+    /// publications; empty when the block is off.
+    pub sister: Vec<SisterCardView>,
+}
+
+/// A link to a page in another language: `lang` for the link's `lang` and
+/// `hreflang` attributes, `name` the text shown (the language named in
+/// itself, or a publication's name).
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLinkView {
+    pub lang: String,
+    pub name: String,
+    /// Absolute, on that publication's own base URL.
+    pub url: String,
+}
+
+/// A card of another publication, marked with its language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SisterCardView {
+    pub lang: String,
+    /// The language named in itself ("Deutsch").
+    pub language_name: String,
+    /// The publication's name.
+    pub publication: String,
+    /// Its links are absolute, on that publication's base URL.
+    pub card: CardView,
+}
+
+/// A page's own view model with its network links, which templates read as
+/// `page.network` beside the page's own fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithNetwork<T: Serialize> {
+    #[serde(flatten)]
+    pub page: T,
+    pub network: NetworkView,
+}

@@ -131,6 +131,23 @@ impl Store for AnyStore {
         delegate!(self.apply_import(set, prune))
     }
 
+    async fn apply_network(&self, import: &prensa_core::NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
+        delegate!(self.apply_network(import, prune))
+    }
+
+    async fn sister_articles(
+        &self,
+        publication: Id,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<prensa_core::SisterArticle>> {
+        delegate!(self.sister_articles(publication, limit, now))
+    }
+
+    async fn author_publications(&self, author: Id) -> Result<Vec<Id>> {
+        delegate!(self.author_publications(author))
+    }
+
     async fn export_all(&self) -> Result<Snapshot> {
         delegate!(self.export_all())
     }

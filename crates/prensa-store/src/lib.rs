@@ -8,13 +8,22 @@
 //! picks the backend from the URL's scheme at run time, which is what the
 //! CLI uses. Media files live in a content-addressed directory
 //! ([`media::MediaDir`]) that is the same whatever the database.
+//!
+//! Sister publications: [`Store::apply_network`] writes several content
+//! directories and their translation links in one transaction (links are
+//! stored as links to the group's original, resolved against what the
+//! database holds); `published_article` brings the article's visible
+//! translations along, and [`Store::sister_articles`] /
+//! [`Store::author_publications`] feed "From our sister sites" and "Also
+//! writes for". Their SQL is written once for both backends in
+//! `network_sql.rs`.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
-    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, Page, Publication,
-    Section, Snapshot, Tag,
+    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page,
+    Publication, Section, SisterArticle, Snapshot, Tag,
 };
 
 pub mod any;
@@ -25,6 +34,7 @@ mod desk_sql;
 pub mod media;
 mod migrations;
 pub mod newsroom;
+mod network_sql;
 mod newsroom_sql;
 pub mod postgres;
 mod shared;
@@ -90,7 +100,8 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     fn tag_by_slug(&self, publication: Id, slug: &str) -> impl Future<Output = Result<Option<Tag>>> + Send;
 
-    /// An author who writes for this publication.
+    /// An author who writes for this publication, with the bio in the
+    /// publication's language when they have one (else `authors.bio`).
     fn author_by_slug(&self, publication: Id, slug: &str) -> impl Future<Output = Result<Option<Author>>> + Send;
 
     /// A published article, complete with authors, section and tags.
@@ -121,7 +132,35 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Writes a whole content directory in one transaction: upserts by slug,
     /// and with `prune` removes the publication's articles, sections and tags
     /// that `set` does not contain. On any error nothing is written.
+    /// Translation links are left as they are: see [`Store::apply_network`].
     fn apply_import(&self, set: &ImportSet, prune: bool) -> impl Future<Output = Result<ImportCounts>> + Send;
+
+    /// Writes several content directories and the translation links
+    /// between their articles in one transaction (`prensa import dir ./en
+    /// ./de`): each set as [`Store::apply_import`] does, in order, then the
+    /// links. Every article of the sets keeps only the link `import` gives
+    /// it; a link to an article of the database that is a translation is
+    /// stored as a link to its original. A link that cannot be written (no
+    /// publication in that language, no such article, one language twice in
+    /// a group) is [`StoreError::Invalid`] starting with the link's
+    /// `file:line`, and nothing is written. Counts are per set.
+    fn apply_network(
+        &self,
+        import: &NetworkImport,
+        prune: bool,
+    ) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send;
+
+    /// The latest `limit` published articles of every other publication,
+    /// newest first ("From our sister sites").
+    fn sister_articles(
+        &self,
+        publication: Id,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<SisterArticle>>> + Send;
+
+    /// The publications an author writes for, by id.
+    fn author_publications(&self, author: Id) -> impl Future<Output = Result<Vec<Id>>> + Send;
 
     /// Every row of the store in one consistent read, for copying the whole
     /// database elsewhere (`prensa migrate-store`): content and newsroom

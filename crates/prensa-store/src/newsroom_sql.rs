@@ -176,6 +176,30 @@ macro_rules! newsroom_impl {
                 Ok(version)
             }
 
+            /// `keys` (an article write's, from [`change_keys`]) plus, when
+            /// readers could see the change, `translations:N` for every
+            /// other article of its translation group: their pages link to
+            /// it ("Also in", hreflang).
+            async fn with_group(conn: &mut Conn, id: Id, mut keys: Vec<String>) -> Result<Vec<String>> {
+                if keys.len() <= 1 {
+                    return Ok(keys);
+                }
+                let members: Vec<Id> = sqlx::query_scalar(&q(
+                    "SELECT o.id FROM articles o, \
+                       (SELECT COALESCE((SELECT original_id FROM translations WHERE article_id = ?), ?) AS original) g \
+                     WHERE (o.id = g.original OR o.id IN (SELECT article_id FROM translations WHERE original_id = g.original)) \
+                       AND o.id <> ? ORDER BY o.id",
+                ))
+                .bind(id)
+                .bind(id)
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                keys.extend(members.into_iter().map(|m| format!("translations:{m}")));
+                Ok(keys)
+            }
+
             /// [`record_change`] for a write whose reach is unknown.
             pub(crate) async fn record_change_all(conn: &mut Conn) -> Result<i64> {
                 record_change(conn, &[CHANGE_ALL.to_owned()]).await
@@ -469,7 +493,8 @@ macro_rules! newsroom_impl {
                     .await
                     .map_err(backend)?;
                 let after = reach_in(&mut *conn, id).await?;
-                record_change(&mut *conn, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                record_change(&mut *conn, &keys).await?;
                 editable_in(conn, id).await?.ok_or(StoreError::NotFound)
             }
 
@@ -509,7 +534,8 @@ macro_rules! newsroom_impl {
                     .await
                     .map_err(backend)?;
                 let after = reach_in(&mut *conn, id).await?;
-                record_change(&mut *conn, &change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
+                record_change(&mut *conn, &keys).await?;
                 editable_in(conn, id).await?.ok_or(StoreError::NotFound)
             }
 
@@ -663,7 +689,8 @@ macro_rules! newsroom_impl {
                     .await
                     .map_err(backend)?;
                 let after = reach_in(&mut *tx, id).await?;
-                record_change(&mut *tx, &change_keys(id, None, &after, now.timestamp())).await?;
+                let keys = with_group(&mut *tx, id, change_keys(id, None, &after, now.timestamp())).await?;
+                record_change(&mut *tx, &keys).await?;
                 editable_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
             }
 

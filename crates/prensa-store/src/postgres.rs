@@ -24,7 +24,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, MediaRow, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
+    MediaAsset, MediaRow, NetworkImport, Page, Publication, PublicationAuthorRow, Section, SisterArticle, Snapshot, Status,
+    Tag,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
@@ -47,6 +48,7 @@ crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::num
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
 crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
+crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 
 /// A PostgreSQL database opened as a connection pool.
@@ -137,7 +139,7 @@ fn connect_error(e: sqlx::Error) -> StoreError {
 // JSONB comes back as text so that both backends decode social links from
 // the same JSON string.
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size";
+    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size, from_sister_sites";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social::text";
 
@@ -152,10 +154,20 @@ fn visible(n: usize) -> String {
 // `json_agg` over no rows is NULL, hence the `coalesce` to `[]`; the result
 // goes out as text, which the shared decoders parse.
 const ARTICLE_AUTHORS_JSON: &str = "(SELECT coalesce(json_agg(json_build_object('id', au.id, 'slug', au.slug, \
-     'name', au.name, 'bio', au.bio, 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', au.social) \
+     'name', au.name, 'bio', coalesce((SELECT ab.bio FROM author_bios ab JOIN publications bp ON bp.language = ab.language \
+                      WHERE ab.author_id = au.id AND bp.id = a.publication_id), au.bio), 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', au.social) \
      ORDER BY aa.position), '[]'::json)::text \
      FROM article_authors aa JOIN authors au ON au.id = aa.author_id LEFT JOIN media am ON am.key = au.avatar \
      WHERE aa.article_id = a.id)";
+// The other visible articles of the article's translation group, as in the
+// SQLite backend; `now` is parameter `$3` of the statement.
+const ARTICLE_TRANSLATIONS_JSON: &str = "(SELECT coalesce(json_agg(json_build_object('article', o.id, \
+     'publication', op.id, 'language', op.language, 'base_url', op.base_url, 'slug', o.slug, \
+     'original', o.id = g.original) ORDER BY op.language, op.id), '[]'::json)::text \
+     FROM (SELECT coalesce((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original) g \
+     JOIN articles o ON o.id = g.original OR o.id IN (SELECT t2.article_id FROM translations t2 WHERE t2.original_id = g.original) \
+     JOIN publications op ON op.id = o.publication_id \
+     WHERE o.id <> a.id AND o.status = 'published' AND o.published_at <= $3)";
 const ARTICLE_TAGS_JSON: &str =
     "(SELECT coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name) \
      ORDER BY at.position), '[]'::json)::text \
@@ -204,8 +216,14 @@ impl Store for PostgresStore {
     }
 
     async fn author_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Author>> {
+        // The bio in the publication's language where there is one.
+        let columns = AUTHOR_COLUMNS.replace(
+            "au.bio",
+            "coalesce((SELECT ab.bio FROM author_bios ab JOIN publications bp ON bp.language = ab.language \
+                       WHERE ab.author_id = au.id AND bp.id = pa.publication_id), au.bio)",
+        );
         let sql = format!(
-            "SELECT {AUTHOR_COLUMNS} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
+            "SELECT {columns} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
              LEFT JOIN media m ON m.key = au.avatar WHERE pa.publication_id = $1 AND au.slug = $2"
         );
         let row = sqlx::query(&sql).bind(publication).bind(slug).fetch_optional(&self.pool).await.map_err(backend)?;
@@ -217,7 +235,8 @@ impl Store for PostgresStore {
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.toc, \
                     a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
                     a.status, a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.translation_group, \
-                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON} \
+                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON}, \
+                    {ARTICLE_TRANSLATIONS_JSON} \
              FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
              WHERE a.publication_id = $1 AND a.slug = $2 AND {}",
             visible(3)
@@ -362,6 +381,39 @@ impl Store for PostgresStore {
         Ok(counts)
     }
 
+    async fn apply_network(&self, import: &NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut counts = Vec::with_capacity(import.sets.len());
+        for set in &import.sets {
+            counts.push(import_in(&mut tx, set, prune).await?);
+        }
+        network_gen::link(&mut tx, import).await?;
+        tx.commit().await.map_err(backend)?;
+        // Fresh statistics, as after `apply_import`; best effort.
+        if let Err(e) = sqlx::query(
+            "ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags, translations, author_bios",
+        )
+        .execute(&self.pool)
+        .await
+        {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
+        }
+        Ok(counts)
+    }
+
+    async fn sister_articles(&self, publication: Id, limit: u32, now: DateTime<Utc>) -> Result<Vec<SisterArticle>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        network_gen::sister_articles(&mut conn, publication, limit, now).await
+    }
+
+    async fn author_publications(&self, author: Id) -> Result<Vec<Id>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        network_gen::author_publications(&mut conn, author).await
+    }
+
     async fn export_all(&self) -> Result<Snapshot> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         // Every SELECT below sees the same committed state, even if an
@@ -446,6 +498,7 @@ impl Store for PostgresStore {
             ..Snapshot::default()
         };
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
+        network_gen::network_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -472,11 +525,13 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     let mut counts = ImportCounts::default();
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10) \
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, \
+           from_sister_sites) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
-           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size \
+           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
+           from_sister_sites = excluded.from_sister_sites \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -489,6 +544,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     .bind(i64::from(p.settings.more_from_section))
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
+    .bind(i64::from(p.settings.from_sister_sites))
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
@@ -510,19 +566,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
 
     let mut authors: HashMap<&str, Id> = HashMap::new();
     for a in &set.authors {
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO authors (slug, name, bio, avatar, social) VALUES ($1, $2, $3, $4, $5::jsonb) \
-             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, social = excluded.social \
-             RETURNING id",
-        )
-        .bind(&a.slug)
-        .bind(&a.name)
-        .bind(&a.bio)
-        .bind(&a.avatar)
-        .bind(social_to_json(&a.social)?)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
+        let id = network_gen::upsert_author(&mut *conn, &p.language, a).await?;
         sqlx::query(
             "INSERT INTO publication_authors (publication_id, author_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
@@ -734,7 +778,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)",
+               most_recent, page_size, from_sister_sites) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -747,6 +791,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .bind(i64::from(p.settings.more_from_section))
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
+        .bind(i64::from(p.settings.from_sister_sites))
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -860,6 +905,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .map_err(backend)?;
     }
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
+    network_gen::network_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
     for table in [

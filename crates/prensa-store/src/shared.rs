@@ -8,7 +8,7 @@ use prensa_core::permissions::Role;
 use prensa_core::{
     AdminArticleRow, Article, ArticleDraft, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, DraftImage,
     EditableArticle, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
-    SectionRow, SocialLinks, Status, Tag, TagRow, User,
+    SectionRow, SocialLinks, Status, Tag, TagRow, TranslationRef, User,
 };
 use prensa_core::{PublicationRoleRow, ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
 use sqlx::Row;
@@ -128,6 +128,31 @@ impl From<AuthorJson> for Author {
     }
 }
 
+/// A member of an article's translation group as the article query
+/// aggregates it into JSON.
+#[derive(serde::Deserialize)]
+pub(crate) struct TranslationJson {
+    article: Id,
+    publication: Id,
+    language: String,
+    base_url: String,
+    slug: String,
+    original: bool,
+}
+
+impl From<TranslationJson> for TranslationRef {
+    fn from(t: TranslationJson) -> TranslationRef {
+        TranslationRef {
+            article: t.article,
+            publication: t.publication,
+            language: t.language,
+            base_url: t.base_url,
+            slug: t.slug,
+            original: t.original,
+        }
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub(crate) struct TagJson {
     pub id: Id,
@@ -164,7 +189,7 @@ pub(crate) fn hero_at(row: &impl Cols, idx: usize) -> Result<Option<HeroImage>> 
 }
 
 /// Columns: id, slug, name, tagline, language, base_url, timezone, social
-/// (JSON text), more_from_section, most_recent, page_size.
+/// (JSON text), more_from_section, most_recent, page_size, from_sister_sites.
 pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
     Ok(Publication {
         id: row.int(0)?,
@@ -179,6 +204,7 @@ pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
             more_from_section: u32_of(row.int(8)?),
             most_recent: u32_of(row.int(9)?),
             page_size: u32_of(row.int(10)?),
+            from_sister_sites: u32_of(row.int(11)?),
         },
     })
 }
@@ -223,7 +249,7 @@ pub(crate) fn media_from(row: &impl Cols) -> Result<MediaAsset> {
 /// The columns of `Store::published_article`'s statement, in both backends:
 /// id, slug, headline, standfirst, body, toc, hero (5 columns), status,
 /// published at/offset, updated at/offset, translation group, section (4),
-/// authors JSON, tags JSON.
+/// authors JSON, tags JSON, translations JSON.
 pub(crate) fn article_from(row: &impl Cols) -> Result<Article> {
     let authors: Vec<AuthorJson> = from_json(&row.text(21)?)?;
     let tags: Vec<TagJson> = from_json(&row.text(22)?)?;
@@ -242,6 +268,7 @@ pub(crate) fn article_from(row: &impl Cols) -> Result<Article> {
         section: section_from(row, 17)?,
         authors: authors.into_iter().map(Author::from).collect(),
         tags: tags.into_iter().map(|t| Tag { id: t.id, slug: t.slug, name: t.name }).collect(),
+        translations: from_json::<Vec<TranslationJson>>(&row.text(23)?)?.into_iter().map(TranslationRef::from).collect(),
     })
 }
 
@@ -339,7 +366,7 @@ pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
 /// deleting goes in reverse. Nothing references `users` but sessions and
 /// links (see [`EPHEMERAL_TABLES`]): editorial columns naming a user are
 /// plain integers.
-pub(crate) const TABLES: [&str; 15] = [
+pub(crate) const TABLES: [&str; 17] = [
     "publications",
     "media",
     "authors",
@@ -355,6 +382,8 @@ pub(crate) const TABLES: [&str; 15] = [
     "slug_redirects",
     "review_notes",
     "scheduled_changes",
+    "translations",
+    "author_bios",
 ];
 
 /// What a snapshot leaves behind but a replacing import must clear, so

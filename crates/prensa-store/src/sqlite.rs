@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prensa_core::{
     slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, MediaRow, Page, Publication, PublicationAuthorRow, Section, Snapshot, Status, Tag,
+    MediaAsset, MediaRow, NetworkImport, Page, Publication, PublicationAuthorRow, Section, SisterArticle, Snapshot, Status,
+    Tag,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -31,6 +32,7 @@ crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql:
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
 /// A SQLite database opened as a connection pool.
@@ -106,7 +108,7 @@ impl SqliteStore {
 }
 
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size";
+    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social";
 
@@ -120,9 +122,20 @@ const VISIBLE: &str = "a.status = 'published' AND a.published_at <= ?";
 // millisecond. (`json_group_array(… ORDER BY …)` needs SQLite 3.44; the
 // bundled library is newer.)
 const ARTICLE_AUTHORS_JSON: &str = "(SELECT json_group_array(json_object('id', au.id, 'slug', au.slug, 'name', au.name, \
-     'bio', au.bio, 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', json(au.social)) ORDER BY aa.position) \
+     'bio', COALESCE((SELECT ab.bio FROM author_bios ab JOIN publications bp ON bp.language = ab.language \
+                      WHERE ab.author_id = au.id AND bp.id = a.publication_id), au.bio), 'avatar', au.avatar, 'width', am.width, 'height', am.height, 'social', json(au.social)) ORDER BY aa.position) \
      FROM article_authors aa JOIN authors au ON au.id = aa.author_id LEFT JOIN media am ON am.key = au.avatar \
      WHERE aa.article_id = a.id)";
+// The other visible articles of the article's translation group: its
+// original (itself, or the one its `translations` row names) and every
+// translation of that original. `now` is the statement's first parameter.
+const ARTICLE_TRANSLATIONS_JSON: &str = "(SELECT json_group_array(json_object('article', o.id, 'publication', op.id, \
+     'language', op.language, 'base_url', op.base_url, 'slug', o.slug, \
+     'original', CASE WHEN o.id = g.original THEN json('true') ELSE json('false') END) ORDER BY op.language, op.id) \
+     FROM (SELECT COALESCE((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original) g \
+     JOIN articles o ON o.id = g.original OR o.id IN (SELECT t2.article_id FROM translations t2 WHERE t2.original_id = g.original) \
+     JOIN publications op ON op.id = o.publication_id \
+     WHERE o.id <> a.id AND o.status = 'published' AND o.published_at <= ?)";
 const ARTICLE_TAGS_JSON: &str = "(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name) ORDER BY at.position) \
      FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)";
 const BYLINE_JSON: &str = "(SELECT json_group_array(json_array(au.slug, au.name) ORDER BY aa.position) \
@@ -167,8 +180,14 @@ impl Store for SqliteStore {
     }
 
     async fn author_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Author>> {
+        // The bio in the publication's language where there is one.
+        let columns = AUTHOR_COLUMNS.replace(
+            "au.bio",
+            "COALESCE((SELECT ab.bio FROM author_bios ab JOIN publications bp ON bp.language = ab.language \
+                       WHERE ab.author_id = au.id AND bp.id = pa.publication_id), au.bio)",
+        );
         let sql = format!(
-            "SELECT {AUTHOR_COLUMNS} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
+            "SELECT {columns} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
              LEFT JOIN media m ON m.key = au.avatar WHERE pa.publication_id = ? AND au.slug = ?"
         );
         let row = sqlx::query(&sql).bind(publication).bind(slug).fetch_optional(&self.pool).await.map_err(backend)?;
@@ -180,11 +199,13 @@ impl Store for SqliteStore {
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.toc, \
                     a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
                     a.status, a.published_at, a.published_offset, a.updated_at, a.updated_offset, a.translation_group, \
-                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON} \
+                    s.id, s.slug, s.name, s.description, {ARTICLE_AUTHORS_JSON}, {ARTICLE_TAGS_JSON}, \
+                    {ARTICLE_TRANSLATIONS_JSON} \
              FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
              WHERE a.publication_id = ? AND a.slug = ? AND {VISIBLE}"
         );
         let Some(row) = sqlx::query(&sql)
+            .bind(now.timestamp())
             .bind(publication)
             .bind(slug)
             .bind(now.timestamp())
@@ -319,6 +340,35 @@ impl Store for SqliteStore {
         Ok(counts)
     }
 
+    async fn apply_network(&self, import: &NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Writer from the start, as in `apply_import`.
+        sqlx::query("UPDATE content_version SET version = version WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let mut counts = Vec::with_capacity(import.sets.len());
+        for set in &import.sets {
+            counts.push(import_in(&mut tx, set, prune).await?);
+        }
+        network_gen::link(&mut tx, import).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(counts)
+    }
+
+    async fn sister_articles(&self, publication: Id, limit: u32, now: DateTime<Utc>) -> Result<Vec<SisterArticle>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        network_gen::sister_articles(&mut conn, publication, limit, now).await
+    }
+
+    async fn author_publications(&self, author: Id) -> Result<Vec<Id>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        network_gen::author_publications(&mut conn, author).await
+    }
+
     async fn export_all(&self) -> Result<Snapshot> {
         // One transaction: in WAL mode its first read pins a snapshot, so
         // an import committing meanwhile cannot tear the copy.
@@ -326,7 +376,7 @@ impl Store for SqliteStore {
         let conn = &mut *tx;
         let mut snapshot = Snapshot {
             publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
-                "more_from_section, most_recent, page_size FROM publications ORDER BY id"))
+                "more_from_section, most_recent, page_size, from_sister_sites FROM publications ORDER BY id"))
             .fetch_all(&mut *conn)
             .await
             .map_err(backend)?
@@ -398,6 +448,7 @@ impl Store for SqliteStore {
             ..Snapshot::default()
         };
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
+        network_gen::network_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -445,7 +496,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               most_recent, page_size, from_sister_sites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -458,6 +509,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .bind(i64::from(p.settings.more_from_section))
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
+        .bind(i64::from(p.settings.from_sister_sites))
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -566,6 +618,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .map_err(backend)?;
     }
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
+    network_gen::network_in(&mut *conn, s).await?;
     Ok(())
 }
 
@@ -575,11 +628,12 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     let mut counts = ImportCounts::default();
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
-           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size \
+           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
+           from_sister_sites = excluded.from_sister_sites \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -592,6 +646,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     .bind(i64::from(p.settings.more_from_section))
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
+    .bind(i64::from(p.settings.from_sister_sites))
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
@@ -613,19 +668,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
 
     let mut authors: HashMap<&str, Id> = HashMap::new();
     for a in &set.authors {
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO authors (slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, avatar = excluded.avatar, social = excluded.social \
-             RETURNING id",
-        )
-        .bind(&a.slug)
-        .bind(&a.name)
-        .bind(&a.bio)
-        .bind(&a.avatar)
-        .bind(social_to_json(&a.social)?)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
+        let id = network_gen::upsert_author(&mut *conn, &p.language, a).await?;
         sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bind(publication)
             .bind(id)

@@ -1,291 +1,325 @@
-//! The network's half of the admin store (issue 10), on every backend:
-//! staff roles per publication, "Translate into…", the translation queue
-//! and "the original changed". Each test runs on SQLite (in memory) and on
-//! PostgreSQL in a schema of its own, as in `newsroom.rs`.
-
-use prensa_core::permissions::{role_on, Role};
-use prensa_core::{
-    DraftImage, EditableArticle, Id, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser,
-    PublicationSettings, SocialLinks, Status, Transition,
-};
-use prensa_store::{AnyStore, Editorial, Newsroom, Store, StoreError};
+//! Sister publications on both backends: translation links written by an
+//! import (in one run or several), the reads behind "Also in", author bios
+//! per language and "From our sister sites", the change feed's group keys,
+//! and the network's rows in a snapshot.
 
 #[macro_use]
 mod common;
+
 use common::*;
+use prensa_core::{
+    AdminQuery, ImportSet, NetworkImport, NewArticle, NewAuthor, NewPublication, NewSection, NewTranslation,
+    PublicationSettings, SocialLinks, Status, Transition,
+};
+use prensa_store::{AnyStore, Newsroom, Store, StoreError};
 
 on_every_backend!(
-    roles_are_given_per_publication,
-    translate_into_copies_and_maps,
-    translate_into_refuses_a_language_the_group_has,
-    the_queue_lists_what_is_not_yet_translated,
-    a_translation_knows_when_its_original_changed,
-    roles_per_publication_survive_a_copy,
+    links_show_only_visible_translations,
+    runs_in_any_order_and_reimport_is_idempotent,
+    removing_the_key_unlinks,
+    links_the_database_cannot_resolve_write_nothing,
+    one_language_twice_in_a_group_is_refused_against_the_database,
+    an_author_has_a_bio_per_language,
+    sister_articles_are_the_other_publications_latest,
+    publishing_a_translation_names_its_group_in_the_change_feed,
+    the_network_survives_a_snapshot,
 );
 
-/// `migrate-store`'s copy keeps who works where: an account of one
-/// publication must not come out network-wide (the column's default).
-async fn roles_per_publication_survive_a_copy(store: AnyStore) -> TestResult {
-    let (fx, de, fr) = network(&store).await?;
-    staff(&store, &fx).await?;
-    let new = NewUser { email: "dora@example.org".into(), name: "Dora".into(), role: Role::Editor, author_id: None, publication: Some(de) };
-    let dora = store.create_user(&new, now()).await?;
-    store.set_publication_role(dora.id, fr, Some(Role::Contributor)).await?;
-    let snap = store.export_all().await?;
-    assert_eq!(snap.publication_roles.len(), 2);
-    assert!(snap.users.iter().any(|u| u.id == dora.id && !u.network_wide));
-    let copy = AnyStore::open("sqlite::memory:").await?;
-    copy.import_snapshot(&snap, false).await?;
-    assert_eq!(copy.export_all().await?, snap);
-    let copied = copy.user(dora.id).await?.ok_or("copied")?;
-    assert!(!copied.network_wide);
-    assert_eq!(copy.publication_role(dora.id, de).await?, Some(Role::Editor));
-    assert_eq!(copy.publication_role(dora.id, fr).await?, Some(Role::Contributor));
-    assert_eq!(copy.publication_role(dora.id, fx.publication).await?, None);
-    Ok(())
+fn publication(slug: &str, language: &str) -> NewPublication {
+    NewPublication {
+        slug: slug.into(),
+        name: format!("The {slug}"),
+        tagline: "Tag".into(),
+        language: language.into(),
+        base_url: format!("https://{slug}.example"),
+        timezone: "UTC".into(),
+        social: SocialLinks::default(),
+        settings: PublicationSettings { from_sister_sites: 2, ..PublicationSettings::default() },
+    }
 }
 
-/// A sister publication in `language`: sections `politik` (first) and
-/// `culture`, author `dora`, and one published article `shared-slug`
-/// tagged `Labor`.
-fn sister(slug: &str, language: &str, host: &str) -> ImportSet {
+fn article(slug: &str, status: Status, at: &str) -> NewArticle {
+    NewArticle {
+        slug: slug.into(),
+        headline: format!("Headline {slug}"),
+        standfirst: String::new(),
+        body: "Body".into(),
+        toc: false,
+        authors: vec!["ana".into()],
+        section: "labor".into(),
+        tags: vec![],
+        image: None,
+        status,
+        published_at: date(at),
+        updated_at: None,
+        translation_group: None,
+    }
+}
+
+/// A publication whose author `ana` has a bio in its language, one section
+/// and `articles`.
+fn set(slug: &str, language: &str, articles: Vec<NewArticle>) -> ImportSet {
     ImportSet {
-        publication: NewPublication {
-            slug: slug.into(),
-            name: format!("Sister {slug}"),
-            tagline: "Tag".into(),
-            language: language.into(),
-            base_url: format!("http://{host}"),
-            timezone: "UTC".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-        },
+        publication: publication(slug, language),
         media: vec![],
         authors: vec![NewAuthor {
-            slug: format!("dora-{slug}"),
-            name: "Dora".into(),
-            bio: "Bio".into(),
+            slug: "ana".into(),
+            name: "Ana".into(),
+            bio: format!("Ana in {language}"),
             avatar: None,
             social: SocialLinks::default(),
         }],
-        sections: vec![
-            NewSection { slug: "politik".into(), name: "Politik".into(), description: "P".into() },
-            NewSection { slug: "culture".into(), name: "Kultur".into(), description: "K".into() },
-        ],
-        articles: vec![NewArticle {
-            slug: "shared-slug".into(),
-            headline: format!("{slug} own"),
-            standfirst: String::new(),
-            body: "Body".into(),
-            toc: false,
-            authors: vec![format!("dora-{slug}")],
-            section: "politik".into(),
-            tags: vec!["Labor".into()],
-            image: None,
-            status: Status::Published,
-            published_at: date("2026-01-03T10:00:00+00:00"),
-            updated_at: None,
-            translation_group: None,
-        }],
+        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: String::new() }],
+        articles,
     }
 }
 
-/// The fixture's publication (English) plus a German and a French sister.
-async fn network(store: &AnyStore) -> Result<(Fx, Id, Id), Box<dyn std::error::Error>> {
-    let fx = setup(store).await?;
-    store.apply_import(&sister("zeitung", "de", "de.example"), false).await?;
-    store.apply_import(&sister("journal", "fr", "fr.example"), false).await?;
-    let pubs = store.publications().await?;
-    let id = |slug: &str| pubs.iter().find(|p| p.slug == slug).map(|p| p.id).expect("imported");
-    Ok((fx, id("zeitung"), id("journal")))
+/// en: `chile` (published); de: `chile-de` (published), `news-de`; es:
+/// `chile-es` (a draft) and `later-es` (scheduled, far ahead).
+fn sets() -> Vec<ImportSet> {
+    vec![
+        set("meridian", "en", vec![article("chile", Status::Published, "2026-01-01T10:00:00+00:00")]),
+        set(
+            "meridian-de",
+            "de",
+            vec![
+                article("chile-de", Status::Published, "2026-01-02T10:00:00+00:00"),
+                article("news-de", Status::Published, "2026-01-05T10:00:00+00:00"),
+            ],
+        ),
+        set(
+            "meridiano",
+            "es",
+            vec![
+                article("chile-es", Status::Draft, "2026-01-03T10:00:00+00:00"),
+                article("later-es", Status::Published, "2099-01-01T10:00:00+00:00"),
+            ],
+        ),
+    ]
 }
 
-async fn publish(store: &AnyStore, a: &EditableArticle, user: Id, at: i64) -> Result<EditableArticle, Box<dyn std::error::Error>> {
-    let t = Transition::Publish { at: mins(at).fixed_offset() };
-    Ok(saved(store.transition(a.id, a.version, t, user, mins(at)).await?))
-}
-
-async fn roles_are_given_per_publication(store: AnyStore) -> TestResult {
-    let (fx, de, fr) = network(&store).await?;
-    let everywhere = staff(&store, &fx).await?;
-    assert!(everywhere.network_wide, "accounts are network-wide by default");
-    let new = NewUser {
-        email: "dora@example.org".into(),
-        name: "Dora".into(),
-        role: Role::Editor,
-        author_id: None,
-        publication: Some(de),
-    };
-    let dora = store.create_user(&new, now()).await?;
-    assert!(!dora.network_wide);
-    assert_eq!(store.publication_role(dora.id, de).await?, Some(Role::Editor));
-    assert_eq!(store.publication_role(dora.id, fr).await?, None);
-    // The rule: her row decides where she is not network-wide.
-    for (p, role) in [(de, Some(Role::Editor)), (fr, None), (fx.publication, None)] {
-        assert_eq!(role_on(dora.role, dora.network_wide, store.publication_role(dora.id, p).await?), role, "on {p}");
+fn link(publication: &str, article: &str, original: &str) -> NewTranslation {
+    let (language, slug) = original.split_once(':').expect("LANG:SLUG");
+    NewTranslation {
+        publication: publication.into(),
+        article: article.into(),
+        original_language: language.into(),
+        original_slug: slug.into(),
+        source: format!("{publication}/articles/{article}.md:8"),
     }
-    // The session carries the flag the rule needs.
-    store.create_session("d1", dora.id, now(), mins(60)).await?;
-    let session = store.session_user("d1", now(), IDLE).await?.ok_or("session")?;
-    assert!(!session.network_wide);
+}
 
-    store.set_publication_role(dora.id, fr, Some(Role::Author)).await?;
-    store.set_publication_role(dora.id, de, Some(Role::Administrator)).await?;
-    assert_eq!(store.publication_role(dora.id, fr).await?, Some(Role::Author));
-    assert_eq!(store.publication_role(dora.id, de).await?, Some(Role::Administrator));
-    let rows = store.publication_roles().await?;
-    assert_eq!(rows, vec![(dora.id, de, Role::Administrator), (dora.id, fr, Role::Author)]);
-    store.set_publication_role(dora.id, fr, None).await?;
-    assert_eq!(store.publication_role(dora.id, fr).await?, None);
+fn links() -> Vec<NewTranslation> {
+    vec![link("meridian-de", "chile-de", "en:chile"), link("meridiano", "chile-es", "en:chile")]
+}
 
-    // Refused, nothing written.
-    let bad = store.set_publication_role(everywhere.id, de, Some(Role::Author)).await;
-    assert!(matches!(bad, Err(StoreError::Invalid(m)) if m.contains("network-wide")));
-    assert_eq!(store.publication_role(everywhere.id, de).await?, None);
-    assert!(matches!(store.set_publication_role(dora.id, 9999, Some(Role::Author)).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(store.set_publication_role(9999, de, Some(Role::Author)).await, Err(StoreError::NotFound)));
-    let nowhere = NewUser { email: "x@example.org".into(), publication: Some(9999), ..new };
-    assert!(matches!(store.create_user(&nowhere, now()).await, Err(StoreError::Invalid(_))));
-    assert!(store.user_for_login("x@example.org").await?.is_none(), "no account without its role");
+async fn ids(store: &AnyStore) -> Result<std::collections::HashMap<String, prensa_core::Id>, Box<dyn std::error::Error>> {
+    let mut out = std::collections::HashMap::new();
+    for p in store.publications().await? {
+        out.insert(p.slug.clone(), p.id);
+        let all = AdminQuery { limit: 100, ..Default::default() };
+        for a in store.admin_articles(p.id, &all, now()).await?.items {
+            out.insert(format!("{}/{}", p.slug, a.slug), a.id);
+        }
+    }
+    Ok(out)
+}
+
+/// (language, slug, original) of the article's visible translations.
+async fn also_in(store: &AnyStore, publication: prensa_core::Id, slug: &str) -> Result<Vec<(String, String, bool)>, StoreError> {
+    let a = store.published_article(publication, slug, now()).await?.expect("published");
+    Ok(a.translations.into_iter().map(|t| (t.language, t.slug, t.original)).collect())
+}
+
+fn triple(lang: &str, slug: &str, original: bool) -> (String, String, bool) {
+    (lang.into(), slug.into(), original)
+}
+
+async fn links_show_only_visible_translations(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let id = ids(&store).await?;
+    // The Spanish translation is a draft: nobody links to it yet.
+    assert_eq!(also_in(&store, id["meridian"], "chile").await?, [triple("de", "chile-de", false)]);
+    assert_eq!(also_in(&store, id["meridian-de"], "chile-de").await?, [triple("en", "chile", true)]);
+    assert!(also_in(&store, id["meridian-de"], "news-de").await?.is_empty());
+
+    let mut published = sets();
+    published[2].articles[0].status = Status::Published;
+    store.apply_network(&NetworkImport { sets: published, translations: links() }, false).await?;
+    assert_eq!(also_in(&store, id["meridian"], "chile").await?, [triple("de", "chile-de", false), triple("es", "chile-es", false)]);
+    assert_eq!(also_in(&store, id["meridiano"], "chile-es").await?, [triple("de", "chile-de", false), triple("en", "chile", true)]);
+
+    // A scheduled translation stays out until its time.
+    let mut scheduled = sets();
+    scheduled[2].articles[0].status = Status::Published;
+    scheduled[2].articles[0].published_at = date("2099-01-01T00:00:00+00:00");
+    store.apply_network(&NetworkImport { sets: scheduled, translations: links() }, false).await?;
+    assert_eq!(also_in(&store, id["meridian"], "chile").await?, [triple("de", "chile-de", false)]);
     Ok(())
 }
 
-async fn translate_into_copies_and_maps(store: AnyStore) -> TestResult {
-    let (fx, de, _) = network(&store).await?;
-    let ana = staff(&store, &fx).await?;
-    let mut d = draft(&fx, "shared-slug");
-    d.section_id = fx.culture;
-    d.tags = vec!["Labor".into(), "Only Here".into()];
-    d.body = "The **body**.".into();
-    d.image = Some(DraftImage { key: "abc.jpg".into(), alt: "A harbour".into(), caption: Some("Photo: Ana".into()) });
-    let original = store.create_article(fx.publication, &d, ana.id, mins(1)).await?;
-    let before = store.content_version().await?;
+async fn runs_in_any_order_and_reimport_is_idempotent(store: AnyStore) -> TestResult {
+    let all = sets();
+    // English today, its sisters in a later run, each linking to it.
+    store.apply_network(&NetworkImport { sets: vec![all[0].clone()], translations: vec![] }, false).await?;
+    store.apply_network(&NetworkImport { sets: vec![all[1].clone()], translations: vec![link("meridian-de", "chile-de", "en:chile")] }, false).await?;
+    // The Spanish one names the German translation: stored as a link to the original.
+    store.apply_network(&NetworkImport { sets: vec![all[2].clone()], translations: vec![link("meridiano", "chile-es", "de:chile-de")] }, false).await?;
+    let id = ids(&store).await?;
+    let rows = |s: prensa_core::Snapshot| s.translations.into_iter().map(|t| (t.article_id, t.original_id, t.language)).collect::<Vec<_>>();
+    let expected = vec![
+        (id["meridian-de/chile-de"], id["meridian/chile"], "de".to_owned()),
+        (id["meridiano/chile-es"], id["meridian/chile"], "es".to_owned()),
+    ];
+    let mut first = rows(store.export_all().await?);
+    first.sort();
+    assert_eq!(first, expected);
 
-    let t = store.translate_into(original.id, de, ana.id, mins(2)).await?;
-    assert_eq!(t.publication_id, de);
-    assert_eq!(t.version, 1);
-    assert_eq!(t.status, Status::Draft);
-    assert_eq!(t.draft.headline, d.headline);
-    assert_eq!(t.draft.standfirst, d.standfirst);
-    assert_eq!(t.draft.body, d.body);
-    assert_eq!(t.draft.toc, d.toc);
-    assert_eq!(t.draft.image, d.image, "hero image, alt and caption copied");
-    assert_eq!(t.draft.author_ids, vec![fx.ana]);
-    assert!(store.authors(de).await?.iter().any(|a| a.id == fx.ana), "the author now writes there too");
-    let culture_de = store.section_by_slug(de, "culture").await?.ok_or("section")?.id;
-    assert_eq!(t.draft.section_id, culture_de, "section mapped by slug");
-    assert_eq!(t.draft.tags, vec!["Labor".to_owned()], "tags the target has; the others dropped");
-    assert!(store.tag_by_slug(de, "only-here").await?.is_none(), "no tag made in the target");
-    assert_eq!(t.draft.slug, "shared-slug-de", "the original's slug is taken there");
-    assert_eq!(store.revisions(t.id).await?.len(), 1);
-    let state = store.translation_state(t.id).await?.ok_or("a translation")?;
-    assert_eq!((state.original_id, state.language.as_str(), state.original_version), (original.id, "de", original.version));
-    assert!(!state.original_changed());
-    let group = store.translation_group(original.id).await?;
-    assert_eq!(group.iter().map(|m| (m.article_id, m.original)).collect::<Vec<_>>(), vec![(original.id, true), (t.id, false)]);
-    assert_eq!(store.translation_group(t.id).await?, group, "the same group from either side");
-    assert!(store.content_version().await? > before, "the change feed is told");
-
-    // A section the target lacks: its first section; a free slug is kept.
-    let mut labor = draft(&fx, "only-in-english");
-    labor.section_id = fx.labor;
-    let second = store.create_article(fx.publication, &labor, ana.id, mins(3)).await?;
-    let t2 = store.translate_into(second.id, de, ana.id, mins(4)).await?;
-    assert_eq!(t2.draft.section_id, store.section_by_slug(de, "politik").await?.ok_or("section")?.id);
-    assert_eq!(t2.draft.slug, "only-in-english");
-    assert!(store.translation_group(fx.old_news).await?.is_empty(), "an article alone is in no group");
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let mut again = rows(store.export_all().await?);
+    again.sort();
+    assert_eq!(again, expected, "re-importing changes no link");
     Ok(())
 }
 
-async fn translate_into_refuses_a_language_the_group_has(store: AnyStore) -> TestResult {
-    let (fx, de, fr) = network(&store).await?;
-    let ana = staff(&store, &fx).await?;
-    let original = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, mins(1)).await?;
-    let t = store.translate_into(original.id, de, ana.id, mins(2)).await?;
-    let count = |p: Id| {
+async fn removing_the_key_unlinks(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let id = ids(&store).await?;
+    assert!(!also_in(&store, id["meridian"], "chile").await?.is_empty());
+    // The German directory again, its article no longer saying it translates.
+    store.apply_network(&NetworkImport { sets: vec![sets()[1].clone()], translations: vec![] }, false).await?;
+    assert!(also_in(&store, id["meridian"], "chile").await?.is_empty());
+    assert!(also_in(&store, id["meridian-de"], "chile-de").await?.is_empty());
+    assert_eq!(store.export_all().await?.translations.len(), 1, "the Spanish link stays");
+    Ok(())
+}
+
+async fn links_the_database_cannot_resolve_write_nothing(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: vec![sets()[0].clone()], translations: vec![] }, false).await?;
+    let before = store.export_all().await?;
+    let de = || vec![sets()[1].clone()];
+    for (bad, message) in [
+        (link("meridian-de", "chile-de", "fr:chili"), "meridian-de/articles/chile-de.md:8: `translation_of` names `fr:chili`, but no publication is in `fr`"),
+        (link("meridian-de", "chile-de", "en:nope"), "meridian-de/articles/chile-de.md:8: `translation_of` names `en:nope`, but there is no such article"),
+    ] {
+        match store.apply_network(&NetworkImport { sets: de(), translations: vec![bad] }, false).await {
+            Err(StoreError::Invalid(why)) => assert!(why.starts_with(message), "{why}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let after = store.export_all().await?;
+        assert_eq!(after.publications.len(), before.publications.len(), "nothing written");
+        assert_eq!(after.articles.len(), before.articles.len(), "nothing written");
+    }
+    Ok(())
+}
+
+async fn one_language_twice_in_a_group_is_refused_against_the_database(store: AnyStore) -> TestResult {
+    let mut es = sets()[2].clone();
+    es.articles[1].status = Status::Published;
+    store.apply_network(&NetworkImport { sets: sets()[..2].to_vec(), translations: vec![link("meridian-de", "chile-de", "en:chile")] }, false).await?;
+    // Two Spanish articles in the English article's group, one through the
+    // German translation: only the database knows they meet.
+    let both = vec![link("meridiano", "chile-es", "de:chile-de"), link("meridiano", "later-es", "en:chile")];
+    match store.apply_network(&NetworkImport { sets: vec![es], translations: both }, false).await {
+        Err(StoreError::Invalid(why)) => {
+            assert!(why.starts_with("meridiano/articles/later-es.md:8: the translation group of `en:chile` already has an article in `es` (`chile-es`)"), "{why}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(store.publications().await?.iter().all(|p| p.slug != "meridiano"), "nothing written");
+    Ok(())
+}
+
+async fn an_author_has_a_bio_per_language(store: AnyStore) -> TestResult {
+    let mut all = sets();
+    all[0].media.push(prensa_core::MediaAsset { key: "ana.jpg".into(), content_type: "image/jpeg".into(), width: 10, height: 10, bytes: 1 });
+    all[0].authors[0].avatar = Some("ana.jpg".into());
+    store.apply_network(&NetworkImport { sets: all, translations: links() }, false).await?;
+    let id = ids(&store).await?;
+    let bio = |p: &'static str| {
         let store = store.clone();
-        async move { Ok::<_, StoreError>(store.admin_articles(p, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, now()).await?.total) }
+        let pid = id[p];
+        async move { store.author_by_slug(pid, "ana").await.map(|a| a.expect("author").bio) }
     };
-    let (de_before, en_before, version) = (count(de).await?, count(fx.publication).await?, store.content_version().await?);
-    for (from, into) in [(original.id, de), (t.id, de), (t.id, fx.publication), (original.id, fx.publication)] {
-        let refused = store.translate_into(from, into, ana.id, mins(3)).await;
-        assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("already has a version")), "{from} → {into}: {refused:?}");
+    assert_eq!(bio("meridian").await?, "Ana in en");
+    assert_eq!(bio("meridian-de").await?, "Ana in de");
+    assert_eq!(bio("meridiano").await?, "Ana in es");
+    // The article's author box too.
+    let a = store.published_article(id["meridian-de"], "chile-de", now()).await?.expect("article");
+    assert_eq!(a.authors[0].bio, "Ana in de");
+    let a = store.published_article(id["meridian"], "chile", now()).await?.expect("article");
+    assert_eq!(a.authors[0].bio, "Ana in en");
+    // One person: the sister files gave no avatar, which stays.
+    let de = store.author_by_slug(id["meridian-de"], "ana").await?.expect("author");
+    assert_eq!(de.avatar.map(|i| i.key).as_deref(), Some("ana.jpg"));
+    let snapshot = store.export_all().await?;
+    assert_eq!(snapshot.authors.len(), 1);
+    assert_eq!(snapshot.authors[0].bio, "Ana in en", "the first language's bio is the fallback");
+    let mut bios: Vec<(String, String)> = snapshot.author_bios.into_iter().map(|b| (b.language, b.bio)).collect();
+    bios.sort();
+    assert_eq!(bios, [("de".to_owned(), "Ana in de".to_owned()), ("es".to_owned(), "Ana in es".to_owned())]);
+    let mut writes_for = store.author_publications(de.id).await?;
+    writes_for.sort();
+    let mut expected = vec![id["meridian"], id["meridian-de"], id["meridiano"]];
+    expected.sort();
+    assert_eq!(writes_for, expected);
+    Ok(())
+}
+
+async fn sister_articles_are_the_other_publications_latest(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let id = ids(&store).await?;
+    let list = store.sister_articles(id["meridian"], 10, now()).await?;
+    let got: Vec<(prensa_core::Id, String)> = list.into_iter().map(|s| (s.publication, s.summary.slug)).collect();
+    // Newest first; the draft and the scheduled article never.
+    assert_eq!(got, [(id["meridian-de"], "news-de".to_owned()), (id["meridian-de"], "chile-de".to_owned())]);
+    assert_eq!(store.sister_articles(id["meridian"], 1, now()).await?.len(), 1);
+    assert!(store.sister_articles(id["meridian"], 0, now()).await?.is_empty());
+    let from_de: Vec<String> = store.sister_articles(id["meridian-de"], 10, now()).await?.into_iter().map(|s| s.summary.slug).collect();
+    assert_eq!(from_de, ["chile"]);
+    let settings = store.publications().await?.into_iter().map(|p| p.settings.from_sister_sites).collect::<Vec<_>>();
+    assert_eq!(settings, [2, 2, 2], "the setting is stored");
+    Ok(())
+}
+
+async fn publishing_a_translation_names_its_group_in_the_change_feed(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let id = ids(&store).await?;
+    let user = store
+        .create_user(
+            &prensa_core::NewUser { email: "e@example.org".into(), name: "E".into(), role: prensa_core::permissions::Role::Editor, author_id: None, publication: None },
+            now(),
+        )
+        .await?;
+    let es = store.editable_article(id["meridiano/chile-es"]).await?.expect("article");
+    let v = store.content_version().await?;
+    let publish = Transition::Publish { at: mins(-1).fixed_offset() };
+    saved(store.transition(es.id, es.version, publish, user.id, now()).await?);
+    let feed = store.changes_since(v).await?;
+    let keys = &feed.last().expect("a change").keys;
+    for member in [id["meridian/chile"], id["meridian-de/chile-de"]] {
+        assert!(keys.contains(&format!("translations:{member}")), "{keys:?}");
     }
-    assert_eq!((count(de).await?, count(fx.publication).await?), (de_before, en_before), "nothing written");
-    assert_eq!(store.content_version().await?, version, "not even to the change feed");
-    assert!(matches!(store.translate_into(9999, de, ana.id, mins(3)).await, Err(StoreError::NotFound)));
-    assert!(matches!(store.translate_into(original.id, 9999, ana.id, mins(3)).await, Err(StoreError::NotFound)));
-
-    // From a translation, the new one joins the original's group.
-    let t_fr = store.translate_into(t.id, fr, ana.id, mins(4)).await?;
-    let state = store.translation_state(t_fr.id).await?.ok_or("a translation")?;
-    assert_eq!(state.original_id, original.id, "the row names the group's original");
-    assert_eq!(store.translation_group(original.id).await?.len(), 3);
+    assert!(!keys.contains(&format!("translations:{}", es.id)), "{keys:?}");
+    // A draft nobody sees touches no other page.
+    let v = store.content_version().await?;
+    let draft = store.editable_article(id["meridiano/later-es"]).await?.expect("article");
+    saved(store.save_article(draft.id, draft.version, &draft.draft, user.id, now()).await?);
+    let feed = store.changes_since(v).await?;
+    assert!(feed.iter().all(|c| c.keys.iter().all(|k| !k.starts_with("translations:"))), "{feed:?}");
     Ok(())
 }
 
-async fn the_queue_lists_what_is_not_yet_translated(store: AnyStore) -> TestResult {
-    let (fx, de, fr) = network(&store).await?;
-    let ana = staff(&store, &fx).await?;
-    let old = publish(&store, &store.create_article(fx.publication, &draft(&fx, "older"), ana.id, mins(-30)).await?, ana.id, -20).await?;
-    let new = publish(&store, &store.create_article(fx.publication, &draft(&fx, "newer"), ana.id, mins(-30)).await?, ana.id, -10).await?;
-    store.create_article(fx.publication, &draft(&fx, "a-draft"), ana.id, mins(-5)).await?;
-    let later = store.create_article(fx.publication, &draft(&fx, "later"), ana.id, mins(-5)).await?;
-    publish(&store, &later, ana.id, 60).await?;
-    let slugs = |page: &prensa_core::Page<prensa_core::UntranslatedRow>| page.items.iter().map(|r| r.slug.clone()).collect::<Vec<_>>();
-
-    // For the German site: the English and French published articles,
-    // newest first; not its own, not drafts, not the scheduled one.
-    let queue = store.untranslated(de, "de", None, 10, 0, now()).await?;
-    assert_eq!(slugs(&queue), ["newer", "older", "shared-slug", "old-news"], "{queue:?}");
-    assert_eq!(queue.total, 4);
-    assert_eq!(queue.items[2].publication_id, fr);
-    assert_eq!(queue.items[0].language, "en");
-    let french = store.untranslated(de, "de", Some("fr"), 10, 0, now()).await?;
-    assert_eq!(slugs(&french), ["shared-slug"]);
-    let paged = store.untranslated(de, "de", None, 2, 2, now()).await?;
-    assert_eq!((slugs(&paged), paged.total), (vec!["shared-slug".to_owned(), "old-news".to_owned()], 4));
-    let past_end = store.untranslated(de, "de", None, 2, 10, now()).await?;
-    assert_eq!((past_end.items.len(), past_end.total), (0, 4));
-
-    // Translated into German: gone from the German queue, still in the
-    // French one — where the German translation, once published, is not
-    // listed (its original stands for it).
-    let t = store.translate_into(old.id, de, ana.id, mins(-1)).await?;
-    assert_eq!(slugs(&store.untranslated(de, "de", None, 10, 0, now()).await?), ["newer", "shared-slug", "old-news"]);
-    publish(&store, &t, ana.id, -1).await?;
-    let for_french = store.untranslated(fr, "fr", None, 10, 0, now()).await?;
-    assert_eq!(slugs(&for_french), ["newer", "older", "shared-slug", "old-news"], "{for_french:?}");
-    assert!(for_french.items.iter().all(|r| r.id != t.id));
-    assert_eq!(for_french.items[1].id, old.id);
-    let _ = new;
-    Ok(())
-}
-
-async fn a_translation_knows_when_its_original_changed(store: AnyStore) -> TestResult {
-    let (fx, de, _) = network(&store).await?;
-    let ana = staff(&store, &fx).await?;
-    let original = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, mins(1)).await?;
-    let t = store.translate_into(original.id, de, ana.id, mins(2)).await?;
-    assert!(!store.translation_state(t.id).await?.ok_or("state")?.original_changed());
-    // Saving the translation changes nothing about the original.
-    saved(store.save_article(t.id, t.version, &t.draft, ana.id, mins(3)).await?);
-    assert!(!store.translation_state(t.id).await?.ok_or("state")?.original_changed());
-
-    let mut changed = original.draft.clone();
-    changed.body = "A new paragraph.".into();
-    let updated = saved(store.save_article(original.id, original.version, &changed, ana.id, mins(4)).await?);
-    let state = store.translation_state(t.id).await?.ok_or("state")?;
-    assert!(state.original_changed());
-    assert_eq!((state.original_version, state.original_current_version), (original.version, updated.version));
-    // The revision to diff from is there.
-    let revisions = store.revisions(original.id).await?;
-    assert!(revisions.iter().any(|r| r.version == state.original_version && r.draft.body == "Body"));
-
-    let marked = store.mark_translation_current(t.id).await?.ok_or("a translation")?;
-    assert_eq!(marked.original_version, updated.version);
-    assert!(!store.translation_state(t.id).await?.ok_or("state")?.original_changed());
-    assert_eq!(store.mark_translation_current(original.id).await?, None, "the original is no translation");
-    assert_eq!(store.translation_state(original.id).await?, None);
+async fn the_network_survives_a_snapshot(store: AnyStore) -> TestResult {
+    store.apply_network(&NetworkImport { sets: sets(), translations: links() }, false).await?;
+    let snapshot = store.export_all().await?;
+    assert_eq!(snapshot.translations.len(), 2);
+    assert_eq!(snapshot.author_bios.len(), 2);
+    let copy = sqlite().await?;
+    copy.import_snapshot(&snapshot, false).await?;
+    assert_eq!(copy.export_all().await?, snapshot);
+    let id = ids(&copy).await?;
+    assert_eq!(also_in(&copy, id["meridian-de"], "chile-de").await?, [triple("en", "chile", true)]);
     Ok(())
 }

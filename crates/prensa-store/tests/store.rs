@@ -305,6 +305,7 @@ fn rich_fixture() -> Vec<ImportSet> {
     second.publication.slug = "meridiano".into();
     second.publication.language = "es".into();
     second.authors.retain(|a| a.slug == "ana");
+    second.authors[0].bio = "Bio en español".into();
     second.articles.truncate(3);
     for a in &mut second.articles {
         a.authors = vec!["ana".into()];
@@ -314,10 +315,21 @@ fn rich_fixture() -> Vec<ImportSet> {
     vec![first, second]
 }
 
+/// The sets in one network run, the second publication's first article
+/// linked as the translation of the first publication's first article (and
+/// its author file giving a Spanish bio).
 async fn load(store: &AnyStore, sets: &[ImportSet]) -> TestResult {
-    for set in sets {
-        store.apply_import(set, false).await?;
-    }
+    let translations = match sets {
+        [first, second, ..] => vec![prensa_core::NewTranslation {
+            publication: second.publication.slug.clone(),
+            article: second.articles[0].slug.clone(),
+            original_language: first.publication.language.clone(),
+            original_slug: first.articles[0].slug.clone(),
+            source: "es/articles/x.md:8".into(),
+        }],
+        _ => vec![],
+    };
+    store.apply_network(&prensa_core::NetworkImport { sets: sets.to_vec(), translations }, false).await?;
     Ok(())
 }
 
@@ -328,8 +340,8 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
     // publications, media, authors, publication_authors, sections, tags,
     // articles, article_authors, article_tags, then the newsroom's users,
     // publication_roles, article_revisions, slug_redirects, review_notes,
-    // scheduled_changes
-    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0]);
+    // scheduled_changes, then the network's translations and author_bios
+    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1]);
     assert!(snap.articles.iter().any(|a| a.slug == "draft-one" && a.status == Status::Draft), "drafts are copied");
     assert!(snap.articles.iter().any(|a| a.slug == "future"), "scheduled articles are copied");
     let a02 = snap.articles.iter().find(|a| a.slug == "a02").expect("a02");

@@ -29,11 +29,18 @@ pub enum SurrogateKey {
     /// article page), so any publish touches it.
     Recent,
     Feed,
+    /// The links of article `id`'s page to the other articles of its
+    /// translation group ("Also in", hreflang): a visible change to any
+    /// article of a group names every other article of it.
+    Translations(Id),
 }
 
 impl SurrogateKey {
     /// Reads a key as the store's change feed writes it (`article:12`,
-    /// `section:3`, `author:5`, `tag:9`, `home`, `recent`, `feed`).
+    /// `section:3`, `author:5`, `tag:9`, `translations:12`, `home`,
+    /// `recent`, `feed`). Keys name rows, not publications: `recent` and
+    /// `home` purge those pages in every publication, which is what keeps
+    /// "From our sister sites" current.
     pub fn parse(text: &str) -> Option<SurrogateKey> {
         match text {
             "home" => return Some(SurrogateKey::Home),
@@ -48,6 +55,7 @@ impl SurrogateKey {
             "section" => Some(SurrogateKey::Section(id)),
             "author" => Some(SurrogateKey::Author(id)),
             "tag" => Some(SurrogateKey::Tag(id)),
+            "translations" => Some(SurrogateKey::Translations(id)),
             _ => None,
         }
     }
@@ -322,6 +330,7 @@ mod tests {
         assert_eq!(SurrogateKey::parse("article:12"), Some(SurrogateKey::Article(12)));
         assert_eq!(SurrogateKey::parse("tag:3"), Some(SurrogateKey::Tag(3)));
         assert_eq!(SurrogateKey::parse("home"), Some(SurrogateKey::Home));
+        assert_eq!(SurrogateKey::parse("translations:5"), Some(SurrogateKey::Translations(5)));
         for bad in ["", "article:", "article:x", "page:1", "all"] {
             assert_eq!(SurrogateKey::parse(bad), None, "{bad}");
         }

@@ -11,7 +11,9 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 use prensa_core::{ArticleQuery, Pagination};
 use prensa_render::theme::Template;
-use prensa_render::view::{HomeView, ListView, PageView, PagerView, SectionBlockView};
+use prensa_render::view::{
+    AlternateView, HomeView, ListView, NetworkView, PageView, PagerView, SectionBlockView, WithNetwork,
+};
 use prensa_store::{Newsroom, Store};
 use serde::Serialize;
 
@@ -252,8 +254,11 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     // "Most recent" does not depend on the article, so it is read while the
     // article is; one extra row stands in for the article itself.
     let recent = ArticleQuery { limit: p.settings.most_recent + 1, ..Default::default() };
-    let (a, recent) =
-        tokio::try_join!(state.store.published_article(p.id, slug, now), state.store.published_articles(p.id, &recent, now))?;
+    let (a, recent, sister) = tokio::try_join!(
+        state.store.published_article(p.id, slug, now),
+        state.store.published_articles(p.id, &recent, now),
+        state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
+    )?;
     let a = a.ok_or(AppError::NotFound)?;
     let more = ArticleQuery {
         section: Some(a.section.id),
@@ -268,8 +273,13 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Recent, SurrogateKey::Section(a.section.id)];
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
     keys.extend(a.tags.iter().map(|t| SurrogateKey::Tag(t.id)));
+    // "Also in" and hreflang change when another article of its group is
+    // published, edited or unpublished.
+    keys.push(SurrogateKey::Translations(a.id));
     let (meta, view) = views::article(site, &a, &lists);
-    html(state, site, Template::Article, StatusCode::OK, meta, view, keys)
+    let network =
+        NetworkView { also_in: views::also_in(&a), sister: views::sister_cards(&state.sites(), &sister), ..Default::default() };
+    html(state, site, Template::Article, StatusCode::OK, meta, WithNetwork { page: view, network }, keys)
 }
 
 /// The article page for an article that is not (or not yet in this form)
@@ -300,7 +310,11 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
     let now = Utc::now();
     let p = &site.publication;
     let latest = ArticleQuery { limit: 1 + p.settings.most_recent * 2, ..Default::default() };
-    let latest = state.store.published_articles(p.id, &latest, now).await?.items;
+    let (latest, sister) = tokio::try_join!(
+        state.store.published_articles(p.id, &latest, now),
+        state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
+    )?;
+    let latest = latest.items;
     let mut cards = latest.iter().map(|a| views::card(site, a));
     let lead = cards.next();
     let most_recent = cards.collect();
@@ -319,7 +333,10 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
             cards: items.iter().map(|a| views::card(site, a)).collect(),
         });
     }
+    let sites = state.sites();
     let mut meta = views::meta(site, "", &p.tagline, "/");
+    // Every other publication's home is this page's counterpart.
+    meta.alternates = views::counterpart_alternates(site, "/", sites.list.iter().map(|s| &**s));
     meta.json_ld = Some(views::json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -328,7 +345,9 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
         "url": p.absolute("/"),
         "inLanguage": p.language,
     })));
-    html(state, site, Template::Home, StatusCode::OK, meta, HomeView { lead, most_recent, sections }, keys)
+    let network = NetworkView { sister: views::sister_cards(&sites, &sister), ..Default::default() };
+    let page = WithNetwork { page: HomeView { lead, most_recent, sections }, network };
+    html(state, site, Template::Home, StatusCode::OK, meta, page, keys)
 }
 
 /// What differs between the three kinds of list page.
@@ -342,6 +361,10 @@ struct ListSpec {
     key: SurrogateKey,
     path: fn(&str, u32) -> String,
     slug: String,
+    /// hreflang of the first page: its counterparts in the sister
+    /// publications (none: just this page).
+    alternates: Vec<AlternateView>,
+    network: NetworkView,
 }
 
 async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: u32) -> Result<RenderedPage, AppError> {
@@ -359,6 +382,10 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
     let next_url = pagination.next().map(path_of);
     let description = spec.description.clone().unwrap_or_else(|| spec.heading.clone());
     let mut meta = views::meta(site, &spec.heading, &description, &path_of(pagination.page));
+    // Later pages hold other articles than a sister's same page would.
+    if pagination.page == 1 && !spec.alternates.is_empty() {
+        meta.alternates = spec.alternates.clone();
+    }
     meta.prev = prev_url.as_deref().map(|u| p.absolute(u));
     meta.next = next_url.as_deref().map(|u| p.absolute(u));
     if pagination.page > 1 {
@@ -383,6 +410,7 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
         cards: result.items.iter().map(|a| views::card(site, a)).collect(),
         pager,
     };
+    let view = WithNetwork { page: view, network: spec.network };
     // A list shows only its own section's, author's or tag's articles:
     // publishing elsewhere leaves it cached.
     html(state, site, Template::List, StatusCode::OK, meta, view, vec![spec.key])
@@ -400,12 +428,24 @@ async fn section<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u
         key: SurrogateKey::Section(s.id),
         path: views::section_path,
         slug: s.slug.clone(),
+        // A sister publication's section of the same slug is this one in
+        // its language (sections are in the snapshot: no store read).
+        alternates: views::counterpart_alternates(
+            site,
+            &views::section_path(&s.slug, 1),
+            state.sites().list.iter().filter(|o| o.sections.iter().any(|x| x.slug == s.slug)).map(|o| &**o),
+        ),
+        network: NetworkView::default(),
     };
     list(state, site, spec, page).await
 }
 
 async fn author<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
     let a = state.store.author_by_slug(site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
+    // The same person's pages in the other publications they write for.
+    let writes_for = state.store.author_publications(a.id).await?;
+    let sites = state.sites();
+    let others: Vec<&Site> = writes_for.iter().filter_map(|id| sites.by_id(*id)).map(|s| &**s).collect();
     let spec = ListSpec {
         kind: "author",
         heading: a.name.clone(),
@@ -416,6 +456,11 @@ async fn author<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u3
         key: SurrogateKey::Author(a.id),
         path: views::author_path,
         slug: a.slug.clone(),
+        alternates: views::counterpart_alternates(site, &views::author_path(&a.slug, 1), others.iter().copied()),
+        network: NetworkView {
+            also_writes_for: views::also_writes_for(site, &a.slug, others.iter().copied()),
+            ..Default::default()
+        },
     };
     list(state, site, spec, page).await
 }
@@ -432,6 +477,8 @@ async fn tag<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) 
         key: SurrogateKey::Tag(t.id),
         path: views::tag_path,
         slug: t.slug.clone(),
+        alternates: Vec::new(),
+        network: NetworkView::default(),
     };
     list(state, site, spec, page).await
 }

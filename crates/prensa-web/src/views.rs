@@ -4,14 +4,15 @@
 
 use chrono::{DateTime, FixedOffset};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use prensa_core::{Article, ArticleSummary, Author, HeroImage, Image, SocialLinks};
+use prensa_core::{Article, ArticleSummary, Author, HeroImage, Image, SisterArticle, SocialLinks};
 use prensa_render::markdown;
 use prensa_render::view::{
-    AlternateView, ArticleView, AuthorBoxView, CardView, ImageView, LinkView, MetaView, ShareView, SocialView,
+    AlternateView, ArticleView, AuthorBoxView, CardView, ImageView, LanguageLinkView, LinkView, MetaView, ShareView,
+    SisterCardView, SocialView,
 };
 use serde_json::json;
 
-use crate::state::Site;
+use crate::state::{Site, Sites};
 
 pub fn article_path(slug: &str) -> String {
     format!("/{slug}/")
@@ -267,7 +268,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
     let meta = MetaView {
         title: format!("{} — {}", a.headline, site.publication.name),
         description: a.standfirst.clone(),
-        alternates: vec![AlternateView { lang: site.publication.language.clone(), url: canonical.clone() }],
+        alternates: article_alternates(site, a),
         canonical,
         og_type: "article",
         og_image_alt: a.image.as_ref().map(|h| h.alt.clone()),
@@ -282,6 +283,119 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         noindex: false,
     };
     (meta, view)
+}
+
+// --- the network: links between sister publications ------------------------
+
+/// The language named in itself ("Deutsch", "Español") when the theme ships
+/// that language, else its tag: a name in the wrong language would be
+/// worse than the plain code.
+pub fn language_name(lang: &str) -> String {
+    let locale = prensa_render::i18n::locale(lang);
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    if locale.lang().eq_ignore_ascii_case(lang) || locale.lang().eq_ignore_ascii_case(primary) {
+        locale.name().to_owned()
+    } else {
+        lang.to_owned()
+    }
+}
+
+/// An absolute URL on another publication's base URL.
+fn absolute_on(base_url: &str, path: &str) -> String {
+    format!("{}{path}", base_url.trim_end_matches('/'))
+}
+
+/// The article's visible translations, for "Also in", in language order.
+pub fn also_in(a: &Article) -> Vec<LanguageLinkView> {
+    a.translations
+        .iter()
+        .map(|t| LanguageLinkView {
+            lang: t.language.clone(),
+            name: language_name(&t.language),
+            url: absolute_on(&t.base_url, &article_path(&t.slug)),
+        })
+        .collect()
+}
+
+/// `hreflang` alternates of an article page: itself and each visible
+/// translation, with absolute URLs on each publication's base URL. The
+/// first is the `x-default` the theme prints: the group's original when
+/// readers can see it, else this page.
+pub fn article_alternates(site: &Site, a: &Article) -> Vec<AlternateView> {
+    let own = AlternateView {
+        lang: site.publication.language.clone(),
+        url: site.publication.absolute(&article_path(&a.slug)),
+    };
+    let mut others: Vec<(bool, AlternateView)> = a
+        .translations
+        .iter()
+        .map(|t| {
+            (t.original, AlternateView { lang: t.language.clone(), url: absolute_on(&t.base_url, &article_path(&t.slug)) })
+        })
+        .collect();
+    // The original first, then the rest in the store's (language) order.
+    others.sort_by_key(|(original, _)| !original);
+    match others.first() {
+        Some((true, _)) => {
+            let mut out: Vec<AlternateView> = others.into_iter().map(|(_, v)| v).collect();
+            out.insert(1, own);
+            out
+        }
+        _ => std::iter::once(own).chain(others.into_iter().map(|(_, v)| v)).collect(),
+    }
+}
+
+/// `hreflang` alternates of a home, section or author page: this page
+/// first (its `x-default`), then the same page of each publication in
+/// `others`, at `path` on that publication.
+pub fn counterpart_alternates<'a>(site: &Site, path: &str, others: impl IntoIterator<Item = &'a Site>) -> Vec<AlternateView> {
+    let own = AlternateView { lang: site.publication.language.clone(), url: site.publication.absolute(path) };
+    std::iter::once(own)
+        .chain(
+            others
+                .into_iter()
+                .filter(|o| o.publication.id != site.publication.id)
+                .map(|o| AlternateView { lang: o.publication.language.clone(), url: o.publication.absolute(path) }),
+        )
+        .collect()
+}
+
+/// "From our sister sites": each card in its own publication's language
+/// (dates included) with absolute links to it. Articles of a publication
+/// this node no longer knows are left out.
+pub fn sister_cards(sites: &Sites, list: &[SisterArticle]) -> Vec<SisterCardView> {
+    list.iter()
+        .filter_map(|s| {
+            let other = sites.by_id(s.publication)?;
+            let p = &other.publication;
+            let mut card = card(other, &s.summary);
+            card.url = p.absolute(&card.url);
+            card.section.url = p.absolute(&card.section.url);
+            for author in &mut card.authors {
+                author.url = p.absolute(&author.url);
+            }
+            Some(SisterCardView {
+                lang: p.language.clone(),
+                language_name: language_name(&p.language),
+                publication: p.name.clone(),
+                card,
+            })
+        })
+        .collect()
+}
+
+/// The author's pages in the other publications they write for, each
+/// named by its publication ("Also writes for").
+pub fn also_writes_for<'a>(site: &Site, slug: &str, others: impl IntoIterator<Item = &'a Site>) -> Vec<LanguageLinkView> {
+    others
+        .into_iter()
+        .filter(|o| o.publication.id != site.publication.id)
+        .map(|o| LanguageLinkView {
+            lang: o.publication.language.clone(),
+            name: o.publication.name.clone(),
+            url: o.publication.absolute(&author_path(slug, 1)),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -251,6 +251,7 @@ fn lang(html: &str) -> Option<&str> {
 /// Every URL the page links to or loads: `href`, `src`, `action`,
 /// `formaction` and each candidate of a `srcset`, entities decoded.
 fn urls(html: &str) -> Vec<String> {
+    let html: &str = &without_language_links(html);
     let mut out = Vec::new();
     for attr in [
         " href=\"",
@@ -280,6 +281,25 @@ fn urls(html: &str) -> Vec<String> {
             rest = &rest[end..];
         }
     }
+    out
+}
+
+/// The page without its tags that carry `hreflang`: those link to the
+/// sister publications' counterparts on purpose ("Also in", `<link rel=
+/// "alternate">`), on their own base URLs.
+fn without_language_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..end];
+        if !tag.contains(" hreflang=") {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 

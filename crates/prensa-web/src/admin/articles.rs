@@ -1151,6 +1151,8 @@ pub(crate) async fn preview_article<S: Newsroom>(
         published_at: now,
         updated_at: now,
         translation_group: None,
+        // A preview shows no links to other languages.
+        translations: Vec::new(),
     })
 }
 

@@ -463,6 +463,7 @@ struct SettingsForm {
     more_from_section: u32,
     most_recent: u32,
     page_size: u32,
+    from_sister_sites: u32,
 }
 
 async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Said) -> Result<Response, AdminError> {
@@ -492,6 +493,7 @@ pub async fn settings<S: Desk>(
         more_from_section: p.settings.more_from_section,
         most_recent: p.settings.most_recent,
         page_size: p.settings.page_size,
+        from_sister_sites: p.settings.from_sister_sites,
     };
     settings_page(&state, &site, &staffer, form, q.said()).await
 }
@@ -502,6 +504,9 @@ fn settings_of(form: &FormData) -> Result<PublicationEdit, String> {
         more_from_section: count("more_from_section")?,
         most_recent: count("most_recent")?,
         page_size: count("page_size")?,
+        // Left out means no block: the field came after the others, and a
+        // form posted by a client that does not know it keeps working.
+        from_sister_sites: if form.get("from_sister_sites").trim().is_empty() { 0 } else { count("from_sister_sites")? },
     };
     settings.validate().map_err(|e| e.replace("settings.", "").replace('_', " "))?;
     Ok(PublicationEdit {
@@ -527,6 +532,7 @@ pub async fn save_settings<S: Desk>(
         more_from_section: form.get("more_from_section").parse().unwrap_or(0),
         most_recent: form.get("most_recent").parse().unwrap_or(0),
         page_size: form.get("page_size").parse().unwrap_or(0),
+        from_sister_sites: form.get("from_sister_sites").parse().unwrap_or(0),
     };
     let edit = match settings_of(&form) {
         Ok(e) => e,

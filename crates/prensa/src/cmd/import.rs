@@ -1,19 +1,24 @@
-//! `prensa import dir PATH`: load a content directory into the store.
+//! `prensa import dir PATH…`: load content directories into the store, in
+//! one transaction. Several directories (sister publications) are read as
+//! one run, so `translation_of` links between them resolve in any order.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use prensa_import::{Prepared, Problems};
-use prensa_store::{redact_url, AnyStore, MediaStore, Store};
+use prensa_import::{Network, Problems};
+use prensa_store::{redact_url, AnyStore, MediaStore, Store, StoreError};
 
 use crate::config::{FileConfig, StoreArgs};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Source {
-    /// Import a content directory: publication.toml, authors/, sections/, articles/, media/.
+    /// Import content directories: publication.toml, authors/, sections/, articles/, media/.
     ///
+    /// Several directories (sister publications, e.g. `./en ./de ./es`) are imported
+    /// together; `translation_of = "LANG:SLUG"` links between them resolve in any order,
+    /// and against publications already in the database.
     /// Re-importing updates by slug and removes nothing unless --prune is given.
     /// Everything is validated first; on any problem nothing is written.
     Dir(DirArgs),
@@ -21,8 +26,9 @@ pub enum Source {
 
 #[derive(Debug, clap::Args)]
 pub struct DirArgs {
-    /// The content directory
-    pub path: PathBuf,
+    /// The content directories (one per publication)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Also delete the publication's articles, sections and tags that the directory no longer has
@@ -30,8 +36,9 @@ pub struct DirArgs {
     pub prune: bool,
 }
 
-/// Reads and validates a directory, drawing a progress bar on a terminal.
-pub fn load(path: &Path) -> Result<Prepared, Problems> {
+/// Reads and validates several directories as one run (links resolved
+/// across them), drawing a progress bar on a terminal.
+pub fn load_all(paths: &[PathBuf]) -> Result<Network, Problems> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} files")
@@ -39,7 +46,7 @@ pub fn load(path: &Path) -> Result<Prepared, Problems> {
             .progress_chars("=> "),
     );
     bar.set_message("reading");
-    let result = prensa_import::load_dir_with_progress(path, &|step| {
+    let result = prensa_import::load_dirs(paths, &|_, step| {
         bar.set_length(step.total as u64);
         bar.set_position(step.done as u64);
     });
@@ -47,9 +54,10 @@ pub fn load(path: &Path) -> Result<Prepared, Problems> {
     result
 }
 
-pub fn report(path: &Path, problems: &Problems) {
+/// Problems of [`load_all`], whose files already start with their directory.
+pub fn report_all(problems: &Problems) {
     for p in &problems.0 {
-        eprintln!("{}/{p}", path.display());
+        eprintln!("{p}");
     }
     eprintln!("{} problem(s) found; nothing was written.", problems.0.len());
 }
@@ -58,38 +66,61 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
     let Source::Dir(args) = source;
     let database = args.store.database(file);
     let media = args.store.media(file)?;
-    let prepared = match load(&args.path) {
-        Ok(p) => p,
+    let network = match load_all(&args.paths) {
+        Ok(n) => n,
         Err(problems) => {
-            report(&args.path, &problems);
+            report_all(&problems);
             return Ok(ExitCode::FAILURE);
         }
     };
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     media.check().await?;
-    let counts = apply(&store, &media, &prepared, args.prune).await?;
-    println!(
-        "Imported {}: {} articles, {} authors, {} sections, {} tags, {} media files{}",
-        prepared.set.publication.slug,
-        counts.articles,
-        counts.authors,
-        counts.sections,
-        counts.tags,
-        counts.media,
-        if args.prune { format!(", {} pruned", counts.pruned) } else { String::new() }
-    );
+    let counts = match apply_network(&store, &media, &network, args.prune).await {
+        Ok(counts) => counts,
+        Err(e) => match e.downcast_ref::<StoreError>() {
+            // A link only the database could check (`file:line: …`).
+            Some(StoreError::Invalid(why)) => {
+                eprintln!("{why}");
+                eprintln!("1 problem found; nothing was written.");
+                store.close().await;
+                return Ok(ExitCode::FAILURE);
+            }
+            _ => return Err(e),
+        },
+    };
+    for (set, counts) in network.import.sets.iter().zip(&counts) {
+        println!(
+            "Imported {}: {} articles, {} authors, {} sections, {} tags, {} media files{}",
+            set.publication.slug,
+            counts.articles,
+            counts.authors,
+            counts.sections,
+            counts.tags,
+            counts.media,
+            if args.prune { format!(", {} pruned", counts.pruned) } else { String::new() }
+        );
+    }
+    if !network.import.translations.is_empty() {
+        println!("Linked {} translations.", network.import.translations.len());
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Copies media into place, then writes everything in one transaction.
-pub async fn apply(
+/// Copies media into place, then writes every directory of the run and
+/// their translation links in one transaction.
+pub async fn apply_network(
     store: &impl Store,
     media: &MediaStore,
-    prepared: &Prepared,
+    network: &Network,
     prune: bool,
-) -> anyhow::Result<prensa_core::ImportCounts> {
-    let bar = ProgressBar::new(prepared.files.len() as u64);
+) -> anyhow::Result<Vec<prensa_core::ImportCounts>> {
+    copy_media(media, &network.files).await?;
+    Ok(store.apply_network(&network.import, prune).await?)
+}
+
+async fn copy_media(media: &MediaStore, files: &[prensa_import::MediaFile]) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} media files")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -98,7 +129,7 @@ pub async fn apply(
     bar.set_message("copying");
     // A few at a time: into a bucket each copy is a round trip or two.
     let mut copies = tokio::task::JoinSet::new();
-    for f in &prepared.files {
+    for f in files {
         if copies.len() >= 8 {
             finish_copy(copies.join_next().await, media)?;
             bar.inc(1);
@@ -111,7 +142,7 @@ pub async fn apply(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(store.apply_import(&prepared.set, prune).await?)
+    Ok(())
 }
 
 type Copied = Result<Result<bool, (PathBuf, std::io::Error)>, tokio::task::JoinError>;
