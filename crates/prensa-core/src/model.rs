@@ -462,6 +462,7 @@ pub struct Snapshot {
     pub article_authors: Vec<ArticleAuthorRow>,
     pub article_tags: Vec<ArticleTagRow>,
     pub users: Vec<UserRow>,
+    pub publication_roles: Vec<PublicationRoleRow>,
     pub article_revisions: Vec<RevisionRow>,
     pub slug_redirects: Vec<SlugRedirectRow>,
     pub review_notes: Vec<ReviewNoteRow>,
@@ -472,7 +473,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 16] {
+    pub fn counts(&self) -> [(&'static str, usize); 17] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -484,6 +485,7 @@ impl Snapshot {
             ("article_authors", self.article_authors.len()),
             ("article_tags", self.article_tags.len()),
             ("users", self.users.len()),
+            ("publication_roles", self.publication_roles.len()),
             ("article_revisions", self.article_revisions.len()),
             ("slug_redirects", self.slug_redirects.len()),
             ("review_notes", self.review_notes.len()),
@@ -537,6 +539,18 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     /// UTC Unix seconds.
     pub created_at: i64,
+    /// Whether `role` holds on every publication (else see
+    /// [`PublicationRoleRow`]).
+    pub network_wide: bool,
+}
+
+/// A staff account's role on one publication (accounts that are not
+/// network-wide).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicationRoleRow {
+    pub user_id: Id,
+    pub publication_id: Id,
+    pub role: crate::permissions::Role,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -549,6 +563,7 @@ impl std::fmt::Debug for UserRow {
             .field("author_id", &self.author_id)
             .field("password_hash", &self.password_hash.as_ref().map(|_| "<redacted>"))
             .field("created_at", &self.created_at)
+            .field("network_wide", &self.network_wide)
             .finish()
     }
 }

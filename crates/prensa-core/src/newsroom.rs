@@ -22,11 +22,17 @@ pub struct User {
     /// False until the invite has been accepted.
     pub has_password: bool,
     pub created_at: DateTime<Utc>,
+    /// Whether `role` holds on every publication; else the account has
+    /// only the roles given per publication
+    /// ([`crate::permissions::role_on`]).
+    pub network_wide: bool,
 }
 
 impl User {
+    /// As far as permissions care. `role` must already be the role on the
+    /// request's publication (the admin's session extractor puts it there).
     pub fn staff(&self) -> Staff {
-        Staff { user_id: self.id, role: self.role, author_id: self.author_id }
+        Staff { user_id: self.id, role: self.role, author_id: self.author_id, network_wide: self.network_wide }
     }
 }
 
@@ -36,6 +42,9 @@ pub struct NewUser {
     pub name: String,
     pub role: Role,
     pub author_id: Option<Id>,
+    /// `None`: a network-wide account, `role` on every publication.
+    /// `Some(p)`: an account with `role` on publication `p` only.
+    pub publication: Option<Id>,
 }
 
 /// Trims and lower-cases an e-mail address and checks its shape (one `@`,
@@ -384,6 +393,55 @@ pub struct Revision {
     pub draft: ArticleDraft,
 }
 
+/// Where a translation stands against its original (the translation's
+/// `translations` row and the original's current version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslationState {
+    /// The translation.
+    pub article_id: Id,
+    /// The group's original.
+    pub original_id: Id,
+    pub original_publication: Id,
+    /// The translation's language.
+    pub language: String,
+    /// The original's version this translation follows.
+    pub original_version: i64,
+    /// The original's version now.
+    pub original_current_version: i64,
+}
+
+impl TranslationState {
+    /// The original was saved since the translation last caught up.
+    pub fn original_changed(&self) -> bool {
+        self.original_current_version > self.original_version
+    }
+}
+
+/// One article of a translation group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMember {
+    pub article_id: Id,
+    pub publication_id: Id,
+    /// Its publication's language.
+    pub language: String,
+    /// Whether it is the group's original.
+    pub original: bool,
+}
+
+/// A published article of a sister publication not yet translated into a
+/// publication's language (the translation queue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntranslatedRow {
+    pub id: Id,
+    pub publication_id: Id,
+    /// Its publication's language.
+    pub language: String,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub published_at: DateTime<FixedOffset>,
+}
+
 /// What a save or status change came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveOutcome {
@@ -481,7 +539,7 @@ mod tests {
     #[test]
     fn every_stage_transition_is_decided() {
         use crate::permissions::{ArticleFacts, Role, Staff};
-        let editor = Staff { user_id: 1, role: Role::Editor, author_id: None };
+        let editor = Staff { user_id: 1, role: Role::Editor, author_id: None, network_wide: true };
         let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date").fixed_offset();
         let later = now + chrono::Duration::hours(2);
         let earlier = now - chrono::Duration::hours(2);
@@ -523,7 +581,7 @@ mod tests {
     #[test]
     fn the_role_is_checked_before_the_stage() {
         use crate::permissions::{ArticleFacts, Role, Staff};
-        let contributor = Staff { user_id: 1, role: Role::Contributor, author_id: Some(9) };
+        let contributor = Staff { user_id: 1, role: Role::Contributor, author_id: Some(9), network_wide: true };
         let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date").fixed_offset();
         let facts = ArticleFacts { authors: &[9], stage: Stage::Published };
         for request in [StageRequest::PublishNow, StageRequest::PublishAt(now + chrono::Duration::hours(1)), StageRequest::Unpublish] {

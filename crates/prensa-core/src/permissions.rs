@@ -8,6 +8,14 @@
 //! | Author        | all of Contributor, upload media, publish and unpublish own articles |
 //! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes |
 //! | Administrator | all of Editor, users and roles, publication settings |
+//!
+//! Roles are given per publication ([`role_on`]): an account is either
+//! network-wide (its one role holds on every publication of the instance)
+//! or holds a role on each publication it was given one on, and none
+//! elsewhere. [`Staff::role`] is always the role on the publication the
+//! request is for, so [`check`] never needs to know which publication that
+//! is. Only a network-wide administrator may make network-wide accounts or
+//! give roles on other publications ([`Action::ManageNetwork`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +52,24 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
     pub user_id: Id,
+    /// The role on the publication the request is for ([`role_on`]).
     pub role: Role,
     /// The author profile this account writes as, if any.
     pub author_id: Option<Id>,
+    /// Whether the account's role holds on every publication.
+    pub network_wide: bool,
+}
+
+/// The one rule of roles per publication: a network-wide account has its
+/// account role (`users.role`) everywhere; any other account has the role
+/// it was given on this publication (its `publication_roles` row), or none
+/// — no access to that publication's admin.
+pub fn role_on(account_role: Role, network_wide: bool, publication_role: Option<Role>) -> Option<Role> {
+    if network_wide {
+        Some(account_role)
+    } else {
+        publication_role
+    }
 }
 
 /// Where an article stands in the editorial flow.
@@ -93,7 +116,21 @@ pub enum Action<'a> {
     /// Edit an author profile; `None` is a new profile.
     EditAuthorProfile(Option<Id>),
     ManageUsers,
+    /// Make network-wide accounts, or give roles on a publication other
+    /// than the request's.
+    ManageNetwork,
     ManageSettings,
+}
+
+/// Whether staff whose role on a sister publication is `target_role`
+/// ([`role_on`] for that publication) may start a translation there: a new
+/// draft in that publication, so any role that may create articles there,
+/// and none without a role there.
+pub fn may_translate_into(staff: &Staff, target_role: Option<Role>) -> Result<(), Denied> {
+    let Some(role) = target_role else {
+        return Err(Denied("you have no role on that publication"));
+    };
+    check(&Staff { role, ..staff.clone() }, Action::CreateArticle)
 }
 
 /// Why an action was refused; the message is shown to the user.
@@ -147,6 +184,13 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
             }
         }
         Action::ManageUsers => at_least(Administrator, "only administrators manage users and roles"),
+        Action::ManageNetwork => {
+            if staff.network_wide && role == Administrator {
+                Ok(())
+            } else {
+                Err(Denied("only a network-wide administrator manages other publications' staff and network-wide accounts"))
+            }
+        }
         Action::ManageSettings => at_least(Administrator, "only administrators change publication settings"),
     }
 }
@@ -159,7 +203,7 @@ mod tests {
     const OTHER: Id = 8;
 
     fn staff(role: Role) -> Staff {
-        Staff { user_id: 1, role, author_id: Some(ME) }
+        Staff { user_id: 1, role, author_id: Some(ME), network_wide: false }
     }
 
     /// The whole matrix: every action × every role × own/other article ×
@@ -194,12 +238,39 @@ mod tests {
             assert_eq!(allowed(Action::EditAuthorProfile(None)), role >= Editor);
             assert_eq!(allowed(Action::ManageUsers), role == Administrator);
             assert_eq!(allowed(Action::ManageSettings), role == Administrator);
+            assert!(!allowed(Action::ManageNetwork), "{role:?} on one publication only");
+            let everywhere = Staff { network_wide: true, ..s.clone() };
+            assert_eq!(check(&everywhere, Action::ManageNetwork).is_ok(), role == Administrator, "{role:?} network-wide");
+        }
+    }
+
+    /// Network-wide accounts keep their one role everywhere, whatever rows
+    /// they have; other accounts have exactly the row's role, or none.
+    #[test]
+    fn the_role_on_a_publication() {
+        for account in Role::ALL {
+            assert_eq!(role_on(account, true, None), Some(account));
+            for given in Role::ALL {
+                assert_eq!(role_on(account, true, Some(given)), Some(account));
+                assert_eq!(role_on(account, false, Some(given)), Some(given), "the row decides, not users.role");
+            }
+            assert_eq!(role_on(account, false, None), None, "no row: no role");
+        }
+    }
+
+    #[test]
+    fn translating_needs_a_role_on_the_target() {
+        let s = staff(Role::Administrator);
+        let err = may_translate_into(&s, None).expect_err("no role there");
+        assert_eq!(err.to_string(), "you have no role on that publication");
+        for role in Role::ALL {
+            assert!(may_translate_into(&staff(Role::Contributor), Some(role)).is_ok(), "{role:?} may start drafts");
         }
     }
 
     #[test]
     fn staff_without_a_profile_own_nothing() {
-        let s = Staff { user_id: 2, role: Role::Author, author_id: None };
+        let s = Staff { user_id: 2, role: Role::Author, author_id: None, network_wide: true };
         let a = ArticleFacts { authors: &[ME], stage: Stage::Draft };
         assert!(check(&s, Action::EditArticle(a)).is_err());
         assert!(check(&s, Action::Publish(a)).is_err());

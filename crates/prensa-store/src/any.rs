@@ -189,6 +189,18 @@ impl Newsroom for AnyStore {
         delegate!(self.set_role(user, role))
     }
 
+    async fn publication_role(&self, user: Id, publication: Id) -> Result<Option<Role>> {
+        delegate!(self.publication_role(user, publication))
+    }
+
+    async fn publication_roles(&self) -> Result<Vec<(Id, Id, Role)>> {
+        delegate!(self.publication_roles())
+    }
+
+    async fn set_publication_role(&self, user: Id, publication: Id, role: Option<Role>) -> Result<()> {
+        delegate!(self.set_publication_role(user, publication, role))
+    }
+
     async fn create_token(&self, kind: TokenKind, digest: &str, user: Id, expires_at: DateTime<Utc>) -> Result<()> {
         delegate!(self.create_token(kind, digest, user, expires_at))
     }
@@ -401,6 +413,34 @@ impl crate::Editorial for AnyStore {
 
     async fn cancel_change(&self, id: Id) -> Result<bool> {
         delegate!(self.cancel_change(id))
+    }
+
+    async fn translate_into(&self, article: Id, target: Id, user: Id, now: DateTime<Utc>) -> Result<prensa_core::EditableArticle> {
+        delegate!(self.translate_into(article, target, user, now))
+    }
+
+    async fn translation_group(&self, article: Id) -> Result<Vec<prensa_core::GroupMember>> {
+        delegate!(self.translation_group(article))
+    }
+
+    async fn translation_state(&self, article: Id) -> Result<Option<prensa_core::TranslationState>> {
+        delegate!(self.translation_state(article))
+    }
+
+    async fn mark_translation_current(&self, article: Id) -> Result<Option<prensa_core::TranslationState>> {
+        delegate!(self.mark_translation_current(article))
+    }
+
+    async fn untranslated(
+        &self,
+        publication: Id,
+        language: &str,
+        only_language: Option<&str>,
+        limit: u32,
+        offset: u32,
+        now: DateTime<Utc>,
+    ) -> Result<prensa_core::Page<prensa_core::UntranslatedRow>> {
+        delegate!(self.untranslated(publication, language, only_language, limit, offset, now))
     }
 
     async fn failed_changes(&self, article: Id) -> Result<Vec<crate::ScheduledChange>> {

@@ -5,6 +5,13 @@
 //! A trait of its own so that it can grow apart from [`Newsroom`]; every
 //! backend implements both (the statements are in `editorial_sql.rs`).
 //!
+//! Translations: [`Editorial::translate_into`] starts a linked draft in a
+//! sister publication, [`Editorial::untranslated`] is each publication's
+//! queue of its sisters' articles not yet translated into its language,
+//! and [`Editorial::translation_state`] tells a translation's editor when
+//! its original moved on (the `translations` table of migration 0008,
+//! which the import writes too).
+//!
 //! Scheduled changes are applied by [`Editorial::run_due_changes`], which
 //! every node of a cluster may call at the same time: each change is
 //! claimed, applied and marked done in one transaction, so exactly one call
@@ -14,7 +21,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use prensa_core::{ArticleDraft, Id};
+use prensa_core::{ArticleDraft, EditableArticle, GroupMember, Id, Page, TranslationState, UntranslatedRow};
 
 use crate::{Newsroom, Result};
 
@@ -172,4 +179,55 @@ pub trait Editorial: Newsroom {
     /// slug is now taken …), is marked `failed: …`, not retried, and keeps
     /// its draft (see [`Editorial::failed_changes`]).
     fn run_due_changes(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Applied>>> + Send;
+
+    // --- translations ---------------------------------------------------
+
+    /// In one transaction, starts a translation of article `article` in
+    /// publication `target`: a draft with its headline, standfirst, body,
+    /// table-of-contents flag and hero image (alt, caption), its authors
+    /// (added to the target publication), its tags mapped to the target's
+    /// tags of the same slug (others dropped), its section mapped by slug
+    /// (else the target's first section), its slug if free there (else
+    /// suffixed with the language); and the `translations` row naming the
+    /// group's original, the target's language and the original's current
+    /// version. The change feed gets the new draft's keys and every group
+    /// member's `article:` key. [`crate::StoreError::Invalid`] (nothing
+    /// written) when the group already has an article in the target's
+    /// language (its own publication included) or the target has no
+    /// section; [`crate::StoreError::NotFound`] for an unknown article or
+    /// publication. Who may do it is the caller's check.
+    fn translate_into(
+        &self,
+        article: Id,
+        target: Id,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<EditableArticle>> + Send;
+
+    /// The article's group: its original first, then the translations by
+    /// language. Empty when the article is in no group.
+    fn translation_group(&self, article: Id) -> impl Future<Output = Result<Vec<GroupMember>>> + Send;
+
+    /// The article's `translations` row with its original's current
+    /// version; `None` when it is not a translation.
+    fn translation_state(&self, article: Id) -> impl Future<Output = Result<Option<TranslationState>>> + Send;
+
+    /// Marks translation `article` as following its original's current
+    /// version; returns the new state, `None` when it is not a translation.
+    fn mark_translation_current(&self, article: Id) -> impl Future<Output = Result<Option<TranslationState>>> + Send;
+
+    /// Publication `publication`'s translation queue: the published
+    /// (by `now`) originals of the other publications whose group has no
+    /// article in `language` (this publication's), newest first; only
+    /// those written in `only_language` when given. Translations are not
+    /// listed: their group's original stands for them.
+    fn untranslated(
+        &self,
+        publication: Id,
+        language: &str,
+        only_language: Option<&str>,
+        limit: u32,
+        offset: u32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Page<UntranslatedRow>>> + Send;
 }

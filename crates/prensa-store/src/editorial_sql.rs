@@ -95,14 +95,16 @@ macro_rules! editorial_impl {
         /// The [`crate::Editorial`] statements (see `editorial_sql.rs`).
         mod editorial_gen {
             use chrono::{DateTime, Utc};
-            use prensa_core::{Id, Transition};
+            use prensa_core::{
+                slug, EditableArticle, GroupMember, Id, Page, Transition, TranslationState, UntranslatedRow,
+            };
             use sqlx::{Connection, Row};
 
-            use super::newsroom_gen::{lock_article, save_in, transition_in, write_lock};
+            use super::newsroom_gen::{create_in, editable_in, lock_article, record_change, save_in, transition_in, write_lock};
             use super::$store;
             use crate::editorial::{Applied, ChangeKind, FailedChange, ReviewNote, ScheduledChange};
             use crate::editorial_sql::{change_from, checked_note, note_from, stale_update, CHANGE_COLUMNS, NOTE_COLUMNS};
-            use crate::shared::{backend, to_json, u64_of};
+            use crate::shared::{backend, from_parts, to_json, u64_of, Cols};
             use crate::{Editorial, Result, StoreError};
 
             type Conn = $conn;
@@ -174,6 +176,90 @@ macro_rules! editorial_impl {
                         Ok(Err(format!("failed: {e}")))
                     }
                 }
+            }
+
+            /// The original of the group `article` is in: the one its
+            /// `translations` row names, else the article itself.
+            async fn original_of(conn: &mut Conn, article: Id) -> Result<Id> {
+                let original: Option<i64> = sqlx::query_scalar(&q("SELECT original_id FROM translations WHERE article_id = ?"))
+                    .bind(article)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                Ok(original.unwrap_or(article))
+            }
+
+            /// The group whose original is `original`: the original first,
+            /// then its translations by language (only the original when it
+            /// has none).
+            async fn group_in(conn: &mut Conn, original: Id) -> Result<Vec<GroupMember>> {
+                let rows = sqlx::query(&q(
+                    "SELECT a.id, a.publication_id, p.language, CAST(0 AS BIGINT) AS k FROM articles a \
+                       JOIN publications p ON p.id = a.publication_id WHERE a.id = ? \
+                     UNION ALL \
+                     SELECT a.id, a.publication_id, t.language, CAST(1 AS BIGINT) AS k FROM translations t \
+                       JOIN articles a ON a.id = t.article_id WHERE t.original_id = ? \
+                     ORDER BY 4, 3",
+                ))
+                .bind(original)
+                .bind(original)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(GroupMember {
+                            article_id: r.int(0)?,
+                            publication_id: r.int(1)?,
+                            language: r.text(2)?,
+                            original: r.int(3)? == 0,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn translation_state_in(conn: &mut Conn, article: Id) -> Result<Option<TranslationState>> {
+                let row = sqlx::query(&q(
+                    "SELECT t.article_id, t.original_id, o.publication_id, t.language, t.original_version, o.version \
+                     FROM translations t JOIN articles o ON o.id = t.original_id WHERE t.article_id = ?",
+                ))
+                .bind(article)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?;
+                row.map(|r| {
+                    Ok(TranslationState {
+                        article_id: r.int(0)?,
+                        original_id: r.int(1)?,
+                        original_publication: r.int(2)?,
+                        language: r.text(3)?,
+                        original_version: r.int(4)?,
+                        original_current_version: r.int(5)?,
+                    })
+                })
+                .transpose()
+            }
+
+            /// A slug for the translation in `publication`: the original's
+            /// if free there, else suffixed with the language (and a number
+            /// if need be).
+            async fn free_slug(conn: &mut Conn, publication: Id, wanted: &str, language: &str) -> Result<String> {
+                let lang = slug::slugify(language);
+                let mut candidate = wanted.to_owned();
+                for n in 1.. {
+                    let taken: Option<i64> =
+                        sqlx::query_scalar(&q("SELECT id FROM articles WHERE publication_id = ? AND slug = ?"))
+                            .bind(publication)
+                            .bind(&candidate)
+                            .fetch_optional(&mut *conn)
+                            .await
+                            .map_err(backend)?;
+                    if taken.is_none() {
+                        break;
+                    }
+                    candidate = if n == 1 { format!("{wanted}-{lang}") } else { format!("{wanted}-{lang}-{n}") };
+                }
+                Ok(candidate)
             }
 
             impl Editorial for $store {
@@ -371,6 +457,191 @@ macro_rules! editorial_impl {
                         });
                     }
                     Ok(applied)
+                }
+
+                async fn translate_into(&self, article: Id, target: Id, user: Id, now: DateTime<Utc>) -> Result<EditableArticle> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    write_lock(&mut tx).await?;
+                    let source = editable_in(&mut tx, article).await?.ok_or(StoreError::NotFound)?;
+                    let language: Option<String> = sqlx::query_scalar(&q("SELECT language FROM publications WHERE id = ?"))
+                        .bind(target)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let language = language.ok_or(StoreError::NotFound)?;
+                    let original = original_of(&mut tx, article).await?;
+                    let group = group_in(&mut tx, original).await?;
+                    if let Some(there) = group.iter().find(|m| m.language == language || m.publication_id == target) {
+                        return Err(StoreError::Invalid(format!(
+                            "this article already has a version in `{language}` (article {})",
+                            there.article_id
+                        )));
+                    }
+                    // Section by slug, else the target's first.
+                    let section: Option<i64> = sqlx::query_scalar(&q(
+                        "SELECT t.id FROM sections s JOIN sections t ON t.slug = s.slug AND t.publication_id = ? \
+                         WHERE s.id = ?",
+                    ))
+                    .bind(target)
+                    .bind(source.draft.section_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let section = match section {
+                        Some(s) => s,
+                        None => sqlx::query_scalar(&q(
+                            "SELECT id FROM sections WHERE publication_id = ? ORDER BY position, id LIMIT 1",
+                        ))
+                        .bind(target)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .ok_or_else(|| StoreError::Invalid("the publication has no section to put the translation in".into()))?,
+                    };
+                    // Tags the target has under the same slug, by its name.
+                    let mut tags = Vec::new();
+                    for name in &source.draft.tags {
+                        let there: Option<String> =
+                            sqlx::query_scalar(&q("SELECT name FROM tags WHERE publication_id = ? AND slug = ?"))
+                                .bind(target)
+                                .bind(slug::slugify(name))
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(backend)?;
+                        tags.extend(there);
+                    }
+                    let mut draft = source.draft.clone();
+                    draft.section_id = section;
+                    draft.tags = tags;
+                    draft.slug = free_slug(&mut tx, target, &source.draft.slug, &language).await?;
+                    let created = create_in(&mut tx, target, &draft, user, now).await?;
+                    let original_version: i64 = sqlx::query_scalar(&q("SELECT version FROM articles WHERE id = ?"))
+                        .bind(original)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    sqlx::query(&q(
+                        "INSERT INTO translations (article_id, original_id, language, original_version) VALUES (?, ?, ?, ?)",
+                    ))
+                    .bind(created.id)
+                    .bind(original)
+                    .bind(&language)
+                    .bind(original_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match e.as_database_error() {
+                        Some(d) if d.is_unique_violation() => {
+                            StoreError::Invalid(format!("this article already has a version in `{language}`"))
+                        }
+                        _ => backend(e),
+                    })?;
+                    // Pages of the group that list its languages.
+                    let keys: Vec<String> = group.iter().map(|m| format!("article:{}", m.article_id)).collect();
+                    record_change(&mut tx, &keys).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(created)
+                }
+
+                async fn translation_group(&self, article: Id) -> Result<Vec<GroupMember>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let original = original_of(&mut conn, article).await?;
+                    let group = group_in(&mut conn, original).await?;
+                    // An article alone is in no group.
+                    Ok(if group.len() > 1 { group } else { Vec::new() })
+                }
+
+                async fn translation_state(&self, article: Id) -> Result<Option<TranslationState>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    translation_state_in(&mut conn, article).await
+                }
+
+                async fn mark_translation_current(&self, article: Id) -> Result<Option<TranslationState>> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    write_lock(&mut tx).await?;
+                    let done = sqlx::query(&q(
+                        "UPDATE translations SET original_version = \
+                           (SELECT version FROM articles WHERE id = translations.original_id) WHERE article_id = ?",
+                    ))
+                    .bind(article)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Ok(None);
+                    }
+                    let state = translation_state_in(&mut tx, article).await?;
+                    // Nothing a reader sees depends on the followed version
+                    // today; the group's pages are named all the same, so
+                    // that a page showing "updated since" later is purged.
+                    if let Some(st) = &state {
+                        let keys: Vec<String> = group_in(&mut tx, st.original_id)
+                            .await?
+                            .iter()
+                            .map(|m| format!("article:{}", m.article_id))
+                            .collect();
+                        record_change(&mut tx, &keys).await?;
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(state)
+                }
+
+                async fn untranslated(
+                    &self,
+                    publication: Id,
+                    language: &str,
+                    only_language: Option<&str>,
+                    limit: u32,
+                    offset: u32,
+                    now: DateTime<Utc>,
+                ) -> Result<Page<UntranslatedRow>> {
+                    let filter = if only_language.is_some() { " AND p.language = ?" } else { "" };
+                    let from = format!(
+                        "FROM articles a JOIN publications p ON p.id = a.publication_id \
+                         WHERE a.publication_id <> ? AND p.language <> ? AND a.status = 'published' AND a.published_at <= ? \
+                           AND NOT EXISTS (SELECT 1 FROM translations x WHERE x.article_id = a.id) \
+                           AND NOT EXISTS (SELECT 1 FROM translations y WHERE y.original_id = a.id AND y.language = ?){filter}"
+                    );
+                    let sql = format!(
+                        "SELECT a.id, a.publication_id, p.language, a.slug, a.headline, a.standfirst, a.published_at, \
+                           a.published_offset, count(*) OVER () {from} ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
+                    );
+                    let sql = q(&sql);
+                    let mut query = sqlx::query(&sql).bind(publication).bind(language).bind(now.timestamp()).bind(language);
+                    if let Some(l) = only_language {
+                        query = query.bind(l);
+                    }
+                    let rows = query.bind(i64::from(limit)).bind(i64::from(offset)).fetch_all(&self.pool).await.map_err(backend)?;
+                    let total = match rows.first() {
+                        Some(r) => u64_of(r.int(8)?),
+                        None if offset > 0 => {
+                            let sql = q(&format!("SELECT count(*) {from}"));
+                            let mut count = sqlx::query_scalar::<_, i64>(&sql)
+                                .bind(publication)
+                                .bind(language)
+                                .bind(now.timestamp())
+                                .bind(language);
+                            if let Some(l) = only_language {
+                                count = count.bind(l);
+                            }
+                            u64_of(count.fetch_one(&self.pool).await.map_err(backend)?)
+                        }
+                        None => 0,
+                    };
+                    let items = rows
+                        .iter()
+                        .map(|r| {
+                            Ok(UntranslatedRow {
+                                id: r.int(0)?,
+                                publication_id: r.int(1)?,
+                                language: r.text(2)?,
+                                slug: r.text(3)?,
+                                headline: r.text(4)?,
+                                standfirst: r.text(5)?,
+                                published_at: from_parts(r.int(6)?, r.int32(7)?)?,
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(Page { items, total })
                 }
             }
         }

@@ -28,8 +28,10 @@ pub trait Newsroom: crate::SearchSource {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an
-    /// invite). [`crate::StoreError::Invalid`] if the e-mail is taken or
-    /// the author profile does not exist.
+    /// invite): network-wide, or with its role on one publication
+    /// ([`NewUser::publication`]), in one transaction.
+    /// [`crate::StoreError::Invalid`] if the e-mail is taken or the author
+    /// profile or publication does not exist.
     fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> impl Future<Output = Result<User>> + Send;
 
     fn user(&self, id: Id) -> impl Future<Output = Result<Option<User>>> + Send;
@@ -45,8 +47,30 @@ pub trait Newsroom: crate::SearchSource {
     /// password change signs out other browsers).
     fn set_password(&self, user: Id, hash: &str) -> impl Future<Output = Result<()>> + Send;
 
-    /// [`crate::StoreError::NotFound`] for an unknown account.
+    /// The account role (`users.role`): the role on every publication of
+    /// a network-wide account. [`crate::StoreError::NotFound`] for an
+    /// unknown account.
     fn set_role(&self, user: Id, role: Role) -> impl Future<Output = Result<()>> + Send;
+
+    /// The role account `user` was given on `publication`, if any (its
+    /// `publication_roles` row; see `prensa_core::permissions::role_on`
+    /// for what counts).
+    fn publication_role(&self, user: Id, publication: Id) -> impl Future<Output = Result<Option<Role>>> + Send;
+
+    /// Every role given per publication, as (account, publication, role),
+    /// by account then publication (the staff page).
+    fn publication_roles(&self) -> impl Future<Output = Result<Vec<(Id, Id, Role)>>> + Send;
+
+    /// Gives account `user` `role` on `publication`, or takes its role there
+    /// away (`None`). [`crate::StoreError::Invalid`] for a network-wide
+    /// account (its role is [`Newsroom::set_role`]'s) or an unknown
+    /// publication, [`crate::StoreError::NotFound`] for an unknown account.
+    fn set_publication_role(
+        &self,
+        user: Id,
+        publication: Id,
+        role: Option<Role>,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     // --- single-use links ----------------------------------------------
 

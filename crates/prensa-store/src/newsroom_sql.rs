@@ -638,6 +638,62 @@ macro_rules! newsroom_impl {
                 Ok(LoginGate::Open(LoginAttempt { rows }))
             }
 
+            /// Creates a draft (version 1) of `draft` in `publication` with
+            /// its first revision and tells the change feed; the caller
+            /// holds the write lock and commits.
+            pub(super) async fn create_in(
+                tx: &mut Conn,
+                publication: Id,
+                draft: &ArticleDraft,
+                user: Id,
+                now: DateTime<Utc>,
+            ) -> Result<EditableArticle> {
+                check_draft(&mut *tx, publication, None, draft).await?;
+                let (published_at, published_offset) = to_parts(&now.fixed_offset());
+                let id: i64 = sqlx::query_scalar(&q(
+                    "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, \
+                       image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, \
+                       updated_offset, version, in_review, ever_published, updated_by) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, 0, 1, false, false, ?) RETURNING id",
+                ))
+                .bind(publication)
+                .bind(&draft.slug)
+                .bind(&draft.headline)
+                .bind(&draft.standfirst)
+                .bind(&draft.body)
+                .bind(draft.toc)
+                .bind(draft.section_id)
+                .bind(draft.image.as_ref().map(|i| i.key.as_str()))
+                .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
+                .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+                .bind(published_at)
+                .bind(published_offset)
+                .bind(now.timestamp())
+                .bind(user)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match e.as_database_error() {
+                    Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
+                        "the slug `{}` is already used by another article",
+                        draft.slug
+                    )),
+                    _ => backend(e),
+                })?;
+                write_links(&mut *tx, publication, id, draft).await?;
+                add_revision(&mut *tx, id, 1, user, now, draft).await?;
+                // The slug is an article's own now, no longer a redirect.
+                sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
+                    .bind(publication)
+                    .bind(&draft.slug)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                let after = reach_in(&mut *tx, id).await?;
+                let keys = with_group(&mut *tx, id, change_keys(id, None, &after, now.timestamp())).await?;
+                record_change(&mut *tx, &keys).await?;
+                editable_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
+            }
+
             impl Newsroom for $store {
                 async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
@@ -660,14 +716,26 @@ macro_rules! newsroom_impl {
                             return Err(StoreError::Invalid(format!("there is no author profile {author}")));
                         }
                     }
+                    if let Some(publication) = user.publication {
+                        let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM publications WHERE id = ?"))
+                            .bind(publication)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        if found.is_none() {
+                            return Err(StoreError::Invalid(format!("there is no publication {publication}")));
+                        }
+                    }
                     let id: i64 = sqlx::query_scalar(&q(
-                        "INSERT INTO users (email, name, role, author_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        "INSERT INTO users (email, name, role, author_id, created_at, network_wide) \
+                         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     ))
                     .bind(&user.email)
                     .bind(&user.name)
                     .bind(user.role.as_str())
                     .bind(user.author_id)
                     .bind(now.timestamp())
+                    .bind(user.publication.is_none())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| match e.as_database_error() {
@@ -676,9 +744,95 @@ macro_rules! newsroom_impl {
                         }
                         _ => backend(e),
                     })?;
+                    if let Some(publication) = user.publication {
+                        sqlx::query(&q("INSERT INTO publication_roles (user_id, publication_id, role) VALUES (?, ?, ?)"))
+                            .bind(id)
+                            .bind(publication)
+                            .bind(user.role.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    }
                     let created = user_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
                     tx.commit().await.map_err(backend)?;
                     Ok(created)
+                }
+
+                async fn publication_role(&self, user: Id, publication: Id) -> Result<Option<Role>> {
+                    let role: Option<String> =
+                        sqlx::query_scalar(&q("SELECT role FROM publication_roles WHERE user_id = ? AND publication_id = ?"))
+                            .bind(user)
+                            .bind(publication)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(backend)?;
+                    role.map(|r| Role::parse(&r).ok_or_else(|| StoreError::Invalid(format!("unknown role {r}")))).transpose()
+                }
+
+                async fn publication_roles(&self) -> Result<Vec<(Id, Id, Role)>> {
+                    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                        "SELECT user_id, publication_id, role FROM publication_roles ORDER BY user_id, publication_id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows.into_iter()
+                        .map(|(u, p, r)| {
+                            let role = Role::parse(&r).ok_or_else(|| StoreError::Invalid(format!("unknown role {r}")))?;
+                            Ok((u, p, role))
+                        })
+                        .collect()
+                }
+
+                async fn set_publication_role(&self, user: Id, publication: Id, role: Option<Role>) -> Result<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    write_lock(&mut tx).await?;
+                    let network_wide: Option<bool> = sqlx::query_scalar(&q("SELECT network_wide FROM users WHERE id = ?"))
+                        .bind(user)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    match network_wide {
+                        None => return Err(StoreError::NotFound),
+                        Some(true) => {
+                            return Err(StoreError::Invalid(
+                                "the account is network-wide: its one role holds on every publication".into(),
+                            ))
+                        }
+                        Some(false) => {}
+                    }
+                    let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM publications WHERE id = ?"))
+                        .bind(publication)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(format!("there is no publication {publication}")));
+                    }
+                    match role {
+                        Some(role) => {
+                            sqlx::query(&q(
+                                "INSERT INTO publication_roles (user_id, publication_id, role) VALUES (?, ?, ?) \
+                                 ON CONFLICT (user_id, publication_id) DO UPDATE SET role = excluded.role",
+                            ))
+                            .bind(user)
+                            .bind(publication)
+                            .bind(role.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        }
+                        None => {
+                            sqlx::query(&q("DELETE FROM publication_roles WHERE user_id = ? AND publication_id = ?"))
+                                .bind(user)
+                                .bind(publication)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(backend)?;
+                        }
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
                 }
 
                 async fn user(&self, id: Id) -> Result<Option<User>> {
@@ -874,7 +1028,7 @@ macro_rules! newsroom_impl {
                     else {
                         return Ok(None);
                     };
-                    let last_seen: i64 = row.try_get(7).map_err(backend)?;
+                    let last_seen: i64 = row.try_get(8).map_err(backend)?;
                     if now - last_seen > idle {
                         // Idle too long: gone, so a stolen cookie found
                         // later opens nothing either.
@@ -1064,50 +1218,7 @@ macro_rules! newsroom_impl {
                 ) -> Result<EditableArticle> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     write_lock(&mut tx).await?;
-                    check_draft(&mut tx, publication, None, draft).await?;
-                    let (published_at, published_offset) = to_parts(&now.fixed_offset());
-                    let id: i64 = sqlx::query_scalar(&q(
-                        "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, \
-                           image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, \
-                           updated_offset, version, in_review, ever_published, updated_by) \
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, 0, 1, false, false, ?) RETURNING id",
-                    ))
-                    .bind(publication)
-                    .bind(&draft.slug)
-                    .bind(&draft.headline)
-                    .bind(&draft.standfirst)
-                    .bind(&draft.body)
-                    .bind(draft.toc)
-                    .bind(draft.section_id)
-                    .bind(draft.image.as_ref().map(|i| i.key.as_str()))
-                    .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
-                    .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-                    .bind(published_at)
-                    .bind(published_offset)
-                    .bind(now.timestamp())
-                    .bind(user)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| match e.as_database_error() {
-                        Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
-                            "the slug `{}` is already used by another article",
-                            draft.slug
-                        )),
-                        _ => backend(e),
-                    })?;
-                    write_links(&mut tx, publication, id, draft).await?;
-                    add_revision(&mut tx, id, 1, user, now, draft).await?;
-                    // The slug is an article's own now, no longer a redirect.
-                    sqlx::query(&q("DELETE FROM slug_redirects WHERE publication_id = ? AND old_slug = ?"))
-                        .bind(publication)
-                        .bind(&draft.slug)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                    let after = reach_in(&mut tx, id).await?;
-                    let keys = with_group(&mut tx, id, change_keys(id, None, &after, now.timestamp())).await?;
-                    record_change(&mut tx, &keys).await?;
-                    let created = editable_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let created = create_in(&mut tx, publication, draft, user, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(created)
                 }

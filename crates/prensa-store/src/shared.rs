@@ -10,7 +10,7 @@ use prensa_core::{
     EditableArticle, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
     SectionRow, SocialLinks, Status, Tag, TagRow, TranslationRef, User,
 };
-use prensa_core::{ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
+use prensa_core::{PublicationRoleRow, ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
 use sqlx::Row;
 
 use crate::{Result, StoreError};
@@ -366,7 +366,7 @@ pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
 /// deleting goes in reverse. Nothing references `users` but sessions and
 /// links (see [`EPHEMERAL_TABLES`]): editorial columns naming a user are
 /// plain integers.
-pub(crate) const TABLES: [&str; 16] = [
+pub(crate) const TABLES: [&str; 17] = [
     "publications",
     "media",
     "authors",
@@ -377,6 +377,7 @@ pub(crate) const TABLES: [&str; 16] = [
     "article_authors",
     "article_tags",
     "users",
+    "publication_roles",
     "article_revisions",
     "slug_redirects",
     "review_notes",
@@ -399,7 +400,7 @@ pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
 }
 
 /// Every column of `users`, in the order [`user_row`] reads them.
-pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at";
+pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at, network_wide";
 
 /// The columns of [`USER_ROW_COLUMNS`], password hash included.
 pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
@@ -412,6 +413,19 @@ pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
         author_id: row.opt_int(4)?,
         password_hash: row.opt_text(5)?,
         created_at: row.int(6)?,
+        network_wide: row.boolean(7)?,
+    })
+}
+
+/// Every column of `publication_roles`, in the order [`publication_role_row`] reads them.
+pub(crate) const PUBLICATION_ROLE_ROW_COLUMNS: &str = "user_id, publication_id, role";
+
+pub(crate) fn publication_role_row(row: &impl Cols) -> Result<PublicationRoleRow> {
+    let role = row.text(2)?;
+    Ok(PublicationRoleRow {
+        user_id: row.int(0)?,
+        publication_id: row.int(1)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
     })
 }
 
@@ -489,7 +503,8 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 /// The columns [`user_from`] reads, for a `users u`.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide";
 
 /// Columns of [`USER_COLUMNS`]; the password hash (column 5) only tells
 /// whether there is one.
@@ -503,6 +518,7 @@ pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
         author_id: row.opt_int(4)?,
         has_password: row.opt_text(5)?.is_some(),
         created_at: utc_of(row.int(6)?)?,
+        network_wide: row.boolean(7)?,
     })
 }
 

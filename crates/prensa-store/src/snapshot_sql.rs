@@ -1,6 +1,6 @@
 //! The newsroom's part of [`crate::Store::export_all`] and
 //! [`crate::Store::import_snapshot`] for both backends, written once:
-//! staff accounts, revisions, former slugs, review notes and scheduled
+//! staff accounts and their roles per publication, revisions, former slugs, review notes and scheduled
 //! changes, ids kept. As in `newsroom_sql.rs`, the statements use `?`
 //! placeholders that the PostgreSQL expansion numbers.
 //!
@@ -16,8 +16,9 @@ macro_rules! snapshot_impl {
             use prensa_core::Snapshot;
 
             use crate::shared::{
-                backend, note_row, redirect_row, revision_row, scheduled_row, user_row, NOTE_ROW_COLUMNS,
-                REDIRECT_ROW_COLUMNS, REVISION_ROW_COLUMNS, SCHEDULED_ROW_COLUMNS, USER_ROW_COLUMNS,
+                backend, note_row, publication_role_row, redirect_row, revision_row, scheduled_row, user_row,
+                NOTE_ROW_COLUMNS, PUBLICATION_ROLE_ROW_COLUMNS, REDIRECT_ROW_COLUMNS, REVISION_ROW_COLUMNS,
+                SCHEDULED_ROW_COLUMNS, USER_ROW_COLUMNS,
             };
             use crate::Result;
 
@@ -34,6 +35,13 @@ macro_rules! snapshot_impl {
                     .await
                     .map_err(backend)?;
                 s.users = rows.iter().map(user_row).collect::<Result<_>>()?;
+                let rows = sqlx::query(&format!(
+                    "SELECT {PUBLICATION_ROLE_ROW_COLUMNS} FROM publication_roles ORDER BY user_id, publication_id"
+                ))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                s.publication_roles = rows.iter().map(publication_role_row).collect::<Result<_>>()?;
                 let rows = sqlx::query(&format!("SELECT {REVISION_ROW_COLUMNS} FROM article_revisions ORDER BY id"))
                     .fetch_all(&mut *conn)
                     .await
@@ -62,7 +70,7 @@ macro_rules! snapshot_impl {
             /// Writes the newsroom's rows of `s` with their ids, after the
             /// content tables they reference (authors, articles).
             pub(crate) async fn newsroom_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
-                let sql = q(&format!("INSERT INTO users ({USER_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                let sql = q(&format!("INSERT INTO users ({USER_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
                 for u in &s.users {
                     sqlx::query(&sql)
                         .bind(u.id)
@@ -72,6 +80,17 @@ macro_rules! snapshot_impl {
                         .bind(u.author_id)
                         .bind(&u.password_hash)
                         .bind(u.created_at)
+                        .bind(u.network_wide)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                let sql = q(&format!("INSERT INTO publication_roles ({PUBLICATION_ROLE_ROW_COLUMNS}) VALUES (?, ?, ?)"));
+                for r in &s.publication_roles {
+                    sqlx::query(&sql)
+                        .bind(r.user_id)
+                        .bind(r.publication_id)
+                        .bind(r.role.as_str())
                         .execute(&mut *conn)
                         .await
                         .map_err(backend)?;

@@ -288,7 +288,7 @@ async fn publishing_a_translation_names_its_group_in_the_change_feed(store: AnyS
     let id = ids(&store).await?;
     let user = store
         .create_user(
-            &prensa_core::NewUser { email: "e@example.org".into(), name: "E".into(), role: prensa_core::permissions::Role::Editor, author_id: None },
+            &prensa_core::NewUser { email: "e@example.org".into(), name: "E".into(), role: prensa_core::permissions::Role::Editor, author_id: None, publication: None },
             now(),
         )
         .await?;

@@ -46,7 +46,7 @@ async fn accounts_and_login(store: AnyStore) -> TestResult {
 
     let err = staff(&store, &fx).await.expect_err("taken e-mail");
     assert!(matches!(err, StoreError::Invalid(ref m) if m == "an account with that e-mail already exists"), "{err}");
-    let ghost = NewUser { email: "g@example.org".into(), name: "G".into(), role: Role::Author, author_id: Some(9999) };
+    let ghost = NewUser { email: "g@example.org".into(), name: "G".into(), role: Role::Author, author_id: Some(9999), publication: None };
     assert!(matches!(store.create_user(&ghost, now()).await, Err(StoreError::Invalid(_))));
 
     assert_eq!(store.user_for_login("ana@example.org").await?, Some((ana.clone(), None)));
@@ -60,7 +60,7 @@ async fn accounts_and_login(store: AnyStore) -> TestResult {
     assert_eq!(store.user(ana.id).await?.map(|u| u.role), Some(Role::Administrator));
     assert!(matches!(store.set_role(9999, Role::Author).await, Err(StoreError::NotFound)));
 
-    let bob = NewUser { email: "bob@example.org".into(), name: "Bob".into(), role: Role::Contributor, author_id: None };
+    let bob = NewUser { email: "bob@example.org".into(), name: "Bob".into(), role: Role::Contributor, author_id: None, publication: None };
     store.create_user(&bob, now()).await?;
     let aaron = NewUser { email: "aaron@example.org".into(), ..bob };
     store.create_user(&aaron, now()).await?;
@@ -645,7 +645,7 @@ async fn busy_newsroom(store: &AnyStore) -> Result<(Fx, User), Box<dyn std::erro
     let fx = setup(store).await?;
     let ana = staff(store, &fx).await?;
     store.set_password(ana.id, "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$SECRET-HASH").await?;
-    let ben = NewUser { email: "ben@example.org".into(), name: "Ben".into(), role: Role::Contributor, author_id: Some(fx.ben) };
+    let ben = NewUser { email: "ben@example.org".into(), name: "Ben".into(), role: Role::Contributor, author_id: Some(fx.ben), publication: None };
     store.create_user(&ben, now()).await?;
 
     let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
@@ -696,7 +696,7 @@ async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapsho
     assert!(revs[0].id > max(&mut snap.article_revisions.iter().map(|r| r.id)));
     let c = store.create_article(fx.publication, &draft(fx, "after-the-move"), ana.id, mins(7)).await?;
     assert!(c.id > max(&mut snap.articles.iter().map(|a| a.id)));
-    let new = NewUser { email: "cy@example.org".into(), name: "Cy".into(), role: Role::Author, author_id: None };
+    let new = NewUser { email: "cy@example.org".into(), name: "Cy".into(), role: Role::Author, author_id: None, publication: None };
     assert!(store.create_user(&new, now()).await?.id > max(&mut snap.users.iter().map(|u| u.id)));
     let n = store.add_note(c.id, ana.id, "New", mins(8)).await?;
     assert!(n.id > max(&mut snap.review_notes.iter().map(|n| n.id)));
@@ -710,10 +710,10 @@ async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapsho
 async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> TestResult {
     let (fx, _) = busy_newsroom(&src).await?;
     let snap = src.export_all().await?;
-    let counts: Vec<(&str, usize)> = snap.counts().into_iter().skip(9).take(5).collect();
+    let counts: Vec<(&str, usize)> = snap.counts().into_iter().skip(9).take(6).collect();
     assert_eq!(
         counts,
-        [("users", 2), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
+        [("users", 2), ("publication_roles", 0), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
     );
     assert!(snap.users[0].password_hash.is_some() && snap.users[1].password_hash.is_none());
     let new_png = snap.media.iter().find(|m| m.asset.key == "new.png").ok_or("media row")?;
@@ -733,7 +733,7 @@ async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> 
     // A target with accounts only is not empty; replacing clears it all,
     // sessions included.
     let fresh = AnyStore::open("sqlite::memory:").await?;
-    fresh.create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None }, now()).await?;
+    fresh.create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None, publication: None }, now()).await?;
     assert!(matches!(fresh.import_snapshot(&snap, false).await, Err(StoreError::NotEmpty(_))));
     dst.create_session("a-later-session", snap.users[0].id, now(), mins(60)).await?;
     dst.import_snapshot(&snap, true).await?;

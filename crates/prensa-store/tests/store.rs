@@ -339,9 +339,9 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
     let counts: Vec<usize> = snap.counts().iter().map(|(_, n)| *n).collect();
     // publications, media, authors, publication_authors, sections, tags,
     // articles, article_authors, article_tags, then the newsroom's users,
-    // article_revisions, slug_redirects, review_notes, scheduled_changes,
-    // then the network's translations and author_bios
-    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 1, 1]);
+    // publication_roles, article_revisions, slug_redirects, review_notes,
+    // scheduled_changes, then the network's translations and author_bios
+    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1]);
     assert!(snap.articles.iter().any(|a| a.slug == "draft-one" && a.status == Status::Draft), "drafts are copied");
     assert!(snap.articles.iter().any(|a| a.slug == "future"), "scheduled articles are copied");
     let a02 = snap.articles.iter().find(|a| a.slug == "a02").expect("a02");

@@ -49,13 +49,23 @@ fn author(slug: &str) -> NewAuthor {
 
 /// One publication; authors for each role plus an outsider; two sections.
 fn fixture() -> ImportSet {
+    publication("meridian", "en", "http://localhost:8080")
+}
+
+/// The host of the sister publication every world also has (German, the
+/// same sections, authors and articles as the first, under its own host).
+const SISTER_HOST: &str = "zeitung.example";
+
+/// A publication shaped like [`fixture`]'s (its authors are the same
+/// people: author profiles are shared across the network).
+fn publication(slug: &str, language: &str, base_url: &str) -> ImportSet {
     ImportSet {
         publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
+            slug: slug.into(),
+            name: format!("The {slug}"),
             tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
+            language: language.into(),
+            base_url: base_url.into(),
             timezone: "Europe/Berlin".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
@@ -90,13 +100,31 @@ struct World {
     state: Arc<AppState<SqliteStore>>,
     router: Router,
     logins: Vec<(Role, Login)>,
+    /// An editor of the first publication only (not network-wide), writing
+    /// as `edi`.
+    a_editor: Login,
+    /// The publication the requests are for, and its host.
+    pid: i64,
+    host: &'static str,
     /// A draft with every role's author profile on the byline.
     own: i64,
     /// A draft by the outsider only.
     other: i64,
     labor: i64,
     culture: i64,
-    _media: tempfile::TempDir,
+    /// The same on the sister publication (German, [`SISTER_HOST`]).
+    sister: Side,
+    _media: Arc<tempfile::TempDir>,
+}
+
+/// A publication's ids in a [`World`].
+#[derive(Clone, Copy)]
+struct Side {
+    pid: i64,
+    own: i64,
+    other: i64,
+    labor: i64,
+    culture: i64,
 }
 
 impl World {
@@ -105,6 +133,29 @@ impl World {
     }
     fn store(&self) -> &SqliteStore {
         &self.state.store
+    }
+    /// The same world, its requests sent to the sister publication's host
+    /// and its ids that publication's (the sister's `sister` is the first).
+    fn on_sister(&self) -> World {
+        let here = Side { pid: self.pid, own: self.own, other: self.other, labor: self.labor, culture: self.culture };
+        let router = prensa_web::router(self.state.clone()).layer(axum::middleware::map_request(|mut req: Request<Body>| async move {
+            req.headers_mut().insert(header::HOST, http::HeaderValue::from_static(SISTER_HOST));
+            req
+        }));
+        World {
+            state: self.state.clone(),
+            router,
+            logins: self.logins.clone(),
+            a_editor: self.a_editor.clone(),
+            pid: self.sister.pid,
+            host: SISTER_HOST,
+            own: self.sister.own,
+            other: self.sister.other,
+            labor: self.sister.labor,
+            culture: self.sister.culture,
+            sister: here,
+            _media: self._media.clone(),
+        }
     }
 }
 
@@ -116,47 +167,69 @@ async fn world_with(config: WebConfig) -> Res<World> {
     world_on("sqlite::memory:", fixture(), config).await
 }
 
-/// The world on the database at `url`, filled with `set`.
+/// The world on the database at `url`, filled with `set` and the sister
+/// publication.
 async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     let store = SqliteStore::open(url).await?;
     store.apply_import(&set, false).await?;
+    store.apply_import(&publication("zeitung", "de", &format!("http://{SISTER_HOST}")), false).await?;
     let media = tempfile::tempdir()?;
     let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
-    let publication = store.publications().await?.remove(0);
+    let publications = store.publications().await?;
+    let publication = publications.iter().find(|p| p.slug == set.publication.slug).ok_or("imported")?.clone();
+    let sister = publications.iter().find(|p| p.slug == "zeitung").ok_or("imported")?.clone();
     let authors = store.authors(publication.id).await?;
     let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
-    let sections = store.sections(publication.id).await?;
-    let (labor, culture) = (sections[0].id, sections[1].id);
     let mut logins = Vec::new();
-    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
-        let user = store
-            .create_user(
-                &NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)) },
-                Utc::now(),
-            )
-            .await?;
+    let sign_in = async |role: Role, slug: &str, email: &str, on: Option<i64>| -> Res<Login> {
+        let new = NewUser { email: email.into(), name: slug.into(), role, author_id: Some(author_id(slug)), publication: on };
+        let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
         let token = new_token();
         store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        logins.push((role, Login { user_id: user.id, secret: token.secret }));
-    }
-    let draft = |slug: &str, authors: Vec<i64>| ArticleDraft {
-        slug: slug.into(),
-        headline: format!("Draft {slug}"),
-        standfirst: "S".into(),
-        body: "Body".into(),
-        toc: false,
-        section_id: labor,
-        author_ids: authors,
-        tags: vec!["Ports".into()],
-        image: None,
+        Ok(Login { user_id: user.id, secret: token.secret })
     };
+    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
+        logins.push((role, sign_in(role, slug, &format!("{slug}@example.org"), None).await?));
+    }
+    let a_editor = sign_in(Role::Editor, "edi", "edi-a@example.org", Some(publication.id)).await?;
     let admin_id = logins[3].1.user_id;
     let all = ["con", "aut", "edi", "adm"].map(author_id).to_vec();
-    let own = store.create_article(publication.id, &draft("own-draft", all), admin_id, Utc::now()).await?.id;
-    let other = store.create_article(publication.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+    let mut sides = Vec::new();
+    for p in [&publication, &sister] {
+        let sections = store.sections(p.id).await?;
+        let (labor, culture) = (sections[0].id, sections[1].id);
+        let draft = |slug: &str, authors: Vec<i64>| ArticleDraft {
+            slug: slug.into(),
+            headline: format!("Draft {slug}"),
+            standfirst: "S".into(),
+            body: "Body".into(),
+            toc: false,
+            section_id: labor,
+            author_ids: authors,
+            tags: vec!["Ports".into()],
+            image: None,
+        };
+        let own = store.create_article(p.id, &draft("own-draft", all.clone()), admin_id, Utc::now()).await?.id;
+        let other = store.create_article(p.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+        sides.push(Side { pid: p.id, own, other, labor, culture });
+    }
     state.sync_changes().await;
-    Ok(World { router: prensa_web::router(state.clone()), state, logins, own, other, labor, culture, _media: media })
+    let (here, sister) = (sides[0], sides[1]);
+    Ok(World {
+        router: prensa_web::router(state.clone()),
+        state,
+        logins,
+        a_editor,
+        pid: here.pid,
+        host: "localhost:8080",
+        own: here.own,
+        other: here.other,
+        labor: here.labor,
+        culture: here.culture,
+        sister,
+        _media: Arc::new(media),
+    })
 }
 
 struct Answer {
@@ -362,9 +435,21 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{other}/notes/{other_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/scheduled/{own_change}/cancel", [ToLogin, Forbidden, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/scheduled/{other_change}/cancel", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        // Into the sister publication: whoever may edit the article here
+        // and start a draft there; then to the draft's editor there.
+        ("POST", "/admin/articles/{own}/translate", [ToLogin, Done, Done, Done, Done]),
+        ("POST", "/admin/articles/{other}/translate", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        // Not a translation: refused after the role check.
+        ("POST", "/admin/articles/{own}/translation/current", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
+        ("POST", "/admin/articles/{other}/translation/current", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("GET", "/admin/translations/", everyone),
+        ("GET", "/admin/translations/?lang=en&page=2", everyone),
         ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
         ("POST", "/admin/users/", [ToLogin, Forbidden, Forbidden, Forbidden, Status(422)]),
         ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
+        // Roles on the other publication: network-wide administrators only
+        // (every account here but `a_editor` is network-wide).
+        ("POST", "/admin/users/{outsider}/publications", admins_ok(admins)),
         ("POST", "/admin/users/{outsider}/reset", admins_ok(admins)),
         ("POST", "/admin/account", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
         ("GET", "/admin/sections/", editors),
@@ -422,14 +507,50 @@ async fn every_route_for_every_role() -> TestResult {
     fn admins_ok(a: [Expect; 5]) -> [Expect; 5] {
         a
     }
-    let whos: [Option<Role>; 5] = [None, Some(Role::Contributor), Some(Role::Author), Some(Role::Editor), Some(Role::Administrator)];
+    // Each run: who asks, on which publication, and what it should get
+    // of a row's five expectations. The roles' accounts are network-wide;
+    // `a_editor` is an editor of the first publication only.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Who {
+        Anonymous,
+        Everywhere(Role),
+        FirstOnly,
+    }
+    type Pick = fn(&str, &str, &[Expect; 5]) -> Expect;
+    let runs: Vec<(Who, bool, Pick)> = vec![
+        (Who::Anonymous, false, |_, _, e| e[0]),
+        (Who::Everywhere(Role::Contributor), false, |_, _, e| e[1]),
+        (Who::Everywhere(Role::Author), false, |_, _, e| e[2]),
+        (Who::Everywhere(Role::Editor), false, |_, _, e| e[3]),
+        (Who::Everywhere(Role::Administrator), false, |_, _, e| e[4]),
+        // On the sister publication a network-wide administrator is one.
+        (Who::Everywhere(Role::Administrator), true, |_, _, e| e[4]),
+        // An editor of the first publication is one there, but has no
+        // role on the sister to translate into.
+        (Who::FirstOnly, false, |_, path, e| if path.ends_with("/translate") { Forbidden } else { e[3] }),
+        // And on the sister none at all: every signed-in route refused
+        // (nothing written, checked below); signing out still works.
+        (Who::FirstOnly, true, |method, path, e| {
+            if e[0] == ToLogin && !(method == "POST" && path == "/admin/logout") {
+                Forbidden
+            } else {
+                e[0]
+            }
+        }),
+    ];
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (column, who) in whos.iter().enumerate() {
-        let w = world().await?;
+    for (column, (who, on_sister, pick)) in runs.iter().enumerate() {
+        let first = world().await?;
+        let w = if *on_sister { first.on_sister() } else { first };
+        // An account working on the first publication only.
+        let first_pid = if *on_sister { w.sister.pid } else { w.pid };
         let outsider = w
             .store()
-            .create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None }, Utc::now())
+            .create_user(
+                &NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None, publication: Some(first_pid) },
+                Utc::now(),
+            )
             .await?;
         let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
         let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
@@ -446,10 +567,15 @@ async fn every_route_for_every_role() -> TestResult {
         let later = Utc::now() + chrono::Duration::hours(1);
         let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
         let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
-        let login = who.map(|r| w.login(r).clone());
+        let login = match who {
+            Who::Anonymous => None,
+            Who::Everywhere(r) => Some(w.login(*r).clone()),
+            Who::FirstOnly => Some(w.a_editor.clone()),
+        };
         let mine = match who {
-            Some(r) => author_of(&w, *r).await?,
-            None => 0,
+            Who::Anonymous => 0,
+            Who::Everywhere(r) => author_of(&w, *r).await?,
+            Who::FirstOnly => author_of(&w, Role::Editor).await?,
         };
         // Without the CSRF token every state-changing request is refused,
         // for every role, and changes nothing.
@@ -457,12 +583,13 @@ async fn every_route_for_every_role() -> TestResult {
             let before = w.store().editable_article(w.own).await?.ok_or("article")?;
             let forged = post(&w, &format!("/admin/articles/{}/", w.own), Some(l), &[("csrf", "forged"), ("headline", "Forged")]).await?;
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?}");
+            let _ = column;
             let forged = upload(&w, Some(l), "forged", "a.png", &png(4, 4)).await?;
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?} upload");
             assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.version, before.version);
         }
         // Looked up once: rows below rename them.
-        let pid = w.state.sites().list[0].publication.id;
+        let pid = w.pid;
         let out_author = w.store().author_by_slug(pid, "out").await?.ok_or("out")?.id;
         let ports = w.store().tag_by_slug(pid, "ports").await?.map_or(0, |t| t.id);
         let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
@@ -488,6 +615,7 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other_note}", &other_note.to_string())
                 .replace("{own_change}", &own_change.to_string())
                 .replace("{other_change}", &other_change.to_string());
+            let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
                 ("POST", p) if p == "/admin/login" || p.starts_with("/admin/invite/") || p.starts_with("/admin/reset/") => {
@@ -545,19 +673,41 @@ async fn every_route_for_every_role() -> TestResult {
                     post(&w, &path, login.as_ref(), &fields).await?
                 }
                 ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
+                ("POST", p) if p.ends_with("/publications") => {
+                    let there = w.sister.pid.to_string();
+                    post(&w, p, login.as_ref(), &[("publication", &there), ("role", "author")]).await?
+                }
+                ("POST", p) if p.ends_with("/translate") => {
+                    let there = w.sister.pid.to_string();
+                    post(&w, p, login.as_ref(), &[("publication", &there)]).await?
+                }
                 ("POST", "/admin/account") => post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")]).await?,
                 ("POST", p) => post(&w, p, login.as_ref(), &[]).await?,
                 _ => unreachable!(),
             };
             checked += 1;
             let got = classify(&answer);
-            if got != expected[column] {
-                failures.push(format!("{who:?} {method} {variant} {path}: expected {:?}, got {got:?} ({})", expected[column], answer.status));
+            let want = pick(method, template.split('?').next().unwrap_or(template), expected);
+            let place = if *on_sister { "on the sister" } else { "on the first" };
+            if got != want {
+                failures.push(format!("{who:?} {place} {method} {variant} {path}: expected {want:?}, got {got:?} ({})", answer.status));
+            }
+            // A refused request writes nothing: no content, no role.
+            if got == Forbidden && content_written(&w).await? != written_before {
+                failures.push(format!("{who:?} {place} {method} {variant} {path}: refused, yet something was written"));
             }
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     Ok(())
+}
+
+/// What a refused request must not have changed: the content version (every
+/// content write bumps it), the roles given per publication and each
+/// account's role.
+async fn content_written(w: &World) -> Res<(i64, Vec<(i64, i64, Role)>, Vec<(i64, Role, bool)>)> {
+    let users = w.store().users().await?.iter().map(|u| (u.id, u.role, u.network_wide)).collect();
+    Ok((w.store().content_version().await?, w.store().publication_roles().await?, users))
 }
 
 /// Each admin route's path pattern with the methods it answers, which the
@@ -602,7 +752,7 @@ fn route_of<'a>(routes: &'a [(&'static str, BTreeSet<String>)], path: &str) -> O
 async fn link_for(w: &World, kind: TokenKind, email: &str, has_password: bool) -> Res<String> {
     let user = w
         .store()
-        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None }, Utc::now())
+        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None, publication: None }, Utc::now())
         .await?;
     if has_password {
         w.store().set_password(user.id, &prensa_auth::hash_password("an old forgotten secret")?).await?;
@@ -621,7 +771,8 @@ async fn preview_link(w: &World, id: i64) -> Res<String> {
     assert_eq!(made.status, StatusCode::OK);
     // The template escapes `/` inside attributes; browsers read it back.
     let text = made.text.replace("&#x2f;", "/");
-    let at = text.find("localhost:8080/preview/").ok_or("preview link shown")? + "localhost:8080/preview/".len();
+    let shown = format!("{}/preview/", w.host);
+    let at = text.find(&shown).ok_or("preview link shown")? + shown.len();
     Ok(text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
 }
 
@@ -740,7 +891,8 @@ async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(ok.location(), "/admin/articles/");
     let session = ok.set_cookies().into_iter().find(|c| c.starts_with("prensa_session=")).ok_or("session cookie")?;
-    for flag in ["HttpOnly", "SameSite=Lax", "Path=/admin"] {
+    // `Path=/`: publications under a path prefix on this host share it.
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/;"] {
         assert!(session.contains(flag), "{session}");
     }
     let secret = session.trim_start_matches("prensa_session=").split(';').next().ok_or("value")?.to_owned();
@@ -800,11 +952,15 @@ async fn second_node(w: &World) -> Res<World> {
         router: prensa_web::router(state.clone()),
         state,
         logins: w.logins.clone(),
+        a_editor: w.a_editor.clone(),
+        pid: w.pid,
+        host: w.host,
         own: w.own,
         other: w.other,
         labor: w.labor,
         culture: w.culture,
-        _media: media,
+        sister: w.sister,
+        _media: Arc::new(media),
     })
 }
 
@@ -1565,5 +1721,229 @@ async fn a_save_with_a_status_change_is_all_or_nothing() -> TestResult {
         }
         other => return Err(format!("unexpected {other}: {}", answer.text).into()),
     }
+    Ok(())
+}
+
+// --- the network: roles per publication and translations -------------------
+
+/// How the admin names German: in itself once a German locale is shipped,
+/// else by its tag.
+fn german() -> String {
+    let de = prensa_render::i18n::locale("de");
+    if de.lang() == "de" { de.name().to_owned() } else { "de".to_owned() }
+}
+
+/// An account of one publication works there only: the sister's admin
+/// refuses it (signing in and out still work), and an administrator of one
+/// publication manages that publication's staff only, while a network-wide
+/// one manages everyone's.
+#[tokio::test]
+async fn roles_hold_per_publication() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor_a = w.a_editor.clone();
+    assert_eq!(get(&w, "/admin/", Some(&editor_a)).await?.status, StatusCode::OK);
+    let refused = get(&sister, "/admin/", Some(&editor_a)).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("You have no role on this publication."), "{}", refused.text);
+    let page = get(&w, "/admin/", Some(&editor_a)).await?;
+    assert!(page.text.contains("editor"), "the role shown is the one here");
+    // Sign-in works on the sister's host too (sessions are the account's).
+    assert_eq!(try_login(&sister, "edi-a@example.org", "correct horse battery").await?.status, StatusCode::SEE_OTHER);
+
+    // An administrator of the first publication only.
+    let adm = w.store().user(w.login(Role::Administrator).user_id).await?.ok_or("adm")?;
+    let local = w
+        .store()
+        .create_user(&NewUser { email: "local@example.org".into(), name: "Local".into(), role: Role::Administrator, author_id: adm.author_id, publication: Some(w.pid) }, Utc::now())
+        .await?;
+    let token = new_token();
+    w.store().create_session(&token.digest, local.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+    let local = Login { user_id: local.id, secret: token.secret };
+    let staff = get(&w, "/admin/users/", Some(&local)).await?;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.text.contains("edi-a@example.org") && staff.text.contains("con@example.org"), "who works here");
+    assert!(!staff.text.contains("Other publications"), "the network's view is not theirs");
+    // Someone of the sister only is not listed here.
+    let sister_only = w
+        .store()
+        .create_user(&NewUser { email: "zeit@example.org".into(), name: "Zeit".into(), role: Role::Editor, author_id: None, publication: Some(w.sister.pid) }, Utc::now())
+        .await?;
+    assert!(!get(&w, "/admin/users/", Some(&local)).await?.text.contains("zeit@example.org"));
+    // Invites are for this publication only.
+    let invited = post(&w, "/admin/users/", Some(&local), &[("email", "new@example.org"), ("role", "author")]).await?;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.text);
+    let new = w.store().user_for_login("new@example.org").await?.ok_or("created")?.0;
+    assert!(!new.network_wide);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, Some(Role::Author));
+    let before = content_written(&w).await?;
+    let network = post(&w, "/admin/users/", Some(&local), &[("email", "wide@example.org"), ("role", "author"), ("scope", "network")]).await?;
+    assert_eq!(network.status, StatusCode::FORBIDDEN);
+    assert!(w.store().user_for_login("wide@example.org").await?.is_none(), "nothing written");
+    // Nor may they touch a network-wide account, nor the sister's staff.
+    let con = w.login(Role::Contributor).user_id;
+    assert_eq!(post(&w, &format!("/admin/users/{con}/role"), Some(&local), &[("role", "editor")]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&w, &format!("/admin/users/{con}/reset"), Some(&local), &[]).await?.status, StatusCode::FORBIDDEN);
+    let sid = sister_only.id;
+    assert_eq!(post(&w, &format!("/admin/users/{sid}/role"), Some(&local), &[("role", "author")]).await?.status, StatusCode::FORBIDDEN);
+    let there = w.sister.pid.to_string();
+    let elsewhere = post(&w, &format!("/admin/users/{}/publications", new.id), Some(&local), &[("publication", &there), ("role", "author")]).await?;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    assert_eq!(content_written(&w).await?, before, "refusals write nothing");
+    // Their own staff: roles here, and taking one away.
+    let changed = post(&w, &format!("/admin/users/{}/role", new.id), Some(&local), &[("role", "editor")]).await?;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, Some(Role::Editor));
+    let removed = post(&w, &format!("/admin/users/{}/role", new.id), Some(&local), &[("role", "none")]).await?;
+    assert!(removed.text.contains("no longer has a role"), "{}", removed.text);
+    assert_eq!(w.store().publication_role(new.id, w.pid).await?, None);
+
+    // A network-wide administrator sees every account with its roles
+    // elsewhere, and gives the first publication's editor a role on the
+    // sister, which opens the sister's admin to them.
+    let adm = w.login(Role::Administrator).clone();
+    let all = get(&w, "/admin/users/", Some(&adm)).await?;
+    assert!(all.text.contains("Other publications") && all.text.contains("zeit@example.org"));
+    let given = post(&w, &format!("/admin/users/{}/publications", editor_a.user_id), Some(&adm), &[("publication", &there), ("role", "author")]).await?;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.text);
+    assert!(given.text.contains("is now author on The zeitung"), "{}", given.text);
+    assert_eq!(w.store().publication_role(editor_a.user_id, w.sister.pid).await?, Some(Role::Author));
+    assert!(get(&w, "/admin/users/", Some(&adm)).await?.text.contains("The zeitung: author"));
+    // The role change signed them out; signed in again, the sister's admin
+    // is theirs, as an author.
+    let token = new_token();
+    w.store().create_session(&token.digest, editor_a.user_id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+    let editor_a = Login { user_id: editor_a.user_id, secret: token.secret };
+    assert_eq!(get(&sister, "/admin/", Some(&editor_a)).await?.status, StatusCode::OK);
+    assert_eq!(get(&sister, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::FORBIDDEN, "an author there");
+    assert_eq!(get(&w, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::OK, "still an editor here");
+    let wide = post(&w, "/admin/users/", Some(&adm), &[("email", "wide@example.org"), ("role", "editor"), ("scope", "network")]).await?;
+    assert_eq!(wide.status, StatusCode::OK);
+    assert!(w.store().user_for_login("wide@example.org").await?.ok_or("created")?.0.network_wide);
+    Ok(())
+}
+
+/// "Translate into…" on the editor: a linked draft in the sister, whose
+/// editor (on the sister's own address) names the original.
+#[tokio::test]
+async fn translate_into_makes_a_linked_draft_in_the_sister() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    let german = german();
+    assert!(page.text.contains("Translate into…") && page.text.contains(&format!("{german} · The zeitung")), "{}", page.text);
+    // An editor of this publication only has no role there: no button,
+    // and the request is refused with nothing written.
+    let local = w.a_editor.clone();
+    let theirs = get(&w, &format!("/admin/articles/{}/", w.own), Some(&local)).await?;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.text.contains("Translate into…"));
+    let there = w.sister.pid.to_string();
+    let path = format!("/admin/articles/{}/translate", w.own);
+    let before = content_written(&w).await?;
+    let refused = post(&w, &path, Some(&local), &[("publication", &there)]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("you have no role on that publication"), "{}", refused.text);
+    assert_eq!(content_written(&w).await?, before);
+    assert_eq!(post(&w, &path, Some(&editor), &[("publication", &there), ("csrf", "forged")]).await?.status, StatusCode::FORBIDDEN);
+
+    let made = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let prefix = format!("http://{SISTER_HOST}/admin/articles/");
+    assert!(made.location().starts_with(&prefix), "to the draft's editor on the sister: {}", made.location());
+    let id: i64 = made.location()[prefix.len()..].split('/').next().ok_or("id")?.parse()?;
+    let draft = w.store().editable_article(id).await?.ok_or("made")?;
+    assert_eq!(draft.publication_id, w.sister.pid);
+    assert_eq!(draft.draft.headline, "Draft own-draft");
+    assert_eq!(draft.draft.slug, "own-draft-de", "the sister has an own-draft already");
+    let editor_there = get(&sister, &format!("/admin/articles/{id}/?saved=translation"), Some(&editor)).await?;
+    assert_eq!(editor_there.status, StatusCode::OK);
+    assert!(editor_there.text.contains("Translation started"), "{}", editor_there.text);
+    assert!(editor_there.text.contains("Translated from English"), "{}", editor_there.text);
+    let original_link = format!("http:&#x2f;&#x2f;localhost:8080&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;", w.own);
+    assert!(editor_there.text.contains(&original_link) || editor_there.text.contains(&format!("http://localhost:8080/admin/articles/{}/", w.own)), "links to the original's editor");
+    // No second German version; and the original lists it.
+    let again = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text.contains("already has a version"));
+    let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
+    assert!(page.text.contains(&format!("{german}</a> · The zeitung")) && !page.text.contains("Translate into…"), "{}", page.text);
+    Ok(())
+}
+
+/// Each publication's queue: its sisters' published articles with no
+/// version in its language, newest first, by language, with "Translate".
+#[tokio::test]
+async fn the_translation_queue_lists_and_translates() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let queue = get(&sister, "/admin/translations/", Some(&editor)).await?;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.text.contains("From our sister sites, not yet translated"));
+    // The first publication's published articles, not its drafts.
+    let (older, newer) = (queue.text.find("Headline old-labor"), queue.text.find("Headline old-culture"));
+    assert!(older.is_some() && newer.is_some(), "{}", queue.text);
+    assert!(!queue.text.contains("Draft own-draft"), "drafts are not offered");
+    assert!(queue.text.contains("English") && queue.text.contains("The meridian"));
+    assert!(get(&sister, "/admin/translations/?lang=en", Some(&editor)).await?.text.contains("Headline old-labor"));
+    assert!(get(&w, "/admin/", Some(&editor)).await?.text.contains("/admin/translations/"), "linked from the dashboard");
+    // Nothing from the sister's own articles on its queue; the first
+    // publication's queue has the sister's.
+    assert!(!queue.text.contains("own-draft"));
+    let first = get(&w, "/admin/translations/", Some(&editor)).await?;
+    assert!(first.text.contains(&format!(">{}</td>", german())) && first.text.contains("Headline old-labor"), "{}", first.text);
+
+    // "Translate" from the queue: into the sister, from its admin.
+    let pid = w.pid;
+    let a = w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
+    let labor = a.items.iter().find(|r| r.slug == "old-labor").ok_or("old-labor")?.id;
+    let here = w.sister.pid.to_string();
+    let made = post(&sister, &format!("/admin/articles/{labor}/translate"), Some(&editor), &[("publication", &here)]).await?;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    assert!(made.location().starts_with(&format!("http://{SISTER_HOST}/admin/articles/")));
+    let queue = get(&sister, "/admin/translations/", Some(&editor)).await?;
+    assert!(!queue.text.contains("Headline old-labor") && queue.text.contains("Headline old-culture"), "translated: gone");
+    // A draft of a sister is not translatable from elsewhere: not found.
+    let own = w.own;
+    assert_eq!(post(&sister, &format!("/admin/articles/{own}/translate"), Some(&editor), &[("publication", &here)]).await?.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+/// A translation's editor says when its original changed, with the diff,
+/// until it is marked up to date.
+#[tokio::test]
+async fn a_changed_original_is_shown_until_marked_up_to_date() -> TestResult {
+    let w = world().await?;
+    let sister = w.on_sister();
+    let editor = w.login(Role::Editor).clone();
+    let there = w.sister.pid.to_string();
+    let made = post(&w, &format!("/admin/articles/{}/translate", w.own), Some(&editor), &[("publication", &there)]).await?;
+    let id: i64 = made.location().rsplit("/articles/").next().and_then(|s| s.split('/').next()).ok_or("id")?.parse()?;
+    let path = format!("/admin/articles/{id}/");
+    assert!(!get(&sister, &path, Some(&editor)).await?.text.contains("The original changed"));
+    // The original is edited (the old body against a new one, with markup
+    // that must stay text).
+    let original = w.store().editable_article(w.own).await?.ok_or("original")?;
+    let mut changed = original.draft.clone();
+    changed.body = "A <script>alert(1)</script> paragraph.".into();
+    w.store().save_article(w.own, original.version, &changed, editor.user_id, Utc::now()).await?;
+    let page = get(&sister, &path, Some(&editor)).await?;
+    assert!(page.text.contains("The original changed since this translation"), "{}", page.text);
+    assert!(page.text.contains("<span class=\"del\">− Body</span>"), "{}", page.text);
+    assert!(page.text.contains("+ A &lt;script&gt;alert(1)&lt;&#x2f;script&gt; paragraph."), "{}", page.text);
+    assert!(!page.text.contains("<script>alert"));
+    assert!(page.text.contains("Mark as up to date"));
+    let mark = format!("/admin/articles/{id}/translation/current");
+    assert_eq!(post(&sister, &mark, Some(&editor), &[("csrf", "forged")]).await?.status, StatusCode::FORBIDDEN);
+    assert!(w.store().translation_state(id).await?.ok_or("state")?.original_changed(), "a forged form changes nothing");
+    // Only from the translation's own publication.
+    assert_eq!(post(&w, &mark, Some(&editor), &[]).await?.status, StatusCode::NOT_FOUND);
+    let done = post(&sister, &mark, Some(&editor), &[]).await?;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(done.location().contains("saved=up-to-date"));
+    let page = get(&sister, &path, Some(&editor)).await?;
+    assert!(!page.text.contains("The original changed") && page.text.contains("up to date with the original"), "{}", page.text);
     Ok(())
 }

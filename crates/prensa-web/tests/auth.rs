@@ -72,7 +72,7 @@ async fn world(base_url: &str, config: WebConfig) -> Res<World> {
     let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
     let hash = prensa_auth::hash_password(PASSWORD)?;
     for (name, role) in [("adm", Role::Administrator), ("edi", Role::Editor), ("aut", Role::Author)] {
-        let new = NewUser { email: format!("{name}@example.org"), name: name.into(), role, author_id: None };
+        let new = NewUser { email: format!("{name}@example.org"), name: name.into(), role, author_id: None, publication: None };
         let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &hash).await?;
     }
@@ -207,7 +207,7 @@ async fn sign_in(w: &World, email: &str, password: &str, peer: [u8; 4], extra: &
 
 /// A new invite link's path for a new account.
 async fn invite_path(w: &World, email: &str) -> Res<String> {
-    let new = NewUser { email: email.into(), name: "New".into(), role: Role::Author, author_id: None };
+    let new = NewUser { email: email.into(), name: "New".into(), role: Role::Author, author_id: None, publication: None };
     let user = w.state.store.create_user(&new, Utc::now()).await?;
     let link = prensa_web::admin::users::issue_link(&w.state.store, "http://localhost:8080", TokenKind::Invite, user.id).await?;
     Ok(link.trim_start_matches("http://localhost:8080").to_owned())

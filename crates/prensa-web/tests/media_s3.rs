@@ -56,7 +56,7 @@ async fn nodes(media: MediaStore) -> Res<Nodes> {
     let publication = store.publications().await?.remove(0);
     let author_id = store.authors(publication.id).await?.first().map(|a| a.id);
     let user = store
-        .create_user(&NewUser { email: "aut@example.org".into(), name: "aut".into(), role: Role::Author, author_id }, Utc::now())
+        .create_user(&NewUser { email: "aut@example.org".into(), name: "aut".into(), role: Role::Author, author_id, publication: None }, Utc::now())
         .await?;
     let token = prensa_auth::new_token();
     store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;

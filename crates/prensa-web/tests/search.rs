@@ -175,7 +175,7 @@ async fn field_syntax_is_searched_as_words_never_a_500() -> TestResult {
 async fn editor(store: &SqliteStore) -> Result<i64, Box<dyn std::error::Error>> {
     let lena = store.publications().await?;
     let author = store.author_by_slug(lena[0].id, "lena").await?.expect("author");
-    let user = NewUser { email: "ed@example.org".into(), name: "Ed".into(), role: Role::Editor, author_id: Some(author.id) };
+    let user = NewUser { email: "ed@example.org".into(), name: "Ed".into(), role: Role::Editor, author_id: Some(author.id), publication: None };
     Ok(store.create_user(&user, Utc::now()).await?.id)
 }
 

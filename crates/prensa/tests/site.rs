@@ -328,6 +328,44 @@ fn settings_come_from_flags_then_environment_then_prensa_toml() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("databse"), "unknown keys are named");
 }
 
+/// `prensa user add --publication SLUG`: a role on that publication only;
+/// without it, network-wide; an unknown slug is refused, naming the known.
+#[test]
+fn user_add_gives_a_role_on_one_publication_or_everywhere() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let content = root.path().join("content");
+    write_site(&content, 1, 12);
+    let db = Database::fresh(Backend::Sqlite, root.path()).expect("sqlite");
+    db.import(&content);
+    let add = |email: &str, extra: &[&str]| {
+        let mut args = vec!["user", "add", email, "--role", "editor", "--database", &db.url];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let local = add("jo@example.org", &["--publication", "test"]);
+    assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
+    assert!(String::from_utf8_lossy(&local.stdout).starts_with("http://gazette.example/admin/invite/"));
+    let wide = add("al@example.org", &[]);
+    assert!(wide.status.success(), "{}", String::from_utf8_lossy(&wide.stderr));
+    let unknown = add("no@example.org", &["--publication", "nope"]);
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(said.contains("no publication has the slug `nope`") && said.contains("test"), "{said}");
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        use prensa_store::{Newsroom, Store};
+        let store = prensa_store::AnyStore::open(&db.url).await.expect("store");
+        let publication = store.publications().await.expect("publications").remove(0).id;
+        let (jo, _) = store.user_for_login("jo@example.org").await.expect("read").expect("jo");
+        assert!(!jo.network_wide);
+        assert_eq!(store.publication_role(jo.id, publication).await.expect("role"), Some(prensa_core::permissions::Role::Editor));
+        let (al, _) = store.user_for_login("al@example.org").await.expect("read").expect("al");
+        assert!(al.network_wide, "network-wide by default");
+        assert!(store.user_for_login("no@example.org").await.expect("read").is_none(), "nothing written");
+    });
+}
+
 #[test]
 fn every_command_explains_itself() {
     for args in [&["--help"][..], &["serve", "--help"], &["import", "dir", "--help"], &["check", "--help"], &["demo", "--help"], &["migrate-store", "--help"]]

@@ -115,7 +115,7 @@ pub fn draft(fx: &Fx, slug: &str) -> ArticleDraft {
 }
 
 pub async fn staff(store: &AnyStore, fx: &Fx) -> Result<User, StoreError> {
-    let new = NewUser { email: "ana@example.org".into(), name: "Ana A.".into(), role: Role::Editor, author_id: Some(fx.ana) };
+    let new = NewUser { email: "ana@example.org".into(), name: "Ana A.".into(), role: Role::Editor, author_id: Some(fx.ana), publication: None };
     store.create_user(&new, now()).await
 }
 

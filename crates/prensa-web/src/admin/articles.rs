@@ -314,6 +314,9 @@ fn draft_from_form(form: &FormData, site: &Site, authors: &[Author]) -> (Article
 
 #[derive(Serialize, Default)]
 struct EditorPage {
+    /// Language versions, "Translate into…" and "the original changed"
+    /// (loaded with the editorial parts).
+    translation: Option<super::translations::Panel>,
     chrome: Option<Chrome>,
     is_new: bool,
     action: String,
@@ -407,7 +410,7 @@ struct ConflictView {
     diff: Vec<DiffLine>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct DiffLine {
     tag: &'static str,
     text: String,
@@ -481,6 +484,7 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         .filter(|_| stage == Stage::Scheduled)
         .map_or(now, |a| a.published_at.with_timezone(&Utc));
     EditorPage {
+        translation: None,
         chrome: Some(Chrome::new(inputs.site, inputs.staffer)),
         is_new: article.is_none(),
         action: article.map_or_else(|| "/admin/articles/new".to_owned(), |a| format!("/admin/articles/{}/", a.id)),
@@ -600,6 +604,7 @@ async fn with_editorial<S: Editorial>(
             }
         })
         .collect();
+    page.translation = Some(super::translations::panel(state, site, staffer, article).await?);
     page.editorial_loaded = true;
     Ok(())
 }
@@ -715,6 +720,8 @@ fn saved_notice(what: &str) -> Option<String> {
         "note" => "Review note added.",
         "resolved" => "Review note resolved.",
         "preview_revoked" => "Secret preview link revoked: it no longer opens anything.",
+        "translation" => "Translation started: a draft with the original's text, to translate here.",
+        "up-to-date" => "Marked as up to date with the original.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -32,7 +32,7 @@ use prensa_store::Newsroom;
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
-use super::session::{self, read_cookie, set_cookie, Posted, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
+use super::session::{self, read_cookie, set_cookie, Posted, PostedByAccount, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
 use super::{AdminError, Chrome, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::client::ClientInfo;
 use crate::state::{AppState, Site};
@@ -230,8 +230,9 @@ async fn start_session<S: Newsroom>(
     Ok(super::with_admin_headers(response))
 }
 
-/// `POST /admin/logout`.
-pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, posted: Posted) -> Result<Response, AdminError> {
+/// `POST /admin/logout`: works without a role on the request's
+/// publication (the session is the account's).
+pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, posted: PostedByAccount) -> Result<Response, AdminError> {
     state.store.delete_session(&posted.staffer.session_digest).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, client.https));

@@ -1,5 +1,12 @@
 //! The newsroom admin at `/admin/`: sign-in, the dashboard, the article
-//! list and editor, revisions, the media library and staff accounts.
+//! list and editor, revisions, the media library, staff accounts and
+//! translations between the network's publications.
+//!
+//! Each publication of the network has its own admin (found like its
+//! pages); a staffer's role there is their role on that publication
+//! ([`prensa_core::permissions::role_on`], applied by the session extractor
+//! [`session::Staffer`]), so the same account may be an editor here and
+//! nothing on a sister publication.
 //!
 //! Server-rendered pages that work without JavaScript; `admin.js` adds the
 //! live preview, slug suggestion and autosave on top. Every handler asks
@@ -34,6 +41,7 @@ pub mod media;
 pub mod passwords;
 pub mod preview_link;
 pub mod session;
+pub mod translations;
 pub mod users;
 
 use session::Staffer;
@@ -49,7 +57,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 17] = [
+const TEMPLATES: [(&str, &str); 18] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -67,6 +75,7 @@ const TEMPLATES: [(&str, &str); 17] = [
     ("authors.html", include_str!("../../admin/templates/authors.html")),
     ("author.html", include_str!("../../admin/templates/author.html")),
     ("settings.html", include_str!("../../admin/templates/settings.html")),
+    ("translations.html", include_str!("../../admin/templates/translations.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -333,12 +342,16 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/articles/{id}/notes", post(editorial::add_note::<S>))
         .route("/admin/articles/{id}/notes/{note}/resolve", post(editorial::resolve_note::<S>))
         .route("/admin/articles/{id}/scheduled/{change}/cancel", post(editorial::cancel_change::<S>))
+        .route("/admin/articles/{id}/translate", post(translations::translate::<S>))
+        .route("/admin/articles/{id}/translation/current", post(translations::mark_current::<S>))
+        .route("/admin/translations/", get(translations::queue::<S>))
         .route(
             "/admin/media/",
             get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::request_limit(state.config.max_upload_bytes)))),
         )
         .route("/admin/users/", get(users::list::<S>).post(users::invite::<S>))
         .route("/admin/users/{id}/role", post(users::set_role::<S>))
+        .route("/admin/users/{id}/publications", post(users::set_publication_role::<S>))
         .route("/admin/users/{id}/reset", post(users::reset_link::<S>))
         .route("/admin/sections/", get(desk::sections::<S>).post(desk::create_section::<S>))
         .route("/admin/sections/{id}", post(desk::update_section::<S>))

@@ -17,9 +17,11 @@
 //! routes). The prefix requires `Path=/`, so over https the cookies also
 //! reach public pages; those never read cookies (the page cache keys on
 //! publication and path only) and answer the same with or without them.
-//! Over plain http (development, a private network) the prefix cannot be
-//! had, and the cookies keep `Path=/admin` (which [`crate::network`] turns
-//! into `/de/admin` for a publication under a path prefix).
+//! Over plain http (development, a private network, the demo) the prefix
+//! cannot be had; the cookies still have `Path=/`, because publications
+//! served under a path prefix on one host (`/de/admin/`) share the
+//! network's one sign-in, and a cookie limited to `/admin` would not
+//! reach their admins.
 
 use std::sync::Arc;
 
@@ -29,13 +31,14 @@ use chrono::{Duration, Utc};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::request::Parts;
 use prensa_auth::{constant_time_eq, token_digest};
+use prensa_core::permissions::role_on;
 use prensa_core::User;
 use prensa_store::Newsroom;
 
 use super::form::FormData;
 use super::AdminError;
 use crate::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, Site};
 
 pub const SESSION_COOKIE: &str = "prensa_session";
 pub const LOGIN_COOKIE: &str = "prensa_login";
@@ -75,10 +78,11 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str, https: bool) -> Optio
 }
 
 /// A `Set-Cookie` value for the admin: HttpOnly, SameSite=Lax; over https
-/// `__Host-` with Secure and `Path=/`, else `Path=/admin`. `max_age` 0
+/// `__Host-` with Secure, else without; `Path=/` either way (see the
+/// module's comment). `max_age` 0
 /// deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, https: bool) -> HeaderValue {
-    let (path, secure) = if https { ("/", "; Secure") } else { ("/admin", "") };
+    let (path, secure) = ("/", if https { "; Secure" } else { "" });
     let name = cookie_name(name, https);
     let text = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
@@ -93,9 +97,13 @@ pub fn csrf_for(session_secret: &str) -> String {
     token_digest(&format!("prensa-csrf\0{session_secret}"))
 }
 
-/// A signed-in staff member and the CSRF token their forms carry.
+/// A signed-in staff member with a role on the request's publication, and
+/// the CSRF token their forms carry.
 #[derive(Debug, Clone)]
 pub struct Staffer {
+    /// The account, with `role` set to its role on the request's
+    /// publication (`prensa_core::permissions::role_on`), so that every
+    /// `check(&staffer.user.staff(), …)` decides for this publication.
     pub user: User,
     pub csrf: String,
     /// Digest of the session secret (for logging out).
@@ -123,45 +131,104 @@ fn to_login(parts: &Parts) -> Response {
     Redirect::to(&format!("/admin/login?next={next}")).into_response()
 }
 
+/// The session's account, whatever its roles (`user.role` is the
+/// account's own).
+async fn signed_in<S: Newsroom>(parts: &Parts, state: &AppState<S>) -> Result<Staffer, Response> {
+    let https = ClientInfo::of(&parts.extensions).https;
+    let Some(secret) = read_cookie(&parts.headers, SESSION_COOKIE, https).filter(|s| !s.is_empty()) else {
+        return Err(to_login(parts));
+    };
+    let digest = token_digest(secret);
+    // Refused when expired or idle past the server's limit.
+    match state.store.session_user(&digest, Utc::now(), state.config.session_idle).await {
+        Ok(Some(user)) => Ok(Staffer { csrf: csrf_for(secret), user, session_digest: digest }),
+        Ok(None) => Err(to_login(parts)),
+        Err(e) => Err(AdminError::from(e).into_response()),
+    }
+}
+
+/// The publication the request is for, as the network layer resolved it.
+pub fn request_site(parts: &Parts) -> Result<Arc<Site>, AdminError> {
+    crate::network::site_of(&parts.extensions)
+        .cloned()
+        .ok_or_else(|| AdminError::new(http::StatusCode::NOT_FOUND, "No publication is served at this address."))
+}
+
+/// Sets `staffer.user.role` to the account's role on the request's
+/// publication; 403 when it has none there (signing in and out still work:
+/// sessions belong to the account, not to a publication).
+async fn on_this_publication<S: Newsroom>(parts: &Parts, state: &AppState<S>, mut staffer: Staffer) -> Result<Staffer, Response> {
+    let site = request_site(parts).map_err(IntoResponse::into_response)?;
+    let user = &staffer.user;
+    // A network-wide account's rows do not count: no lookup needed.
+    let given = if user.network_wide {
+        None
+    } else {
+        state.store.publication_role(user.id, site.publication.id).await.map_err(|e| AdminError::from(e).into_response())?
+    };
+    match role_on(user.role, user.network_wide, given) {
+        Some(role) => {
+            staffer.user.role = role;
+            Ok(staffer)
+        }
+        None => Err(AdminError::forbidden("You have no role on this publication.").into_response()),
+    }
+}
+
 impl<S: Newsroom> FromRequestParts<Arc<AppState<S>>> for Staffer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
-        let https = ClientInfo::of(&parts.extensions).https;
-        let Some(secret) = read_cookie(&parts.headers, SESSION_COOKIE, https).filter(|s| !s.is_empty()) else {
-            return Err(to_login(parts));
-        };
-        let digest = token_digest(secret);
-        // Refused when expired or idle past the server's limit.
-        match state.store.session_user(&digest, Utc::now(), state.config.session_idle).await {
-            Ok(Some(user)) => Ok(Staffer { csrf: csrf_for(secret), user, session_digest: digest }),
-            Ok(None) => Err(to_login(parts)),
-            Err(e) => Err(AdminError::from(e).into_response()),
-        }
+        let staffer = signed_in(parts, state).await?;
+        on_this_publication(parts, state, staffer).await
     }
 }
 
-/// A state-changing request: a signed-in staff member whose form passed the
-/// CSRF check, with the form.
+/// A state-changing request: a signed-in staff member with a role on the
+/// request's publication whose form passed the CSRF check, with the form.
 pub struct Posted {
     pub staffer: Staffer,
     pub form: FormData,
+}
+
+/// The signed-in account and its checked form, before any role is looked
+/// at.
+async fn posted_form<S: Newsroom>(req: Request, state: &AppState<S>) -> Result<(Parts, Staffer, FormData), Response> {
+    let (parts, body) = req.into_parts();
+    let staffer = signed_in(&parts, state).await?;
+    let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| AdminError::bad_request("The form is too large.").into_response())?;
+    let form = FormData::parse(&bytes);
+    let submitted = header_token.as_deref().unwrap_or_else(|| form.get("csrf"));
+    staffer.check_csrf(submitted).map_err(IntoResponse::into_response)?;
+    Ok((parts, staffer, form))
 }
 
 impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for Posted {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let staffer = Staffer::from_request_parts(&mut parts, state).await?;
-        let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| AdminError::bad_request("The form is too large.").into_response())?;
-        let form = FormData::parse(&bytes);
-        let submitted = header_token.as_deref().unwrap_or_else(|| form.get("csrf"));
-        staffer.check_csrf(submitted).map_err(IntoResponse::into_response)?;
+        let (parts, staffer, form) = posted_form(req, state).await?;
+        let staffer = on_this_publication(&parts, state, staffer).await?;
         Ok(Posted { staffer, form })
+    }
+}
+
+/// A state-changing request about the account itself (signing out), which
+/// needs no role on the request's publication.
+pub struct PostedByAccount {
+    pub staffer: Staffer,
+    pub form: FormData,
+}
+
+impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for PostedByAccount {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
+        let (_, staffer, form) = posted_form(req, state).await?;
+        Ok(PostedByAccount { staffer, form })
     }
 }
 
@@ -196,7 +263,7 @@ mod tests {
         assert!(!c.contains("Domain"), "{c}");
         let plain = session_cookie("s3cret", false);
         let plain = plain.to_str().expect("ascii");
-        assert!(plain.starts_with("prensa_session=s3cret;") && plain.contains("Path=/admin"), "{plain}");
+        assert!(plain.starts_with("prensa_session=s3cret;") && plain.contains("Path=/;"), "{plain}");
         assert!(!set_cookie("x", "y", 0, false).to_str().expect("ascii").contains("Secure"));
     }
 

@@ -1,6 +1,11 @@
 //! Staff accounts (administrators only): the list, invitations, roles and
 //! password-reset links.
 //!
+//! Roles are per publication: an administrator of this publication sees
+//! and manages the accounts with a role on it and invites accounts for it;
+//! a network-wide administrator also sees every account, makes
+//! network-wide ones and gives roles on the other publications.
+//!
 //! Links are shown to the administrator to pass on (mail arrives in a
 //! later issue). Only the link's digest is stored, so the page that shows a
 //! link is the only place it ever appears.
@@ -13,7 +18,7 @@ use axum::Extension;
 use chrono::{Duration, Utc};
 use http::StatusCode;
 use prensa_auth::new_token;
-use prensa_core::permissions::{check, Action, Role};
+use prensa_core::permissions::{check, role_on, Action, Role};
 use prensa_core::{normalize_email, Id, NewUser, TokenKind};
 use prensa_store::{Newsroom, StoreError};
 use serde::Serialize;
@@ -39,9 +44,19 @@ struct Row {
     id: Id,
     email: String,
     name: String,
+    /// The role on this publication ("" for none).
     role: &'static str,
+    network_wide: bool,
+    /// Roles on the other publications, for a network-wide administrator.
+    elsewhere: Vec<Elsewhere>,
     active: bool,
     is_me: bool,
+}
+
+#[derive(Serialize)]
+struct Elsewhere {
+    publication: String,
+    role: &'static str,
 }
 
 #[derive(Serialize)]
@@ -57,6 +72,15 @@ struct Notice {
     link: Option<String>,
 }
 
+impl Notice {
+    fn ok(notice: String, link: Option<String>) -> Notice {
+        Notice { status: StatusCode::OK, error: None, notice: Some(notice), link }
+    }
+    fn refused(error: String) -> Notice {
+        Notice { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(error), notice: None, link: None }
+    }
+}
+
 async fn page<S: Newsroom>(
     state: &AppState<S>,
     site: &Site,
@@ -64,33 +88,67 @@ async fn page<S: Newsroom>(
     n: Notice,
 ) -> Result<Response, AdminError> {
     let users = state.store.users().await?;
+    let given = state.store.publication_roles().await?;
     let authors = state.store.authors(site.publication.id).await?;
+    let network_admin = check(&staffer.user.staff(), Action::ManageNetwork).is_ok();
+    let sites = state.sites();
+    let here = site.publication.id;
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
         users: Vec<Row>,
         roles: Vec<&'static str>,
         authors: Vec<Choice>,
+        network_admin: bool,
+        publications: Vec<Choice>,
         error: Option<String>,
         notice: Option<String>,
         link: Option<String>,
         link_hours: i64,
     }
+    let mut rows = Vec::new();
+    for u in &users {
+        let role_here = given.iter().find(|(who, p, _)| *who == u.id && *p == here).map(|(_, _, r)| *r);
+        let role = role_on(u.role, u.network_wide, role_here);
+        // An administrator of this publication sees the accounts that
+        // work on it; a network-wide one sees every account.
+        if role.is_none() && !network_admin {
+            continue;
+        }
+        let elsewhere = if network_admin && !u.network_wide {
+            given
+                .iter()
+                .filter(|(who, p, _)| *who == u.id && *p != here)
+                .map(|(_, p, r)| Elsewhere {
+                    publication: sites.by_id(*p).map_or_else(|| p.to_string(), |s| s.publication.name.clone()),
+                    role: r.as_str(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        rows.push(Row {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: role.map_or("", Role::as_str),
+            network_wide: u.network_wide,
+            elsewhere,
+            active: u.has_password,
+            is_me: u.id == staffer.user.id,
+        });
+    }
     let ctx = Ctx {
         chrome: Chrome::new(site, staffer),
-        users: users
-            .iter()
-            .map(|u| Row {
-                id: u.id,
-                email: u.email.clone(),
-                name: u.name.clone(),
-                role: u.role.as_str(),
-                active: u.has_password,
-                is_me: u.id == staffer.user.id,
-            })
-            .collect(),
+        users: rows,
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         authors: authors.iter().map(|a| Choice { value: a.id.to_string(), label: a.name.clone() }).collect(),
+        network_admin,
+        publications: sites
+            .list
+            .iter()
+            .map(|s| Choice { value: s.publication.id.to_string(), label: s.publication.name.clone() })
+            .collect(),
         error: n.error,
         notice: n.notice,
         link: n.link,
@@ -105,33 +163,54 @@ pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extensi
     page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice: None, link: None }).await
 }
 
-/// `POST /admin/users/`: creates an account and shows its invite link.
+/// `POST /admin/users/`: creates an account and shows its invite link. The
+/// account has its role on this publication only, unless a network-wide
+/// administrator asks for a network-wide one (`scope=network`).
 pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    check(&staffer.user.staff(), Action::ManageUsers)?;
-    let refuse = |msg: String| Notice { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(msg), notice: None, link: None };
+    let staff = staffer.user.staff();
+    check(&staff, Action::ManageUsers)?;
+    let publication = match form.get("scope") {
+        "network" => {
+            check(&staff, Action::ManageNetwork)?;
+            None
+        }
+        "" | "publication" => Some(site.publication.id),
+        _ => return page(&state, &site, &staffer, Notice::refused("Not invited: choose where the role holds.".into())).await,
+    };
     let email = match normalize_email(form.get("email")) {
         Ok(e) => e,
-        Err(why) => return page(&state, &site, &staffer, refuse(format!("Not invited: {why}."))).await,
+        Err(why) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
     };
     let Some(role) = Role::parse(form.get("role")) else {
-        return page(&state, &site, &staffer, refuse("Not invited: choose a role.".into())).await;
+        return page(&state, &site, &staffer, Notice::refused("Not invited: choose a role.".into())).await;
     };
     let name = form.get("name").trim();
     let name = if name.is_empty() { email.split('@').next().unwrap_or("").to_owned() } else { name.to_owned() };
     let author_id = form.get("author").parse::<Id>().ok();
-    let new = NewUser { email: email.clone(), name, role, author_id };
+    let new = NewUser { email: email.clone(), name, role, author_id, publication };
     let user = match state.store.create_user(&new, Utc::now()).await {
         Ok(u) => u,
-        Err(StoreError::Invalid(why)) => return page(&state, &site, &staffer, refuse(format!("Not invited: {why}."))).await,
+        Err(StoreError::Invalid(why)) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
         Err(e) => return Err(e.into()),
     };
     let link = issue_link(&state.store, &site.publication.base_url, TokenKind::Invite, user.id).await?;
-    let notice = Some(format!("Invited {email} as {}. Send them this link; it works once, for {LINK_HOURS} hours:", role.as_str()));
-    page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice, link: Some(link) }).await
+    let reach = if publication.is_some() { format!("on {}", site.publication.name) } else { "network-wide".to_owned() };
+    let notice = format!("Invited {email} as {} {reach}. Send them this link; it works once, for {LINK_HOURS} hours:", role.as_str());
+    page(&state, &site, &staffer, Notice::ok(notice, Some(link))).await
 }
 
-/// `POST /admin/users/{id}/role`: changes a role and signs the account out
+/// A role from the form, `none` meaning no role (taken away).
+fn role_field(value: &str) -> Result<Option<Role>, AdminError> {
+    if value.trim() == "none" {
+        return Ok(None);
+    }
+    Role::parse(value).map(Some).ok_or_else(|| AdminError::bad_request("Choose a role."))
+}
+
+/// `POST /admin/users/{id}/role`: the account's role on this publication
+/// (for a network-wide account, its role everywhere, which only a
+/// network-wide administrator may change). Signs the account out
 /// everywhere, so the new role applies at once.
 pub async fn set_role<S: Newsroom>(
     State(state): Shared<S>,
@@ -140,29 +219,64 @@ pub async fn set_role<S: Newsroom>(
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    check(&staffer.user.staff(), Action::ManageUsers)?;
-    let Some(role) = Role::parse(form.get("role")) else {
-        return Err(AdminError::bad_request("Choose a role."));
-    };
-    if id == staffer.user.id && role != Role::Administrator {
-        let n = Notice {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            error: Some("You cannot take away your own administrator role; ask another administrator.".into()),
-            notice: None,
-            link: None,
-        };
-        return page(&state, &site, &staffer, n).await;
+    let staff = staffer.user.staff();
+    check(&staff, Action::ManageUsers)?;
+    let role = role_field(form.get("role"))?;
+    if id == staffer.user.id && role != Some(Role::Administrator) {
+        let why = "You cannot take away your own administrator role; ask another administrator.";
+        return page(&state, &site, &staffer, Notice::refused(why.into())).await;
     }
-    state.store.set_role(id, role).await?;
-    state.store.delete_sessions_of(id).await?;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
-    let n = Notice {
-        status: StatusCode::OK,
-        error: None,
-        notice: Some(format!("{} is now {}.", user.email, role.as_str())),
-        link: None,
+    if user.network_wide {
+        check(&staff, Action::ManageNetwork)?;
+        let Some(role) = role else {
+            return page(&state, &site, &staffer, Notice::refused("A network-wide account always has a role.".into())).await;
+        };
+        state.store.set_role(id, role).await?;
+    } else {
+        // An administrator of this publication may touch only the
+        // accounts that work on it.
+        let here = state.store.publication_role(id, site.publication.id).await?;
+        if here.is_none() {
+            check(&staff, Action::ManageNetwork)?;
+        }
+        state.store.set_publication_role(id, site.publication.id, role).await?;
+    }
+    state.store.delete_sessions_of(id).await?;
+    let what = match role {
+        Some(r) if user.network_wide => format!("{} is now {} on every publication.", user.email, r.as_str()),
+        Some(r) => format!("{} is now {} on {}.", user.email, r.as_str(), site.publication.name),
+        None => format!("{} no longer has a role on {}.", user.email, site.publication.name),
     };
-    page(&state, &site, &staffer, n).await
+    page(&state, &site, &staffer, Notice::ok(what, None)).await
+}
+
+/// `POST /admin/users/{id}/publications`: a network-wide administrator
+/// gives an account a role on any publication of the network (or takes it
+/// away), without leaving this one's admin.
+pub async fn set_publication_role<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    check(&staffer.user.staff(), Action::ManageNetwork)?;
+    let role = role_field(form.get("role"))?;
+    let sites = state.sites();
+    let Some(target) = form.get("publication").parse::<Id>().ok().and_then(|p| sites.by_id(p)) else {
+        return Err(AdminError::bad_request("Choose a publication."));
+    };
+    let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
+    if let Err(StoreError::Invalid(why)) = state.store.set_publication_role(id, target.publication.id, role).await {
+        return page(&state, &site, &staffer, Notice::refused(format!("Not changed: {why}."))).await;
+    }
+    state.store.delete_sessions_of(id).await?;
+    let what = match role {
+        Some(r) => format!("{} is now {} on {}.", user.email, r.as_str(), target.publication.name),
+        None => format!("{} no longer has a role on {}.", user.email, target.publication.name),
+    };
+    page(&state, &site, &staffer, Notice::ok(what, None)).await
 }
 
 /// `POST /admin/users/{id}/reset`: a password-reset link for the account.
@@ -173,10 +287,20 @@ pub async fn reset_link<S: Newsroom>(
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, .. } = posted;
-    check(&staffer.user.staff(), Action::ManageUsers)?;
+    let staff = staffer.user.staff();
+    check(&staff, Action::ManageUsers)?;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
+    // A new password opens every publication the account works on: an
+    // administrator of this one may hand it out only for an account that
+    // works here and nowhere else.
+    let given = state.store.publication_roles().await?;
+    let mut theirs = given.iter().filter(|(who, _, _)| *who == id);
+    let only_here = !user.network_wide && theirs.clone().next().is_some() && theirs.all(|(_, p, _)| *p == site.publication.id);
+    if !only_here {
+        check(&staff, Action::ManageNetwork)?;
+    }
     let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
     let link = issue_link(&state.store, &site.publication.base_url, kind, user.id).await?;
-    let notice = Some(format!("A new link for {}; it works once, for {LINK_HOURS} hours:", user.email));
-    page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice, link: Some(link) }).await
+    let notice = format!("A new link for {}; it works once, for {LINK_HOURS} hours:", user.email);
+    page(&state, &site, &staffer, Notice::ok(notice, Some(link))).await
 }

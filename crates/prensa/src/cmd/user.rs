@@ -1,5 +1,7 @@
 //! `prensa user add|reset`: staff accounts from the command line — how the
-//! first administrator gets in.
+//! first administrator gets in. An account is network-wide (its role holds
+//! on every publication) unless `--publication SLUG` gives it its role on
+//! that publication only.
 
 use std::process::ExitCode;
 
@@ -31,6 +33,9 @@ pub struct AddArgs {
     /// Slug of the author profile the account writes as
     #[arg(long)]
     pub author: Option<String>,
+    /// Give the role on this publication (its slug) only [default: network-wide, on every publication]
+    #[arg(long)]
+    pub publication: Option<String>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -47,7 +52,8 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
     match action {
         Action::Add(args) => {
             let store = open(&args.store, file).await?;
-            let link = add(&store, &args.email, &args.role, args.name.as_deref(), args.author.as_deref()).await?;
+            let who = Who { name: args.name.as_deref(), author: args.author.as_deref(), publication: args.publication.as_deref() };
+            let link = add(&store, &args.email, &args.role, who).await?;
             println!("{link}");
             eprintln!("Send this link to {}; it works once, for 72 hours.", args.email.trim());
         }
@@ -74,32 +80,47 @@ async fn base_url(store: &AnyStore) -> anyhow::Result<String> {
     Ok(first.base_url.clone())
 }
 
-/// Creates the account and returns its invite link.
-pub async fn add(
-    store: &AnyStore,
-    email: &str,
-    role: &str,
-    name: Option<&str>,
-    author: Option<&str>,
-) -> anyhow::Result<String> {
+/// The optional parts of a new account.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Who<'a> {
+    /// Display name (default: the e-mail's local part).
+    pub name: Option<&'a str>,
+    /// Slug of the author profile the account writes as.
+    pub author: Option<&'a str>,
+    /// Slug of the one publication the role holds on (`None`: network-wide).
+    pub publication: Option<&'a str>,
+}
+
+/// Creates the account and returns its invite link (on the publication it
+/// works on, else the first one).
+pub async fn add(store: &AnyStore, email: &str, role: &str, who: Who<'_>) -> anyhow::Result<String> {
     let email = normalize_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
     let role = Role::parse(role)
         .with_context(|| format!("unknown role `{role}`; use contributor, author, editor or administrator"))?;
     let publications = store.publications().await?;
     let first = publications.first().context("the database holds no publication yet; import content first")?;
-    let author_id = match author {
+    let home = match who.publication {
+        Some(slug) => Some(publications.iter().find(|p| p.slug == slug).with_context(|| {
+            let known: Vec<&str> = publications.iter().map(|p| p.slug.as_str()).collect();
+            format!("no publication has the slug `{slug}` (there are: {})", known.join(", "))
+        })?),
+        None => None,
+    };
+    let author_id = match who.author {
         Some(slug) => Some(
             store
-                .author_by_slug(first.id, slug)
+                .author_by_slug(home.unwrap_or(first).id, slug)
                 .await?
                 .with_context(|| format!("no author profile has the slug `{slug}`"))?
                 .id,
         ),
         None => None,
     };
-    let name = name.map(str::to_owned).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
-    let user = store.create_user(&NewUser { email, name, role, author_id }, chrono::Utc::now()).await?;
-    Ok(prensa_web::admin::users::issue_link(store, &first.base_url, TokenKind::Invite, user.id).await?)
+    let name = who.name.map(str::to_owned).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+    let new = NewUser { email, name, role, author_id, publication: home.map(|p| p.id) };
+    let user = store.create_user(&new, chrono::Utc::now()).await?;
+    let base_url = &home.unwrap_or(first).base_url;
+    Ok(prensa_web::admin::users::issue_link(store, base_url, TokenKind::Invite, user.id).await?)
 }
 
 /// The demo's administrator account.
@@ -112,5 +133,5 @@ pub async fn demo_admin_link(store: &AnyStore) -> anyhow::Result<String> {
         let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
         return Ok(prensa_web::admin::users::issue_link(store, &base_url(store).await?, kind, user.id).await?);
     }
-    add(store, DEMO_ADMIN, "administrator", Some("Demo Editor"), None).await
+    add(store, DEMO_ADMIN, "administrator", Who { name: Some("Demo Editor"), ..Who::default() }).await
 }
