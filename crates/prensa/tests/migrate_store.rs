@@ -40,7 +40,7 @@ fn migrate(args: &[&str]) -> std::process::Output {
 fn demo_copied_to_postgres_serves_identical_pages() {
     let root = tempfile::tempdir().expect("tempdir");
     let lite = Database::fresh(Backend::Sqlite, root.path()).expect("sqlite");
-    lite.import(&demo_dir());
+    lite.import_all(&demo_network());
     let Some(pg) = Database::fresh(Backend::Postgres, root.path()) else { return };
     // A staff account, which must come along.
     let added = run(&["user", "add", "desk@example.org", "--role", "editor", "--database", &lite.url]);
@@ -51,7 +51,19 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("checksums match"), "{stdout}");
     for table in
-        ["publications", "media", "authors", "sections", "tags", "articles", "article_authors", "article_tags", "users"]
+        [
+        "publications",
+        "media",
+        "authors",
+        "sections",
+        "tags",
+        "articles",
+        "article_authors",
+        "article_tags",
+        "translations",
+        "author_bios",
+        "users",
+    ]
     {
         let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(table)).expect(table);
         let n: Vec<&str> = line.split_whitespace().skip(1).collect();
@@ -76,9 +88,11 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     let said = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && said.contains("checksums match"), "{said}");
 
-    // The same pages, byte for byte, from either database.
-    let from_sqlite = Server::serve_db(lite);
-    let from_postgres = Server::serve_db(pg);
+    // The same pages, byte for byte, from either database: the English
+    // publication's (its hreflang and "Also in" read the copied links),
+    // answering the test's address as the default publication.
+    let from_sqlite = Server::serve_db_with(lite, &["--default-publication", "meridian"]);
+    let from_postgres = Server::serve_db_with(pg, &["--default-publication", "meridian"]);
     let paths = site_paths(&from_sqlite);
     assert!(paths.len() > 40, "crawled {} pages", paths.len());
     assert_eq!(paths, site_paths(&from_postgres));
@@ -86,6 +100,10 @@ fn demo_copied_to_postgres_serves_identical_pages() {
         paths.iter().find(|p| p.matches('/').count() == 2 && !p.starts_with("/section/")).expect("an article");
     let html = from_postgres.get(article).text();
     assert!(html.contains("<article") && html.contains("/media/"), "{article} renders with its image");
+    assert!(
+        paths.iter().any(|p| from_postgres.get(p).text().contains(r#"<link rel="alternate" hreflang="de""#)),
+        "the copied translation links are on the pages"
+    );
     for path in &paths {
         let (a, b) = (from_sqlite.get(path), from_postgres.get(path));
         assert_eq!(a.status, 200, "{path}");

@@ -56,8 +56,14 @@ impl Server {
 
     /// `prensa serve` on `db`, which the server keeps until it is dropped.
     pub fn serve_db(db: Database) -> Server {
+        Server::serve_db_with(db, &[])
+    }
+
+    /// [`Server::serve_db`] with more flags for `prensa serve`.
+    pub fn serve_db_with(db: Database, extra: &[&str]) -> Server {
         let mut args = vec!["serve".to_owned()];
         args.extend(db.args());
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
         let mut server = Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
         server.db = Some(db);
         server
@@ -145,9 +151,23 @@ pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
     check()
 }
 
-/// The repository's demo content directory.
+/// The repository's demo content directory (the English publication).
 pub fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo")
+}
+
+/// The demo network: the English publication and its sisters under
+/// `demo/sisters/`, which translate one another (import them in one run).
+pub fn demo_network() -> Vec<PathBuf> {
+    let mut dirs = vec![demo_dir()];
+    let mut sisters: Vec<PathBuf> = std::fs::read_dir(demo_dir().join("sisters"))
+        .expect("demo/sisters")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("publication.toml").is_file())
+        .collect();
+    sisters.sort();
+    dirs.extend(sisters);
+    dirs
 }
 
 /// A small site written into `dir`: 2 sections, 2 authors, `n` articles in
@@ -265,7 +285,14 @@ impl Database {
 
     /// `prensa import dir CONTENT` into this database; panics on failure.
     pub fn import(&self, content: &Path) {
-        let mut args = vec!["import".to_owned(), "dir".to_owned(), content.display().to_string()];
+        self.import_all(&[content.to_path_buf()]);
+    }
+
+    /// `prensa import dir DIR...` (one run, as a network) into this
+    /// database; panics on failure.
+    pub fn import_all(&self, dirs: &[PathBuf]) {
+        let mut args = vec!["import".to_owned(), "dir".to_owned()];
+        args.extend(dirs.iter().map(|d| d.display().to_string()));
         args.extend(self.args());
         let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
