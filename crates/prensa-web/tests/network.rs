@@ -709,6 +709,14 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: Backend) -> Test
             assert!(ok, "{path}: admin link `{url}` leaves /de");
         }
     }
+    // The same session opens the root publication's admin on this host:
+    // one sign-in serves every publication of the network on one host.
+    let root_admin = get_with(&net, HOST, "/admin/articles/", &[("cookie", &session)]).await?;
+    assert_eq!(root_admin.status, StatusCode::OK, "{}", root_admin.text);
+    assert!(
+        root_admin.text.contains("The Meridian") && !root_admin.text.contains("Der Meridian"),
+        "the root publication's admin, signed in"
+    );
     // An error page of the admin links under the prefix too.
     let missing = get_with(
         &net,
