@@ -3,13 +3,7 @@
 // sister publications' pages (German and Spanish words, other `lang`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startDemo, launchBrowser } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+import { startDemo, launchBrowser, axeViolations } from './harness.mjs';
 
 let server;
 let browser;
@@ -123,12 +117,7 @@ for (const [lang, prefix] of [['de', '/de/'], ['es', '/es/']]) {
       const response = await page.goto(server.base + path);
       assert.equal(response.status(), name === 'notFound' ? 404 : 200, `${name} ${path} status`);
       assert.equal(await page.getAttribute('html', 'lang'), lang, `${name} ${path} is in ${lang}`);
-      await page.addScriptTag({ content: axeSource });
-      const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
-      for (const v of result.violations) {
-        failures.push(`${name} ${path}: ${v.id} (${v.impact}) — ${v.help}\n    ` +
-          v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + (n.failureSummary ?? '').replace(/\n/g, ' ')).join('\n    '));
-      }
+      failures.push(...(await axeViolations(page, `${name} ${path}`)));
       assert.equal(await page.locator('h1').count(), 1, `${name} has exactly one h1`);
     }
     await context.close();
