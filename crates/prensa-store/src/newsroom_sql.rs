@@ -133,7 +133,7 @@ macro_rules! newsroom_impl {
             use crate::newsroom_sql::{change_keys, like_pattern, stage_filter, Arg, Reach, KEEP_CHANGES, SESSION_TOUCH_SECS};
             use crate::shared::{
                 admin_row_from, author_from, backend, editable_from, i64_of, media_from, revision_from, tag_from,
-                to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
+                slug_or_backend, slug_taken, to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
             };
             use crate::newsroom::{LoginAttempt, LoginGate};
             use crate::{Newsroom, Result, StoreError, CHANGE_ALL};
@@ -271,10 +271,7 @@ macro_rules! newsroom_impl {
                         .await
                         .map_err(backend)?;
                 if taken.is_some() {
-                    return Err(StoreError::Invalid(format!(
-                        "the slug `{}` is already used by another article",
-                        draft.slug
-                    )));
+                    return Err(slug_taken(&draft.slug));
                 }
                 let section: Option<i64> =
                     sqlx::query_scalar(&q("SELECT id FROM sections WHERE id = ? AND publication_id = ?"))
@@ -465,13 +462,7 @@ macro_rules! newsroom_impl {
                 .bind(id)
                 .execute(&mut *conn)
                 .await
-                .map_err(|e| match e.as_database_error() {
-                    Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
-                        "the slug `{}` is already used by another article",
-                        draft.slug
-                    )),
-                    _ => backend(e),
-                })?;
+                .map_err(|e| slug_or_backend(e, &draft.slug))?;
                 write_links(&mut *conn, publication, id, draft).await?;
                 add_revision(&mut *conn, id, version, user, now, draft).await?;
                 if current.ever_published && current.draft.slug != draft.slug {
@@ -672,13 +663,7 @@ macro_rules! newsroom_impl {
                 .bind(user)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(|e| match e.as_database_error() {
-                    Some(d) if d.is_unique_violation() => StoreError::Invalid(format!(
-                        "the slug `{}` is already used by another article",
-                        draft.slug
-                    )),
-                    _ => backend(e),
-                })?;
+                .map_err(|e| slug_or_backend(e, &draft.slug))?;
                 write_links(&mut *tx, publication, id, draft).await?;
                 add_revision(&mut *tx, id, 1, user, now, draft).await?;
                 // The slug is an article's own now, no longer a redirect.

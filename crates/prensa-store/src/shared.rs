@@ -55,6 +55,21 @@ macro_rules! impl_cols {
 impl_cols!(sqlx::sqlite::SqliteRow);
 impl_cols!(sqlx::postgres::PgRow);
 
+/// An article slug another article of the publication already has.
+pub(crate) fn slug_taken(slug: &str) -> StoreError {
+    StoreError::Invalid(format!("the slug `{slug}` is already used by another article"))
+}
+
+/// A failed article write: the slug's unique index refusing it (a writer
+/// that took the slug after `check_draft` looked) is the same refusal as
+/// [`slug_taken`]; anything else is the backend's error.
+pub(crate) fn slug_or_backend(e: sqlx::Error, slug: &str) -> StoreError {
+    match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => slug_taken(slug),
+        _ => backend(e),
+    }
+}
+
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::RowNotFound => StoreError::NotFound,

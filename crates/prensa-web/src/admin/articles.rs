@@ -176,11 +176,13 @@ pub struct ListQuery {
     page: String,
 }
 
+/// One option of a filter's `<select>` (the article list's, the
+/// translation queue's).
 #[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) selected: bool,
 }
 
 /// `GET /admin/articles/`: every article, filtered by stage, section,

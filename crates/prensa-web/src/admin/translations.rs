@@ -22,7 +22,7 @@ use prensa_core::{EditableArticle, Id, Status};
 use prensa_store::{Editorial, Newsroom};
 use serde::{Deserialize, Serialize};
 
-use super::articles::{diff_drafts, DiffLine};
+use super::articles::{diff_drafts, Choice, DiffLine};
 use super::session::{Posted, Staffer};
 use super::{AdminError, Chrome};
 use crate::state::{AppState, Site};
@@ -234,13 +234,6 @@ struct QueueRow {
     url: String,
 }
 
-#[derive(Serialize)]
-struct LanguageChoice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
 /// `GET /admin/translations/`: this publication's queue, "From our sister
 /// sites, not yet translated", newest first, `?lang=` filtering by the
 /// original's language, paginated.
@@ -254,10 +247,10 @@ pub async fn queue<S: Editorial>(
     check(&staff, Action::UseAdmin)?;
     let page: u32 = qq.page.parse().unwrap_or(1).max(1);
     let sites = state.sites();
-    let mut languages: Vec<LanguageChoice> = Vec::new();
+    let mut languages: Vec<Choice> = Vec::new();
     for s in sites.list.iter().filter(|s| s.publication.language != site.publication.language) {
         if !languages.iter().any(|l| l.value == s.publication.language) {
-            languages.push(LanguageChoice {
+            languages.push(Choice {
                 value: s.publication.language.clone(),
                 label: language_name(s),
                 selected: s.publication.language == qq.lang,
@@ -305,7 +298,7 @@ pub async fn queue<S: Editorial>(
     struct Ctx {
         chrome: Chrome,
         rows: Vec<QueueRow>,
-        languages: Vec<LanguageChoice>,
+        languages: Vec<Choice>,
         total: u64,
         page: u32,
         pages: u32,
