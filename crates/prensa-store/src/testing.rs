@@ -4,10 +4,10 @@
 //!
 //! Each server is configured by one environment variable
 //! ([`Server::variable`]). `PRENSA_TEST_REQUIRE`, a comma list of server
-//! names (`postgres`, `postgres-tls`, `s3`), says which ones a run must
+//! names (`postgres`, `postgres-tls`, `s3`, `python`), says which ones a run must
 //! have: a test whose required server is not configured panics, naming the
 //! variable, and fails (and one that is configured but unreachable fails on
-//! connecting, as before). `.ci/run` requires all three.
+//! connecting, as before). `.ci/run` requires all four.
 //!
 //! A server neither configured nor required is skipped: the test passes
 //! without its half and says so in one line,
@@ -32,10 +32,14 @@ pub enum Server {
     PostgresTls,
     /// `PRENSA_TEST_S3_URL`: an S3-compatible endpoint (a moto server).
     S3,
+    /// `PRENSA_TEST_PYTHON`: a Python interpreter with the packages of
+    /// `tests/python-requirements.txt` (feedparser, lxml, schemathesis), the
+    /// other people's parsers that check what Prensa emits.
+    Python,
 }
 
 impl Server {
-    pub const ALL: [Server; 3] = [Server::Postgres, Server::PostgresTls, Server::S3];
+    pub const ALL: [Server; 4] = [Server::Postgres, Server::PostgresTls, Server::S3, Server::Python];
 
     /// Its name in `PRENSA_TEST_REQUIRE`.
     pub fn name(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Server {
             Server::Postgres => "postgres",
             Server::PostgresTls => "postgres-tls",
             Server::S3 => "s3",
+            Server::Python => "python",
         }
     }
 
@@ -52,6 +57,7 @@ impl Server {
             Server::Postgres => "PRENSA_TEST_POSTGRES_URL",
             Server::PostgresTls => "PRENSA_TEST_POSTGRES_TLS_URL",
             Server::S3 => "PRENSA_TEST_S3_URL",
+            Server::Python => "PRENSA_TEST_PYTHON",
         }
     }
 
@@ -60,6 +66,7 @@ impl Server {
             Server::Postgres => "PostgreSQL",
             Server::PostgresTls => "PostgreSQL over TLS",
             Server::S3 => "S3-compatible storage",
+            Server::Python => "Python with the test tools",
         }
     }
 }
@@ -128,6 +135,7 @@ mod tests {
         assert_eq!(parse_require(""), Ok(vec![]));
         assert_eq!(parse_require("postgres, s3,"), Ok(vec![Server::Postgres, Server::S3]));
         assert_eq!(parse_require("postgres-tls"), Ok(vec![Server::PostgresTls]));
+        assert_eq!(parse_require("python"), Ok(vec![Server::Python]));
         assert_eq!(parse_require("postgres,pg"), Err("pg".to_owned()));
     }
 }
