@@ -405,7 +405,9 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
         kind: spec.kind,
         heading: spec.heading,
         kicker: spec.kicker,
-        description: spec.description,
+        // An author's page shows the bio in full in the author box; its
+        // summary stays the page's meta description, not a second copy.
+        description: if spec.author.is_some() { None } else { spec.description },
         author: spec.author,
         cards: result.items.iter().map(|a| views::card(site, a)).collect(),
         pager,

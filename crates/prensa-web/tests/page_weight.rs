@@ -101,3 +101,24 @@ async fn the_demos_aligned_tables_use_classes_the_stylesheet_styles() -> Res<()>
     assert!(css.contains(".align-right{text-align:right}") && css.contains(".align-center{text-align:center}"), "{css}");
     Ok(())
 }
+
+/// Issue 14: the author page printed the bio twice — as the list's
+/// standfirst and in the author box. Once now (the summary stays the meta
+/// description).
+#[tokio::test]
+async fn the_author_page_prints_the_bio_once() -> Res<()> {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let prepared = prensa_import::load_dir(&demo)?;
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&prepared.set, false).await?;
+    let dir = tempfile::tempdir()?;
+    let router = prensa_web::router(AppState::new(store, MediaDir::new(dir.path()), WebConfig::default()).await?);
+    let (status, _, page) = fetch(&router, "/author/ana-ribeiro/").await?;
+    assert_eq!(status, StatusCode::OK);
+    let html = unbrotli(&page)?;
+    let body = &html[html.find("<body").ok_or("body")?..];
+    let phrase = "a small bilingual news agency out of a rented room above a bakery";
+    assert_eq!(body.matches(phrase).count(), 1, "{body}");
+    assert!(html[..html.find("<body").ok_or("body")?].contains("<meta name=\"description\" content=\"Ana Ribeiro is"), "{html}");
+    Ok(())
+}
