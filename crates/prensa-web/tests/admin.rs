@@ -552,8 +552,9 @@ async fn every_route_for_every_role() -> TestResult {
                 Utc::now(),
             )
             .await?;
-        let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
-        let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
+        // Revisions are numbered per article from 1; the newest has the highest.
+        let own_rev = w.store().revisions(w.own).await?.len();
+        let other_rev = w.store().revisions(w.other).await?.len();
         let admin_id = w.login(Role::Administrator).user_id;
         let own_note = w.store().add_note(w.own, admin_id, "Own note", Utc::now()).await?.id;
         let other_note = w.store().add_note(w.other, admin_id, "Other note", Utc::now()).await?.id;
@@ -645,7 +646,7 @@ async fn every_route_for_every_role() -> TestResult {
                     };
                     let version_text = version.to_string();
                     if p.ends_with("/restore") {
-                        post(&w, p, login.as_ref(), &[("version", &version_text)]).await?
+                        post(&w, p, login.as_ref(), &[("version", &version_text), ("confirm", "yes")]).await?
                     } else if let Some(l) = login.as_ref() {
                         let body = [("id", version_text.as_str())];
                         if p.ends_with("/preview") {
@@ -1153,11 +1154,31 @@ async fn revisions_can_be_compared_and_restored() -> TestResult {
     save(&w, &editor, w.own, a.version, "Second headline", "own-draft", w.labor, &ids, "save", &[]).await?;
     let revisions = w.store().revisions(w.own).await?;
     assert_eq!(revisions.len(), 2);
-    let first = revisions.last().ok_or("first")?;
-    let page = get(&w, &format!("/admin/articles/{}/revisions/{}", w.own, first.id), Some(&editor)).await?;
+    // Numbered per article from the oldest, and each number opens its own
+    // page (issue 14: "Version 4" opened `/revisions/3`).
+    let list = get(&w, &format!("/admin/articles/{}/revisions/", w.own), Some(&editor)).await?;
+    for n in [1, 2] {
+        assert!(list.text.contains(&format!("<td>{n}</td>")), "{}", list.text);
+        assert!(list.text.contains(&format!("href=\"&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;revisions&#x2f;{n}\">View and compare revision {n}</a>", w.own)), "{}", list.text);
+    }
+    let page = get(&w, &format!("/admin/articles/{}/revisions/1", w.own), Some(&editor)).await?;
+    assert!(page.text.contains("<h1>Revision 1</h1>"), "{}", page.text);
     assert!(page.text.contains("− Headline: Second headline") && page.text.contains("+ Headline: Draft own-draft"), "{}", page.text);
+    let against = get(&w, &format!("/admin/articles/{}/revisions/1?against=2", w.own), Some(&editor)).await?;
+    assert!(against.text.contains("Changes from revision 2 (−) to revision 1 (+)"), "{}", against.text);
+    for missing in ["0", "3", "x"] {
+        let r = get(&w, &format!("/admin/articles/{}/revisions/{missing}", w.own), Some(&editor)).await?;
+        assert!(r.status.is_client_error(), "{missing}: {}", r.status);
+    }
     let current = w.store().editable_article(w.own).await?.ok_or("article")?;
-    let restored = post(&w, &format!("/admin/articles/{}/revisions/{}/restore", w.own, first.id), Some(&editor), &[("version", &current.version.to_string())]).await?;
+    let restore = format!("/admin/articles/{}/revisions/1/restore", w.own);
+    // Restoring replaces the text: without the confirmation nothing happens.
+    let unconfirmed = post(&w, &restore, Some(&editor), &[("version", &current.version.to_string())]).await?;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
+    assert!(unconfirmed.text.contains("Nothing was restored"), "{}", unconfirmed.text);
+    assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.draft.headline, "Second headline");
+    assert_eq!(w.store().revisions(w.own).await?.len(), 2);
+    let restored = post(&w, &restore, Some(&editor), &[("version", &current.version.to_string()), ("confirm", "yes")]).await?;
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     let after = w.store().editable_article(w.own).await?.ok_or("article")?;
     assert_eq!(after.draft.headline, "Draft own-draft");
