@@ -75,24 +75,22 @@ function toggleQuote(state, dispatch) {
   return wrapIn(S.blockquote)(state, dispatch);
 }
 
-// Ask for an address (the browser's own prompt: keyboard-accessible, no
-// markup of ours to get wrong). An empty answer removes the link.
-function toggleLink(state, dispatch) {
+// Link: with the cursor in a link, remove it; with a selection, ask for
+// the address in the link form under the toolbar (see `linkForm`). No
+// browser prompt: it is modal, unstyled and not part of the page.
+let askForLink = null;
+function toggleLink(state, dispatch, view) {
   const { from, to, empty } = state.selection;
   if (markActive(state, M.link)) {
     if (dispatch) {
       // The whole link around the cursor, not only the selected part.
-      const $pos = state.doc.resolve(from);
-      const found = linkRange($pos) || { from, to };
+      const found = linkRange(state.doc.resolve(from)) || { from, to };
       dispatch(state.tr.removeMark(found.from, found.to, M.link));
     }
     return true;
   }
   if (empty) return false;
-  if (!dispatch) return true;
-  const href = window.prompt("Link address (https://…, /path/ or mailto:…)", "https://");
-  if (!href || href === "https://") return true;
-  dispatch(state.tr.addMark(from, to, M.link.create({ href: href.trim() })).scrollIntoView());
+  if (dispatch && view && askForLink) askForLink(view, from, to);
   return true;
 }
 
@@ -342,6 +340,65 @@ function toolbar(getView) {
   return { bar, update };
 }
 
+// A one-field form for a link's address, shown under the toolbar: Enter
+// applies, Escape cancels; either way the cursor goes back to the text.
+function linkForm() {
+  const box = document.createElement("div");
+  box.className = "link-form";
+  box.hidden = true;
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", "Link");
+  const label = document.createElement("label");
+  label.htmlFor = "rich-editor-link";
+  label.textContent = "Link address";
+  const input = document.createElement("input");
+  input.id = "rich-editor-link";
+  input.type = "text";
+  input.inputMode = "url";
+  input.placeholder = "https://…, /path/ or mailto:…";
+  const apply = document.createElement("button");
+  apply.type = "button";
+  apply.textContent = "Apply";
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "secondary";
+  cancel.textContent = "Cancel";
+  box.append(label, input, apply, cancel);
+  let target = null;
+  const close = () => {
+    box.hidden = true;
+    const view = target && target.view;
+    target = null;
+    if (view) view.focus();
+  };
+  const done = () => {
+    const href = input.value.trim();
+    if (target && href) {
+      const { view, from, to } = target;
+      view.dispatch(view.state.tr.addMark(from, to, M.link.create({ href })).scrollIntoView());
+    }
+    close();
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      done();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      close();
+    }
+  });
+  apply.addEventListener("click", done);
+  cancel.addEventListener("click", close);
+  const open = (view, from, to) => {
+    target = { view, from, to };
+    input.value = "";
+    box.hidden = false;
+    input.focus();
+  };
+  return { box, open };
+}
+
 // ------------------------------------------------------------ mounting
 
 function mount(form, textarea) {
@@ -371,7 +428,9 @@ function mount(form, textarea) {
   toggle.setAttribute("aria-pressed", "false");
   toggle.title = "Edit the Markdown source (the stored format)";
   footer.append(stats, toggle);
-  wrapper.append(bar.bar, host, footer);
+  const link = linkForm();
+  askForLink = link.open;
+  wrapper.append(bar.bar, link.box, host, footer);
   textarea.before(wrapper);
   // The toggle stays reachable in Markdown mode, after the textarea.
   const textareaFooter = document.createElement("div");
@@ -472,9 +531,6 @@ function mount(form, textarea) {
     if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== "s") return;
     e.preventDefault();
     saveCommand(form)();
-  });
-  form.addEventListener("submit", () => {
-    if (!wrapper.hidden) sync(view.state);
   });
 
   textarea.hidden = true;

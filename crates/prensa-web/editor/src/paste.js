@@ -13,6 +13,7 @@
 //   images in the text are uploaded to the library, not hot-linked);
 // * non-breaking spaces everywhere from Word.
 
+const STYLE = "data-pasted-style";
 const DROP = "script, style, meta, link, title, template, iframe, object, embed, svg, noscript, o\\:p, br.Apple-interchange-newline";
 
 function unwrap(el) {
@@ -21,13 +22,13 @@ function unwrap(el) {
 
 function isWordListParagraph(el) {
   if (el.tagName !== "P") return false;
-  const style = el.getAttribute("style") || "";
+  const style = el.getAttribute(STYLE) || "";
   return /\bMsoListParagraph/.test(el.className) || /mso-list:\s*l\d/.test(style);
 }
 
 // Word's list level: `mso-list:l0 level2 lfo1`.
 function wordLevel(el) {
-  const m = /mso-list:\s*l\d+\s+level(\d+)/.exec(el.getAttribute("style") || "");
+  const m = /mso-list:\s*l\d+\s+level(\d+)/.exec(el.getAttribute(STYLE) || "");
   return m ? +m[1] : 1;
 }
 
@@ -49,7 +50,7 @@ function wordLists(body, doc) {
     let top = null;
     for (const p of run) {
       done.add(p);
-      const marker = p.querySelector("[style*='mso-list:Ignore'], [style*='mso-list: Ignore']");
+      const marker = p.querySelector(`[${STYLE}*='mso-list:Ignore' i], [${STYLE}*='mso-list: Ignore' i]`);
       const markerText = marker ? marker.textContent.trim() : "";
       if (marker) marker.remove();
       const ordered = /^[0-9a-zA-Z]{1,3}[.)]$/.test(markerText);
@@ -75,9 +76,46 @@ function wordLists(body, doc) {
   }
 }
 
+// Bold, italic and strikethrough arrive as inline styles (Google Docs
+// writes `<span style="font-weight:700">`), which the admin's CSP forbids
+// applying — in any document this page parses, even an inert one: the
+// formatting would be lost and the console log a violation per element.
+// So `style` attributes are renamed in the markup before it is parsed,
+// read as text here, turned into the elements they mean, and dropped.
+function renameStyles(html) {
+  // Inside start tags only; a `>` within a quoted attribute value ends the
+  // match early, which at worst leaves that one style to be refused.
+  // Style sheets (Word sends one) go before parsing, for the same reason.
+  return html.replace(/<style[\s>][\s\S]*?<\/style\s*>/gi, "").replace(/<[a-zA-Z][^>]*>/g, (tag) => tag.replace(/(\s)style(\s*=)/gi, `$1${STYLE}$2`));
+}
+
+function stylesToMarkup(body, doc) {
+  for (const el of [...body.querySelectorAll(`[${STYLE}]`)]) {
+    const style = (el.getAttribute(STYLE) || "").toLowerCase();
+    el.removeAttribute(STYLE);
+    const prop = (name) => {
+      const m = new RegExp(`(?:^|;)\\s*${name}\\s*:\\s*([^;]+)`).exec(style);
+      return m ? m[1].trim() : "";
+    };
+    const align = prop("text-align");
+    if (/^(TD|TH)$/.test(el.tagName) && /^(left|center|right)$/.test(align)) el.classList.add(`align-${align}`);
+    if (/^(H[1-6]|PRE|CODE)$/.test(el.tagName)) continue;
+    const weight = prop("font-weight");
+    const wraps = [];
+    if (/^(bold|bolder|[6-9]00)$/.test(weight) && !el.closest("strong, b")) wraps.push("strong");
+    if (prop("font-style") === "italic" && !el.closest("em, i")) wraps.push("em");
+    if (/line-through/.test(prop("text-decoration") + prop("text-decoration-line"))) wraps.push("s");
+    for (const tag of wraps) {
+      const w = doc.createElement(tag);
+      w.append(...el.childNodes);
+      el.append(w);
+    }
+  }
+}
+
 /** The pasted HTML, cleaned (a string in, a string out). */
 export function cleanPastedHTML(html, origin = "") {
-  const doc = new DOMParser().parseFromString(html, "text/html");
+  const doc = new DOMParser().parseFromString(renameStyles(html), "text/html");
   const body = doc.body;
   // Comments, including Word's `<!--[if !supportLists]-->`.
   const walker = doc.createTreeWalker(body, NodeFilter.SHOW_COMMENT);
@@ -88,7 +126,7 @@ export function cleanPastedHTML(html, origin = "") {
   for (const el of body.querySelectorAll("*")) {
     if (el.tagName.includes(":")) unwrap(el);
   }
-  for (const b of body.querySelectorAll("b[id^='docs-internal-guid'], b[style*='font-weight:normal'], b[style*='font-weight: normal']")) {
+  for (const b of body.querySelectorAll(`b[id^='docs-internal-guid'], b[${STYLE}*='font-weight:normal'], b[${STYLE}*='font-weight: normal']`)) {
     unwrap(b);
   }
   for (const img of body.querySelectorAll("img")) {
@@ -98,6 +136,7 @@ export function cleanPastedHTML(html, origin = "") {
     if (!local && !sameOrigin) img.remove();
   }
   wordLists(body, doc);
+  stylesToMarkup(body, doc);
   // Google Docs puts each list item's text in a paragraph with a role; and
   // both write `&nbsp;` where a space is meant.
   const text = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
