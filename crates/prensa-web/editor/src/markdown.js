@@ -94,6 +94,8 @@ export function parseMarkdown(text) {
 // ---------------------------------------------------------------- writing
 
 const PUNCT = /[!-/:-@[-`{-~]/;
+// A character reference at a given position (sticky: no slicing).
+const ENTITY = /&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y;
 
 /**
  * Escapes literal text: only where a character would otherwise start or
@@ -106,6 +108,14 @@ function escapeText(str, startOfLine, inTable) {
   let out = "";
   // Closing brackets of bracket pairs left unescaped.
   const literal = new Set();
+  // Where the next `]` and `[` are, from each position: one pass, so that
+  // a text of ten thousand brackets costs ten thousand steps, not 10⁸.
+  const nextClose = new Int32Array(str.length + 1).fill(-1);
+  const nextOpen = new Int32Array(str.length + 1).fill(-1);
+  for (let i = str.length - 1; i >= 0; i--) {
+    nextClose[i] = str[i] === "]" ? i : nextClose[i + 1];
+    nextOpen[i] = str[i] === "[" ? i : nextOpen[i + 1];
+  }
   for (let i = 0; i < str.length; i++) {
     const c = str[i];
     const prev = i > 0 ? str[i - 1] : null;
@@ -131,9 +141,10 @@ function escapeText(str, startOfLine, inTable) {
         // Literal brackets ("[sic]") stay as they are unless what follows
         // the closing bracket could make them a link, an image or a
         // footnote, or the closing bracket is not in this text.
-        const close = str.indexOf("]", i + 1);
+        const close = nextClose[i + 1];
         const after = close >= 0 && close + 1 < str.length ? str[close + 1] : null;
-        const nested = close >= 0 && str.slice(i + 1, close).includes("[");
+        const open = nextOpen[i + 1];
+        const nested = close >= 0 && open >= 0 && open < close;
         const risky = close < 0 || after === null || after === "(" || after === "[" || after === ":" || next === "^" || nested;
         if (!risky) literal.add(close);
         out += risky ? "\\[" : c;
@@ -146,7 +157,8 @@ function escapeText(str, startOfLine, inTable) {
         out += next !== null && /[A-Za-z/!?]/.test(next) ? "\\<" : c;
         break;
       case "&":
-        out += /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/.test(str.slice(i)) ? "\\&" : c;
+        ENTITY.lastIndex = i;
+        out += ENTITY.test(str) ? "\\&" : c;
         break;
       case "|":
         out += inTable ? "\\|" : c;
