@@ -489,7 +489,11 @@ function mount(form, textarea) {
     // Markdown snippet gives its formatting. Shift pastes it literally.
     clipboardTextParser(text, _context, plain) {
       if (plain) return null;
-      return Slice.maxOpen(parseMarkdown(text.replace(/\r\n?/g, "\n")).content);
+      const doc = parseMarkdown(text.replace(/\r\n?/g, "\n"));
+      // One paragraph joins the text where it lands; anything more is
+      // inserted as the blocks it is.
+      if (doc.childCount === 1 && doc.firstChild.type === S.paragraph) return new Slice(doc.content, 1, 1);
+      return new Slice(doc.content, 0, 0);
     },
   });
   bar.update(view.state);
