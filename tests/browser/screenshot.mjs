@@ -1,5 +1,5 @@
 // Makes the README's pictures of the rich editor: docs/editor.png (the
-// rich text of a demo article with a table and footnotes) and
+// rich text of a demo article, its live preview beside it) and
 // docs/editor-markdown.png (the same article in the Markdown mode).
 // Run: cd tests/browser && npm ci && PRENSA_BIN=../../target/debug/prensa node screenshot.mjs
 import { join, dirname } from 'node:path';
@@ -14,7 +14,7 @@ mkdirSync(docs, { recursive: true });
 const server = await startDemo();
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await acceptInvite(page, server.invite);
   // The demo article with a table and footnotes, found through the admin's search.
@@ -24,8 +24,8 @@ try {
   // The live preview (admin.js) fills the right half on a wide screen.
   await page.locator('#preview-frame').waitFor();
   await page.waitForTimeout(1500);
-  await page.locator('.ProseMirror table').evaluate((t) => t.scrollIntoView({ block: 'center' }));
-  await page.locator('.ProseMirror table td').nth(4).click();
+  await page.locator('.ProseMirror p').first().click();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(docs, 'editor.png') });
   await page.getByRole('button', { name: 'Markdown' }).click();
   await page.locator('#body-label').evaluate((l) => l.scrollIntoView());

@@ -50,9 +50,10 @@ function body(text) {
   return m ? text.slice(m[0].length) : text;
 }
 
-test("every demo article and bio is byte-stable", () => {
+test("every demo article and bio is byte-stable", (t) => {
   const files = markdownFiles(join(repo, "demo"));
   assert.ok(files.length > 60, `found ${files.length} files`);
+  t.diagnostic(`${files.length} demo files`);
   const unstable = files.filter((f) => {
     const b = body(readFileSync(f, "utf8"));
     return roundTrip(b) !== b;
