@@ -237,6 +237,26 @@ test('the Markdown toggle shows the stored text one click away, and switching ba
   await page.close();
 });
 
+test('opening and saving an article without touching the text stores it unchanged, whatever its spelling', async () => {
+  const problems = [];
+  const page = await signedIn(problems);
+  // Markdown the editor would write differently (setext heading, `*`
+  // emphasis spelled `_`, an entity), typed in the Markdown mode.
+  const body = 'Setext heading\n==============\n\nAT&amp;T, _emphasis_ and a line  \nbreak.\n';
+  await page.goto(server.base + '/admin/articles/new');
+  const id = await createArticle(page, server.base, {
+    headline: `Untouched ${Date.now().toString(36)}`, body, author: await firstOptionLabel(page, '#author-1'),
+  });
+  await page.goto(`${server.base}/admin/articles/${id}/`);
+  await editorReady(page);
+  assert.equal(await page.locator('.ProseMirror h1').innerText(), 'Setext heading');
+  await page.locator('.ProseMirror').focus();
+  await Promise.all([page.waitForURL(/saved=/), page.keyboard.press('Control+s')]);
+  assert.equal(await page.inputValue('#body'), body, 'not rewritten by a save without edits');
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await page.close();
+});
+
 test('Publish is a few key presses from the top of the editor', async () => {
   const problems = [];
   const page = await signedIn(problems);
@@ -260,6 +280,31 @@ test('Publish is a few key presses from the top of the editor', async () => {
   }
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Publish now', `Publish after ${presses.length + tabs} presses`);
   assert.ok(presses.length + tabs <= 8, `${presses.length + tabs} key presses`);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await page.close();
+});
+
+test('under a path prefix (/de/admin/) the editor loads and Ctrl+S saves there', async () => {
+  const problems = [];
+  const page = await signedIn(problems);
+  const errors = consoleErrors(page);
+  await page.goto(server.base + '/de/admin/articles/new');
+  await editorReady(page);
+  assert.equal(await page.locator('script[src="/de/admin/assets/editor.js"]').count(), 1);
+  await page.fill('#headline', `Unter einem Präfix ${Date.now().toString(36)}`);
+  if ((await page.locator('#author-1').inputValue()) === '') {
+    await page.selectOption('#author-1', { label: await firstOptionLabel(page, '#author-1') });
+  }
+  await page.locator('.ProseMirror').focus();
+  await page.keyboard.type('Ein Satz mit ');
+  await page.keyboard.press('Control+i');
+  await page.keyboard.type('Betonung');
+  await page.keyboard.press('Control+i');
+  await page.keyboard.type('.');
+  await Promise.all([page.waitForURL(/\/de\/admin\/articles\/\d+\/\?saved=created$/), page.keyboard.press('Control+s')]);
+  await editorReady(page);
+  assert.equal(await page.inputValue('#body'), 'Ein Satz mit *Betonung*.\n');
+  assert.deepEqual(errors, [], errors.join('\n'));
   assert.deepEqual(problems, [], problems.join('\n'));
   await page.close();
 });

@@ -437,6 +437,9 @@ function mount(form, textarea) {
   textareaFooter.className = "rich-editor-footer";
 
   let lastMarkdown = textarea.value;
+  // Whether the writer changed the rich text since it was read: an
+  // untouched article is submitted exactly as it was stored.
+  let edited = false;
   const sync = (state) => {
     const md = toMarkdown(state.doc);
     if (md !== lastMarkdown) {
@@ -480,6 +483,7 @@ function mount(form, textarea) {
       const state = view.state.apply(tr);
       view.updateState(state);
       if (tr.docChanged) {
+        edited = true;
         sync(state);
         showStats(state.doc);
       }
@@ -513,6 +517,7 @@ function mount(form, textarea) {
         trailing = /\n*$/.exec(textarea.value)[0];
         lastMarkdown = textarea.value;
         view.updateState(makeState(textarea.value));
+        edited = false;
         showStats(view.state.doc);
         bar.update(view.state);
       }
@@ -530,6 +535,11 @@ function mount(form, textarea) {
   };
   textarea.after(textareaFooter);
   toggle.addEventListener("click", () => setMode(toggle.getAttribute("aria-pressed") !== "true"));
+  // Every change is already in the textarea; this is for one the browser
+  // had not yet reported when the form was sent.
+  form.addEventListener("submit", () => {
+    if (edited && !wrapper.hidden) sync(view.state);
+  });
   // Ctrl/Cmd+S anywhere in the form (the rich text handles its own).
   form.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== "s") return;
