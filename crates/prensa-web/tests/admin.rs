@@ -395,6 +395,7 @@ async fn every_route_for_every_role() -> TestResult {
         ("GET", "/admin", [Done; 5]), // to /admin/
         ("GET", "/admin/assets/admin.css", public),
         ("GET", "/admin/assets/admin.js", public),
+        ("GET", "/admin/assets/editor.js", public),
         ("GET", "/admin/login", public),
         ("GET", "/admin/invite/{invite}", public),
         ("GET", "/admin/reset/{reset}", public),
@@ -838,7 +839,7 @@ async fn save_to(
 #[tokio::test]
 async fn assets_and_login_pages_are_public() -> TestResult {
     let w = world().await?;
-    for path in ["/admin/assets/admin.css", "/admin/assets/admin.js", "/admin/login"] {
+    for path in ["/admin/assets/admin.css", "/admin/assets/admin.js", "/admin/assets/editor.js", "/admin/login"] {
         assert_eq!(get(&w, path, None).await?.status, StatusCode::OK, "{path}");
     }
     let bad = get(&w, "/admin/invite/not-a-token", None).await?;
@@ -848,6 +849,33 @@ async fn assets_and_login_pages_are_public() -> TestResult {
     let csp = page.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors"), "{csp}");
     assert_eq!(page.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    Ok(())
+}
+
+/// The rich editor's bundle is embedded, sent compressed, revalidated with
+/// its ETag (304), and loaded by the article editor only.
+#[tokio::test]
+async fn editor_bundle_is_compressed_and_revalidated() -> TestResult {
+    let w = world().await?;
+    let plain = get(&w, "/admin/assets/editor.js", None).await?;
+    assert_eq!(plain.status, StatusCode::OK);
+    let header_of = |a: &Answer, h: header::HeaderName| a.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(header_of(&plain, header::CONTENT_TYPE), "text/javascript; charset=utf-8");
+    assert_eq!(header_of(&plain, header::CACHE_CONTROL), "no-cache");
+    assert!(plain.text.starts_with("/* Prensa's rich Markdown editor"), "the committed bundle");
+    let req = builder("GET", "/admin/assets/editor.js", None).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty())?;
+    let br = send(&w.router, req).await?;
+    assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
+    let etag = header_of(&br, header::ETAG);
+    assert!(!etag.is_empty());
+    let req = builder("GET", "/admin/assets/editor.js", None).header(header::IF_NONE_MATCH, &etag).body(Body::empty())?;
+    assert_eq!(send(&w.router, req).await?.status, StatusCode::NOT_MODIFIED);
+
+    let login = w.login(Role::Contributor);
+    let editor = get(&w, "/admin/articles/new", Some(login)).await?;
+    assert!(editor.text.contains("src=\"/admin/assets/editor.js\" defer"), "the editor page loads it");
+    let list = get(&w, "/admin/articles/", Some(login)).await?;
+    assert!(!list.text.contains("editor.js"), "other pages do not");
     Ok(())
 }
 
