@@ -203,11 +203,10 @@ test('the Markdown toggle shows the stored text one click away, and switching ba
   const page = await signedIn(problems);
   const errors = consoleErrors(page);
   const body = 'Intro with a footnote.[^1]\n\n| Item | Cost |\n|---|---:|\n| Tea | 2.50 |\n\n[^1]: The note.\n';
-  // Narrower than 70rem, where admin.js shows no live preview: the
-  // preview's table would log a CSP error for the renderer's inline
-  // `style="text-align: right"` (issue 14's table-alignment item, a
-  // renderer change of its own), which is not the editor's.
-  await page.setViewportSize({ width: 1100, height: 900 });
+  // Wide enough for the live preview (70rem), so the preview's table is
+  // in the check too: the renderer writes alignment as a class, so the
+  // admin's CSP has no inline style to block (issue 14, item 5).
+  await page.setViewportSize({ width: 1400, height: 900 });
   const id = await createArticle(page, server.base, {
     headline: `Toggle ${Date.now().toString(36)}`,
     body,
@@ -219,6 +218,9 @@ test('the Markdown toggle shows the stored text one click away, and switching ba
   assert.equal(await page.locator('.ProseMirror td.align-right').innerText(), '2.50', 'alignment as a class, not a style');
   assert.equal(await page.locator('.ProseMirror [style]').count(), 0);
   assert.equal(await page.locator('.ProseMirror sup.footnote-ref').innerText(), '1');
+  const preview = page.frameLocator('.live-preview iframe');
+  assert.equal(await preview.locator('td.align-right').first().innerText(), '2.50', 'the preview aligns by class');
+  assert.equal(await preview.locator('[style]').count(), 0, 'no inline style in the preview');
 
   const toggle = page.getByRole('button', { name: 'Markdown' });
   assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
