@@ -578,7 +578,7 @@ async fn admin_paths_without_their_slash_are_sent_to_it(backend: Backend) -> Tes
     let r = get(&net, HOST, "/admin/media/").await?;
     assert!(r.status.is_redirection() && r.location().contains("/admin/login"), "{:?}", r.headers);
     // Nothing else under /admin/ is rewritten into a redirect.
-    for path in ["/admin/a.php", "/admin/x//y", "/admin/%2e%2e"] {
+    for path in ["/admin/a.php", "/admin/x//y", "/admin/%2e%2e", "/admin/no-such-page", "/de/admin/no-such-page"] {
         assert_eq!(get(&net, HOST, path).await?.status, StatusCode::NOT_FOUND, "{path}");
     }
     Ok(())

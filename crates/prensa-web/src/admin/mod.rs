@@ -314,7 +314,17 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 /// Every admin route.
 pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppState<S>>> {
     let track = || TrackLayer::new(state, RouteLabel::Admin);
-    table(state).router.layer(axum::middleware::from_fn(error_pages)).layer(track())
+    let Table { mut router, paths } = table(state);
+    // Staff who type a page's address without its closing slash
+    // (`/admin/media`) are sent to it instead of the public 404. Only the
+    // admin's own fixed paths get one, so unknown paths stay 404s.
+    for &path in &paths {
+        let bare = path.trim_end_matches('/');
+        if path.ends_with('/') && !path.contains('{') && bare.len() > "/admin".len() && !paths.contains(&bare) {
+            router = router.route(bare, get(move || async move { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, path)]) }));
+        }
+    }
+    router.layer(axum::middleware::from_fn(error_pages)).layer(track())
 }
 
 /// The path pattern of every admin route, as registered (`/admin/articles/{id}/`),
