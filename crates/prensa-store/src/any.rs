@@ -340,6 +340,25 @@ impl crate::SearchSource for AnyStore {
     }
 }
 
+impl crate::ContentApi for AnyStore {
+    async fn api_articles(
+        &self,
+        publication: Id,
+        filter: &crate::ArticleFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<prensa_core::Article>> {
+        delegate!(self.api_articles(publication, filter, now))
+    }
+
+    async fn api_authors(&self, publication: Id) -> Result<Vec<prensa_core::Author>> {
+        delegate!(self.api_authors(publication))
+    }
+
+    async fn api_tags(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<(prensa_core::Tag, u64)>> {
+        delegate!(self.api_tags(publication, now))
+    }
+}
+
 impl crate::Desk for AnyStore {
     async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))

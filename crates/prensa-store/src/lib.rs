@@ -27,6 +27,8 @@ use prensa_core::{
 };
 
 pub mod any;
+pub mod content_api;
+mod content_api_sql;
 pub mod editorial;
 mod editorial_sql;
 pub mod desk;
@@ -46,6 +48,7 @@ pub mod sqlite;
 pub mod testing;
 
 pub use any::{redact_url, AnyStore};
+pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
 pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use media::{MediaDir, MediaStore};

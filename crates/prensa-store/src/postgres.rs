@@ -48,6 +48,7 @@ crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::num
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
 crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
+crate::content_api_sql::content_api_impl!(PostgresStore, crate::newsroom_sql::numbered);
 crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 

@@ -32,6 +32,7 @@ crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql:
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::content_api_sql::content_api_impl!(SqliteStore, crate::newsroom_sql::plain);
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
