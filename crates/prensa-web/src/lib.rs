@@ -22,6 +22,7 @@ use chrono::Utc;
 use prensa_store::{Desk, Editorial};
 
 pub mod admin;
+pub mod api_keys;
 pub mod assets;
 pub mod cache;
 pub mod client;
@@ -37,6 +38,7 @@ pub mod share;
 pub mod state;
 pub mod views;
 
+pub use api_keys::{KeyRing, KeyVerdict};
 pub use error::AppError;
 pub use server::ServerSettings;
 pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
