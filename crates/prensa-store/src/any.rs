@@ -359,6 +359,36 @@ impl crate::ContentApi for AnyStore {
     }
 }
 
+impl crate::ApiKeys for AnyStore {
+    async fn create_api_key(
+        &self,
+        publication: Id,
+        name: &str,
+        digest: &str,
+        prefix: &str,
+        created_by: Option<Id>,
+        now: DateTime<Utc>,
+    ) -> Result<Id> {
+        delegate!(self.create_api_key(publication, name, digest, prefix, created_by, now))
+    }
+
+    async fn api_keys(&self, publication: Id) -> Result<Vec<prensa_core::ApiKeyInfo>> {
+        delegate!(self.api_keys(publication))
+    }
+
+    async fn revoke_api_key(&self, publication: Id, id: Id, now: DateTime<Utc>) -> Result<prensa_core::RevokeOutcome> {
+        delegate!(self.revoke_api_key(publication, id, now))
+    }
+
+    async fn api_key_digests(&self) -> Result<Vec<prensa_core::ApiKeyDigest>> {
+        delegate!(self.api_key_digests())
+    }
+
+    async fn set_api_cors_origins(&self, publication: Id, origins: &[String]) -> Result<()> {
+        delegate!(self.set_api_cors_origins(publication, origins))
+    }
+}
+
 impl crate::Desk for AnyStore {
     async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))

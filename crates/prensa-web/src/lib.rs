@@ -23,6 +23,7 @@ use prensa_store::{ContentApi, Desk, Editorial};
 
 pub mod admin;
 pub mod api;
+pub mod api_keys;
 pub mod assets;
 pub mod cache;
 pub mod client;
@@ -38,6 +39,7 @@ pub mod share;
 pub mod state;
 pub mod views;
 
+pub use api_keys::{KeyRing, KeyVerdict};
 pub use error::AppError;
 pub use server::ServerSettings;
 pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
