@@ -28,7 +28,7 @@ const IMAGE: &str = "00000000000000aa.png";
 /// Articles the English publication has published (besides the hostile
 /// one): enough for several pages.
 const PUBLISHED: usize = 25;
-const HOSTILE: &str = "Quotes \" and \\ backslashes </script><b>&amp; \u{2028} \u{0}nul — ünïcödé 🦀";
+const HOSTILE: &str = "Quotes \" and \\ backslashes </script><b>&amp; \u{2028} \u{7}bell — ünïcödé 🦀";
 
 fn at(s: &str) -> DateTime<chrono::FixedOffset> {
     DateTime::parse_from_rfc3339(s).expect("valid test date")
@@ -232,9 +232,9 @@ impl Api {
     }
 
     /// Walks `path` (a list with a query) page by page; the slugs in order.
-    async fn walk(&self, path: &str) -> Res<Vec<String>> {
+    async fn walk(&self, path: &str, from: Option<String>) -> Res<Vec<String>> {
         let mut slugs = Vec::new();
-        let mut cursor: Option<String> = None;
+        let mut cursor = from;
         for _ in 0..100 {
             let url = match &cursor {
                 Some(c) => format!("{path}&cursor={c}"),
@@ -361,11 +361,11 @@ async fn filters_and_cursors(backend: Backend) -> TestResult {
 
     // Walking in pages of 3 gives the whole list once, in order; so does
     // a walk with an article published between its pages.
-    assert_eq!(api.walk("/api/content/v1/articles/?limit=3").await?, all);
+    assert_eq!(api.walk("/api/content/v1/articles/?limit=3", None).await?, all);
     let first = api.get("/api/content/v1/articles/?limit=3").await?.json();
     let cursor = first["next_cursor"].as_str().ok_or("cursor")?.to_owned();
-    publish(&api, "brand-new", "labor").await?;
-    let rest = api.walk(&format!("/api/content/v1/articles/?limit=4&cursor={cursor}")).await?;
+    publish(&api, "brand-new", "labor", "ana").await?;
+    let rest = api.walk("/api/content/v1/articles/?limit=4", Some(cursor)).await?;
     let mut seen: Vec<String> = slugs(&first["data"]);
     seen.extend(rest);
     assert_eq!(seen, all, "an insert neither repeats nor skips an article");
@@ -391,7 +391,7 @@ async fn filters_and_cursors(backend: Backend) -> TestResult {
 
 /// Creates and publishes an article now, as the editor does, and applies
 /// the change feed as the writing process does.
-async fn publish(api: &Api, slug: &str, section: &str) -> Res<Id> {
+async fn publish(api: &Api, slug: &str, section: &str, author: &str) -> Res<Id> {
     let store = &api.state.store;
     let user = match store.users().await?.into_iter().find(|u| u.email == "editor@example.org") {
         Some(u) => u.id,
@@ -402,7 +402,7 @@ async fn publish(api: &Api, slug: &str, section: &str) -> Res<Id> {
     };
     let site = api.state.sites();
     let section_id = site.by_id(api.en).and_then(|s| s.sections.iter().find(|x| x.slug == section)).map(|s| s.id).ok_or("section")?;
-    let ana = store.author_by_slug(api.en, "ana").await?.ok_or("ana")?.id;
+    let by = store.author_by_slug(api.en, author).await?.ok_or("author")?.id;
     let draft = ArticleDraft {
         slug: slug.into(),
         headline: format!("Headline {slug}"),
@@ -410,7 +410,7 @@ async fn publish(api: &Api, slug: &str, section: &str) -> Res<Id> {
         body: "Fresh.".into(),
         toc: false,
         section_id,
-        author_ids: vec![ana],
+        author_ids: vec![by],
         tags: vec![],
         image: None,
     };
@@ -538,7 +538,7 @@ async fn cors_for_listed_origins_only(backend: Backend) -> TestResult {
     let bearer = format!("Bearer {}", api.key);
     let r = api.get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://app.example")]).await?;
     assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example"));
-    assert!(r.header("vary").is_some_and(|v| v.to_ascii_lowercase().contains("origin")), "{:?}", r.headers);
+    assert_eq!(r.header("vary"), Some("accept-encoding, authorization, origin"), "{:?}", r.headers);
     let r = api.get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://evil.example")]).await?;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("access-control-allow-origin"), None);
@@ -571,12 +571,12 @@ async fn etags_and_purge_on_publish(backend: Backend) -> TestResult {
     assert_eq!((r.status, r.text.as_str()), (304, ""));
     // A conditional request still needs a key.
     assert_eq!(api.get_with(list, &[("if-none-match", &etag)]).await?.status, 401);
-    // Warm an entry publishing in `culture` must not touch: a labor
-    // article's own answer.
+    // Warm an entry publishing in `culture` by Bo must not touch: an
+    // article in labor by Ana alone, its own answer.
     api.get("/api/content/v1/articles/a-01/?fields=headline").await?;
     let key = "/api/content/v1/articles/a-01/?fields=headline";
     assert!(api.state.cache.get(api.en, key).is_some(), "cached under its canonical key");
-    publish(&api, "fresh-culture", "culture").await?;
+    publish(&api, "fresh-culture", "culture", "bo").await?;
     assert!(api.state.cache.get(api.en, key).is_some(), "an unrelated article stays cached");
     let r = api.get(list).await?;
     assert_eq!(r.status, 200);
@@ -597,7 +597,7 @@ async fn hostile_text_survives_json(backend: Backend) -> TestResult {
     assert_eq!(a["standfirst"], "<script>alert(1)</script>", "text fields are text; JSON carries them as given");
     assert_eq!(a["published_at"], "2025-12-01T09:00:00-05:00");
     let body = a["body_html"].as_str().ok_or("body")?;
-    assert!(!body.contains("<script") && !body.contains("onerror") && !body.contains("javascript:"), "{body}");
+    assert!(!body.contains("<script") && !body.contains("onerror") && !body.contains("href=\"javascript"), "{body}");
     Ok(())
 }
 

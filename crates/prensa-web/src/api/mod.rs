@@ -122,7 +122,12 @@ pub async fn handle<S: Newsroom + ContentApi>(State(state): State<Arc<AppState<S
         },
     };
     let h = response.headers_mut();
-    h.append(header::VARY, HeaderValue::from_static("origin"));
+    // One `Vary` naming everything the answer depends on.
+    let vary = match h.get(header::VARY).and_then(|v| v.to_str().ok()) {
+        Some(v) => HeaderValue::from_str(&format!("{v}, origin")).unwrap_or(HeaderValue::from_static("origin")),
+        None => HeaderValue::from_static("origin"),
+    };
+    h.insert(header::VARY, vary);
     if let Some(origin) = cors {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag"));
@@ -376,8 +381,12 @@ async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q:
             None => return Ok((empty()?, keys)),
         },
     };
+    // Text that cannot be a slug (a NUL byte, which PostgreSQL refuses in
+    // a parameter, or any other character slugs never hold) matches
+    // nothing without asking the store.
     let tag = match &q.tag {
         None => None,
+        Some(slug) if !prensa_core::slug::is_valid_slug(slug) => return Ok((empty()?, keys)),
         Some(slug) => match state.store.tag_by_slug(p.id, slug).await? {
             Some(t) => Some(t.id),
             None => return Ok((empty()?, keys)),
@@ -385,6 +394,7 @@ async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q:
     };
     let author = match &q.author {
         None => None,
+        Some(slug) if !prensa_core::slug::is_valid_slug(slug) => return Ok((empty()?, keys)),
         Some(slug) => match state.store.author_by_slug(p.id, slug).await? {
             Some(a) => Some(a.id),
             None => return Ok((empty()?, keys)),
@@ -436,6 +446,9 @@ async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q:
 )]
 async fn article<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, slug: String, q: ArticleQuery) -> Result<Made, ApiError> {
     let p = &site.publication;
+    if !prensa_core::slug::is_valid_slug(&slug) {
+        return Err(ApiError::not_found());
+    }
     let a = state.store.published_article(p.id, &slug, Utc::now()).await?.ok_or_else(ApiError::not_found)?;
     let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Section(a.section.id), SurrogateKey::Translations(a.id)];
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
