@@ -139,10 +139,11 @@ impl Include {
 }
 
 /// A comma-separated list of names, each known to `parse`, sorted and
-/// without repeats. An empty value is an empty list.
+/// without repeats. An empty value or item is refused, as a name no
+/// operation knows.
 fn list<T: Ord + Copy>(name: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, ApiError> {
     let mut out = Vec::new();
-    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for item in value.split(',') {
         let Some(v) = parse(item) else {
             let shown: String = item.chars().take(64).collect();
             return Err(ApiError::invalid(format!("`{name}` does not know `{shown}`.")));
@@ -181,7 +182,7 @@ fn instant(name: &str, value: &str, tz: chrono_tz::Tz) -> Result<i64, ApiError> 
 fn slug(name: &str, value: Option<&String>) -> Result<Option<String>, ApiError> {
     match value {
         None => Ok(None),
-        Some(v) if v.is_empty() || v.len() > 200 => {
+        Some(v) if v.is_empty() || v.chars().count() > 200 => {
             Err(ApiError::invalid(format!("`{name}` must be a slug of 1 to 200 characters.")))
         }
         Some(v) => Ok(Some(v.clone())),
@@ -214,15 +215,18 @@ fn parse_cursor(value: &str) -> Result<(i64, Id), ApiError> {
 pub struct ArticleListQuery {
     /// Only this section's articles (its slug). An unknown slug matches
     /// nothing.
+    #[param(min_length = 1, max_length = 200)]
     pub section: Option<String>,
     /// Only articles with this tag (its slug).
+    #[param(min_length = 1, max_length = 200)]
     pub tag: Option<String>,
     /// Only articles by this author (their slug).
+    #[param(min_length = 1, max_length = 200)]
     pub author: Option<String>,
     /// Only articles readable in this language (BCP 47, any case): written
     /// in it — the publication's own language, so every article — or with a
     /// published translation in it.
-    #[param(min_length = 1, max_length = 35)]
+    #[param(min_length = 1, max_length = 35, pattern = r"^[A-Za-z0-9-]{1,35}$")]
     pub language: Option<String>,
     /// Published at or after this instant: RFC 3339, or a date meaning its
     /// midnight in the publication's time zone.
@@ -239,11 +243,11 @@ pub struct ArticleListQuery {
     pub cursor: Option<(i64, Id)>,
     /// The article properties to return, comma-separated (`id` and `slug`
     /// always come). Default: all but `body_html`.
-    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false)]
+    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false, min_items = 1)]
     pub fields: Option<Vec<ArticleField>>,
     /// Add the articles' `authors`, `tags` and/or `section`, once each,
     /// under `included`.
-    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false)]
+    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1)]
     pub include: Option<Vec<Include>>,
 }
 
@@ -323,11 +327,11 @@ fn append_shape(s: &mut form_urlencoded::Serializer<'_, String>, fields: Option<
 pub struct ArticleQuery {
     /// The article properties to return, comma-separated (`id` and `slug`
     /// always come). Default: all.
-    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false)]
+    #[param(value_type = Option<Vec<ArticleField>>, style = Form, explode = false, min_items = 1)]
     pub fields: Option<Vec<ArticleField>>,
     /// Add the article's `authors`, `tags` and/or `section` under
     /// `included`.
-    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false)]
+    #[param(value_type = Option<Vec<Include>>, style = Form, explode = false, min_items = 1)]
     pub include: Option<Vec<Include>>,
 }
 
@@ -409,7 +413,7 @@ mod tests {
 
     #[test]
     fn values_are_checked() {
-        for bad in ["limit=0", "limit=101", "limit=x", "limit=-1", "fields=id,nope", "include=body", "language=e n", "language="] {
+        for bad in ["limit=0", "limit=101", "limit=x", "limit=-1", "fields=id,nope", "include=body", "include=", "fields=id,", "language=e n", "language="] {
             assert_eq!(list_q(bad).map_err(|e| e.code), Err(ErrorCode::InvalidParameter), "{bad}");
         }
         for bad in ["published_after=yesterday", "published_before=2026-13-01", "published_after=2026-01-01T25:00:00Z"] {
