@@ -209,9 +209,8 @@ macro_rules! on_every_backend {
             async fn postgres() -> super::TestResult {
                 use sqlx::Connection;
                 let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-                static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-                let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let schema = format!("adminkeys_{}_{n}", std::process::id());
+                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+                let schema = format!("{}_{}_{nanos}", stringify!($name), std::process::id());
                 let mut admin = sqlx::PgConnection::connect(&base).await?;
                 sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
                 let sep = if base.contains('?') { '&' } else { '?' };
