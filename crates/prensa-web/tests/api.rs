@@ -446,10 +446,13 @@ async fn fields_and_include(backend: Backend) -> TestResult {
     Ok(())
 }
 
+/// A request (path, headers) and the status and error code it must get.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+
 async fn errors_are_json_with_stable_codes(backend: Backend) -> TestResult {
     let api = Api::start(&backend).await?;
     let bearer = format!("Bearer {}", api.key);
-    let cases: &[(&str, &[(&str, &str)], u16, &str)] = &[
+    let cases: &[Case] = &[
         ("/api/content/v1/articles/", &[], 401, "missing_key"),
         ("/api/content/v1/articles/", &[("authorization", "Bearer prensa_nope")], 401, "invalid_key"),
         ("/api/content/v1/articles/", &[("authorization", "Basic YTpi")], 401, "invalid_key"),
