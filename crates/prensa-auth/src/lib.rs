@@ -1,6 +1,6 @@
 //! Account security for Prensa's newsroom: password hashing (argon2id),
-//! random tokens for sessions, invites and CSRF, and the signed tokens of
-//! the forms shown before sign-in.
+//! random tokens for sessions, invites and CSRF, Content API keys, and the
+//! signed tokens of the forms shown before sign-in.
 //!
 //! Pure functions only; the store keeps users and sessions (and the
 //! sign-in throttle's failure counts, which every node must share), the web
@@ -14,4 +14,6 @@ mod token;
 
 pub use form::FormKey;
 pub use password::{hash_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
-pub use token::{constant_time_eq, new_token, token_digest, Token};
+pub use token::{
+    constant_time_eq, new_api_key, new_token, sha256, token_digest, ApiKey, Token, API_KEY_DISPLAY_CHARS, API_KEY_PREFIX,
+};

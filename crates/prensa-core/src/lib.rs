@@ -5,12 +5,14 @@
 //! layer all speak in these types, which is what lets each of them be swapped
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
+pub mod content_api;
 pub mod model;
 pub mod newsroom;
 pub mod permissions;
 pub mod slug;
 pub mod social;
 
+pub use content_api::{ApiKeyDigest, ApiKeyInfo, ApiKeyRow, RevokeOutcome};
 pub use model::*;
 pub use newsroom::*;
 pub use social::{SocialKind, SocialLinks};

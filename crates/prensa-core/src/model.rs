@@ -67,6 +67,10 @@ pub struct Publication {
     pub timezone: String,
     pub social: SocialLinks,
     pub settings: PublicationSettings,
+    /// The origins allowed to call the Content API from a browser (CORS):
+    /// exact origins as browsers send them (`https://app.example.org`), or
+    /// `*`; empty: none. Checked by [`crate::content_api::parse_cors_origins`].
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Publication {
@@ -329,6 +333,8 @@ pub struct NewPublication {
     pub timezone: String,
     pub social: SocialLinks,
     pub settings: PublicationSettings,
+    /// See [`Publication::api_cors_origins`].
+    pub api_cors_origins: Vec<String>,
 }
 
 /// A media file already placed in the media store under `key`.
@@ -469,11 +475,13 @@ pub struct Snapshot {
     pub scheduled_changes: Vec<ScheduledChangeRow>,
     pub translations: Vec<TranslationRow>,
     pub author_bios: Vec<AuthorBioRow>,
+    /// Content API keys (digests only).
+    pub api_keys: Vec<crate::ApiKeyRow>,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 17] {
+    pub fn counts(&self) -> [(&'static str, usize); 18] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -492,6 +500,7 @@ impl Snapshot {
             ("scheduled_changes", self.scheduled_changes.len()),
             ("translations", self.translations.len()),
             ("author_bios", self.author_bios.len()),
+            ("api_keys", self.api_keys.len()),
         ]
     }
 
@@ -739,6 +748,7 @@ mod tests {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         };
         assert_eq!(p.host(), "meridian.example:8443");
         assert_eq!(p.absolute("/labor/"), "https://meridian.example:8443/labor/");

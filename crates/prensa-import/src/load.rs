@@ -19,8 +19,9 @@ use crate::text::{decode, split_front_matter, FrontMatter};
 use crate::{Prepared, Step, TranslationLink};
 
 const PUBLICATION_KEYS: &[&str] =
-    &["slug", "name", "tagline", "language", "base_url", "timezone", "social", "settings"];
+    &["slug", "name", "tagline", "language", "base_url", "timezone", "social", "settings", "api"];
 const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size", "from_sister_sites"];
+const API_KEYS: &[&str] = &["cors_origins"];
 const AUTHOR_KEYS: &[&str] = &["name", "avatar", "social"];
 const SECTION_KEYS: &[&str] = &["name", "description", "order"];
 const ARTICLE_KEYS: &[&str] = &[
@@ -293,6 +294,7 @@ fn publication_fields(cx: &mut FileCx<'_>, text: &str) -> Option<NewPublication>
     };
     let social = fields::social(cx, &table, PUBLICATION_KEYS);
     let settings = settings(cx, &table);
+    let api_cors_origins = api(cx, &table);
     if !cx.is_clean() {
         return None;
     }
@@ -305,7 +307,34 @@ fn publication_fields(cx: &mut FileCx<'_>, text: &str) -> Option<NewPublication>
         timezone,
         social,
         settings,
+        api_cors_origins,
     })
+}
+
+/// The `[api]` table: `cors_origins`, the origins allowed to call the
+/// Content API from a browser (each checked by the core's origin rule and
+/// reported on its own line).
+fn api(cx: &mut FileCx<'_>, table: &DeTable<'_>) -> Vec<String> {
+    let Some((_, table)) = Reader::new(table).table(cx, "api") else {
+        return Vec::new();
+    };
+    fields::unknown_keys(cx, table, API_KEYS, "api.");
+    let r = Reader { table, prefix: "api." };
+    let Some(list) = r.strings(cx, "cors_origins", false) else {
+        return Vec::new();
+    };
+    let mut origins = Vec::new();
+    for item in list.get_ref() {
+        match prensa_core::content_api::parse_cors_origin(item.get_ref()) {
+            Ok(origin) if !origins.contains(&origin) => origins.push(origin),
+            Ok(_) => {}
+            Err(message) => cx.at(item.span(), format!("`api.cors_origins`: {message}")),
+        }
+    }
+    if origins.len() > prensa_core::content_api::MAX_CORS_ORIGINS {
+        cx.at(list.span(), format!("`api.cors_origins` may list at most {} origins", prensa_core::content_api::MAX_CORS_ORIGINS));
+    }
+    origins
 }
 
 fn settings(cx: &mut FileCx<'_>, table: &DeTable<'_>) -> PublicationSettings {

@@ -633,6 +633,28 @@ fn settings_are_validated_by_the_core_rules() {
 }
 
 #[test]
+fn api_cors_origins_are_read_and_checked() {
+    let f = Fixture::new();
+    assert!(f.ok().set.publication.api_cors_origins.is_empty(), "none by default");
+    f.write("publication.toml", format!("{PUBLICATION}\n[api]\ncors_origins = [\"https://App.example.org:443\", \"*\", \"https://app.example.org\"]\n"));
+    assert_eq!(f.ok().set.publication.api_cors_origins, ["https://app.example.org", "*"], "normalized, once each");
+    f.write(
+        "publication.toml",
+        format!("{PUBLICATION}\n[api]\ncors_origins = [\n  \"https://ok.example\",\n  \"https://app.example.org/api\",\n]\ncors_origin = 1\n"),
+    );
+    assert_eq!(
+        f.problems(),
+        [
+            "publication.toml:10: `api.cors_origins`: `https://app.example.org/api` is not an origin (an origin has no path, not even a trailing slash); write it as https://host[:port] or *",
+            "publication.toml:12: unknown key `api.cors_origin`; did you mean `api.cors_origins`?",
+        ]
+    );
+    f.write("publication.toml", format!("{PUBLICATION}\n[api]\ncors_origins = [\"https://ok.example\", 3]\n"));
+    let problems = f.problems();
+    assert!(problems.len() == 1 && problems[0].starts_with("publication.toml:8: `api.cors_origins` entries must be strings"), "{problems:?}");
+}
+
+#[test]
 fn images_need_alt_text() {
     let f = Fixture::new();
     f.write("media/p.png", PNG_1X1);

@@ -75,6 +75,7 @@ fn archive(n: usize) -> ImportSet {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: (0..40)

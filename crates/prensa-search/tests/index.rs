@@ -43,6 +43,7 @@ fn publication(slug: &str, language: &str, articles: Vec<NewArticle>) -> ImportS
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor {

@@ -340,6 +340,55 @@ impl crate::SearchSource for AnyStore {
     }
 }
 
+impl crate::ContentApi for AnyStore {
+    async fn api_articles(
+        &self,
+        publication: Id,
+        filter: &crate::ArticleFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<prensa_core::Article>> {
+        delegate!(self.api_articles(publication, filter, now))
+    }
+
+    async fn api_authors(&self, publication: Id) -> Result<Vec<prensa_core::Author>> {
+        delegate!(self.api_authors(publication))
+    }
+
+    async fn api_tags(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<(prensa_core::Tag, u64)>> {
+        delegate!(self.api_tags(publication, now))
+    }
+}
+
+impl crate::ApiKeys for AnyStore {
+    async fn create_api_key(
+        &self,
+        publication: Id,
+        name: &str,
+        digest: &str,
+        prefix: &str,
+        created_by: Option<Id>,
+        now: DateTime<Utc>,
+    ) -> Result<Id> {
+        delegate!(self.create_api_key(publication, name, digest, prefix, created_by, now))
+    }
+
+    async fn api_keys(&self, publication: Id) -> Result<Vec<prensa_core::ApiKeyInfo>> {
+        delegate!(self.api_keys(publication))
+    }
+
+    async fn revoke_api_key(&self, publication: Id, id: Id, now: DateTime<Utc>) -> Result<prensa_core::RevokeOutcome> {
+        delegate!(self.revoke_api_key(publication, id, now))
+    }
+
+    async fn api_key_digests(&self) -> Result<Vec<prensa_core::ApiKeyDigest>> {
+        delegate!(self.api_key_digests())
+    }
+
+    async fn set_api_cors_origins(&self, publication: Id, origins: &[String]) -> Result<()> {
+        delegate!(self.set_api_cors_origins(publication, origins))
+    }
+}
+
 impl crate::Desk for AnyStore {
     async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))

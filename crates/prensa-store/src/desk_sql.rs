@@ -25,7 +25,7 @@ macro_rules! desk_impl {
             /// Commits on success; on any error rolls back at once, so a
             /// refused write holds no lock while the connection idles in the
             /// pool (a dropped transaction is only rolled back on reuse).
-            async fn finish<T, DB: sqlx::Database>(tx: sqlx::Transaction<'_, DB>, result: Result<T>) -> Result<T> {
+            pub(super) async fn finish<T, DB: sqlx::Database>(tx: sqlx::Transaction<'_, DB>, result: Result<T>) -> Result<T> {
                 match result {
                     Ok(value) => {
                         tx.commit().await.map_err(backend)?;

@@ -27,6 +27,10 @@ use prensa_core::{
 };
 
 pub mod any;
+pub mod api_keys;
+mod api_keys_sql;
+pub mod content_api;
+mod content_api_sql;
 pub mod editorial;
 mod editorial_sql;
 pub mod desk;
@@ -46,6 +50,8 @@ pub mod sqlite;
 pub mod testing;
 
 pub use any::{redact_url, AnyStore};
+pub use api_keys::{ApiKeys, CHANGE_API_KEYS};
+pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
 pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use media::{MediaDir, MediaStore};

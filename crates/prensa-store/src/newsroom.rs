@@ -24,7 +24,9 @@ use crate::Result;
 /// Keys of the change feed for a write whose reach is unknown (an import).
 pub const CHANGE_ALL: &str = "all";
 
-pub trait Newsroom: crate::SearchSource {
+/// Every backend keeps the Content API's keys too ([`crate::ApiKeys`]),
+/// so whatever serves the admin can check and manage them.
+pub trait Newsroom: crate::SearchSource + crate::ApiKeys {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

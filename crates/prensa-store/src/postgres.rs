@@ -48,8 +48,10 @@ crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::num
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 
 crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
+crate::content_api_sql::content_api_impl!(PostgresStore, crate::newsroom_sql::numbered);
 crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
+crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -139,7 +141,7 @@ fn connect_error(e: sqlx::Error) -> StoreError {
 // JSONB comes back as text so that both backends decode social links from
 // the same JSON string.
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size, from_sister_sites";
+    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social::text";
 
@@ -499,6 +501,7 @@ impl Store for PostgresStore {
         };
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
+        api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -526,12 +529,12 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
         "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, \
-           from_sister_sites) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11) \
+           from_sister_sites, api_cors_origins) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
            more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites \
+           from_sister_sites = excluded.from_sister_sites, api_cors_origins = excluded.api_cors_origins \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -545,6 +548,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
     .bind(i64::from(p.settings.from_sister_sites))
+    .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
@@ -778,7 +782,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)",
+               most_recent, page_size, from_sister_sites, api_cors_origins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -792,6 +796,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
         .bind(i64::from(p.settings.from_sister_sites))
+        .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -906,6 +911,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     }
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
     network_gen::network_in(&mut *conn, s).await?;
+    api_keys_gen::api_keys_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
     for table in [
@@ -918,6 +924,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         "article_revisions",
         "review_notes",
         "scheduled_changes",
+        "api_keys",
     ] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"

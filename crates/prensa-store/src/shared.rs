@@ -204,7 +204,8 @@ pub(crate) fn hero_at(row: &impl Cols, idx: usize) -> Result<Option<HeroImage>> 
 }
 
 /// Columns: id, slug, name, tagline, language, base_url, timezone, social
-/// (JSON text), more_from_section, most_recent, page_size, from_sister_sites.
+/// (JSON text), more_from_section, most_recent, page_size, from_sister_sites,
+/// api_cors_origins (space-separated).
 pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
     Ok(Publication {
         id: row.int(0)?,
@@ -221,6 +222,7 @@ pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
             page_size: u32_of(row.int(10)?),
             from_sister_sites: u32_of(row.int(11)?),
         },
+        api_cors_origins: prensa_core::content_api::cors_origins_from_text(&row.text(12)?),
     })
 }
 
@@ -381,7 +383,7 @@ pub(crate) fn and_not_in(column: &str, ids: &[Id]) -> String {
 /// deleting goes in reverse. Nothing references `users` but sessions and
 /// links (see [`EPHEMERAL_TABLES`]): editorial columns naming a user are
 /// plain integers.
-pub(crate) const TABLES: [&str; 17] = [
+pub(crate) const TABLES: [&str; 18] = [
     "publications",
     "media",
     "authors",
@@ -399,6 +401,7 @@ pub(crate) const TABLES: [&str; 17] = [
     "scheduled_changes",
     "translations",
     "author_bios",
+    "api_keys",
 ];
 
 /// What a snapshot leaves behind but a replacing import must clear, so

@@ -32,8 +32,10 @@ crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql:
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::content_api_sql::content_api_impl!(SqliteStore, crate::newsroom_sql::plain);
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
+crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -108,7 +110,7 @@ impl SqliteStore {
 }
 
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites";
+    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social";
 
@@ -376,7 +378,7 @@ impl Store for SqliteStore {
         let conn = &mut *tx;
         let mut snapshot = Snapshot {
             publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
-                "more_from_section, most_recent, page_size, from_sister_sites FROM publications ORDER BY id"))
+                "more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins FROM publications ORDER BY id"))
             .fetch_all(&mut *conn)
             .await
             .map_err(backend)?
@@ -449,6 +451,7 @@ impl Store for SqliteStore {
         };
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
+        api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -496,7 +499,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               most_recent, page_size, from_sister_sites, api_cors_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -510,6 +513,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
         .bind(i64::from(p.settings.from_sister_sites))
+        .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -619,6 +623,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     }
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
     network_gen::network_in(&mut *conn, s).await?;
+    api_keys_gen::api_keys_in(&mut *conn, s).await?;
     Ok(())
 }
 
@@ -628,12 +633,12 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     let mut counts = ImportCounts::default();
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
            more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites \
+           from_sister_sites = excluded.from_sister_sites, api_cors_origins = excluded.api_cors_origins \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -647,6 +652,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
     .bind(i64::from(p.settings.from_sister_sites))
+    .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;

@@ -59,6 +59,7 @@ fn sister(slug: &str, language: &str, host: &str) -> ImportSet {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor {

@@ -35,6 +35,7 @@ fn publication(slug: &str, language: &str) -> NewPublication {
         timezone: "UTC".into(),
         social: SocialLinks::default(),
         settings: PublicationSettings { from_sister_sites: 2, ..PublicationSettings::default() },
+        api_cors_origins: Vec::new(),
     }
 }
 

@@ -10,7 +10,7 @@ use prensa_core::{
     ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
     PublicationSettings, SocialKind, SocialLinks, Status,
 };
-use prensa_store::{AnyStore, PostgresStore, SqliteStore, Store, StoreError};
+use prensa_store::{AnyStore, ApiKeys, PostgresStore, SqliteStore, Store, StoreError};
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -60,6 +60,7 @@ fn fixture() -> ImportSet {
             timezone: "UTC".into(),
             social: social.clone(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
         authors: vec![
@@ -334,14 +335,24 @@ async fn load(store: &AnyStore, sets: &[ImportSet]) -> TestResult {
 }
 
 async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -> TestResult {
-    load(&store, &rich_fixture()).await?;
+    let mut sets = rich_fixture();
+    sets[0].publication.api_cors_origins = vec!["https://app.example.org".into()];
+    load(&store, &sets).await?;
+    let first = store.publications().await?.into_iter().find(|p| p.slug == "meridian").ok_or("meridian")?.id;
+    let key = prensa_auth::new_api_key();
+    let key_id = store.create_api_key(first, "App", &key.digest, &key.prefix, None, now()).await?;
+    store.revoke_api_key(first, key_id, now()).await?;
     let snap = store.export_all().await?;
     let counts: Vec<usize> = snap.counts().iter().map(|(_, n)| *n).collect();
     // publications, media, authors, publication_authors, sections, tags,
     // articles, article_authors, article_tags, then the newsroom's users,
     // publication_roles, article_revisions, slug_redirects, review_notes,
-    // scheduled_changes, then the network's translations and author_bios
-    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1]);
+    // scheduled_changes, then the network's translations and author_bios,
+    // then the Content API's keys
+    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    assert_eq!(snap.api_keys[0].digest, key.digest, "keys are copied as digests, revoked ones too");
+    assert!(snap.api_keys[0].revoked_at.is_some());
+    assert!(snap.publications.iter().any(|p| p.api_cors_origins == ["https://app.example.org"]), "with the CORS setting");
     assert!(snap.articles.iter().any(|a| a.slug == "draft-one" && a.status == Status::Draft), "drafts are copied");
     assert!(snap.articles.iter().any(|a| a.slug == "future"), "scheduled articles are copied");
     let a02 = snap.articles.iter().find(|a| a.slug == "a02").expect("a02");
@@ -419,7 +430,11 @@ async fn both_backends_answer_identically_and_snapshots_cross_over() -> TestResu
     assert_eq!(lite.export_all().await?, pg.export_all().await?);
     assert_same_content(&lite, &pg).await?;
 
-    // SQLite → a fresh PostgreSQL schema → a fresh SQLite: the same rows.
+    // SQLite → a fresh PostgreSQL schema → a fresh SQLite: the same rows
+    // (a Content API key among them).
+    let first = lite.publications().await?.remove(0).id;
+    let key = prensa_auth::new_api_key();
+    let key_id = lite.create_api_key(first, "App", &key.digest, &key.prefix, None, now()).await?;
     let snap = lite.export_all().await?;
     let schema2 = PgSchema::create().await?.expect("configured");
     let pg2 = schema2.store().await?;
@@ -437,6 +452,8 @@ async fn both_backends_answer_identically_and_snapshots_cross_over() -> TestResu
     let p = pg2.publications().await?.remove(0);
     let fresh = pg2.published_article(p.id, "brand-new", now()).await?.expect("new article");
     assert!(snap.articles.iter().all(|a| a.id < fresh.id));
+    let other = prensa_auth::new_api_key();
+    assert!(pg2.create_api_key(p.id, "New", &other.digest, &other.prefix, None, now()).await? > key_id);
     Ok(())
 }
 

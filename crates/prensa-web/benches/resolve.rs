@@ -27,6 +27,7 @@ fn site(id: i64, base_url: &str) -> Arc<Site> {
         timezone: "UTC".into(),
         social: SocialLinks::default(),
         settings: PublicationSettings::default(),
+        api_cors_origins: Vec::new(),
     };
     let view = SiteView {
         name: publication.name.clone(),

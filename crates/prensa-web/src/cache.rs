@@ -40,7 +40,8 @@ impl SurrogateKey {
     /// `section:3`, `author:5`, `tag:9`, `translations:12`, `home`,
     /// `recent`, `feed`). Keys name rows, not publications: `recent` and
     /// `home` purge those pages in every publication, which is what keeps
-    /// "From our sister sites" current.
+    /// "From our sister sites" current. Feed keys that name no page (`all`,
+    /// `api_keys`) are `None`; the watcher handles those itself.
     pub fn parse(text: &str) -> Option<SurrogateKey> {
         match text {
             "home" => return Some(SurrogateKey::Home),
@@ -331,7 +332,9 @@ mod tests {
         assert_eq!(SurrogateKey::parse("tag:3"), Some(SurrogateKey::Tag(3)));
         assert_eq!(SurrogateKey::parse("home"), Some(SurrogateKey::Home));
         assert_eq!(SurrogateKey::parse("translations:5"), Some(SurrogateKey::Translations(5)));
-        for bad in ["", "article:", "article:x", "page:1", "all"] {
+        // `all` and `api_keys` name no page: the watcher acts on them
+        // before parsing (a full purge; reloading the API key ring).
+        for bad in ["", "article:", "article:x", "page:1", "all", "api_keys"] {
             assert_eq!(SurrogateKey::parse(bad), None, "{bad}");
         }
     }

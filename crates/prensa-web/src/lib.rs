@@ -16,12 +16,14 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::handler::Handler;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use chrono::Utc;
-use prensa_store::{Desk, Editorial};
+use prensa_store::{ContentApi, Desk, Editorial};
 
 pub mod admin;
+pub mod api;
+pub mod api_keys;
 pub mod assets;
 pub mod cache;
 pub mod client;
@@ -37,6 +39,7 @@ pub mod share;
 pub mod state;
 pub mod views;
 
+pub use api_keys::{KeyRing, KeyVerdict};
 pub use error::AppError;
 pub use server::ServerSettings;
 pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
@@ -45,13 +48,18 @@ pub use state::{AppState, WebConfig, DEFAULT_SESSION_IDLE_MINUTES};
 /// with its own fixed route label, so the label costs nothing to find per
 /// request; all of them in [`network::NetworkLayer`], which finds the
 /// publication, and [`headers::SecurityHeadersLayer`].
-pub fn router<S: Desk + Editorial>(state: Arc<AppState<S>>) -> Router {
+pub fn router<S: Desk + Editorial + ContentApi>(state: Arc<AppState<S>>) -> Router {
     use ops::RouteLabel as L;
     let track = |label: L| ops::TrackLayer::new(&state, label);
     let routes = admin::routes(&state)
         .route("/media/{key}", get(assets::media::<S>).layer(track(L::Media)))
         .route("/assets/{file}", get(assets::stylesheet::<S>).layer(track(L::Asset)))
         .route("/share/mastodon/", get(share::mastodon::<S>).post(share::mastodon_form::<S>).layer(track(L::Share)))
+        // The Content API answers every method itself (405 with `Allow`,
+        // CORS preflights) and its own 404s, in JSON.
+        .route(api::ROOT, any(api::handle::<S>).layer(track(L::Api)))
+        .route(api::ROOT_SLASH, any(api::handle::<S>).layer(track(L::Api)))
+        .route("/api/content/v1/{*rest}", any(api::handle::<S>).layer(track(L::Api)))
         .route("/healthz", get(ops::healthz).layer(track(L::Healthz)))
         .route("/readyz", get(ops::readyz::<S>).layer(track(L::Readyz)))
         .route("/metrics", get(ops::metrics::<S>).layer(track(L::Metrics)))

@@ -40,10 +40,12 @@ pub enum RouteLabel {
     Metrics,
     /// Every page and action under `/admin/`.
     Admin,
+    /// The Content API, `/api/content/v1/…`.
+    Api,
 }
 
 impl RouteLabel {
-    pub const ALL: [RouteLabel; 8] = [
+    pub const ALL: [RouteLabel; 9] = [
         RouteLabel::Page,
         RouteLabel::Media,
         RouteLabel::Asset,
@@ -52,6 +54,7 @@ impl RouteLabel {
         RouteLabel::Readyz,
         RouteLabel::Metrics,
         RouteLabel::Admin,
+        RouteLabel::Api,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +67,7 @@ impl RouteLabel {
             RouteLabel::Readyz => "readyz",
             RouteLabel::Metrics => "metrics",
             RouteLabel::Admin => "admin",
+            RouteLabel::Api => "api",
         }
     }
 }

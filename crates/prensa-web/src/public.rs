@@ -62,10 +62,21 @@ pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &Heade
 
 /// Serves a cached page, answering conditional requests with 304.
 pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
+    respond_with(page, headers, head, page_response)
+}
+
+/// [`respond`] with the headers `base` starts every response with (the
+/// Content API's differ from a page's).
+pub(crate) fn respond_with(
+    page: &CachedPage,
+    headers: &HeaderMap,
+    head: bool,
+    base: fn(StatusCode) -> http::response::Builder,
+) -> Response {
     let not_modified = page.status == StatusCode::OK
         && headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v.as_bytes(), page.etag.as_bytes()));
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
-    let mut builder = page_response(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
+    let mut builder = base(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
         .header(header::CONTENT_TYPE, page.content_type.clone())
         .header(header::ETAG, page.etag.clone());
     if not_modified {

@@ -12,9 +12,10 @@ use prensa_render::i18n::{self, Locale};
 use prensa_render::theme::{self, Theme};
 use prensa_render::view::{LinkView, SiteView};
 use prensa_search::SearchIndex;
-use prensa_store::{MediaStore, Newsroom, Store, CHANGE_ALL};
+use prensa_store::{MediaStore, Newsroom, Store, CHANGE_ALL, CHANGE_API_KEYS};
 
 use crate::admin::Admin;
+use crate::api_keys::KeyRing;
 use crate::cache::{PageCache, SurrogateKey};
 use crate::error::AppError;
 use crate::ops::{self, HttpMetrics};
@@ -270,6 +271,9 @@ pub struct AppState<S: Store> {
     /// Signs the sign-in, invite and reset forms' tokens; the same on every
     /// node (its secret lives in the database).
     pub form_key: prensa_auth::FormKey,
+    /// The Content API's keys (digests), reloaded when the change feed
+    /// names `api_keys`.
+    pub api_keys: KeyRing,
     /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
     draining: AtomicBool,
     /// The content version up to which this process has applied the
@@ -291,6 +295,11 @@ impl<S: Newsroom> AppState<S> {
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
         let secret = store.server_secret(FORM_KEY_NAME, &prensa_auth::new_token().secret).await?;
         let passwords = crate::admin::passwords::PasswordWork::new(config.password_hashers);
+        // Where the change feed stands, noted before anything is read from
+        // the store: a key revoked (or anything written) while this state
+        // loads is then applied by the first sync instead of being missed.
+        let version = store.content_version().await?;
+        let api_keys = KeyRing::new(&store.api_key_digests().await?);
         let state = Arc::new(AppState {
             store,
             media: media.into(),
@@ -303,13 +312,22 @@ impl<S: Newsroom> AppState<S> {
             media_limits,
             passwords,
             form_key: prensa_auth::FormKey::new(&secret),
+            api_keys,
             draining: AtomicBool::new(false),
-            seen_version: tokio::sync::Mutex::new(None),
+            seen_version: tokio::sync::Mutex::new(Some(version)),
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
         state.rebuild_search().await?;
         Ok(state)
+    }
+
+    /// Re-reads every API key's digest into [`AppState::api_keys`].
+    pub async fn reload_api_keys(&self) -> Result<(), AppError> {
+        let digests = self.store.api_key_digests().await?;
+        self.api_keys.replace(&digests);
+        tracing::debug!(keys = digests.len(), "API keys reloaded");
+        Ok(())
     }
 
     /// Builds the search index anew from the store.
@@ -391,8 +409,10 @@ impl<S: Newsroom> AppState<S> {
     /// the last call (made by this process or any other) purges the pages
     /// showing what it touched; a write of unknown reach (an import) purges
     /// everything. Called after this process's own writes, so the writer
-    /// sees the result at once, and by the watcher for everyone else's. The
-    /// first call only notes where the feed stands.
+    /// sees the result at once, and by the watcher for everyone else's. It
+    /// starts from where the feed stood when [`AppState::new`] began
+    /// reading the store. A change naming `api_keys` reloads
+    /// [`AppState::api_keys`].
     pub async fn sync_changes(&self) {
         let mut seen = self.seen_version.lock().await;
         let Some(from) = *seen else {
@@ -413,16 +433,30 @@ impl<S: Newsroom> AppState<S> {
         let mut keys = Vec::new();
         let mut articles = Vec::new();
         let mut everything = false;
+        let mut api_keys = false;
         for change in &changes {
             for key in &change.keys {
                 if key == CHANGE_ALL {
                     everything = true;
+                } else if key == CHANGE_API_KEYS {
+                    api_keys = true;
                 } else if let Some(k) = SurrogateKey::parse(key) {
                     if let SurrogateKey::Article(id) = k {
                         articles.push(id);
                     }
                     keys.push(k);
                 }
+            }
+        }
+        // Before the page cache: a revocation should bite as soon as
+        // possible. `all` (an import, a copied database) may have replaced
+        // keys too. If the reload fails, the feed is not marked read, so
+        // the next tick tries again rather than leaving a revoked key
+        // valid here.
+        if api_keys || everything {
+            if let Err(e) = self.reload_api_keys().await {
+                tracing::warn!(error = %e, "reloading the API keys failed");
+                return;
             }
         }
         *seen = Some(last.version);
@@ -465,6 +499,7 @@ mod tests {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         };
         let view = SiteView {
             name: slug.into(),

@@ -17,7 +17,7 @@ use prensa_core::{
     SocialLinks, Status, TokenKind,
 };
 use prensa_store::newsroom::LoginGate;
-use prensa_store::{ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Store};
+use prensa_store::{ApiKeys, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -69,6 +69,7 @@ fn publication(slug: &str, language: &str, base_url: &str) -> ImportSet {
             timezone: "Europe/Berlin".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: ["con", "aut", "edi", "adm", "out"].into_iter().map(author).collect(),
@@ -469,6 +470,12 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/authors/{out}", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("GET", "/admin/settings", admins),
         ("POST", "/admin/settings", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        // Making a key answers with the settings page showing it (once).
+        ("POST", "/admin/settings/api-keys", [ToLogin, Forbidden, Forbidden, Forbidden, Allowed]),
+        // Revoking asks first (a page), then revokes with `confirm=yes`.
+        ("POST", "/admin/settings/api-keys/{api_key}/revoke", [ToLogin, Forbidden, Forbidden, Forbidden, Allowed]),
+        ("POST confirm", "/admin/settings/api-keys/{api_key}/revoke", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        ("POST", "/admin/settings/api-cors", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
         // Anyone may sign in, and set a password through a valid link;
         // each starts a new session and ends the one the request came
         // with, hence last.
@@ -594,6 +601,8 @@ async fn every_route_for_every_role() -> TestResult {
         let pid = w.pid;
         let out_author = w.store().author_by_slug(pid, "out").await?.ok_or("out")?.id;
         let ports = w.store().tag_by_slug(pid, "ports").await?.map_or(0, |t| t.id);
+        let made = prensa_auth::new_api_key();
+        let api_key = w.store().create_api_key(pid, "Matrix", &made.digest, &made.prefix, None, Utc::now()).await?;
         let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
         for (method, template, expected) in &rows {
             let (method, variant) = (*method).split_once(' ').unwrap_or((*method, ""));
@@ -616,7 +625,8 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{own_note}", &own_note.to_string())
                 .replace("{other_note}", &other_note.to_string())
                 .replace("{own_change}", &own_change.to_string())
-                .replace("{other_change}", &other_change.to_string());
+                .replace("{other_change}", &other_change.to_string())
+                .replace("{api_key}", &api_key.to_string());
             let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
@@ -669,6 +679,11 @@ async fn every_route_for_every_role() -> TestResult {
                 }
                 ("POST", p) if p.starts_with("/admin/authors/") => {
                     post(&w, p, login.as_ref(), &[("name", &format!("Profile {column} {p}")), ("bio", "Bio")]).await?
+                }
+                ("POST", "/admin/settings/api-keys") => post(&w, &path, login.as_ref(), &[("name", "Matrix app")]).await?,
+                ("POST", p) if variant == "confirm" => post(&w, p, login.as_ref(), &[("confirm", "yes")]).await?,
+                ("POST", "/admin/settings/api-cors") => {
+                    post(&w, &path, login.as_ref(), &[("cors_origins", "https://app.example.org")]).await?
                 }
                 ("POST", "/admin/settings") => {
                     let fields = [("name", "Renamed"), ("tagline", "T"), ("more_from_section", "3"), ("most_recent", "3"), ("page_size", "10")];

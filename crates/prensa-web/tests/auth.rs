@@ -35,6 +35,7 @@ fn fixture(base_url: &str) -> Res<ImportSet> {
             timezone: "Europe/Berlin".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],

@@ -35,6 +35,7 @@ fn fixture() -> ImportSet {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor {

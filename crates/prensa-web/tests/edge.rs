@@ -91,6 +91,7 @@ async fn app() -> Res<App> {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![
             asset(TALL, "image/png", 200, 1600, &files[0].1),

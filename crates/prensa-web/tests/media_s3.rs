@@ -34,6 +34,7 @@ fn fixture() -> ImportSet {
             timezone: "Europe/Berlin".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor { slug: "aut".into(), name: "Aut".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],

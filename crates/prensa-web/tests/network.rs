@@ -71,6 +71,7 @@ fn publication(
                 page_size: 2,
                 ..PublicationSettings::default()
             },
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor {

@@ -54,6 +54,7 @@ fn magazine() -> ImportSet {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings { page_size: 10, ..PublicationSettings::default() },
+            api_cors_origins: Vec::new(),
         },
         media: vec![],
         authors: vec![NewAuthor {

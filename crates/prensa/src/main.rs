@@ -38,6 +38,9 @@ enum Command {
     /// Staff accounts: create one (printing its invite link) or issue a password-reset link.
     #[command(subcommand)]
     User(cmd::user::Action),
+    /// Content API keys: make one (printing it alone on the last line), list or revoke them.
+    #[command(subcommand)]
+    Key(cmd::key::Action),
 }
 
 fn main() -> std::process::ExitCode {
@@ -72,6 +75,7 @@ fn main() -> std::process::ExitCode {
             Command::MigrateStore(args) => cmd::migrate_store::run(args, &config).await,
             Command::Media(action) => cmd::media::run(action, &config).await,
             Command::User(action) => cmd::user::run(action, &config).await,
+            Command::Key(action) => cmd::key::run(action, &config).await,
         }
     });
     match result {

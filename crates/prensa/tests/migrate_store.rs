@@ -45,6 +45,9 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     // A staff account, which must come along.
     let added = run(&["user", "add", "desk@example.org", "--role", "editor", "--database", &lite.url]);
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    // A Content API key, which must come along too (as its digest).
+    let key = run(&["key", "add", "Newsletter", "--publication", "meridian", "--database", &lite.url]);
+    assert!(key.status.success(), "{}", String::from_utf8_lossy(&key.stderr));
 
     let out = migrate(&["--from", &lite.url, "--to", &pg.url]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -63,6 +66,7 @@ fn demo_copied_to_postgres_serves_identical_pages() {
         "translations",
         "author_bios",
         "users",
+        "api_keys",
     ]
     {
         let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(table)).expect(table);
@@ -75,6 +79,11 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     let reset = run(&["user", "reset", "desk@example.org", "--database", &pg.url]);
     let link = String::from_utf8_lossy(&reset.stdout).into_owned();
     assert!(reset.status.success() && link.contains("/admin/"), "{link}\n{}", String::from_utf8_lossy(&reset.stderr));
+    // And the key: listed on the copy under the same prefix.
+    let made = String::from_utf8_lossy(&key.stdout).lines().last().unwrap_or("").to_owned();
+    let listed = run(&["key", "list", "--publication", "meridian", "--database", &pg.url]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(made.len() > 12 && listed.contains("Newsletter") && listed.contains(&made[..12]), "{listed}");
 
     // Once copied, the target is not overwritten by accident.
     let again = migrate(&["--from", &lite.url, "--to", &pg.url]);

@@ -43,6 +43,7 @@ pub fn fixture() -> ImportSet {
             timezone: "UTC".into(),
             social: SocialLinks::default(),
             settings: PublicationSettings::default(),
+            api_cors_origins: Vec::new(),
         },
         media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
         authors: vec![

@@ -14,10 +14,11 @@ use axum::Extension;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action};
 use prensa_core::social::is_safe_profile_url;
-use prensa_core::{slug, Id, NewAuthor, NewSection, PublicationEdit, PublicationSettings, SocialKind, SocialLinks};
+use prensa_core::{slug, Id, NewAuthor, NewSection, Publication, PublicationEdit, PublicationSettings, SocialKind, SocialLinks};
 use prensa_store::{Desk, StoreError};
 use serde::Serialize;
 
+use super::api_keys::ApiPart;
 use super::form::FormData;
 use super::session::{Posted, Staffer};
 use super::{AdminError, Chrome};
@@ -35,17 +36,17 @@ struct Row {
 }
 
 /// A page of this module with an error or a notice.
-struct Said {
+pub(super) struct Said {
     status: StatusCode,
     error: Option<String>,
     notice: Option<String>,
 }
 
 impl Said {
-    fn ok(notice: Option<String>) -> Said {
+    pub(super) fn ok(notice: Option<String>) -> Said {
         Said { status: StatusCode::OK, error: None, notice }
     }
-    fn refused(why: String) -> Said {
+    pub(super) fn refused(why: String) -> Said {
         Said { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(why), notice: None }
     }
 }
@@ -366,10 +367,16 @@ pub async fn new_author<S: Desk>(
 pub struct SavedQuery {
     #[serde(default)]
     saved: String,
+    /// After a Content API key was revoked (the settings page).
+    #[serde(default)]
+    revoked: String,
 }
 
 impl SavedQuery {
     fn said(&self) -> Said {
+        if !self.revoked.is_empty() {
+            return Said::ok(Some("Key revoked: every server refuses it within a second.".to_owned()));
+        }
         Said::ok((!self.saved.is_empty()).then(|| "Saved.".to_owned()))
     }
 }
@@ -456,7 +463,7 @@ pub async fn update_author<S: Desk>(
 // --- publication settings ---------------------------------------------
 
 #[derive(Serialize)]
-struct SettingsForm {
+pub(super) struct SettingsForm {
     name: String,
     tagline: String,
     social: Vec<SocialField>,
@@ -467,14 +474,43 @@ struct SettingsForm {
 }
 
 async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Said) -> Result<Response, AdminError> {
+    let api = ApiPart::load(state, site, None).await?;
+    settings_page_with(state, site, staffer, form, said, api)
+}
+
+/// The settings page with its Content API part as given (a new key to
+/// show once, the CORS origins as typed).
+pub(super) fn settings_page_with<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    form: SettingsForm,
+    said: Said,
+    api: ApiPart,
+) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
         s: SettingsForm,
+        api: ApiPart,
         error: Option<String>,
         notice: Option<String>,
     }
-    state.admin.page(said.status, "settings.html", Ctx { chrome: Chrome::new(site, staffer), s: form, error: said.error, notice: said.notice })
+    let ctx = Ctx { chrome: Chrome::new(site, staffer), s: form, api, error: said.error, notice: said.notice };
+    state.admin.page(said.status, "settings.html", ctx)
+}
+
+/// The settings form filled from the publication.
+pub(super) fn settings_form(p: &Publication) -> SettingsForm {
+    SettingsForm {
+        name: p.name.clone(),
+        tagline: p.tagline.clone(),
+        social: social_fields(&p.social),
+        more_from_section: p.settings.more_from_section,
+        most_recent: p.settings.most_recent,
+        page_size: p.settings.page_size,
+        from_sister_sites: p.settings.from_sister_sites,
+    }
 }
 
 /// `GET /admin/settings`.
@@ -485,16 +521,7 @@ pub async fn settings<S: Desk>(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageSettings)?;
-    let p = &site.publication;
-    let form = SettingsForm {
-        name: p.name.clone(),
-        tagline: p.tagline.clone(),
-        social: social_fields(&p.social),
-        more_from_section: p.settings.more_from_section,
-        most_recent: p.settings.most_recent,
-        page_size: p.settings.page_size,
-        from_sister_sites: p.settings.from_sister_sites,
-    };
+    let form = settings_form(&site.publication);
     settings_page(&state, &site, &staffer, form, q.said()).await
 }
 

@@ -34,6 +34,7 @@ use serde::Serialize;
 use crate::ops::{RouteLabel, TrackLayer};
 use crate::state::{AppState, Site};
 
+pub mod api_keys;
 pub mod articles;
 pub mod desk;
 pub mod editorial;
@@ -59,7 +60,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 18] = [
+const TEMPLATES: [(&str, &str); 19] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -77,6 +78,7 @@ const TEMPLATES: [(&str, &str); 18] = [
     ("authors.html", include_str!("../../admin/templates/authors.html")),
     ("author.html", include_str!("../../admin/templates/author.html")),
     ("settings.html", include_str!("../../admin/templates/settings.html")),
+    ("api_key_revoke.html", include_str!("../../admin/templates/api_key_revoke.html")),
     ("translations.html", include_str!("../../admin/templates/translations.html")),
 ];
 
@@ -396,4 +398,7 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/authors/new", get(desk::new_author::<S>).post(desk::create_author::<S>))
         .route("/admin/authors/{id}", get(desk::author::<S>).post(desk::update_author::<S>))
         .route("/admin/settings", get(desk::settings::<S>).post(desk::save_settings::<S>))
+        .route("/admin/settings/api-keys", post(api_keys::create::<S>))
+        .route("/admin/settings/api-keys/{id}/revoke", post(api_keys::revoke::<S>))
+        .route("/admin/settings/api-cors", post(api_keys::save_cors::<S>))
 }
