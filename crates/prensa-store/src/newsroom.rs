@@ -24,7 +24,9 @@ use crate::Result;
 /// Keys of the change feed for a write whose reach is unknown (an import).
 pub const CHANGE_ALL: &str = "all";
 
-pub trait Newsroom: crate::SearchSource {
+// The reads behind the search index and the sitemaps come with every
+// backend the web layer serves from.
+pub trait Newsroom: crate::SearchSource + crate::SitemapSource {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

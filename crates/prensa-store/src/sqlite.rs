@@ -32,6 +32,7 @@ crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql:
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::sitemap_sql::sitemap_impl!(SqliteStore, crate::newsroom_sql::plain, "strftime('%Y-%m', a.published_at, 'unixepoch')");
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
