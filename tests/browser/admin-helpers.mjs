@@ -177,7 +177,7 @@ export async function uploadImage(page, base, bytes, name = 'picture.png') {
 export async function fillEditor(page, f) {
   if (f.headline !== undefined) await page.fill('#headline', f.headline);
   if (f.standfirst !== undefined) await page.fill('#standfirst', f.standfirst);
-  if (f.body !== undefined) await page.fill('#body', f.body);
+  if (f.body !== undefined) await fillBody(page, f.body);
   if (f.author !== undefined) await page.selectOption('#author-1', { label: f.author });
   if (f.section !== undefined) await page.selectOption('#section', { label: f.section });
   if (f.tags !== undefined) await page.fill('#tags', f.tags);
@@ -186,6 +186,16 @@ export async function fillEditor(page, f) {
   if (f.caption !== undefined) await page.fill('#image_caption', f.caption);
   if (f.slug !== undefined) await page.fill('#slug', f.slug);
   if (f.toc !== undefined) await page.setChecked('input[name=toc]', f.toc);
+}
+
+/**
+ * Sets the body's Markdown exactly: in the plain textarea, switching the
+ * rich editor (editor.js) to its Markdown mode first if it is showing.
+ */
+export async function fillBody(page, markdown) {
+  const toggle = page.locator('.mode-toggle[aria-pressed=false]');
+  if (await toggle.count()) await toggle.click();
+  await page.fill('#body', markdown);
 }
 
 /** Opens New article, fills it, creates the draft; resolves to its id. */

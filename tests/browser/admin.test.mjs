@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startDemo, launchBrowser } from './harness.mjs';
 import {
   PASSWORD, makePng, watch, submit, acceptInvite, login, staffContext, csrfOf, uploadImage, fillEditor,
-  createArticle, clickIntent, stageOf, firstOptionLabel, noonDaysAfter, disableAutosave,
+  createArticle, clickIntent, stageOf, firstOptionLabel, noonDaysAfter, disableAutosave, fillBody,
 } from './admin-helpers.mjs';
 
 let server;
@@ -386,7 +386,7 @@ test('two editors save the same article: the second sees the conflict and keeps 
 
   // A saves first.
   await a.page.fill('#standfirst', 'Standfirst rewritten by Ada.');
-  await a.page.fill('#body', 'Line one.\n\nLine two, as Ada tightened it.\n\nLine three.');
+  await fillBody(a.page, 'Line one.\n\nLine two, as Ada tightened it.\n\nLine three.');
   const savedA = await clickIntent(a.page, 'save');
   assert.equal(savedA.status(), 200);
   assert.equal(await a.page.locator('.notice').innerText(), 'Saved.');
@@ -395,7 +395,7 @@ test('two editors save the same article: the second sees the conflict and keeps 
   const bHeadline = `The long walk to the depot, retold by Ben ${stamp}`;
   const bBody = 'Line one.\n\nLine two.\n\nLine three, with Ben’s ending.';
   await b.page.fill('#headline', bHeadline);
-  await b.page.fill('#body', bBody);
+  await fillBody(b.page, bBody);
   const savedB = await clickIntent(b.page, 'save');
   assert.equal(savedB.status(), 409, 'a save on a stale version is refused');
   const conflict = b.page.locator('.conflict');

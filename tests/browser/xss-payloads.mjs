@@ -202,7 +202,8 @@ export async function inspectPage(wait = true) {
     }
     if (tag === 'script') {
       const src = el.getAttribute('src');
-      const ours = src !== null && new URL(src, location.href).pathname === '/admin/assets/admin.js';
+      // The admin's own two scripts (admin.js; editor.js, the rich editor).
+      const ours = src !== null && ['/admin/assets/admin.js', '/admin/assets/editor.js'].includes(new URL(src, location.href).pathname);
       const data = src === null && el.type === 'application/ld+json' && json(el.textContent);
       if (!ours && !data) found.push(`script element: ${show(el)}`);
     } else if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'portal'].includes(tag)) {

@@ -162,6 +162,7 @@ fn checker_catches_dangerous_markup() {
         "<style>",
         "<meta http-equiv=refresh>",
         "<div style=\"background:url(x)\">",
+        "<td style=\"text-align: center\">1</td>",
     ] {
         assert!(check_markup(bad).is_err(), "checker missed {bad:?}");
     }
@@ -169,7 +170,7 @@ fn checker_catches_dangerous_markup() {
         "<p>javascript: is just a word here, and so is onclick=</p>",
         "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
         "<a href=\"https://example.com/?q=javascript\" title=\"onerror=x\">ok</a>",
-        "<td style=\"text-align: center\">1</td>",
+        "<td class=\"align-center\">1</td>",
     ] {
         assert_eq!(check_markup(good), Ok(()), "checker rejected {good:?}");
     }
@@ -292,7 +293,8 @@ fn check_markup(html: &str) -> Result<(), String> {
             {
                 return Err(format!("{attr}={value:?} on <{name}> holds {scheme}"));
             }
-            if attr == "style" && !decoded.starts_with("text-align:") {
+            // The site's CSP blocks inline styles, so none may be emitted.
+            if attr == "style" {
                 return Err(format!("style {value:?} on <{name}>"));
             }
         }

@@ -89,10 +89,21 @@ fn footnote_with_several_blocks_gets_back_link_in_last_paragraph() {
 
 #[test]
 fn tables_are_wrapped_for_scrolling() {
-    let out = html("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+    let out = html("| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n| 4 |\n");
     assert!(out.starts_with(
-        "<div class=\"table-wrap\"><table><thead><tr><th style=\"text-align: left\">a</th>"
-    ));
+        "<div class=\"table-wrap\"><table><thead><tr><th class=\"align-left\">a</th><th class=\"align-right\">b</th><th class=\"align-center\">c</th></tr></thead>"
+    ), "{out}");
+    assert!(out.contains(
+        "<tbody>\n<tr><td class=\"align-left\">1</td><td class=\"align-right\">2</td><td class=\"align-center\">3</td></tr>\n<tr><td class=\"align-left\">4</td><td class=\"align-right\"></td><td class=\"align-center\"></td></tr>"
+    ), "{out}");
+    // The site's CSP blocks inline styles: alignment is never one.
+    assert!(!out.contains("style="), "{out}");
+    let unaligned = html("| a |\n|---|\n| 1 |\n");
+    assert!(unaligned.contains("<th>a</th>") && unaligned.contains("<td>1</td>"), "{unaligned}");
+    // Raw HTML keeps the alignment classes through the sanitizer, and loses styles.
+    let mixed = html_sanitized("<p>x</p>\n\n| a |\n|--:|\n| 1 |\n\n<table><tr><td style=\"text-align: right\" class=\"align-right evil\">2</td></tr></table>\n");
+    assert!(mixed.contains("<th class=\"align-right\">a</th>"), "{mixed}");
+    assert!(mixed.contains("<td class=\"align-right\">2</td>") && !mixed.contains("style"), "{mixed}");
     assert!(out.trim_end().ends_with("</tbody></table>\n</div>"));
     assert!(html_sanitized("| a |\n|:-:|\n| 1 |\n").contains("<div class=\"table-wrap\"><table>"));
 }

@@ -433,6 +433,12 @@ async fn transitions_and_admin_list_filters(store: AnyStore) -> TestResult {
     let review_row = store.admin_articles(p, &stage(Stage::InReview).with_limit(5), now()).await?.items.remove(0);
     assert_eq!(review_row.id, review.id);
     assert!(review_row.in_review && !review_row.ever_published);
+    // Issue 14: the search reads standfirsts and bodies too, not only headlines.
+    let back_draft = store.editable_article(back.id).await?.ok_or("back")?;
+    let with_phrase = ArticleDraft { body: "Notes on the Harbour Ledger, page 4.".into(), ..back_draft.draft.clone() };
+    saved(store.save_article(back.id, back_draft.version, &with_phrase, ana.id, mins(12)).await?);
+    assert_eq!(list(search("harbour ledger")).await?.0, ["back"], "a phrase of the body");
+    assert_eq!(list(search("STANDFIRST")).await?.1, 6, "the standfirst of every article made here");
     let _ = plain;
     Ok(())
 }

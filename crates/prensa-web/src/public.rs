@@ -141,6 +141,13 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
             return respond(&hit, req.headers(), head);
         }
     }
+    // The admin's lists end in a slash; staff typing one without it
+    // (`/admin/media`) are sent to it rather than to the public 404.
+    if route == Route::NotFound {
+        if let Some(to) = admin_with_slash(path) {
+            return redirect(&to);
+        }
+    }
     // Unknown URLs are answered from the one shared 404 entry, so a scan of
     // junk paths costs a lookup each, not a render and two compressions.
     if route == Route::NotFound {
@@ -190,6 +197,16 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     };
     state.cache.insert(generation, site.publication.id, cache_path, page.clone());
     respond(&page, req.headers(), head)
+}
+
+/// `/admin/x` → `/admin/x/` for a path under the admin that lacks its
+/// trailing slash (one or more plain segments; nothing else is touched),
+/// asked only for paths no admin route took.
+/// Whether the target exists is the admin's to answer.
+fn admin_with_slash(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/admin/")?;
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (!rest.is_empty() && rest.split('/').all(plain)).then(|| format!("{path}/"))
 }
 
 /// Unknown URLs share one cached 404 page instead of one entry each, so
@@ -409,7 +426,9 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
         kind: spec.kind,
         heading: spec.heading,
         kicker: spec.kicker,
-        description: spec.description,
+        // An author's page shows the bio in full in the author box; its
+        // summary stays the page's meta description, not a second copy.
+        description: if spec.author.is_some() { None } else { spec.description },
         author: spec.author,
         cards: result.items.iter().map(|a| views::card(site, a)).collect(),
         pager,
@@ -533,6 +552,15 @@ mod tests {
         assert!(etag_matches(b"\"x\", W/\"abc\"", b"W/\"abc\""));
         assert!(etag_matches(b"*", b"W/\"abc\""));
         assert!(!etag_matches(b"W/\"abd\"", b"W/\"abc\""));
+    }
+
+    #[test]
+    fn admin_paths_get_their_slash() {
+        assert_eq!(admin_with_slash("/admin/media").as_deref(), Some("/admin/media/"));
+        assert_eq!(admin_with_slash("/admin/articles/12").as_deref(), Some("/admin/articles/12/"));
+        for other in ["/admin/", "/admin", "/admin//x", "/admin/a.php", "/admin/x/", "/adminx/y", "/media/x"] {
+            assert_eq!(admin_with_slash(other), None, "{other}");
+        }
     }
 
     #[test]

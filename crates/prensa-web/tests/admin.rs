@@ -395,6 +395,7 @@ async fn every_route_for_every_role() -> TestResult {
         ("GET", "/admin", [Done; 5]), // to /admin/
         ("GET", "/admin/assets/admin.css", public),
         ("GET", "/admin/assets/admin.js", public),
+        ("GET", "/admin/assets/editor.js", public),
         ("GET", "/admin/login", public),
         ("GET", "/admin/invite/{invite}", public),
         ("GET", "/admin/reset/{reset}", public),
@@ -552,8 +553,9 @@ async fn every_route_for_every_role() -> TestResult {
                 Utc::now(),
             )
             .await?;
-        let own_rev = w.store().revisions(w.own).await?.first().ok_or("revision")?.id;
-        let other_rev = w.store().revisions(w.other).await?.first().ok_or("revision")?.id;
+        // Revisions are numbered per article from 1; the newest has the highest.
+        let own_rev = w.store().revisions(w.own).await?.len();
+        let other_rev = w.store().revisions(w.other).await?.len();
         let admin_id = w.login(Role::Administrator).user_id;
         let own_note = w.store().add_note(w.own, admin_id, "Own note", Utc::now()).await?.id;
         let other_note = w.store().add_note(w.other, admin_id, "Other note", Utc::now()).await?.id;
@@ -645,7 +647,7 @@ async fn every_route_for_every_role() -> TestResult {
                     };
                     let version_text = version.to_string();
                     if p.ends_with("/restore") {
-                        post(&w, p, login.as_ref(), &[("version", &version_text)]).await?
+                        post(&w, p, login.as_ref(), &[("version", &version_text), ("confirm", "yes")]).await?
                     } else if let Some(l) = login.as_ref() {
                         let body = [("id", version_text.as_str())];
                         if p.ends_with("/preview") {
@@ -837,7 +839,7 @@ async fn save_to(
 #[tokio::test]
 async fn assets_and_login_pages_are_public() -> TestResult {
     let w = world().await?;
-    for path in ["/admin/assets/admin.css", "/admin/assets/admin.js", "/admin/login"] {
+    for path in ["/admin/assets/admin.css", "/admin/assets/admin.js", "/admin/assets/editor.js", "/admin/login"] {
         assert_eq!(get(&w, path, None).await?.status, StatusCode::OK, "{path}");
     }
     let bad = get(&w, "/admin/invite/not-a-token", None).await?;
@@ -847,6 +849,33 @@ async fn assets_and_login_pages_are_public() -> TestResult {
     let csp = page.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors"), "{csp}");
     assert_eq!(page.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    Ok(())
+}
+
+/// The rich editor's bundle is embedded, sent compressed, revalidated with
+/// its ETag (304), and loaded by the article editor only.
+#[tokio::test]
+async fn editor_bundle_is_compressed_and_revalidated() -> TestResult {
+    let w = world().await?;
+    let plain = get(&w, "/admin/assets/editor.js", None).await?;
+    assert_eq!(plain.status, StatusCode::OK);
+    let header_of = |a: &Answer, h: header::HeaderName| a.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(header_of(&plain, header::CONTENT_TYPE), "text/javascript; charset=utf-8");
+    assert_eq!(header_of(&plain, header::CACHE_CONTROL), "no-cache");
+    assert!(plain.text.starts_with("/* Prensa's rich Markdown editor"), "the committed bundle");
+    let req = builder("GET", "/admin/assets/editor.js", None).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty())?;
+    let br = send(&w.router, req).await?;
+    assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
+    let etag = header_of(&br, header::ETAG);
+    assert!(!etag.is_empty());
+    let req = builder("GET", "/admin/assets/editor.js", None).header(header::IF_NONE_MATCH, &etag).body(Body::empty())?;
+    assert_eq!(send(&w.router, req).await?.status, StatusCode::NOT_MODIFIED);
+
+    let login = w.login(Role::Contributor);
+    let editor = get(&w, "/admin/articles/new", Some(login)).await?;
+    assert!(editor.text.contains("src=\"/admin/assets/editor.js\" defer"), "the editor page loads it");
+    let list = get(&w, "/admin/articles/", Some(login)).await?;
+    assert!(!list.text.contains("editor.js"), "other pages do not");
     Ok(())
 }
 
@@ -1153,11 +1182,31 @@ async fn revisions_can_be_compared_and_restored() -> TestResult {
     save(&w, &editor, w.own, a.version, "Second headline", "own-draft", w.labor, &ids, "save", &[]).await?;
     let revisions = w.store().revisions(w.own).await?;
     assert_eq!(revisions.len(), 2);
-    let first = revisions.last().ok_or("first")?;
-    let page = get(&w, &format!("/admin/articles/{}/revisions/{}", w.own, first.id), Some(&editor)).await?;
+    // Numbered per article from the oldest, and each number opens its own
+    // page (issue 14: "Version 4" opened `/revisions/3`).
+    let list = get(&w, &format!("/admin/articles/{}/revisions/", w.own), Some(&editor)).await?;
+    for n in [1, 2] {
+        assert!(list.text.contains(&format!("<td>{n}</td>")), "{}", list.text);
+        assert!(list.text.contains(&format!("href=\"&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;revisions&#x2f;{n}\">View and compare revision {n}</a>", w.own)), "{}", list.text);
+    }
+    let page = get(&w, &format!("/admin/articles/{}/revisions/1", w.own), Some(&editor)).await?;
+    assert!(page.text.contains("<h1>Revision 1</h1>"), "{}", page.text);
     assert!(page.text.contains("− Headline: Second headline") && page.text.contains("+ Headline: Draft own-draft"), "{}", page.text);
+    let against = get(&w, &format!("/admin/articles/{}/revisions/1?against=2", w.own), Some(&editor)).await?;
+    assert!(against.text.contains("Changes from revision 2 (−) to revision 1 (+)"), "{}", against.text);
+    for missing in ["0", "3", "x"] {
+        let r = get(&w, &format!("/admin/articles/{}/revisions/{missing}", w.own), Some(&editor)).await?;
+        assert!(r.status.is_client_error(), "{missing}: {}", r.status);
+    }
     let current = w.store().editable_article(w.own).await?.ok_or("article")?;
-    let restored = post(&w, &format!("/admin/articles/{}/revisions/{}/restore", w.own, first.id), Some(&editor), &[("version", &current.version.to_string())]).await?;
+    let restore = format!("/admin/articles/{}/revisions/1/restore", w.own);
+    // Restoring replaces the text: without the confirmation nothing happens.
+    let unconfirmed = post(&w, &restore, Some(&editor), &[("version", &current.version.to_string())]).await?;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
+    assert!(unconfirmed.text.contains("Nothing was restored"), "{}", unconfirmed.text);
+    assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.draft.headline, "Second headline");
+    assert_eq!(w.store().revisions(w.own).await?.len(), 2);
+    let restored = post(&w, &restore, Some(&editor), &[("version", &current.version.to_string()), ("confirm", "yes")]).await?;
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     let after = w.store().editable_article(w.own).await?.ok_or("article")?;
     assert_eq!(after.draft.headline, "Draft own-draft");

@@ -563,6 +563,27 @@ async fn one_publication_answers_any_host(backend: Backend) -> TestResult {
     Ok(())
 }
 
+/// Issue 14: `/admin/media` without its slash showed the public 404.
+async fn admin_paths_without_their_slash_are_sent_to_it(backend: Backend) -> TestResult {
+    let net = three(&backend, WebConfig::default()).await?;
+    for (path, to) in [
+        ("/admin/media", "/admin/media/"),
+        ("/admin/translations", "/admin/translations/"),
+        ("/de/admin/media", "/de/admin/media/"),
+    ] {
+        let r = get(&net, HOST, path).await?;
+        assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, to), "{path}");
+    }
+    // The target answers as the admin (the sign-in page for a stranger).
+    let r = get(&net, HOST, "/admin/media/").await?;
+    assert!(r.status.is_redirection() && r.location().contains("/admin/login"), "{:?}", r.headers);
+    // Nothing else under /admin/ is rewritten into a redirect.
+    for path in ["/admin/a.php", "/admin/x//y", "/admin/%2e%2e"] {
+        assert_eq!(get(&net, HOST, path).await?.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    Ok(())
+}
+
 async fn the_page_cache_keeps_publications_apart(backend: Backend) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     // The same paths on three publications, each asked twice (the second
@@ -818,4 +839,5 @@ on_every_backend!(
     one_publication_answers_any_host,
     the_page_cache_keeps_publications_apart,
     admin_under_a_prefix_signs_in_and_stays_there,
+    admin_paths_without_their_slash_are_sent_to_it,
 );

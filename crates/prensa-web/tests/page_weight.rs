@@ -77,3 +77,48 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
     eprintln!("long read {} + stylesheet {} = {} bytes brotli (budget {BUDGET})", page.len(), css.len(), page.len() + css.len());
     Ok(())
 }
+
+/// Issue 14: aligned table columns (`---:`) came out as inline `style=`,
+/// which the site's CSP (`style-src 'self'`) blocks — numbers lost their
+/// alignment and each page logged console errors. They are classes now,
+/// styled by the theme's stylesheet.
+#[tokio::test]
+async fn the_demos_aligned_tables_use_classes_the_stylesheet_styles() -> Res<()> {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let prepared = prensa_import::load_dir(&demo)?;
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&prepared.set, false).await?;
+    let dir = tempfile::tempdir()?;
+    let router = prensa_web::router(AppState::new(store, MediaDir::new(dir.path()), WebConfig::default()).await?);
+    let (status, _, page) = fetch(&router, "/the-heat-pump-paradox/").await?;
+    assert_eq!(status, StatusCode::OK);
+    let html = unbrotli(&page)?;
+    assert!(html.contains("<th class=\"align-right\">") && html.contains("<td class=\"align-right\">"), "{html}");
+    assert!(!html.contains("style="), "no inline style anywhere on the page");
+    let at = html.find("<link rel=\"stylesheet\" href=\"").ok_or("stylesheet link")? + 29;
+    let css_url = &html[at..at + html[at..].find('"').ok_or("end of link")?];
+    let css = unbrotli(&fetch(&router, css_url).await?.2)?;
+    assert!(css.contains(".align-right{text-align:right}") && css.contains(".align-center{text-align:center}"), "{css}");
+    Ok(())
+}
+
+/// Issue 14: the author page printed the bio twice — as the list's
+/// standfirst and in the author box. Once now (the summary stays the meta
+/// description).
+#[tokio::test]
+async fn the_author_page_prints_the_bio_once() -> Res<()> {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let prepared = prensa_import::load_dir(&demo)?;
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&prepared.set, false).await?;
+    let dir = tempfile::tempdir()?;
+    let router = prensa_web::router(AppState::new(store, MediaDir::new(dir.path()), WebConfig::default()).await?);
+    let (status, _, page) = fetch(&router, "/author/ana-ribeiro/").await?;
+    assert_eq!(status, StatusCode::OK);
+    let html = unbrotli(&page)?;
+    let body = &html[html.find("<body").ok_or("body")?..];
+    let phrase = "a small bilingual news agency out of a rented room above a bakery";
+    assert_eq!(body.matches(phrase).count(), 1, "{body}");
+    assert!(html[..html.find("<body").ok_or("body")?].contains("<meta name=\"description\" content=\"Ana Ribeiro is"), "{html}");
+    Ok(())
+}

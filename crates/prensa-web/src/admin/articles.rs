@@ -1202,11 +1202,25 @@ pub async fn preview_saved<S: Newsroom>(
 
 #[derive(Serialize)]
 struct RevisionRow {
-    id: Id,
-    version: i64,
+    number: usize,
     who: String,
     when: String,
     url: String,
+}
+
+/// An article's revisions with their numbers, newest first. Revisions are
+/// numbered per article from the oldest, 1, 2, 3 …, and "Revision 3" lives
+/// at `/revisions/3`: the store's row ids run across every article and its
+/// versions also count stage changes, so neither reads as a sequence.
+async fn numbered_revisions<S: Newsroom>(state: &AppState<S>, id: Id) -> Result<Vec<(usize, prensa_core::Revision)>, AdminError> {
+    let list = state.store.revisions(id).await?;
+    let count = list.len();
+    Ok(list.into_iter().enumerate().map(|(i, r)| (count - i, r)).collect())
+}
+
+/// Revision `number` of the article (see [`numbered_revisions`]), or 404.
+fn nth_revision(list: &[(usize, prensa_core::Revision)], number: usize) -> Result<&prensa_core::Revision, AdminError> {
+    list.iter().find(|(n, _)| *n == number).map(|(_, r)| r).ok_or_else(AdminError::not_found)
 }
 
 /// `GET /admin/articles/{id}/revisions/`.
@@ -1218,17 +1232,14 @@ pub async fn revisions<S: Newsroom>(
 ) -> Result<Response, AdminError> {
     let a = load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
-    let rows = state
-        .store
-        .revisions(id)
+    let rows = numbered_revisions(&state, id)
         .await?
         .iter()
-        .map(|r| RevisionRow {
-            id: r.id,
-            version: r.version,
+        .map(|(number, r)| RevisionRow {
+            number: *number,
             who: if r.user_name.is_empty() { "(import)".into() } else { r.user_name.clone() },
             when: local_text(&site, r.saved_at),
-            url: format!("/admin/articles/{id}/revisions/{}", r.id),
+            url: format!("/admin/articles/{id}/revisions/{number}"),
         })
         .collect::<Vec<_>>();
     #[derive(Serialize)]
@@ -1248,44 +1259,40 @@ pub struct AgainstQuery {
     against: String,
 }
 
-/// `GET /admin/articles/{id}/revisions/{rev}?against=OTHER`: a revision
-/// and its diff against another (default: the current text).
+/// `GET /admin/articles/{id}/revisions/{n}?against=M`: revision `n` and its
+/// diff against revision `m` (default: the current text).
 pub async fn revision<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
-    Path((id, rev)): Path<(Id, Id)>,
+    Path((id, number)): Path<(Id, usize)>,
     Query(q): Query<AgainstQuery>,
 ) -> Result<Response, AdminError> {
     let a = load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
-    let r = state.store.revision(rev).await?.filter(|r| r.article_id == id).ok_or_else(AdminError::not_found)?;
-    let (base, base_label) = match q.against.parse::<Id>() {
-        Ok(other) => {
-            let o = state.store.revision(other).await?.filter(|o| o.article_id == id).ok_or_else(AdminError::not_found)?;
-            (o.draft, format!("revision {}", o.version))
-        }
+    let list = numbered_revisions(&state, id).await?;
+    let r = nth_revision(&list, number)?;
+    let (base, base_label) = match q.against.parse::<usize>() {
+        Ok(other) => (nth_revision(&list, other)?.draft.clone(), format!("revision {other}")),
         Err(_) => (a.draft.clone(), "the current text".to_owned()),
     };
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
         id: Id,
-        rev: Id,
-        version: i64,
+        number: usize,
         current_version: i64,
         who: String,
         when: String,
         base_label: String,
         diff: Vec<DiffLine>,
-        others: Vec<(Id, i64)>,
+        others: Vec<usize>,
     }
-    let others = state.store.revisions(id).await?.iter().filter(|o| o.id != rev).map(|o| (o.id, o.version)).collect();
+    let others = list.iter().map(|(n, _)| *n).filter(|n| *n != number).collect();
     let ctx = Ctx {
         chrome: Chrome::new(&site, &staffer),
         id,
-        rev,
-        version: r.version,
+        number,
         current_version: a.version,
         who: r.user_name.clone(),
         when: local_text(&site, r.saved_at),
@@ -1296,19 +1303,28 @@ pub async fn revision<S: Newsroom>(
     state.admin.page(StatusCode::OK, "revision.html", ctx)
 }
 
-/// `POST /admin/articles/{id}/revisions/{rev}/restore`: saves the revision's
-/// text as a new revision (same rules as a save).
+/// `POST /admin/articles/{id}/revisions/{n}/restore`: saves revision `n`'s
+/// text as a new revision (same rules as a save), once the form's
+/// `confirm` box says so — the current text is replaced (and kept as the
+/// revision before).
 pub async fn restore<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    Path((id, rev)): Path<(Id, Id)>,
+    Path((id, number)): Path<(Id, usize)>,
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     let a = load(&state, &site, id).await?;
     let stage = a.stage(Utc::now());
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage }))?;
-    let r = state.store.revision(rev).await?.filter(|r| r.article_id == id).ok_or_else(AdminError::not_found)?;
+    let list = numbered_revisions(&state, id).await?;
+    let r = nth_revision(&list, number)?;
+    if form.get("confirm") != "yes" {
+        return Err(AdminError::new(
+            StatusCode::BAD_REQUEST,
+            "Nothing was restored: tick “Replace the current text with this revision” to confirm.",
+        ));
+    }
     let expected: i64 = form.get("version").parse().unwrap_or(-1);
     match state.store.save_article(id, expected, &r.draft, staffer.user.id, Utc::now()).await? {
         SaveOutcome::Saved(_) => {

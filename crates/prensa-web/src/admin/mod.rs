@@ -9,7 +9,9 @@
 //! nothing on a sister publication.
 //!
 //! Server-rendered pages that work without JavaScript; `admin.js` adds the
-//! live preview, slug suggestion and autosave on top. Every handler asks
+//! live preview, slug suggestion and autosave on top, and `editor.js` (the
+//! rich Markdown editor, bundled from `crates/prensa-web/editor/`) replaces
+//! the body's textarea while keeping it the form field. Every handler asks
 //! [`prensa_core::permissions::check`] before acting, so a role is enforced
 //! here whatever a template shows. Every state-changing request carries the
 //! session's CSRF token ([`session::Posted`]).
@@ -80,6 +82,9 @@ const TEMPLATES: [(&str, &str); 18] = [
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
 const ADMIN_JS: &str = include_str!("../../admin/static/admin.js");
+/// The rich editor: built by `crates/prensa-web/editor/build.sh` (esbuild)
+/// and committed, so building Prensa needs no Node.
+const EDITOR_JS: &str = include_str!("../../admin/static/editor.js");
 
 /// The admin's templates.
 pub struct Admin {
@@ -284,6 +289,23 @@ async fn script() -> Response {
     asset("text/javascript; charset=utf-8", ADMIN_JS)
 }
 
+/// The editor's bundle is some 400 KB, so unlike the two small assets it is
+/// compressed (once per process, on first request, like the theme's
+/// stylesheet) and answers `If-None-Match` with 304: "no-cache" keeps a
+/// new release's bundle from being stale, the ETag keeps revalidation cheap.
+async fn editor_script(headers: http::HeaderMap) -> Response {
+    static BUNDLE: std::sync::OnceLock<crate::cache::CachedPage> = std::sync::OnceLock::new();
+    let page = BUNDLE.get_or_init(|| {
+        crate::cache::CachedPage::new(StatusCode::OK, "text/javascript; charset=utf-8", EDITOR_JS.as_bytes().to_vec(), Vec::new())
+    });
+    let mut r = crate::public::respond(page, &headers, false);
+    let h = r.headers_mut();
+    h.remove(header::CONTENT_SECURITY_POLICY);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
+}
+
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     let mut r = ([(header::CONTENT_TYPE, content_type)], body).into_response();
     let h = r.headers_mut();
@@ -324,6 +346,7 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
     Table { router: Router::new(), paths: Vec::new() }
         .route("/admin/assets/admin.css", get(stylesheet))
         .route("/admin/assets/admin.js", get(script))
+        .route("/admin/assets/editor.js", get(editor_script))
         .route("/admin/login", get(login::form::<S>).post(login::submit::<S>))
         .route("/admin/logout", post(login::logout::<S>))
         .route("/admin/invite/{token}", get(login::invite_form::<S>).post(login::invite_submit::<S>))
@@ -340,8 +363,8 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/preview/{token}", get(preview_link::show::<S>))
         .route("/admin/articles/{id}/preview", get(articles::preview_saved::<S>))
         .route("/admin/articles/{id}/revisions/", get(articles::revisions::<S>))
-        .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision::<S>))
-        .route("/admin/articles/{id}/revisions/{rev}/restore", post(articles::restore::<S>))
+        .route("/admin/articles/{id}/revisions/{number}", get(articles::revision::<S>))
+        .route("/admin/articles/{id}/revisions/{number}/restore", post(articles::restore::<S>))
         .route("/admin/articles/{id}/notes", post(editorial::add_note::<S>))
         .route("/admin/articles/{id}/notes/{note}/resolve", post(editorial::resolve_note::<S>))
         .route("/admin/articles/{id}/scheduled/{change}/cancel", post(editorial::cancel_change::<S>))
