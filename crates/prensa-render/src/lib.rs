@@ -3,10 +3,12 @@
 //! raw HTML authors embed, and localization — every word the theme prints
 //! and every date it formats comes from [`i18n`].
 //!
-//! Theme templates live alongside (`theme` module, `templates/`).
+//! Theme templates live alongside (`theme` module, `templates/`); the
+//! crawlers' files (sitemaps, `robots.txt`) are written by [`sitemap`].
 
 pub mod i18n;
 pub mod markdown;
 mod nesting;
+pub mod sitemap;
 pub mod theme;
 pub mod view;

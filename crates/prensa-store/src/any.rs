@@ -389,6 +389,25 @@ impl crate::ApiKeys for AnyStore {
     }
 }
 
+impl crate::SitemapSource for AnyStore {
+    async fn sitemap_months(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<crate::SitemapMonth>> {
+        delegate!(self.sitemap_months(publication, now))
+    }
+
+    async fn sitemap_articles(
+        &self,
+        publication: Id,
+        range: &crate::SitemapRange,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::SitemapArticle>> {
+        delegate!(self.sitemap_articles(publication, range, now))
+    }
+
+    async fn sitemap_lists(&self, publication: Id, now: DateTime<Utc>) -> Result<crate::SitemapLists> {
+        delegate!(self.sitemap_lists(publication, now))
+    }
+}
+
 impl crate::Desk for AnyStore {
     async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))

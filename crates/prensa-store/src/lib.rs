@@ -17,6 +17,10 @@
 //! [`Store::author_publications`] feed "From our sister sites" and "Also
 //! writes for". Their SQL is written once for both backends in
 //! `network_sql.rs`.
+//!
+//! Crawlers: [`SitemapSource`] reads what the sitemaps list (months with
+//! visible articles, a month's articles with their translation groups, the
+//! list pages with visible articles), written once in `sitemap_sql.rs`.
 
 use std::future::Future;
 
@@ -44,6 +48,8 @@ pub mod postgres;
 mod shared;
 mod search_sql;
 pub mod search_source;
+pub mod sitemap;
+mod sitemap_sql;
 mod snapshot_sql;
 pub mod sqlite;
 #[doc(hidden)]
@@ -58,6 +64,7 @@ pub use media::{MediaDir, MediaStore};
 pub use newsroom::{Newsroom, CHANGE_ALL};
 pub use postgres::PostgresStore;
 pub use search_source::{DocScope, SearchSource};
+pub use sitemap::{SitemapArticle, SitemapListing, SitemapLists, SitemapMonth, SitemapRange, SitemapSource};
 pub use sqlite::SqliteStore;
 
 /// Errors of any backend. Backend-specific errors are boxed so that no

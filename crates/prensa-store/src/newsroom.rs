@@ -25,8 +25,9 @@ use crate::Result;
 pub const CHANGE_ALL: &str = "all";
 
 /// Every backend keeps the Content API's keys too ([`crate::ApiKeys`]),
-/// so whatever serves the admin can check and manage them.
-pub trait Newsroom: crate::SearchSource + crate::ApiKeys {
+/// so whatever serves the admin can check and manage them; the reads
+/// behind the search index and the sitemaps come with it as well.
+pub trait Newsroom: crate::SearchSource + crate::SitemapSource + crate::ApiKeys {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

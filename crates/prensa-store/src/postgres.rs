@@ -49,6 +49,11 @@ crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::
 
 crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
 crate::content_api_sql::content_api_impl!(PostgresStore, crate::newsroom_sql::numbered);
+crate::sitemap_sql::sitemap_impl!(
+    PostgresStore,
+    crate::newsroom_sql::numbered,
+    "to_char(to_timestamp(a.published_at) AT TIME ZONE 'UTC', 'YYYY-MM')"
+);
 crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);

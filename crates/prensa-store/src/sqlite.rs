@@ -33,6 +33,7 @@ crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
 crate::content_api_sql::content_api_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::sitemap_sql::sitemap_impl!(SqliteStore, crate::newsroom_sql::plain, "strftime('%Y-%m', a.published_at, 'unixepoch')");
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);

@@ -36,6 +36,7 @@ pub mod route;
 pub mod search;
 pub mod server;
 pub mod share;
+pub mod sitemap;
 pub mod state;
 pub mod views;
 

@@ -95,7 +95,7 @@ pub(crate) fn respond_with(
 }
 
 /// `If-None-Match` may list several tags or `*`; weak comparison applies.
-fn etag_matches(header: &[u8], etag: &[u8]) -> bool {
+pub(crate) fn etag_matches(header: &[u8], etag: &[u8]) -> bool {
     let strip = |t: &[u8]| -> Vec<u8> { t.strip_prefix(b"W/").unwrap_or(t).to_vec() };
     let ours = strip(etag);
     header.split(|b| *b == b',').any(|t| {
@@ -121,6 +121,10 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         "/search/" => return crate::search::page(&state, site, uri.query(), req.headers(), head).await,
         "/search" => return redirect(&uri.query().map_or_else(|| "/search/".to_owned(), |q| format!("/search/?{q}"))),
         _ => {}
+    }
+    // robots.txt and the sitemaps: files of their own (see `sitemap.rs`).
+    if let Some(crawl) = route::parse_crawl(path) {
+        return crate::sitemap::serve(&state, site, crawl, req.headers(), head).await;
     }
     // Only canonical paths are ever stored (see below), so a hit on the
     // request path is the right page, whatever else the query holds: only

@@ -99,6 +99,63 @@ pub(crate) fn page_from_query(query: &str) -> Option<u32> {
     value.parse::<u32>().ok().filter(|n| *n >= 1)
 }
 
+/// The files for crawlers, each at one fixed path of a publication (under
+/// its prefix): see [`crate::sitemap`]. Their paths contain dots, which no
+/// slug does, so none of them can shadow a page of [`parse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crawl {
+    /// `/robots.txt`
+    Robots,
+    /// `/sitemap.xml`: the sitemap index.
+    Index,
+    /// `/sitemap/pages.xml`: home, sections, authors, tags.
+    Pages,
+    /// `/sitemap/news.xml`: the Google News sitemap (last 48 hours).
+    News,
+    /// `/sitemap/articles-YYYY-MM.xml`, and `…-YYYY-MM-N.xml` for the
+    /// month's N-th piece (N ≥ 2) when it needs more than one.
+    Articles { year: i32, month: u32, piece: u32 },
+}
+
+/// The crawler file at exactly `path`, if any (only the canonical
+/// spelling: `articles-2026-1.xml` or `…-01-1.xml` are nothing).
+pub fn parse_crawl(path: &str) -> Option<Crawl> {
+    match path {
+        "/robots.txt" => return Some(Crawl::Robots),
+        "/sitemap.xml" => return Some(Crawl::Index),
+        "/sitemap/pages.xml" => return Some(Crawl::Pages),
+        "/sitemap/news.xml" => return Some(Crawl::News),
+        _ => {}
+    }
+    let name = path.strip_prefix("/sitemap/articles-")?.strip_suffix(".xml")?;
+    let mut parts = name.split('-');
+    let (year, month) = (parts.next()?, parts.next()?);
+    let piece = match parts.next() {
+        None => 1,
+        Some(n) => n.parse::<u32>().ok().filter(|p| *p >= 2 && p.to_string() == n)?,
+    };
+    if parts.next().is_some() || year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    if !year.bytes().chain(month.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, month) = (year.parse::<i32>().ok()?, month.parse::<u32>().ok()?);
+    (1..=12).contains(&month).then_some(Crawl::Articles { year, month, piece })
+}
+
+/// The path of a crawler file (without the publication's prefix).
+pub fn crawl_path(crawl: Crawl) -> String {
+    match crawl {
+        Crawl::Robots => "/robots.txt".to_owned(),
+        Crawl::Index => "/sitemap.xml".to_owned(),
+        Crawl::Pages => "/sitemap/pages.xml".to_owned(),
+        Crawl::News => "/sitemap/news.xml".to_owned(),
+        Crawl::Articles { year, month, piece: 1 } => format!("/sitemap/articles-{year:04}-{month:02}.xml"),
+        Crawl::Articles { year, month, piece } => format!("/sitemap/articles-{year:04}-{month:02}-{piece}.xml"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +215,30 @@ mod tests {
         ] {
             assert_eq!(r(p), Route::NotFound, "{p}");
         }
+    }
+
+    #[test]
+    fn crawler_files() {
+        assert_eq!(parse_crawl("/robots.txt"), Some(Crawl::Robots));
+        assert_eq!(parse_crawl("/sitemap.xml"), Some(Crawl::Index));
+        assert_eq!(parse_crawl("/sitemap/pages.xml"), Some(Crawl::Pages));
+        assert_eq!(parse_crawl("/sitemap/news.xml"), Some(Crawl::News));
+        let nov = Crawl::Articles { year: 2026, month: 11, piece: 1 };
+        assert_eq!(parse_crawl("/sitemap/articles-2026-11.xml"), Some(nov));
+        assert_eq!(parse_crawl("/sitemap/articles-2026-11-3.xml"), Some(Crawl::Articles { year: 2026, month: 11, piece: 3 }));
+        for c in [Crawl::Robots, Crawl::Index, Crawl::Pages, Crawl::News, nov, Crawl::Articles { year: 2026, month: 1, piece: 12 }] {
+            assert_eq!(parse_crawl(&crawl_path(c)), Some(c), "{c:?}");
+        }
+        for junk in [
+            "/sitemap/articles-2026-11-1.xml", "/sitemap/articles-2026-11-02.xml", "/sitemap/articles-2026-1.xml",
+            "/sitemap/articles-2026-13.xml", "/sitemap/articles-2026-00.xml", "/sitemap/articles-26-11.xml",
+            "/sitemap/articles-+026-11.xml", "/sitemap/articles-2026-11-x.xml", "/sitemap/articles-2026-11-2-2.xml",
+            "/sitemap/articles-2026-11", "/sitemap.xml/", "/sitemap/", "/robots.txt/", "/sitemap/articles-2026-11-99999999999.xml",
+        ] {
+            assert_eq!(parse_crawl(junk), None, "{junk}");
+        }
+        // None of them is a page either.
+        assert_eq!(parse("/robots.txt", None), Route::NotFound);
+        assert_eq!(parse("/sitemap/pages.xml", None), Route::NotFound);
     }
 }

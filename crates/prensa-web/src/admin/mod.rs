@@ -24,7 +24,7 @@ use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use http::header::{self, HeaderValue};
+use http::header::{self, HeaderName, HeaderValue};
 use http::StatusCode;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use prensa_core::permissions::{check, Action, Denied, Role};
@@ -142,6 +142,9 @@ pub fn with_admin_headers(mut response: Response) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // Also on the admin's redirects, plain-text answers and previews, which
+    // have no <meta name="robots"> of their own.
+    h.insert(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
     response
 }
 
