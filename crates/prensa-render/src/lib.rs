@@ -3,8 +3,10 @@
 //! raw HTML authors embed, and localization — every word the theme prints
 //! and every date it formats comes from [`i18n`].
 //!
-//! Theme templates live alongside (`theme` module, `templates/`).
+//! Theme templates live alongside (`theme` module, `templates/`); feeds
+//! (RSS, Atom, JSON Feed) are written by [`feed`].
 
+pub mod feed;
 pub mod i18n;
 pub mod markdown;
 mod nesting;

@@ -108,7 +108,8 @@ impl SqliteStore {
 }
 
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites";
+    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, \
+     feed_content";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social";
 
@@ -376,7 +377,7 @@ impl Store for SqliteStore {
         let conn = &mut *tx;
         let mut snapshot = Snapshot {
             publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
-                "more_from_section, most_recent, page_size, from_sister_sites FROM publications ORDER BY id"))
+                "more_from_section, most_recent, page_size, from_sister_sites, feed_content FROM publications ORDER BY id"))
             .fetch_all(&mut *conn)
             .await
             .map_err(backend)?
@@ -496,7 +497,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               most_recent, page_size, from_sister_sites, feed_content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -510,6 +511,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
         .bind(i64::from(p.settings.from_sister_sites))
+        .bind(p.settings.feed_content.as_str())
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
@@ -628,12 +630,12 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     let mut counts = ImportCounts::default();
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, feed_content) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
            more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites \
+           from_sister_sites = excluded.from_sister_sites, feed_content = excluded.feed_content \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -647,6 +649,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
     .bind(i64::from(p.settings.from_sister_sites))
+    .bind(p.settings.feed_content.as_str())
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
