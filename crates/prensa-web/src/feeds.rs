@@ -84,7 +84,12 @@ async fn spec<S: Store>(state: &AppState<S>, site: &Site, of: &FeedOf) -> Result
 }
 
 /// Renders the feed of `of` in `format` from the store.
-pub async fn render<S: Store>(state: &AppState<S>, site: &Site, of: &FeedOf, format: FeedFormat) -> Result<RenderedPage, AppError> {
+pub async fn render<S: Store>(
+    state: &AppState<S>,
+    site: &Site,
+    of: &FeedOf,
+    format: FeedFormat,
+) -> Result<RenderedPage, AppError> {
     let now = Utc::now();
     let p = &site.publication;
     let spec = spec(state, site, of).await?;
@@ -152,8 +157,11 @@ fn item(site: &Site, a: &prensa_core::Article, image: Option<FeedImage>) -> Feed
     };
     let updated = if a.updated_at > a.published_at { views::in_zone(site, a.updated_at) } else { a.published_at };
     let mut categories = Vec::with_capacity(1 + a.tags.len());
-    categories.push(FeedCategory { name: a.section.name.clone(), url: p.absolute(&views::section_path(&a.section.slug, 1)) });
-    categories.extend(a.tags.iter().map(|t| FeedCategory { name: t.name.clone(), url: p.absolute(&views::tag_path(&t.slug, 1)) }));
+    categories
+        .push(FeedCategory { name: a.section.name.clone(), url: p.absolute(&views::section_path(&a.section.slug, 1)) });
+    categories.extend(
+        a.tags.iter().map(|t| FeedCategory { name: t.name.clone(), url: p.absolute(&views::tag_path(&t.slug, 1)) }),
+    );
     FeedItem {
         title: a.headline.clone(),
         summary: a.standfirst.clone(),

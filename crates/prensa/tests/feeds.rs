@@ -86,8 +86,11 @@ fn network(backend: Backend, root: &std::path::Path, feed_content: &str) -> Opti
     feature_article(&en);
     feature_article(&de);
     std::fs::write(en.join("publication.toml"), publication_toml("gazette", "en", HOST, feed_content)).expect("write");
-    std::fs::write(de.join("publication.toml"), publication_toml("gazette-de", "de", &format!("{HOST}/de"), feed_content))
-        .expect("write");
+    std::fs::write(
+        de.join("publication.toml"),
+        publication_toml("gazette-de", "de", &format!("{HOST}/de"), feed_content),
+    )
+    .expect("write");
     let db = Database::fresh(backend, root)?;
     db.import(&en);
     db.import(&de);
@@ -95,7 +98,8 @@ fn network(backend: Backend, root: &std::path::Path, feed_content: &str) -> Opti
 }
 
 fn parse_feed(path: &str, body: &[u8]) -> feed_rs::model::Feed {
-    feed_rs::parser::parse(body).unwrap_or_else(|e| panic!("{path} does not parse with feed-rs: {e}\n{}", String::from_utf8_lossy(body)))
+    feed_rs::parser::parse(body)
+        .unwrap_or_else(|e| panic!("{path} does not parse with feed-rs: {e}\n{}", String::from_utf8_lossy(body)))
 }
 
 /// Every URL a feed-rs feed holds.
@@ -104,7 +108,9 @@ fn urls_of(feed: &feed_rs::model::Feed) -> Vec<String> {
     for e in &feed.entries {
         urls.extend(e.links.iter().map(|l| l.href.clone()));
         urls.extend(e.authors.iter().filter_map(|a| a.uri.clone()));
-        urls.extend(e.media.iter().flat_map(|m| m.content.iter().filter_map(|c| c.url.as_ref().map(|u| u.to_string()))));
+        urls.extend(
+            e.media.iter().flat_map(|m| m.content.iter().filter_map(|c| c.url.as_ref().map(|u| u.to_string()))),
+        );
     }
     urls
 }
@@ -142,17 +148,28 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
             assert_eq!(categories, ["Labor", "Strikes", "Ports"], "{path}");
             // The hero image: RSS `enclosure` and `media:content`, Atom
             // `link rel="enclosure"`, JSON Feed `image` (which feed-rs skips).
-            let mut hero: Vec<String> =
-                feature.media.iter().flat_map(|m| m.content.iter().filter_map(|c| c.url.as_ref().map(|u| u.to_string()))).collect();
+            let mut hero: Vec<String> = feature
+                .media
+                .iter()
+                .flat_map(|m| m.content.iter().filter_map(|c| c.url.as_ref().map(|u| u.to_string())))
+                .collect();
             hero.extend(feature.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")).map(|l| l.href.clone()));
             if path.ends_with(".json") {
                 let json: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
-                let item = json["items"].as_array().expect("items").iter().find(|i| i["title"] == "The Feature Headline").expect("item");
+                let item = json["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .find(|i| i["title"] == "The Feature Headline")
+                    .expect("item");
                 hero.extend(item["image"].as_str().map(str::to_owned));
             }
             let expected = if path.ends_with("/feed/") { 2 } else { 1 };
             assert_eq!(hero.len(), expected, "{path}: hero {hero:?}");
-            assert!(hero.iter().all(|u| u.starts_with(&format!("{base}/media/")) && u.ends_with(".png")), "{path}: hero {hero:?}");
+            assert!(
+                hero.iter().all(|u| u.starts_with(&format!("{base}/media/")) && u.ends_with(".png")),
+                "{path}: hero {hero:?}"
+            );
             assert_eq!(server.get(&hero[0][HOST.len()..]).status, 200, "{path}: the hero is served at {}", hero[0]);
             let body = feature.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
             assert!(body.contains("The feature body"), "{path}: full text\n{body}");
@@ -166,7 +183,10 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
             let text = r.text();
             if path.ends_with("/feed/") {
                 assert!(text.contains("<pubDate>Sun, 9 Mar 2025 09:30:00 +0100</pubDate>"), "{path}");
-                assert!(text.contains(&format!(r#"<atom:link href="{base}{}" rel="self""#, &path[prefix.len()..])), "{path}");
+                assert!(
+                    text.contains(&format!(r#"<atom:link href="{base}{}" rel="self""#, &path[prefix.len()..])),
+                    "{path}"
+                );
                 assert!(text.contains("<language>"), "{path}");
             } else {
                 assert!(text.contains("2025-03-09T09:30:00+01:00"), "{path}");
@@ -178,7 +198,9 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
         let (rss, atom) = if prefix.is_empty() { ("RSS feed", "Atom feed") } else { ("RSS-Feed", "Atom-Feed") };
         let lang = if prefix.is_empty() { "en" } else { "de" };
         assert!(
-            home.contains(&format!(r#"<link rel="alternate" type="application/rss+xml" title="{rss}: Gazette {lang}" href="{base}/feed/">"#)),
+            home.contains(&format!(
+                r#"<link rel="alternate" type="application/rss+xml" title="{rss}: Gazette {lang}" href="{base}/feed/">"#
+            )),
             "{home}"
         );
         assert!(home.contains(&format!(r#"type="application/feed+json" title="JSON"#)), "{home}");
@@ -190,7 +212,10 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
             "{section}"
         );
         let later = server.get(&format!("{prefix}/section/labor/page/2/")).text();
-        assert!(later.contains(&format!(r#"href="{base}/section/labor/feed/feed.json""#)), "every page of a list links its feed");
+        assert!(
+            later.contains(&format!(r#"href="{base}/section/labor/feed/feed.json""#)),
+            "every page of a list links its feed"
+        );
         for list in ["/author/ana/", "/tag/strikes/"] {
             let page = server.get(&format!("{prefix}{list}")).text();
             assert!(page.contains(&format!(r#"href="{base}{list}feed/""#)), "{list}");
@@ -209,7 +234,8 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
 
     // Python's feedparser, fetching over HTTP as a feed reader does.
     let Some(python) = prensa_store::testing::server_url(prensa_store::testing::Server::Python) else { return };
-    let out = std::process::Command::new(&python).arg("-c").arg(FEEDPARSER).args(&fetched).output().expect("run python");
+    let out =
+        std::process::Command::new(&python).arg("-c").arg(FEEDPARSER).args(&fetched).output().expect("run python");
     assert!(out.status.success(), "feedparser: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("feedparser's report");
     let report = report.as_array().expect("one entry per feed");
@@ -357,7 +383,11 @@ fn summary_feeds_carry_no_body(backend: Backend) {
             assert!(!text.contains(body), "{path} carries `{body}`:\n{text}");
         }
         let feed = parse_feed(&path, &r.body);
-        assert!(feed.entries.iter().all(|e| e.content.as_ref().and_then(|c| c.body.as_ref()).is_none_or(|b| !b.contains("body"))));
+        assert!(feed.entries.iter().all(|e| e
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_ref())
+            .is_none_or(|b| !b.contains("body"))));
     }
 }
 
@@ -370,7 +400,13 @@ fn a_scheduled_article_enters_the_feeds_when_it_goes_live(backend: Backend) {
     let Some(db) = Database::fresh(backend, root.path()) else { return };
     db.import(&content);
     let server = Server::serve_db(db);
-    let paths = ["/feed/", "/feed/atom.xml", "/section/labor/feed/feed.json", "/author/ana/feed/", "/tag/strikes/feed/atom.xml"];
+    let paths = [
+        "/feed/",
+        "/feed/atom.xml",
+        "/section/labor/feed/feed.json",
+        "/author/ana/feed/",
+        "/tag/strikes/feed/atom.xml",
+    ];
     // Cached before the time comes, without the article.
     for path in paths {
         assert!(!server.get(path).text().contains("coming-soon"), "{path} lists it early");
@@ -410,8 +446,19 @@ fn publishing_purges_exactly_the_feeds_that_list_the_article(backend: Backend) {
     let form = admin::get(&format!("{}/admin/articles/new", server.base), &editor.cookie).expect("editor").text;
     let (labor, ben) = (option_value(&form, "Labor"), option_value(&form, "Ben Test"));
 
-    let listing = ["/feed/", "/feed/atom.xml", "/section/labor/feed/", "/section/labor/feed/feed.json", "/author/ben/feed/atom.xml"];
-    let not_listing = ["/section/culture/feed/", "/section/culture/feed/atom.xml", "/author/ana/feed/", "/tag/strikes/feed/feed.json"];
+    let listing = [
+        "/feed/",
+        "/feed/atom.xml",
+        "/section/labor/feed/",
+        "/section/labor/feed/feed.json",
+        "/author/ben/feed/atom.xml",
+    ];
+    let not_listing = [
+        "/section/culture/feed/",
+        "/section/culture/feed/atom.xml",
+        "/author/ana/feed/",
+        "/tag/strikes/feed/feed.json",
+    ];
     for path in listing.iter().chain(&not_listing) {
         assert_eq!(server.get(path).status, 200, "{path}");
     }
@@ -425,7 +472,8 @@ fn publishing_purges_exactly_the_feeds_that_list_the_article(backend: Backend) {
     }
     assert_eq!(misses(&server), before, "saving a draft purges no feed");
 
-    let published = save_as(&editor, id, 1, "Fresh from the newsroom", "fresh", &labor, &ben, "publish").expect("publish");
+    let published =
+        save_as(&editor, id, 1, "Fresh from the newsroom", "fresh", &labor, &ben, "publish").expect("publish");
     assert_eq!(published.status, 303, "{}", published.text);
     let before = misses(&server);
     for path in not_listing {
