@@ -203,7 +203,7 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
             )),
             "{home}"
         );
-        assert!(home.contains(&format!(r#"type="application/feed+json" title="JSON"#)), "{home}");
+        assert!(home.contains(r#"type="application/feed+json" title="JSON"#), "{home}");
         let section = server.get(&format!("{prefix}/section/labor/")).text();
         assert!(
             section.contains(&format!(
