@@ -21,11 +21,48 @@ pub struct PublicationSettings {
     /// How many of the other publications' latest articles the home and
     /// article pages show under "From our sister sites" (0: no block).
     pub from_sister_sites: u32,
+    /// What the feeds carry of each article: the whole body (default) or
+    /// the standfirst alone.
+    pub feed_content: FeedContent,
 }
 
 impl Default for PublicationSettings {
     fn default() -> Self {
-        PublicationSettings { more_from_section: 4, most_recent: 4, page_size: 12, from_sister_sites: 0 }
+        PublicationSettings {
+            more_from_section: 4,
+            most_recent: 4,
+            page_size: 12,
+            from_sister_sites: 0,
+            feed_content: FeedContent::Full,
+        }
+    }
+}
+
+/// The `feed_content` setting: `"full"` or `"summary"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// Each item carries the article's whole body.
+    #[default]
+    Full,
+    /// Each item carries the standfirst only.
+    Summary,
+}
+
+impl FeedContent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedContent::Full => "full",
+            FeedContent::Summary => "summary",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FeedContent> {
+        match s {
+            "full" => Some(FeedContent::Full),
+            "summary" => Some(FeedContent::Summary),
+            _ => None,
+        }
     }
 }
 
@@ -722,6 +759,17 @@ mod tests {
         assert_eq!(effective_status(Status::Published, at("2026-01-01T12:30:00+01:00"), now), EffectiveStatus::Published);
         assert_eq!(effective_status(Status::Published, at("2026-01-01T12:00:01+00:00"), now), EffectiveStatus::Scheduled);
         assert_eq!(effective_status(Status::Draft, at("2020-01-01T00:00:00+00:00"), now), EffectiveStatus::Draft);
+    }
+
+    #[test]
+    fn feed_content_reads_its_two_words() {
+        assert_eq!(FeedContent::parse("full"), Some(FeedContent::Full));
+        assert_eq!(FeedContent::parse("summary"), Some(FeedContent::Summary));
+        assert_eq!(FeedContent::parse("Summary"), None);
+        assert_eq!(PublicationSettings::default().feed_content, FeedContent::Full);
+        for c in [FeedContent::Full, FeedContent::Summary] {
+            assert_eq!(FeedContent::parse(c.as_str()), Some(c));
+        }
     }
 
     #[test]

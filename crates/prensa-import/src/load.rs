@@ -20,7 +20,9 @@ use crate::{Prepared, Step, TranslationLink};
 
 const PUBLICATION_KEYS: &[&str] =
     &["slug", "name", "tagline", "language", "base_url", "timezone", "social", "settings", "api"];
-const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size", "from_sister_sites"];
+const SETTINGS_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size", "from_sister_sites", "feed_content"];
+/// The settings that are counts (the others are read one by one).
+const COUNT_KEYS: &[&str] = &["more_from_section", "most_recent", "page_size", "from_sister_sites"];
 const API_KEYS: &[&str] = &["cors_origins"];
 const AUTHOR_KEYS: &[&str] = &["name", "avatar", "social"];
 const SECTION_KEYS: &[&str] = &["name", "description", "order"];
@@ -345,7 +347,16 @@ fn settings(cx: &mut FileCx<'_>, table: &DeTable<'_>) -> PublicationSettings {
     fields::unknown_keys(cx, table, SETTINGS_KEYS, "settings.");
     let r = Reader { table, prefix: "settings." };
     let mut spans = Vec::new();
-    for key in SETTINGS_KEYS {
+    if let Some(value) = r.string(cx, "feed_content", false) {
+        match prensa_core::FeedContent::parse(value.get_ref()) {
+            Some(content) => settings.feed_content = content,
+            None => cx.at(
+                value.span(),
+                format!("`settings.feed_content` must be \"full\" or \"summary\", not {:?}", value.get_ref()),
+            ),
+        }
+    }
+    for key in COUNT_KEYS {
         let Some(value) = r.count(cx, key) else { continue };
         let slot = match *key {
             "more_from_section" => &mut settings.more_from_section,

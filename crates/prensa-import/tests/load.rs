@@ -135,6 +135,7 @@ facebook = "https://facebook.example/meridian"
 [settings]
 page_size = 20
 most_recent = 6
+feed_content = "summary"
 "#,
     );
     f.write("media/ana.png", PNG_1X1);
@@ -198,6 +199,7 @@ Body of the *harbour*.
         [(SocialKind::Facebook, "https://facebook.example/meridian"), (SocialKind::X, "https://x.example/meridian")]
     );
     assert_eq!((pb.settings.page_size, pb.settings.most_recent, pb.settings.more_from_section), (20, 6, 4));
+    assert_eq!(pb.settings.feed_content, prensa_core::FeedContent::Summary);
 
     let png = key_of(PNG_1X1, "png");
     let jpg = key_of(JPEG_2X3, "jpg");
@@ -628,6 +630,8 @@ fn settings_are_validated_by_the_core_rules() {
     let f = Fixture::new();
     f.write("publication.toml", format!("{PUBLICATION}\n[settings]\nmore_from_section = 3\nmost_recent = 1000\n"));
     assert_eq!(f.problems(), ["publication.toml:9: settings.most_recent must be at most 100"]);
+    f.write("publication.toml", format!("{PUBLICATION}\n[settings]\nfeed_content = \"everything\"\n"));
+    assert_eq!(f.problems(), ["publication.toml:8: `settings.feed_content` must be \"full\" or \"summary\", not \"everything\""]);
     f.write("publication.toml", format!("{PUBLICATION}settings = 3\n"));
     assert_eq!(f.problems(), ["publication.toml:6: `settings` must be a table, not an integer"]);
 }

@@ -108,3 +108,9 @@ also_in = Auch auf
 from_sister_sites = Von unseren Schwesterseiten
 also_writes_for = Schreibt auch für
 translated_from = Aus dem Original übersetzt ({ $language })
+
+## Feeds (RSS, Atom, JSON Feed)
+
+feed_rss = RSS-Feed: { $title }
+feed_atom = Atom-Feed: { $title }
+feed_json = JSON-Feed: { $title }

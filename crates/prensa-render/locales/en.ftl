@@ -124,3 +124,12 @@ from_sister_sites = From our sister sites
 also_writes_for = Also writes for
 # $language: the original's language, named in that language (e.g. "English").
 translated_from = Translated from { $language }
+
+## Feeds (RSS, Atom, JSON Feed)
+
+# The title of a page's feed link in each format, read by feed readers and
+# browsers that list a page's feeds. $title: the page's title (e.g.
+# "Labor — The Meridian").
+feed_rss = RSS feed: { $title }
+feed_atom = Atom feed: { $title }
+feed_json = JSON Feed: { $title }

@@ -108,3 +108,9 @@ also_in = También en
 from_sister_sites = De nuestros sitios hermanos
 also_writes_for = También escribe para
 translated_from = Traducido del original ({ $language })
+
+## Feeds (RSS, Atom, JSON Feed)
+
+feed_rss = Canal RSS: { $title }
+feed_atom = Canal Atom: { $title }
+feed_json = Canal JSON Feed: { $title }

@@ -109,3 +109,9 @@ also_in = Aussi en
 from_sister_sites = Sur nos sites partenaires
 also_writes_for = Écrit aussi pour
 translated_from = Traduit de l’original ({ $language })
+
+## Feeds (RSS, Atom, JSON Feed)
+
+feed_rss = Flux RSS : { $title }
+feed_atom = Flux Atom : { $title }
+feed_json = Flux JSON : { $title }

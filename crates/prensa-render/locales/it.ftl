@@ -108,3 +108,9 @@ also_in = Anche in
 from_sister_sites = Dai nostri siti gemelli
 also_writes_for = Scrive anche per
 translated_from = Tradotto dall’originale ({ $language })
+
+## Feeds (RSS, Atom, JSON Feed)
+
+feed_rss = Feed RSS: { $title }
+feed_atom = Feed Atom: { $title }
+feed_json = JSON Feed: { $title }

@@ -108,3 +108,9 @@ also_in = Também em
 from_sister_sites = Dos nossos sites irmãos
 also_writes_for = Também escreve para
 translated_from = Traduzido do original ({ $language })
+
+## Feeds (RSS, Atom, JSON Feed)
+
+feed_rss = Feed RSS: { $title }
+feed_atom = Feed Atom: { $title }
+feed_json = JSON Feed: { $title }

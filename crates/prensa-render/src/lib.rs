@@ -3,9 +3,11 @@
 //! raw HTML authors embed, and localization — every word the theme prints
 //! and every date it formats comes from [`i18n`].
 //!
-//! Theme templates live alongside (`theme` module, `templates/`); the
-//! crawlers' files (sitemaps, `robots.txt`) are written by [`sitemap`].
+//! Theme templates live alongside (`theme` module, `templates/`); feeds
+//! (RSS, Atom, JSON Feed) are written by [`feed`], the crawlers' files
+//! (sitemaps, `robots.txt`) by [`sitemap`].
 
+pub mod feed;
 pub mod i18n;
 pub mod markdown;
 mod nesting;

@@ -971,7 +971,26 @@ fn is_unspaced_script(c: char) -> bool {
 /// drop scripts, styles, event handlers, forms, frames and unknown URL
 /// schemes) narrowed to our schemes and widened just enough for the markup
 /// this module emits.
-pub(crate) static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+pub(crate) static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
+
+/// A rendered body (this module's output) with every relative link and
+/// image — `href="/x/"`, `src="../a.png"`, `#fn-1` — resolved against
+/// `base`, the absolute URL of the page it belongs to, as a browser would
+/// on that page: for feeds, which readers show away from the site.
+/// It runs the same sanitizer as bodies with raw HTML (so it drops nothing
+/// this module emits; `srcset` is not among that, since bodies' images have
+/// one source), with ammonia's own relative-URL rewriting. An unparsable
+/// `base` leaves relative URLs out rather than wrong.
+pub fn absolute_links(html: &str, base: &str) -> String {
+    let mut builder = sanitizer();
+    builder.url_relative(match ammonia::Url::parse(base) {
+        Ok(url) => ammonia::UrlRelative::RewriteWithBase(url),
+        Err(_) => ammonia::UrlRelative::Deny,
+    });
+    builder.clean(&nesting::bound(html)).to_string()
+}
+
+fn sanitizer() -> ammonia::Builder<'static> {
     let attributes = |names: &[&'static str]| names.iter().copied().collect::<HashSet<_>>();
     let heading = attributes(&["id"]);
     // No `style`: the site's CSP would block it; alignment is a class.
@@ -1027,7 +1046,7 @@ pub(crate) static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new
             _ => Some(Cow::Borrowed(value)),
         });
     builder
-});
+}
 
 /// Keeps our own classes and `language-*` (code blocks); drops the rest.
 fn allowed_classes(value: &str) -> Option<Cow<'_, str>> {
@@ -1052,6 +1071,27 @@ mod tests {
         assert_eq!(highlight_html("x y x", &[0..1, 4..5]), "<mark>x</mark> y <mark>x</mark>");
         // A range off a character boundary is dropped, not a panic.
         assert_eq!(highlight_html("ñandú", &[1..2]), "ñandú");
+    }
+
+    #[test]
+    fn links_become_absolute_against_the_page() {
+        let html = render(
+            "[a](/other/) [b](next/) [c](https://x.example/y) [d](mailto:a@b.example)[^1]\n\n![i](/media/k.png)\n\n[^1]: Note.",
+            &Options::default(),
+        )
+        .html;
+        let out = absolute_links(&html, "https://m.example/de/story/");
+        assert!(out.contains(r#"href="https://m.example/other/""#), "{out}");
+        assert!(out.contains(r#"href="https://m.example/de/story/next/""#), "{out}");
+        assert!(out.contains(r#"href="https://x.example/y""#), "{out}");
+        assert!(out.contains(r#"href="mailto:a@b.example""#), "{out}");
+        assert!(out.contains(r#"src="https://m.example/media/k.png""#), "{out}");
+        assert!(out.contains(r#"href="https://m.example/de/story/#fn-1""#) || out.contains(r##"href="https://m.example/de/story/#"##), "{out}");
+        assert!(!out.contains(r#"="/"#) && !out.contains(r##"="#"##), "no relative URL left: {out}");
+        // Raw HTML an author typed goes through the sanitizer as well.
+        let hostile = render("<a href=\"/x\" onclick=\"alert(1)\">x</a><script>alert(1)</script>", &Options::default()).html;
+        let out = absolute_links(&hostile, "https://m.example/s/");
+        assert_eq!(out, r#"<p><a href="https://m.example/x" rel="noopener noreferrer">x</a></p>"#.to_owned() + "\n");
     }
 
     #[test]

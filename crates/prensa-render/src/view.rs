@@ -70,6 +70,20 @@ pub struct MetaView {
     pub tags: Vec<String>,
     /// For 404 pages.
     pub noindex: bool,
+    /// The page's own feeds (RSS, Atom, JSON Feed), for `<link
+    /// rel="alternate">`; empty on pages without one.
+    pub feeds: Vec<FeedLinkView>,
+}
+
+/// One feed of a page, as `<link rel="alternate" type title href>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLinkView {
+    /// `application/rss+xml`, `application/atom+xml`, `application/feed+json`.
+    pub media_type: &'static str,
+    /// Localized, e.g. "RSS feed: Labor — The Meridian".
+    pub title: String,
+    /// Absolute.
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -114,6 +114,7 @@ fn meta(s: Text, title: &str, path: &str, og_type: &'static str) -> MetaView {
         section: None,
         tags: Vec::new(),
         noindex: false,
+        feeds: Vec::new(),
     }
 }
 
@@ -790,6 +791,37 @@ fn head_metadata() {
     assert!(pages[1]
         .1
         .contains("<p class=\"masthead\"><a href=\"https://labrecha.example/\">La Brecha</a></p>"));
+}
+
+#[test]
+fn feed_links_in_the_head() {
+    let theme = theme();
+    let t = english();
+    let site = site(&plain);
+    let feeds = vec![
+        FeedLinkView {
+            media_type: "application/rss+xml",
+            title: "RSS feed: Labor \"&\" <b>".to_owned(),
+            url: "https://labrecha.example/section/labor/feed/".to_owned(),
+        },
+        FeedLinkView {
+            media_type: "application/feed+json",
+            title: "JSON Feed: Labor".to_owned(),
+            url: "https://labrecha.example/section/labor/feed/feed.json".to_owned(),
+        },
+    ];
+    let html = render(&theme, Template::List, &site, MetaView { feeds, ..list_meta(&plain) }, &t, section_list(&plain));
+    let head = &html[..html.find("</head>").expect("head")];
+    assert!(head.contains(
+        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS feed: Labor &quot;&amp;&quot; &lt;b&gt;\" \
+         href=\"https://labrecha.example/section/labor/feed/\">"
+    ), "{head}");
+    assert!(head.contains(
+        "<link rel=\"alternate\" type=\"application/feed+json\" title=\"JSON Feed: Labor\" \
+         href=\"https://labrecha.example/section/labor/feed/feed.json\">"
+    ), "{head}");
+    let without = render(&theme, Template::List, &site, list_meta(&plain), &t, section_list(&plain));
+    assert!(!without.contains("application/rss+xml"));
 }
 
 /// Text outside tags, with entities left as they are.

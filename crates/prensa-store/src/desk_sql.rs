@@ -309,7 +309,7 @@ macro_rules! desk_impl {
                         write_lock(&mut *tx).await?;
                         let done = sqlx::query(&q(
                             "UPDATE publications SET name = ?, tagline = ?, social = {json}, more_from_section = ?, \
-                             most_recent = ?, page_size = ?, from_sister_sites = ? WHERE id = ?",
+                             most_recent = ?, page_size = ?, from_sister_sites = ?, feed_content = ? WHERE id = ?",
                         ))
                         .bind(&edit.name)
                         .bind(&edit.tagline)
@@ -318,6 +318,7 @@ macro_rules! desk_impl {
                         .bind(i64::from(edit.settings.most_recent))
                         .bind(i64::from(edit.settings.page_size))
                         .bind(i64::from(edit.settings.from_sister_sites))
+                        .bind(edit.settings.feed_content.as_str())
                         .bind(id)
                         .execute(&mut **tx)
                         .await

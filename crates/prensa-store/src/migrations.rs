@@ -40,6 +40,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (6, "newsroom_hardening", include_str!("../migrations/sqlite/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/sqlite/0007_server_secrets.sql")),
     (8, "network", include_str!("../migrations/sqlite/0008_network.sql")),
+    (9, "feeds", include_str!("../migrations/sqlite/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/sqlite/0010_api_keys.sql")),
 ]);
 
@@ -52,5 +53,6 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (6, "newsroom_hardening", include_str!("../migrations/postgres/0006_newsroom_hardening.sql")),
     (7, "server_secrets", include_str!("../migrations/postgres/0007_server_secrets.sql")),
     (8, "network", include_str!("../migrations/postgres/0008_network.sql")),
+    (9, "feeds", include_str!("../migrations/postgres/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/postgres/0010_api_keys.sql")),
 ]);

@@ -146,7 +146,8 @@ fn connect_error(e: sqlx::Error) -> StoreError {
 // JSONB comes back as text so that both backends decode social links from
 // the same JSON string.
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins";
+    "id, slug, name, tagline, language, base_url, timezone, social::text, more_from_section, most_recent, page_size, from_sister_sites, \
+     feed_content, api_cors_origins";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social::text";
 
@@ -534,12 +535,12 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
         "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, \
-           from_sister_sites, api_cors_origins) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12) \
+           from_sister_sites, feed_content, api_cors_origins) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
            more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites, api_cors_origins = excluded.api_cors_origins \
+           from_sister_sites = excluded.from_sister_sites, feed_content = excluded.feed_content, api_cors_origins = excluded.api_cors_origins \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -553,6 +554,7 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
     .bind(i64::from(p.settings.from_sister_sites))
+    .bind(p.settings.feed_content.as_str())
     .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
     .fetch_one(&mut *conn)
     .await
@@ -787,7 +789,8 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites, api_cors_origins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)",
+               most_recent, page_size, from_sister_sites, feed_content, api_cors_origins) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -801,6 +804,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
         .bind(i64::from(p.settings.from_sister_sites))
+        .bind(p.settings.feed_content.as_str())
         .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
         .execute(&mut *conn)
         .await

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
     AdminArticleRow, Article, ArticleDraft, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, DraftImage,
-    EditableArticle, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
+    EditableArticle, FeedContent, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
     SectionRow, SocialLinks, Status, Tag, TagRow, TranslationRef, User,
 };
 use prensa_core::{PublicationRoleRow, ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
@@ -205,7 +205,7 @@ pub(crate) fn hero_at(row: &impl Cols, idx: usize) -> Result<Option<HeroImage>> 
 
 /// Columns: id, slug, name, tagline, language, base_url, timezone, social
 /// (JSON text), more_from_section, most_recent, page_size, from_sister_sites,
-/// api_cors_origins (space-separated).
+/// feed_content, api_cors_origins (space-separated).
 pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
     Ok(Publication {
         id: row.int(0)?,
@@ -221,8 +221,10 @@ pub(crate) fn publication_from(row: &impl Cols) -> Result<Publication> {
             most_recent: u32_of(row.int(9)?),
             page_size: u32_of(row.int(10)?),
             from_sister_sites: u32_of(row.int(11)?),
+            // The column's CHECK admits only the two words.
+            feed_content: FeedContent::parse(&row.text(12)?).unwrap_or_default(),
         },
-        api_cors_origins: prensa_core::content_api::cors_origins_from_text(&row.text(12)?),
+        api_cors_origins: prensa_core::content_api::cors_origins_from_text(&row.text(13)?),
     })
 }
 

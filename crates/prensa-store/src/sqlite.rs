@@ -111,7 +111,8 @@ impl SqliteStore {
 }
 
 const PUBLICATION_COLUMNS: &str =
-    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins";
+    "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, \
+     feed_content, api_cors_origins";
 
 const AUTHOR_COLUMNS: &str = "au.id, au.slug, au.name, au.bio, au.avatar, m.width, m.height, au.social";
 
@@ -379,7 +380,7 @@ impl Store for SqliteStore {
         let conn = &mut *tx;
         let mut snapshot = Snapshot {
             publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
-                "more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins FROM publications ORDER BY id"))
+                "more_from_section, most_recent, page_size, from_sister_sites, feed_content, api_cors_origins FROM publications ORDER BY id"))
             .fetch_all(&mut *conn)
             .await
             .map_err(backend)?
@@ -500,7 +501,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     for p in &s.publications {
         sqlx::query(
             "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites, api_cors_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               most_recent, page_size, from_sister_sites, feed_content, api_cors_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id)
         .bind(&p.slug)
@@ -514,6 +515,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .bind(i64::from(p.settings.most_recent))
         .bind(i64::from(p.settings.page_size))
         .bind(i64::from(p.settings.from_sister_sites))
+        .bind(p.settings.feed_content.as_str())
         .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
         .execute(&mut *conn)
         .await
@@ -634,12 +636,12 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     let mut counts = ImportCounts::default();
     let p = &set.publication;
     let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, api_cors_origins) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, feed_content, api_cors_origins) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
            base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
            more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites, api_cors_origins = excluded.api_cors_origins \
+           from_sister_sites = excluded.from_sister_sites, feed_content = excluded.feed_content, api_cors_origins = excluded.api_cors_origins \
          RETURNING id",
     )
     .bind(&p.slug)
@@ -653,6 +655,7 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
     .bind(i64::from(p.settings.most_recent))
     .bind(i64::from(p.settings.page_size))
     .bind(i64::from(p.settings.from_sister_sites))
+    .bind(p.settings.feed_content.as_str())
     .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
     .fetch_one(&mut *conn)
     .await

@@ -633,11 +633,18 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
         name: "The New Meridian".into(),
         tagline: "Still here".into(),
         social: SocialLinks::default(),
-        settings: PublicationSettings { more_from_section: 2, most_recent: 6, page_size: 20, from_sister_sites: 3 },
+        settings: PublicationSettings {
+            more_from_section: 2,
+            most_recent: 6,
+            page_size: 20,
+            from_sister_sites: 3,
+            feed_content: prensa_core::FeedContent::Summary,
+        },
     };
     store.update_publication(p, &edit).await?;
     let after = store.publications().await?.remove(0);
     assert_eq!((after.name.as_str(), after.tagline.as_str(), after.settings.page_size), ("The New Meridian", "Still here", 20));
+    assert_eq!(after.settings, edit.settings, "every setting is stored, feed_content too");
     assert!(matches!(store.update_publication(9999, &edit).await, Err(StoreError::NotFound)));
     Ok(())
 }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::HeaderValue;
@@ -115,6 +116,39 @@ pub struct CachedPage {
     pub gzip: Bytes,
     pub brotli: Bytes,
     pub keys: Vec<SurrogateKey>,
+    /// When what the entry shows last changed, for `Last-Modified` and
+    /// `If-Modified-Since` (feeds: their newest item); see
+    /// [`CachedPage::with_last_modified`].
+    pub last_modified: Option<LastModified>,
+}
+
+/// A `Last-Modified` time, whole seconds as HTTP dates have, with its
+/// header value made once.
+#[derive(Debug, Clone)]
+pub struct LastModified {
+    pub at: SystemTime,
+    pub header: HeaderValue,
+}
+
+impl LastModified {
+    /// `at` truncated to the second (before the epoch: the epoch).
+    pub fn new(at: SystemTime) -> LastModified {
+        let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let at = UNIX_EPOCH + Duration::from_secs(secs);
+        // An HTTP date is ASCII: always a valid header value.
+        let header = HeaderValue::from_str(&httpdate::fmt_http_date(at)).unwrap_or_else(|_| HeaderValue::from_static(""));
+        LastModified { at, header }
+    }
+
+    /// Whether an `If-Modified-Since` value means the client's copy is
+    /// current: a valid HTTP date (any of the three formats) not before
+    /// this time. A date that does not parse is ignored (RFC 9110 §13.1.3).
+    pub fn unchanged_since(&self, if_modified_since: &[u8]) -> bool {
+        std::str::from_utf8(if_modified_since)
+            .ok()
+            .and_then(|v| httpdate::parse_http_date(v.trim()).ok())
+            .is_some_and(|since| since >= self.at)
+    }
 }
 
 impl CachedPage {
@@ -132,7 +166,15 @@ impl CachedPage {
             gzip: Bytes::from(gzip),
             brotli: Bytes::from(brotli),
             keys,
+            last_modified: None,
         }
+    }
+
+    /// Gives the entry a `Last-Modified` time, so that it also answers
+    /// `If-Modified-Since` (when the request has no `If-None-Match`).
+    pub fn with_last_modified(mut self, at: Option<SystemTime>) -> CachedPage {
+        self.last_modified = at.map(LastModified::new);
+        self
     }
 
     pub fn body(&self, encoding: Encoding) -> &Bytes {
@@ -324,6 +366,21 @@ mod tests {
         brotli::BrotliDecompress(&mut &p.brotli[..], &mut out).expect("brotli");
         assert_eq!(out, &p.identity[..]);
         assert!(p.etag.to_str().expect("ascii").starts_with("W/\""));
+    }
+
+    #[test]
+    fn last_modified_compares_whole_seconds() {
+        let at = UNIX_EPOCH + Duration::from_millis(1_772_443_800_750);
+        let p = CachedPage::new(http::StatusCode::OK, "text/xml", b"x".to_vec(), vec![]).with_last_modified(Some(at));
+        let lm = p.last_modified.as_ref().expect("set");
+        assert_eq!(lm.header.to_str().expect("ascii"), "Mon, 02 Mar 2026 09:30:00 GMT");
+        assert!(lm.unchanged_since(b"Mon, 02 Mar 2026 09:30:00 GMT"));
+        assert!(lm.unchanged_since(b"Tue, 03 Mar 2026 00:00:00 GMT"));
+        assert!(lm.unchanged_since(b"Monday, 02-Mar-26 09:30:00 GMT"), "RFC 850 form");
+        assert!(!lm.unchanged_since(b"Mon, 02 Mar 2026 09:29:59 GMT"));
+        assert!(!lm.unchanged_since(b"yesterday"));
+        assert!(!lm.unchanged_since(b"\xff"));
+        assert!(page(vec![]).last_modified.is_none());
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod assets;
 pub mod cache;
 pub mod client;
 pub mod error;
+pub mod feeds;
 pub mod headers;
 pub mod network;
 pub mod ops;

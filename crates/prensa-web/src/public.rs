@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::cache::{CachedPage, Encoding, SurrogateKey};
 use crate::error::AppError;
-use crate::route::{self, Route};
+use crate::route::{self, FeedOf, Route};
 use crate::state::{AppState, Site};
 use crate::views;
 
@@ -60,7 +60,9 @@ pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &Heade
     builder.body(Body::from(body)).unwrap_or_default()
 }
 
-/// Serves a cached page, answering conditional requests with 304.
+/// Serves a cached page, answering conditional requests with 304:
+/// `If-None-Match` against the ETag, or, when the request has none (RFC
+/// 9110 §13.2.2) and the entry has a `Last-Modified`, `If-Modified-Since`.
 pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
     respond_with(page, headers, head, page_response)
 }
@@ -74,11 +76,17 @@ pub(crate) fn respond_with(
     base: fn(StatusCode) -> http::response::Builder,
 ) -> Response {
     let not_modified = page.status == StatusCode::OK
-        && headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v.as_bytes(), page.etag.as_bytes()));
+        && match headers.get(header::IF_NONE_MATCH) {
+            Some(v) => etag_matches(v.as_bytes(), page.etag.as_bytes()),
+            None => page.last_modified.as_ref().zip(headers.get(header::IF_MODIFIED_SINCE)).is_some_and(|(lm, since)| lm.unchanged_since(since.as_bytes())),
+        };
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
     let mut builder = base(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
         .header(header::CONTENT_TYPE, page.content_type.clone())
         .header(header::ETAG, page.etag.clone());
+    if let Some(lm) = &page.last_modified {
+        builder = builder.header(header::LAST_MODIFIED, lm.header.clone());
+    }
     if not_modified {
         return builder.body(Body::empty()).unwrap_or_default();
     }
@@ -220,12 +228,16 @@ pub struct RenderedPage {
     pub status: StatusCode,
     pub html: String,
     pub keys: Vec<SurrogateKey>,
+    /// `text/html; charset=utf-8`, except for feeds.
+    pub content_type: &'static str,
+    /// For `Last-Modified` (feeds: their newest item); `None` for pages.
+    pub last_modified: Option<std::time::SystemTime>,
 }
 
 impl RenderedPage {
     /// Compresses the page for the cache.
     pub fn into_cached(self) -> CachedPage {
-        CachedPage::new(self.status, "text/html; charset=utf-8", self.html.into_bytes(), self.keys)
+        CachedPage::new(self.status, self.content_type, self.html.into_bytes(), self.keys).with_last_modified(self.last_modified)
     }
 }
 
@@ -240,7 +252,7 @@ pub(crate) fn html<T: Serialize>(
 ) -> Result<RenderedPage, AppError> {
     let view = PageView { site: &site.view, meta, t: &site.strings, page: body };
     let html = state.theme.render(template, &view).map_err(|e| AppError::Template(e.to_string()))?;
-    Ok(RenderedPage { status, html, keys })
+    Ok(RenderedPage { status, html, keys, content_type: "text/html; charset=utf-8", last_modified: None })
 }
 
 /// Renders a page from the store, bypassing the cache: store reads,
@@ -252,6 +264,7 @@ pub async fn render<S: Store>(state: &AppState<S>, site: &Site, route: Route) ->
         Route::Section(slug, page) => section(state, site, &slug, page).await,
         Route::Author(slug, page) => author(state, site, &slug, page).await,
         Route::Tag(slug, page) => tag(state, site, &slug, page).await,
+        Route::Feed(of, format) => crate::feeds::render(state, site, &of, format).await,
         Route::Redirect(_) | Route::NotFound => Err(AppError::NotFound),
     }
 }
@@ -360,6 +373,7 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
         "url": p.absolute("/"),
         "inLanguage": p.language,
     })));
+    meta.feeds = views::feed_links(site, &FeedOf::Publication, &p.name);
     let network = NetworkView { sister: views::sister_cards(&sites, &sister), ..Default::default() };
     let page = WithNetwork { page: HomeView { lead, most_recent, sections }, network };
     html(state, site, Template::Home, StatusCode::OK, meta, page, keys)
@@ -400,6 +414,10 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
     // Later pages hold other articles than a sister's same page would.
     if pagination.page == 1 && !spec.alternates.is_empty() {
         meta.alternates = spec.alternates.clone();
+    }
+    // Every page of a list links to the list's feeds.
+    if let Some(of) = FeedOf::list(spec.kind, &spec.slug) {
+        meta.feeds = views::feed_links(site, &of, &format!("{} — {}", spec.heading, p.name));
     }
     meta.prev = prev_url.as_deref().map(|u| p.absolute(u));
     meta.next = next_url.as_deref().map(|u| p.absolute(u));
@@ -503,7 +521,7 @@ async fn tag<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) 
 /// A Markdown bio as one line of plain text for `<meta name=description>`:
 /// rendered and sanitized first, then stripped of tags, so no markup (or
 /// raw HTML an author typed) leaks into the attribute.
-fn plain_summary(markdown: &str) -> String {
+pub(crate) fn plain_summary(markdown: &str) -> String {
     let html = prensa_render::markdown::render(markdown, &prensa_render::markdown::Options::default()).html;
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;

@@ -3,6 +3,7 @@
 //! grammar is small enough that a parser beats a router table.
 
 use prensa_core::slug::{is_reserved_article_slug, is_valid_slug};
+use prensa_render::feed::FeedFormat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -11,9 +12,36 @@ pub enum Route {
     Section(String, u32),
     Author(String, u32),
     Tag(String, u32),
+    /// A feed: `/feed/` (RSS), `/feed/atom.xml`, `/feed/feed.json`, and
+    /// the same under `/section/SLUG/`, `/author/SLUG/`, `/tag/SLUG/`.
+    Feed(FeedOf, FeedFormat),
     /// The canonical form of a URL that was asked for another way.
     Redirect(String),
     NotFound,
+}
+
+/// Whose articles a feed lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedOf {
+    Publication,
+    Section(String),
+    Author(String),
+    Tag(String),
+}
+
+impl FeedOf {
+    /// The feed of a list page (`section`, `author` or `tag` and its slug).
+    pub fn list(kind: &str, slug: &str) -> Option<FeedOf> {
+        if !is_valid_slug(slug) {
+            return None;
+        }
+        match kind {
+            "section" => Some(FeedOf::Section(slug.to_owned())),
+            "author" => Some(FeedOf::Author(slug.to_owned())),
+            "tag" => Some(FeedOf::Tag(slug.to_owned())),
+            _ => None,
+        }
+    }
 }
 
 /// Parses a request path and query into a route.
@@ -40,6 +68,10 @@ pub fn parse(path: &str, query: Option<&str>) -> Route {
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let route = match segments.as_slice() {
         [] => Route::Home,
+        ["feed"] => Route::Feed(FeedOf::Publication, FeedFormat::Rss),
+        ["feed", file] => feed(Some(FeedOf::Publication), file),
+        [kind, slug, "feed"] => feed(FeedOf::list(kind, slug), ""),
+        [kind, slug, "feed", file] => feed(FeedOf::list(kind, slug), file),
         [slug] if is_valid_slug(slug) && !is_reserved_article_slug(slug) => Route::Article((*slug).to_owned()),
         [kind, slug] => list(kind, slug, 1),
         // Only the canonical spelling of a number ("2", not "02").
@@ -72,8 +104,18 @@ pub fn canonical_path(route: &Route) -> Option<String> {
         Route::Section(slug, page) => crate::views::section_path(slug, *page),
         Route::Author(slug, page) => crate::views::author_path(slug, *page),
         Route::Tag(slug, page) => crate::views::tag_path(slug, *page),
+        Route::Feed(of, format) => crate::views::feed_path(of, *format),
         Route::Redirect(_) | Route::NotFound => return None,
     })
+}
+
+/// The feed at `…/feed/{file}` of `of` (`""`: the RSS feed, which is the
+/// directory itself).
+fn feed(of: Option<FeedOf>, file: &str) -> Route {
+    match (of, FeedFormat::from_file(file)) {
+        (Some(of), Some(format)) => Route::Feed(of, format),
+        _ => Route::NotFound,
+    }
 }
 
 fn list(kind: &str, slug: &str, page: u32) -> Route {
@@ -171,6 +213,29 @@ mod tests {
         assert_eq!(r("/section/labor/"), Route::Section("labor".into(), 1));
         assert_eq!(r("/author/ana/page/2/"), Route::Author("ana".into(), 2));
         assert_eq!(r("/tag/ports/page/3/"), Route::Tag("ports".into(), 3));
+    }
+
+    #[test]
+    fn feeds() {
+        use FeedFormat::{Atom, Json, Rss};
+        assert_eq!(r("/feed/"), Route::Feed(FeedOf::Publication, Rss));
+        assert_eq!(r("/feed/atom.xml"), Route::Feed(FeedOf::Publication, Atom));
+        assert_eq!(r("/feed/feed.json"), Route::Feed(FeedOf::Publication, Json));
+        assert_eq!(r("/section/latin-america/feed/"), Route::Feed(FeedOf::Section("latin-america".into()), Rss));
+        assert_eq!(r("/author/ana/feed/atom.xml"), Route::Feed(FeedOf::Author("ana".into()), Atom));
+        assert_eq!(r("/tag/ports/feed/feed.json"), Route::Feed(FeedOf::Tag("ports".into()), Json));
+        // Other spellings redirect to the one URL; a query changes nothing.
+        assert_eq!(r("/feed"), Route::Redirect("/feed/".into()));
+        assert_eq!(r("/section/labor/feed"), Route::Redirect("/section/labor/feed/".into()));
+        assert_eq!(r("/feed/atom.xml/"), Route::Redirect("/feed/atom.xml".into()));
+        assert_eq!(r("//feed//feed.json"), Route::Redirect("/feed/feed.json".into()));
+        assert_eq!(parse("/tag/ports/feed/", Some("page=2")), Route::Feed(FeedOf::Tag("ports".into()), Rss));
+        for p in [
+            "/feed/rss.xml", "/feed/atom.xml/x", "/feed/feed/", "/section/Labor/feed/", "/sections/labor/feed/",
+            "/section/labor/feed/index.xml", "/section/labor/page/2/feed/", "/feed/ATOM.XML", "/x/feed/",
+        ] {
+            assert_eq!(r(p), Route::NotFound, "{p}");
+        }
     }
 
     #[test]

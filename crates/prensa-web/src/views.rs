@@ -5,13 +5,15 @@
 use chrono::{DateTime, FixedOffset};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use prensa_core::{Article, ArticleSummary, Author, HeroImage, Image, SisterArticle, SocialLinks};
+use prensa_render::feed::FeedFormat;
 use prensa_render::markdown;
 use prensa_render::view::{
-    AlternateView, ArticleView, AuthorBoxView, CardView, ImageView, LanguageLinkView, LinkView, MetaView, ShareView,
-    SisterCardView, SocialView,
+    AlternateView, ArticleView, AuthorBoxView, CardView, FeedLinkView, ImageView, LanguageLinkView, LinkView, MetaView,
+    ShareView, SisterCardView, SocialView,
 };
 use serde_json::json;
 
+use crate::route::FeedOf;
 use crate::state::{Site, Sites};
 
 pub fn article_path(slug: &str) -> String {
@@ -36,6 +38,30 @@ pub fn author_path(slug: &str, page: u32) -> String {
 
 pub fn tag_path(slug: &str, page: u32) -> String {
     list_path("tag", slug, page)
+}
+
+/// `/feed/`, `/section/labor/feed/atom.xml`, `/tag/x/feed/feed.json` …
+pub fn feed_path(of: &FeedOf, format: FeedFormat) -> String {
+    let list = match of {
+        FeedOf::Publication => String::new(),
+        FeedOf::Section(slug) => format!("/section/{slug}"),
+        FeedOf::Author(slug) => format!("/author/{slug}"),
+        FeedOf::Tag(slug) => format!("/tag/{slug}"),
+    };
+    format!("{list}/feed/{}", format.file())
+}
+
+/// A page's `<link rel="alternate">` to its feeds in the three formats,
+/// titled in the publication's language after `title` (the feed's title).
+pub fn feed_links(site: &Site, of: &FeedOf, title: &str) -> Vec<FeedLinkView> {
+    FeedFormat::ALL
+        .into_iter()
+        .map(|format| FeedLinkView {
+            media_type: format.media_type(),
+            title: site.locale.t_with(format.message(), &[("title", title)]),
+            url: site.publication.absolute(&feed_path(of, format)),
+        })
+        .collect()
 }
 
 /// Query-component encoding: everything but unreserved characters.
@@ -64,7 +90,7 @@ fn iso(dt: &DateTime<FixedOffset>) -> String {
 /// date carries the publication's offset; read in the zone, both print the
 /// dates the publication's readers live by. Unchanged if the zone's name
 /// is unknown.
-fn in_zone(site: &Site, at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+pub(crate) fn in_zone(site: &Site, at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     match site.publication.timezone.parse::<chrono_tz::Tz>() {
         Ok(tz) => at.with_timezone(&tz).fixed_offset(),
         Err(_) => at,
@@ -200,6 +226,7 @@ pub fn meta(site: &Site, title: &str, description: &str, path: &str) -> MetaView
         section: None,
         tags: Vec::new(),
         noindex: false,
+        feeds: Vec::new(),
     }
 }
 
@@ -281,6 +308,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         section: Some(a.section.name.clone()),
         tags: a.tags.iter().map(|t| t.name.clone()).collect(),
         noindex: false,
+        feeds: Vec::new(),
     };
     (meta, view)
 }
@@ -417,6 +445,9 @@ mod tests {
         assert_eq!(author_path("ana", 3), "/author/ana/page/3/");
         assert_eq!(tag_path("x", 0), "/tag/x/");
         assert_eq!(article_path("a-b"), "/a-b/");
+        assert_eq!(feed_path(&FeedOf::Publication, FeedFormat::Rss), "/feed/");
+        assert_eq!(feed_path(&FeedOf::Section("labor".into()), FeedFormat::Atom), "/section/labor/feed/atom.xml");
+        assert_eq!(feed_path(&FeedOf::Tag("x".into()), FeedFormat::Json), "/tag/x/feed/feed.json");
         assert_eq!(encode_query("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     }
 }

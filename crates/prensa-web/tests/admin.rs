@@ -1325,6 +1325,16 @@ async fn editors_shape_sections_tags_profiles_and_settings() -> TestResult {
     assert_eq!(post(&w, "/admin/settings", Some(&admin), &fields).await?.status, StatusCode::SEE_OTHER);
     let home = get(&w, "/", None).await?;
     assert!(home.text.contains("The Other Meridian") && home.text.contains("New tagline"));
+    // The feeds' content setting: one of its two words, else refused.
+    let form = get(&w, "/admin/settings", Some(&admin)).await?;
+    assert!(form.text.contains(r#"<option value="full" selected>"#), "full text by default");
+    let bad = [("name", "M"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5"), ("feed_content", "all")];
+    assert_eq!(post(&w, "/admin/settings", Some(&admin), &bad).await?.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = [("name", "M"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5"), ("feed_content", "summary")];
+    assert_eq!(post(&w, "/admin/settings", Some(&admin), &summary).await?.status, StatusCode::SEE_OTHER);
+    let stored = w.store().publications().await?.remove(0);
+    assert_eq!(stored.settings.feed_content, prensa_core::FeedContent::Summary);
+    assert!(get(&w, "/admin/settings", Some(&admin)).await?.text.contains(r#"<option value="summary" selected>"#));
     Ok(())
 }
 

@@ -3,13 +3,13 @@
 //! redirect it answers leads to a page, not to another redirect.
 
 use prensa_core::slug::is_valid_slug;
-use prensa_web::route::{parse, Route};
+use prensa_web::route::{parse, FeedOf, Route};
 use proptest::prelude::*;
 
 /// Path and query pieces the parser gives meaning to, and junk.
-const PIECES: [&str; 24] = [
+const PIECES: [&str; 27] = [
     "/", "//", "section", "author", "tag", "page", "1", "2", "02", "0", "4294967296", "a-b", "-", "A", "..",
-    "%2F", "?", "&", "page=", "=", "é", "\u{0}", " ", "search",
+    "%2F", "?", "&", "page=", "=", "é", "\u{0}", " ", "search", "feed", "atom.xml", "feed.json",
 ];
 
 fn check(path: &str, query: Option<&str>) -> Result<(), TestCaseError> {
@@ -29,7 +29,10 @@ fn check(path: &str, query: Option<&str>) -> Result<(), TestCaseError> {
         Route::Article(slug) | Route::Section(slug, _) | Route::Author(slug, _) | Route::Tag(slug, _) => {
             prop_assert!(is_valid_slug(&slug), "{path:?} gave slug {slug:?}");
         }
-        Route::Home | Route::NotFound => {}
+        Route::Feed(FeedOf::Section(slug) | FeedOf::Author(slug) | FeedOf::Tag(slug), _) => {
+            prop_assert!(is_valid_slug(&slug), "{path:?} gave slug {slug:?}");
+        }
+        Route::Home | Route::NotFound | Route::Feed(FeedOf::Publication, _) => {}
     }
     if let Route::Section(_, page) | Route::Author(_, page) | Route::Tag(_, page) = parse(path, query) {
         prop_assert!(page >= 1);

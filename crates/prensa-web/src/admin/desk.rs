@@ -14,7 +14,9 @@ use axum::Extension;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action};
 use prensa_core::social::is_safe_profile_url;
-use prensa_core::{slug, Id, NewAuthor, NewSection, Publication, PublicationEdit, PublicationSettings, SocialKind, SocialLinks};
+use prensa_core::{
+    slug, FeedContent, Id, NewAuthor, NewSection, Publication, PublicationEdit, PublicationSettings, SocialKind, SocialLinks,
+};
 use prensa_store::{Desk, StoreError};
 use serde::Serialize;
 
@@ -471,6 +473,8 @@ pub(super) struct SettingsForm {
     most_recent: u32,
     page_size: u32,
     from_sister_sites: u32,
+    /// `full` or `summary`.
+    feed_content: &'static str,
 }
 
 async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Said) -> Result<Response, AdminError> {
@@ -510,6 +514,7 @@ pub(super) fn settings_form(p: &Publication) -> SettingsForm {
         most_recent: p.settings.most_recent,
         page_size: p.settings.page_size,
         from_sister_sites: p.settings.from_sister_sites,
+        feed_content: p.settings.feed_content.as_str(),
     }
 }
 
@@ -534,6 +539,11 @@ fn settings_of(form: &FormData) -> Result<PublicationEdit, String> {
         // Left out means no block: the field came after the others, and a
         // form posted by a client that does not know it keeps working.
         from_sister_sites: if form.get("from_sister_sites").trim().is_empty() { 0 } else { count("from_sister_sites")? },
+        // Left out (an older form) means the default, full text.
+        feed_content: match form.get("feed_content").trim() {
+            "" => FeedContent::Full,
+            word => FeedContent::parse(word).ok_or("feed content must be full text or summary")?,
+        },
     };
     settings.validate().map_err(|e| e.replace("settings.", "").replace('_', " "))?;
     Ok(PublicationEdit {
@@ -560,6 +570,7 @@ pub async fn save_settings<S: Desk>(
         most_recent: form.get("most_recent").parse().unwrap_or(0),
         page_size: form.get("page_size").parse().unwrap_or(0),
         from_sister_sites: form.get("from_sister_sites").parse().unwrap_or(0),
+        feed_content: FeedContent::parse(form.get("feed_content")).unwrap_or_default().as_str(),
     };
     let edit = match settings_of(&form) {
         Ok(e) => e,
