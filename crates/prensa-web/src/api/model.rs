@@ -242,7 +242,7 @@ pub fn article(site: &Site, sites: &Sites, a: &Article, compute: Compute) -> Art
     let (body_html, reading_time_minutes) = if compute.body_html || compute.reading_time {
         let rendered = markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
         let minutes = u32::try_from(rendered.words.div_ceil(230).max(1)).unwrap_or(u32::MAX);
-        (compute.body_html.then(|| absolute_links(&rendered.html, &url)), compute.reading_time.then_some(minutes))
+        (compute.body_html.then(|| prensa_render::markdown::absolute_links(&rendered.html, &url)), compute.reading_time.then_some(minutes))
     } else {
         (None, None)
     };
@@ -290,7 +290,7 @@ pub fn author(site: &Site, a: &Author) -> AuthorJson {
     AuthorJson {
         slug: a.slug.clone(),
         name: a.name.clone(),
-        bio_html: absolute_links(&bio, &url),
+        bio_html: prensa_render::markdown::absolute_links(&bio, &url),
         avatar: a.avatar.as_ref().map(|i| AvatarJson {
             url: site.publication.absolute(&i.url()),
             width: i.width,
@@ -328,67 +328,5 @@ pub fn publication(site: &Site) -> PublicationJson {
         base_url: p.absolute("/"),
         api_url: p.absolute(super::ROOT_SLASH),
         timezone: p.timezone.clone(),
-    }
-}
-
-/// `html` (the renderer's output) with every link and image address made
-/// absolute against `page`, the URL it is shown at: `/x` on the page's
-/// origin (as a browser would read it there), `x/` and `#n` against the
-/// page itself. Hand-written over an HTML parser because the input is the
-/// renderer's own serialization, whose attributes are always
-/// double-quoted with `"` escaped inside; the resolving is `url`'s.
-pub fn absolute_links(html: &str, page: &str) -> String {
-    let Ok(base) = url::Url::parse(page) else { return html.to_owned() };
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next = [" href=\"", " src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, a.len()))).min();
-        let Some((i, len)) = next else { break };
-        let start = i + len;
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let value = &rest[..end];
-        // Attribute values are entity-escaped (`&amp;`): resolving leaves
-        // entities alone unless the address has no scheme, and then only
-        // the path's characters change, which `url` percent-encodes.
-        let has_scheme = value.split_once(':').is_some_and(|(s, _)| {
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) && !s.contains('/')
-        });
-        if has_scheme || value.is_empty() {
-            out.push_str(value);
-        } else {
-            match base.join(value) {
-                Ok(u) => out.push_str(u.as_str()),
-                Err(_) => out.push_str(value),
-            }
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_become_absolute() {
-        let page = "https://example.org/de/bericht/";
-        let html = "<p><a href=\"/x/\">a</a> <a href=\"y/\">b</a> <a href=\"#fn1\">c</a> \
-                    <a href=\"https://other.example/\">d</a> <a href=\"mailto:a@b.example\">e</a> \
-                    <img src=\"/media/k.png\" alt=\"\"> <a href=\"//cdn.example/z\">f</a></p>";
-        assert_eq!(
-            absolute_links(html, page),
-            "<p><a href=\"https://example.org/x/\">a</a> <a href=\"https://example.org/de/bericht/y/\">b</a> \
-             <a href=\"https://example.org/de/bericht/#fn1\">c</a> \
-             <a href=\"https://other.example/\">d</a> <a href=\"mailto:a@b.example\">e</a> \
-             <img src=\"https://example.org/media/k.png\" alt=\"\"> <a href=\"https://cdn.example/z\">f</a></p>"
-        );
-        // Text can hold no `"` (the renderer writes `&quot;`), so no
-        // attribute is ever seen in it.
-        assert_eq!(absolute_links("<p>say href=&quot;/x&quot;</p>", page), "<p>say href=&quot;/x&quot;</p>");
-        assert_eq!(absolute_links("<a href=\"/unterminated", page), "<a href=\"https://example.org/unterminated");
     }
 }
