@@ -32,14 +32,9 @@ async fn fetch(router: &Router, path: &str) -> Res<(StatusCode, String, Vec<u8>)
     Ok((status, encoding, body))
 }
 
-fn unbrotli(bytes: &[u8]) -> Res<String> {
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut brotli::Decompressor::new(bytes, 4096), &mut out)?;
-    Ok(String::from_utf8(out)?)
-}
-
-#[tokio::test]
-async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
+/// The demo content (its media files too) behind the real router, on an
+/// in-memory store; the media directory lives as long as the second half.
+async fn demo_router() -> Res<(Router, tempfile::TempDir)> {
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
     let prepared = prensa_import::load_dir(&demo)?;
     let dir = tempfile::tempdir()?;
@@ -49,7 +44,24 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
     }
     let store = SqliteStore::open("sqlite::memory:").await?;
     store.apply_import(&prepared.set, false).await?;
-    let router = prensa_web::router(AppState::new(store, media, WebConfig::default()).await?);
+    Ok((prensa_web::router(AppState::new(store, media, WebConfig::default()).await?), dir))
+}
+
+/// The address of the stylesheet a page links.
+fn stylesheet_url(html: &str) -> Res<&str> {
+    let at = html.find("<link rel=\"stylesheet\" href=\"").ok_or("stylesheet link")? + 29;
+    Ok(&html[at..at + html[at..].find('"').ok_or("end of link")?])
+}
+
+fn unbrotli(bytes: &[u8]) -> Res<String> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(bytes, 4096), &mut out)?;
+    Ok(String::from_utf8(out)?)
+}
+
+#[tokio::test]
+async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
+    let (router, _media) = demo_router().await?;
 
     let (status, encoding, page) = fetch(&router, "/long-read-benchmark-feature/").await?;
     assert_eq!((status, encoding.as_str()), (StatusCode::OK, "br"));
@@ -59,8 +71,7 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
         assert!(html.contains(part), "the long read's page has {part}");
     }
     assert_eq!(html.matches("<article class=\"card\">").count(), 8, "four cards from its section, four most recent");
-    let at = html.find("<link rel=\"stylesheet\" href=\"").ok_or("stylesheet link")? + 29;
-    let css_url = &html[at..at + html[at..].find('"').ok_or("end of link")?];
+    let css_url = stylesheet_url(&html)?;
     let (status, encoding, css) = fetch(&router, css_url).await?;
     assert_eq!((status, encoding.as_str()), (StatusCode::OK, "br"), "{css_url}");
     assert!(unbrotli(&css)?.contains('{'), "{css_url} is the stylesheet");
@@ -84,19 +95,13 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
 /// styled by the theme's stylesheet.
 #[tokio::test]
 async fn the_demos_aligned_tables_use_classes_the_stylesheet_styles() -> Res<()> {
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
-    let prepared = prensa_import::load_dir(&demo)?;
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&prepared.set, false).await?;
-    let dir = tempfile::tempdir()?;
-    let router = prensa_web::router(AppState::new(store, MediaDir::new(dir.path()), WebConfig::default()).await?);
+    let (router, _media) = demo_router().await?;
     let (status, _, page) = fetch(&router, "/the-heat-pump-paradox/").await?;
     assert_eq!(status, StatusCode::OK);
     let html = unbrotli(&page)?;
     assert!(html.contains("<th class=\"align-right\">") && html.contains("<td class=\"align-right\">"), "{html}");
     assert!(!html.contains("style="), "no inline style anywhere on the page");
-    let at = html.find("<link rel=\"stylesheet\" href=\"").ok_or("stylesheet link")? + 29;
-    let css_url = &html[at..at + html[at..].find('"').ok_or("end of link")?];
+    let css_url = stylesheet_url(&html)?;
     let css = unbrotli(&fetch(&router, css_url).await?.2)?;
     assert!(css.contains(".align-right{text-align:right}") && css.contains(".align-center{text-align:center}"), "{css}");
     Ok(())
@@ -107,12 +112,7 @@ async fn the_demos_aligned_tables_use_classes_the_stylesheet_styles() -> Res<()>
 /// description).
 #[tokio::test]
 async fn the_author_page_prints_the_bio_once() -> Res<()> {
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
-    let prepared = prensa_import::load_dir(&demo)?;
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&prepared.set, false).await?;
-    let dir = tempfile::tempdir()?;
-    let router = prensa_web::router(AppState::new(store, MediaDir::new(dir.path()), WebConfig::default()).await?);
+    let (router, _media) = demo_router().await?;
     let (status, _, page) = fetch(&router, "/author/ana-ribeiro/").await?;
     assert_eq!(status, StatusCode::OK);
     let html = unbrotli(&page)?;
