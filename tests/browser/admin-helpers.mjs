@@ -180,6 +180,11 @@ export async function fillEditor(page, f) {
   if (f.body !== undefined) await fillBody(page, f.body);
   if (f.author !== undefined) await page.selectOption('#author-1', { label: f.author });
   if (f.section !== undefined) await page.selectOption('#section', { label: f.section });
+  // A new article has no section until one is chosen; tests that do not
+  // care take the first.
+  else if ((await page.locator('#section').inputValue()) === '') {
+    await page.selectOption('#section', { label: await firstOptionLabel(page, '#section') });
+  }
   if (f.tags !== undefined) await page.fill('#tags', f.tags);
   if (f.image !== undefined) await page.selectOption('#image_key', f.image);
   if (f.alt !== undefined) await page.fill('#image_alt', f.alt);

@@ -92,7 +92,8 @@ test('an editor writes an article with an uploaded image, previews, schedules an
   const caption = 'The cranes at berth four, stopped since Tuesday.';
   await page.goto(server.base + '/admin/articles/new');
   const author = await firstOptionLabel(page, '#author-1');
-  const section = (await page.locator('#section option').allInnerTexts())[1];
+  // The second section (the first option is "Choose a section…").
+  const section = (await page.locator('#section option').allInnerTexts())[2];
   await fillEditor(page, {
     headline,
     standfirst: 'Dockers say the new rota leaves no time to sleep; the port says it has no choice.',

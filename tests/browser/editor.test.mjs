@@ -112,6 +112,11 @@ test('an article written with the keyboard only is saved with Ctrl+S as Markdown
   await page.locator('#author-1').focus();
   if ((await page.locator('#author-1').inputValue()) === '') await page.keyboard.press('ArrowDown');
   assert.notEqual(await page.locator('#author-1').inputValue(), '', 'a byline');
+  // The section has no default (issue 14): chosen by keyboard as well.
+  await page.locator('#section').focus();
+  assert.equal(await page.locator('#section').inputValue(), '', 'no section until one is chosen');
+  await page.keyboard.press('ArrowDown');
+  assert.notEqual(await page.locator('#section').inputValue(), '', 'a section');
 
   // Ctrl+S from the text: the form's save intent.
   await page.locator('.ProseMirror').focus();
@@ -297,6 +302,7 @@ test('under a path prefix (/de/admin/) the editor loads and Ctrl+S saves there',
   if ((await page.locator('#author-1').inputValue()) === '') {
     await page.selectOption('#author-1', { label: await firstOptionLabel(page, '#author-1') });
   }
+  await page.selectOption('#section', { label: await firstOptionLabel(page, '#section') });
   await page.locator('.ProseMirror').focus();
   await page.keyboard.type('Ein Satz mit ');
   await page.keyboard.press('Control+i');

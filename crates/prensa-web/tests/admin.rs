@@ -2021,3 +2021,35 @@ async fn a_changed_original_is_shown_until_marked_up_to_date() -> TestResult {
     assert!(!page.text.contains("The original changed") && page.text.contains("up to date with the original"), "{}", page.text);
     Ok(())
 }
+
+/// Issue 14: the section silently defaulted to the first one, and an
+/// article went live in the wrong section. A new article has none until
+/// one is chosen; saving without one is refused and writes nothing.
+#[tokio::test]
+async fn a_new_article_has_no_section_until_one_is_chosen() -> TestResult {
+    let w = world().await?;
+    let editor = w.login(Role::Editor).clone();
+    let page = get(&w, "/admin/articles/new", Some(&editor)).await?;
+    assert!(page.text.contains("<select id=\"section\" name=\"section\" required>"), "{}", page.text);
+    assert!(page.text.contains("<option value=\"\" selected>Choose a section…</option>"), "{}", page.text);
+    let pid = w.state.sites().list[0].publication.id;
+    let count = |w: &World| {
+        let store = w.store().clone();
+        async move {
+            Ok::<_, Box<dyn std::error::Error>>(
+                store.admin_articles(pid, &prensa_core::AdminQuery { limit: 0, ..Default::default() }, Utc::now()).await?.total,
+            )
+        }
+    };
+    let before = count(&w).await?;
+    let ids = w.store().editable_article(w.own).await?.ok_or("article")?.draft.author_ids;
+    let refused = save_to(&w, &editor, "/admin/articles/new", 0, "No section", "no-section", 0, &ids, &[]).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("choose a section"), "{}", refused.text);
+    assert!(refused.text.contains("<option value=\"\" selected>Choose a section…</option>"), "sent back still unchosen");
+    assert_eq!(count(&w).await?, before, "nothing was created");
+    let made = save_to(&w, &editor, "/admin/articles/new", 0, "With section", "with-section", w.labor, &ids, &[]).await?;
+    assert!(made.status.is_redirection() || made.status == StatusCode::OK, "{}", made.status);
+    assert_eq!(count(&w).await?, before + 1);
+    Ok(())
+}

@@ -503,12 +503,7 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         image_key: draft.image.as_ref().map(|i| i.key.clone()).unwrap_or_default(),
         image_alt: draft.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
         image_caption: draft.image.as_ref().and_then(|i| i.caption.clone()).unwrap_or_default(),
-        sections: inputs
-            .site
-            .sections
-            .iter()
-            .map(|s| Choice { value: s.id.to_string(), label: s.name.clone(), selected: s.id == draft.section_id })
-            .collect(),
+        sections: section_choices(&inputs.site.sections, draft.section_id),
         author_slots: slots,
         images,
         problems: Vec::new(),
@@ -635,13 +630,28 @@ pub async fn new_form<S: Newsroom>(
         standfirst: String::new(),
         body: String::new(),
         toc: false,
-        section_id: site.sections.first().map_or(0, |s| s.id),
+        // No section until one is chosen: a default one sent an article
+        // live in the wrong section (issue 14).
+        section_id: 0,
         author_ids: staffer.user.author_id.into_iter().collect(),
         tags: Vec::new(),
         image: None,
     };
     let inputs = inputs(&state, &site, &staffer, &authors).await?;
     state.admin.page(StatusCode::OK, "editor.html", editor_page(&inputs, None, &draft))
+}
+
+/// The section picker: the publication's sections, with the draft's one
+/// selected, and — while none is (a new article, or a form sent back
+/// without one) — a first, empty "Choose a section" entry, so a section is
+/// always chosen, never taken by default.
+fn section_choices(sections: &[prensa_core::Section], selected: Id) -> Vec<Choice> {
+    let chosen = sections.iter().any(|s| s.id == selected);
+    let placeholder = (!chosen).then(|| Choice { value: String::new(), label: "Choose a section…".into(), selected: true });
+    placeholder
+        .into_iter()
+        .chain(sections.iter().map(|s| Choice { value: s.id.to_string(), label: s.name.clone(), selected: s.id == selected }))
+        .collect()
 }
 
 /// Staff below editor must stay on the byline of what they write, or they
