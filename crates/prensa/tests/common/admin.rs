@@ -156,7 +156,11 @@ pub fn at(base: &str, link: &str) -> String {
 /// A section id and an author id the editor offers (the first of each).
 pub fn first_choices(e: &Editor) -> (String, String) {
     let form = get(&format!("{}/admin/articles/new", e.base), &e.cookie).expect("editor");
-    let section = between(&form.text, "<select id=\"section\" name=\"section\"><option value=\"", "\"").expect("a section");
+    // A new article's section starts unchosen: skip the empty "Choose a
+    // section…" entry.
+    let section = between(&form.text, "<select id=\"section\" name=\"section\" required><option value=\"\"", "</select>")
+        .and_then(|s| between(&s, "<option value=\"", "\""))
+        .expect("a section");
     let author = between(&form.text, "<select id=\"author-1\" name=\"author\"><option value=\"\"", "</select>")
         .and_then(|s| between(&s, "<option value=\"", "\""))
         .expect("an author");
