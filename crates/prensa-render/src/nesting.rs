@@ -293,9 +293,17 @@ struct Tag {
 enum Markup {
     /// Nothing: the `<` is text.
     Text,
-    /// A comment, doctype, CDATA section or processing instruction (or
-    /// `</>`) ending just before the index.
+    /// A comment, CDATA section or processing instruction ending just
+    /// before the index: a comment token.
     Ignored(usize),
+    /// A doctype ending just before the index: a doctype token, which the
+    /// tree builder ignores in a body — but, unlike a comment, which it
+    /// never inserts, so it is kept as a (canonical) doctype: inside a
+    /// table either still ends a run of text, and only a comment adds a node.
+    Doctype(usize),
+    /// `</>`, which the tokenizer drops without emitting any token (text on
+    /// both sides stays one run).
+    Nothing(usize),
     Tag(Tag),
     /// A tag the input ends inside of: the tokenizer drops it, and there is
     /// nothing after it.
@@ -331,6 +339,11 @@ impl Scanner<'_> {
                     self.out.push_str("<!---->");
                     next
                 }
+                Markup::Doctype(next) => {
+                    self.out.push_str("<!DOCTYPE html>");
+                    next
+                }
+                Markup::Nothing(next) => next,
                 Markup::Unterminated => return,
                 Markup::Tag(tag) if tag.end => {
                     self.end_tag(&tag.name);
@@ -552,12 +565,15 @@ fn markup(bytes: &[u8], lt: usize) -> Markup {
         Some(b) if b.is_ascii_alphabetic() => tag(bytes, lt + 1, false),
         Some(b'/') => match rest.get(2) {
             Some(b) if b.is_ascii_alphabetic() => tag(bytes, lt + 2, true),
-            Some(b'>') => Markup::Ignored(lt + 3),
+            Some(b'>') => Markup::Nothing(lt + 3),
             Some(_) => Markup::Ignored(through(bytes, lt + 2, b">")),
             // "</" at the very end is text.
             None => Markup::Text,
         },
         Some(b'!') if rest[2..].starts_with(b"--") => Markup::Ignored(comment_end(bytes, lt + 4)),
+        Some(b'!') if rest.get(2..9).is_some_and(|w| w.eq_ignore_ascii_case(b"DOCTYPE")) => {
+            Markup::Doctype(through(bytes, lt + 2, b">"))
+        }
         Some(b'!' | b'?') => Markup::Ignored(through(bytes, lt + 2, b">")),
         _ => Markup::Text,
     }
@@ -815,7 +831,7 @@ mod tests {
         assert_eq!(
             bound(html),
             "<p>a &not<!---->in; <b class=\"x&quot;y\" data-a=\"1\">b</b><br/>c &lt; d</p>\
-             <!----><script>if (a&lt;b) {}</script><div =x=\"\" y=\"\">e</div>"
+             <!DOCTYPE html><script>if (a&lt;b) {}</script><div =x=\"\" y=\"\">e</div>"
         );
         assert_eq!(sanitized(&bound(html)), sanitized(html));
         // Unterminated tags vanish with the rest, as in the parser.
