@@ -4,7 +4,7 @@
 //!
 //! | role          | may |
 //! |---------------|-----|
-//! | Contributor   | write and edit own drafts, submit them for review |
+//! | Contributor   | write and edit own drafts, submit them for review; open their published pieces read-only |
 //! | Author        | all of Contributor, upload media, publish and unpublish own articles |
 //! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes |
 //! | Administrator | all of Editor, users and roles, publication settings |
@@ -102,6 +102,10 @@ pub enum Action<'a> {
     /// See the admin at all (dashboard, lists).
     UseAdmin,
     CreateArticle,
+    /// Open an article's editor page, preview and revisions without changing
+    /// anything: its own authors always (a contributor's published piece is
+    /// shown read-only), editors any.
+    ReadArticle(ArticleFacts<'a>),
     EditArticle(ArticleFacts<'a>),
     SubmitForReview(ArticleFacts<'a>),
     /// Publish now or at a set time.
@@ -145,6 +149,13 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
     let at_least = |min: Role, why: &'static str| if role >= min { Ok(()) } else { Err(Denied(why)) };
     match action {
         Action::UseAdmin | Action::CreateArticle => Ok(()),
+        Action::ReadArticle(a) => {
+            if role >= Editor || a.is_own(staff) {
+                Ok(())
+            } else {
+                Err(Denied("you can only open articles you write"))
+            }
+        }
         Action::EditArticle(a) => {
             if role >= Editor {
                 return Ok(());
@@ -223,6 +234,7 @@ mod tests {
                     let live = matches!(stage, Stage::Scheduled | Stage::Published);
                     let may_edit = role >= Editor || (own && (role >= Author || !live));
                     assert_eq!(allowed(Action::EditArticle(a)), may_edit, "{role:?} edit own={own} {stage:?}");
+                    assert_eq!(allowed(Action::ReadArticle(a)), own || role >= Editor, "{role:?} read own={own} {stage:?}");
                     assert_eq!(allowed(Action::SubmitForReview(a)), own || role >= Editor, "{role:?} submit own={own}");
                     let may_publish = role >= Editor || (role == Author && own);
                     assert_eq!(allowed(Action::Publish(a)), may_publish, "{role:?} publish own={own}");

@@ -1447,6 +1447,16 @@ async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
     let refused = save(&w, &contributor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(w.store().pending_changes(w.own).await?, []);
+    // But they may open it (the dashboard and list link to it): read-only,
+    // saying why, with nothing to press.
+    let read_only = get(&w, &format!("/admin/articles/{}/", w.own), Some(&contributor)).await?;
+    assert_eq!(read_only.status, StatusCode::OK);
+    assert!(
+        read_only.text.contains("You can read this article but not change it: contributors cannot change a published or scheduled article."),
+        "{}",
+        read_only.text
+    );
+    assert!(!read_only.text.contains("value=\"save\"") && !read_only.text.contains("value=\"schedule_update\""));
 
     let scheduled = save(&w, &editor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
     assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.text);

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Utc};
 use http::StatusCode;
-use prensa_core::permissions::{check, Action, ArticleFacts, Stage};
+use prensa_core::permissions::{check, Action, ArticleFacts, Staff, Stage};
 use prensa_core::{
     decide_transition, slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle,
     FieldError, HeroImage, Id, Image, Refusal, SaveOutcome, StageRequest, Status, Transition,
@@ -60,8 +60,12 @@ struct RowView {
     url: String,
 }
 
-fn row_view(site: &Site, r: &AdminArticleRow, now: DateTime<Utc>) -> RowView {
+/// `staff` decides whether the headline links to the editor: lists show
+/// contributors everyone's scheduled and published pieces, but only their
+/// own open.
+fn row_view(site: &Site, staff: &Staff, r: &AdminArticleRow, now: DateTime<Utc>) -> RowView {
     let stage = r.stage(now);
+    let readable = check(staff, Action::ReadArticle(ArticleFacts { authors: &r.author_ids, stage })).is_ok();
     let when = match stage {
         Stage::Scheduled | Stage::Published => local_text(site, r.published_at.with_timezone(&Utc)),
         _ => local_text(site, r.updated_at),
@@ -74,7 +78,7 @@ fn row_view(site: &Site, r: &AdminArticleRow, now: DateTime<Utc>) -> RowView {
         stage: stage.as_str(),
         stage_label: stage_label(stage),
         when,
-        url: format!("/admin/articles/{}/", r.id),
+        url: if readable { format!("/admin/articles/{}/", r.id) } else { String::new() },
     }
 }
 
@@ -136,7 +140,7 @@ pub async fn dashboard<S: Editorial>(
         if let Some(a) = author.filter(|a| *a > 0) {
             more.push_str(&format!("&author={a}"));
         }
-        blocks.push(Block { title, rows: page.items.iter().map(|r| row_view(&site, r, now)).collect(), more });
+        blocks.push(Block { title, rows: page.items.iter().map(|r| row_view(&site, &staff, r, now)).collect(), more });
     }
     let failed = state
         .store
@@ -193,7 +197,8 @@ pub async fn list<S: Newsroom>(
     staffer: Staffer,
     Query(lq): Query<ListQuery>,
 ) -> Result<Response, AdminError> {
-    check(&staffer.user.staff(), Action::UseAdmin)?;
+    let staff = staffer.user.staff();
+    check(&staff, Action::UseAdmin)?;
     let now = Utc::now();
     let page: u32 = lq.page.parse().unwrap_or(1).max(1);
     let query = AdminQuery {
@@ -250,7 +255,7 @@ pub async fn list<S: Newsroom>(
     }
     let ctx = Ctx {
         chrome: Chrome::new(&site, &staffer),
-        rows: result.items.iter().map(|r| row_view(&site, r, now)).collect(),
+        rows: result.items.iter().map(|r| row_view(&site, &staff, r, now)).collect(),
         total: result.total,
         page,
         pages,
@@ -342,6 +347,8 @@ struct EditorPage {
     notice: Option<String>,
     conflict: Option<ConflictView>,
     can_save: bool,
+    /// Why the page is read-only (shown when `can_save` is false).
+    read_only_reason: String,
     can_submit: bool,
     can_withdraw: bool,
     can_publish: bool,
@@ -510,6 +517,10 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         notice: None,
         conflict: None,
         can_save: article.is_none() || may(Action::EditArticle(facts)),
+        read_only_reason: match article {
+            Some(_) => check(&staff, Action::EditArticle(facts)).err().map(|d| format!("{d}.")).unwrap_or_default(),
+            None => String::new(),
+        },
         can_submit: matches!(stage, Stage::Draft | Stage::Unpublished) && may(Action::SubmitForReview(facts)),
         can_withdraw: stage == Stage::InReview && may(Action::SubmitForReview(facts)),
         // A scheduled article can still be published at once or moved to
@@ -749,8 +760,9 @@ pub async fn edit<S: Editorial + prensa_store::Desk>(
 ) -> Result<Response, AdminError> {
     let article = load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
-    // Reading a draft is allowed to whoever may edit it, and to editors.
-    check(&staffer.user.staff(), Action::EditArticle(facts))?;
+    // Its authors may open it whatever its stage (the page then offers only
+    // what they may do); others need to be editors.
+    check(&staffer.user.staff(), Action::ReadArticle(facts))?;
     let mut notice = saved_notice(&q.saved);
     if q.dst == "earlier" {
         if let Some(n) = notice.as_mut() {
@@ -1203,7 +1215,7 @@ pub async fn preview_saved<S: Newsroom>(
     Path(id): Path<Id>,
 ) -> Result<Response, AdminError> {
     let a = load(&state, &site, id).await?;
-    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    check(&staffer.user.staff(), Action::ReadArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let authors = state.store.authors(site.publication.id).await?;
     let article = preview_article(&state, &site, id, &a.draft, &authors).await?;
     let html = crate::public::preview(&state, &site, &article).await.map_err(|e| AdminError::internal(e.to_string()))?;
@@ -1241,7 +1253,7 @@ pub async fn revisions<S: Newsroom>(
     Path(id): Path<Id>,
 ) -> Result<Response, AdminError> {
     let a = load(&state, &site, id).await?;
-    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    check(&staffer.user.staff(), Action::ReadArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let rows = numbered_revisions(&state, id)
         .await?
         .iter()
@@ -1279,7 +1291,7 @@ pub async fn revision<S: Newsroom>(
     Query(q): Query<AgainstQuery>,
 ) -> Result<Response, AdminError> {
     let a = load(&state, &site, id).await?;
-    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    check(&staffer.user.staff(), Action::ReadArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     let list = numbered_revisions(&state, id).await?;
     let r = nth_revision(&list, number)?;
     let (base, base_label) = match q.against.parse::<usize>() {
