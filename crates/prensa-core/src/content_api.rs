@@ -5,7 +5,7 @@
 //! and checked by the web layer's key ring.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
@@ -37,7 +37,7 @@ pub struct ApiKeyDigest {
 
 /// An `api_keys` row exactly as stored, for whole-store copies
 /// (`prensa migrate-store`): the digest, never a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyRow {
     pub id: Id,
     pub publication_id: Id,

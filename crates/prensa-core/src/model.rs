@@ -90,7 +90,7 @@ impl PublicationSettings {
 }
 
 /// One magazine: its own host name, language, sections and articles.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
     pub id: Id,
     pub slug: String,
@@ -375,7 +375,7 @@ pub struct NewPublication {
 }
 
 /// A media file already placed in the media store under `key`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaAsset {
     pub key: String,
     pub content_type: String,
@@ -493,7 +493,7 @@ pub struct ImportCounts {
 /// Not included, on purpose: sessions and single-use links (people sign in
 /// again, pending invites and resets are sent again) and the change feed
 /// (the new store starts its own).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub publications: Vec<Publication>,
     pub media: Vec<MediaRow>,
@@ -548,7 +548,7 @@ impl Snapshot {
 }
 
 /// A translation's link to its group's original, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TranslationRow {
     pub article_id: Id,
     pub original_id: Id,
@@ -557,7 +557,7 @@ pub struct TranslationRow {
 }
 
 /// An author's bio in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorBioRow {
     pub author_id: Id,
     pub language: String,
@@ -565,7 +565,7 @@ pub struct AuthorBioRow {
 }
 
 /// A media row: the asset and when it was uploaded (UTC Unix seconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaRow {
     #[serde(flatten)]
     pub asset: MediaAsset,
@@ -575,7 +575,7 @@ pub struct MediaRow {
 /// A staff account as stored, password hash included so that people can
 /// still sign in after a copy. Its `Debug` leaves the hash out; never log
 /// or print one of these through anything else.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
     pub id: Id,
     pub email: String,
@@ -592,7 +592,7 @@ pub struct UserRow {
 
 /// A staff account's role on one publication (accounts that are not
 /// network-wide).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicationRoleRow {
     pub user_id: Id,
     pub publication_id: Id,
@@ -616,7 +616,7 @@ impl std::fmt::Debug for UserRow {
 
 /// A saved version of an article; `draft` is the stored
 /// [`crate::ArticleDraft`] JSON, copied verbatim. Times are UTC Unix seconds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionRow {
     pub id: Id,
     pub article_id: Id,
@@ -627,7 +627,7 @@ pub struct RevisionRow {
 }
 
 /// A former slug of a published article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlugRedirectRow {
     pub publication_id: Id,
     pub old_slug: String,
@@ -635,7 +635,7 @@ pub struct SlugRedirectRow {
 }
 
 /// A review note as stored (times are UTC Unix seconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewNoteRow {
     pub id: Id,
     pub article_id: Id,
@@ -648,7 +648,7 @@ pub struct ReviewNoteRow {
 
 /// A scheduled change as stored, pending or done: `kind` is `update` (with
 /// its draft JSON) or `unpublish`; times are UTC Unix seconds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduledChangeRow {
     pub id: Id,
     pub article_id: Id,
@@ -664,7 +664,7 @@ pub struct ScheduledChangeRow {
 }
 
 /// An author row: unlike [`Author`], the avatar is just its media key.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorRow {
     pub id: Id,
     pub slug: String,
@@ -675,13 +675,13 @@ pub struct AuthorRow {
 }
 
 /// An author writes for a publication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicationAuthorRow {
     pub publication_id: Id,
     pub author_id: Id,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionRow {
     pub id: Id,
     pub publication_id: Id,
@@ -692,7 +692,7 @@ pub struct SectionRow {
     pub position: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagRow {
     pub id: Id,
     pub publication_id: Id,
@@ -701,7 +701,7 @@ pub struct TagRow {
 }
 
 /// An article row with foreign keys instead of the joined records.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleRow {
     pub id: Id,
     pub publication_id: Id,
@@ -727,7 +727,7 @@ pub struct ArticleRow {
 }
 
 /// One byline entry; `position` orders an article's authors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleAuthorRow {
     pub article_id: Id,
     pub author_id: Id,
@@ -735,7 +735,7 @@ pub struct ArticleAuthorRow {
 }
 
 /// One tag of an article; `position` orders an article's tags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleTagRow {
     pub article_id: Id,
     pub tag_id: Id,

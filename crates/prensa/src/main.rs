@@ -1,7 +1,7 @@
 //! The `prensa` command: serve a magazine, import content, check a content
-//! directory, start the demo, or copy a database to another backend. Each
-//! subcommand lives in `cmd/`; this file only parses arguments and sets up
-//! logging.
+//! directory, start the demo, copy a database to another backend, or back
+//! it up, restore and export it. Each subcommand lives in `cmd/`; this file
+//! only parses arguments and sets up logging.
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +32,13 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Copy all content from one database to another (SQLite ⇄ PostgreSQL), then verify the copy.
     MigrateStore(cmd::migrate_store::Args),
+    /// Write a consistent backup of the whole store to a file, while servers keep running.
+    Backup(cmd::backup::Args),
+    /// Load a backup made by `prensa backup` into an empty store (SQLite or PostgreSQL).
+    Restore(cmd::restore::Args),
+    /// Write the whole store out: `export json DIR` (read back by `import json DIR`).
+    #[command(subcommand)]
+    Export(cmd::export::Target),
     /// Media files: copy a local media folder into an S3-compatible bucket.
     #[command(subcommand)]
     Media(cmd::media::Action),
@@ -73,6 +80,9 @@ fn main() -> std::process::ExitCode {
             Command::Check(args) => cmd::check::run(args),
             Command::Demo(args) => cmd::demo::run(args).await,
             Command::MigrateStore(args) => cmd::migrate_store::run(args, &config).await,
+            Command::Backup(args) => cmd::backup::run(args, &config).await,
+            Command::Restore(args) => cmd::restore::run(args, &config).await,
+            Command::Export(target) => cmd::export::run(target, &config).await,
             Command::Media(action) => cmd::media::run(action, &config).await,
             Command::User(action) => cmd::user::run(action, &config).await,
             Command::Key(action) => cmd::key::run(action, &config).await,

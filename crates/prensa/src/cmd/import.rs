@@ -22,6 +22,9 @@ pub enum Source {
     /// Re-importing updates by slug and removes nothing unless --prune is given.
     /// Everything is validated first; on any problem nothing is written.
     Dir(DirArgs),
+    /// Import a folder written by `prensa export json` into an empty store (ids, revisions,
+    /// translation links and staff accounts as exported; media files into the media store).
+    Json(super::json::ImportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,7 +66,10 @@ pub fn report_all(problems: &Problems) {
 }
 
 pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> {
-    let Source::Dir(args) = source;
+    let args = match source {
+        Source::Dir(args) => args,
+        Source::Json(args) => return super::json::import(args, file).await,
+    };
     let database = args.store.database(file);
     let media = args.store.media(file)?;
     let network = match load_all(&args.paths) {

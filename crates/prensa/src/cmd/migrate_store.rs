@@ -55,49 +55,21 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     if args.from == args.to {
         anyhow::bail!("--from and --to name the same database ({from_name})");
     }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
-    bar.enable_steady_tick(Duration::from_millis(100));
+    let bar = spinner();
 
     bar.set_message(format!("opening {from_name} and {to_name}"));
     let source = AnyStore::open(&args.from).await.with_context(|| format!("opening {from_name}"))?;
     let target = AnyStore::open(&args.to).await.with_context(|| format!("opening {to_name}"))?;
-
-    bar.set_message(format!("reading {from_name}"));
-    let snapshot = source.export_all().await.with_context(|| format!("reading {from_name}"))?;
-
-    bar.set_message(format!("writing {} rows to {to_name}", rows(&snapshot)));
-    match target.import_snapshot(&snapshot, args.force).await {
-        Ok(()) => {}
-        Err(StoreError::NotEmpty(what)) => {
-            bar.finish_and_clear();
+    let snapshot = match copy(&source, &target, args.force, (&from_name, &to_name), &bar).await? {
+        Copied::Verified(snapshot) => snapshot,
+        Copied::TargetNotEmpty(what) => {
             eprintln!("{to_name} already holds content ({what}); nothing was written.");
             eprintln!("Pass --force to replace all of it with the content of {from_name}.");
             return Ok(ExitCode::FAILURE);
         }
-        Err(e) => return Err(e).with_context(|| format!("writing to {to_name} (nothing was written)")),
-    }
-
-    bar.set_message(format!("verifying {to_name}"));
-    let copy = target.export_all().await.with_context(|| format!("reading back {to_name}"))?;
-    bar.finish_and_clear();
+    };
     source.close().await;
     target.close().await;
-
-    println!("{:<20} {:>10} {:>10}", "table", "source", "target");
-    let mut counts_match = true;
-    for ((table, from), (_, to)) in snapshot.counts().into_iter().zip(copy.counts()) {
-        counts_match &= from == to;
-        println!("{table:<20} {from:>10} {to:>10}{}", if from == to { "" } else { "  MISMATCH" });
-    }
-    let (want, got) = (checksum(&snapshot)?, checksum(&copy)?);
-    if !counts_match || want != got {
-        anyhow::bail!(
-            "the copy in {to_name} differs from {from_name} (checksums {want:032x} and {got:032x}); \
-             it was committed, so run again with --force once the cause is fixed"
-        );
-    }
-    println!("checksums match (xxh3-128 {want:032x})");
     println!(
         "not copied: sessions and invite/reset links (staff sign in again on the new store; \
          send pending invites and resets again) and the change feed (the new store starts its own)"
@@ -114,6 +86,68 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How a [`copy`] ended.
+pub(crate) enum Copied {
+    /// Written and read back: counts and checksums match.
+    Verified(Box<Snapshot>),
+    /// The target holds content (what, as the store names it) and no
+    /// `force` was given: nothing was written.
+    TargetNotEmpty(String),
+}
+
+/// Reads `source` in one consistent snapshot, writes it to `target` in one
+/// transaction, reads the target back and compares counts (printed as a
+/// table) and checksums. `names` are the two stores as they may be shown
+/// (passwords redacted). Shared by `migrate-store`, `backup` and `restore`.
+pub(crate) async fn copy(
+    source: &AnyStore,
+    target: &AnyStore,
+    force: bool,
+    (from_name, to_name): (&str, &str),
+    bar: &ProgressBar,
+) -> anyhow::Result<Copied> {
+    bar.set_message(format!("reading {from_name}"));
+    let snapshot = source.export_all().await.with_context(|| format!("reading {from_name}"))?;
+
+    bar.set_message(format!("writing {} rows to {to_name}", rows(&snapshot)));
+    match target.import_snapshot(&snapshot, force).await {
+        Ok(()) => {}
+        Err(StoreError::NotEmpty(what)) => {
+            bar.finish_and_clear();
+            return Ok(Copied::TargetNotEmpty(what));
+        }
+        Err(e) => return Err(e).with_context(|| format!("writing to {to_name} (nothing was written)")),
+    }
+
+    bar.set_message(format!("verifying {to_name}"));
+    let copy = target.export_all().await.with_context(|| format!("reading back {to_name}"))?;
+    bar.finish_and_clear();
+
+    println!("{:<20} {:>10} {:>10}", "table", "source", "target");
+    let mut counts_match = true;
+    for ((table, from), (_, to)) in snapshot.counts().into_iter().zip(copy.counts()) {
+        counts_match &= from == to;
+        println!("{table:<20} {from:>10} {to:>10}{}", if from == to { "" } else { "  MISMATCH" });
+    }
+    let (want, got) = (checksum(&snapshot)?, checksum(&copy)?);
+    if !counts_match || want != got {
+        anyhow::bail!(
+            "the copy in {to_name} differs from {from_name} (checksums {want:032x} and {got:032x}); \
+             it was committed, so run again with --force once the cause is fixed"
+        );
+    }
+    println!("checksums match (xxh3-128 {want:032x})");
+    Ok(Copied::Verified(Box::new(snapshot)))
+}
+
+/// A spinner for the copy's steps (reading, writing, verifying).
+pub(crate) fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
 fn rows(snapshot: &Snapshot) -> usize {
     snapshot.counts().iter().map(|(_, n)| n).sum()
 }
@@ -128,7 +162,7 @@ fn checksum(snapshot: &Snapshot) -> anyhow::Result<u128> {
 
 /// Media rows travel with the database, files stay where they are: say
 /// where they are expected, so that the copy gets served with them.
-async fn report_media(snapshot: &Snapshot, media: &MediaStore) -> anyhow::Result<()> {
+pub(crate) async fn report_media(snapshot: &Snapshot, media: &MediaStore) -> anyhow::Result<()> {
     let total = snapshot.media.len();
     if total == 0 {
         return Ok(());

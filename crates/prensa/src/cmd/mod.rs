@@ -1,10 +1,14 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod check;
 pub mod demo;
+pub mod export;
 pub mod import;
+pub mod json;
 pub mod key;
 pub mod media;
 pub mod migrate_store;
+pub mod restore;
 pub mod serve;
 pub mod user;

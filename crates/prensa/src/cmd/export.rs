@@ -1,0 +1,21 @@
+//! `prensa export json DIR`: the whole store as documented JSON files plus
+//! media, which `prensa import json DIR` reads back (format in `json.rs`
+//! and `docs/export-format.md`).
+
+use std::process::ExitCode;
+
+use crate::config::FileConfig;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Target {
+    /// Every publication, author, section, tag, article (with revisions and translation links),
+    /// staff account (without password hashes unless --with-secrets) and media file, as JSON
+    /// files in DIR that `prensa import json DIR` reads back.
+    Json(super::json::ExportArgs),
+}
+
+pub async fn run(target: Target, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    match target {
+        Target::Json(args) => super::json::export(args, file).await,
+    }
+}
