@@ -142,7 +142,8 @@ macro_rules! library_impl {
                     let sql = format!(
                         "SELECT {INFO_COLUMNS}, COUNT(*) OVER () FROM media{filter} ORDER BY created_at DESC, key LIMIT ? OFFSET ?"
                     );
-                    let mut query = sqlx::query(&q(&sql));
+                    let sql = q(&sql);
+                    let mut query = sqlx::query(&sql);
                     if let Some(p) = &pattern {
                         for _ in 0..5 {
                             query = query.bind(p.clone());
@@ -153,7 +154,8 @@ macro_rules! library_impl {
                         Some(r) => u64_of(r.try_get(10).map_err(backend)?),
                         None if offset == 0 => 0,
                         None => {
-                            let mut count = sqlx::query_scalar::<_, i64>(&q(&format!("SELECT COUNT(*) FROM media{filter}")));
+                            let count_sql = q(&format!("SELECT COUNT(*) FROM media{filter}"));
+                            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
                             if let Some(p) = &pattern {
                                 for _ in 0..5 {
                                     count = count.bind(p.clone());

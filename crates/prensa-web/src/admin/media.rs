@@ -21,7 +21,7 @@ use chrono::Utc;
 use http::{header, HeaderMap, StatusCode};
 use prensa_core::permissions::{check, Action};
 use prensa_core::{DraftImage, MediaAsset, MediaInfo, MediaMeta, MediaUseKind};
-use prensa_store::{MediaDir, MediaLibrary, Newsroom, StoreError};
+use prensa_store::{MediaDir, Newsroom, StoreError};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
