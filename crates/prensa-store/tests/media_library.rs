@@ -27,13 +27,17 @@ fn named(name: &str) -> MediaMeta {
 async fn uploads_keep_their_names_and_metadata(store: AnyStore) -> TestResult {
     setup(&store).await?;
     let info = store.add_upload(&png("0a1b.png"), &named("Harbour at dawn.png"), mins(1)).await?;
-    assert_eq!((info.asset.key.as_str(), info.meta.name.as_str(), info.created_at), ("0a1b.png", "Harbour at dawn.png", mins(1).timestamp()));
+    assert_eq!(
+        (info.asset.key.as_str(), info.meta.name.as_str(), info.created_at),
+        ("0a1b.png", "Harbour at dawn.png", mins(1).timestamp())
+    );
     assert_eq!(info.label(), "Harbour at dawn.png");
     // The imported image has no name: its key is shown.
     let old = store.media_info("abc.jpg").await?.ok_or("imported")?;
     assert_eq!((old.meta.name.as_str(), old.label()), ("", "abc.jpg"));
 
-    let meta = MediaMeta { name: "harbour.png".into(), alt: " Boats at a quay ".into(), caption: "Dawn <b>".into(), credit: "Ana Ruiz".into() };
+    let meta =
+        MediaMeta { name: "harbour.png".into(), alt: " Boats at a quay ".into(), caption: "Dawn <b>".into(), credit: "Ana Ruiz".into() };
     store.update_media("0a1b.png", &meta).await?;
     let got = store.media_info("0a1b.png").await?.ok_or("row")?;
     assert_eq!(got.meta, MediaMeta { alt: "Boats at a quay".into(), ..meta.clone() }, "trimmed, stored as text");
@@ -61,7 +65,10 @@ async fn search_takes_wildcards_literally(store: AnyStore) -> TestResult {
     store.add_upload(&png("03.png"), &named("snake_case.png"), mins(3)).await?;
     store.add_upload(&png("04.png"), &named("snakeXcase.png"), mins(4)).await?;
     store
-        .update_media("04.png", &MediaMeta { name: "snakeXcase.png".into(), alt: "A Heron".into(), caption: "By the river".into(), credit: String::new() })
+        .update_media(
+            "04.png",
+            &MediaMeta { name: "snakeXcase.png".into(), alt: "A Heron".into(), caption: "By the river".into(), credit: String::new() },
+        )
         .await?;
     let names = |page: prensa_core::Page<prensa_core::MediaInfo>| page.items.into_iter().map(|i| i.meta.name).collect::<Vec<_>>();
     assert_eq!(names(store.search_media("100%", 10, 0).await?), ["100% cotton.png"]);
@@ -94,7 +101,13 @@ async fn used_images(store: &AnyStore, fx: &Fx) -> Result<(i64, i64, i64), Box<d
         .save_author(
             fx.publication,
             Some(fx.ben),
-            &NewAuthor { slug: "ben".into(), name: "Ben".into(), bio: "Bio".into(), avatar: Some("bbb2.png".into()), social: SocialLinks::default() },
+            &NewAuthor {
+                slug: "ben".into(),
+                name: "Ben".into(),
+                bio: "Bio".into(),
+                avatar: Some("bbb2.png".into()),
+                social: SocialLinks::default(),
+            },
         )
         .await?;
     assert_eq!(ben.avatar.map(|a| a.key).as_deref(), Some("bbb2.png"));

@@ -13,8 +13,8 @@ use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ArticleDraft, DraftImage, ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome,
-    SocialLinks, Transition,
+    ArticleDraft, DraftImage, ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks,
+    Transition,
 };
 use prensa_store::{MediaDir, MediaLibrary, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
@@ -25,7 +25,13 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn fixture() -> ImportSet {
-    let author = |slug: &str| NewAuthor { slug: slug.into(), name: format!("Name {slug}"), bio: "Bio".into(), avatar: None, social: SocialLinks::default() };
+    let author = |slug: &str| NewAuthor {
+        slug: slug.into(),
+        name: format!("Name {slug}"),
+        bio: "Bio".into(),
+        avatar: None,
+        social: SocialLinks::default(),
+    };
     ImportSet {
         publication: NewPublication {
             slug: "meridian".into(),
@@ -70,7 +76,8 @@ async fn world() -> Res<World> {
     let mut secrets = Vec::new();
     let mut users = Vec::new();
     for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi")] {
-        let new = NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)), publication: None };
+        let new =
+            NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)), publication: None };
         let user = store.create_user(&new, Utc::now()).await?;
         let token = prensa_auth::new_token();
         store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
@@ -141,9 +148,8 @@ async fn post(w: &World, path: &str, secret: &str, fields: &[(&str, &str)]) -> R
     for (k, v) in fields {
         body.append_pair(k, v);
     }
-    let req = builder("POST", path, secret)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body.finish()))?;
+    let req =
+        builder("POST", path, secret).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.finish()))?;
     send(w, req).await
 }
 
@@ -159,11 +165,13 @@ async fn upload(w: &World, secret: &str, name: &str, bytes: &[u8], fields: &[(&s
         part(k, v);
     }
     body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n")
+            .as_bytes(),
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req = builder("POST", "/admin/media/", secret).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+    let mut req =
+        builder("POST", "/admin/media/", secret).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
     if json {
         req = req.header(header::ACCEPT, "application/json");
     }
@@ -219,7 +227,10 @@ async fn uploads_keep_their_names_and_answer_json() -> TestResult {
     let gull = v["key"].as_str().ok_or("key")?.to_owned();
     assert_eq!(v["url"], format!("/media/{gull}"));
     assert_eq!((v["width"].as_u64(), v["height"].as_u64()), (Some(400), Some(200)));
-    assert_eq!((v["name"].as_str(), v["alt"].as_str(), v["credit"].as_str()), (Some("gull.png"), Some("A gull on a post"), Some("Ana Ruiz")));
+    assert_eq!(
+        (v["name"].as_str(), v["alt"].as_str(), v["credit"].as_str()),
+        (Some("gull.png"), Some("A gull on a post"), Some("Ana Ruiz"))
+    );
     let looked_up = get_json(&w, &format!("/admin/media/{gull}"), &w.con).await?;
     assert_eq!(looked_up.json()?, v);
     // A refused file answers JSON too, and stores nothing.
@@ -274,7 +285,11 @@ async fn the_edit_form_needs_csrf_and_the_right_role() -> TestResult {
     assert!(refused.text.contains("Not saved: The alt text is 501 characters long"), "{}", refused.text);
     assert_eq!(w.state.store.media_info(&key).await?.ok_or("row")?.meta.alt, "Cranes <b>lit</b>", "unchanged");
     assert_eq!(get(&w, "/admin/media/0123456789abcdef.png", &w.aut).await?.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&w, &format!("/admin/media/{}", key.replace('.', "-320.")), &w.aut).await?.status, StatusCode::NOT_FOUND, "variants have no page");
+    assert_eq!(
+        get(&w, &format!("/admin/media/{}", key.replace('.', "-320.")), &w.aut).await?.status,
+        StatusCode::NOT_FOUND,
+        "variants have no page"
+    );
     Ok(())
 }
 
@@ -283,8 +298,13 @@ async fn pickers_offer_thumbnails_and_the_library_fills_the_hero() -> TestResult
     let w = world().await?;
     let key = uploaded(&w, "dock.png", 4).await?;
     let hash = key.split('.').next().ok_or("hash")?;
-    post(&w, &format!("/admin/media/{key}"), &w.aut, &[("name", "dock.png"), ("alt", "Dockers at the gate"), ("caption", "Monday"), ("credit", "Ana")])
-        .await?;
+    post(
+        &w,
+        &format!("/admin/media/{key}"),
+        &w.aut,
+        &[("name", "dock.png"), ("alt", "Dockers at the gate"), ("caption", "Monday"), ("credit", "Ana")],
+    )
+    .await?;
     let editor = get(&w, "/admin/articles/new", &w.aut).await?;
     assert!(editor.text.contains(&format!("type=\"radio\" id=\"image_key-1\" name=\"image_key\" value=\"{key}\"")), "{}", editor.text);
     assert!(editor.text.contains(&format!("src=\"/media/{hash}-320.webp\"")), "with its thumbnail");
@@ -341,7 +361,9 @@ async fn deletion_names_the_articles_and_is_refused_while_published() -> TestRes
     };
     let hero = DraftImage { key: key.clone(), alt: "Alt".into(), caption: None };
     let live = store.create_article(w.pid, &draft("live-story", "Text.".into(), Some(hero)), w.edi_user, Utc::now()).await?;
-    let SaveOutcome::Saved(live) = store.transition(live.id, live.version, Transition::Publish { at: Utc::now().fixed_offset() }, w.edi_user, Utc::now()).await? else {
+    let SaveOutcome::Saved(live) =
+        store.transition(live.id, live.version, Transition::Publish { at: Utc::now().fixed_offset() }, w.edi_user, Utc::now()).await?
+    else {
         return Err("conflict".into());
     };
     let body = format!("Before.\n\n![x](/media/{})\n", key.replace('.', "-640.").replace(".png", ".webp"));

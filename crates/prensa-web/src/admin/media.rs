@@ -366,8 +366,7 @@ pub async fn picker_page<S: Newsroom>(
     if wants_json(&headers) {
         let (list, infos) = listed(&state, search, q.page()).await?;
         let items: Vec<ImageJson> = infos.iter().map(ImageJson::from).collect();
-        return Ok(Json(serde_json::json!({ "items": items, "total": list.total, "page": list.page, "pages": list.pages }))
-            .into_response());
+        return Ok(Json(serde_json::json!({ "items": items, "total": list.total, "page": list.page, "pages": list.pages })).into_response());
     }
     if q.fragment == "1" {
         let field = match q.field.as_str() {
@@ -506,9 +505,7 @@ pub async fn upload<S: Newsroom>(
         writes.spawn(async move { media.put(&k, bytes).await });
     }
     while let Some(written) = writes.join_next().await {
-        written
-            .map_err(|e| AdminError::internal(e.to_string()))?
-            .map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
+        written.map_err(|e| AdminError::internal(e.to_string()))?.map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
     }
     let asset = MediaAsset {
         key: key.clone(),
@@ -591,14 +588,13 @@ async fn edit_page<S: Newsroom>(
         notice: Option<String>,
     }
     let staff = staffer.user.staff();
-    let alt = if meta.alt.is_empty() { "" } else { meta.alt.as_str() };
     let ctx = Ctx {
         chrome: Chrome::new(site, staffer),
         m: item(info, 480.min(info.asset.width.max(1))),
         meta,
         uses: use_views(site, &usage),
         portraits: usage.authors.iter().map(|(_, n)| n.clone()).collect(),
-        markdown: format!("![{}](/media/{})", alt.replace(['[', ']'], ""), info.asset.key),
+        markdown: format!("![{}](/media/{})", meta.alt.replace(['[', ']'], ""), info.asset.key),
         can_edit: check(&staff, Action::UploadMedia).is_ok(),
         can_delete: check(&staff, Action::DeleteMedia).is_ok(),
         error,
@@ -611,8 +607,6 @@ async fn edit_page<S: Newsroom>(
 pub struct EditQuery {
     #[serde(default)]
     saved: String,
-    #[serde(default)]
-    uploaded: String,
 }
 
 /// `GET /admin/media/{key}`: the image, what uses it and its edit form;
@@ -632,11 +626,7 @@ pub async fn edit<S: Newsroom>(
     if wants_json(&headers) {
         return Ok(Json(ImageJson::from(&info)).into_response());
     }
-    let notice = if !q.uploaded.is_empty() {
-        Some(format!("Uploaded {}. Add its alt text and credit: they are offered wherever it is used.", info.label()))
-    } else {
-        (!q.saved.is_empty()).then(|| "Saved.".to_owned())
-    };
+    let notice = (!q.saved.is_empty()).then(|| "Saved.".to_owned());
     edit_page(&state, &site, &staffer, &info, &info.meta.clone(), StatusCode::OK, None, notice).await
 }
 
