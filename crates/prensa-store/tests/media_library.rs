@@ -14,6 +14,7 @@ on_every_backend!(
     search_takes_wildcards_literally,
     usage_is_found_by_hero_portrait_and_body,
     delete_is_refused_while_published,
+    metadata_survives_a_copy,
 );
 
 fn png(key: &str) -> MediaAsset {
@@ -182,5 +183,19 @@ async fn delete_is_refused_while_published(store: AnyStore) -> TestResult {
     store.delete_media("abc.jpg").await?;
     assert!(matches!(store.delete_media("abc.jpg").await, Err(StoreError::NotFound)));
     assert_eq!(store.search_media("", 10, 0).await?.total, 1, "only the published body's image left");
+    Ok(())
+}
+
+/// `prensa migrate-store` copies names, alt text, captions and credits.
+async fn metadata_survives_a_copy(store: AnyStore) -> TestResult {
+    setup(&store).await?;
+    let meta = MediaMeta { name: "quay.png".into(), alt: "A quay".into(), caption: "Dawn".into(), credit: "Ana".into() };
+    store.add_upload(&png("0a1b.png"), &meta, mins(1)).await?;
+    let snap = store.export_all().await?;
+    assert_eq!(snap.media.iter().find(|m| m.asset.key == "0a1b.png").map(|m| &m.meta), Some(&meta));
+    let copy = sqlite().await?;
+    copy.import_snapshot(&snap, false).await?;
+    assert_eq!(copy.media_info("0a1b.png").await?, store.media_info("0a1b.png").await?);
+    assert_eq!(copy.export_all().await?, snap);
     Ok(())
 }
