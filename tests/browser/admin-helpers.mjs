@@ -186,7 +186,7 @@ export async function fillEditor(page, f) {
     await page.selectOption('#section', { label: await firstOptionLabel(page, '#section') });
   }
   if (f.tags !== undefined) await page.fill('#tags', f.tags);
-  if (f.image !== undefined) await page.selectOption('#image_key', f.image);
+  if (f.image !== undefined) await page.check(`input[name=image_key][value="${f.image}"]`);
   if (f.alt !== undefined) await page.fill('#image_alt', f.alt);
   if (f.caption !== undefined) await page.fill('#image_caption', f.caption);
   if (f.slug !== undefined) await page.fill('#slug', f.slug);

@@ -469,7 +469,7 @@ test('no XSS payload typed into sections, tags, author profiles, settings or rev
     await page.fill('#name', name);
     await page.fill('#slug', `xa-${k}-${stamp}`);
     await page.fill('#bio', bios[k]);
-    if (k < 3) await page.selectOption('#avatar', key);
+    if (k < 3) await page.check(`input[name=avatar][value="${key}"]`);
     for (const [kind, url] of Object.entries(allowedLinks(k))) await page.fill(`#social-${kind}`, url);
     res = await submit(page, 'form.stack button[type=submit]');
     assert.equal(res.status(), 200, `author ${k}: ${await page.locator('.error').allInnerTexts()}`);

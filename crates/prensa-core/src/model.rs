@@ -570,6 +570,9 @@ pub struct MediaRow {
     #[serde(flatten)]
     pub asset: MediaAsset,
     pub created_at: i64,
+    /// Name, alt text, caption and credit (issue 14).
+    #[serde(flatten)]
+    pub meta: crate::MediaMeta,
 }
 
 /// A staff account as stored, password hash included so that people can

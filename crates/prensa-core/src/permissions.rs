@@ -114,7 +114,11 @@ pub enum Action<'a> {
     /// Publish although review notes are still open.
     OverrideOpenNotes,
     WriteReviewNote,
+    /// Upload an image, or edit its name, alt text, caption and credit.
     UploadMedia,
+    /// Delete an image from the library (the store refuses while a
+    /// published article uses it).
+    DeleteMedia,
     ManageSections,
     ManageTags,
     /// Edit an author profile; `None` is a new profile.
@@ -185,6 +189,7 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
         Action::OverrideOpenNotes => at_least(Editor, "only editors can publish over open review notes"),
         Action::WriteReviewNote => at_least(Editor, "only editors leave review notes"),
         Action::UploadMedia => at_least(Author, "contributors cannot upload media"),
+        Action::DeleteMedia => at_least(Editor, "only editors delete media"),
         Action::ManageSections => at_least(Editor, "only editors manage sections"),
         Action::ManageTags => at_least(Editor, "only editors manage tags"),
         Action::EditAuthorProfile(profile) => {
@@ -242,6 +247,7 @@ mod tests {
                 }
             }
             assert_eq!(allowed(Action::UploadMedia), role >= Author, "{role:?} upload");
+            assert_eq!(allowed(Action::DeleteMedia), role >= Editor, "{role:?} delete media");
             for editorial in [Action::ManageSections, Action::ManageTags, Action::WriteReviewNote, Action::OverrideOpenNotes] {
                 assert_eq!(allowed(editorial), role >= Editor, "{role:?} {editorial:?}");
             }

@@ -389,6 +389,32 @@ impl crate::ApiKeys for AnyStore {
     }
 }
 
+impl crate::MediaLibrary for AnyStore {
+    async fn add_upload(&self, asset: &MediaAsset, meta: &prensa_core::MediaMeta, now: DateTime<Utc>) -> Result<prensa_core::MediaInfo> {
+        delegate!(self.add_upload(asset, meta, now))
+    }
+
+    async fn media_info(&self, key: &str) -> Result<Option<prensa_core::MediaInfo>> {
+        delegate!(self.media_info(key))
+    }
+
+    async fn search_media(&self, search: &str, limit: u32, offset: u32) -> Result<Page<prensa_core::MediaInfo>> {
+        delegate!(self.search_media(search, limit, offset))
+    }
+
+    async fn update_media(&self, key: &str, meta: &prensa_core::MediaMeta) -> Result<()> {
+        delegate!(self.update_media(key, meta))
+    }
+
+    async fn media_usage(&self, key: &str) -> Result<prensa_core::MediaUsage> {
+        delegate!(self.media_usage(key))
+    }
+
+    async fn delete_media(&self, key: &str) -> Result<prensa_core::MediaUsage> {
+        delegate!(self.delete_media(key))
+    }
+}
+
 impl crate::SitemapSource for AnyStore {
     async fn sitemap_months(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<crate::SitemapMonth>> {
         delegate!(self.sitemap_months(publication, now))

@@ -235,6 +235,22 @@ impl MediaStore {
         }
     }
 
+    /// Removes `key` if it is stored (a missing key is not an error).
+    /// Keys name content, so only the media library's deletion calls this,
+    /// after the database row is gone.
+    pub async fn delete(&self, key: &str) -> io::Result<()> {
+        match &self.backend {
+            Backend::Dir(d) => match tokio::fs::remove_file(d.path(key)?).await {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            },
+            Backend::Bucket(b) => match b.store.delete(&b.key(key)?).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(b.error(key, e)),
+            },
+        }
+    }
+
     /// Copies the file at `source` under `key` unless it is already there;
     /// `true` if written.
     pub async fn put_file(&self, key: &str, source: &Path) -> io::Result<bool> {
@@ -444,6 +460,11 @@ mod tests {
         assert!(media.put_file("def.jpg", &src).await?);
         assert_eq!(media.read("def.jpg").await?, Bytes::from_static(b"file"));
         assert!(media.put("../x.png", Bytes::new()).await.is_err());
+        media.delete("abc.png").await?;
+        assert!(!media.exists("abc.png").await?);
+        assert!(!dir.path().join("media/abc.png").exists());
+        media.delete("abc.png").await?; // gone already: fine
+        assert!(media.delete("../x.png").await.is_err());
         media.check().await?;
         Ok(())
     }

@@ -57,6 +57,7 @@ crate::sitemap_sql::sitemap_impl!(
 crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
+crate::library_sql::library_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -810,14 +811,18 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         .await
         .map_err(backend)?;
     }
-    for MediaRow { asset: m, created_at } in &s.media {
-        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
+    for MediaRow { asset: m, created_at, meta } in &s.media {
+        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
             .bind(&m.key)
             .bind(&m.content_type)
             .bind(i64::from(m.width))
             .bind(i64::from(m.height))
             .bind(i64_of(m.bytes))
             .bind(created_at)
+            .bind(&meta.name)
+            .bind(&meta.alt)
+            .bind(&meta.caption)
+            .bind(&meta.credit)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;

@@ -412,11 +412,15 @@ pub(crate) const TABLES: [&str; 18] = [
 pub(crate) const EPHEMERAL_TABLES: [&str; 2] = ["sessions", "user_tokens"];
 
 /// The media columns a snapshot copies, in the order [`media_row`] reads them.
-pub(crate) const MEDIA_ROW_COLUMNS: &str = "key, content_type, width, height, bytes, created_at";
+pub(crate) const MEDIA_ROW_COLUMNS: &str = "key, content_type, width, height, bytes, created_at, name, alt, caption, credit";
 
 /// The columns of [`MEDIA_ROW_COLUMNS`].
 pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
-    Ok(MediaRow { asset: media_from(row)?, created_at: row.int(5)? })
+    Ok(MediaRow {
+        asset: media_from(row)?,
+        created_at: row.int(5)?,
+        meta: prensa_core::MediaMeta { name: row.text(6)?, alt: row.text(7)?, caption: row.text(8)?, credit: row.text(9)? },
+    })
 }
 
 /// Every column of `users`, in the order [`user_row`] reads them.

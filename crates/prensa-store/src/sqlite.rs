@@ -37,6 +37,7 @@ crate::sitemap_sql::sitemap_impl!(SqliteStore, crate::newsroom_sql::plain, "strf
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::library_sql::library_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -521,14 +522,18 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
         .await
         .map_err(backend)?;
     }
-    for MediaRow { asset: m, created_at } in &s.media {
-        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"))
+    for MediaRow { asset: m, created_at, meta } in &s.media {
+        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&m.key)
             .bind(&m.content_type)
             .bind(i64::from(m.width))
             .bind(i64::from(m.height))
             .bind(i64_of(m.bytes))
             .bind(created_at)
+            .bind(&meta.name)
+            .bind(&meta.alt)
+            .bind(&meta.caption)
+            .bind(&meta.credit)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;

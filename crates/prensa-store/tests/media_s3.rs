@@ -55,6 +55,12 @@ async fn bucket_round_trip() -> TestResult {
     let bucket = bucket.trim_start_matches("bucket s3://").split('/').next().ok_or("bucket name")?.to_owned();
     let (body, content_type) = object(&bucket, "site/media/abc123.png").await?;
     assert_eq!((body.as_slice(), content_type.as_str()), (&b"png bytes"[..], "image/png"));
+
+    // Deleting (the media library's delete): gone, and again is no error.
+    media.delete("def456-640.jpg").await?;
+    assert!(!media.exists("def456-640.jpg").await?);
+    media.delete("def456-640.jpg").await?;
+    assert!(media.exists("abc123.png").await?, "only the key named");
     Ok(())
 }
 

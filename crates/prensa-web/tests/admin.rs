@@ -447,6 +447,13 @@ async fn every_route_for_every_role() -> TestResult {
         ("GET", "/admin/translations/", everyone),
         ("GET", "/admin/translations/?lang=en&page=2", everyone),
         ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
+        // The media library (issue 14): look and pick, describe, delete.
+        ("GET", "/admin/media/picker", everyone),
+        ("GET", "/admin/media/picker?fragment=1&field=avatar&q=a", everyone),
+        ("GET", "/admin/media/{image}", everyone),
+        ("POST", "/admin/media/{image}", [ToLogin, Forbidden, Done, Done, Done]),
+        ("GET", "/admin/media/{image}/delete", editors),
+        ("POST", "/admin/media/{image}/delete", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/users/", [ToLogin, Forbidden, Forbidden, Forbidden, Status(422)]),
         ("POST", "/admin/users/{outsider}/role", admins_ok(admins)),
         // Roles on the other publication: network-wide administrators only
@@ -597,6 +604,12 @@ async fn every_route_for_every_role() -> TestResult {
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?} upload");
             assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.version, before.version);
         }
+        // An image of the library, for the media rows.
+        let image = "00aa11bb22cc33dd.png";
+        w.state.media.put(image, png(8, 8).into()).await?;
+        w.store()
+            .add_media(&prensa_core::MediaAsset { key: image.into(), content_type: "image/png".into(), width: 8, height: 8, bytes: 9 })
+            .await?;
         // Looked up once: rows below rename them.
         let pid = w.pid;
         let out_author = w.store().author_by_slug(pid, "out").await?.ok_or("out")?.id;
@@ -626,7 +639,8 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other_note}", &other_note.to_string())
                 .replace("{own_change}", &own_change.to_string())
                 .replace("{other_change}", &other_change.to_string())
-                .replace("{api_key}", &api_key.to_string());
+                .replace("{api_key}", &api_key.to_string())
+                .replace("{image}", image);
             let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,

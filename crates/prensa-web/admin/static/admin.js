@@ -82,3 +82,60 @@
     }
   }, 10000);
 })();
+
+// Image pickers (media_parts.html): radio buttons with thumbnails that
+// work without JavaScript. This adds a search box that swaps in the
+// library's matching images (the server renders them: GET
+// /admin/media/picker?fragment=1), and, for the lead image, fills empty
+// alt text and caption with the library's when an image is chosen.
+(function () {
+  for (const picker of document.querySelectorAll("[data-picker]")) {
+    const field = picker.dataset.picker;
+    const list = picker.querySelector("[data-picker-list]");
+    const search = picker.querySelector("[data-picker-search]");
+    const box = picker.querySelector(".picker-search");
+    if (!list || !search || !box) continue;
+    box.hidden = false;
+    const current = () => {
+      const checked = list.querySelector("input[type=radio]:checked");
+      return checked ? checked.value : "";
+    };
+    let timer = 0;
+    let asked = 0;
+    async function refresh() {
+      const n = ++asked;
+      const url = new URL(picker.dataset.pickerUrl, location.href);
+      url.searchParams.set("fragment", "1");
+      url.searchParams.set("field", field);
+      url.searchParams.set("q", search.value);
+      url.searchParams.set("current", current());
+      try {
+        const res = await fetch(url, { credentials: "same-origin" });
+        if (!res.ok || n !== asked) return;
+        list.innerHTML = await res.text();
+      } catch (e) {
+        // The choices shown stay usable.
+      }
+    }
+    search.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    // Enter in the search box searches; it must not submit the form.
+    search.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        clearTimeout(timer);
+        refresh();
+      }
+    });
+    const alt = picker.dataset.fillAlt && document.getElementById(picker.dataset.fillAlt);
+    const caption = picker.dataset.fillCaption && document.getElementById(picker.dataset.fillCaption);
+    list.addEventListener("change", (e) => {
+      const radio = e.target;
+      if (!(radio instanceof HTMLInputElement) || radio.type !== "radio" || !radio.value) return;
+      if (alt && !alt.value.trim() && radio.dataset.alt) alt.value = radio.dataset.alt;
+      if (caption && !caption.value.trim() && radio.dataset.caption) caption.value = radio.dataset.caption;
+    });
+  }
+})();

@@ -342,7 +342,7 @@ struct EditorPage {
     image_caption: String,
     sections: Vec<Choice>,
     author_slots: Vec<Vec<Choice>>,
-    images: Vec<Choice>,
+    image_picker: Option<super::media::Picker>,
     problems: Vec<FieldError>,
     notice: Option<String>,
     conflict: Option<ConflictView>,
@@ -457,7 +457,8 @@ struct EditorInputs<'a> {
     site: &'a Site,
     staffer: &'a Staffer,
     authors: &'a [Author],
-    images: Vec<prensa_core::MediaAsset>,
+    /// The newest images, for the lead image picker, and whether there are more.
+    images: (Vec<prensa_core::MediaInfo>, bool),
 }
 
 fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, draft: &ArticleDraft) -> EditorPage {
@@ -478,16 +479,8 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         }));
         slots.push(choices);
     }
-    let mut images = vec![Choice { value: String::new(), label: "No image".into(), selected: draft.image.is_none() }];
     let current_key = draft.image.as_ref().map(|i| i.key.as_str());
-    if let Some(key) = current_key.filter(|k| !inputs.images.iter().any(|m| m.key == *k)) {
-        images.push(Choice { value: key.to_owned(), label: key.to_owned(), selected: true });
-    }
-    images.extend(inputs.images.iter().map(|m| Choice {
-        value: m.key.clone(),
-        label: format!("{} ({}×{})", m.key, m.width, m.height),
-        selected: current_key == Some(m.key.as_str()),
-    }));
+    let image_picker = super::media::picker_of("image_key", "No image", &inputs.images.0, current_key).with_more(inputs.images.1);
     let tz = zone(inputs.site);
     let default_at = article
         .filter(|_| stage == Stage::Scheduled)
@@ -512,7 +505,7 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         image_caption: draft.image.as_ref().and_then(|i| i.caption.clone()).unwrap_or_default(),
         sections: section_choices(&inputs.site.sections, draft.section_id),
         author_slots: slots,
-        images,
+        image_picker: Some(image_picker),
         problems: Vec::new(),
         notice: None,
         conflict: None,
@@ -623,7 +616,7 @@ async fn inputs<'a, S: Newsroom>(
     staffer: &'a Staffer,
     authors: &'a [Author],
 ) -> Result<EditorInputs<'a>, AdminError> {
-    let images = state.store.media_list(100, 0).await?.items;
+    let images = super::media::newest(&state.store).await?;
     Ok(EditorInputs { site, staffer, authors, images })
 }
 
@@ -689,7 +682,8 @@ pub async fn create<S: Newsroom>(
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
-    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    let (mut draft, mut problems) = draft_from_form(&form, &site, &authors);
+    super::media::prefill_hero(&state.store, draft.image.as_mut(), &mut problems).await?;
     problems.extend(byline_rule(&staffer, &draft));
     if problems.is_empty() {
         match state.store.create_article(site.publication.id, &draft, staffer.user.id, Utc::now()).await {
@@ -953,7 +947,8 @@ pub async fn save<S: Editorial>(
     let intent = Intent::parse(form.get("intent"))
         .ok_or_else(|| AdminError::bad_request("The form asked for something the editor does not offer; nothing was saved."))?;
     let authors = state.store.authors(site.publication.id).await?;
-    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    let (mut draft, mut problems) = draft_from_form(&form, &site, &authors);
+    super::media::prefill_hero(&state.store, draft.image.as_mut(), &mut problems).await?;
     problems.extend(byline_rule(&staffer, &draft));
     if intent == Intent::ScheduleUnpublish {
         // The form's text plays no part: only the time does.
@@ -1107,7 +1102,8 @@ pub async fn autosave<S: Newsroom>(
         return Ok(reply(StatusCode::CONFLICT, article.version, "Live articles are not autosaved; use Update."));
     }
     let authors = state.store.authors(site.publication.id).await?;
-    let (draft, mut problems) = draft_from_form(&form, &site, &authors);
+    let (mut draft, mut problems) = draft_from_form(&form, &site, &authors);
+    super::media::prefill_hero(&state.store, draft.image.as_mut(), &mut problems).await?;
     problems.extend(byline_rule(&staffer, &draft));
     if let Some(p) = problems.first() {
         return Ok(reply(StatusCode::UNPROCESSABLE_ENTITY, article.version, &format!("Not autosaved: {}.", p.message)));

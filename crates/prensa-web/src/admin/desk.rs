@@ -330,7 +330,8 @@ struct AuthorForm {
     bio: String,
     avatar: String,
     social: Vec<SocialField>,
-    images: Vec<(String, bool)>,
+    /// The portrait picker (made by `author_page`).
+    portrait: Option<super::media::Picker>,
 }
 
 async fn author_page<S: Desk>(
@@ -348,8 +349,7 @@ async fn author_page<S: Desk>(
         notice: Option<String>,
     }
     let mut form = form;
-    let media = state.store.media_list(100, 0).await?.items;
-    form.images = media.into_iter().map(|m| (m.key.clone(), m.key == form.avatar)).collect();
+    form.portrait = Some(super::media::picker(&state.store, "avatar", "No portrait", Some(form.avatar.as_str()), "").await?);
     state.admin.page(said.status, "author.html", Ctx { chrome: Chrome::new(site, staffer), a: form, error: said.error, notice: said.notice })
 }
 
@@ -405,7 +405,7 @@ pub async fn author<S: Desk>(
         bio: a.bio,
         avatar: a.avatar.map(|i| i.key).unwrap_or_default(),
         social: social_fields(&a.social),
-        images: Vec::new(),
+        portrait: None,
     };
     author_page(&state, &site, &staffer, form, q.said()).await
 }
@@ -431,7 +431,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
         bio: form.get("bio").to_owned(),
         avatar: form.get("avatar").to_owned(),
         social: social_fields(&social_of(&form).unwrap_or_default()),
-        images: Vec::new(),
+        portrait: None,
     };
     let author = match author_of(&form) {
         Ok(a) => a,

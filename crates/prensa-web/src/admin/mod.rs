@@ -60,7 +60,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 24] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -71,6 +71,11 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("revisions.html", include_str!("../../admin/templates/revisions.html")),
     ("revision.html", include_str!("../../admin/templates/revision.html")),
     ("media.html", include_str!("../../admin/templates/media.html")),
+    ("media_parts.html", include_str!("../../admin/templates/media_parts.html")),
+    ("media_choices.html", include_str!("../../admin/templates/media_choices.html")),
+    ("media_edit.html", include_str!("../../admin/templates/media_edit.html")),
+    ("media_delete.html", include_str!("../../admin/templates/media_delete.html")),
+    ("media_picker.html", include_str!("../../admin/templates/media_picker.html")),
     ("users.html", include_str!("../../admin/templates/users.html")),
     ("macros.html", include_str!("../../admin/templates/macros.html")),
     ("sections.html", include_str!("../../admin/templates/sections.html")),
@@ -387,6 +392,9 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
             "/admin/media/",
             get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::request_limit(state.config.max_upload_bytes)))),
         )
+        .route("/admin/media/picker", get(media::picker_page::<S>))
+        .route("/admin/media/{key}", get(media::edit::<S>).post(media::save::<S>))
+        .route("/admin/media/{key}/delete", get(media::delete_form::<S>).post(media::delete::<S>))
         .route("/admin/users/", get(users::list::<S>).post(users::invite::<S>))
         .route("/admin/users/{id}/role", post(users::set_role::<S>))
         .route("/admin/users/{id}/publications", post(users::set_publication_role::<S>))
