@@ -57,6 +57,7 @@ crate::sitemap_sql::sitemap_impl!(
 crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
+crate::staffing_sql::staffing_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]

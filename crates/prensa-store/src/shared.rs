@@ -434,6 +434,7 @@ pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
         password_hash: row.opt_text(5)?,
         created_at: row.int(6)?,
         network_wide: row.boolean(7)?,
+        deactivated_at: row.opt_int(8)?.map(utc_of).transpose()?,
     })
 }
 
@@ -524,7 +525,7 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 /// The columns [`user_from`] reads, for a `users u`.
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide";
+    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide, u.deactivated_at";
 
 /// Columns of [`USER_COLUMNS`]; the password hash (column 5) only tells
 /// whether there is one.
@@ -539,6 +540,7 @@ pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
         has_password: row.opt_text(5)?.is_some(),
         created_at: utc_of(row.int(6)?)?,
         network_wide: row.boolean(7)?,
+        deactivated_at: row.opt_int(8)?.map(utc_of).transpose()?,
     })
 }
 

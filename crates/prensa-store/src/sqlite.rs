@@ -37,6 +37,7 @@ crate::sitemap_sql::sitemap_impl!(SqliteStore, crate::newsroom_sql::plain, "strf
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::staffing_sql::staffing_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
