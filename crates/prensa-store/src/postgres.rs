@@ -653,7 +653,8 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
                translation_group = excluded.translation_group, \
                version = articles.version + 1, \
-               ever_published = articles.ever_published OR excluded.ever_published \
+               ever_published = articles.ever_published OR excluded.ever_published, \
+               trashed_at = NULL, trashed_by = NULL \
              RETURNING id",
         )
         .bind(publication)
@@ -870,7 +871,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     let article_sql = format!(
         "INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21)"
+         $18, $19, $20, $21, $22, $23)"
     );
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
@@ -897,6 +898,8 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .bind(a.in_review)
             .bind(a.ever_published)
             .bind(a.updated_by)
+            .bind(a.trashed_at)
+            .bind(a.trashed_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;

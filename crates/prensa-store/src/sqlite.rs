@@ -577,7 +577,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .map_err(backend)?;
     }
     let article_sql =
-        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
         let (updated_at, updated_offset) = to_parts(&a.updated_at);
@@ -603,6 +603,8 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .bind(a.in_review)
             .bind(a.ever_published)
             .bind(a.updated_by)
+            .bind(a.trashed_at)
+            .bind(a.trashed_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -752,7 +754,8 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
                translation_group = excluded.translation_group, \
                version = articles.version + 1, \
-               ever_published = articles.ever_published OR excluded.ever_published \
+               ever_published = articles.ever_published OR excluded.ever_published, \
+               trashed_at = NULL, trashed_by = NULL \
              RETURNING id",
         )
         .bind(publication)

@@ -19,7 +19,7 @@ use axum::handler::Handler;
 use axum::routing::{any, get};
 use axum::Router;
 use chrono::Utc;
-use prensa_store::{ContentApi, Desk, Editorial, Staffing};
+use prensa_store::{ContentApi, Desk, Editorial};
 
 pub mod admin;
 pub mod api;

@@ -14,7 +14,7 @@ use prensa_core::{
     decide_transition, slug, AdminArticleRow, AdminQuery, Article, ArticleDraft, Author, DraftImage, EditableArticle,
     FieldError, HeroImage, Id, Image, Refusal, SaveOutcome, StageRequest, Status, Transition,
 };
-use prensa_store::{ChangeKind, Editorial, Newsroom, Staffing};
+use prensa_store::{ChangeKind, Editorial, Newsroom};
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;

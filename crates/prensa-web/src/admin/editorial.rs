@@ -12,7 +12,7 @@ use chrono::Utc;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts};
 use prensa_core::Id;
-use prensa_store::{ChangeKind, Editorial, Staffing, StoreError, MAX_NOTE_CHARS};
+use prensa_store::{ChangeKind, Editorial, StoreError, MAX_NOTE_CHARS};
 
 use super::articles::load;
 use super::session::Posted;

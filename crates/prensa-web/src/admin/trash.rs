@@ -21,7 +21,7 @@ use chrono::Utc;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts, Stage};
 use prensa_core::Id;
-use prensa_store::{Newsroom, Staffing, StoreError, TrashedArticle, TRASH_DAYS};
+use prensa_store::{Newsroom, StoreError, TrashedArticle, TRASH_DAYS};
 use serde::{Deserialize, Serialize};
 
 use super::articles::{load, local_text};

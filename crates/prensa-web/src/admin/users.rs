@@ -21,7 +21,7 @@ use http::StatusCode;
 use prensa_auth::new_token;
 use prensa_core::permissions::{check, role_on, Action, Role};
 use prensa_core::{normalize_email, slug, Id, NewUser, TokenKind, User};
-use prensa_store::{NewProfile, Newsroom, Staffing, StoreError};
+use prensa_store::{NewProfile, Newsroom, StoreError};
 use serde::Serialize;
 
 use super::session::{Posted, Staffer};
@@ -194,15 +194,29 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
     };
     let name = form.get("name").trim();
     let name = if name.is_empty() { email.split('@').next().unwrap_or("").to_owned() } else { name.to_owned() };
-    let (author_id, profile) = match writes_as(&form, &name) {
+    let (author_id, mut profile, defaulted) = match writes_as(&form, &name, &email) {
         Ok(w) => w,
         Err(why) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
     };
     let new = NewUser { email: email.clone(), name, role, author_id, publication };
-    let user = match state.store.invite_user(&new, profile.as_ref(), site.publication.id, Utc::now()).await {
-        Ok(u) => u,
-        Err(StoreError::Invalid(why)) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
-        Err(e) => return Err(e.into()),
+    let base_slug = profile.as_ref().map(|p| p.slug.clone()).unwrap_or_default();
+    let mut attempt = 1;
+    let user = loop {
+        match state.store.invite_user(&new, profile.as_ref(), site.publication.id, Utc::now()).await {
+            Ok(u) => break u,
+            // A slug made from the name that another profile has: the
+            // next free one (`ana-ruiz-2` …), as the name only suggested it.
+            Err(StoreError::Invalid(why)) if defaulted && attempt < 10 && why.contains("already has the slug") => {
+                attempt += 1;
+                if let Some(p) = profile.as_mut() {
+                    p.slug = format!("{base_slug}-{attempt}");
+                }
+            }
+            Err(StoreError::Invalid(why)) => {
+                return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await
+            }
+            Err(e) => return Err(e.into()),
+        }
     };
     tracing::info!(by = staffer.user.id, user = user.id, role = role.as_str(), author = ?user.author_id, "account invited");
     let link = issue_link(&state.store, &site.publication.base_url, TokenKind::Invite, user.id).await?;
@@ -216,7 +230,9 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
 /// invitee's name and its slug), an existing one (`existing`: `author`), or
 /// none (`none`). A form without `writes_as` (older clients) is read as
 /// `existing` when it names an `author`, else `none`.
-fn writes_as(form: &super::form::FormData, name: &str) -> Result<(Option<Id>, Option<NewProfile>), String> {
+/// The third value says whether the new profile's slug was made from the
+/// name (and may be moved on to the next free one) rather than typed.
+fn writes_as(form: &super::form::FormData, name: &str, email: &str) -> Result<(Option<Id>, Option<NewProfile>, bool), String> {
     let existing = || form.get("author").parse::<Id>().map_err(|_| "choose the author profile they write as".to_owned());
     match form.get("writes_as") {
         "new" => {
@@ -224,21 +240,31 @@ fn writes_as(form: &super::form::FormData, name: &str) -> Result<(Option<Id>, Op
                 "" => name.trim(),
                 typed => typed,
             };
-            let slug = match form.get("profile_slug").trim() {
-                "" => slug::slugify(profile_name),
-                typed => typed.to_owned(),
-            };
-            if slug.is_empty() {
-                return Err("give the new author profile a slug (lower-case letters, digits and dashes)".into());
+            match form.get("profile_slug").trim() {
+                "" => {
+                    let local = email.split('@').next().unwrap_or("");
+                    let slug = [profile_name, local].into_iter().map(default_slug).find(|s| !s.is_empty()).unwrap_or_else(|| "author".into());
+                    Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug }), true))
+                }
+                typed => Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug: typed.to_owned() }), false)),
             }
-            Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug })))
         }
-        "existing" => Ok((Some(existing()?), None)),
-        "none" => Ok((None, None)),
-        "" if !form.get("author").is_empty() => Ok((Some(existing()?), None)),
-        "" => Ok((None, None)),
+        "existing" => Ok((Some(existing()?), None, false)),
+        "none" => Ok((None, None, false)),
+        "" if !form.get("author").is_empty() => Ok((Some(existing()?), None, false)),
+        "" => Ok((None, None, false)),
         _ => Err("choose what they write as".into()),
     }
+}
+
+/// A profile slug made from `text`, at most 60 characters, cut at a dash.
+fn default_slug(text: &str) -> String {
+    let mut slug = slug::slugify(text);
+    if slug.len() > 60 {
+        let cut = slug[..60].rfind('-').unwrap_or(60);
+        slug.truncate(cut);
+    }
+    slug.trim_end_matches('-').to_owned()
 }
 
 /// Whether this administrator may touch account `user`: one with a role on
