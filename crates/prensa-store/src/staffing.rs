@@ -22,7 +22,7 @@ use std::future::Future;
 use chrono::{DateTime, Duration, Utc};
 use prensa_core::{EditableArticle, Id, NewUser, User};
 
-use crate::{ReviewNote, Result};
+use crate::{Result, ReviewNote};
 
 /// How long an article stays in the trash before the purge job deletes it.
 pub const TRASH_DAYS: i64 = 30;
@@ -136,11 +136,21 @@ pub trait Staffing {
     /// article's pages, lists and translations are purged).
     /// [`crate::StoreError::NotFound`] for an unknown article,
     /// [`crate::StoreError::Invalid`] for one already in the trash.
-    fn trash_article(&self, article: Id, user: Id, now: DateTime<Utc>) -> impl Future<Output = Result<EditableArticle>> + Send;
+    fn trash_article(
+        &self,
+        article: Id,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<EditableArticle>> + Send;
 
     /// Takes the article out of the trash, as an unpublished draft with its
     /// revisions. [`crate::StoreError::NotFound`] when it is not in the trash.
-    fn restore_article(&self, article: Id, user: Id, now: DateTime<Utc>) -> impl Future<Output = Result<EditableArticle>> + Send;
+    fn restore_article(
+        &self,
+        article: Id,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<EditableArticle>> + Send;
 
     /// The publication's trash, most recently trashed first.
     fn trashed_articles(&self, publication: Id) -> impl Future<Output = Result<Vec<TrashedArticle>>> + Send;

@@ -34,7 +34,8 @@ async fn invites_create_the_profile_atomically(store: AnyStore) -> TestResult {
     let fx = setup(&store).await?;
     let new = contributor("cora@example.org", Some(fx.publication));
     let cora = store.invite_user(&new, Some(&profile("Cora Writer", "cora-writer")), fx.publication, now()).await?;
-    let author = store.author_by_slug(fx.publication, "cora-writer").await?.expect("profile made, writing for the publication");
+    let author =
+        store.author_by_slug(fx.publication, "cora-writer").await?.expect("profile made, writing for the publication");
     assert_eq!((author.name.as_str(), cora.author_id), ("Cora Writer", Some(author.id)));
     assert!(cora.is_active());
 
@@ -52,15 +53,29 @@ async fn invites_create_the_profile_atomically(store: AnyStore) -> TestResult {
         ("bad@example.org", profile("  ", "blank"), "needs a name"),
         ("cora@example.org", profile("Cora Twice", "cora-twice"), "e-mail already exists"),
     ] {
-        let err = store.invite_user(&contributor(email, Some(fx.publication)), Some(&p), fx.publication, now()).await.expect_err(why);
+        let err = store
+            .invite_user(&contributor(email, Some(fx.publication)), Some(&p), fx.publication, now())
+            .await
+            .expect_err(why);
         assert!(matches!(err, StoreError::Invalid(ref m) if m.contains(why)), "{err}");
     }
     assert_eq!(store.user_for_login("bad@example.org").await?, None);
-    assert_eq!(store.author_by_slug(fx.publication, "cora-twice").await?, None, "the profile rolled back with the account");
+    assert_eq!(
+        store.author_by_slug(fx.publication, "cora-twice").await?,
+        None,
+        "the profile rolled back with the account"
+    );
     assert_eq!(store.authors(fx.publication).await?.len(), authors_before);
 
     // Without a new profile it is create_user, existing profile or none.
-    let ben = store.invite_user(&NewUser { author_id: Some(fx.ben), ..contributor("ben@example.org", None) }, None, fx.publication, now()).await?;
+    let ben = store
+        .invite_user(
+            &NewUser { author_id: Some(fx.ben), ..contributor("ben@example.org", None) },
+            None,
+            fx.publication,
+            now(),
+        )
+        .await?;
     assert_eq!(ben.author_id, Some(fx.ben));
     Ok(())
 }
@@ -96,8 +111,10 @@ async fn deactivation_signs_out_and_refuses(store: AnyStore) -> TestResult {
     let (user, hash) = store.user_for_login("ana@example.org").await?.expect("kept");
     assert!(!user.is_active());
     assert_eq!(hash.as_deref(), Some("ana-hash"));
-    assert!(matches!(store.create_user(&NewUser { role: Role::Author, ..contributor("ana@example.org", None) }, now()).await,
-        Err(StoreError::Invalid(ref m)) if m.contains("already exists")));
+    assert!(
+        matches!(store.create_user(&NewUser { role: Role::Author, ..contributor("ana@example.org", None) }, now()).await,
+        Err(StoreError::Invalid(ref m)) if m.contains("already exists"))
+    );
     // A session made anyway (a node that raced) opens nothing.
     store.create_session("s3", ana.id, mins(3), mins(600)).await?;
     assert_eq!(store.session_user("s3", mins(3), IDLE).await?, None);
@@ -106,7 +123,11 @@ async fn deactivation_signs_out_and_refuses(store: AnyStore) -> TestResult {
 
     let on = store.set_user_active(ana.id, true, mins(4)).await?;
     assert!(on.is_active());
-    assert_eq!(store.user_for_login("ana@example.org").await?.and_then(|(_, h)| h).as_deref(), Some("ana-hash"), "password kept");
+    assert_eq!(
+        store.user_for_login("ana@example.org").await?.and_then(|(_, h)| h).as_deref(),
+        Some("ana-hash"),
+        "password kept"
+    );
     store.create_session("s4", ana.id, mins(5), mins(600)).await?;
     assert_eq!(store.session_user("s4", mins(5), IDLE).await?.map(|u| u.id), Some(ana.id));
     assert!(matches!(store.set_user_active(9999, false, now()).await, Err(StoreError::NotFound)));
@@ -119,7 +140,10 @@ async fn the_last_administrator_stays_active(store: AnyStore) -> TestResult {
     // A publication's only administrator.
     let pa = store.create_user(&admin("pa@example.org", Some(fx.publication)), now()).await?;
     let err = store.set_user_active(pa.id, false, now()).await.expect_err("last of the publication");
-    assert!(matches!(err, StoreError::Invalid(ref m) if m.contains("last active administrator of The Meridian")), "{err}");
+    assert!(
+        matches!(err, StoreError::Invalid(ref m) if m.contains("last active administrator of The Meridian")),
+        "{err}"
+    );
     assert!(store.user(pa.id).await?.is_some_and(|u| u.is_active()), "nothing written");
     // A network-wide administrator administers it too.
     let na = store.create_user(&admin("na@example.org", None), now()).await?;
@@ -191,7 +215,10 @@ async fn the_purge_waits_thirty_days(store: AnyStore) -> TestResult {
     assert_eq!(store.purge_trash(day(30) + Duration::hours(1), PURGE_EVERY).await?, Some(vec![fx.old_news]));
     assert_eq!(store.editable_article(fx.old_news).await?, None);
     assert!(store.revisions(fx.old_news).await?.is_empty());
-    assert_eq!(store.trashed_articles(fx.publication).await?.into_iter().map(|t| t.id).collect::<Vec<_>>(), vec![young]);
+    assert_eq!(
+        store.trashed_articles(fx.publication).await?.into_iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![young]
+    );
     assert_eq!(store.purge_trash(day(40) + Duration::hours(2), PURGE_EVERY).await?, Some(vec![young]));
     Ok(())
 }
@@ -223,7 +250,10 @@ async fn review_notes_have_reply_threads(store: AnyStore) -> TestResult {
     assert!(store.notes_waiting(fx.publication, fx.ben).await?.is_empty(), "only the byline's");
 
     let reply = store.reply_to_note(article, root.id, ana.id, "  The 2024 census.  ", mins(1)).await?;
-    assert_eq!((reply.reply_to, reply.body.as_str(), reply.user_name.as_str()), (Some(root.id), "The 2024 census.", "Ana A."));
+    assert_eq!(
+        (reply.reply_to, reply.body.as_str(), reply.user_name.as_str()),
+        (Some(root.id), "The 2024 census.", "Ana A.")
+    );
     let again = store.reply_to_note(article, reply.id, ed.id, "Link it, please.", mins(2)).await?;
     assert_eq!(again.reply_to, Some(root.id), "a reply to a reply joins the thread");
     assert_eq!(store.open_note_count(article).await?, 1, "replies are not notes of their own");

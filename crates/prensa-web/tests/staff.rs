@@ -115,7 +115,11 @@ async fn world() -> Res<World> {
         logins.push(Login { user_id: user.id, secret: token.secret });
     }
     let labor = store.sections(p.id).await?[0].id;
-    let live = store.admin_articles(p.id, &prensa_core::AdminQuery { limit: 10, ..Default::default() }, Utc::now()).await?.items[0].id;
+    let live = store
+        .admin_articles(p.id, &prensa_core::AdminQuery { limit: 10, ..Default::default() }, Utc::now())
+        .await?
+        .items[0]
+        .id;
     state.sync_changes().await;
     let [con, edi, adm]: [Login; 3] = logins.try_into().map_err(|_| "three logins")?;
     Ok(World { router: prensa_web::router(state.clone()), state, con, edi, adm, pid: p.id, labor, live, _media: media })
@@ -242,7 +246,13 @@ async fn an_invited_contributor_writes_as_a_new_profile_at_once() -> Res<()> {
 
     // A bad slug, or a taken one: refused with the reason, nothing written.
     for (slug, why) in [("Not A Slug", "cannot be a profile"), ("con", "already has the slug `con`")] {
-        let bad = [("email", "dan@example.org"), ("role", "contributor"), ("writes_as", "new"), ("profile_name", "Dan"), ("profile_slug", slug)];
+        let bad = [
+            ("email", "dan@example.org"),
+            ("role", "contributor"),
+            ("writes_as", "new"),
+            ("profile_name", "Dan"),
+            ("profile_slug", slug),
+        ];
         let refused = post(&w, "/admin/users/", &w.adm, &bad).await?;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text.contains(why), "{}", refused.text);
@@ -250,7 +260,8 @@ async fn an_invited_contributor_writes_as_a_new_profile_at_once() -> Res<()> {
     }
     // An existing profile, chosen.
     let con_profile = w.store().author_by_slug(w.pid, "con").await?.ok_or("con")?.id.to_string();
-    let existing = [("email", "eve@example.org"), ("role", "author"), ("writes_as", "existing"), ("author", con_profile.as_str())];
+    let existing =
+        [("email", "eve@example.org"), ("role", "author"), ("writes_as", "existing"), ("author", con_profile.as_str())];
     assert_eq!(post(&w, "/admin/users/", &w.adm, &existing).await?.status, StatusCode::OK);
     let (eve, _) = w.store().user_for_login("eve@example.org").await?.ok_or("eve")?;
     assert_eq!(eve.author_id.map(|a| a.to_string()), Some(con_profile.clone()));
@@ -278,7 +289,12 @@ async fn a_deactivated_account_is_signed_out_and_refused() -> Res<()> {
     assert!(page.text.contains("signed out everywhere") && page.text.contains("address stays taken"), "{}", page.text);
     // The open session is gone at its next request.
     let next = get(&w, "/admin/", Some(&w.edi)).await?;
-    assert!(next.status.is_redirection() && next.location().starts_with("/admin/login"), "{} {}", next.status, next.location());
+    assert!(
+        next.status.is_redirection() && next.location().starts_with("/admin/login"),
+        "{} {}",
+        next.status,
+        next.location()
+    );
     // The right password is refused, saying why.
     let refused = sign_in(&w, "edi@example.org", PASSWORD).await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -325,7 +341,10 @@ async fn a_trashed_article_leaves_the_site_and_comes_back_from_the_trash() -> Re
     assert!(!list.text.contains("A live piece"), "not among the articles");
     let trash = get(&w, "/admin/trash/?done=trashed", Some(&w.edi)).await?;
     assert!(trash.text.contains("A live piece") && trash.text.contains("Moved to the trash"), "{}", trash.text);
-    assert!(!get(&w, "/admin/trash/", Some(&w.con)).await?.text.contains("A live piece"), "had been published: editors restore it");
+    assert!(
+        !get(&w, "/admin/trash/", Some(&w.con)).await?.text.contains("A live piece"),
+        "had been published: editors restore it"
+    );
     let editor_page = get(&w, &format!("/admin/articles/{}/", w.live), Some(&w.edi)).await?;
     assert_eq!(editor_page.status, StatusCode::NOT_FOUND);
     assert!(editor_page.text.contains("in the trash"), "{}", editor_page.text);
@@ -362,13 +381,20 @@ async fn contributors_reply_to_review_notes_and_editors_resolve_them() -> Res<()
     let con_author = w.store().user(w.con.user_id).await?.and_then(|u| u.author_id).ok_or("profile")?;
     let made = write_draft(&w, &w.con, con_author, "noted-draft").await?;
     let id: i64 = made.location().split('/').nth(3).ok_or("id")?.parse()?;
-    assert_eq!(post(&w, &format!("/admin/articles/{id}/notes"), &w.edi, &[("note", "Source for <b>this</b>?")]).await?.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&w, &format!("/admin/articles/{id}/notes"), &w.edi, &[("note", "Source for <b>this</b>?")]).await?.status,
+        StatusCode::SEE_OTHER
+    );
     let note = w.store().notes(id).await?[0].id;
 
     let dashboard = get(&w, "/admin/", Some(&w.con)).await?;
     assert!(dashboard.text.contains("You have 1 open review note"), "{}", dashboard.text);
     // The template escapes `/` inside attributes; browsers read it back.
-    assert!(dashboard.text.replace("&#x2f;", "/").contains(&format!("/admin/articles/{id}/#notes")), "{}", dashboard.text);
+    assert!(
+        dashboard.text.replace("&#x2f;", "/").contains(&format!("/admin/articles/{id}/#notes")),
+        "{}",
+        dashboard.text
+    );
     assert!(!get(&w, "/admin/", Some(&w.adm)).await?.text.contains("open review note"), "not on others' dashboards");
 
     let reply_path = format!("/admin/articles/{id}/notes/{note}/reply");
@@ -376,7 +402,11 @@ async fn contributors_reply_to_review_notes_and_editors_resolve_them() -> Res<()
     assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.text);
     assert_eq!(replied.location(), format!("/admin/articles/{id}/?saved=reply#note-{note}"));
     let page = get(&w, &format!("/admin/articles/{id}/"), Some(&w.edi)).await?;
-    assert!(page.text.contains("The &lt;i&gt;census&lt;&#x2f;i&gt;, 2024.") || page.text.contains("The &lt;i&gt;census&lt;/i&gt;, 2024."), "escaped reply shown");
+    assert!(
+        page.text.contains("The &lt;i&gt;census&lt;&#x2f;i&gt;, 2024.")
+            || page.text.contains("The &lt;i&gt;census&lt;/i&gt;, 2024."),
+        "escaped reply shown"
+    );
     assert!(!page.text.contains("<i>census"));
     let empty = post(&w, &reply_path, &w.con, &[("reply", "  ")]).await?;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);

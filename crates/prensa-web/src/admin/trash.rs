@@ -147,7 +147,9 @@ pub async fn restore<S: Newsroom>(
     check(&staffer.user.staff(), Action::TrashArticle(facts(&t)))?;
     match state.store.restore_article(id, staffer.user.id, Utc::now()).await {
         Ok(_) => {}
-        Err(StoreError::NotFound) => return Err(AdminError::new(StatusCode::NOT_FOUND, "That article is not in the trash.")),
+        Err(StoreError::NotFound) => {
+            return Err(AdminError::new(StatusCode::NOT_FOUND, "That article is not in the trash."))
+        }
         Err(e) => return Err(e.into()),
     }
     tracing::info!(by = staffer.user.id, article = id, "article restored from the trash");
