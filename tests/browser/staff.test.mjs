@@ -183,7 +183,7 @@ test('a contributor sees her review note on the dashboard and replies; the edito
   assert.equal(new URL(eli.page.url()).pathname, `/admin/articles/${id}/`);
   const reply = eli.page.locator('textarea[name=reply]');
   await reply.fill('The port authority\'s 2025 report, page 12.');
-  await submit(eli.page, eli.page.locator('form[action$="/reply"] button[type=submit]'));
+  await submit(eli.page, eli.page.locator('button[form^="reply-form-"]'));
   assert.equal(await eli.page.locator('.notice').innerText(), 'Reply added to the review note.');
   assert.match(await eli.page.locator('.notes .replies').innerText(), /port authority's 2025 report/);
   assert.equal(await eli.page.locator('form[action$="/resolve"]').count(), 0, 'contributors do not resolve');
