@@ -591,6 +591,8 @@ pub struct UserRow {
     /// Whether `role` holds on every publication (else see
     /// [`PublicationRoleRow`]).
     pub network_wide: bool,
+    /// UTC Unix seconds; set while the account is deactivated.
+    pub deactivated_at: Option<i64>,
 }
 
 /// A staff account's role on one publication (accounts that are not
@@ -613,6 +615,7 @@ impl std::fmt::Debug for UserRow {
             .field("password_hash", &self.password_hash.as_ref().map(|_| "<redacted>"))
             .field("created_at", &self.created_at)
             .field("network_wide", &self.network_wide)
+            .field("deactivated_at", &self.deactivated_at)
             .finish()
     }
 }
@@ -647,6 +650,8 @@ pub struct ReviewNoteRow {
     pub created_at: i64,
     pub resolved_at: Option<i64>,
     pub resolved_by: Option<Id>,
+    /// The thread's first note, for a reply.
+    pub reply_to: Option<Id>,
 }
 
 /// A scheduled change as stored, pending or done: `kind` is `update` (with
@@ -727,6 +732,9 @@ pub struct ArticleRow {
     pub in_review: bool,
     pub ever_published: bool,
     pub updated_by: Option<Id>,
+    /// In the trash since (UTC Unix seconds), and by whom.
+    pub trashed_at: Option<i64>,
+    pub trashed_by: Option<Id>,
 }
 
 /// One byline entry; `position` orders an article's authors.

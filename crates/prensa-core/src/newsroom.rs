@@ -26,9 +26,17 @@ pub struct User {
     /// only the roles given per publication
     /// ([`crate::permissions::role_on`]).
     pub network_wide: bool,
+    /// Set while the account is deactivated: it cannot sign in, keeps its
+    /// articles and revisions, and its e-mail stays taken.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 impl User {
+    /// Not deactivated.
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
+
     /// As far as permissions care. `role` must already be the role on the
     /// request's publication (the admin's session extractor puts it there).
     pub fn staff(&self) -> Staff {

@@ -4,9 +4,9 @@
 //!
 //! | role          | may |
 //! |---------------|-----|
-//! | Contributor   | write and edit own drafts, submit them for review; open their published pieces read-only |
+//! | Contributor   | write and edit own drafts, submit them for review, move own never-published drafts to the trash (and back), reply to review notes on own articles; open their published pieces read-only |
 //! | Author        | all of Contributor, upload media, publish and unpublish own articles |
-//! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes |
+//! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes (and resolving their threads); trash, restore and delete forever any article |
 //! | Administrator | all of Editor, users and roles, publication settings |
 //!
 //! Roles are given per publication ([`role_on`]): an account is either
@@ -113,7 +113,15 @@ pub enum Action<'a> {
     Unpublish(ArticleFacts<'a>),
     /// Publish although review notes are still open.
     OverrideOpenNotes,
+    /// Start a review note, or resolve a note's thread.
     WriteReviewNote,
+    /// Answer in the thread of a review note on the article.
+    ReplyToNote(ArticleFacts<'a>),
+    /// Move the article to the trash (unpublishing it first), or restore
+    /// it from there.
+    TrashArticle(ArticleFacts<'a>),
+    /// Delete a trashed article for good, before the 30 days are up.
+    DeleteForever,
     /// Upload an image, or edit its name, alt text, caption and credit.
     UploadMedia,
     /// Delete an image from the library (the store refuses while a
@@ -124,6 +132,8 @@ pub enum Action<'a> {
     /// Edit an author profile; `None` is a new profile.
     EditAuthorProfile(Option<Id>),
     ManageUsers,
+    /// Deactivate (or reactivate) the account with this id.
+    DeactivateAccount(Id),
     /// Make network-wide accounts, or give roles on a publication other
     /// than the request's.
     ManageNetwork,
@@ -188,6 +198,25 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
         },
         Action::OverrideOpenNotes => at_least(Editor, "only editors can publish over open review notes"),
         Action::WriteReviewNote => at_least(Editor, "only editors leave review notes"),
+        Action::ReplyToNote(a) => {
+            if role >= Editor || a.is_own(staff) {
+                Ok(())
+            } else {
+                Err(Denied("you can only reply to review notes on articles you write"))
+            }
+        }
+        Action::TrashArticle(a) => {
+            if role >= Editor {
+                Ok(())
+            } else if !a.is_own(staff) {
+                Err(Denied("you can only delete articles you write"))
+            } else if a.stage == Stage::Draft {
+                Ok(())
+            } else {
+                Err(Denied("only editors delete an article that was published, scheduled or submitted for review"))
+            }
+        }
+        Action::DeleteForever => at_least(Editor, "only editors delete articles forever"),
         Action::UploadMedia => at_least(Author, "contributors cannot upload media"),
         Action::DeleteMedia => at_least(Editor, "only editors delete media"),
         Action::ManageSections => at_least(Editor, "only editors manage sections"),
@@ -200,6 +229,11 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
             }
         }
         Action::ManageUsers => at_least(Administrator, "only administrators manage users and roles"),
+        Action::DeactivateAccount(_) if role < Administrator => Err(Denied("only administrators manage users and roles")),
+        Action::DeactivateAccount(account) if account == staff.user_id => {
+            Err(Denied("you cannot deactivate your own account; ask another administrator"))
+        }
+        Action::DeactivateAccount(_) => Ok(()),
         Action::ManageNetwork => {
             if staff.network_wide && role == Administrator {
                 Ok(())
@@ -244,17 +278,24 @@ mod tests {
                     let may_publish = role >= Editor || (role == Author && own);
                     assert_eq!(allowed(Action::Publish(a)), may_publish, "{role:?} publish own={own}");
                     assert_eq!(allowed(Action::Unpublish(a)), may_publish, "{role:?} unpublish own={own}");
+                    let may_trash = role >= Editor || (own && stage == Stage::Draft);
+                    assert_eq!(allowed(Action::TrashArticle(a)), may_trash, "{role:?} trash own={own} {stage:?}");
+                    assert_eq!(allowed(Action::ReplyToNote(a)), own || role >= Editor, "{role:?} reply own={own}");
                 }
             }
             assert_eq!(allowed(Action::UploadMedia), role >= Author, "{role:?} upload");
             assert_eq!(allowed(Action::DeleteMedia), role >= Editor, "{role:?} delete media");
-            for editorial in [Action::ManageSections, Action::ManageTags, Action::WriteReviewNote, Action::OverrideOpenNotes] {
+            for editorial in
+                [Action::ManageSections, Action::ManageTags, Action::WriteReviewNote, Action::OverrideOpenNotes, Action::DeleteForever]
+            {
                 assert_eq!(allowed(editorial), role >= Editor, "{role:?} {editorial:?}");
             }
             assert!(allowed(Action::EditAuthorProfile(Some(ME))), "{role:?} edits own profile");
             assert_eq!(allowed(Action::EditAuthorProfile(Some(OTHER))), role >= Editor);
             assert_eq!(allowed(Action::EditAuthorProfile(None)), role >= Editor);
             assert_eq!(allowed(Action::ManageUsers), role == Administrator);
+            assert_eq!(allowed(Action::DeactivateAccount(2)), role == Administrator, "{role:?} deactivates another");
+            assert!(!allowed(Action::DeactivateAccount(s.user_id)), "{role:?} never deactivates themself");
             assert_eq!(allowed(Action::ManageSettings), role == Administrator);
             assert!(!allowed(Action::ManageNetwork), "{role:?} on one publication only");
             let everywhere = Staff { network_wide: true, ..s.clone() };

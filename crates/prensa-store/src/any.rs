@@ -554,6 +554,60 @@ impl crate::Editorial for AnyStore {
     }
 }
 
+// --- staff from invite to departure, the trash (staffing.rs) ----------------
+
+impl crate::Staffing for AnyStore {
+    async fn invite_user(
+        &self,
+        user: &NewUser,
+        profile: Option<&crate::NewProfile>,
+        profile_publication: Id,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        delegate!(self.invite_user(user, profile, profile_publication, now))
+    }
+
+    async fn set_user_author(&self, user: Id, author: Option<Id>) -> Result<User> {
+        delegate!(self.set_user_author(user, author))
+    }
+
+    async fn set_user_active(&self, user: Id, active: bool, now: DateTime<Utc>) -> Result<User> {
+        delegate!(self.set_user_active(user, active, now))
+    }
+
+    async fn reply_to_note(&self, article: Id, note: Id, user: Id, body: &str, now: DateTime<Utc>) -> Result<crate::ReviewNote> {
+        delegate!(self.reply_to_note(article, note, user, body, now))
+    }
+
+    async fn notes_waiting(&self, publication: Id, author: Id) -> Result<Vec<crate::NotesWaiting>> {
+        delegate!(self.notes_waiting(publication, author))
+    }
+
+    async fn trashed_at(&self, article: Id) -> Result<Option<DateTime<Utc>>> {
+        delegate!(self.trashed_at(article))
+    }
+
+    async fn trash_article(&self, article: Id, user: Id, now: DateTime<Utc>) -> Result<EditableArticle> {
+        delegate!(self.trash_article(article, user, now))
+    }
+
+    async fn restore_article(&self, article: Id, user: Id, now: DateTime<Utc>) -> Result<EditableArticle> {
+        delegate!(self.restore_article(article, user, now))
+    }
+
+    async fn trashed_articles(&self, publication: Id) -> Result<Vec<crate::TrashedArticle>> {
+        delegate!(self.trashed_articles(publication))
+    }
+
+    async fn delete_forever(&self, article: Id) -> Result<bool> {
+        delegate!(self.delete_forever(article))
+    }
+
+    async fn purge_trash(&self, now: DateTime<Utc>, every: chrono::Duration) -> Result<Option<Vec<Id>>> {
+        delegate!(self.purge_trash(now, every))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

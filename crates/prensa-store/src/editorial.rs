@@ -41,6 +41,9 @@ pub struct ReviewNote {
     pub created_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<Id>,
+    /// The thread's first note, for a reply (`None`: the note starts a
+    /// thread). Resolving the first note resolves its replies with it.
+    pub reply_to: Option<Id>,
 }
 
 impl ReviewNote {
@@ -127,11 +130,13 @@ pub trait Editorial: Newsroom {
     /// The article's notes, oldest first, with their writers' names.
     fn notes(&self, article: Id) -> impl Future<Output = Result<Vec<ReviewNote>>> + Send;
 
-    /// Marks a note resolved by `user`. [`crate::StoreError::NotFound`] for
-    /// an unknown note; resolving a resolved note changes nothing.
+    /// Marks a note resolved by `user`, with its thread's replies.
+    /// [`crate::StoreError::NotFound`] for an unknown note; resolving a
+    /// resolved note changes nothing.
     fn resolve_note(&self, note: Id, user: Id, now: DateTime<Utc>) -> impl Future<Output = Result<ReviewNote>> + Send;
 
-    /// How many of the article's notes are open.
+    /// How many of the article's notes (threads; replies do not count) are
+    /// open.
     fn open_note_count(&self, article: Id) -> impl Future<Output = Result<u64>> + Send;
 
     // --- scheduled changes ----------------------------------------------

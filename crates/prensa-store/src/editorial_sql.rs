@@ -17,7 +17,7 @@ use crate::{Result, StoreError};
 
 /// Columns of a note, as [`note_from`] reads them.
 pub(crate) const NOTE_COLUMNS: &str =
-    "n.id, n.article_id, n.user_id, coalesce(u.name, ''), n.body, n.created_at, n.resolved_at, n.resolved_by";
+    "n.id, n.article_id, n.user_id, coalesce(u.name, ''), n.body, n.created_at, n.resolved_at, n.resolved_by, n.reply_to";
 
 pub(crate) fn note_from(row: &impl Cols) -> Result<ReviewNote> {
     Ok(ReviewNote {
@@ -29,6 +29,7 @@ pub(crate) fn note_from(row: &impl Cols) -> Result<ReviewNote> {
         created_at: utc_of(row.int(5)?)?,
         resolved_at: row.opt_int(6)?.map(utc_of).transpose()?,
         resolved_by: row.opt_int(7)?,
+        reply_to: row.opt_int(8)?,
     })
 }
 
@@ -294,10 +295,12 @@ macro_rules! editorial_impl {
                 async fn resolve_note(&self, note: Id, user: Id, now: DateTime<Utc>) -> Result<ReviewNote> {
                     let mut conn = self.pool.acquire().await.map_err(backend)?;
                     sqlx::query(&q(
-                        "UPDATE review_notes SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL",
+                        "UPDATE review_notes SET resolved_at = ?, resolved_by = ? \
+                         WHERE (id = ? OR reply_to = ?) AND resolved_at IS NULL",
                     ))
                     .bind(now.timestamp())
                     .bind(user)
+                    .bind(note)
                     .bind(note)
                     .execute(&mut *conn)
                     .await
@@ -307,7 +310,7 @@ macro_rules! editorial_impl {
 
                 async fn open_note_count(&self, article: Id) -> Result<u64> {
                     let n: i64 = sqlx::query_scalar(&q(
-                        "SELECT COUNT(*) FROM review_notes WHERE article_id = ? AND resolved_at IS NULL",
+                        "SELECT COUNT(*) FROM review_notes WHERE article_id = ? AND resolved_at IS NULL AND reply_to IS NULL",
                     ))
                     .bind(article)
                     .fetch_one(&self.pool)

@@ -54,6 +54,8 @@ pub mod sitemap;
 mod sitemap_sql;
 mod snapshot_sql;
 pub mod sqlite;
+pub mod staffing;
+mod staffing_sql;
 #[doc(hidden)]
 pub mod testing;
 
@@ -69,6 +71,7 @@ pub use postgres::PostgresStore;
 pub use search_source::{DocScope, SearchSource};
 pub use sitemap::{SitemapArticle, SitemapListing, SitemapLists, SitemapMonth, SitemapRange, SitemapSource};
 pub use sqlite::SqliteStore;
+pub use staffing::{NewProfile, NotesWaiting, Staffing, TrashedArticle, PURGE_EVERY, TRASH_DAYS};
 
 /// Errors of any backend. Backend-specific errors are boxed so that no
 /// driver type leaks through the interface.

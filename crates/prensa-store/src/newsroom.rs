@@ -27,7 +27,8 @@ pub const CHANGE_ALL: &str = "all";
 /// Every backend keeps the Content API's keys too ([`crate::ApiKeys`]),
 /// so whatever serves the admin can check and manage them; the reads
 /// behind the search index and the sitemaps come with it as well.
-pub trait Newsroom: crate::SearchSource + crate::SitemapSource + crate::ApiKeys + crate::MediaLibrary {
+/// The staff's lifecycle and the trash ([`crate::Staffing`]) come with it too.
+pub trait Newsroom: crate::SearchSource + crate::SitemapSource + crate::ApiKeys + crate::MediaLibrary + crate::Staffing {
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

@@ -180,7 +180,7 @@ macro_rules! newsroom_impl {
             /// readers could see the change, `translations:N` for every
             /// other article of its translation group: their pages link to
             /// it ("Also in", hreflang).
-            async fn with_group(conn: &mut Conn, id: Id, mut keys: Vec<String>) -> Result<Vec<String>> {
+            pub(super) async fn with_group(conn: &mut Conn, id: Id, mut keys: Vec<String>) -> Result<Vec<String>> {
                 if keys.len() <= 1 {
                     return Ok(keys);
                 }
@@ -205,7 +205,7 @@ macro_rules! newsroom_impl {
                 record_change(conn, &[CHANGE_ALL.to_owned()]).await
             }
 
-            async fn user_in(conn: &mut Conn, id: Id) -> Result<Option<User>> {
+            pub(super) async fn user_in(conn: &mut Conn, id: Id) -> Result<Option<User>> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?");
                 let row = sqlx::query(&q(&sql)).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
                 row.map(|r| user_from(&r)).transpose()
@@ -235,7 +235,7 @@ macro_rules! newsroom_impl {
                 Ok(Some(editable_from(&row, authors, tags)?))
             }
 
-            async fn reach_in(conn: &mut Conn, id: Id) -> Result<Reach> {
+            pub(super) async fn reach_in(conn: &mut Conn, id: Id) -> Result<Reach> {
                 let (status, published_at, section): (String, i64, i64) =
                     sqlx::query_as(&q("SELECT status, published_at, section_id FROM articles WHERE id = ?"))
                         .bind(id)
@@ -679,66 +679,72 @@ macro_rules! newsroom_impl {
                 editable_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
             }
 
+            /// [`Newsroom::create_user`] inside the caller's transaction
+            /// (which holds the write lock); the caller commits.
+            pub(crate) async fn create_user_in(tx: &mut Conn, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+                let taken: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM users WHERE email = ?"))
+                    .bind(&user.email)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                if taken.is_some() {
+                    return Err(StoreError::Invalid("an account with that e-mail already exists".into()));
+                }
+                if let Some(author) = user.author_id {
+                    let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM authors WHERE id = ?"))
+                        .bind(author)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(format!("there is no author profile {author}")));
+                    }
+                }
+                if let Some(publication) = user.publication {
+                    let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM publications WHERE id = ?"))
+                        .bind(publication)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    if found.is_none() {
+                        return Err(StoreError::Invalid(format!("there is no publication {publication}")));
+                    }
+                }
+                let id: i64 = sqlx::query_scalar(&q(
+                    "INSERT INTO users (email, name, role, author_id, created_at, network_wide) \
+                     VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                ))
+                .bind(&user.email)
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(user.author_id)
+                .bind(now.timestamp())
+                .bind(user.publication.is_none())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match e.as_database_error() {
+                    Some(d) if d.is_unique_violation() => {
+                        StoreError::Invalid("an account with that e-mail already exists".into())
+                    }
+                    _ => backend(e),
+                })?;
+                if let Some(publication) = user.publication {
+                    sqlx::query(&q("INSERT INTO publication_roles (user_id, publication_id, role) VALUES (?, ?, ?)"))
+                        .bind(id)
+                        .bind(publication)
+                        .bind(user.role.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                }
+                user_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
+            }
+
             impl Newsroom for $store {
                 async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     write_lock(&mut tx).await?;
-                    let taken: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM users WHERE email = ?"))
-                        .bind(&user.email)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(backend)?;
-                    if taken.is_some() {
-                        return Err(StoreError::Invalid("an account with that e-mail already exists".into()));
-                    }
-                    if let Some(author) = user.author_id {
-                        let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM authors WHERE id = ?"))
-                            .bind(author)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                        if found.is_none() {
-                            return Err(StoreError::Invalid(format!("there is no author profile {author}")));
-                        }
-                    }
-                    if let Some(publication) = user.publication {
-                        let found: Option<i64> = sqlx::query_scalar(&q("SELECT id FROM publications WHERE id = ?"))
-                            .bind(publication)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                        if found.is_none() {
-                            return Err(StoreError::Invalid(format!("there is no publication {publication}")));
-                        }
-                    }
-                    let id: i64 = sqlx::query_scalar(&q(
-                        "INSERT INTO users (email, name, role, author_id, created_at, network_wide) \
-                         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                    ))
-                    .bind(&user.email)
-                    .bind(&user.name)
-                    .bind(user.role.as_str())
-                    .bind(user.author_id)
-                    .bind(now.timestamp())
-                    .bind(user.publication.is_none())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| match e.as_database_error() {
-                        Some(d) if d.is_unique_violation() => {
-                            StoreError::Invalid("an account with that e-mail already exists".into())
-                        }
-                        _ => backend(e),
-                    })?;
-                    if let Some(publication) = user.publication {
-                        sqlx::query(&q("INSERT INTO publication_roles (user_id, publication_id, role) VALUES (?, ?, ?)"))
-                            .bind(id)
-                            .bind(publication)
-                            .bind(user.role.as_str())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                    }
-                    let created = user_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let created = create_user_in(&mut tx, user, now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(created)
                 }
@@ -907,7 +913,8 @@ macro_rules! newsroom_impl {
                 async fn token_user(&self, kind: TokenKind, digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
                     let sql = format!(
                         "SELECT {USER_COLUMNS} FROM user_tokens t JOIN users u ON u.id = t.user_id \
-                         WHERE t.token_digest = ? AND t.kind = ? AND t.used_at IS NULL AND t.expires_at > ?"
+                         WHERE t.token_digest = ? AND t.kind = ? AND t.used_at IS NULL AND t.expires_at > ? \
+                           AND u.deactivated_at IS NULL"
                     );
                     let row = sqlx::query(&q(&sql))
                         .bind(digest)
@@ -932,7 +939,8 @@ macro_rules! newsroom_impl {
                     // then finds the link used.
                     let user: Option<i64> = sqlx::query_scalar(&q(
                         "UPDATE user_tokens SET used_at = ? \
-                         WHERE token_digest = ? AND kind = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+                         WHERE token_digest = ? AND kind = ? AND used_at IS NULL AND expires_at > ? \
+                           AND user_id IN (SELECT id FROM users WHERE deactivated_at IS NULL) RETURNING user_id",
                     ))
                     .bind(now.timestamp())
                     .bind(digest)
@@ -1002,7 +1010,7 @@ macro_rules! newsroom_impl {
                     let idle = i64::try_from(idle.as_secs()).unwrap_or(i64::MAX / 4);
                     let sql = format!(
                         "SELECT {USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.token_digest = ? AND s.expires_at > ?"
+                         WHERE s.token_digest = ? AND s.expires_at > ? AND u.deactivated_at IS NULL"
                     );
                     let Some(row) = sqlx::query(&q(&sql))
                         .bind(digest)
@@ -1013,7 +1021,7 @@ macro_rules! newsroom_impl {
                     else {
                         return Ok(None);
                     };
-                    let last_seen: i64 = row.try_get(8).map_err(backend)?;
+                    let last_seen: i64 = row.try_get(9).map_err(backend)?;
                     if now - last_seen > idle {
                         // Idle too long: gone, so a stolen cookie found
                         // later opens nothing either.
@@ -1129,7 +1137,8 @@ macro_rules! newsroom_impl {
                 ) -> Result<Page<AdminArticleRow>> {
                     // Only the filters in use go into the SQL, as in
                     // `published_articles`.
-                    let mut filter = String::from("a.publication_id = ?");
+                    // Trashed articles are listed by the trash page only.
+                    let mut filter = String::from("a.publication_id = ? AND a.trashed_at IS NULL");
                     let mut args = vec![Arg::Int(publication)];
                     if let Some(stage) = query.stage {
                         let (sql, takes_now) = stage_filter(stage);

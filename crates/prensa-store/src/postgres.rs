@@ -58,6 +58,7 @@ crate::network_sql::network_impl!(sqlx::PgConnection, crate::newsroom_sql::numbe
 crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::library_sql::library_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
+crate::staffing_sql::staffing_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -653,7 +654,8 @@ async fn import_in(conn: &mut PgConnection, set: &ImportSet, prune: bool) -> Res
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
                translation_group = excluded.translation_group, \
                version = articles.version + 1, \
-               ever_published = articles.ever_published OR excluded.ever_published \
+               ever_published = articles.ever_published OR excluded.ever_published, \
+               trashed_at = NULL, trashed_by = NULL \
              RETURNING id",
         )
         .bind(publication)
@@ -874,7 +876,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     let article_sql = format!(
         "INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21)"
+         $18, $19, $20, $21, $22, $23)"
     );
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
@@ -901,6 +903,8 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
             .bind(a.in_review)
             .bind(a.ever_published)
             .bind(a.updated_by)
+            .bind(a.trashed_at)
+            .bind(a.trashed_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;

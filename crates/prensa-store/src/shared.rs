@@ -361,6 +361,8 @@ pub(crate) fn article_row(row: &impl Cols) -> Result<ArticleRow> {
         in_review: row.boolean(18)?,
         ever_published: row.boolean(19)?,
         updated_by: row.opt_int(20)?,
+        trashed_at: row.opt_int(21)?,
+        trashed_by: row.opt_int(22)?,
     })
 }
 
@@ -368,7 +370,7 @@ pub(crate) fn article_row(row: &impl Cols) -> Result<ArticleRow> {
 /// snapshot import writes them.
 pub(crate) const ARTICLE_ROW_COLUMNS: &str = "id, publication_id, slug, headline, standfirst, body, toc, section_id, \
      image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group, \
-     version, in_review, ever_published, updated_by";
+     version, in_review, ever_published, updated_by, trashed_at, trashed_by";
 
 /// `AND column NOT IN (ids)`, or nothing when `ids` is empty (then every
 /// row goes). The ids are integers this store produced, so formatting them
@@ -424,7 +426,7 @@ pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
 }
 
 /// Every column of `users`, in the order [`user_row`] reads them.
-pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at, network_wide";
+pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at, network_wide, deactivated_at";
 
 /// The columns of [`USER_ROW_COLUMNS`], password hash included.
 pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
@@ -438,6 +440,7 @@ pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
         password_hash: row.opt_text(5)?,
         created_at: row.int(6)?,
         network_wide: row.boolean(7)?,
+        deactivated_at: row.opt_int(8)?,
     })
 }
 
@@ -475,7 +478,7 @@ pub(crate) fn redirect_row(row: &impl Cols) -> Result<SlugRedirectRow> {
 }
 
 /// Every column of `review_notes`, in the order [`note_row`] reads them.
-pub(crate) const NOTE_ROW_COLUMNS: &str = "id, article_id, user_id, body, created_at, resolved_at, resolved_by";
+pub(crate) const NOTE_ROW_COLUMNS: &str = "id, article_id, user_id, body, created_at, resolved_at, resolved_by, reply_to";
 
 pub(crate) fn note_row(row: &impl Cols) -> Result<ReviewNoteRow> {
     Ok(ReviewNoteRow {
@@ -486,6 +489,7 @@ pub(crate) fn note_row(row: &impl Cols) -> Result<ReviewNoteRow> {
         created_at: row.int(4)?,
         resolved_at: row.opt_int(5)?,
         resolved_by: row.opt_int(6)?,
+        reply_to: row.opt_int(7)?,
     })
 }
 
@@ -528,7 +532,7 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 /// The columns [`user_from`] reads, for a `users u`.
 pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide";
+    "u.id, u.email, u.name, u.role, u.author_id, u.password_hash, u.created_at, u.network_wide, u.deactivated_at";
 
 /// Columns of [`USER_COLUMNS`]; the password hash (column 5) only tells
 /// whether there is one.
@@ -543,6 +547,7 @@ pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
         has_password: row.opt_text(5)?.is_some(),
         created_at: utc_of(row.int(6)?)?,
         network_wide: row.boolean(7)?,
+        deactivated_at: row.opt_int(8)?.map(utc_of).transpose()?,
     })
 }
 

@@ -70,7 +70,7 @@ macro_rules! snapshot_impl {
             /// Writes the newsroom's rows of `s` with their ids, after the
             /// content tables they reference (authors, articles).
             pub(crate) async fn newsroom_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
-                let sql = q(&format!("INSERT INTO users ({USER_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                let sql = q(&format!("INSERT INTO users ({USER_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
                 for u in &s.users {
                     sqlx::query(&sql)
                         .bind(u.id)
@@ -81,6 +81,7 @@ macro_rules! snapshot_impl {
                         .bind(&u.password_hash)
                         .bind(u.created_at)
                         .bind(u.network_wide)
+                        .bind(u.deactivated_at)
                         .execute(&mut *conn)
                         .await
                         .map_err(backend)?;
@@ -118,7 +119,7 @@ macro_rules! snapshot_impl {
                         .await
                         .map_err(backend)?;
                 }
-                let sql = q(&format!("INSERT INTO review_notes ({NOTE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                let sql = q(&format!("INSERT INTO review_notes ({NOTE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
                 for n in &s.review_notes {
                     sqlx::query(&sql)
                         .bind(n.id)
@@ -128,6 +129,7 @@ macro_rules! snapshot_impl {
                         .bind(n.created_at)
                         .bind(n.resolved_at)
                         .bind(n.resolved_by)
+                        .bind(n.reply_to)
                         .execute(&mut *conn)
                         .await
                         .map_err(backend)?;

@@ -38,6 +38,7 @@ crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::p
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::library_sql::library_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::staffing_sql::staffing_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -581,7 +582,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .map_err(backend)?;
     }
     let article_sql =
-        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for a in &s.articles {
         let (published_at, published_offset) = to_parts(&a.published_at);
         let (updated_at, updated_offset) = to_parts(&a.updated_at);
@@ -607,6 +608,8 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
             .bind(a.in_review)
             .bind(a.ever_published)
             .bind(a.updated_by)
+            .bind(a.trashed_at)
+            .bind(a.trashed_by)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -756,7 +759,8 @@ async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) ->
                updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
                translation_group = excluded.translation_group, \
                version = articles.version + 1, \
-               ever_published = articles.ever_published OR excluded.ever_published \
+               ever_published = articles.ever_published OR excluded.ever_published, \
+               trashed_at = NULL, trashed_by = NULL \
              RETURNING id",
         )
         .bind(publication)

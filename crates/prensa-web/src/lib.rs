@@ -112,6 +112,15 @@ pub fn spawn_watcher<S: Editorial>(state: &Arc<AppState<S>>) -> tokio::task::Joi
                 }
                 Err(e) => tracing::warn!(error = %e, "running scheduled changes failed"),
             }
+            // The trash's 30-day purge: every node asks, at most one per
+            // hour wins the claim in the database and purges.
+            match state.store.purge_trash(now, prensa_store::PURGE_EVERY).await {
+                Ok(Some(purged)) if !purged.is_empty() => {
+                    tracing::info!(articles = ?purged, "trash purged: articles 30 days in the trash deleted for good");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging the trash failed"),
+            }
             state.sync_changes().await;
             let purges = state.cache.stats().purges;
             let changed = last_purges != Some(purges);

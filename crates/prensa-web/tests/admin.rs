@@ -17,7 +17,7 @@ use prensa_core::{
     SocialLinks, Status, TokenKind,
 };
 use prensa_store::newsroom::LoginGate;
-use prensa_store::{ApiKeys, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Store};
+use prensa_store::{ApiKeys, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Staffing, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -483,6 +483,21 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/settings/api-keys/{api_key}/revoke", [ToLogin, Forbidden, Forbidden, Forbidden, Allowed]),
         ("POST confirm", "/admin/settings/api-keys/{api_key}/revoke", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
         ("POST", "/admin/settings/api-cors", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        // Staff from invite to departure, the trash, note replies (issue
+        // 14). The notes are resolved, so a reply is refused (422) once the
+        // role check has passed. `own` was published by the author's and
+        // editors' rows above: only editors trash it then; the
+        // contributor's is still a never-published draft, theirs to trash.
+        ("POST", "/admin/articles/{own}/notes/{own_note}/reply", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
+        ("POST", "/admin/articles/{other}/notes/{other_note}/reply", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("GET", "/admin/trash/", everyone),
+        // Without the confirmation box nothing is deleted (422).
+        ("POST", "/admin/trash/{trashed}/delete", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("POST", "/admin/trash/{trashed}/restore", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{own}/trash", [ToLogin, Done, Forbidden, Done, Done]),
+        ("POST", "/admin/articles/{other}/trash", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        ("POST", "/admin/users/{outsider}/author", admins_ok(admins)),
+        ("POST", "/admin/users/{outsider}/active", admins_ok(admins)),
         // Anyone may sign in, and set a password through a valid link;
         // each starts a new session and ends the one the request came
         // with, hence last.
@@ -617,6 +632,20 @@ async fn every_route_for_every_role() -> TestResult {
         let made = prensa_auth::new_api_key();
         let api_key = w.store().create_api_key(pid, "Matrix", &made.digest, &made.prefix, None, Utc::now()).await?;
         let film = w.store().tag_by_slug(pid, "film").await?.map_or(0, |t| t.id);
+        // A draft by the outsider, in the trash.
+        let trashed_draft = ArticleDraft {
+            slug: "trashed-draft".into(),
+            headline: "Trashed".into(),
+            standfirst: String::new(),
+            body: "Body".into(),
+            toc: false,
+            section_id: w.labor,
+            author_ids: vec![out_author],
+            tags: vec![],
+            image: None,
+        };
+        let trashed = w.store().create_article(pid, &trashed_draft, admin_id, Utc::now()).await?.id;
+        w.store().trash_article(trashed, admin_id, Utc::now()).await?;
         for (method, template, expected) in &rows {
             let (method, variant) = (*method).split_once(' ').unwrap_or((*method, ""));
             let preview = if template.contains("{preview}") { preview_link(&w, w.own).await? } else { String::new() };
@@ -640,7 +669,8 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{own_change}", &own_change.to_string())
                 .replace("{other_change}", &other_change.to_string())
                 .replace("{api_key}", &api_key.to_string())
-                .replace("{image}", image);
+                .replace("{image}", image)
+                .replace("{trashed}", &trashed.to_string());
             let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
@@ -704,6 +734,7 @@ async fn every_route_for_every_role() -> TestResult {
                     post(&w, &path, login.as_ref(), &fields).await?
                 }
                 ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
+                ("POST", p) if p.ends_with("/active") => post(&w, p, login.as_ref(), &[("active", "0")]).await?,
                 ("POST", p) if p.ends_with("/publications") => {
                     let there = w.sister.pid.to_string();
                     post(&w, p, login.as_ref(), &[("publication", &there), ("role", "author")]).await?

@@ -155,15 +155,36 @@ pub async fn dashboard<S: Editorial>(
             headline: f.headline,
         })
         .collect();
+    // The open review notes on this account's own articles.
+    let notes: Vec<NotesRow> = match mine {
+        Some(author) => state
+            .store
+            .notes_waiting(site.publication.id, author)
+            .await?
+            .into_iter()
+            .map(|w| NotesRow { url: format!("/admin/articles/{}/#notes", w.article_id), headline: w.headline, open: w.open })
+            .collect(),
+        None => Vec::new(),
+    };
+    let open_notes: u64 = notes.iter().map(|n| n.open).sum();
+    #[derive(Serialize)]
+    struct NotesRow {
+        url: String,
+        headline: String,
+        open: u64,
+    }
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
         blocks: Vec<Block>,
         failed: Vec<FailedRow>,
         timezone: String,
+        notes: Vec<NotesRow>,
+        open_notes: u64,
     }
     let timezone = site.publication.timezone.clone();
-    state.admin.page(StatusCode::OK, "dashboard.html", Ctx { chrome: Chrome::new(&site, &staffer), blocks, failed, timezone })
+    let ctx = Ctx { chrome: Chrome::new(&site, &staffer), blocks, failed, timezone, notes, open_notes };
+    state.admin.page(StatusCode::OK, "dashboard.html", ctx)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -379,6 +400,10 @@ struct EditorPage {
     can_schedule_update: bool,
     can_schedule_unpublish: bool,
     change_at: String,
+    /// May reply in review-note threads / move the article to the trash
+    /// (set by `with_editorial`).
+    can_reply_notes: bool,
+    can_trash: bool,
 }
 
 #[derive(Serialize)]
@@ -389,6 +414,8 @@ struct NoteView {
     body: String,
     open: bool,
     resolved_text: Option<String>,
+    /// The thread's replies, oldest first (a reply has none).
+    replies: Vec<NoteView>,
 }
 
 #[derive(Serialize)]
@@ -542,6 +569,8 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         can_schedule_update: live && may(Action::EditArticle(facts)) && may(Action::Publish(facts)),
         can_schedule_unpublish: live && may(Action::Unpublish(facts)),
         change_at: (now + chrono::Duration::hours(1)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+        can_reply_notes: false,
+        can_trash: false,
     }
 }
 
@@ -557,18 +586,24 @@ async fn with_editorial<S: Editorial>(
     let staff = staffer.user.staff();
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     let notes = state.store.notes(article.id).await?;
-    page.open_notes = notes.iter().filter(|n| n.is_open()).count() as u64;
+    let view = |n: &prensa_store::ReviewNote| NoteView {
+        id: n.id,
+        author: if n.user_name.is_empty() { "(former staff)".into() } else { n.user_name.clone() },
+        when: local_text(site, n.created_at),
+        body: n.body.clone(),
+        open: n.is_open(),
+        resolved_text: n.resolved_at.map(|at| local_text(site, at)),
+        replies: Vec::new(),
+    };
+    // Threads: each first note with its replies.
+    page.open_notes = notes.iter().filter(|n| n.is_open() && n.reply_to.is_none()).count() as u64;
     page.notes = notes
         .iter()
-        .map(|n| NoteView {
-            id: n.id,
-            author: if n.user_name.is_empty() { "(former staff)".into() } else { n.user_name.clone() },
-            when: local_text(site, n.created_at),
-            body: n.body.clone(),
-            open: n.is_open(),
-            resolved_text: n.resolved_at.map(|at| local_text(site, at)),
-        })
+        .filter(|n| n.reply_to.is_none())
+        .map(|root| NoteView { replies: notes.iter().filter(|r| r.reply_to == Some(root.id)).map(view).collect(), ..view(root) })
         .collect();
+    page.can_reply_notes = check(&staff, Action::ReplyToNote(facts)).is_ok();
+    page.can_trash = check(&staff, Action::TrashArticle(facts)).is_ok();
     page.pending = state
         .store
         .pending_changes(article.id)
@@ -702,12 +737,20 @@ pub async fn create<S: Newsroom>(
 }
 
 pub(crate) async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) -> Result<EditableArticle, AdminError> {
-    state
+    let article = state
         .store
         .editable_article(id)
         .await?
         .filter(|a| a.publication_id == site.publication.id)
-        .ok_or_else(AdminError::not_found)
+        .ok_or_else(AdminError::not_found)?;
+    // A trashed article is edited nowhere until it is restored.
+    if state.store.trashed_at(id).await?.is_some() {
+        return Err(AdminError::new(
+            StatusCode::NOT_FOUND,
+            "This article is in the trash. Restore it from the trash (Trash, in the menu) to edit it again.",
+        ));
+    }
+    Ok(article)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -736,6 +779,8 @@ fn saved_notice(what: &str) -> Option<String> {
         "discarded" => "The change that did not apply was discarded, with its text.",
         "note" => "Review note added.",
         "resolved" => "Review note resolved.",
+        "reply" => "Reply added to the review note.",
+        "untrashed" => "Restored from the trash, as a draft.",
         "preview_revoked" => "Secret preview link revoked: it no longer opens anything.",
         "translation" => "Translation started: a draft with the original's text, to translate here.",
         "up-to-date" => "Marked as up to date with the original.",

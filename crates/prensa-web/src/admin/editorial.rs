@@ -1,5 +1,6 @@
-//! Review notes and scheduled changes on the editor page: adding and
-//! resolving notes, cancelling a scheduled change. (Scheduling itself is a
+//! Review notes and scheduled changes on the editor page: adding notes,
+//! replying in a note's thread (the article's writers and editors),
+//! resolving a thread (editors), cancelling a scheduled change. (Scheduling itself is a
 //! button of the editor's form, handled in [`super::articles::save`].)
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use chrono::Utc;
 use http::StatusCode;
 use prensa_core::permissions::{check, Action, ArticleFacts};
 use prensa_core::Id;
-use prensa_store::{ChangeKind, Editorial, MAX_NOTE_CHARS};
+use prensa_store::{ChangeKind, Editorial, StoreError, MAX_NOTE_CHARS};
 
 use super::articles::load;
 use super::session::Posted;
@@ -48,6 +49,31 @@ pub async fn add_note<S: Editorial>(
     Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=note#notes")).into_response())
 }
 
+/// `POST /admin/articles/{id}/notes/{note}/reply`: a reply (`reply`) in the
+/// note's thread, by the article's writers or an editor. Refused, nothing
+/// written, when the thread is resolved.
+pub async fn reply_note<S: Editorial>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path((id, note)): Path<(Id, Id)>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let article = load(&state, &site, id).await?;
+    let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
+    check(&staffer.user.staff(), Action::ReplyToNote(facts))?;
+    let reply = match state.store.reply_to_note(id, note, staffer.user.id, form.get("reply"), Utc::now()).await {
+        Ok(r) => r,
+        Err(StoreError::Invalid(why)) => {
+            return Err(AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("Not sent: {why}. Nothing was saved.")))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(by = staffer.user.id, article = id, note = reply.id, "review note reply");
+    let thread = reply.reply_to.unwrap_or(reply.id);
+    Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=reply#note-{thread}")).into_response())
+}
+
 /// `POST /admin/articles/{id}/notes/{note}/resolve` (editors); resolving a
 /// resolved note changes nothing.
 pub async fn resolve_note<S: Editorial>(
@@ -63,6 +89,7 @@ pub async fn resolve_note<S: Editorial>(
         return Err(AdminError::not_found());
     }
     state.store.resolve_note(note, staffer.user.id, Utc::now()).await?;
+    tracing::info!(by = staffer.user.id, article = id, note, "review note thread resolved");
     Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=resolved#notes")).into_response())
 }
 

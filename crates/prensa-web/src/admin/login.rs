@@ -204,6 +204,21 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
             return login_page(&state, StatusCode::UNAUTHORIZED, client.https, page);
         }
     };
+    if !user.is_active() {
+        // Said only to someone who knows the password, so it tells a
+        // guesser nothing; the attempt stays counted.
+        tracing::info!(user = user.id, "sign-in refused: account deactivated");
+        let page = LoginPage {
+            root: site.root(),
+            chrome: None,
+            csrf: submitted,
+            next: &next,
+            email: &email,
+            error: Some("This account has been deactivated. Ask an administrator of this publication to reactivate it."),
+            notice: None,
+        };
+        return login_page(&state, StatusCode::FORBIDDEN, client.https, page);
+    }
     state.store.login_succeeded(&attempt, &account_key).await?;
     start_session(&state, headers, client.https, &user, &next).await
 }

@@ -45,6 +45,7 @@ pub mod passwords;
 pub mod preview_link;
 pub mod session;
 pub mod translations;
+pub mod trash;
 pub mod users;
 
 use session::Staffer;
@@ -60,7 +61,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 24] = [
+const TEMPLATES: [(&str, &str); 25] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -85,6 +86,7 @@ const TEMPLATES: [(&str, &str); 24] = [
     ("settings.html", include_str!("../../admin/templates/settings.html")),
     ("api_key_revoke.html", include_str!("../../admin/templates/api_key_revoke.html")),
     ("translations.html", include_str!("../../admin/templates/translations.html")),
+    ("trash.html", include_str!("../../admin/templates/trash.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -384,6 +386,11 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/articles/{id}/revisions/{number}/restore", post(articles::restore::<S>))
         .route("/admin/articles/{id}/notes", post(editorial::add_note::<S>))
         .route("/admin/articles/{id}/notes/{note}/resolve", post(editorial::resolve_note::<S>))
+        .route("/admin/articles/{id}/notes/{note}/reply", post(editorial::reply_note::<S>))
+        .route("/admin/articles/{id}/trash", post(trash::trash::<S>))
+        .route("/admin/trash/", get(trash::list::<S>))
+        .route("/admin/trash/{id}/restore", post(trash::restore::<S>))
+        .route("/admin/trash/{id}/delete", post(trash::delete_forever::<S>))
         .route("/admin/articles/{id}/scheduled/{change}/cancel", post(editorial::cancel_change::<S>))
         .route("/admin/articles/{id}/translate", post(translations::translate::<S>))
         .route("/admin/articles/{id}/translation/current", post(translations::mark_current::<S>))
@@ -399,6 +406,8 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/users/{id}/role", post(users::set_role::<S>))
         .route("/admin/users/{id}/publications", post(users::set_publication_role::<S>))
         .route("/admin/users/{id}/reset", post(users::reset_link::<S>))
+        .route("/admin/users/{id}/author", post(users::set_author::<S>))
+        .route("/admin/users/{id}/active", post(users::set_active::<S>))
         .route("/admin/sections/", get(desk::sections::<S>).post(desk::create_section::<S>))
         .route("/admin/sections/{id}", post(desk::update_section::<S>))
         .route("/admin/sections/{id}/delete", post(desk::delete_section::<S>))

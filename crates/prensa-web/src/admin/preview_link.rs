@@ -36,12 +36,8 @@ pub async fn set<S: Desk + Editorial>(
     posted: Posted,
 ) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
-    let a = state
-        .store
-        .editable_article(id)
-        .await?
-        .filter(|a| a.publication_id == site.publication.id)
-        .ok_or_else(AdminError::not_found)?;
+    // Not for an article in the trash (`load` refuses it).
+    let a = super::articles::load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
     if form.get("action") == "revoke" {
         state.store.set_preview_digest(id, None, Utc::now()).await?;

@@ -1,5 +1,6 @@
-//! Staff accounts (administrators only): the list, invitations, roles and
-//! password-reset links.
+//! Staff accounts (administrators only): the list, invitations (with the
+//! author profile the invitee writes as, new or existing), roles, the
+//! profile an account writes as, deactivation and password-reset links.
 //!
 //! Roles are per publication: an administrator of this publication sees
 //! and manages the accounts with a role on it and invites accounts for it;
@@ -19,8 +20,8 @@ use chrono::{Duration, Utc};
 use http::StatusCode;
 use prensa_auth::new_token;
 use prensa_core::permissions::{check, role_on, Action, Role};
-use prensa_core::{normalize_email, Id, NewUser, TokenKind};
-use prensa_store::{Newsroom, StoreError};
+use prensa_core::{normalize_email, slug, Id, NewUser, TokenKind, User};
+use prensa_store::{NewProfile, Newsroom, StoreError};
 use serde::Serialize;
 
 use super::session::{Posted, Staffer};
@@ -50,6 +51,10 @@ struct Row {
     /// Roles on the other publications, for a network-wide administrator.
     elsewhere: Vec<Elsewhere>,
     active: bool,
+    /// Deactivated (it cannot sign in; its address stays taken).
+    deactivated: bool,
+    /// The author profile it writes as ("" for none).
+    author: String,
     is_me: bool,
 }
 
@@ -135,6 +140,8 @@ async fn page<S: Newsroom>(
             network_wide: u.network_wide,
             elsewhere,
             active: u.has_password,
+            deactivated: !u.is_active(),
+            author: u.author_id.map(|a| a.to_string()).unwrap_or_default(),
             is_me: u.id == staffer.user.id,
         });
     }
@@ -187,17 +194,153 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
     };
     let name = form.get("name").trim();
     let name = if name.is_empty() { email.split('@').next().unwrap_or("").to_owned() } else { name.to_owned() };
-    let author_id = form.get("author").parse::<Id>().ok();
-    let new = NewUser { email: email.clone(), name, role, author_id, publication };
-    let user = match state.store.create_user(&new, Utc::now()).await {
-        Ok(u) => u,
-        Err(StoreError::Invalid(why)) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
-        Err(e) => return Err(e.into()),
+    let (author_id, mut profile, defaulted) = match writes_as(&form, &name, &email) {
+        Ok(w) => w,
+        Err(why) => return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await,
     };
+    let new = NewUser { email: email.clone(), name, role, author_id, publication };
+    let base_slug = profile.as_ref().map(|p| p.slug.clone()).unwrap_or_default();
+    let mut attempt = 1;
+    let user = loop {
+        match state.store.invite_user(&new, profile.as_ref(), site.publication.id, Utc::now()).await {
+            Ok(u) => break u,
+            // A slug made from the name that another profile has: the
+            // next free one (`ana-ruiz-2` …), as the name only suggested it.
+            Err(StoreError::Invalid(why)) if defaulted && attempt < 10 && why.contains("already has the slug") => {
+                attempt += 1;
+                if let Some(p) = profile.as_mut() {
+                    p.slug = format!("{base_slug}-{attempt}");
+                }
+            }
+            Err(StoreError::Invalid(why)) => {
+                return page(&state, &site, &staffer, Notice::refused(format!("Not invited: {why}."))).await
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    tracing::info!(by = staffer.user.id, user = user.id, role = role.as_str(), author = ?user.author_id, "account invited");
     let link = issue_link(&state.store, &site.publication.base_url, TokenKind::Invite, user.id).await?;
     let reach = if publication.is_some() { format!("on {}", site.publication.name) } else { "network-wide".to_owned() };
     let notice = format!("Invited {email} as {} {reach}. Send them this link; it works once, for {LINK_HOURS} hours:", role.as_str());
     page(&state, &site, &staffer, Notice::ok(notice, Some(link))).await
+}
+
+/// The invite form's "writes as": a new profile (`writes_as=new`, the
+/// form's default: `profile_name` and `profile_slug`, defaulting to the
+/// invitee's name and its slug), an existing one (`existing`: `author`), or
+/// none (`none`). A form without `writes_as` (older clients) is read as
+/// `existing` when it names an `author`, else `none`.
+/// The third value says whether the new profile's slug was made from the
+/// name (and may be moved on to the next free one) rather than typed.
+fn writes_as(form: &super::form::FormData, name: &str, email: &str) -> Result<(Option<Id>, Option<NewProfile>, bool), String> {
+    let existing = || form.get("author").parse::<Id>().map_err(|_| "choose the author profile they write as".to_owned());
+    match form.get("writes_as") {
+        "new" => {
+            let profile_name = match form.get("profile_name").trim() {
+                "" => name.trim(),
+                typed => typed,
+            };
+            match form.get("profile_slug").trim() {
+                "" => {
+                    let local = email.split('@').next().unwrap_or("");
+                    let slug = [profile_name, local].into_iter().map(default_slug).find(|s| !s.is_empty()).unwrap_or_else(|| "author".into());
+                    Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug }), true))
+                }
+                typed => Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug: typed.to_owned() }), false)),
+            }
+        }
+        "existing" => Ok((Some(existing()?), None, false)),
+        "none" => Ok((None, None, false)),
+        "" if !form.get("author").is_empty() => Ok((Some(existing()?), None, false)),
+        "" => Ok((None, None, false)),
+        _ => Err("choose what they write as".into()),
+    }
+}
+
+/// A profile slug made from `text`, at most 60 characters, cut at a dash.
+fn default_slug(text: &str) -> String {
+    let mut slug = slug::slugify(text);
+    if slug.len() > 60 {
+        let cut = slug[..60].rfind('-').unwrap_or(60);
+        slug.truncate(cut);
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Whether this administrator may touch account `user`: one with a role on
+/// this publication only (else a network-wide administrator's).
+async fn may_manage<S: Newsroom>(state: &AppState<S>, site: &Site, staffer: &Staffer, user: &User) -> Result<(), AdminError> {
+    let staff = staffer.user.staff();
+    check(&staff, Action::ManageUsers)?;
+    if user.network_wide || state.store.publication_role(user.id, site.publication.id).await?.is_none() {
+        check(&staff, Action::ManageNetwork)?;
+    }
+    Ok(())
+}
+
+/// `POST /admin/users/{id}/author`: the author profile the account writes
+/// as (`author`, empty for none).
+pub async fn set_author<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
+    may_manage(&state, &site, &staffer, &user).await?;
+    let author = match form.get("author") {
+        "" => None,
+        typed => Some(typed.parse::<Id>().map_err(|_| AdminError::bad_request("Choose an author profile."))?),
+    };
+    if let Err(StoreError::Invalid(why)) = state.store.set_user_author(id, author).await {
+        return page(&state, &site, &staffer, Notice::refused(format!("Not changed: {why}."))).await;
+    }
+    tracing::info!(by = staffer.user.id, user = id, author = ?author, "account's author profile set");
+    let what = match author {
+        Some(_) => format!("{} now writes as the chosen author profile.", user.email),
+        None => format!("{} no longer writes as an author profile.", user.email),
+    };
+    page(&state, &site, &staffer, Notice::ok(what, None)).await
+}
+
+/// `POST /admin/users/{id}/active`: deactivates (`active=0`) or
+/// reactivates (`active=1`) the account. Deactivating signs it out on
+/// every node at once (its sessions are deleted from the store).
+pub async fn set_active<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
+    let Posted { staffer, form } = posted;
+    check(&staffer.user.staff(), Action::DeactivateAccount(id))?;
+    let active = match form.get("active") {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AdminError::bad_request("Say whether the account is to be active.")),
+    };
+    let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
+    may_manage(&state, &site, &staffer, &user).await?;
+    match state.store.set_user_active(id, active, Utc::now()).await {
+        Ok(_) => {}
+        Err(StoreError::Invalid(why)) => {
+            return page(&state, &site, &staffer, Notice::refused(format!("Not deactivated: {why}."))).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let what = if active {
+        tracing::info!(by = staffer.user.id, user = id, "account reactivated");
+        format!("{} is active again; their password is unchanged.", user.email)
+    } else {
+        tracing::info!(by = staffer.user.id, user = id, "account deactivated");
+        format!(
+            "{} is deactivated and signed out everywhere. Their articles stay; their address stays taken \
+             (reactivate the account rather than inviting it again).",
+            user.email
+        )
+    };
+    page(&state, &site, &staffer, Notice::ok(what, None)).await
 }
 
 /// A role from the form, `none` meaning no role (taken away).
