@@ -111,10 +111,33 @@ pub async fn library<S: Newsroom>(
 
 /// `POST /admin/media/` (multipart: `csrf`, then `file`).
 pub async fn upload<S: Newsroom>(
+    state: Shared<S>,
+    site: Extension<Arc<Site>>,
+    headers: http::HeaderMap,
+    staffer: Staffer,
+    multipart: Multipart,
+) -> Result<Response, AdminError> {
+    // The editor uploads with `Accept: application/json` and gets JSON back,
+    // errors included (same status, `{"error": {"message"}}`); the form
+    // without JavaScript gets pages as before.
+    let json = headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    match upload_file(state, site, staffer, multipart, json).await {
+        Err(e) if json => Ok(json_error(e.status, &e.message)),
+        other => other,
+    }
+}
+
+/// `{"error": {"message": …}}` with `status`, for the editor's uploads.
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": { "message": message } }))).into_response()
+}
+
+async fn upload_file<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
     mut multipart: Multipart,
+    json: bool,
 ) -> Result<Response, AdminError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -149,6 +172,9 @@ pub async fn upload<S: Newsroom>(
     staffer.check_csrf(&csrf)?;
     check(&staffer.user.staff(), Action::UploadMedia)?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        if json {
+            return Ok(json_error(StatusCode::UNPROCESSABLE_ENTITY, "Choose a file to upload."));
+        }
         return library_page(&state, &site, &staffer, 1, StatusCode::UNPROCESSABLE_ENTITY, Some("Choose a file to upload.".into()), None).await;
     };
     let limits = state.media_limits.clone();
@@ -164,6 +190,9 @@ pub async fn upload<S: Newsroom>(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
+            if json {
+                return Ok(json_error(status, &msg));
+            }
             return library_page(&state, &site, &staffer, 1, status, Some(msg), None).await;
         }
     };
@@ -192,5 +221,10 @@ pub async fn upload<S: Newsroom>(
     };
     state.store.add_media(&asset).await?;
     tracing::info!(%key, variants = processed.variants.len(), user = staffer.user.id, at = %Utc::now(), "media uploaded");
+    if json {
+        let url = site.path(&format!("/media/{key}"));
+        let body = serde_json::json!({ "key": key, "url": url, "width": asset.width, "height": asset.height, "name": name });
+        return Ok(axum::Json(body).into_response());
+    }
     Ok(Redirect::to(&format!("/admin/media/?uploaded={}", crate::views::encode_query(&key))).into_response())
 }
