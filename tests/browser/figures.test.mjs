@@ -107,7 +107,7 @@ test('figures, a gallery and an embed go from the editor to the public page, not
   await completeFigure(page, ['Fishing boats at the quay at dawn'], 'Boats leave before sunrise.', 'Photo: Test Desk');
   let body = await page.inputValue('#body');
   assert.match(body, /^The harbour wakes early\.\n\n!\[Fishing boats at the quay at dawn\]\(\/media\/[0-9a-f]+\.png\)\nBoats leave before sunrise\.\n— Photo: Test Desk\n$/, body);
-  assert.equal(await page.locator('.ProseMirror .figure-card img').count(), 1, 'the editor shows it as a figure');
+  assert.equal(await page.locator('.ProseMirror .figure-card img[src^="/media/"]').count(), 1, 'the editor shows it as a figure');
 
   // The editor with a figure in it: axe-clean (in a context that lets axe in).
   const axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
@@ -139,7 +139,7 @@ test('figures, a gallery and an embed go from the editor to the public page, not
     { name: 'right.png', mimeType: 'image/png', buffer: makePng(800, 600, 45) },
   ]);
   await completeFigure(page, ['The north pier', 'The south pier'], 'Both piers at noon.', 'Photos: Test Desk');
-  assert.equal(await page.locator('.ProseMirror .gallery-card img').count(), 2, 'the editor shows a gallery');
+  assert.equal(await page.locator('.ProseMirror .gallery-card img[src^="/media/"]').count(), 2, 'the editor shows a gallery');
 
   // 4. Paste a YouTube address on a line of its own: an embed.
   await newParagraphAtEnd(page);
