@@ -7,6 +7,7 @@
 //! (RSS, Atom, JSON Feed) are written by [`feed`], the crawlers' files
 //! (sitemaps, `robots.txt`) by [`sitemap`].
 
+pub mod embed;
 pub mod feed;
 pub mod i18n;
 pub mod markdown;

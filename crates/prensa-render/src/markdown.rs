@@ -11,7 +11,43 @@
 //!   written;
 //! * a block quote ending in "— Name" becomes a `<figure>` with a caption;
 //! * tables are wrapped for horizontal scrolling, images load lazily;
-//! * link and image destinations are restricted to safe schemes.
+//! * link and image destinations are restricted to safe schemes;
+//! * a paragraph that starts with images is a figure (one image) or a
+//!   gallery (several), and one that is a single URL of a known provider
+//!   is an embed card (see *Figures, galleries and embeds* below).
+//!
+//! # Figures, galleries and embeds
+//!
+//! The stored format stays plain Markdown that any renderer shows sensibly:
+//!
+//! ```text
+//! ![A crowd fills the plaza](/media/3f2a9c.jpg)
+//! The plaza on the morning of the strike.
+//! — Photo: Ana Ribeiro
+//! ```
+//!
+//! A paragraph whose first lines hold nothing but images is a `<figure>`;
+//! the lines after them are its `<figcaption>`, and a last line starting
+//! with a dash (`—`, `―` or `--`, as a quote's attribution) is the credit,
+//! `<small class="credit">`. Two or more images make a gallery, `<figure
+//! class="gallery">`, with one caption. Why lines of one paragraph and not
+//! the image's title: another renderer shows the title only on hover, where
+//! a line after the image stays visible (image, then "The plaza … — Photo:
+//! Ana Ribeiro"), the alt text stays the image's own, and the editor keeps
+//! the paragraph's bytes as written, so it round-trips unchanged. A
+//! paragraph with images *after* other text keeps them inline, as before.
+//!
+//! Images of the site's media library (`/media/<hash>.<ext>`, under the
+//! publication's prefix too) get `width`, `height`, `srcset` and `sizes`
+//! from a [`MediaMap`] the web layer fills in one query per body
+//! ([`media_keys`] lists what to ask for); other images render as written.
+//!
+//! A paragraph that is only a URL (bare, or `<…>`) of YouTube, Vimeo,
+//! PeerTube, Mastodon, Bluesky, X, SoundCloud, Spotify or Bandcamp becomes
+//! `<figure class="embed">`: a card that *links* to the provider, rebuilt
+//! from the URL's validated parts ([`crate::embed`] says why a link and not
+//! a player: the public CSP and readers' privacy). Elsewhere the URL is a
+//! link or text, which is the fallback by construction.
 //!
 //! # Security
 //!
@@ -44,6 +80,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use crate::embed::{self, Embed};
 use crate::i18n::{self, Locale};
 use crate::nesting;
 
@@ -94,6 +131,71 @@ pub struct Rendered {
     /// Words of readable text (body and footnotes, not markup or alt text),
     /// for reading-time estimates.
     pub words: usize,
+    /// Whether the document has a figure, gallery or embed, whose styles
+    /// live in the theme's extra stylesheet (linked only then).
+    pub figures: bool,
+}
+
+/// What the web layer knows of one image of the site's media library: its
+/// size and its `srcset` (empty when there is nothing smaller to offer).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MediaInfo {
+    pub width: u32,
+    pub height: u32,
+    pub srcset: String,
+}
+
+/// Media library images by key (`<hash>.<ext>`), see [`media_keys`].
+pub type MediaMap = HashMap<String, MediaInfo>;
+
+/// At most this many media keys are looked up for one body.
+pub const MAX_MEDIA_KEYS: usize = 500;
+
+/// `sizes` of a figure's image (the article column, as the hero image) and
+/// of a gallery's (two to a row).
+const FIGURE_SIZES: &str = "(min-width:44rem) 42rem,100vw";
+const GALLERY_SIZES: &str = "(min-width:44rem) 21rem,50vw";
+
+/// The media key of an image of the site's library: a root-relative URL
+/// whose last two segments are `media/<hex>.<ext>` (`/media/3f2a.jpg`,
+/// `/de/media/3f2a.jpg`), with no query or fragment.
+pub fn media_key(url: &str) -> Option<&str> {
+    if !url.starts_with('/') || url.starts_with("//") || url.contains(['?', '#']) {
+        return None;
+    }
+    let (dir, key) = url.rsplit_once('/')?;
+    if !(dir == "/media" || dir.ends_with("/media")) {
+        return None;
+    }
+    let (hash, ext) = key.split_once('.')?;
+    let valid = !hash.is_empty()
+        && hash.len() <= 64
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && !ext.is_empty()
+        && ext.len() <= 5
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric());
+    valid.then_some(key)
+}
+
+/// The media keys of the images `markdown` shows, each once, in order, at
+/// most [`MAX_MEDIA_KEYS`]: what the web layer looks up (one query) to
+/// fill the [`MediaMap`] for [`render_with_media`].
+pub fn media_keys(markdown: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for event in Parser::new_ext(markdown, parser_options()) {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            if let Some(key) = media_key(&dest_url) {
+                if seen.insert(key.to_owned()) {
+                    keys.push(key.to_owned());
+                    if keys.len() == MAX_MEDIA_KEYS {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    keys
 }
 
 /// Schemes a link or image may use. Everything else with a scheme —
@@ -101,11 +203,14 @@ pub struct Rendered {
 const ALLOWED_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 
 /// Classes this module emits; the only ones raw HTML may keep.
-const OUR_CLASSES: [&str; 10] = [
+const OUR_CLASSES: [&str; 13] = [
     "align-center",
     "align-left",
     "align-right",
     "anchor",
+    "credit",
+    "embed",
+    "gallery",
     "fn-ref",
     "fn-back",
     "footnotes",
@@ -134,6 +239,14 @@ fn parser_options() -> pulldown_cmark::Options {
 /// [`MAX_NESTING`] are flattened into the deepest one kept, and raw HTML
 /// nested deeper than [`MAX_HTML_DEPTH`] loses the deeper start tags.
 pub fn render(markdown: &str, opts: &Options) -> Rendered {
+    static NO_MEDIA: LazyLock<MediaMap> = LazyLock::new(MediaMap::new);
+    render_with_media(markdown, opts, &NO_MEDIA)
+}
+
+/// [`render`], with the size and `srcset` of the media library images the
+/// document shows (keyed by [`media_key`]; keys `media` lacks render as
+/// other images do).
+pub fn render_with_media(markdown: &str, opts: &Options, media: &MediaMap) -> Rendered {
     // Merged text runs make heading slugs, attribution detection and word
     // counts see "— Name" as one piece even when entities split it up.
     let events: Vec<Event<'_>> =
@@ -157,6 +270,8 @@ pub fn render(markdown: &str, opts: &Options) -> Rendered {
             references: Vec::new(),
         },
         table: TableState::default(),
+        media,
+        figures: false,
     };
     renderer.emit(&body);
     renderer.footnotes();
@@ -171,6 +286,7 @@ pub fn render(markdown: &str, opts: &Options) -> Rendered {
         html,
         toc: renderer.toc,
         words: renderer.words.count,
+        figures: renderer.figures,
     }
 }
 
@@ -232,6 +348,9 @@ struct Renderer<'i, 'o> {
     notes: Footnotes<'i>,
     /// The table being written, for its cells' alignment classes.
     table: TableState,
+    media: &'o MediaMap,
+    /// A figure, gallery or embed was written.
+    figures: bool,
 }
 
 /// Where the renderer is in a table: cells are written by hand (see
@@ -277,6 +396,16 @@ impl<'i> Renderer<'i, '_> {
                     let end = matching_end(events, index);
                     self.blockquote(&events[index..=end]);
                     index = end;
+                }
+                Event::Start(Tag::Paragraph) => {
+                    // Paragraphs do not nest, so this scan is linear overall.
+                    let end = matching_end(events, index);
+                    if self.special_paragraph(&events[index + 1..end]) {
+                        index = end;
+                    } else {
+                        self.words.boundary();
+                        self.out.push(event.clone());
+                    }
                 }
                 Event::Start(Tag::Link {
                     link_type,
@@ -441,16 +570,88 @@ impl<'i> Renderer<'i, '_> {
         if !is_safe_url(src) {
             return;
         }
+        let html = self.img_html(src, title, alt, FIGURE_SIZES);
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// `<img>` for a safe `src`: with size and `srcset` when it is an
+    /// image of the media library the [`MediaMap`] knows.
+    fn img_html(&self, src: &str, title: &str, alt: &[Event<'i>], sizes: &str) -> String {
         let mut html = String::with_capacity(src.len() + 64);
         html.push_str("<img src=\"");
         escape_into(&mut html, src);
+        let info = media_key(src).and_then(|key| self.media.get(key));
+        if let Some(info) = info.filter(|info| !info.srcset.is_empty()) {
+            html.push_str("\" srcset=\"");
+            escape_into(&mut html, &info.srcset);
+            html.push_str("\" sizes=\"");
+            html.push_str(sizes);
+        }
         html.push_str("\" alt=\"");
         escape_into(&mut html, &plain_text(alt));
         if !title.is_empty() {
             html.push_str("\" title=\"");
             escape_into(&mut html, title);
         }
+        if let Some(info) = info {
+            let _ = write!(html, "\" width=\"{}\" height=\"{}", info.width, info.height);
+        }
         html.push_str("\" loading=\"lazy\">");
+        html
+    }
+
+    /// Writes a paragraph that is an embed or a figure and says so; leaves
+    /// any other paragraph to the caller.
+    fn special_paragraph(&mut self, inner: &[Event<'i>]) -> bool {
+        if let Some(embed) = embed_of(inner) {
+            self.embed(&embed);
+            return true;
+        }
+        let Some(figure) = figure_of(inner) else {
+            return false;
+        };
+        self.figures = true;
+        self.words.boundary();
+        let gallery = figure.images.len() > 1;
+        self.out.push(Event::Html(CowStr::Borrowed(if gallery {
+            "<figure class=\"gallery\">\n"
+        } else {
+            "<figure>\n"
+        })));
+        let sizes = if gallery { GALLERY_SIZES } else { FIGURE_SIZES };
+        for image in &figure.images {
+            let mut html = self.img_html(image.src, image.title, image.alt, sizes);
+            html.push('\n');
+            self.out.push(Event::Html(html.into()));
+        }
+        if !figure.caption.is_empty() || !figure.credit.is_empty() {
+            self.out.push(Event::Html(CowStr::Borrowed("<figcaption>")));
+            self.emit(&figure.caption);
+            if !figure.credit.is_empty() {
+                let open = if figure.caption.is_empty() { "<small class=\"credit\">" } else { " <small class=\"credit\">" };
+                self.out.push(Event::Html(CowStr::Borrowed(open)));
+                self.words.boundary();
+                self.emit(&figure.credit);
+                self.out.push(Event::Html(CowStr::Borrowed("</small>")));
+            }
+            self.out.push(Event::Html(CowStr::Borrowed("</figcaption>\n")));
+        }
+        self.out.push(Event::Html(CowStr::Borrowed("</figure>\n")));
+        self.words.boundary();
+        true
+    }
+
+    /// The card of an embed: a link to the provider, nothing loaded from it.
+    fn embed(&mut self, embed: &Embed) {
+        self.figures = true;
+        self.words.boundary();
+        let mut html = String::from("<figure class=\"embed\">\n<a href=\"");
+        escape_into(&mut html, &embed.url);
+        html.push_str("\"><strong>");
+        escape_into(&mut html, embed.provider.name());
+        html.push_str("</strong> ");
+        escape_into(&mut html, &embed.url);
+        html.push_str("</a>\n</figure>\n");
         self.out.push(Event::Html(html.into()));
     }
 
@@ -671,6 +872,135 @@ fn split_footnote_definitions(
         }
     }
     (body, definitions)
+}
+
+/// One image of a figure: its destination (already checked safe), title
+/// and alt text's events.
+struct FigureImage<'a, 'i> {
+    src: &'a str,
+    title: &'a str,
+    alt: &'a [Event<'i>],
+}
+
+struct Figure<'a, 'i> {
+    images: Vec<FigureImage<'a, 'i>>,
+    caption: Vec<Event<'i>>,
+    credit: Vec<Event<'i>>,
+}
+
+/// A paragraph's inline events as a figure: lines (split at top-level line
+/// breaks) holding only images and spaces, then caption lines without
+/// images, the last of them the credit if it starts with a dash. `None`
+/// for any other paragraph, or if no image of it has a safe source.
+fn figure_of<'a, 'i>(inner: &'a [Event<'i>]) -> Option<Figure<'a, 'i>> {
+    // Lines as index ranges into `inner`.
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (index, event) in inner.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => {
+                lines.push(start..index);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    lines.push(start..inner.len());
+
+    let mut images = Vec::new();
+    let mut caption_from = None;
+    for (number, line) in lines.iter().enumerate() {
+        let events = &inner[line.clone()];
+        if caption_from.is_some() {
+            if events.iter().any(|e| matches!(e, Event::Start(Tag::Image { .. }))) {
+                return None;
+            }
+            continue;
+        }
+        match image_line(events) {
+            Some(found) if !found.is_empty() => images.extend(found),
+            _ => caption_from = Some(number),
+        }
+    }
+    if images.is_empty() {
+        return None;
+    }
+    images.retain(|image| is_safe_url(image.src));
+    if images.is_empty() {
+        return None;
+    }
+    let (mut caption, mut credit) = (Vec::new(), Vec::new());
+    if let Some(first) = caption_from {
+        let last = lines.len() - 1;
+        let last_line = &inner[lines[last].clone()];
+        let dash = last_line.first().and_then(strip_dash);
+        let caption_end = match dash {
+            Some(stripped) => {
+                credit.push(stripped);
+                credit.extend(last_line[1..].iter().cloned());
+                if has_text(&credit) {
+                    // Up to the line break before the credit.
+                    lines[last].start.saturating_sub(1)
+                } else {
+                    credit.clear();
+                    inner.len()
+                }
+            }
+            None => inner.len(),
+        };
+        let caption_start = lines[first].start;
+        if caption_start < caption_end {
+            caption = inner[caption_start..caption_end].to_vec();
+        }
+    }
+    Some(Figure {
+        images,
+        caption,
+        credit,
+    })
+}
+
+/// The images of a line holding nothing else (spaces aside); `None` if it
+/// holds anything else.
+fn image_line<'a, 'i>(events: &'a [Event<'i>]) -> Option<Vec<FigureImage<'a, 'i>>> {
+    let mut images = Vec::new();
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index] {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = matching_end(events, index);
+                images.push(FigureImage {
+                    src: dest_url,
+                    title,
+                    alt: &events[index + 1..end],
+                });
+                index = end;
+            }
+            Event::Text(text) if text.trim().is_empty() => {}
+            _ => return None,
+        }
+        index += 1;
+    }
+    Some(images)
+}
+
+/// A paragraph that is one URL of a known provider, bare or as a link
+/// whose text is its destination.
+fn embed_of(inner: &[Event<'_>]) -> Option<Embed> {
+    match inner {
+        [Event::Text(text)] => embed::recognize(text),
+        [Event::Start(Tag::Link { dest_url, .. }), Event::Text(text), Event::End(TagEnd::Link)]
+            if text.trim() == dest_url.trim() =>
+        {
+            embed::recognize(dest_url)
+        }
+        _ => None,
+    }
 }
 
 /// If the last paragraph of a block quote starts with a dash ("— Name",
@@ -978,11 +1308,13 @@ pub(crate) static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new
 /// `base`, the absolute URL of the page it belongs to, as a browser would
 /// on that page: for feeds, which readers show away from the site.
 /// It runs the same sanitizer as bodies with raw HTML (so it drops nothing
-/// this module emits; `srcset` is not among that, since bodies' images have
-/// one source), with ammonia's own relative-URL rewriting. An unparsable
-/// `base` leaves relative URLs out rather than wrong.
+/// this module emits but `srcset` and `sizes`: ammonia does not rewrite the
+/// URLs inside a `srcset`, and a feed reader shows the one `src`), with
+/// ammonia's own relative-URL rewriting. An unparsable `base` leaves
+/// relative URLs out rather than wrong.
 pub fn absolute_links(html: &str, base: &str) -> String {
     let mut builder = sanitizer();
+    builder.rm_tag_attributes("img", &["srcset", "sizes"]);
     builder.url_relative(match ammonia::Url::parse(base) {
         Ok(url) => ammonia::UrlRelative::RewriteWithBase(url),
         Err(_) => ammonia::UrlRelative::Deny,
@@ -1002,7 +1334,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
         ),
         (
             "img",
-            attributes(&["src", "alt", "width", "height", "loading"]),
+            attributes(&["src", "srcset", "sizes", "alt", "width", "height", "loading"]),
         ),
         ("h1", heading.clone()),
         ("h2", heading.clone()),
@@ -1012,6 +1344,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
         ("h6", heading),
         ("li", attributes(&["id"])),
         ("sup", attributes(&["id", "class"])),
+        ("small", attributes(&["class"])),
         ("section", attributes(&["class", "aria-label"])),
         ("nav", attributes(&["class", "aria-label"])),
         ("figure", attributes(&["class"])),
@@ -1043,9 +1376,35 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .set_tag_attribute_value("img", "loading", "lazy")
         .attribute_filter(|_element, attribute, value| match attribute {
             "class" => allowed_classes(value),
+            "srcset" => safe_srcset(value).then_some(Cow::Borrowed(value)),
+            "sizes" => safe_sizes(value).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
     builder
+}
+
+/// A `srcset` as this module writes it: candidates `URL 640w` (or `2x`)
+/// separated by commas, every URL one [`is_safe_url`] allows.
+fn safe_srcset(value: &str) -> bool {
+    value.split(',').all(|candidate| {
+        let mut parts = candidate.split_ascii_whitespace();
+        let (Some(url), descriptor, None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        let descriptor_ok = descriptor.is_none_or(|d| {
+            d.strip_suffix(['w', 'x'])
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        });
+        descriptor_ok && is_safe_url(url) && !url.contains(['"', '\'', '<', '>'])
+    })
+}
+
+/// A `sizes` of media conditions and lengths, nothing else.
+fn safe_sizes(value: &str) -> bool {
+    value.len() <= 200
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'(' | b')' | b',' | b':' | b'.' | b'-' | b' '))
 }
 
 /// Keeps our own classes and `language-*` (code blocks); drops the rest.

@@ -25,6 +25,25 @@ use crate::view::PageView;
 /// The stylesheet, served at [`Theme::css_url`].
 const STYLESHEET: &[u8] = include_bytes!("../static/style.css");
 
+/// The styles of figures, galleries and embeds in article bodies, linked
+/// only from pages whose body has one, so that other pages (and the
+/// article page's byte budget) do not pay for them.
+const FIGURES_STYLESHEET: &[u8] = include_bytes!("../static/figures.css");
+
+/// Where to serve [`figures_stylesheet`]: `/assets/figures.<10 hex>.css`
+/// (fingerprinted like the main stylesheet, cached forever).
+pub fn figures_css_url() -> &'static str {
+    static URL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("/assets/figures.{:010x}.css", xxhash_rust::xxh3::xxh3_64(FIGURES_STYLESHEET) >> 24)
+    });
+    &URL
+}
+
+/// The figures' stylesheet's bytes (`text/css; charset=utf-8`).
+pub fn figures_stylesheet() -> &'static [u8] {
+    FIGURES_STYLESHEET
+}
+
 /// Every template, by the name other templates use to extend or import it.
 const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../templates/base.html")),

@@ -154,6 +154,9 @@ pub struct ArticleView {
     pub tags: Vec<LinkView>,
     pub image: Option<ImageView>,
     pub body_html: String,
+    /// The figures' stylesheet (`theme::figures_css_url`, under the
+    /// publication's prefix) when the body has a figure, gallery or embed.
+    pub figures_css: Option<String>,
     /// `<nav class="toc">…</nav>` when the article asks for one.
     pub toc_html: Option<String>,
     /// Localized reading time, e.g. "7 min read" ([`crate::i18n`]'s

@@ -117,6 +117,17 @@ const CORPUS: &[&str] = &[
     "> <script>alert(1)</script>\n>\n> — <img src=x onerror=alert(1)> [n](javascript:alert(1))",
     "- [x](javascript:alert(1))\n- <a href=javascript:alert(1)>y</a>",
     "`<script>alert(1)</script>`",
+    // Figures, galleries and embeds: hostile alt, caption, credit and URLs.
+    "![\" onerror=\"alert(1)](/media/ab12.jpg)\n<script>alert(1)</script> caption\n— <img src=x onerror=alert(1)>",
+    "![x](javascript:alert(1))\n![y](/media/ab12.jpg \"\\\" onload=\\\"alert(1)\")\nCaption [c](javascript:alert(1))",
+    "![x](data:text/html,<script>alert(1)</script>)\n— [credit](javascript:alert(1))",
+    "![a](/media/ab12.jpg)\n![b](//evil.example/x.png)\n— Photo: <a href=javascript:alert(1)>x</a>",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ\"onload=\"alert(1)",
+    "<javascript:alert(1)//www.youtube.com/watch?v=dQw4w9WgXcQ>",
+    "https://www.youtube.com/watch?v=<script>alert(1)</script>",
+    "[https://youtu.be/dQw4w9WgXcQ](javascript:alert(1))",
+    "<https://x.com/jack/status/20>",
+    "<figure class=\"embed\" onclick=\"alert(1)\"><img src=x srcset=\"javascript:alert(1) 1x\"></figure>",
 ];
 
 #[test]

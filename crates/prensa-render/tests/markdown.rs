@@ -284,8 +284,8 @@ fn unsafe_links_point_nowhere_and_unsafe_images_vanish() {
 #[test]
 fn images_load_lazily() {
     assert_eq!(
-        html("![A *cat*](/cat.jpg \"Title\")"),
-        "<p><img src=\"/cat.jpg\" alt=\"A cat\" title=\"Title\" loading=\"lazy\"></p>\n"
+        html("Look: ![A *cat*](/cat.jpg \"Title\")"),
+        "<p>Look: <img src=\"/cat.jpg\" alt=\"A cat\" title=\"Title\" loading=\"lazy\"></p>\n"
     );
     assert!(html_sanitized("![cat](/cat.jpg)")
         .contains("<img src=\"/cat.jpg\" alt=\"cat\" loading=\"lazy\">"));

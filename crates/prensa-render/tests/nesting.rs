@@ -133,12 +133,14 @@ fn a_thousand_headings_of_one_name_get_distinct_ids() {
 }
 
 /// Pieces of Markdown (and raw HTML) that nest, open or break something.
-const PIECES: [&str; 60] = [
+const PIECES: [&str; 64] = [
     ">", "> ", "- ", "* ", "+ ", "1. ", "    ", "\t", "\n", "\n\n", "# ", "## ", "[", "]", "(", ")", "![", "](",
     "*", "**", "_", "__", "~~", "`", "```", "~~~", "[^1]", "\n[^1]: ", "[^a]", "\n[^a]: note ", "|", "\n| --- |\n",
     "<div>", "</div>", "<b>", "</p>", "<!-- c -->", "&amp;", "&#0;", "\\", "word", "\n— Name", "\u{0}", "\u{7}",
     "\u{1b}", "\u{200b}", "\u{feff}", "é", "日本", "<http://x.y>", "[x]: /y\n", "***", "---", "===", "{#id}",
     "\r", "\r\n", "javascript:x", "<svg>", "<table>",
+    // Figures, galleries and embeds.
+    "![a](/media/ab12.jpg)", "![](/media/ab12.jpg \"t\")\n", "\n— Photo: X", "https://youtu.be/dQw4w9WgXcQ",
 ];
 
 /// Renders on a small stack and checks what must hold for any input.

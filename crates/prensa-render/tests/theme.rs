@@ -253,6 +253,7 @@ fn article(s: Text) -> ArticleView {
             Some("Pickers start before sunrise. Photo: Marta Quispe"),
         )),
         body_html: BODY_HTML.to_owned(),
+        figures_css: None,
         toc_html: Some(TOC_HTML.to_owned()),
         reading_time: "7 min read".to_owned(),
         share: ShareView {
@@ -1208,6 +1209,7 @@ fn article_page_fits_the_budget() {
                 )
             }),
             body_html: rendered.html,
+            figures_css: None,
             toc_html: Some(markdown::toc_html(&rendered.toc)),
             share: ShareView {
                 facebook: format!("https://www.facebook.com/sharer/sharer.php?u={encoded}"),

@@ -127,6 +127,10 @@ impl Store for AnyStore {
         delegate!(self.media(key))
     }
 
+    async fn media_many(&self, keys: &[String]) -> Result<Vec<MediaAsset>> {
+        delegate!(self.media_many(keys))
+    }
+
     async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
         delegate!(self.apply_import(set, prune))
     }

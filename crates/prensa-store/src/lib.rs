@@ -148,6 +148,11 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     fn media(&self, key: &str) -> impl Future<Output = Result<Option<MediaAsset>>> + Send;
 
+    /// The media rows of `keys` that exist, in one query (an article body's
+    /// images: their sizes for `width`, `height` and `srcset`), in no
+    /// particular order.
+    fn media_many(&self, keys: &[String]) -> impl Future<Output = Result<Vec<MediaAsset>>> + Send;
+
     /// Writes a whole content directory in one transaction: upserts by slug,
     /// and with `prune` removes the publication's articles, sections and tags
     /// that `set` does not contain. On any error nothing is written.

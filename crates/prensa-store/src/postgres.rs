@@ -373,6 +373,18 @@ impl Store for PostgresStore {
         row.map(|r| media_from(&r)).transpose()
     }
 
+    async fn media_many(&self, keys: &[String]) -> Result<Vec<MediaAsset>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query("SELECT key, content_type, width, height, bytes FROM media WHERE key = ANY($1)")
+            .bind(keys)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(media_from).collect()
+    }
+
     async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let counts = import_in(&mut tx, set, prune).await?;

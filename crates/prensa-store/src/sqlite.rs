@@ -331,6 +331,22 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn media_many(&self, keys: &[String]) -> Result<Vec<MediaAsset>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement whatever the count: the keys as a JSON array.
+        let keys = serde_json::to_string(keys).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let rows = sqlx::query(
+            "SELECT key, content_type, width, height, bytes FROM media WHERE key IN (SELECT value FROM json_each(?))",
+        )
+        .bind(keys)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(media_from).collect()
+    }
+
     async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         // Writer from the start: a deferred transaction that reads first

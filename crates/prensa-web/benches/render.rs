@@ -61,6 +61,7 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: &str, state
     let lists = prensa_web::views::ArticleLists {
         more_from_section: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
         most_recent: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
+        body_media: Default::default(),
     };
     c.bench_function(&format!("{backend}/part_views"), |b| b.iter(|| prensa_web::views::article(&site, &article, &lists)));
     let (meta, view) = prensa_web::views::article(&site, &article, &lists);

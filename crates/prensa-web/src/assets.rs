@@ -172,12 +172,21 @@ pub async fn stylesheet<S: Store>(
     headers: HeaderMap,
 ) -> Response {
     static CSS: OnceLock<CachedPage> = OnceLock::new();
-    if format!("/assets/{file}") != state.theme.css_url() {
+    // The figures' stylesheet, linked only by articles with figures.
+    static FIGURES_CSS: OnceLock<CachedPage> = OnceLock::new();
+    let path = format!("/assets/{file}");
+    let page = if path == state.theme.css_url() {
+        CSS.get_or_init(|| {
+            CachedPage::new(StatusCode::OK, "text/css; charset=utf-8", state.theme.stylesheet().to_vec(), vec![SurrogateKey::Feed])
+        })
+    } else if path == prensa_render::theme::figures_css_url() {
+        FIGURES_CSS.get_or_init(|| {
+            let css = prensa_render::theme::figures_stylesheet().to_vec();
+            CachedPage::new(StatusCode::OK, "text/css; charset=utf-8", css, vec![SurrogateKey::Feed])
+        })
+    } else {
         return StatusCode::NOT_FOUND.into_response();
-    }
-    let page = CSS.get_or_init(|| {
-        CachedPage::new(StatusCode::OK, "text/css; charset=utf-8", state.theme.stylesheet().to_vec(), vec![SurrogateKey::Feed])
-    });
+    };
     let mut response = respond(page, &headers, false);
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
     response

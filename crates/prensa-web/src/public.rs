@@ -10,6 +10,7 @@ use chrono::Utc;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 use prensa_core::{ArticleQuery, Pagination};
+use prensa_render::markdown;
 use prensa_render::theme::Template;
 use prensa_render::view::{
     AlternateView, HomeView, ListView, NetworkView, PageView, PagerView, SectionBlockView, WithNetwork,
@@ -294,9 +295,14 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
         limit: p.settings.more_from_section,
         ..Default::default()
     };
+    // The body's media library images: one read, whatever their number.
+    let media_keys = markdown::media_keys(&a.body);
+    let (more, media) =
+        tokio::try_join!(state.store.published_articles(p.id, &more, now), state.store.media_many(&media_keys))?;
     let lists = views::ArticleLists {
-        more_from_section: state.store.published_articles(p.id, &more, now).await?.items,
+        more_from_section: more.items,
         most_recent: recent.items.into_iter().filter(|x| x.id != a.id).take(p.settings.most_recent as usize).collect(),
+        body_media: views::body_media(site, &media),
     };
     let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Recent, SurrogateKey::Section(a.section.id)];
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
@@ -323,11 +329,16 @@ pub async fn preview<S: Store>(state: &AppState<S>, site: &Site, a: &prensa_core
         limit: p.settings.more_from_section,
         ..Default::default()
     };
-    let (recent, more) =
-        tokio::try_join!(state.store.published_articles(p.id, &recent, now), state.store.published_articles(p.id, &more, now))?;
+    let media_keys = markdown::media_keys(&a.body);
+    let (recent, more, media) = tokio::try_join!(
+        state.store.published_articles(p.id, &recent, now),
+        state.store.published_articles(p.id, &more, now),
+        state.store.media_many(&media_keys),
+    )?;
     let lists = views::ArticleLists {
         more_from_section: more.items,
         most_recent: recent.items.into_iter().filter(|x| x.id != a.id).take(p.settings.most_recent as usize).collect(),
+        body_media: views::body_media(site, &media),
     };
     let (mut meta, view) = views::article(site, a, &lists);
     meta.noindex = true;

@@ -233,14 +233,32 @@ pub fn meta(site: &Site, title: &str, description: &str, path: &str) -> MetaView
 pub struct ArticleLists {
     pub more_from_section: Vec<ArticleSummary>,
     pub most_recent: Vec<ArticleSummary>,
+    /// The media library images the body shows, by key ([`body_media`]).
+    pub body_media: markdown::MediaMap,
+}
+
+/// Sizes and `srcset`s of the media library images `rows` (an article
+/// body's, read in one query by `Store::media_many`): what the body's
+/// figures need to be written like the hero image.
+pub fn body_media(site: &Site, rows: &[prensa_core::MediaAsset]) -> markdown::MediaMap {
+    rows.iter()
+        .map(|m| {
+            let image = Image { key: m.key.clone(), width: m.width, height: m.height };
+            let info = markdown::MediaInfo { width: m.width, height: m.height, srcset: srcset(site, &image, HERO_WIDTHS) };
+            (m.key.clone(), info)
+        })
+        .collect()
 }
 
 /// The article page's view model and metadata.
 pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, ArticleView) {
     let path = article_path(&a.slug);
     let canonical = site.publication.absolute(&path);
-    let rendered =
-        markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
+    let rendered = markdown::render_with_media(
+        &a.body,
+        &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() },
+        &lists.body_media,
+    );
     let toc_html = (a.toc && !rendered.toc.is_empty()).then(|| markdown::toc_html_in(&rendered.toc, site.locale));
     let updated = (a.updated_at > a.published_at).then(|| in_zone(site, a.updated_at));
     let modified = updated.unwrap_or(a.published_at);
@@ -256,6 +274,7 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         tags: a.tags.iter().map(|t| LinkView { name: t.name.clone(), url: site.path(&tag_path(&t.slug, 1)) }).collect(),
         image: a.image.as_ref().map(|i| image(site, i, HERO_WIDTHS)),
         body_html: rendered.html,
+        figures_css: rendered.figures.then(|| site.path(prensa_render::theme::figures_css_url())),
         toc_html,
         // 230 words a minute, at least one; the message picks the plural.
         reading_time: site.locale.t_with("reading_time", &[("n", &rendered.words.div_ceil(230).max(1).to_string())]),

@@ -2108,3 +2108,51 @@ async fn a_new_article_has_no_section_until_one_is_chosen() -> TestResult {
     assert_eq!(count(&w).await?, before + 1);
     Ok(())
 }
+
+/// The rich editor uploads with `Accept: application/json` (issue 14,
+/// images in the text): the same checks as the form, answered as JSON —
+/// the stored image's key, URL and size, or the refusal's message with
+/// the same status.
+#[tokio::test]
+async fn editor_uploads_are_answered_in_json() -> TestResult {
+    let w = world().await?;
+    let author = w.login(Role::Author).clone();
+    let json_upload = |csrf: String, name: &'static str, bytes: Vec<u8>| {
+        let boundary = "XBOUNDARYX";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        builder("POST", "/admin/media/", Some(&author))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body))
+    };
+    let before = w.store().media_list(100, 0).await?.total;
+
+    let ok = send(&w.router, json_upload(author.csrf(), "quay.png", png(700, 300))?).await?;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/json"));
+    let reply: serde_json::Value = serde_json::from_str(&ok.text)?;
+    let key = reply["key"].as_str().ok_or("key")?;
+    assert_eq!(reply["url"], format!("/media/{key}"));
+    assert_eq!((reply["width"].as_u64(), reply["height"].as_u64(), reply["name"].as_str()), (Some(700), Some(300), Some("quay.png")));
+    assert_eq!(w.store().media_list(100, 0).await?.total, before + 1);
+
+    for (csrf, name, bytes, status, message) in [
+        ("forged".to_owned(), "a.png", png(4, 4), StatusCode::FORBIDDEN, "did not come from this site"),
+        (author.csrf(), "notes.png", b"just text".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "notes.png was not stored"),
+        (author.csrf(), "empty.png", Vec::new(), StatusCode::UNPROCESSABLE_ENTITY, "Choose a file"),
+    ] {
+        let refused = send(&w.router, json_upload(csrf, name, bytes)?).await?;
+        assert_eq!(refused.status, status, "{name}: {}", refused.text);
+        let reply: serde_json::Value = serde_json::from_str(&refused.text)?;
+        let text = reply["error"]["message"].as_str().ok_or("message")?;
+        assert!(text.contains(message), "{name}: {text}");
+    }
+    assert_eq!(w.store().media_list(100, 0).await?.total, before + 1, "nothing else stored");
+    Ok(())
+}

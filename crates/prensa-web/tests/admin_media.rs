@@ -236,7 +236,7 @@ async fn uploads_keep_their_names_and_answer_json() -> TestResult {
     // A refused file answers JSON too, and stores nothing.
     let broken = upload(&w, &w.aut, "broken.png", b"not an image", &[], true).await?;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(broken.json()?["error"].as_str().is_some_and(|e| e.starts_with("broken.png was not stored")), "{}", broken.text);
+    assert!(broken.json()?["error"]["message"].as_str().is_some_and(|e| e.starts_with("broken.png was not stored")), "{}", broken.text);
     assert_eq!(w.state.store.search_media("", 10, 0).await?.total, 2);
 
     // Search: by name, alt text; wildcards literal; the picker's JSON.

@@ -7,8 +7,9 @@
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    AdminQuery, ArticleDraft, EditableArticle, Id, ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication,
-    NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, User,
+    AdminQuery, ArticleDraft, EditableArticle, Id, ImportSet, MediaAsset, NewArticle, NewAuthor,
+    NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status,
+    User,
 };
 use prensa_store::{AnyStore, Newsroom, Store, StoreError};
 use sqlx::Connection;
@@ -20,7 +21,9 @@ pub fn date(s: &str) -> DateTime<FixedOffset> {
 }
 
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
+        .single()
+        .expect("valid")
 }
 
 /// A session's idle limit long enough never to matter (12 hours).
@@ -45,14 +48,40 @@ pub fn fixture() -> ImportSet {
             settings: PublicationSettings::default(),
             api_cors_origins: Vec::new(),
         },
-        media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
+        media: vec![MediaAsset {
+            key: "abc.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 1200,
+            height: 675,
+            bytes: 1000,
+        }],
         authors: vec![
-            NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() },
-            NewAuthor { slug: "ben".into(), name: "Ben".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() },
+            NewAuthor {
+                slug: "ana".into(),
+                name: "Ana".into(),
+                bio: "Bio".into(),
+                avatar: None,
+                social: SocialLinks::default(),
+            },
+            NewAuthor {
+                slug: "ben".into(),
+                name: "Ben".into(),
+                bio: "Bio".into(),
+                avatar: None,
+                social: SocialLinks::default(),
+            },
         ],
         sections: vec![
-            NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
-            NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
+            NewSection {
+                slug: "labor".into(),
+                name: "Labor".into(),
+                description: "Work".into(),
+            },
+            NewSection {
+                slug: "culture".into(),
+                name: "Culture".into(),
+                description: "Art".into(),
+            },
         ],
         articles: vec![NewArticle {
             slug: "old-news".into(),
@@ -86,9 +115,22 @@ pub struct Fx {
 pub async fn setup(store: &AnyStore) -> Result<Fx, Box<dyn std::error::Error>> {
     store.apply_import(&fixture(), false).await?;
     let p = store.publications().await?.remove(0);
-    let section = |slug: &'static str| async move { store.section_by_slug(p.id, slug).await.map(|s| s.expect("section").id) };
-    let author = |slug: &'static str| async move { store.author_by_slug(p.id, slug).await.map(|a| a.expect("author").id) };
-    let all = AdminQuery { limit: 10, ..Default::default() };
+    let section = |slug: &'static str| async move {
+        store
+            .section_by_slug(p.id, slug)
+            .await
+            .map(|s| s.expect("section").id)
+    };
+    let author = |slug: &'static str| async move {
+        store
+            .author_by_slug(p.id, slug)
+            .await
+            .map(|a| a.expect("author").id)
+    };
+    let all = AdminQuery {
+        limit: 10,
+        ..Default::default()
+    };
     let old_news = store.admin_articles(p.id, &all, now()).await?.items[0].id;
     Ok(Fx {
         publication: p.id,
@@ -116,7 +158,13 @@ pub fn draft(fx: &Fx, slug: &str) -> ArticleDraft {
 }
 
 pub async fn staff(store: &AnyStore, fx: &Fx) -> Result<User, StoreError> {
-    let new = NewUser { email: "ana@example.org".into(), name: "Ana A.".into(), role: Role::Editor, author_id: Some(fx.ana), publication: None };
+    let new = NewUser {
+        email: "ana@example.org".into(),
+        name: "Ana A.".into(),
+        role: Role::Editor,
+        author_id: Some(fx.ana),
+        publication: None,
+    };
     store.create_user(&new, now()).await
 }
 
@@ -140,14 +188,20 @@ pub struct PgSchema {
 
 impl PgSchema {
     pub async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
-        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else {
+        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres)
+        else {
             return Ok(None);
         };
         let name = unique_schema_name();
-        let mut admin = sqlx::PgConnection::connect(&base)
-            .await
-            .map_err(|e| format!("the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}", prensa_store::redact_url(&base)))?;
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
+        let mut admin = sqlx::PgConnection::connect(&base).await.map_err(|e| {
+            format!(
+                "the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}",
+                prensa_store::redact_url(&base)
+            )
+        })?;
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&mut admin)
+            .await?;
         admin.close().await?;
         Ok(Some(PgSchema { base, name }))
     }
@@ -166,10 +220,14 @@ impl Drop for PgSchema {
     fn drop(&mut self) {
         let (base, name) = (self.base.clone(), self.name.clone());
         let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut admin).await?;
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                    .execute(&mut admin)
+                    .await?;
                 admin.close().await
             })
             .map_err(std::io::Error::other)
@@ -184,7 +242,10 @@ impl Drop for PgSchema {
 pub fn unique_schema_name() -> String {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("n_{}_{n}_{nanos}", std::process::id())
 }
 
@@ -211,4 +272,3 @@ macro_rules! on_every_backend {
         }
     )*};
 }
-

@@ -30,6 +30,9 @@ import { schema } from "./schema.js";
 import { parseMarkdown, serializeMarkdown } from "./markdown.js";
 import { cleanPastedHTML } from "./paste.js";
 import { countWords, readingMinutes } from "./words.js";
+import {
+  figureDecorations, figureForm, embedForm, uploadImage, imageFiles, figureNode, insertBlock, embedProvider,
+} from "./figures.js";
 
 const S = schema.nodes;
 const M = schema.marks;
@@ -160,6 +163,25 @@ function insertFootnote(state, dispatch) {
   return true;
 }
 
+// Image and embed: the toolbar buttons open the file picker and the embed
+// form that `mount` sets up (see figures.js).
+let askForImages = null;
+let askForEmbed = null;
+function textblockHere(state) {
+  const parent = state.selection.$from.parent;
+  return parent.inlineContent && !parent.type.spec.code && !isInTable(state);
+}
+function insertImage(state, dispatch, view) {
+  if (!textblockHere(state)) return false;
+  if (dispatch && view && askForImages) askForImages(view);
+  return true;
+}
+function insertEmbed(state, dispatch, view) {
+  if (!textblockHere(state)) return false;
+  if (dispatch && view && askForEmbed) askForEmbed(view);
+  return true;
+}
+
 // Ctrl/Cmd+S: the form's own "save" button (Create draft / Save draft /
 // Update), as if clicked, so the server sees intent=save.
 function saveCommand(form) {
@@ -255,6 +277,8 @@ const BUTTONS = [
   { label: "Quote", text: "Quote", keys: "Mod+Shift+.", run: toggleQuote, active: (s) => inside(s, S.blockquote) },
   { group: "Insert" },
   { label: "Footnote", text: "Footnote", keys: "Mod+Alt+F", run: insertFootnote },
+  { label: "Image or gallery", text: "Image", run: insertImage },
+  { label: "Embed", text: "Embed", run: insertEmbed },
   { label: "Table", text: "Table", run: insertTable },
   { label: "Add row", text: "Add row", run: addRowAfter, table: true },
   { label: "Add column", text: "Add column", run: addColumnAfter, table: true },
@@ -430,7 +454,42 @@ function mount(form, textarea) {
   footer.append(stats, toggle);
   const link = linkForm();
   askForLink = link.open;
-  wrapper.append(bar.bar, link.box, host, footer);
+  // Images: uploaded to the media library, then the figure form asks for
+  // alt texts (required), a caption and a credit before inserting.
+  const figure = figureForm();
+  const embed = embedForm();
+  const picker = document.createElement("input");
+  picker.type = "file";
+  picker.accept = "image/jpeg,image/png,image/webp,image/gif";
+  picker.multiple = true;
+  picker.hidden = true;
+  picker.setAttribute("aria-label", "Images to upload");
+  let pickFor = null;
+  const addImages = async (view, files, pos) => {
+    figure.uploading(files.length);
+    let images;
+    try {
+      images = await Promise.all(files.map((file) => uploadImage(form, file)));
+    } catch (e) {
+      figure.failed(view, e.message);
+      return;
+    }
+    const list = images.map((r) => ({ src: r.url, url: r.url, alt: "", name: r.name }));
+    figure.open(view, list, (chosen, caption, credit) => {
+      insertBlock(view, figureNode(chosen, caption, credit), pos != null ? Math.min(pos, view.state.doc.content.size) : null);
+    });
+  };
+  picker.addEventListener("change", () => {
+    const files = imageFiles({ files: picker.files });
+    picker.value = "";
+    if (files.length && pickFor) addImages(pickFor, files, null);
+  });
+  askForImages = (view) => {
+    pickFor = view;
+    picker.click();
+  };
+  askForEmbed = (view) => embed.open(view, (v, url) => insertBlock(v, S.paragraph.create(null, schema.text(url))));
+  wrapper.append(bar.bar, link.box, figure.box, embed.box, picker, host, footer);
   textarea.before(wrapper);
   // The toggle stays reachable in Markdown mode, after the textarea.
   const textareaFooter = document.createElement("div");
@@ -463,6 +522,7 @@ function mount(form, textarea) {
     gapCursor(),
     history(),
     tableEditing(),
+    figureDecorations(),
     new Plugin({
       view: () => ({ update: (v) => bar.update(v.state) }),
     }),
@@ -489,14 +549,34 @@ function mount(form, textarea) {
       }
     },
     transformPastedHTML: (html) => cleanPastedHTML(html, window.location.origin),
+    // Image files dropped or pasted into the text are uploaded and become
+    // figures (a gallery when there are several).
+    handleDrop(view, event) {
+      const files = imageFiles(event.dataTransfer);
+      if (!files.length) return false;
+      event.preventDefault();
+      const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+      addImages(view, files, at ? at.pos : null);
+      return true;
+    },
+    handlePaste(view, event) {
+      const files = imageFiles(event.clipboardData);
+      if (!files.length) return false;
+      event.preventDefault();
+      addImages(view, files, null);
+      return true;
+    },
     // Plain text is read as Markdown (the stored format): pasting a
     // Markdown snippet gives its formatting. Shift pastes it literally.
     clipboardTextParser(text, _context, plain) {
       if (plain) return null;
       const doc = parseMarkdown(text.replace(/\r\n?/g, "\n"));
       // One paragraph joins the text where it lands; anything more is
-      // inserted as the blocks it is.
-      if (doc.childCount === 1 && doc.firstChild.type === S.paragraph) return new Slice(doc.content, 1, 1);
+      // inserted as the blocks it is. An embed's address (YouTube, …) is
+      // a paragraph of its own, which the renderer shows as an embed.
+      const one = doc.childCount === 1 && doc.firstChild.type === S.paragraph;
+      if (one && embedProvider(text) && view.state.selection.$from.parent.content.size > 0) return new Slice(doc.content, 0, 0);
+      if (one) return new Slice(doc.content, 1, 1);
       return new Slice(doc.content, 0, 0);
     },
   });

@@ -33,6 +33,11 @@ function tokenizer() {
   return md;
 }
 
+// The plain text of an image label's tokens (nested images' labels too).
+function altText(tokens) {
+  return tokens.map((t) => (t.type === "image" ? altText(t.children || []) : t.type === "softbreak" ? "\n" : t.content || "")).join("");
+}
+
 // A list is tight when markdown-it hid its items' paragraphs.
 function listIsTight(tokens, i) {
   while (++i < tokens.length) if (tokens[i].type !== "list_item_open") return tokens[i].hidden;
@@ -61,7 +66,14 @@ const parser = new MarkdownParser(schema, tokenizer(), {
   hr: { node: "horizontal_rule", getAttrs: (tok) => ({ markup: tok.markup }) },
   image: {
     node: "image",
-    getAttrs: (tok) => ({ src: tok.attrGet("src"), title: tok.attrGet("title") || null, alt: (tok.children[0] && tok.children[0].content) || "" }),
+    // The alt text is the label's text (escapes decoded, as the renderer
+    // reads it); the label as written is kept to write it back unchanged.
+    getAttrs: (tok) => ({
+      src: tok.attrGet("src"),
+      title: tok.attrGet("title") || null,
+      alt: altText(tok.children || []),
+      altSource: tok.content,
+    }),
   },
   hardbreak: { node: "hard_break" },
   html_inline: { node: "html_inline", getAttrs: (tok) => ({ html: tok.content }) },
@@ -336,7 +348,8 @@ const serializer = new MarkdownSerializer(
       state.wrapBlock("    ", `[^${node.attrs.label}]: `, node, () => state.renderContent(node));
     },
     image(state, node) {
-      state.write("![" + state.esc(node.attrs.alt || "") + "](" + destination(node.attrs.src) + title(node.attrs.title) + ")");
+      const alt = node.attrs.altSource != null ? node.attrs.altSource : state.esc(node.attrs.alt || "");
+      state.write("![" + alt + "](" + destination(node.attrs.src) + title(node.attrs.title) + ")");
     },
     hard_break(state, node, parent, index) {
       for (let i = index + 1; i < parent.childCount; i++) {

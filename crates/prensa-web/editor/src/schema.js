@@ -150,7 +150,9 @@ export const schema = new Schema({
     text: { group: "inline" },
     image: {
       inline: true,
-      attrs: { src: {}, alt: { default: "" }, title: { default: null } },
+      // `altSource`: the alt text as it was written in the Markdown (with
+      // its escapes), kept so the bytes come back; null for a new image.
+      attrs: { src: {}, alt: { default: "" }, title: { default: null }, altSource: { default: null } },
       group: "inline",
       draggable: true,
       parseDOM: [{

@@ -91,8 +91,10 @@ impl From<&MediaInfo> for ImageJson {
     }
 }
 
+/// `{"error": {"message": …}}` with `status`: the shape the rich editor
+/// reads (and the Content API's errors have).
 fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+    (status, Json(serde_json::json!({ "error": { "message": message.into() } }))).into_response()
 }
 
 /// One image as the templates show it.
@@ -408,7 +410,7 @@ pub async fn picker_page<S: Newsroom>(
 /// `POST /admin/media/` (multipart: `csrf`, then `file`; optionally `alt`,
 /// `caption`, `credit`). Redirects to the library naming the upload, or, for
 /// `Accept: application/json` (the rich editor), answers [`ImageJson`]
-/// (errors as `{"error": …}`).
+/// (errors as `{"error": {"message": …}}`).
 pub async fn upload<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
