@@ -6,6 +6,7 @@
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
 pub mod content_api;
+pub mod fields;
 pub mod model;
 pub mod newsroom;
 pub mod permissions;
@@ -13,6 +14,7 @@ pub mod slug;
 pub mod social;
 
 pub use content_api::{ApiKeyDigest, ApiKeyInfo, ApiKeyRow, RevokeOutcome};
+pub use fields::{ArticleExtras, ArticleSeo, CustomField, CustomFieldDraft, CustomValues, FieldKind};
 pub use model::*;
 pub use newsroom::*;
 pub use social::{SocialKind, SocialLinks};

@@ -43,6 +43,7 @@ pub mod login;
 pub mod media;
 pub mod passwords;
 pub mod preview_link;
+pub mod seo;
 pub mod session;
 pub mod translations;
 pub mod users;
@@ -60,7 +61,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 20] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -80,6 +81,7 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("settings.html", include_str!("../../admin/templates/settings.html")),
     ("api_key_revoke.html", include_str!("../../admin/templates/api_key_revoke.html")),
     ("translations.html", include_str!("../../admin/templates/translations.html")),
+    ("fields.html", include_str!("../../admin/templates/fields.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -404,4 +406,7 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/settings/api-keys", post(api_keys::create::<S>))
         .route("/admin/settings/api-keys/{id}/revoke", post(api_keys::revoke::<S>))
         .route("/admin/settings/api-cors", post(api_keys::save_cors::<S>))
+        .route("/admin/settings/fields/", get(seo::list::<S>).post(seo::create::<S>))
+        .route("/admin/settings/fields/{id}", post(seo::update::<S>))
+        .route("/admin/settings/fields/{id}/delete", post(seo::delete::<S>))
 }
