@@ -45,7 +45,9 @@ impl ArticleSeo {
     pub fn problems(&self) -> Vec<FieldError> {
         let mut out = Vec::new();
         let mut bad = |field, message: String| out.push(FieldError { field, message });
-        for (field, name, value) in [("meta_title", "meta title", &self.meta_title), ("social_title", "social title", &self.social_title)] {
+        for (field, name, value) in
+            [("meta_title", "meta title", &self.meta_title), ("social_title", "social title", &self.social_title)]
+        {
             if value.chars().count() > Self::MAX_TITLE {
                 bad(field, format!("the {name} is longer than 300 characters"));
             }
@@ -98,7 +100,8 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h);
+    let name =
+        host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h);
     if name.is_empty() || name.starts_with(['.', '-']) {
         return Err("must name a host (https://example.org/…)");
     }
@@ -198,7 +201,9 @@ impl CustomFieldDraft {
         }
         match self.kind {
             FieldKind::Choice if self.options.is_empty() => bad("options", "a choice needs at least one option"),
-            FieldKind::Choice if self.options.len() > Self::MAX_OPTIONS => bad("options", "a choice may have at most 50 options"),
+            FieldKind::Choice if self.options.len() > Self::MAX_OPTIONS => {
+                bad("options", "a choice may have at most 50 options")
+            }
             FieldKind::Choice if self.options.iter().any(|o| o.chars().count() > Self::MAX_OPTION) => {
                 bad("options", "an option is longer than 100 characters")
             }
@@ -229,14 +234,19 @@ impl CustomField {
     /// (a real day), a choice one of the options.
     pub fn normalize(&self, value: &str) -> Result<String, FieldError> {
         let value = value.trim();
-        let bad = |message: String| FieldError { field: "custom_fields", message: format!("{}: {message}", self.label) };
+        let bad =
+            |message: String| FieldError { field: "custom_fields", message: format!("{}: {message}", self.label) };
         if value.is_empty() {
             return Ok(String::new());
         }
         match self.kind {
-            FieldKind::Text if value.chars().count() > Self::MAX_TEXT => Err(bad("longer than 1,000 characters".into())),
+            FieldKind::Text if value.chars().count() > Self::MAX_TEXT => {
+                Err(bad("longer than 1,000 characters".into()))
+            }
             FieldKind::Text => Ok(value.replace("\r\n", "\n")),
-            FieldKind::Url => check_url(value).map(|_| value.to_owned()).map_err(|why| bad(format!("the address {why}"))),
+            FieldKind::Url => {
+                check_url(value).map(|_| value.to_owned()).map_err(|why| bad(format!("the address {why}")))
+            }
             FieldKind::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
                 .ok()
                 .filter(|d| d.format("%Y-%m-%d").to_string() == value)
@@ -322,7 +332,18 @@ mod tests {
     fn urls_must_be_absolute_http() {
         assert!(check_url("https://example.org/a?b#c").is_ok());
         assert!(check_url("http://example.org:8080").is_ok());
-        for bad in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "//example.org", "/relative", "ftp://x.org", "https://", "https://a b.org", "https://x.org/\"><script>", "data:text/html,x", " https://x.org"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "//example.org",
+            "/relative",
+            "ftp://x.org",
+            "https://",
+            "https://a b.org",
+            "https://x.org/\"><script>",
+            "data:text/html,x",
+            " https://x.org",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

@@ -1369,7 +1369,7 @@ fn custom_fields_and_social_overrides_are_escaped_and_fall_back() {
     let html = render(&theme, Template::Article, &site(s), meta, &t, article).replace("&#x2f;", "/");
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(html.contains(r#"<meta property="og:title" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#), "{html}");
-    assert!(html.contains(r#"<meta property="og:description" content="Social &#x27;text&#x27;">"#), "{html}");
+    assert!(html.contains(r#"<meta property="og:description" content="Social &#39;text&#39;">"#), "{html}");
     assert!(html.contains("<dt>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>"));
     assert!(html.contains(r#"<dt>Source</dt><dd><a href="https://x.example/?a=1&amp;b=2" rel="nofollow">https://x.example/?a=1&amp;b=2</a></dd>"#), "{html}");
     assert!(html.contains(r#"<dt>First published</dt><dd><time datetime="2026-12-07">7 December 2026</time></dd>"#));

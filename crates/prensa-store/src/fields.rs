@@ -52,7 +52,10 @@ pub trait ArticleFields {
     /// [`ArticleFields::article_extras`] of several articles in two
     /// statements (the Content API's lists), by id; articles without any
     /// are left out.
-    fn articles_extras(&self, articles: &[Id]) -> impl Future<Output = Result<std::collections::BTreeMap<Id, ArticleExtras>>> + Send;
+    fn articles_extras(
+        &self,
+        articles: &[Id],
+    ) -> impl Future<Output = Result<std::collections::BTreeMap<Id, ArticleExtras>>> + Send;
 
     /// Replaces the article's SEO fields and custom field values, in one
     /// transaction, after checking them (SEO rules, the social image in

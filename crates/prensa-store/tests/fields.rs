@@ -12,10 +12,21 @@ use prensa_store::{AnyStore, ArticleFields, Newsroom, Store, StoreError};
 mod common;
 use common::*;
 
-on_every_backend!(definitions_are_made_ordered_changed_and_deleted, seo_and_values_are_saved_and_read, bad_input_writes_nothing);
+on_every_backend!(
+    definitions_are_made_ordered_changed_and_deleted,
+    seo_and_values_are_saved_and_read,
+    bad_input_writes_nothing
+);
 
 fn text_field(key: &str, label: &str, position: i64) -> CustomFieldDraft {
-    CustomFieldDraft { key: key.into(), label: label.into(), kind: FieldKind::Text, options: vec![], help: String::new(), position }
+    CustomFieldDraft {
+        key: key.into(),
+        label: label.into(),
+        kind: FieldKind::Text,
+        options: vec![],
+        help: String::new(),
+        position,
+    }
 }
 
 fn warning_field() -> CustomFieldDraft {
@@ -38,7 +49,11 @@ async fn definitions_are_made_ordered_changed_and_deleted(store: AnyStore) -> Te
     let warning = store.create_custom_field(fx.publication, &warning_field()).await?;
     let by = store.create_custom_field(fx.publication, &text_field("translated-by", "Translated by", 0)).await?;
     let list = store.custom_fields(fx.publication).await?;
-    assert_eq!(list.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["translated-by", "content-warning"], "by position");
+    assert_eq!(
+        list.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
+        ["translated-by", "content-warning"],
+        "by position"
+    );
     assert_eq!(list[1].options, ["Violence", "Grief"]);
     assert_eq!(list[1].kind, FieldKind::Choice);
     assert_eq!(list[1].help, "Shown above the text");
@@ -64,11 +79,17 @@ async fn definitions_are_made_ordered_changed_and_deleted(store: AnyStore) -> Te
         ..warning_field()
     };
     let after = store.update_custom_field(fx.publication, warning.id, &changed).await?;
-    assert_eq!((after.key.as_str(), after.kind, after.label.as_str()), ("content-warning", FieldKind::Choice, "Warning"));
+    assert_eq!(
+        (after.key.as_str(), after.kind, after.label.as_str()),
+        ("content-warning", FieldKind::Choice, "Warning")
+    );
     assert_eq!(store.custom_fields(fx.publication).await?[0].id, warning.id, "moved first");
 
     // Another publication's field is not found.
-    assert!(matches!(store.update_custom_field(fx.publication + 1000, by.id, &text_field("x", "X", 0)).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.update_custom_field(fx.publication + 1000, by.id, &text_field("x", "X", 0)).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(matches!(store.delete_custom_field(fx.publication + 1000, by.id).await, Err(StoreError::NotFound)));
 
     // Usage counts, and a delete takes the values with it.
@@ -92,7 +113,12 @@ async fn seo_and_values_are_saved_and_read(store: AnyStore) -> TestResult {
             &CustomFieldDraft { kind: FieldKind::Url, ..text_field("original", "Originally published in", 2) },
         )
         .await?;
-    store.create_custom_field(fx.publication, &CustomFieldDraft { kind: FieldKind::Date, ..text_field("first", "First published", 3) }).await?;
+    store
+        .create_custom_field(
+            fx.publication,
+            &CustomFieldDraft { kind: FieldKind::Date, ..text_field("first", "First published", 3) },
+        )
+        .await?;
     assert_eq!(store.article_extras(fx.old_news).await?, ArticleExtras::default(), "none yet");
 
     let extras = ArticleExtras {
@@ -117,7 +143,11 @@ async fn seo_and_values_are_saved_and_read(store: AnyStore) -> TestResult {
     assert_eq!(keys, [format!("article:{}", fx.old_news)], "purges the article's page and API answers");
     let back = store.article_extras(fx.old_news).await?;
     assert_eq!(back.seo, extras.seo);
-    assert_eq!(back.custom.get("translated-by").map(String::as_str), Some("María <b>López</b>"), "trimmed, kept verbatim");
+    assert_eq!(
+        back.custom.get("translated-by").map(String::as_str),
+        Some("María <b>López</b>"),
+        "trimmed, kept verbatim"
+    );
     assert_eq!(back.custom.len(), 4);
     let many = store.articles_extras(&[fx.old_news, 999_999]).await?;
     assert_eq!(many.len(), 1, "articles without any are left out");
@@ -127,7 +157,8 @@ async fn seo_and_values_are_saved_and_read(store: AnyStore) -> TestResult {
     let v1 = store.content_version().await?;
     store.save_article_extras(fx.old_news, &back).await?;
     assert_eq!(store.content_version().await?, v1, "unchanged: no write");
-    let cleared = ArticleExtras { custom: values(&[("translated-by", ""), ("content-warning", "")]), ..Default::default() };
+    let cleared =
+        ArticleExtras { custom: values(&[("translated-by", ""), ("content-warning", "")]), ..Default::default() };
     store.save_article_extras(fx.old_news, &cleared).await?;
     assert_eq!(store.article_extras(fx.old_news).await?, ArticleExtras::default());
     assert!(matches!(store.save_article_extras(999_999, &extras).await, Err(StoreError::NotFound)));
@@ -137,8 +168,18 @@ async fn seo_and_values_are_saved_and_read(store: AnyStore) -> TestResult {
 async fn bad_input_writes_nothing(store: AnyStore) -> TestResult {
     let fx = setup(&store).await?;
     store.create_custom_field(fx.publication, &warning_field()).await?;
-    store.create_custom_field(fx.publication, &CustomFieldDraft { kind: FieldKind::Url, ..text_field("source", "Source", 2) }).await?;
-    store.create_custom_field(fx.publication, &CustomFieldDraft { kind: FieldKind::Date, ..text_field("first", "First", 3) }).await?;
+    store
+        .create_custom_field(
+            fx.publication,
+            &CustomFieldDraft { kind: FieldKind::Url, ..text_field("source", "Source", 2) },
+        )
+        .await?;
+    store
+        .create_custom_field(
+            fx.publication,
+            &CustomFieldDraft { kind: FieldKind::Date, ..text_field("first", "First", 3) },
+        )
+        .await?;
     let good = ArticleExtras {
         seo: ArticleSeo { meta_title: "Kept".into(), ..Default::default() },
         custom: values(&[("content-warning", "Grief")]),

@@ -352,12 +352,12 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
         position: 3,
     };
     store.create_custom_field(first, &def).await?;
-    let a01 = store.published_article(first, "a01", now()).await?.ok_or("a01")?.id;
+    let seo_article = store.published_article(first, "a01", now()).await?.ok_or("a01")?.id;
     let extras = prensa_core::ArticleExtras {
         seo: prensa_core::ArticleSeo { meta_title: "Meta".into(), canonical_url: "https://x.example/a".into(), ..Default::default() },
         custom: [("warning".to_owned(), "War".to_owned())].into(),
     };
-    store.save_article_extras(a01, &extras).await?;
+    store.save_article_extras(seo_article, &extras).await?;
     let snap = store.export_all().await?;
     let counts: Vec<usize> = snap.counts().iter().map(|(_, n)| *n).collect();
     // publications, media, authors, publication_authors, sections, tags,
@@ -387,7 +387,7 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
 
     store.import_snapshot(&snap, true).await?;
     assert_eq!(store.export_all().await?, snap, "replacing with the same rows is a no-op");
-    assert_eq!(store.article_extras(a01).await?, extras, "SEO fields and values copied");
+    assert_eq!(store.article_extras(seo_article).await?, extras, "SEO fields and values copied");
     assert!(store.content_version().await? > v, "running servers learn of the copy");
 
     let empty = prensa_core::Snapshot::default();

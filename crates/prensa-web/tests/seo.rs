@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks, Status,
+    ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
+    SocialLinks, Status,
 };
 use prensa_store::{AnyStore, ApiKeys, ArticleFields, MediaDir, Newsroom, Store};
 use prensa_web::admin::session::csrf_for;
@@ -56,8 +57,20 @@ async fn world(url: &str) -> Res<World> {
             settings: PublicationSettings::default(),
             api_cors_origins: Vec::new(),
         },
-        media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
-        authors: vec![NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: String::new(), avatar: None, social: SocialLinks::default() }],
+        media: vec![MediaAsset {
+            key: "abc.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 1200,
+            height: 675,
+            bytes: 1000,
+        }],
+        authors: vec![NewAuthor {
+            slug: "ana".into(),
+            name: "Ana".into(),
+            bio: String::new(),
+            avatar: None,
+            social: SocialLinks::default(),
+        }],
         sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: String::new() }],
         articles: vec![NewArticle {
             slug: "harbour".into(),
@@ -175,21 +188,47 @@ async fn fields_are_defined_saved_rendered_and_served(url: &str) -> TestResult {
     // Definitions: administrators only, with the CSRF token.
     let fields_page = get(&w, "/admin/settings/fields/", Some(&w.editor)).await?;
     assert_eq!(fields_page.status, StatusCode::FORBIDDEN);
-    let by_editor = post(&w, "/admin/settings/fields/", &w.editor, &[("label", "X"), ("key", "x"), ("kind", "text")]).await?;
+    let by_editor =
+        post(&w, "/admin/settings/fields/", &w.editor, &[("label", "X"), ("key", "x"), ("kind", "text")]).await?;
     assert_eq!(by_editor.status, StatusCode::FORBIDDEN);
-    let forged = post(&w, "/admin/settings/fields/", &w.admin, &[("csrf", "forged"), ("label", "X"), ("key", "x"), ("kind", "text")]).await?;
+    let forged = post(
+        &w,
+        "/admin/settings/fields/",
+        &w.admin,
+        &[("csrf", "forged"), ("label", "X"), ("key", "x"), ("kind", "text")],
+    )
+    .await?;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(w.state.store.custom_fields(w.pid).await?.is_empty(), "nothing written");
     let settings = get(&w, "/admin/settings", Some(&w.admin)).await?;
     assert!(settings.text.contains(r#"href="/admin/settings/fields/""#), "linked from Settings");
 
-    let made = post(&w, "/admin/settings/fields/", &w.admin, &[("label", "Translated by"), ("key", "translated-by"), ("kind", "text")]).await?;
-    assert_eq!((made.status, made.location.as_str()), (StatusCode::SEE_OTHER, "/admin/settings/fields/?saved=created"), "{}", made.text);
-    let choice = [("label", "Content warning"), ("key", "content-warning"), ("kind", "choice"), ("options", "Violence\r\nGrief\r\n"), ("position", "1")];
+    let made = post(
+        &w,
+        "/admin/settings/fields/",
+        &w.admin,
+        &[("label", "Translated by"), ("key", "translated-by"), ("kind", "text")],
+    )
+    .await?;
+    assert_eq!(
+        (made.status, made.location.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/settings/fields/?saved=created"),
+        "{}",
+        made.text
+    );
+    let choice = [
+        ("label", "Content warning"),
+        ("key", "content-warning"),
+        ("kind", "choice"),
+        ("options", "Violence\r\nGrief\r\n"),
+        ("position", "1"),
+    ];
     assert_eq!(post(&w, "/admin/settings/fields/", &w.admin, &choice).await?.status, StatusCode::SEE_OTHER);
     let source = [("label", "Originally published in"), ("key", "source"), ("kind", "url"), ("position", "2")];
     assert_eq!(post(&w, "/admin/settings/fields/", &w.admin, &source).await?.status, StatusCode::SEE_OTHER);
-    let bad_key = post(&w, "/admin/settings/fields/", &w.admin, &[("label", "Bad"), ("key", "Bad Key"), ("kind", "text")]).await?;
+    let bad_key =
+        post(&w, "/admin/settings/fields/", &w.admin, &[("label", "Bad"), ("key", "Bad Key"), ("kind", "text")])
+            .await?;
     assert_eq!(bad_key.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_key.text.contains("the key may hold only lowercase letters"), "{}", bad_key.text);
     let list = get(&w, "/admin/settings/fields/", Some(&w.admin)).await?;
@@ -199,21 +238,33 @@ async fn fields_are_defined_saved_rendered_and_served(url: &str) -> TestResult {
     // The editor shows the panel with the fields.
     let editor = get(&w, &format!("/admin/articles/{}/", w.article), Some(&w.editor)).await?;
     assert_eq!(editor.status, StatusCode::OK);
-    for needle in [r#"name="seo_meta_title""#, r#"name="seo_canonical_url""#, r#"name="field_translated-by""#, r#"<option value="Grief">Grief</option>"#, r#"id="serp-title">The harbour strike — The Meridian<"#] {
+    for needle in [
+        r#"name="seo_meta_title""#,
+        r#"name="seo_canonical_url""#,
+        r#"name="field_translated-by""#,
+        r#"<option value="Grief">Grief</option>"#,
+        r#"id="serp-title">The harbour strike — The Meridian<"#,
+    ] {
         assert!(editor.text.contains(needle), "{needle}");
     }
 
     // A bad canonical URL or choice: refused with a sentence, nothing saved.
     let version = w.state.store.editable_article(w.article).await?.ok_or("article")?.version;
     for (extra, says) in [
-        (vec![("seo_canonical_url", "javascript:alert(1)"), ("headline", "Changed")], "canonical URL must be an absolute http"),
+        (
+            vec![("seo_canonical_url", "javascript:alert(1)"), ("headline", "Changed")],
+            "canonical URL must be an absolute http",
+        ),
         (vec![("field_content-warning", "Joy")], "choose one of: Violence, Grief"),
         (vec![("field_source", "javascript:alert(1)")], "Originally published in: the address must be an absolute"),
     ] {
         let refused = save(&w, &extra).await?;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{extra:?}");
         assert!(refused.text.contains(says), "{says}: {}", refused.text);
-        assert!(refused.text.contains("javascript:alert(1)") || !says.contains("address"), "the form keeps what was typed");
+        assert!(
+            refused.text.contains("javascript:alert(1)") || !says.contains("address"),
+            "the form keeps what was typed"
+        );
     }
     let a = w.state.store.editable_article(w.article).await?.ok_or("article")?;
     assert_eq!((a.version, a.draft.headline.as_str()), (version, "The harbour strike"), "nothing saved");
@@ -247,12 +298,17 @@ async fn fields_are_defined_saved_rendered_and_served(url: &str) -> TestResult {
     assert!(t.contains(r#"<meta name="description" content="What the dockers want">"#));
     assert!(t.contains(r#"<link rel="canonical" href="https://elsewhere.example/original?a=1&amp;b=2">"#), "{t}");
     assert!(t.contains(r#"<meta property="og:title" content="Social: the strike">"#));
-    assert!(t.contains(r#"<meta property="og:description" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#), "{t}");
+    assert!(
+        t.contains(r#"<meta property="og:description" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#),
+        "{t}"
+    );
     assert!(t.contains(r#"<meta property="og:image" content="http://localhost:8080/media/abc.jpg">"#));
-    assert!(t.contains(r#""url":"https://elsewhere.example/original?a=1&b=2""#), "JSON-LD takes the canonical: {t}");
+    assert!(t.contains(r#""url":"https://elsewhere.example/original?a=1\u0026b=2""#), "JSON-LD takes the canonical: {t}");
     assert!(t.contains("<dt>Translated by</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>"), "{t}");
     assert!(t.contains("<dt>Content warning</dt><dd>Grief</dd>"));
-    assert!(t.contains(r#"<dd><a href="https://elsewhere.example/x" rel="nofollow">https://elsewhere.example/x</a></dd>"#));
+    assert!(
+        t.contains(r#"<dd><a href="https://elsewhere.example/x" rel="nofollow">https://elsewhere.example/x</a></dd>"#)
+    );
     assert!(!t.contains("<script>alert(1)"), "never unescaped");
     // Sharing still shares this page.
     assert!(t.contains("localhost%3A8080%2Fharbour%2F") || t.contains("localhost:8080/harbour/"));
@@ -280,12 +336,14 @@ async fn fields_are_defined_saved_rendered_and_served(url: &str) -> TestResult {
     assert!(narrow["data"][0].get("custom_fields").is_none(), "only when asked for");
 
     // Deleting a field asks first, naming what goes, then takes its values.
-    let field = w.state.store.custom_fields(w.pid).await?.into_iter().find(|f| f.key == "content-warning").ok_or("field")?;
+    let field =
+        w.state.store.custom_fields(w.pid).await?.into_iter().find(|f| f.key == "content-warning").ok_or("field")?;
     let ask = post(&w, &format!("/admin/settings/fields/{}/delete", field.id), &w.admin, &[]).await?;
     assert_eq!(ask.status, StatusCode::OK);
     assert!(ask.text.contains("1 article has a value for it"), "{}", ask.text);
     assert_eq!(w.state.store.custom_fields(w.pid).await?.len(), 3, "not yet");
-    let gone = post(&w, &format!("/admin/settings/fields/{}/delete", field.id), &w.admin, &[("confirm", "yes")]).await?;
+    let gone =
+        post(&w, &format!("/admin/settings/fields/{}/delete", field.id), &w.admin, &[("confirm", "yes")]).await?;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert!(!w.state.store.article_extras(w.article).await?.custom.contains_key("content-warning"));
     let page = get(&w, "/harbour/", None).await?;

@@ -16,7 +16,10 @@ use axum::Extension;
 use http::StatusCode;
 use prensa_core::fields::{check_values, parse_options};
 use prensa_core::permissions::{check, Action};
-use prensa_core::{ArticleDraft, ArticleExtras, ArticleSeo, CustomField, CustomFieldDraft, CustomValues, FieldError, FieldKind, Id, MediaAsset};
+use prensa_core::{
+    ArticleDraft, ArticleExtras, ArticleSeo, CustomField, CustomFieldDraft, CustomValues, FieldError, FieldKind, Id,
+    MediaAsset,
+};
 use prensa_store::{Newsroom, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +97,13 @@ pub struct SeoPanel {
 
 /// The panel for `draft` with `extras` (saved, or as posted), the
 /// publication's `fields` and the media library's images.
-pub fn panel(site: &Site, draft: &ArticleDraft, extras: &ArticleExtras, fields: &[CustomField], images: &[MediaAsset]) -> SeoPanel {
+pub fn panel(
+    site: &Site,
+    draft: &ArticleDraft,
+    extras: &ArticleExtras,
+    fields: &[CustomField],
+    images: &[MediaAsset],
+) -> SeoPanel {
     let seo = &extras.seo;
     let name = &site.publication.name;
     let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -104,15 +113,13 @@ pub fn panel(site: &Site, draft: &ArticleDraft, extras: &ArticleExtras, fields: 
     let (description_text, description_cut) = cut(&description, DESCRIPTION_CUT);
     let base_url = site.publication.absolute("");
     let host = base_url.split("://").nth(1).unwrap_or(&base_url).split('/').next().unwrap_or("").to_owned();
-    let url = nonempty(&seo.canonical_url).unwrap_or_else(|| site.publication.absolute(&crate::views::article_path(&draft.slug)));
+    let url = nonempty(&seo.canonical_url)
+        .unwrap_or_else(|| site.publication.absolute(&crate::views::article_path(&draft.slug)));
     let hero_key = draft.image.as_ref().map(|i| i.key.clone()).unwrap_or_default();
     let image_key = nonempty(&seo.social_image).unwrap_or_else(|| hero_key.clone());
     let media_root = site.path("/media/");
-    let mut social_images = vec![Choice {
-        value: String::new(),
-        label: "The lead image".into(),
-        selected: seo.social_image.is_empty(),
-    }];
+    let mut social_images =
+        vec![Choice { value: String::new(), label: "The lead image".into(), selected: seo.social_image.is_empty() }];
     if !seo.social_image.is_empty() && !images.iter().any(|m| m.key == seo.social_image) {
         social_images.push(Choice { value: seo.social_image.clone(), label: seo.social_image.clone(), selected: true });
     }
@@ -127,12 +134,23 @@ pub fn panel(site: &Site, draft: &ArticleDraft, extras: &ArticleExtras, fields: 
             let value = extras.custom.get(&f.key).cloned().unwrap_or_default();
             let options = if f.kind == FieldKind::Choice {
                 std::iter::once(Choice { value: String::new(), label: "—".into(), selected: value.is_empty() })
-                    .chain(f.options.iter().map(|o| Choice { value: o.clone(), label: o.clone(), selected: *o == value }))
+                    .chain(f.options.iter().map(|o| Choice {
+                        value: o.clone(),
+                        label: o.clone(),
+                        selected: *o == value,
+                    }))
                     .collect()
             } else {
                 Vec::new()
             };
-            FieldInput { key: f.key.clone(), label: f.label.clone(), kind: f.kind.as_str(), help: f.help.clone(), value, options }
+            FieldInput {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                kind: f.kind.as_str(),
+                help: f.help.clone(),
+                value,
+                options,
+            }
         })
         .collect();
     SeoPanel {
@@ -172,7 +190,8 @@ pub fn extras_from_form(form: &FormData, fields: &[CustomField]) -> (ArticleExtr
         canonical_url: text("seo_canonical_url"),
     };
     let mut problems = seo.problems();
-    let posted: CustomValues = fields.iter().map(|f| (f.key.clone(), form.get(&format!("field_{}", f.key)).to_owned())).collect();
+    let posted: CustomValues =
+        fields.iter().map(|f| (f.key.clone(), form.get(&format!("field_{}", f.key)).to_owned())).collect();
     let custom = match check_values(fields, &posted) {
         Ok(values) => values,
         Err(more) => {
@@ -244,7 +263,10 @@ fn new_field(form: Option<&FormData>, next_position: i64) -> NewField {
         options: get("options"),
         help: get("help"),
         position: form.and_then(|f| f.get("position").trim().parse().ok()).unwrap_or(next_position),
-        kinds: FieldKind::ALL.iter().map(|k| KindChoice { value: k.as_str(), label: k.label(), selected: k.as_str() == kind }).collect(),
+        kinds: FieldKind::ALL
+            .iter()
+            .map(|k| KindChoice { value: k.as_str(), label: k.label(), selected: k.as_str() == kind })
+            .collect(),
     }
 }
 
@@ -395,7 +417,16 @@ pub async fn update<S: Newsroom>(
         },
         Err(why) => format!("Not saved: {why}."),
     };
-    fields_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, None, (Some(format!("{}: {error}", current.label)), None), None).await
+    fields_page(
+        &state,
+        &site,
+        &staffer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        (Some(format!("{}: {error}", current.label)), None),
+        None,
+    )
+    .await
 }
 
 /// `POST /admin/settings/fields/{id}/delete`: without `confirm=1`, the
