@@ -528,35 +528,6 @@ impl crate::Editorial for AnyStore {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_are_masked() {
-        assert_eq!(redact_url("postgres://app:s3cr@t@db:5432/prensa?x=1"), "postgres://app:***@db:5432/prensa?x=1");
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact_url("sqlite:///srv/a:b@c.db"), "sqlite:///srv/a:b@c.db");
-        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
-    }
-
-    #[tokio::test]
-    async fn the_scheme_picks_the_backend() -> Result<()> {
-        assert_eq!(AnyStore::open("sqlite::memory:").await?.backend(), "SQLite");
-        for url in ["mysql://u:pw@h/db", "prensa.db", "file:x.db"] {
-            match AnyStore::open(url).await {
-                Err(e @ StoreError::UnsupportedUrl(_)) => {
-                    let msg = e.to_string();
-                    assert!(msg.contains("sqlite://") && msg.contains("postgres://"), "{msg}");
-                    assert!(!msg.contains("pw"), "{msg}");
-                }
-                other => panic!("{url}: {other:?}"),
-            }
-        }
-        Ok(())
-    }
-}
-
 impl crate::ArticleFields for AnyStore {
     async fn custom_fields(&self, publication: Id) -> Result<Vec<prensa_core::CustomField>> {
         delegate!(self.custom_fields(publication))
@@ -593,5 +564,34 @@ impl crate::ArticleFields for AnyStore {
 
     async fn save_article_extras(&self, article: Id, extras: &prensa_core::ArticleExtras) -> Result<()> {
         delegate!(self.save_article_extras(article, extras))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(redact_url("postgres://app:s3cr@t@db:5432/prensa?x=1"), "postgres://app:***@db:5432/prensa?x=1");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact_url("sqlite:///srv/a:b@c.db"), "sqlite:///srv/a:b@c.db");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[tokio::test]
+    async fn the_scheme_picks_the_backend() -> Result<()> {
+        assert_eq!(AnyStore::open("sqlite::memory:").await?.backend(), "SQLite");
+        for url in ["mysql://u:pw@h/db", "prensa.db", "file:x.db"] {
+            match AnyStore::open(url).await {
+                Err(e @ StoreError::UnsupportedUrl(_)) => {
+                    let msg = e.to_string();
+                    assert!(msg.contains("sqlite://") && msg.contains("postgres://"), "{msg}");
+                    assert!(!msg.contains("pw"), "{msg}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        Ok(())
     }
 }
