@@ -7,6 +7,7 @@
 
 pub mod content_api;
 pub mod media;
+pub mod fields;
 pub mod model;
 pub mod newsroom;
 pub mod permissions;
@@ -15,6 +16,7 @@ pub mod social;
 
 pub use content_api::{ApiKeyDigest, ApiKeyInfo, ApiKeyRow, RevokeOutcome};
 pub use media::{MediaInfo, MediaMeta, MediaUsage, MediaUse, MediaUseKind};
+pub use fields::{ArticleExtras, ArticleSeo, CustomField, CustomFieldDraft, CustomValues, FieldKind};
 pub use model::*;
 pub use newsroom::*;
 pub use social::{SocialKind, SocialLinks};

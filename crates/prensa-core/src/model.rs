@@ -514,11 +514,13 @@ pub struct Snapshot {
     pub author_bios: Vec<AuthorBioRow>,
     /// Content API keys (digests only).
     pub api_keys: Vec<crate::ApiKeyRow>,
+    /// Articles' SEO fields, custom field definitions and values.
+    pub fields: crate::fields::FieldRows,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 18] {
+    pub fn counts(&self) -> [(&'static str, usize); 21] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -538,6 +540,9 @@ impl Snapshot {
             ("translations", self.translations.len()),
             ("author_bios", self.author_bios.len()),
             ("api_keys", self.api_keys.len()),
+            ("article_seo", self.fields.article_seo.len()),
+            ("custom_fields", self.fields.custom_fields.len()),
+            ("article_field_values", self.fields.values.len()),
         ]
     }
 

@@ -48,6 +48,10 @@ pub struct MetaView {
     /// The full `<title>` text.
     pub title: String,
     pub description: String,
+    /// OpenGraph title and description when they differ from `title` and
+    /// `description` (an article's social overrides).
+    pub og_title: Option<String>,
+    pub og_description: Option<String>,
     /// Absolute canonical URL.
     pub canonical: String,
     /// OpenGraph type: `article` or `website`.
@@ -168,6 +172,23 @@ pub struct ArticleView {
     pub more_from_section_title: String,
     pub more_from_section: Vec<CardView>,
     pub most_recent: Vec<CardView>,
+    /// The publication's custom fields this article has a value for, in
+    /// their order.
+    pub custom_fields: Vec<CustomFieldView>,
+}
+
+/// One custom field on the article page: the label as the publication
+/// defined it and the value, plain text (escaped by the template).
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomFieldView {
+    pub label: String,
+    /// `text`, `url`, `date` or `choice` (a class for themes).
+    pub kind: &'static str,
+    pub value: String,
+    /// An absolute http(s) URL to link the value to (URL fields only).
+    pub url: Option<String>,
+    /// `YYYY-MM-DD` for a `<time datetime>` (date fields only).
+    pub date_iso: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

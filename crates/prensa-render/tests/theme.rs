@@ -101,6 +101,8 @@ fn meta(s: Text, title: &str, path: &str, og_type: &'static str) -> MetaView {
     MetaView {
         title: s(title),
         description: s("Independent reporting on work and power."),
+        og_title: None,
+        og_description: None,
         canonical: s(&format!("{BASE}{path}")),
         og_type,
         og_image: None,
@@ -274,6 +276,7 @@ fn article(s: Text) -> ArticleView {
         more_from_section_title: s("More from Labor"),
         more_from_section: vec![card(s, 1), card(s, 2)],
         most_recent: vec![card(s, 3), card(s, 4)],
+        custom_fields: Vec::new(),
     }
 }
 
@@ -1333,4 +1336,45 @@ fn optional_parts_disappear_cleanly() {
         // Without sections the navigation still offers search.
         assert!(html.contains("<nav aria-label=\"Sections\"><ul>\n<li><a href=\"/search/\">Search</a></li>\n</ul></nav>"), "{name}\n{html}");
     }
+}
+
+#[test]
+fn custom_fields_and_social_overrides_are_escaped_and_fall_back() {
+    let theme = theme();
+    let t = english();
+    let s: Text = &plain;
+    let evil = "\"><script>alert(1)</script>";
+    // Without overrides: OpenGraph repeats the title and description, and
+    // no field list is written.
+    let meta = article_meta(s);
+    let html = render(&theme, Template::Article, &site(s), meta.clone(), &t, article(s)).replace("&#x2f;", "/");
+    assert!(html.contains(&format!(r#"<meta property="og:title" content="{}">"#, meta.title)), "{html}");
+    assert!(html.contains(&format!(r#"<meta property="og:description" content="{}">"#, meta.description)));
+    assert!(!html.contains("<dl class=\"fields\">"));
+    // With them, everything escaped.
+    let field = |label: &str, kind: &'static str, value: &str, url: Option<&str>, date: Option<&str>| CustomFieldView {
+        label: label.into(),
+        kind,
+        value: value.into(),
+        url: url.map(Into::into),
+        date_iso: date.map(Into::into),
+    };
+    let article = ArticleView {
+        custom_fields: vec![
+            field(evil, "text", evil, None, None),
+            field("Source", "url", "https://x.example/?a=1&b=2", Some("https://x.example/?a=1&b=2"), None),
+            field("First published", "date", "7 December 2026", None, Some("2026-12-07")),
+        ],
+        ..article(s)
+    };
+    let meta = MetaView { og_title: Some(evil.into()), og_description: Some("Social 'text'".into()), ..article_meta(s) };
+    let html = render(&theme, Template::Article, &site(s), meta, &t, article).replace("&#x2f;", "/");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(html.contains(r#"<meta property="og:title" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#), "{html}");
+    assert!(html.contains(r#"<meta property="og:description" content="Social &#39;text&#39;">"#), "{html}");
+    assert!(html.contains("<dt>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>"));
+    assert!(html.contains(r#"<dt>Source</dt><dd><a href="https://x.example/?a=1&amp;b=2" rel="nofollow">https://x.example/?a=1&amp;b=2</a></dd>"#), "{html}");
+    assert!(html.contains(r#"<dt>First published</dt><dd><time datetime="2026-12-07">7 December 2026</time></dd>"#));
+    // Under the date line, before the text.
+    assert!(html.find("<dl class=\"fields\">") < html.find("<div class=\"body\">"));
 }

@@ -612,6 +612,45 @@ impl crate::Staffing for AnyStore {
     }
 }
 
+impl crate::ArticleFields for AnyStore {
+    async fn custom_fields(&self, publication: Id) -> Result<Vec<prensa_core::CustomField>> {
+        delegate!(self.custom_fields(publication))
+    }
+
+    async fn create_custom_field(&self, publication: Id, draft: &prensa_core::CustomFieldDraft) -> Result<prensa_core::CustomField> {
+        delegate!(self.create_custom_field(publication, draft))
+    }
+
+    async fn update_custom_field(
+        &self,
+        publication: Id,
+        id: Id,
+        draft: &prensa_core::CustomFieldDraft,
+    ) -> Result<prensa_core::CustomField> {
+        delegate!(self.update_custom_field(publication, id, draft))
+    }
+
+    async fn delete_custom_field(&self, publication: Id, id: Id) -> Result<u64> {
+        delegate!(self.delete_custom_field(publication, id))
+    }
+
+    async fn custom_field_usage(&self, publication: Id) -> Result<Vec<(Id, u64)>> {
+        delegate!(self.custom_field_usage(publication))
+    }
+
+    async fn article_extras(&self, article: Id) -> Result<prensa_core::ArticleExtras> {
+        delegate!(self.article_extras(article))
+    }
+
+    async fn articles_extras(&self, articles: &[Id]) -> Result<std::collections::BTreeMap<Id, prensa_core::ArticleExtras>> {
+        delegate!(self.articles_extras(articles))
+    }
+
+    async fn save_article_extras(&self, article: Id, extras: &prensa_core::ArticleExtras) -> Result<()> {
+        delegate!(self.save_article_extras(article, extras))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,8 @@ pub mod desk;
 mod desk_sql;
 pub mod library;
 mod library_sql;
+pub mod fields;
+mod fields_sql;
 pub mod media;
 mod migrations;
 pub mod newsroom;
@@ -63,6 +65,7 @@ pub use any::{redact_url, AnyStore};
 pub use api_keys::{ApiKeys, CHANGE_API_KEYS};
 pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
+pub use fields::ArticleFields;
 pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use library::MediaLibrary;
 pub use media::{MediaDir, MediaStore};
@@ -108,7 +111,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// "Published" below always means: status published and publish date not
 /// after `now`; drafts and scheduled articles never come out of the
 /// reader-facing methods.
-pub trait Store: Clone + Send + Sync + 'static {
+/// Every backend also keeps articles' SEO and custom fields
+/// ([`ArticleFields`]), which the article page reads.
+pub trait Store: Clone + Send + Sync + 'static + ArticleFields {
     /// All publications, in slug order.
     fn publications(&self) -> impl Future<Output = Result<Vec<Publication>>> + Send;
 

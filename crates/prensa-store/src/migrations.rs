@@ -43,6 +43,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (9, "feeds", include_str!("../migrations/sqlite/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/sqlite/0010_api_keys.sql")),
     (11, "media_library", include_str!("../migrations/sqlite/0011_media_library.sql")),
+    (12, "seo_custom_fields", include_str!("../migrations/sqlite/0012_seo_custom_fields.sql")),
     (14, "staff_trash", include_str!("../migrations/sqlite/0014_staff_trash.sql")),
 ]);
 
@@ -58,5 +59,6 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (9, "feeds", include_str!("../migrations/postgres/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/postgres/0010_api_keys.sql")),
     (11, "media_library", include_str!("../migrations/postgres/0011_media_library.sql")),
+    (12, "seo_custom_fields", include_str!("../migrations/postgres/0012_seo_custom_fields.sql")),
     (14, "staff_trash", include_str!("../migrations/postgres/0014_staff_trash.sql")),
 ]);

@@ -59,6 +59,7 @@ crate::desk_sql::desk_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_s
 crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::library_sql::library_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::staffing_sql::staffing_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
+crate::fields_sql::fields_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -522,6 +523,7 @@ impl Store for PostgresStore {
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
+        fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -942,6 +944,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
     network_gen::network_in(&mut *conn, s).await?;
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
+    fields_gen::fields_snapshot_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
     for table in [
@@ -955,6 +958,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
         "review_notes",
         "scheduled_changes",
         "api_keys",
+        "custom_fields",
     ] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"

@@ -39,6 +39,7 @@ crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::library_sql::library_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::staffing_sql::staffing_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
+crate::fields_sql::fields_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -472,6 +473,7 @@ impl Store for SqliteStore {
         snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
+        fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -651,6 +653,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     snapshot_gen::newsroom_in(&mut *conn, s).await?;
     network_gen::network_in(&mut *conn, s).await?;
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
+    fields_gen::fields_snapshot_in(&mut *conn, s).await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use prensa_core::{
     ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
     PublicationSettings, SocialKind, SocialLinks, Status,
 };
-use prensa_store::{AnyStore, ApiKeys, PostgresStore, SqliteStore, Store, StoreError};
+use prensa_store::{AnyStore, ApiKeys, ArticleFields, PostgresStore, SqliteStore, Store, StoreError};
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -342,14 +342,31 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
     let key = prensa_auth::new_api_key();
     let key_id = store.create_api_key(first, "App", &key.digest, &key.prefix, None, now()).await?;
     store.revoke_api_key(first, key_id, now()).await?;
+    // A custom field with a value, and SEO fields (issue 14).
+    let def = prensa_core::CustomFieldDraft {
+        key: "warning".into(),
+        label: "Warning".into(),
+        kind: prensa_core::FieldKind::Choice,
+        options: vec!["Grief".into(), "War".into()],
+        help: "Help".into(),
+        position: 3,
+    };
+    store.create_custom_field(first, &def).await?;
+    let seo_article = store.published_article(first, "a01", now()).await?.ok_or("a01")?.id;
+    let extras = prensa_core::ArticleExtras {
+        seo: prensa_core::ArticleSeo { meta_title: "Meta".into(), canonical_url: "https://x.example/a".into(), ..Default::default() },
+        custom: [("warning".to_owned(), "War".to_owned())].into(),
+    };
+    store.save_article_extras(seo_article, &extras).await?;
     let snap = store.export_all().await?;
     let counts: Vec<usize> = snap.counts().iter().map(|(_, n)| *n).collect();
     // publications, media, authors, publication_authors, sections, tags,
     // articles, article_authors, article_tags, then the newsroom's users,
     // publication_roles, article_revisions, slug_redirects, review_notes,
     // scheduled_changes, then the network's translations and author_bios,
-    // then the Content API's keys
-    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    // then the Content API's keys, then SEO fields, custom fields and values
+    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(snap.fields.values[0].2, "War");
     assert_eq!(snap.api_keys[0].digest, key.digest, "keys are copied as digests, revoked ones too");
     assert!(snap.api_keys[0].revoked_at.is_some());
     assert!(snap.publications.iter().any(|p| p.api_cors_origins == ["https://app.example.org"]), "with the CORS setting");
@@ -370,6 +387,7 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
 
     store.import_snapshot(&snap, true).await?;
     assert_eq!(store.export_all().await?, snap, "replacing with the same rows is a no-op");
+    assert_eq!(store.article_extras(seo_article).await?, extras, "SEO fields and values copied");
     assert!(store.content_version().await? > v, "running servers learn of the copy");
 
     let empty = prensa_core::Snapshot::default();

@@ -283,10 +283,11 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     // "Most recent" does not depend on the article, so it is read while the
     // article is; one extra row stands in for the article itself.
     let recent = ArticleQuery { limit: p.settings.most_recent + 1, ..Default::default() };
-    let (a, recent, sister) = tokio::try_join!(
+    let (a, recent, sister, fields) = tokio::try_join!(
         state.store.published_article(p.id, slug, now),
         state.store.published_articles(p.id, &recent, now),
         state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
+        state.store.custom_fields(p.id),
     )?;
     let a = a.ok_or(AppError::NotFound)?;
     let more = ArticleQuery {
@@ -295,10 +296,14 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
         limit: p.settings.more_from_section,
         ..Default::default()
     };
-    // The body's media library images: one read, whatever their number.
+    // The body's media library images (one read, whatever their number),
+    // and the SEO fields and custom field values, read beside the list.
     let media_keys = markdown::media_keys(&a.body);
-    let (more, media) =
-        tokio::try_join!(state.store.published_articles(p.id, &more, now), state.store.media_many(&media_keys))?;
+    let (more, media, extras) = tokio::try_join!(
+        state.store.published_articles(p.id, &more, now),
+        state.store.media_many(&media_keys),
+        state.store.article_extras(a.id)
+    )?;
     let lists = views::ArticleLists {
         more_from_section: more.items,
         most_recent: recent.items.into_iter().filter(|x| x.id != a.id).take(p.settings.most_recent as usize).collect(),
@@ -310,7 +315,7 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     // "Also in" and hreflang change when another article of its group is
     // published, edited or unpublished.
     keys.push(SurrogateKey::Translations(a.id));
-    let (meta, view) = views::article(site, &a, &lists);
+    let (meta, view) = views::article_with(site, &a, &lists, &extras, &fields);
     let network =
         NetworkView { also_in: views::also_in(&a), sister: views::sister_cards(&state.sites(), &sister), ..Default::default() };
     html(state, site, Template::Article, StatusCode::OK, meta, WithNetwork { page: view, network }, keys)

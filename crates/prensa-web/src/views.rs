@@ -4,11 +4,14 @@
 
 use chrono::{DateTime, FixedOffset};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use prensa_core::{Article, ArticleSummary, Author, HeroImage, Image, SisterArticle, SocialLinks};
+use prensa_core::{
+    Article, ArticleExtras, ArticleSummary, Author, CustomField, CustomValues, FieldKind, HeroImage, Image, SisterArticle,
+    SocialLinks,
+};
 use prensa_render::feed::FeedFormat;
 use prensa_render::markdown;
 use prensa_render::view::{
-    AlternateView, ArticleView, AuthorBoxView, CardView, FeedLinkView, ImageView, LanguageLinkView, LinkView, MetaView,
+    AlternateView, ArticleView, AuthorBoxView, CardView, CustomFieldView, FeedLinkView, ImageView, LanguageLinkView, LinkView, MetaView,
     ShareView, SisterCardView, SocialView,
 };
 use serde_json::json;
@@ -213,6 +216,8 @@ pub fn meta(site: &Site, title: &str, description: &str, path: &str) -> MetaView
     MetaView {
         title: full_title,
         description: description.to_owned(),
+        og_title: None,
+        og_description: None,
         alternates: vec![AlternateView { lang: site.publication.language.clone(), url: canonical.clone() }],
         canonical,
         og_type: "website",
@@ -252,8 +257,31 @@ pub fn body_media(site: &Site, rows: &[prensa_core::MediaAsset]) -> markdown::Me
 
 /// The article page's view model and metadata.
 pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, ArticleView) {
+    article_with(site, a, lists, &ArticleExtras::default(), &[])
+}
+
+/// [`article`] with the article's SEO fields and custom field values
+/// (`fields`: the publication's definitions, in order): each SEO field
+/// overrides its fallback (title: the headline; description: the
+/// standfirst; social title and description: the meta ones; social image:
+/// the hero; canonical: the article's own URL) only when set.
+pub fn article_with(
+    site: &Site,
+    a: &Article,
+    lists: &ArticleLists,
+    extras: &ArticleExtras,
+    fields: &[CustomField],
+) -> (MetaView, ArticleView) {
+    let seo = &extras.seo;
     let path = article_path(&a.slug);
-    let canonical = site.publication.absolute(&path);
+    // A canonical URL override was checked as absolute http(s) when saved;
+    // checked again here so a row written otherwise cannot put anything
+    // else into the page.
+    let canonical = Some(seo.canonical_url.as_str())
+        .filter(|u| !u.is_empty() && prensa_core::fields::check_url(u).is_ok())
+        .map_or_else(|| site.publication.absolute(&path), str::to_owned);
+    // Readers share this page, whatever its canonical says.
+    let own_url = site.publication.absolute(&path);
     let rendered = markdown::render_with_media(
         &a.body,
         &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() },
@@ -278,19 +306,26 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         toc_html,
         // 230 words a minute, at least one; the message picks the plural.
         reading_time: site.locale.t_with("reading_time", &[("n", &rendered.words.div_ceil(230).max(1).to_string())]),
-        share: share(site, &canonical, &a.headline),
+        share: share(site, &own_url, &a.headline),
         author_boxes: a.authors.iter().map(|x| author_box(site, x)).collect(),
         more_from_section_title: site.locale.t_with("more_from_section", &[("section", &a.section.name)]),
         more_from_section: lists.more_from_section.iter().map(|s| card(site, s)).collect(),
         most_recent: lists.most_recent.iter().map(|s| card(site, s)).collect(),
+        custom_fields: custom_field_views(site, fields, &extras.custom),
     };
 
-    let og_image = a.image.as_ref().map(|h| site.publication.absolute(&h.image.url()));
+    let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let title = nonempty(&seo.meta_title).unwrap_or_else(|| format!("{} — {}", a.headline, site.publication.name));
+    let description = nonempty(&seo.meta_description).unwrap_or_else(|| a.standfirst.clone());
+    let social_image = Some(seo.social_image.as_str())
+        .filter(|k| !k.is_empty())
+        .map(|key| site.publication.absolute(&Image { key: key.to_owned(), width: 0, height: 0 }.url()));
+    let og_image = social_image.clone().or_else(|| a.image.as_ref().map(|h| site.publication.absolute(&h.image.url())));
     let ld = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.headline,
-        "description": a.standfirst,
+        "description": description,
         "mainEntityOfPage": canonical,
         "url": canonical,
         "datePublished": view.date_iso,
@@ -312,12 +347,15 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         },
     });
     let meta = MetaView {
-        title: format!("{} — {}", a.headline, site.publication.name),
-        description: a.standfirst.clone(),
+        og_title: nonempty(&seo.social_title),
+        og_description: nonempty(&seo.social_description),
+        title,
+        description,
         alternates: article_alternates(site, a),
         canonical,
         og_type: "article",
-        og_image_alt: a.image.as_ref().map(|h| h.alt.clone()),
+        // The hero's alt text describes the hero, not another image.
+        og_image_alt: if social_image.is_some() { None } else { a.image.as_ref().map(|h| h.alt.clone()) },
         og_image,
         json_ld: Some(json_ld(&ld)),
         prev: None,
@@ -330,6 +368,31 @@ pub fn article(site: &Site, a: &Article, lists: &ArticleLists) -> (MetaView, Art
         feeds: Vec::new(),
     };
     (meta, view)
+}
+
+/// The custom fields the article has a value for, in the publication's
+/// order. A URL is linked only if it is (still) absolute http(s); a date
+/// is written in the publication's language.
+pub fn custom_field_views(site: &Site, fields: &[CustomField], values: &CustomValues) -> Vec<CustomFieldView> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let value = values.get(&f.key).filter(|v| !v.trim().is_empty())?;
+            let mut view =
+                CustomFieldView { label: f.label.clone(), kind: f.kind.as_str(), value: value.clone(), url: None, date_iso: None };
+            match f.kind {
+                FieldKind::Url => view.url = prensa_core::fields::check_url(value).is_ok().then(|| value.clone()),
+                FieldKind::Date => {
+                    if let Ok(d) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                        view.value = site.locale.format_date(&d);
+                        view.date_iso = Some(value.clone());
+                    }
+                }
+                FieldKind::Text | FieldKind::Choice => {}
+            }
+            Some(view)
+        })
+        .collect()
 }
 
 // --- the network: links between sister publications ------------------------

@@ -17,7 +17,7 @@ use prensa_core::{
     SocialLinks, Status, TokenKind,
 };
 use prensa_store::newsroom::LoginGate;
-use prensa_store::{ApiKeys, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Staffing, Store};
+use prensa_store::{ApiKeys, ArticleFields, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Staffing, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -498,6 +498,12 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{other}/trash", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/users/{outsider}/author", admins_ok(admins)),
         ("POST", "/admin/users/{outsider}/active", admins_ok(admins)),
+        // Custom fields: administrators only; deleting asks first.
+        ("GET", "/admin/settings/fields/", admins),
+        ("POST", "/admin/settings/fields/", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        ("POST", "/admin/settings/fields/{field}", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        ("POST", "/admin/settings/fields/{field}/delete", [ToLogin, Forbidden, Forbidden, Forbidden, Allowed]),
+        ("POST confirm", "/admin/settings/fields/{field}/delete", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
         // Anyone may sign in, and set a password through a valid link;
         // each starts a new session and ends the one the request came
         // with, hence last.
@@ -646,6 +652,15 @@ async fn every_route_for_every_role() -> TestResult {
         };
         let trashed = w.store().create_article(pid, &trashed_draft, admin_id, Utc::now()).await?.id;
         w.store().trash_article(trashed, admin_id, Utc::now()).await?;
+        let field_def = prensa_core::CustomFieldDraft {
+            key: "matrix".into(),
+            label: "Matrix".into(),
+            kind: prensa_core::FieldKind::Text,
+            options: vec![],
+            help: String::new(),
+            position: 0,
+        };
+        let field = w.store().create_custom_field(pid, &field_def).await?.id;
         for (method, template, expected) in &rows {
             let (method, variant) = (*method).split_once(' ').unwrap_or((*method, ""));
             let preview = if template.contains("{preview}") { preview_link(&w, w.own).await? } else { String::new() };
@@ -670,7 +685,8 @@ async fn every_route_for_every_role() -> TestResult {
                 .replace("{other_change}", &other_change.to_string())
                 .replace("{api_key}", &api_key.to_string())
                 .replace("{image}", image)
-                .replace("{trashed}", &trashed.to_string());
+                .replace("{trashed}", &trashed.to_string())
+                .replace("{field}", &field.to_string());
             let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
@@ -725,6 +741,12 @@ async fn every_route_for_every_role() -> TestResult {
                     post(&w, p, login.as_ref(), &[("name", &format!("Profile {column} {p}")), ("bio", "Bio")]).await?
                 }
                 ("POST", "/admin/settings/api-keys") => post(&w, &path, login.as_ref(), &[("name", "Matrix app")]).await?,
+                ("POST", "/admin/settings/fields/") => {
+                    post(&w, &path, login.as_ref(), &[("label", "Translated by"), ("key", "translated-by"), ("kind", "text")]).await?
+                }
+                ("POST", p) if p.starts_with("/admin/settings/fields/") && !p.ends_with("/delete") => {
+                    post(&w, p, login.as_ref(), &[("label", "Renamed field")]).await?
+                }
                 ("POST", p) if variant == "confirm" => post(&w, p, login.as_ref(), &[("confirm", "yes")]).await?,
                 ("POST", "/admin/settings/api-cors") => {
                     post(&w, &path, login.as_ref(), &[("cors_origins", "https://app.example.org")]).await?

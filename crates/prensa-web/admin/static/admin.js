@@ -139,3 +139,53 @@
     });
   }
 })();
+
+// The editor's search and social preview (issue 14): redrawn as one
+// types, with the server's fallbacks (meta title → "Headline — Site",
+// meta description → standfirst, social → meta, social image → the lead
+// image, canonical → the article's address) and cuts (60 and 155
+// characters). Without JavaScript the server's rendering of the saved
+// values stays.
+(function () {
+  const preview = document.getElementById("seo-preview");
+  const form = document.getElementById("editor");
+  if (!preview || !form) return;
+  const field = (id) => document.getElementById(id);
+  const value = (id) => (field(id) ? field(id).value.trim() : "");
+  function cut(text, max) {
+    const chars = Array.from(text);
+    if (chars.length <= max) return [text, false];
+    return [chars.slice(0, max - 1).join("").trimEnd() + "…", true];
+  }
+  function slugify(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/ß/g, "ss").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+  function redraw() {
+    const site = preview.dataset.siteName;
+    const title = value("seo_meta_title") || (value("headline") + " — " + site);
+    const description = value("seo_meta_description") || value("standfirst");
+    const slug = value("slug") || slugify(value("headline"));
+    const url = value("seo_canonical_url") || (preview.dataset.baseUrl + "/" + slug + "/");
+    const [t, tCut] = cut(title, 60);
+    const [d, dCut] = cut(description, 155);
+    field("serp-title").textContent = t;
+    field("serp-description").textContent = d;
+    field("serp-url").textContent = url;
+    field("serp-cut").textContent = (tCut ? "The title is cut after about 60 characters. " : "") +
+      (dCut ? "The description is cut after about 155 characters." : "");
+    field("card-title").textContent = value("seo_social_title") || title;
+    field("card-description").textContent = value("seo_social_description") || description;
+    const key = value("seo_social_image") || value("image_key");
+    const img = field("card-image");
+    if (key) {
+      img.src = preview.dataset.mediaRoot + key;
+      img.hidden = false;
+    } else {
+      img.removeAttribute("src");
+      img.hidden = true;
+    }
+  }
+  form.addEventListener("input", redraw);
+  form.addEventListener("change", redraw);
+})();

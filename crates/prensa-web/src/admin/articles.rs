@@ -404,6 +404,8 @@ struct EditorPage {
     /// (set by `with_editorial`).
     can_reply_notes: bool,
     can_trash: bool,
+    /// SEO and social fields, custom fields, and their preview.
+    seo: super::seo::SeoPanel,
 }
 
 #[derive(Serialize)]
@@ -486,6 +488,10 @@ struct EditorInputs<'a> {
     authors: &'a [Author],
     /// The newest images, for the lead image picker, and whether there are more.
     images: (Vec<prensa_core::MediaInfo>, bool),
+    /// The publication's custom fields, and the article's SEO fields and
+    /// values (saved, or as posted).
+    fields: Vec<prensa_core::CustomField>,
+    extras: prensa_core::ArticleExtras,
 }
 
 fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, draft: &ArticleDraft) -> EditorPage {
@@ -571,6 +577,7 @@ fn editor_page(inputs: &EditorInputs<'_>, article: Option<&EditableArticle>, dra
         change_at: (now + chrono::Duration::hours(1)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
         can_reply_notes: false,
         can_trash: false,
+        seo: super::seo::panel(inputs.site, draft, &inputs.extras, &inputs.fields, &inputs.images.0),
     }
 }
 
@@ -652,7 +659,8 @@ async fn inputs<'a, S: Newsroom>(
     authors: &'a [Author],
 ) -> Result<EditorInputs<'a>, AdminError> {
     let images = super::media::newest(&state.store).await?;
-    Ok(EditorInputs { site, staffer, authors, images })
+    let fields = state.store.custom_fields(site.publication.id).await?;
+    Ok(EditorInputs { site, staffer, authors, images, fields, extras: Default::default() })
 }
 
 /// `GET /admin/articles/new`.
@@ -720,9 +728,13 @@ pub async fn create<S: Newsroom>(
     let (mut draft, mut problems) = draft_from_form(&form, &site, &authors);
     super::media::prefill_hero(&state.store, draft.image.as_mut(), &mut problems).await?;
     problems.extend(byline_rule(&staffer, &draft));
+    let mut inputs = inputs(&state, &site, &staffer, &authors).await?;
+    let (extras, more) = super::seo::extras_from_form(&form, &inputs.fields);
+    problems.extend(more);
     if problems.is_empty() {
         match state.store.create_article(site.publication.id, &draft, staffer.user.id, Utc::now()).await {
             Ok(article) => {
+                super::seo::save(&state, article.id, &extras).await?;
                 state.sync_changes().await;
                 return Ok(Redirect::to(&format!("/admin/articles/{}/?saved=created", article.id)).into_response());
             }
@@ -730,7 +742,7 @@ pub async fn create<S: Newsroom>(
             Err(e) => return Err(e.into()),
         }
     }
-    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    inputs.extras = extras;
     let mut page = editor_page(&inputs, None, &draft);
     page.problems = problems;
     state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page)
@@ -827,7 +839,8 @@ pub(crate) async fn editor_response<S: Editorial + prensa_store::Desk>(
     fresh_link: Option<String>,
 ) -> Result<Response, AdminError> {
     let authors = state.store.authors(site.publication.id).await?;
-    let inputs = inputs(state, site, staffer, &authors).await?;
+    let mut inputs = inputs(state, site, staffer, &authors).await?;
+    inputs.extras = state.store.article_extras(article.id).await?;
     let mut page = editor_page(&inputs, Some(article), &article.draft);
     with_editorial(state, site, staffer, article, &mut page).await?;
     page.notice = notice;
@@ -1001,7 +1014,12 @@ pub async fn save<S: Editorial>(
         return schedule(&state, &site, &staffer, &article, ChangeKind::Unpublish, form.get("unpublish_at"), intent).await;
     }
     let expected: i64 = form.get("version").parse().unwrap_or(-1);
-    let inputs = inputs(&state, &site, &staffer, &authors).await?;
+    let mut inputs = inputs(&state, &site, &staffer, &authors).await?;
+    // The SEO and custom fields are checked with the article, so a problem
+    // in them saves nothing either.
+    let (extras, more) = super::seo::extras_from_form(&form, &inputs.fields);
+    problems.extend(more);
+    inputs.extras = extras.clone();
     if !problems.is_empty() {
         let mut page = editor_page(&inputs, Some(&article), &draft);
         page.problems = problems;
@@ -1049,7 +1067,7 @@ pub async fn save<S: Editorial>(
     // The save and the status change are one transaction: a conflict or an
     // error leaves neither, so "nothing was saved" is true when said.
     match state.store.save_and_transition(id, article.version, &draft, transition, staffer.user.id, now).await {
-        Ok(SaveOutcome::Saved(_)) => {}
+        Ok(SaveOutcome::Saved(_)) => super::seo::save(&state, id, &extras).await?,
         Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &inputs, &current, &draft),
         Err(prensa_store::StoreError::Invalid(why)) => {
             let mut page = editor_page(&inputs, Some(&article), &draft);

@@ -43,6 +43,7 @@ pub mod login;
 pub mod media;
 pub mod passwords;
 pub mod preview_link;
+pub mod seo;
 pub mod session;
 pub mod translations;
 pub mod trash;
@@ -61,7 +62,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 25] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -87,6 +88,7 @@ const TEMPLATES: [(&str, &str); 25] = [
     ("api_key_revoke.html", include_str!("../../admin/templates/api_key_revoke.html")),
     ("translations.html", include_str!("../../admin/templates/translations.html")),
     ("trash.html", include_str!("../../admin/templates/trash.html")),
+    ("fields.html", include_str!("../../admin/templates/fields.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -421,4 +423,7 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/settings/api-keys", post(api_keys::create::<S>))
         .route("/admin/settings/api-keys/{id}/revoke", post(api_keys::revoke::<S>))
         .route("/admin/settings/api-cors", post(api_keys::save_cors::<S>))
+        .route("/admin/settings/fields/", get(seo::list::<S>).post(seo::create::<S>))
+        .route("/admin/settings/fields/{id}", post(seo::update::<S>))
+        .route("/admin/settings/fields/{id}/delete", post(seo::delete::<S>))
 }

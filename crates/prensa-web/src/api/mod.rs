@@ -290,12 +290,18 @@ fn chosen(fields: Option<&[ArticleField]>, list: bool) -> Vec<ArticleField> {
 }
 
 /// An article's JSON with only the `fields` chosen.
-fn shaped(site: &Site, sites: &crate::state::Sites, a: &Article, fields: &[ArticleField]) -> Result<serde_json::Value, ApiError> {
+fn shaped(
+    site: &Site,
+    sites: &crate::state::Sites,
+    a: &Article,
+    fields: &[ArticleField],
+    extras: Option<&prensa_core::ArticleExtras>,
+) -> Result<serde_json::Value, ApiError> {
     let compute = Compute {
         body_html: fields.contains(&ArticleField::BodyHtml),
         reading_time: fields.contains(&ArticleField::ReadingTimeMinutes),
     };
-    let json = model::article(site, sites, a, compute);
+    let json = model::article(site, sites, a, compute, extras);
     let mut value = serde_json::to_value(&json).map_err(|e| ApiError::from(crate::error::AppError::Internal(e.to_string())))?;
     if let serde_json::Value::Object(map) = &mut value {
         map.retain(|k, _| fields.iter().any(|f| f.as_str() == k));
@@ -419,11 +425,19 @@ async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q:
     };
     let fields = chosen(q.fields.as_deref(), true);
     let sites = state.sites();
+    // SEO fields and custom field values of the whole page, in two reads,
+    // only when asked for. Definitions change through `all`.
+    let extras = if fields.iter().any(|f| matches!(f, ArticleField::Seo | ArticleField::CustomFields)) {
+        state.store.articles_extras(&list.iter().map(|a| a.id).collect::<Vec<_>>()).await?
+    } else {
+        Default::default()
+    };
+    let none = prensa_core::ArticleExtras::default();
     let mut data = Vec::with_capacity(list.len());
     for a in &list {
         keys.push(SurrogateKey::Article(a.id));
         keys.push(SurrogateKey::Translations(a.id));
-        data.push(shaped(site, &sites, a, &fields)?);
+        data.push(shaped(site, &sites, a, &fields, Some(extras.get(&a.id).unwrap_or(&none)))?);
     }
     let included = q.include.as_deref().map(|inc| included(site, &list, inc, &mut keys));
     Ok((to_json(&ListOut { data, next_cursor, included })?, keys))
@@ -454,7 +468,12 @@ async fn article<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, slu
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
     keys.extend(a.tags.iter().map(|t| SurrogateKey::Tag(t.id)));
     let fields = chosen(q.fields.as_deref(), false);
-    let data = shaped(site, &state.sites(), &a, &fields)?;
+    let extras = if fields.iter().any(|f| matches!(f, ArticleField::Seo | ArticleField::CustomFields)) {
+        Some(state.store.article_extras(a.id).await?)
+    } else {
+        None
+    };
+    let data = shaped(site, &state.sites(), &a, &fields, extras.as_ref())?;
     let list = std::slice::from_ref(&a);
     let included = q.include.as_deref().map(|inc| included(site, list, inc, &mut keys));
     Ok((to_json(&OneOut { data, included })?, keys))

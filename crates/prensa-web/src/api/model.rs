@@ -60,6 +60,43 @@ pub struct ArticleJson {
     /// that readers can see.
     #[schema(required = false)]
     pub translations: Vec<TranslationJson>,
+    /// What the article says to search engines and social networks where
+    /// it overrides the headline, standfirst, hero image or its own URL.
+    #[schema(required = false)]
+    pub seo: SeoJson,
+    /// The publication's custom fields this article has a value for, by
+    /// key (text; URLs absolute, dates `YYYY-MM-DD`).
+    #[schema(required = false)]
+    pub custom_fields: std::collections::BTreeMap<String, String>,
+}
+
+/// An article's SEO and social overrides; null where the page falls back
+/// to the article's own headline, standfirst, hero image or URL.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SeoJson {
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub social_title: Option<String>,
+    pub social_description: Option<String>,
+    /// Absolute URL of the social image.
+    #[schema(format = "uri")]
+    pub social_image: Option<String>,
+    /// The canonical URL when it is not the article's own (a piece
+    /// republished from elsewhere).
+    #[schema(format = "uri")]
+    pub canonical_url: Option<String>,
+}
+
+fn seo_json(site: &Site, seo: &prensa_core::ArticleSeo) -> SeoJson {
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    SeoJson {
+        meta_title: some(&seo.meta_title),
+        meta_description: some(&seo.meta_description),
+        social_title: some(&seo.social_title),
+        social_description: some(&seo.social_description),
+        social_image: some(&seo.social_image).map(|key| site.publication.absolute(&format!("/media/{key}"))),
+        canonical_url: some(&seo.canonical_url),
+    }
 }
 
 /// An article's hero image.
@@ -236,7 +273,7 @@ pub struct Compute {
     pub reading_time: bool,
 }
 
-pub fn article(site: &Site, sites: &Sites, a: &Article, compute: Compute) -> ArticleJson {
+pub fn article(site: &Site, sites: &Sites, a: &Article, compute: Compute, extras: Option<&prensa_core::ArticleExtras>) -> ArticleJson {
     let p = &site.publication;
     let url = p.absolute(&views::article_path(&a.slug));
     let (body_html, reading_time_minutes) = if compute.body_html || compute.reading_time {
@@ -271,6 +308,8 @@ pub fn article(site: &Site, sites: &Sites, a: &Article, compute: Compute) -> Art
             })
             .collect(),
         url,
+        seo: extras.map(|x| seo_json(site, &x.seo)).unwrap_or_default(),
+        custom_fields: extras.map(|x| x.custom.clone()).unwrap_or_default(),
     }
 }
 

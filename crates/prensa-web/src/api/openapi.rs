@@ -36,6 +36,7 @@ use crate::state::Site;
     components(schemas(
         model::ArticleJson,
         model::ImageJson,
+        model::SeoJson,
         model::TranslationJson,
         model::AuthorJson,
         model::AvatarJson,

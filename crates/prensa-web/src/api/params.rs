@@ -69,10 +69,12 @@ pub enum ArticleField {
     Image,
     ReadingTimeMinutes,
     Translations,
+    Seo,
+    CustomFields,
 }
 
 impl ArticleField {
-    pub const ALL: [ArticleField; 15] = [
+    pub const ALL: [ArticleField; 17] = [
         ArticleField::Id,
         ArticleField::Slug,
         ArticleField::Url,
@@ -88,6 +90,8 @@ impl ArticleField {
         ArticleField::Image,
         ArticleField::ReadingTimeMinutes,
         ArticleField::Translations,
+        ArticleField::Seo,
+        ArticleField::CustomFields,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +111,8 @@ impl ArticleField {
             ArticleField::Image => "image",
             ArticleField::ReadingTimeMinutes => "reading_time_minutes",
             ArticleField::Translations => "translations",
+            ArticleField::Seo => "seo",
+            ArticleField::CustomFields => "custom_fields",
         }
     }
 
