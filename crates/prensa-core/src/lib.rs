@@ -6,6 +6,7 @@
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
 pub mod content_api;
+pub mod front;
 pub mod model;
 pub mod newsroom;
 pub mod permissions;

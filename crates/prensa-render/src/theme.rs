@@ -25,6 +25,10 @@ use crate::view::PageView;
 /// The stylesheet, served at [`Theme::css_url`].
 const STYLESHEET: &[u8] = include_bytes!("../static/style.css");
 
+/// The favicon of a publication that has not chosen one (`/favicon.ico`):
+/// a 32×32 PNG in an ICO container, 167 bytes.
+pub const DEFAULT_FAVICON: &[u8] = include_bytes!("../static/favicon.ico");
+
 /// Every template, by the name other templates use to extend or import it.
 const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../templates/base.html")),

@@ -42,6 +42,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (8, "network", include_str!("../migrations/sqlite/0008_network.sql")),
     (9, "feeds", include_str!("../migrations/sqlite/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/sqlite/0010_api_keys.sql")),
+    (13, "front_page", include_str!("../migrations/sqlite/0013_front_page.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -55,4 +56,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (8, "network", include_str!("../migrations/postgres/0008_network.sql")),
     (9, "feeds", include_str!("../migrations/postgres/0009_feeds.sql")),
     (10, "api_keys", include_str!("../migrations/postgres/0010_api_keys.sql")),
+    (13, "front_page", include_str!("../migrations/postgres/0013_front_page.sql")),
 ]);
