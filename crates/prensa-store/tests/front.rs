@@ -15,14 +15,25 @@ use prensa_store::{AnyStore, Front, Newsroom, Store, StoreError, CHANGE_ALL, CHA
 mod common;
 use common::*;
 
-on_every_backend!(pins_lead_the_home_in_order, only_published_articles_are_pinned, pins_expire_and_unpublishing_drops_them, brands_are_stored);
+on_every_backend!(
+    pins_lead_the_home_in_order,
+    only_published_articles_are_pinned,
+    pins_expire_and_unpublishing_drops_them,
+    brands_are_stored
+);
 
 async fn feed_keys(store: &AnyStore, version: i64) -> Result<Vec<String>, StoreError> {
     Ok(store.changes_since(version).await?.into_iter().flat_map(|c| c.keys).collect())
 }
 
 /// A new article by `user`, published at `at` (a future `at` schedules it).
-async fn published(store: &AnyStore, fx: &Fx, user: Id, slug: &str, at: chrono::DateTime<chrono::Utc>) -> Result<EditableArticle, Box<dyn std::error::Error>> {
+async fn published(
+    store: &AnyStore,
+    fx: &Fx,
+    user: Id,
+    slug: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<EditableArticle, Box<dyn std::error::Error>> {
     let a = store.create_article(fx.publication, &draft(fx, slug), user, now()).await?;
     let done = saved(store.transition(a.id, a.version, Transition::Publish { at: at.fixed_offset() }, user, now()).await?);
     Ok(done)
@@ -122,7 +133,11 @@ async fn pins_expire_and_unpublishing_drops_them(store: AnyStore) -> TestResult 
     assert_eq!(home_ids(&store, &fx, until - Duration::seconds(1)).await?, [a.id, b.id]);
     assert_eq!(home_ids(&store, &fx, until).await?, [b.id], "expired: gone without a write");
     let pins = store.front_pins(fx.publication, until).await?;
-    assert_eq!(pins.iter().map(|p| (p.article, p.live)).collect::<Vec<_>>(), [(a.id, false), (b.id, true)], "the admin still sees it, not live");
+    assert_eq!(
+        pins.iter().map(|p| (p.article, p.live)).collect::<Vec<_>>(),
+        [(a.id, false), (b.id, true)],
+        "the admin still sees it, not live"
+    );
     assert_eq!(store.next_scheduled(until).await?, None);
     // A scheduled article due earlier is still the next change.
     let soon = published(&store, &fx, ana.id, "soon", now() + Duration::hours(1)).await?;
@@ -136,7 +151,9 @@ async fn pins_expire_and_unpublishing_drops_them(store: AnyStore) -> TestResult 
     assert!(!store.front_pins(fx.publication, now()).await?.iter().any(|p| p.article == b.id));
     assert!(feed_keys(&store, v0).await?.iter().any(|k| k == "recent"), "the unpublish purges the lists, the home page among them");
     let again = ArticleDraft { ..off.draft.clone() };
-    saved(store.save_and_transition(b.id, off.version, &again, Some(Transition::Publish { at: now().fixed_offset() }), ana.id, now()).await?);
+    saved(
+        store.save_and_transition(b.id, off.version, &again, Some(Transition::Publish { at: now().fixed_offset() }), ana.id, now()).await?,
+    );
     assert_eq!(home_ids(&store, &fx, now()).await?, [a.id], "a republished article is not pinned again by itself");
     Ok(())
 }

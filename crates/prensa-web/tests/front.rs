@@ -17,8 +17,8 @@ use http::{header, Request, StatusCode};
 use prensa_core::front::Slot;
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ImportSet, NewHeroImage, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
-    SocialLinks, Status,
+    ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks,
+    Status,
 };
 use prensa_store::{AnyStore, Front, MediaDir, Newsroom, Store};
 use prensa_web::admin::session::csrf_for;
@@ -82,7 +82,13 @@ async fn world(url: &str) -> Res<World> {
             api_cors_origins: Vec::new(),
         },
         media: vec![MediaAsset { key: IMAGE.into(), content_type: "image/jpeg".into(), width: 1200, height: 800, bytes: 4 }],
-        authors: vec![NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],
+        authors: vec![NewAuthor {
+            slug: "ana".into(),
+            name: "Ana".into(),
+            bio: "Bio".into(),
+            avatar: None,
+            social: SocialLinks::default(),
+        }],
         sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: String::new() }],
         // Newest first: "newest" would lead without pins.
         articles: vec![
@@ -264,7 +270,10 @@ async fn favicon_and_logo(url: &str) -> TestResult {
     for path in ["/", "/newest/", "/section/labor/", "/no-such-page/"] {
         let page = get(&w, path, None).await?;
         assert!(page.text.contains(r#"<link rel="icon" href="/favicon.ico">"#), "{path}: {}", page.text);
-        assert!(page.text.contains(r#"<p class="masthead"><a href="http://localhost:8080/">The Meridian</a></p>"#) || path == "/", "{path}");
+        assert!(
+            page.text.contains(r#"<p class="masthead"><a href="http://localhost:8080/">The Meridian</a></p>"#) || path == "/",
+            "{path}"
+        );
     }
 
     // The settings page for the logo and favicon: administrators only.
@@ -276,7 +285,10 @@ async fn favicon_and_logo(url: &str) -> TestResult {
     let png = [0x89, b'P', b'N', b'G', 13, 10, 26, 10];
     let icon_key = "fedcba9876543210.png";
     std::fs::write(w.media.path().join(icon_key), png)?;
-    w.state.store.add_media(&MediaAsset { key: icon_key.into(), content_type: "image/png".into(), width: 64, height: 64, bytes: 8 }).await?;
+    w.state
+        .store
+        .add_media(&MediaAsset { key: icon_key.into(), content_type: "image/png".into(), width: 64, height: 64, bytes: 8 })
+        .await?;
     let unknown = post(&w, "/admin/settings/brand", &w.admin, &[("logo", "abcdef.jpg")]).await?;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     let saved = post(&w, "/admin/settings/brand", &w.admin, &[("logo", IMAGE), ("favicon", icon_key)]).await?;

@@ -88,8 +88,7 @@ async fn front_page<S: Desk>(
     let now = Utc::now();
     let p = &site.publication;
     let recent = ArticleQuery { limit: CANDIDATES, ..Default::default() };
-    let (pins, recent) =
-        tokio::try_join!(state.store.front_pins(p.id, now), state.store.published_articles(p.id, &recent, now))?;
+    let (pins, recent) = tokio::try_join!(state.store.front_pins(p.id, now), state.store.published_articles(p.id, &recent, now))?;
     let tz = zone(site);
     let count = pins.len();
     let rows = pins
@@ -172,9 +171,7 @@ async fn after<S: Desk>(
             state.sync_changes().await;
             Ok(Redirect::to("/admin/front/").into_response())
         }
-        Err(why) => {
-            front_page(state, site, staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("Not saved: {why}.")), typed).await
-        }
+        Err(why) => front_page(state, site, staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("Not saved: {why}.")), typed).await,
     }
 }
 
@@ -197,12 +194,10 @@ pub async fn pin<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Ar
     };
     let result = match pin_of(&site, &form) {
         Err(why) => Err(why),
-        Ok((article, slot, expires)) => {
-            match state.store.pin_article(site.publication.id, article, slot, expires, Utc::now()).await {
-                Ok(()) => Ok(()),
-                Err(e) => Err(refusal(e)?),
-            }
-        }
+        Ok((article, slot, expires)) => match state.store.pin_article(site.publication.id, article, slot, expires, Utc::now()).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(refusal(e)?),
+        },
     };
     after(&state, &site, &staffer, result, typed).await
 }
@@ -286,7 +281,11 @@ pub async fn brand<S: Desk>(
 }
 
 /// `POST /admin/settings/brand`.
-pub async fn save_brand<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn save_brand<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: Posted,
+) -> Result<Response, AdminError> {
     let Posted { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let key = |field: &str| Some(form.get(field).trim()).filter(|k| !k.is_empty());
