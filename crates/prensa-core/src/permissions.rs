@@ -6,7 +6,7 @@
 //! |---------------|-----|
 //! | Contributor   | write and edit own drafts, submit them for review, move own never-published drafts to the trash (and back), reply to review notes on own articles; open their published pieces read-only |
 //! | Author        | all of Contributor, upload media, publish and unpublish own articles |
-//! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes (and resolving their threads); trash, restore and delete forever any article |
+//! | Editor        | all articles, sections, tags, author profiles; schedule and publish anything; review notes (and resolving their threads); trash, restore and delete forever any article; the front page's pins |
 //! | Administrator | all of Editor, users and roles, publication settings |
 //!
 //! Roles are given per publication ([`role_on`]): an account is either
@@ -138,6 +138,8 @@ pub enum Action<'a> {
     /// than the request's.
     ManageNetwork,
     ManageSettings,
+    /// Pin, unpin and reorder the home page's lead and featured articles.
+    CurateFrontPage,
 }
 
 /// Whether staff whose role on a sister publication is `target_role`
@@ -242,6 +244,7 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
             }
         }
         Action::ManageSettings => at_least(Administrator, "only administrators change publication settings"),
+        Action::CurateFrontPage => at_least(Editor, "only editors curate the front page"),
     }
 }
 
@@ -297,6 +300,7 @@ mod tests {
             assert_eq!(allowed(Action::DeactivateAccount(2)), role == Administrator, "{role:?} deactivates another");
             assert!(!allowed(Action::DeactivateAccount(s.user_id)), "{role:?} never deactivates themself");
             assert_eq!(allowed(Action::ManageSettings), role == Administrator);
+            assert_eq!(allowed(Action::CurateFrontPage), role >= Editor, "{role:?} curates the front page");
             assert!(!allowed(Action::ManageNetwork), "{role:?} on one publication only");
             let everywhere = Staff { network_wide: true, ..s.clone() };
             assert_eq!(check(&everywhere, Action::ManageNetwork).is_ok(), role == Administrator, "{role:?} network-wide");

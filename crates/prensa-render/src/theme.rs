@@ -43,6 +43,9 @@ pub fn figures_css_url() -> &'static str {
 pub fn figures_stylesheet() -> &'static [u8] {
     FIGURES_STYLESHEET
 }
+/// The favicon of a publication that has not chosen one (`/favicon.ico`):
+/// a 32×32 PNG in an ICO container, 167 bytes.
+pub const DEFAULT_FAVICON: &[u8] = include_bytes!("../static/favicon.ico");
 
 /// Every template, by the name other templates use to extend or import it.
 const TEMPLATES: [(&str, &str); 8] = [

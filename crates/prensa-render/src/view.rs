@@ -24,6 +24,12 @@ pub struct SiteView {
     /// URL of the theme's stylesheet (fingerprinted, cached forever).
     pub css_url: String,
     pub year: i32,
+    /// The publication's logo, shown in the header in place of its name
+    /// (which becomes the image's alt text).
+    pub logo: Option<ImageView>,
+    /// The `<link rel="icon">` URL: the chosen favicon's media URL, or
+    /// the site's `/favicon.ico` (Prensa's default).
+    pub favicon: String,
 }
 
 /// A name with a link (author in a byline, section, tag).
@@ -200,7 +206,11 @@ pub struct SectionBlockView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
+    /// The first pin, or else the newest article.
     pub lead: Option<CardView>,
+    /// The other pins, in the editors' order.
+    pub featured: Vec<CardView>,
+    /// The newest articles after the lead, pinned ones left out.
     pub most_recent: Vec<CardView>,
     pub sections: Vec<SectionBlockView>,
 }

@@ -94,6 +94,8 @@ fn site(s: Text) -> SiteView {
         // Fixed, so that the snapshots do not change with every CSS edit.
         css_url: s("/assets/style.0123456789.css"),
         year: 2025,
+        logo: None,
+        favicon: s("/favicon.ico"),
     }
 }
 
@@ -283,6 +285,7 @@ fn article(s: Text) -> ArticleView {
 fn home(s: Text) -> HomeView {
     HomeView {
         lead: Some(card(s, 0)),
+        featured: vec![card(s, 6)],
         most_recent: vec![card(s, 1), card(s, 2), card(s, 3)],
         sections: vec![
             SectionBlockView {
@@ -503,6 +506,7 @@ fn render_minimal(theme: &Theme, t: &BTreeMap<String, String>) -> Vec<(&'static 
     };
     let home = HomeView {
         lead: None,
+        featured: Vec::new(),
         most_recent: vec![bare_card],
         sections: Vec::new(),
     };
@@ -1377,4 +1381,34 @@ fn custom_fields_and_social_overrides_are_escaped_and_fall_back() {
     assert!(html.contains(r#"<dt>First published</dt><dd><time datetime="2026-12-07">7 December 2026</time></dd>"#));
     // Under the date line, before the text.
     assert!(html.find("<dl class=\"fields\">") < html.find("<div class=\"body\">"));
+/// Issue 14: a lead without an image gets the text-only layout (not an
+/// empty picture column), featured pins follow it, and a logo replaces the
+/// publication's name in the header with the name as its alt text.
+#[test]
+fn text_only_lead_featured_cards_and_the_logo() {
+    let theme = theme();
+    let t = english();
+    let s: Text = &plain;
+    let m = || meta(s, "La Brecha", "/", "website");
+    let with_image = render(&theme, Template::Home, &site(s), m(), &t, home(s));
+    assert!(with_image.contains("<div class=\"lead\">"), "{with_image}");
+    assert!(with_image.contains("<div class=\"featured\">\n<div class=\"cards\">"), "{with_image}");
+    assert!(with_image.contains("<link rel=\"icon\" href=\"/favicon.ico\">"), "{with_image}");
+    // Card 2 has no image.
+    let text_only = HomeView { lead: Some(card(s, 2)), featured: Vec::new(), ..home(s) };
+    let html = render(&theme, Template::Home, &site(s), m(), &t, text_only);
+    assert!(html.contains("<div class=\"lead text-only\">"), "{html}");
+    assert!(!html.contains("class=\"featured\""), "no featured block without featured pins");
+
+    let branded = SiteView { logo: Some(image(s, "logo", "not this alt", None)), ..site(s) };
+    for (template, tag) in [(Template::Home, "h1"), (Template::NotFound, "p")] {
+        let html = match template {
+            Template::Home => render(&theme, template, &branded, m(), &t, home(s)),
+            _ => render(&theme, template, &branded, m(), &t, ()),
+        };
+        let want = format!(
+            "<{tag} class=\"masthead\"><a href=\"https://labrecha.example/\"><img src=\"/media/logo.jpg\" alt=\"La Brecha\" width=\"1200\" height=\"800\"></a></{tag}>"
+        );
+        assert!(html.replace("&#x2f;", "/").contains(&want), "{template:?}: {html}");
+    }
 }

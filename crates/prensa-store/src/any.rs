@@ -139,6 +139,14 @@ impl Store for AnyStore {
         delegate!(self.apply_network(import, prune))
     }
 
+    async fn home_pins(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<ArticleSummary>> {
+        delegate!(self.home_pins(publication, now))
+    }
+
+    async fn brands(&self) -> Result<Vec<crate::Brand>> {
+        delegate!(self.brands())
+    }
+
     async fn sister_articles(
         &self,
         publication: Id,
@@ -473,6 +481,35 @@ impl crate::Desk for AnyStore {
 
     async fn article_by_preview_digest(&self, digest: &str) -> Result<Option<Id>> {
         delegate!(self.article_by_preview_digest(digest))
+    }
+}
+
+impl crate::Front for AnyStore {
+    async fn front_pins(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<crate::FrontPin>> {
+        delegate!(self.front_pins(publication, now))
+    }
+
+    async fn pin_article(
+        &self,
+        publication: Id,
+        article: Id,
+        slot: prensa_core::front::Slot,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        delegate!(self.pin_article(publication, article, slot, expires_at, now))
+    }
+
+    async fn unpin_article(&self, publication: Id, article: Id) -> Result<()> {
+        delegate!(self.unpin_article(publication, article))
+    }
+
+    async fn move_pin(&self, publication: Id, article: Id, up: bool) -> Result<()> {
+        delegate!(self.move_pin(publication, article, up))
+    }
+
+    async fn set_brand(&self, publication: Id, logo: Option<&str>, favicon: Option<&str>) -> Result<()> {
+        delegate!(self.set_brand(publication, logo, favicon))
     }
 }
 

@@ -13,7 +13,7 @@ use prensa_core::{Author, Id, NewAuthor, NewSection, PublicationEdit, Section, T
 
 use crate::{Newsroom, Result};
 
-pub trait Desk: Newsroom {
+pub trait Desk: Newsroom + crate::Front {
     /// Creates (`id` `None`, placed last) or updates a section of the
     /// publication. `position` moves it to that 1-based place in the
     /// navigation (the others keep their order around it).

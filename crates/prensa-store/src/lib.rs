@@ -37,6 +37,8 @@ pub mod content_api;
 mod content_api_sql;
 pub mod editorial;
 mod editorial_sql;
+pub mod front;
+mod front_sql;
 pub mod desk;
 mod desk_sql;
 pub mod library;
@@ -66,6 +68,7 @@ pub use api_keys::{ApiKeys, CHANGE_API_KEYS};
 pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
 pub use fields::ArticleFields;
+pub use front::{Brand, Front, FrontPin, CHANGE_HOME};
 pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use library::MediaLibrary;
 pub use media::{MediaDir, MediaStore};
@@ -144,8 +147,8 @@ pub trait Store: Clone + Send + Sync + 'static + ArticleFields {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Page<ArticleSummary>>> + Send;
 
-    /// The earliest publish date after `now` of any scheduled article: the
-    /// moment the site next changes by itself.
+    /// The earliest moment after `now` the site changes by itself: a
+    /// scheduled article's publish date or a front-page pin's expiry.
     fn next_scheduled(&self, now: DateTime<Utc>) -> impl Future<Output = Result<Option<DateTime<Utc>>>> + Send;
 
     /// A number that changes whenever content changes (in any process).
@@ -204,6 +207,13 @@ pub trait Store: Clone + Send + Sync + 'static + ArticleFields {
     /// (sessions and links too) first. On PostgreSQL each identity moves
     /// past the largest id written. On any error nothing is written.
     fn import_snapshot(&self, snapshot: &Snapshot, replace: bool) -> impl Future<Output = Result<()>> + Send;
+
+    /// The home page's live pins in order (the first is the lead):
+    /// published, already out and not expired (see [`Front`]).
+    fn home_pins(&self, publication: Id, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<ArticleSummary>>> + Send;
+
+    /// Every publication's logo and favicon, for those that chose one.
+    fn brands(&self) -> impl Future<Output = Result<Vec<Brand>>> + Send;
 
     /// The connection pool right now, for `/metrics`.
     fn pool_stats(&self) -> PoolStats;

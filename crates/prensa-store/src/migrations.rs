@@ -44,6 +44,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (10, "api_keys", include_str!("../migrations/sqlite/0010_api_keys.sql")),
     (11, "media_library", include_str!("../migrations/sqlite/0011_media_library.sql")),
     (12, "seo_custom_fields", include_str!("../migrations/sqlite/0012_seo_custom_fields.sql")),
+    (13, "front_page", include_str!("../migrations/sqlite/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/sqlite/0014_staff_trash.sql")),
 ]);
 
@@ -60,5 +61,6 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (10, "api_keys", include_str!("../migrations/postgres/0010_api_keys.sql")),
     (11, "media_library", include_str!("../migrations/postgres/0011_media_library.sql")),
     (12, "seo_custom_fields", include_str!("../migrations/postgres/0012_seo_custom_fields.sql")),
+    (13, "front_page", include_str!("../migrations/postgres/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/postgres/0014_staff_trash.sql")),
 ]);

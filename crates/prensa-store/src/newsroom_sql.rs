@@ -524,6 +524,11 @@ macro_rules! newsroom_impl {
                     .execute(&mut *conn)
                     .await
                     .map_err(backend)?;
+                // An article taken off the site leaves the front page for
+                // good (its page keys below purge the home pages).
+                if matches!(transition, Transition::ReturnToDraft | Transition::Unpublish) {
+                    sqlx::query(&q("DELETE FROM front_pins WHERE article_id = ?")).bind(id).execute(&mut *conn).await.map_err(backend)?;
+                }
                 let after = reach_in(&mut *conn, id).await?;
                 let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
                 record_change(&mut *conn, &keys).await?;

@@ -60,6 +60,7 @@ crate::api_keys_sql::api_keys_impl!(PostgresStore, sqlx::PgConnection, crate::ne
 crate::library_sql::library_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::staffing_sql::staffing_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::fields_sql::fields_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
+crate::front_sql::front_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -355,6 +356,13 @@ impl Store for PostgresStore {
         .fetch_one(&self.pool)
         .await
         .map_err(backend)?;
+        // A pin that expires changes the home page by itself too.
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let expiry = front_gen::next_expiry(&mut conn, now).await?;
+        let next = match (next, expiry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         Ok(next.and_then(|s| DateTime::from_timestamp(s, 0)))
     }
 
@@ -430,6 +438,16 @@ impl Store for PostgresStore {
         }
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         network_gen::sister_articles(&mut conn, publication, limit, now).await
+    }
+
+    async fn home_pins(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<ArticleSummary>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        front_gen::home_pins(&mut conn, publication, now).await
+    }
+
+    async fn brands(&self) -> Result<Vec<crate::Brand>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        front_gen::brands(&mut conn).await
     }
 
     async fn author_publications(&self, author: Id) -> Result<Vec<Id>> {

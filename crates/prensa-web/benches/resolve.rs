@@ -39,6 +39,8 @@ fn site(id: i64, base_url: &str) -> Arc<Site> {
         social: Vec::new(),
         css_url: String::new(),
         year: 2026,
+        logo: None,
+        favicon: "/favicon.ico".into(),
     };
     let locale = i18n::locale("en");
     Arc::new(Site::new(publication, Vec::new(), locale, Default::default(), view))

@@ -131,6 +131,9 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         "/search" => return redirect(&uri.query().map_or_else(|| "/search/".to_owned(), |q| format!("/search/?{q}"))),
         _ => {}
     }
+    if path == "/favicon.ico" {
+        return favicon(&state, site, head).await;
+    }
     // robots.txt and the sitemaps: files of their own (see `sitemap.rs`).
     if let Some(crawl) = route::parse_crawl(path) {
         return crate::sitemap::serve(&state, site, crawl, req.headers(), head).await;
@@ -210,6 +213,30 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     };
     state.cache.insert(generation, site.publication.id, cache_path, page.clone());
     respond(&page, req.headers(), head)
+}
+
+/// `/favicon.ico`, which browsers ask for whatever the page links: the
+/// favicon chosen in the settings, else Prensa's default (never a 404).
+/// Cached for a day, as it has no fingerprint in its URL.
+async fn favicon<S: Store>(state: &AppState<S>, site: &Site, head: bool) -> Response {
+    let chosen = match &site.favicon {
+        Some(f) => match state.media.read(&f.key).await {
+            Ok(bytes) => HeaderValue::from_str(&f.content_type).ok().map(|t| (t, Body::from(bytes))),
+            Err(e) => {
+                tracing::warn!(key = %f.key, error = %e, "favicon without file; serving the default");
+                None
+            }
+        },
+        None => None,
+    };
+    let (content_type, body) = chosen.unwrap_or_else(|| {
+        (HeaderValue::from_static("image/x-icon"), Body::from(prensa_render::theme::DEFAULT_FAVICON))
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"))
+        .body(if head { Body::empty() } else { body })
+        .unwrap_or_default()
 }
 
 /// Unknown URLs share one cached 404 page instead of one entry each, so
@@ -353,15 +380,21 @@ pub async fn preview<S: Store>(state: &AppState<S>, site: &Site, a: &prensa_core
 async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage, AppError> {
     let now = Utc::now();
     let p = &site.publication;
-    let latest = ArticleQuery { limit: 1 + p.settings.most_recent * 2, ..Default::default() };
-    let (latest, sister) = tokio::try_join!(
+    // The pins first (the first is the lead), then the newest articles
+    // without them; enough are read to fill the list whatever is pinned.
+    let wanted = 1 + p.settings.most_recent * 2;
+    let latest = ArticleQuery { limit: wanted + prensa_core::front::MAX_PINS as u32, ..Default::default() };
+    let (pins, latest, sister) = tokio::try_join!(
+        state.store.home_pins(p.id, now),
         state.store.published_articles(p.id, &latest, now),
         state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
     )?;
-    let latest = latest.items;
-    let mut cards = latest.iter().map(|a| views::card(site, a));
+    let pinned = pins.len();
+    let order = prensa_core::front::front_order(pins, latest.items, |a| a.id);
+    let mut cards = order.iter().map(|a| views::card(site, a));
     let lead = cards.next();
-    let most_recent = cards.collect();
+    let featured = cards.by_ref().take(pinned.saturating_sub(1)).collect();
+    let most_recent = cards.take(wanted as usize - 1).collect();
     let mut sections = Vec::with_capacity(site.sections.len());
     let mut keys = vec![SurrogateKey::Home, SurrogateKey::Recent];
     for s in &site.sections {
@@ -391,7 +424,7 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
     })));
     meta.feeds = views::feed_links(site, &FeedOf::Publication, &p.name);
     let network = NetworkView { sister: views::sister_cards(&sites, &sister), ..Default::default() };
-    let page = WithNetwork { page: HomeView { lead, most_recent, sections }, network };
+    let page = WithNetwork { page: HomeView { lead, featured, most_recent, sections }, network };
     html(state, site, Template::Home, StatusCode::OK, meta, page, keys)
 }
 

@@ -29,6 +29,9 @@ pub struct Site {
     pub locale: &'static Locale,
     pub strings: BTreeMap<String, String>,
     pub view: SiteView,
+    /// The favicon chosen in the settings (`/favicon.ico` serves it), or
+    /// `None` for Prensa's default.
+    pub favicon: Option<prensa_core::MediaAsset>,
     /// The path prefix of the base URL, without a trailing slash: `""` for
     /// a publication at the root of its host, `"/de"` for
     /// `https://example.org/de`.
@@ -45,7 +48,7 @@ impl Site {
         view: SiteView,
     ) -> Site {
         let (_, root) = host_and_root(&publication.base_url);
-        Site { publication, sections, locale, strings, view, root }
+        Site { publication, sections, locale, strings, view, favicon: None, root }
     }
 
     /// The path prefix this publication is served under (`""` or `"/de"`).
@@ -361,7 +364,9 @@ impl<S: Store> AppState<S> {
     /// Re-reads publications and sections from the store.
     pub async fn reload_sites(&self) -> Result<(), AppError> {
         let mut list = Vec::new();
+        let brands = self.store.brands().await?;
         for publication in self.store.publications().await? {
+            let brand = brands.iter().find(|b| b.publication == publication.id);
             let sections = self.store.sections(publication.id).await?;
             let locale = i18n::locale(&publication.language);
             let (_, root) = host_and_root(&publication.base_url);
@@ -378,8 +383,22 @@ impl<S: Store> AppState<S> {
                 social: views::social(&publication.social),
                 css_url: format!("{root}{}", self.theme.css_url()),
                 year: Utc::now().year(),
+                logo: brand.and_then(|b| b.logo.as_ref()).map(|logo| prensa_render::view::ImageView {
+                    url: format!("{root}{}", logo.url()),
+                    width: logo.width,
+                    height: logo.height,
+                    srcset: String::new(),
+                    alt: publication.name.clone(),
+                    caption: None,
+                }),
+                favicon: match brand.and_then(|b| b.favicon.as_ref()) {
+                    Some(f) => format!("{root}/media/{}", f.key),
+                    None => format!("{root}/favicon.ico"),
+                },
             };
-            list.push(Arc::new(Site::new(publication, sections, locale, theme::strings_map(locale), view)));
+            let mut site = Site::new(publication, sections, locale, theme::strings_map(locale), view);
+            site.favicon = brand.and_then(|b| b.favicon.clone());
+            list.push(Arc::new(site));
         }
         let sites = Sites::new(list, self.config.default_publication.as_deref());
         let languages: Vec<(Id, &str)> =
@@ -511,6 +530,8 @@ mod tests {
             social: Vec::new(),
             css_url: String::new(),
             year: 2026,
+            logo: None,
+            favicon: "/favicon.ico".into(),
         };
         Arc::new(Site::new(publication, Vec::new(), i18n::locale("en"), BTreeMap::new(), view))
     }

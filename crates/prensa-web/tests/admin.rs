@@ -504,6 +504,14 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/settings/fields/{field}", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
         ("POST", "/admin/settings/fields/{field}/delete", [ToLogin, Forbidden, Forbidden, Forbidden, Allowed]),
         ("POST confirm", "/admin/settings/fields/{field}/delete", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        ("GET", "/admin/settings/brand", admins),
+        // Empty choices: no logo, the default favicon.
+        ("POST", "/admin/settings/brand", [ToLogin, Forbidden, Forbidden, Forbidden, Done]),
+        // The front page: editors. A pin without an article, and unpinning
+        // what is not pinned, are refused after the role check.
+        ("GET", "/admin/front/", editors),
+        ("POST", "/admin/front/pin", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        ("POST", "/admin/front/{own}/unpin", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
         // Anyone may sign in, and set a password through a valid link;
         // each starts a new session and ends the one the request came
         // with, hence last.

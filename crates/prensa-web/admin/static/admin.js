@@ -39,13 +39,52 @@
   const previewButton = form.querySelector("button[formtarget=_blank][formaction]");
   const previewUrl = previewButton ? previewButton.formAction : "";
   let previewTimer = null;
+  const bodyField = form.querySelector("#body");
+  // Which block of the body (0-based: paragraph, heading, list, quote…)
+  // holds the caret, when the writer is in the body: in the Markdown
+  // textarea, blocks are separated by blank lines; in the rich editor
+  // (editor.js), they are the top-level children of its editable root.
+  function caretBlock() {
+    const active = document.activeElement;
+    if (active && active === bodyField) {
+      const before = bodyField.value.slice(0, bodyField.selectionStart).replace(/^\s+/, "");
+      return before ? before.split(/\n[ \t]*\n(?:[ \t]*\n)*/).length - 1 : 0;
+    }
+    const root = active && active.isContentEditable ? active.closest(".rich-editor [contenteditable=true]") : null;
+    const sel = window.getSelection();
+    if (!root || !sel || !sel.anchorNode || !root.contains(sel.anchorNode)) return null;
+    let node = sel.anchorNode;
+    while (node.parentNode && node.parentNode !== root) node = node.parentNode;
+    return Array.prototype.indexOf.call(root.children, node);
+  }
+  // The preview keeps its place across refreshes: at the block being
+  // edited when the caret is in the body, else where the reader left it.
+  // (The frame allows same-origin access for this, never scripts.)
+  function keepPlace(block, scrollY) {
+    const win = frame.contentWindow;
+    const doc = frame.contentDocument;
+    if (!win || !doc) return;
+    const blocks = doc.querySelector(".body");
+    const target = block !== null && blocks && blocks.children.length
+      ? blocks.children[Math.min(block, blocks.children.length - 1)] : null;
+    if (target) {
+      win.scrollTo(0, Math.max(0, target.getBoundingClientRect().top + win.scrollY - win.innerHeight / 3));
+    } else {
+      win.scrollTo(0, scrollY);
+    }
+  }
   async function refreshPreview() {
     // The Preview button's own address: it carries the publication's
     // path prefix (`/de/admin/…`), which this script cannot guess.
     const res = await fetch(previewUrl, {
       method: "POST", body: body(), headers: { "x-csrf-token": csrf }, credentials: "same-origin",
     });
-    if (res.ok) frame.srcdoc = await res.text();
+    if (!res.ok) return;
+    const html = await res.text();
+    const block = caretBlock();
+    const scrollY = frame.contentWindow ? frame.contentWindow.scrollY : 0;
+    frame.addEventListener("load", () => keepPlace(block, scrollY), { once: true });
+    frame.srcdoc = html;
   }
   if (section && frame && previewUrl && window.matchMedia("(min-width: 70rem)").matches) {
     section.hidden = false;

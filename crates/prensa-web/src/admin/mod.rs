@@ -39,6 +39,7 @@ pub mod articles;
 pub mod desk;
 pub mod editorial;
 pub mod form;
+pub mod front;
 pub mod login;
 pub mod media;
 pub mod passwords;
@@ -62,7 +63,7 @@ pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
 pub const LOGIN_ATTEMPTS: u32 = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 28] = [
     ("base.html", include_str!("../../admin/templates/base.html")),
     ("login.html", include_str!("../../admin/templates/login.html")),
     ("password.html", include_str!("../../admin/templates/password.html")),
@@ -89,6 +90,8 @@ const TEMPLATES: [(&str, &str); 26] = [
     ("translations.html", include_str!("../../admin/templates/translations.html")),
     ("trash.html", include_str!("../../admin/templates/trash.html")),
     ("fields.html", include_str!("../../admin/templates/fields.html")),
+    ("front.html", include_str!("../../admin/templates/front.html")),
+    ("brand.html", include_str!("../../admin/templates/brand.html")),
 ];
 
 const ADMIN_CSS: &str = include_str!("../../admin/static/admin.css");
@@ -172,6 +175,7 @@ pub struct Chrome {
     pub can_manage_users: bool,
     pub can_manage_sections: bool,
     pub can_manage_settings: bool,
+    pub can_curate_front: bool,
     /// The author profile this account writes as (its "Profile" link).
     pub author_id: Option<prensa_core::Id>,
 }
@@ -190,6 +194,7 @@ impl Chrome {
             can_manage_users: check(&staff, Action::ManageUsers).is_ok(),
             can_manage_sections: check(&staff, Action::ManageSections).is_ok(),
             can_manage_settings: check(&staff, Action::ManageSettings).is_ok(),
+            can_curate_front: check(&staff, Action::CurateFrontPage).is_ok(),
             author_id: staff.author_id,
         }
     }
@@ -426,4 +431,8 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/settings/fields/", get(seo::list::<S>).post(seo::create::<S>))
         .route("/admin/settings/fields/{id}", post(seo::update::<S>))
         .route("/admin/settings/fields/{id}/delete", post(seo::delete::<S>))
+        .route("/admin/settings/brand", get(front::brand::<S>).post(front::save_brand::<S>))
+        .route("/admin/front/", get(front::page::<S>))
+        .route("/admin/front/pin", post(front::pin::<S>))
+        .route("/admin/front/{id}/{what}", post(front::change::<S>))
 }
