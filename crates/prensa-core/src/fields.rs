@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Id;
 use crate::newsroom::FieldError;
@@ -15,7 +15,7 @@ use crate::slug;
 /// What an article says about itself to search engines and social
 /// networks. Every field may be empty: the page then falls back to the
 /// headline, the standfirst and the hero image.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleSeo {
     /// `<title>` (without the publication's name).
     pub meta_title: String,
@@ -109,7 +109,7 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
 }
 
 /// The kinds of value a custom field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     Text,
@@ -147,7 +147,7 @@ impl FieldKind {
 
 /// A custom field of a publication's articles, as an administrator
 /// defined it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomField {
     pub id: Id,
     pub publication_id: Id,
@@ -301,7 +301,7 @@ pub struct ArticleExtras {
 
 /// The SEO and custom field rows of a whole store, ids included, for
 /// `prensa migrate-store` ([`crate::Snapshot`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldRows {
     /// (article id, its SEO fields), by article id.
     pub article_seo: Vec<(Id, ArticleSeo)>,

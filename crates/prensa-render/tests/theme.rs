@@ -1381,6 +1381,8 @@ fn custom_fields_and_social_overrides_are_escaped_and_fall_back() {
     assert!(html.contains(r#"<dt>First published</dt><dd><time datetime="2026-12-07">7 December 2026</time></dd>"#));
     // Under the date line, before the text.
     assert!(html.find("<dl class=\"fields\">") < html.find("<div class=\"body\">"));
+}
+
 /// Issue 14: a lead without an image gets the text-only layout (not an
 /// empty picture column), featured pins follow it, and a logo replaces the
 /// publication's name in the header with the name as its alt text.
