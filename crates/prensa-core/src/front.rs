@@ -3,6 +3,36 @@
 //! until an optional expiry time; the rest of the home page follows by
 //! date, without repeating a pinned article.
 
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+
+/// The front page's rows as a store snapshot carries them (`prensa
+/// migrate-store`, `backup`, `export json`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontRows {
+    pub pins: Vec<FrontPinRow>,
+    pub brands: Vec<BrandRow>,
+}
+
+/// One pin as stored: `position` 0 is the lead; times are UTC Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontPinRow {
+    pub article_id: Id,
+    pub publication_id: Id,
+    pub position: i64,
+    pub expires_at: Option<i64>,
+    pub pinned_at: i64,
+}
+
+/// A publication's logo and favicon, as media keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandRow {
+    pub publication_id: Id,
+    pub logo_key: Option<String>,
+    pub favicon_key: Option<String>,
+}
+
 /// Pins a front page holds at most: the lead and four featured articles.
 pub const MAX_PINS: usize = 5;
 

@@ -516,11 +516,13 @@ pub struct Snapshot {
     pub api_keys: Vec<crate::ApiKeyRow>,
     /// Articles' SEO fields, custom field definitions and values.
     pub fields: crate::fields::FieldRows,
+    /// The front page's pins and each publication's logo and favicon.
+    pub front: crate::front::FrontRows,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 21] {
+    pub fn counts(&self) -> [(&'static str, usize); 23] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -543,6 +545,8 @@ impl Snapshot {
             ("article_seo", self.fields.article_seo.len()),
             ("custom_fields", self.fields.custom_fields.len()),
             ("article_field_values", self.fields.values.len()),
+            ("front_pins", self.front.pins.len()),
+            ("publication_brand", self.front.brands.len()),
         ]
     }
 

@@ -27,6 +27,68 @@ macro_rules! front_impl {
             /// Whether an article (`a`) is visible at the bound time.
             const VISIBLE: &str = "a.status = 'published' AND a.published_at <= ?";
 
+            /// Every pin and brand row, for a snapshot.
+            pub(crate) async fn front_out(conn: &mut Conn, s: &mut prensa_core::Snapshot) -> Result<()> {
+                let rows = sqlx::query(
+                    "SELECT article_id, publication_id, position, expires_at, pinned_at FROM front_pins ORDER BY article_id",
+                )
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                for r in &rows {
+                    s.front.pins.push(prensa_core::front::FrontPinRow {
+                        article_id: r.int(0)?,
+                        publication_id: r.int(1)?,
+                        position: r.int(2)?,
+                        expires_at: r.opt_int(3)?,
+                        pinned_at: r.int(4)?,
+                    });
+                }
+                let rows = sqlx::query(
+                    "SELECT publication_id, logo_key, favicon_key FROM publication_brand ORDER BY publication_id",
+                )
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                for r in &rows {
+                    s.front.brands.push(prensa_core::front::BrandRow {
+                        publication_id: r.int(0)?,
+                        logo_key: r.opt_text(1)?,
+                        favicon_key: r.opt_text(2)?,
+                    });
+                }
+                Ok(())
+            }
+
+            /// Writes a snapshot's pins and brands, after the articles,
+            /// publications and media they name.
+            pub(crate) async fn front_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
+                let sql = q("INSERT INTO front_pins (article_id, publication_id, position, expires_at, pinned_at) \
+                             VALUES (?, ?, ?, ?, ?)");
+                for p in &s.front.pins {
+                    sqlx::query(&sql)
+                        .bind(p.article_id)
+                        .bind(p.publication_id)
+                        .bind(p.position)
+                        .bind(p.expires_at)
+                        .bind(p.pinned_at)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                let sql = q("INSERT INTO publication_brand (publication_id, logo_key, favicon_key) VALUES (?, ?, ?)");
+                for b in &s.front.brands {
+                    sqlx::query(&sql)
+                        .bind(b.publication_id)
+                        .bind(&b.logo_key)
+                        .bind(&b.favicon_key)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                Ok(())
+            }
+
             /// The live pins of `publication`, in order, as cards.
             pub(crate) async fn home_pins(conn: &mut Conn, publication: Id, now: DateTime<Utc>) -> Result<Vec<ArticleSummary>> {
                 let sql = q(&format!(

@@ -542,6 +542,7 @@ impl Store for PostgresStore {
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
+        front_gen::front_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -963,6 +964,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     network_gen::network_in(&mut *conn, s).await?;
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
     fields_gen::fields_snapshot_in(&mut *conn, s).await?;
+    front_gen::front_snapshot_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
     for table in [

@@ -492,6 +492,7 @@ impl Store for SqliteStore {
         network_gen::network_out(&mut *conn, &mut snapshot).await?;
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
+        front_gen::front_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -672,6 +673,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     network_gen::network_in(&mut *conn, s).await?;
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
     fields_gen::fields_snapshot_in(&mut *conn, s).await?;
+    front_gen::front_snapshot_in(&mut *conn, s).await?;
     Ok(())
 }
 

@@ -42,11 +42,18 @@ const COPIED: &[(&str, &[&str])] = &[
             "in_review",
             "ever_published",
             "updated_by",
+            "trashed_at",
+            "trashed_by",
         ],
     ),
     ("author_bios", &["author_id", "language", "bio"]),
     ("authors", &["id", "slug", "name", "bio", "avatar", "social"]),
-    ("media", &["key", "content_type", "width", "height", "bytes", "created_at"]),
+    ("media", &["key", "content_type", "width", "height", "bytes", "created_at", "name", "alt", "caption", "credit"]),
+    ("article_seo", &["article_id", "meta_title", "meta_description", "social_title", "social_description", "social_image", "canonical_url"]),
+    ("custom_fields", &["id", "publication_id", "key", "label", "kind", "options", "help", "position"]),
+    ("article_field_values", &["article_id", "field_id", "value"]),
+    ("front_pins", &["article_id", "publication_id", "position", "expires_at", "pinned_at"]),
+    ("publication_brand", &["publication_id", "logo_key", "favicon_key"]),
     ("publication_authors", &["publication_id", "author_id"]),
     ("publication_roles", &["user_id", "publication_id", "role"]),
     (
@@ -68,7 +75,7 @@ const COPIED: &[(&str, &[&str])] = &[
             "api_cors_origins",
         ],
     ),
-    ("review_notes", &["id", "article_id", "user_id", "body", "created_at", "resolved_at", "resolved_by"]),
+    ("review_notes", &["id", "article_id", "user_id", "body", "created_at", "resolved_at", "resolved_by", "reply_to"]),
     (
         "scheduled_changes",
         &[
@@ -88,13 +95,14 @@ const COPIED: &[(&str, &[&str])] = &[
     ("slug_redirects", &["publication_id", "old_slug", "article_id"]),
     ("tags", &["id", "publication_id", "slug", "name"]),
     ("translations", &["article_id", "original_id", "language", "original_version"]),
-    ("users", &["id", "email", "name", "role", "author_id", "password_hash", "created_at", "network_wide"]),
+    ("users", &["id", "email", "name", "role", "author_id", "password_hash", "created_at", "network_wide", "deactivated_at"]),
 ];
 
 /// Whole tables a snapshot leaves behind, and why.
 const NOT_COPIED: &[(&str, &str)] = &[
     ("content_changes", "the change feed: the new store starts its own, and its servers reload everything"),
     ("content_version", "the change feed's counter, as above"),
+    ("job_claims", "when a node last ran a shared job (the trash purge); the new store runs it afresh"),
     ("login_failures", "the sign-in throttle starts afresh"),
     ("login_throttle_lock", "the throttle's lock row, made by the migration"),
     ("server_secrets", "the secret signing sign-in forms belongs to the store it was made in"),

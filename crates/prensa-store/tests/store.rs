@@ -10,7 +10,7 @@ use prensa_core::{
     ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
     PublicationSettings, SocialKind, SocialLinks, Status,
 };
-use prensa_store::{AnyStore, ApiKeys, ArticleFields, PostgresStore, SqliteStore, Store, StoreError};
+use prensa_store::{AnyStore, ApiKeys, Front, ArticleFields, PostgresStore, SqliteStore, Store, StoreError};
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -358,14 +358,20 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
         custom: [("warning".to_owned(), "War".to_owned())].into(),
     };
     store.save_article_extras(seo_article, &extras).await?;
+    // A front-page pin and a logo (issue 14).
+    store.pin_article(first, seo_article, prensa_core::front::Slot::Lead, None, now()).await?;
+    let logo = store.export_all().await?.media[0].asset.key.clone();
+    store.set_brand(first, Some(&logo), None).await?;
     let snap = store.export_all().await?;
     let counts: Vec<usize> = snap.counts().iter().map(|(_, n)| *n).collect();
     // publications, media, authors, publication_authors, sections, tags,
     // articles, article_authors, article_tags, then the newsroom's users,
     // publication_roles, article_revisions, slug_redirects, review_notes,
     // scheduled_changes, then the network's translations and author_bios,
-    // then the Content API's keys, then SEO fields, custom fields and values
-    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    // then the Content API's keys, then SEO fields, custom fields and
+    // values, then the front page's pins and brands
+    assert_eq!(counts, [2, 1, 2, 3, 4, 4, 26, 27, 50, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(snap.front.brands[0].logo_key.as_deref(), Some(logo.as_str()));
     assert_eq!(snap.fields.values[0].2, "War");
     assert_eq!(snap.api_keys[0].digest, key.digest, "keys are copied as digests, revoked ones too");
     assert!(snap.api_keys[0].revoked_at.is_some());

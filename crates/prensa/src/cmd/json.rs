@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! DIR/prensa-export.json     format, version, with_secrets, row counts per table
-//! DIR/tables/<table>.json    one JSON array per table of the store's snapshot, rows in key order
+//! DIR/tables/<name>.json     one JSON array per table of the store's snapshot, rows in key order
+//!                            (or an object of arrays for a feature's group of tables)
 //! DIR/media/<key>            each media row's original file (variants are made again on request)
 //! ```
 //!
@@ -38,7 +39,8 @@ struct Manifest {
     format: String,
     version: u32,
     with_secrets: bool,
-    /// Rows per table, in the order the store writes them.
+    /// Rows per file of `tables/` (a table, or a group of a feature's
+    /// tables), by name.
     tables: Vec<(String, usize)>,
     media_files: usize,
 }
@@ -83,7 +85,19 @@ fn files_bar(len: usize, what: &str) -> ProgressBar {
     bar
 }
 
-/// The snapshot as one JSON object per table name (sorted keys).
+/// Rows in one file: an array's length, or for a group of tables (an
+/// object of arrays, e.g. `fields`: `article_seo`, `custom_fields`,
+/// `values`) the sum of theirs.
+fn rows_in(value: &Value) -> usize {
+    match value {
+        Value::Array(rows) => rows.len(),
+        Value::Object(group) => group.values().map(rows_in).sum(),
+        _ => 0,
+    }
+}
+
+/// The snapshot as one JSON value per top-level key (sorted keys): a table,
+/// or a group of a feature's tables.
 fn tables_of(snapshot: &Snapshot) -> anyhow::Result<serde_json::Map<String, Value>> {
     match serde_json::to_value(snapshot).context("serializing the snapshot")? {
         Value::Object(map) => Ok(map),
@@ -122,7 +136,9 @@ pub async fn export(args: ExportArgs, file: &FileConfig) -> anyhow::Result<ExitC
     let media_dir = args.dir.join("media");
     std::fs::create_dir_all(&tables_dir).with_context(|| format!("creating {}", tables_dir.display()))?;
     std::fs::create_dir_all(&media_dir).with_context(|| format!("creating {}", media_dir.display()))?;
+    let mut tables = Vec::new();
     for (table, rows) in tables_of(&snapshot)? {
+        tables.push((table.clone(), rows_in(&rows)));
         write_json(&tables_dir.join(format!("{table}.json")), &rows)?;
     }
     let bar = files_bar(snapshot.media.len(), "media");
@@ -144,7 +160,7 @@ pub async fn export(args: ExportArgs, file: &FileConfig) -> anyhow::Result<ExitC
         format: FORMAT.to_owned(),
         version: VERSION,
         with_secrets: args.with_secrets,
-        tables: snapshot.counts().iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
+        tables,
         media_files: copied,
     };
     write_json(&args.dir.join("prensa-export.json"), &manifest)?;
@@ -199,8 +215,8 @@ fn read_export(dir: &Path) -> anyhow::Result<(Manifest, Snapshot)> {
         let file = dir.join("tables").join(format!("{table}.json"));
         let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
         let rows: Value = serde_json::from_str(&text).with_context(|| format!("reading {}", file.display()))?;
-        let len = rows.as_array().map(Vec::len);
-        anyhow::ensure!(len == Some(*count), "{} holds {len:?} rows; the manifest says {count}", file.display());
+        let len = rows_in(&rows);
+        anyhow::ensure!(len == *count, "{} holds {len} rows; the manifest says {count}", file.display());
         tables.insert(table.clone(), rows);
     }
     let snapshot: Snapshot = serde_json::from_value(Value::Object(tables))
