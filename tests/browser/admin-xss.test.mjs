@@ -636,3 +636,82 @@ test('no XSS payload typed into sections, tags, author profiles, settings or rev
   assert.deepEqual(problems, [], problems.join('\n'));
   assert.deepEqual(absent, [], `pages checked that showed no payload:\n${absent.join('\n')}`);
 });
+
+test('no XSS payload in an image\'s name, alt text, caption or credit, or in figures and embed lines, runs anywhere it is shown', async () => {
+  const stamp = Date.now().toString(36);
+  const link = await server.addUser(`xss-media-${stamp}@meridian.example`, 'administrator', { name: 'Mia Media' });
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const problems = watch(context);
+  const hits = await installHooks(context);
+  await disableAutosave(context);
+  const page = await context.newPage();
+  await acceptInvite(page, link);
+  const findings = [];
+  const absent = [];
+  async function check(url, { expectPayload = true } = {}) {
+    if (url) {
+      const res = await page.goto(url.startsWith('http') ? url : server.base + url);
+      assert.ok(res.status() < 400, `status ${res.status()} of ${url}`);
+    }
+    const seen = await page.evaluate(inspectPage);
+    for (const f of seen.findings) findings.push(`${page.url()}: ${f}`);
+    if (expectPayload && !seen.showsPayload) absent.push(page.url());
+  }
+
+  // One image per group of payloads, each payload in name, alt, caption
+  // and credit (within their lengths).
+  const groups = pack(GENERAL, 190, () => '').slice(0, 12);
+  assert.ok(groups.length >= 8, `${groups.length} groups of payloads`);
+  const keys = [];
+  for (const [i, group] of groups.entries()) {
+    const key = await uploadImage(page, server.base, makePng(320 + i, 200, 40 + i), `xss-${i}.png`);
+    keys.push(key);
+    const text = texts(group).join(' ');
+    await page.goto(`${server.base}/admin/media/${key}`);
+    await page.fill('#name', text);
+    await page.fill('#alt', text);
+    await page.fill('#caption', text);
+    await page.fill('#credit', text);
+    const res = await submit(page, '.media-detail form button.primary');
+    assert.ok(res.status() < 400, `metadata of ${key} saved (status ${res.status()})`);
+    await check(null);
+  }
+  await check('/admin/media/');
+  await check(`/admin/media/?q=${encodeURIComponent('xss')}`, { expectPayload: false });
+  await check('/admin/media/picker');
+  await check(`/admin/media/${keys[0]}/delete`);
+
+  // An article: a payload-laden image as its lead (alt and caption offered
+  // from the library), the others as figures and a gallery in the body,
+  // with payload captions and credits, and embed lines that are hostile.
+  const figures = keys.slice(1, 4).map((k, i) => `![${texts(groups[i + 1])[0]}](/media/${k})\n${texts(groups[i + 1]).join(' ')}\n— ${texts(groups[i + 1])[1] ?? 'credit'}`);
+  const gallery = `${keys.slice(4, 7).map((k) => `![x](/media/${k})`).join('\n')}\nA gallery ${texts(groups[4]).join(' ')}`;
+  const embeds = [
+    `https://www.youtube.com/watch?v=${encodeURIComponent('"><script>__xss(9901)</script>')}`,
+    'https://www.youtube.com/watch?v=abc"onmouseover="__xss(9902)',
+    'https://vimeo.com/123456"><img src=x onerror=__xss(9903)>',
+    'javascript:__xss(9904)//https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+    'https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?x="><svg onload=__xss(9905)>',
+  ];
+  const body = ['Text before.', ...figures, gallery, ...embeds, 'Text after.'].join('\n\n');
+  await page.goto(server.base + '/admin/articles/new');
+  const author = await firstOptionLabel(page, '#author-1');
+  const id = await createArticle(page, server.base, { headline: `Figures under fire ${stamp}`, author, image: keys[0], body });
+  await check(null);
+  const alt = await page.inputValue('#image_alt');
+  assert.ok(alt.includes('__xss('), 'the library\'s alt text was offered for the lead image');
+  const published = await clickIntent(page, 'publish');
+  assert.ok(published.status() < 400, 'published');
+  await check(null);
+  await check(`/admin/articles/${id}/preview`);
+  const slug = `figures-under-fire-${stamp}`;
+  await check(`/${slug}/`);
+  const html = await page.content();
+  assert.ok(html.includes('<figure'), 'the public page has the figures');
+  assert.ok(!/<iframe/i.test(html), 'embeds are link cards, never frames');
+  await context.close();
+  assert.deepEqual(hits, [], `payloads ran: ${hits.join(', ')}`);
+  assert.deepEqual(findings, [], findings.join('\n'));
+  assert.deepEqual(absent, [], `pages that should show a payload (escaped) and did not: ${absent.join(' ')}`);
+  assert.deepEqual(problems, [], problems.join('\n'));
+});

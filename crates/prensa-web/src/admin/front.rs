@@ -236,37 +236,33 @@ async fn brand_page<S: Desk>(
     notice: Option<String>,
 ) -> Result<Response, AdminError> {
     #[derive(Serialize)]
-    struct Image {
-        key: String,
-        label: String,
-        logo: bool,
-        favicon: bool,
-    }
-    #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
-        images: Vec<Image>,
+        logo_picker: super::media::Picker,
+        favicon_picker: super::media::Picker,
         logo: Option<String>,
         favicon: String,
         error: Option<String>,
         notice: Option<String>,
     }
     let logo = site.view.logo.as_ref().map(|l| l.url.clone());
+    // The logo's key is the last part of its media URL.
+    let logo_key = logo.as_deref().and_then(|l| l.rsplit_once("/media/")).map(|(_, k)| k.to_owned());
     let favicon_key = site.favicon.as_ref().map(|f| f.key.clone());
-    let images = state
-        .store
-        .media_list(100, 0)
-        .await?
-        .items
-        .into_iter()
-        .map(|m| Image {
-            label: format!("{} ({}×{})", m.key, m.width, m.height),
-            logo: logo.as_deref().is_some_and(|l| l.ends_with(&format!("/media/{}", m.key))),
-            favicon: favicon_key.as_deref() == Some(m.key.as_str()),
-            key: m.key,
-        })
-        .collect();
-    let ctx = Ctx { chrome: Chrome::new(site, staffer), images, logo, favicon: site.view.favicon.clone(), error, notice };
+    let (images, more) = super::media::newest(&state.store).await?;
+    let logo_picker =
+        super::media::picker_of("logo", "None: the publication's name", &images, logo_key.as_deref()).with_more(more);
+    let favicon_picker =
+        super::media::picker_of("favicon", "Prensa's default", &images, favicon_key.as_deref()).with_more(more);
+    let ctx = Ctx {
+        chrome: Chrome::new(site, staffer),
+        logo_picker,
+        favicon_picker,
+        logo,
+        favicon: site.view.favicon.clone(),
+        error,
+        notice,
+    };
     state.admin.page(status, "brand.html", ctx)
 }
 

@@ -412,6 +412,22 @@ pub async fn picker_page<S: Newsroom>(
 /// `Accept: application/json` (the rich editor), answers [`ImageJson`]
 /// (errors as `{"error": {"message": …}}`).
 pub async fn upload<S: Newsroom>(
+    state: Shared<S>,
+    site: Extension<Arc<Site>>,
+    staffer: Staffer,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<Response, AdminError> {
+    // Refusals raised as errors (a forged CSRF token, a role that may not
+    // upload, an unreadable form) reach the editor as JSON too.
+    let json = wants_json(&headers);
+    match upload_file(state, site, staffer, headers, multipart).await {
+        Err(e) if json => Ok(json_error(e.status, e.message)),
+        other => other,
+    }
+}
+
+async fn upload_file<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     staffer: Staffer,
