@@ -179,7 +179,7 @@ test('no XSS payload typed into the admin runs anywhere it is shown', async () =
     await page.fill('#slug', slug);
     const res = await submit(page, 'button[name=intent][value=save]');
     assert.equal(res.status(), 422, `slug ${slug} is refused`);
-    assert.match(await page.locator('.error').innerText(), /slug may hold only lower-case letters/, `error shown for slug ${slug}`);
+    assert.match(await page.locator('div.error').innerText(), /slug may hold only lower-case letters/, `error shown for slug ${slug}`);
     assert.equal(await page.inputValue('#slug'), slug.trim(), 'the typed slug is kept in the form');
     await check(null);
   }

@@ -115,14 +115,14 @@ test('custom fields and SEO fields: defined, filled, previewed, published, escap
   await e.$eval('#editor', (f) => { f.noValidate = true; });
   const bad = await clickIntent(e, 'save');
   assert.equal(bad.status(), 422);
-  assert.match(await e.locator('.error').innerText(), /canonical URL must be an absolute http/);
+  assert.match(await e.locator('div.error').innerText(), /canonical URL must be an absolute http/);
   assert.equal(await e.inputValue('#seo_canonical_url'), 'javascript:__xss(999)', 'kept in the form');
   // A URL field the same.
   await e.fill('#seo_canonical_url', 'https://elsewhere.example/harbour');
   await e.fill('#field_source', 'javascript:__xss(998)');
   const bad2 = await clickIntent(e, 'save');
   assert.equal(bad2.status(), 422);
-  assert.match(await e.locator('.error').innerText(), /Originally published in: the address must be an absolute/);
+  assert.match(await e.locator('div.error').innerText(), /Originally published in: the address must be an absolute/);
 
   await e.fill('#field_source', 'https://elsewhere.example/harbour');
   await e.fill('#field_translated-by', 'María López');
