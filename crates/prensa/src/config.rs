@@ -131,12 +131,18 @@ pub fn media_store(
 /// anything that is not a SQLite file (PostgreSQL has no folder to sit
 /// beside).
 pub fn media_beside(database: &str) -> PathBuf {
-    let path = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")).unwrap_or("");
-    let path = path.split('?').next().unwrap_or("");
-    match Path::new(path).parent() {
-        Some(parent) if !path.is_empty() && !path.contains(":memory:") => parent.join("media"),
-        _ => PathBuf::from("media"),
+    match sqlite_file(database).and_then(Path::parent) {
+        Some(parent) => parent.join("media"),
+        None => PathBuf::from("media"),
     }
+}
+
+/// The file a `sqlite://PATH[?options]` URL names; `None` for any other URL
+/// and for an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<&Path> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
 }
 
 #[cfg(test)]

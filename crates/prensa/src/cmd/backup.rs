@@ -24,7 +24,7 @@ use anyhow::Context;
 use prensa_store::{redact_url, AnyStore};
 
 use super::migrate_store::{copy, report_media, spinner, Copied};
-use crate::config::{media_beside, media_store, FileConfig, StoreArgs};
+use crate::config::{media_beside, media_store, sqlite_file, FileConfig, StoreArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,7 +44,7 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
         eprintln!("{} already exists; nothing was written. Pass --force to replace it.", args.file.display());
         return Ok(ExitCode::FAILURE);
     }
-    if sqlite_path(&database).is_some_and(|db| same_file(db, &args.file)) {
+    if sqlite_file(&database).is_some_and(|db| same_file(db, &args.file)) {
         anyhow::bail!("{} is the database itself; choose another file for the backup", args.file.display());
     }
     // Written beside FILE (so the final rename stays on one file system)
@@ -82,13 +82,6 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     println!("media files are not in the backup: copy the {media} alongside it");
     println!("restore with: prensa restore {} --database URL", args.file.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// The file a SQLite URL names, if it is one.
-pub(crate) fn sqlite_path(url: &str) -> Option<&Path> {
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = path.split('?').next().unwrap_or(path);
-    (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -27,6 +27,7 @@ use prensa_store::{redact_url, AnyStore, MediaDir, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::migrate_store::spinner;
 use crate::config::{FileConfig, StoreArgs};
 
 /// The manifest's `format`; anything else is not ours.
@@ -65,13 +66,6 @@ pub struct ImportArgs {
     /// Replace whatever content the store holds (all of it, in the same transaction)
     #[arg(long)]
     pub force: bool,
-}
-
-fn spinner() -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
-    bar.enable_steady_tick(std::time::Duration::from_millis(100));
-    bar
 }
 
 fn files_bar(len: usize, what: &str) -> ProgressBar {

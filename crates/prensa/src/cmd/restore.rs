@@ -14,9 +14,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use prensa_store::{redact_url, AnyStore};
 
-use super::backup::sqlite_path;
 use super::migrate_store::{copy, report_media, spinner, Copied};
-use crate::config::{media_beside, media_store, FileConfig, StoreArgs};
+use crate::config::{media_beside, media_store, sqlite_file, FileConfig, StoreArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,7 +40,7 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     if header != b"SQLite format 3\0" {
         anyhow::bail!("{shown} is not a Prensa backup (a backup is a SQLite database file made by `prensa backup`)");
     }
-    if sqlite_path(&database).is_some_and(|db| db == args.file.as_path()) {
+    if sqlite_file(&database).is_some_and(|db| db == args.file.as_path()) {
         anyhow::bail!("{shown} is the database to restore into; restore into another one");
     }
     let scratch = tempfile::tempdir().context("making a temporary folder")?;
