@@ -8,6 +8,7 @@
 pub mod content_api;
 pub mod media;
 pub mod fields;
+pub mod foreign;
 pub mod front;
 pub mod model;
 pub mod newsroom;

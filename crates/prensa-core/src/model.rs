@@ -518,11 +518,14 @@ pub struct Snapshot {
     pub fields: crate::fields::FieldRows,
     /// The front page's pins and each publication's logo and favicon.
     pub front: crate::front::FrontRows,
+    /// Imports from other platforms: source ids and old addresses.
+    #[serde(default)]
+    pub foreign: crate::foreign::ForeignRows,
 }
 
 impl Snapshot {
     /// Rows per table, in the order the tables are written.
-    pub fn counts(&self) -> [(&'static str, usize); 23] {
+    pub fn counts(&self) -> [(&'static str, usize); 25] {
         [
             ("publications", self.publications.len()),
             ("media", self.media.len()),
@@ -547,6 +550,8 @@ impl Snapshot {
             ("article_field_values", self.fields.values.len()),
             ("front_pins", self.front.pins.len()),
             ("publication_brand", self.front.brands.len()),
+            ("import_sources", self.foreign.sources.len()),
+            ("legacy_urls", self.foreign.legacy_urls.len()),
         ]
     }
 

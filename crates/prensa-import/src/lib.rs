@@ -26,6 +26,7 @@
 //! [`ImportSet`]: prensa_core::ImportSet
 
 mod fields;
+pub mod html;
 mod load;
 mod media;
 mod network;

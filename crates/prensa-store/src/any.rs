@@ -649,6 +649,28 @@ impl crate::Staffing for AnyStore {
     }
 }
 
+impl crate::ForeignImports for AnyStore {
+    async fn import_sources(
+        &self,
+        publication: &str,
+        platform: prensa_core::foreign::Platform,
+    ) -> Result<Vec<prensa_core::foreign::SourceLink>> {
+        delegate!(self.import_sources(publication, platform))
+    }
+
+    async fn apply_foreign(&self, import: &prensa_core::foreign::ForeignImport) -> Result<Vec<ImportCounts>> {
+        delegate!(self.apply_foreign(import))
+    }
+
+    async fn legacy_url(&self, publication: Id, path: &str) -> Result<Option<String>> {
+        delegate!(self.legacy_url(publication, path))
+    }
+
+    async fn has_legacy_urls(&self, publication: Id) -> Result<bool> {
+        delegate!(self.has_legacy_urls(publication))
+    }
+}
+
 impl crate::ArticleFields for AnyStore {
     async fn custom_fields(&self, publication: Id) -> Result<Vec<prensa_core::CustomField>> {
         delegate!(self.custom_fields(publication))

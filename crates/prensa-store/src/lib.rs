@@ -37,6 +37,8 @@ pub mod content_api;
 mod content_api_sql;
 pub mod editorial;
 mod editorial_sql;
+pub mod foreign;
+mod foreign_sql;
 pub mod front;
 mod front_sql;
 pub mod desk;
@@ -68,6 +70,7 @@ pub use api_keys::{ApiKeys, CHANGE_API_KEYS};
 pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
 pub use fields::ArticleFields;
+pub use foreign::ForeignImports;
 pub use front::{Brand, Front, FrontPin, CHANGE_HOME};
 pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use library::MediaLibrary;
@@ -116,7 +119,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// reader-facing methods.
 /// Every backend also keeps articles' SEO and custom fields
 /// ([`ArticleFields`]), which the article page reads.
-pub trait Store: Clone + Send + Sync + 'static + ArticleFields {
+pub trait Store: Clone + Send + Sync + 'static + ArticleFields + ForeignImports {
     /// All publications, in slug order.
     fn publications(&self) -> impl Future<Output = Result<Vec<Publication>>> + Send;
 

@@ -46,6 +46,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (12, "seo_custom_fields", include_str!("../migrations/sqlite/0012_seo_custom_fields.sql")),
     (13, "front_page", include_str!("../migrations/sqlite/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/sqlite/0014_staff_trash.sql")),
+    (15, "foreign_imports", include_str!("../migrations/sqlite/0015_foreign_imports.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -63,4 +64,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (12, "seo_custom_fields", include_str!("../migrations/postgres/0012_seo_custom_fields.sql")),
     (13, "front_page", include_str!("../migrations/postgres/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/postgres/0014_staff_trash.sql")),
+    (15, "foreign_imports", include_str!("../migrations/postgres/0015_foreign_imports.sql")),
 ]);

@@ -61,6 +61,7 @@ crate::library_sql::library_impl!(PostgresStore, sqlx::PgConnection, crate::news
 crate::staffing_sql::staffing_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb");
 crate::fields_sql::fields_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::front_sql::front_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
+crate::foreign_sql::foreign_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered);
 
 /// A PostgreSQL database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -543,6 +544,7 @@ impl Store for PostgresStore {
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
         front_gen::front_out(&mut *conn, &mut snapshot).await?;
+        foreign_gen::foreign_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -965,6 +967,7 @@ async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Re
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
     fields_gen::fields_snapshot_in(&mut *conn, s).await?;
     front_gen::front_snapshot_in(&mut *conn, s).await?;
+    foreign_gen::foreign_snapshot_in(&mut *conn, s).await?;
     // Rows came in with their ids; move each identity past the largest so
     // the next import's new rows do not collide with them.
     for table in [

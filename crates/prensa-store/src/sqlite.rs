@@ -41,6 +41,7 @@ crate::library_sql::library_impl!(SqliteStore, sqlx::SqliteConnection, crate::ne
 crate::staffing_sql::staffing_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::fields_sql::fields_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::front_sql::front_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::foreign_sql::foreign_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 
 /// A SQLite database opened as a connection pool.
 #[derive(Clone, Debug)]
@@ -493,6 +494,7 @@ impl Store for SqliteStore {
         api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
         fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
         front_gen::front_out(&mut *conn, &mut snapshot).await?;
+        foreign_gen::foreign_out(&mut *conn, &mut snapshot).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -674,6 +676,7 @@ async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -
     api_keys_gen::api_keys_in(&mut *conn, s).await?;
     fields_gen::fields_snapshot_in(&mut *conn, s).await?;
     front_gen::front_snapshot_in(&mut *conn, s).await?;
+    foreign_gen::foreign_snapshot_in(&mut *conn, s).await?;
     Ok(())
 }
 

@@ -54,6 +54,8 @@ const COPIED: &[(&str, &[&str])] = &[
     ("article_field_values", &["article_id", "field_id", "value"]),
     ("front_pins", &["article_id", "publication_id", "position", "expires_at", "pinned_at"]),
     ("publication_brand", &["publication_id", "logo_key", "favicon_key"]),
+    ("import_sources", &["publication_id", "platform", "kind", "source_id", "slug"]),
+    ("legacy_urls", &["publication_id", "path", "article_id", "target"]),
     ("publication_authors", &["publication_id", "author_id"]),
     ("publication_roles", &["user_id", "publication_id", "role"]),
     (

@@ -121,11 +121,13 @@ pub async fn apply_network(
     network: &Network,
     prune: bool,
 ) -> anyhow::Result<Vec<prensa_core::ImportCounts>> {
-    copy_media(media, &network.files).await?;
+    copy_files(media, &network.files).await?;
     Ok(store.apply_network(&network.import, prune).await?)
 }
 
-async fn copy_media(media: &MediaStore, files: &[prensa_import::MediaFile]) -> anyhow::Result<()> {
+/// Copies an import's image files into the media store, a few at a time,
+/// with a progress bar (also `prensa import wordpress` and `ghost`).
+pub async fn copy_files(media: &MediaStore, files: &[prensa_import::MediaFile]) -> anyhow::Result<()> {
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} media files")

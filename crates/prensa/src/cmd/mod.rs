@@ -4,6 +4,7 @@ pub mod backup;
 pub mod check;
 pub mod demo;
 pub mod export;
+pub mod foreign;
 pub mod import;
 pub mod json;
 pub mod key;

@@ -1,0 +1,249 @@
+//! [`crate::ForeignImports`] and the snapshot rows of imports from other
+//! platforms, for both backends, written once like `front_sql.rs`: `?`
+//! placeholders, numbered for PostgreSQL by the backend's `$q`. The content
+//! of an import is written by the backend's own `import_in` and
+//! `network_gen::link`, the same code as `prensa import dir`.
+
+macro_rules! foreign_impl {
+    ($store:ident, $conn:ty, $q:path) => {
+        /// The statements of imports from other platforms (see `foreign_sql.rs`).
+        mod foreign_gen {
+            use prensa_core::foreign::{is_legacy_path, ForeignImport, LegacyRow, LegacyTarget, Platform, SourceKind, SourceLink, SourceRow};
+            use prensa_core::{Id, ImportCounts};
+
+            use super::$store;
+            use super::desk_gen::finish;
+            use super::newsroom_gen::write_lock;
+            use crate::shared::{backend, Cols};
+            use crate::{ForeignImports, Result, StoreError};
+
+            type Conn = $conn;
+
+            fn q(sql: &str) -> String {
+                $q(sql)
+            }
+
+            /// Every source id and old address, for a snapshot.
+            pub(crate) async fn foreign_out(conn: &mut Conn, s: &mut prensa_core::Snapshot) -> Result<()> {
+                let rows = sqlx::query(
+                    "SELECT publication_id, platform, kind, source_id, slug FROM import_sources \
+                     ORDER BY publication_id, platform, kind, source_id",
+                )
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                for r in &rows {
+                    s.foreign.sources.push(SourceRow {
+                        publication_id: r.int(0)?,
+                        platform: r.text(1)?,
+                        kind: r.text(2)?,
+                        source_id: r.text(3)?,
+                        slug: r.text(4)?,
+                    });
+                }
+                let rows = sqlx::query(
+                    "SELECT publication_id, path, article_id, target FROM legacy_urls ORDER BY publication_id, path",
+                )
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+                for r in &rows {
+                    s.foreign.legacy_urls.push(LegacyRow {
+                        publication_id: r.int(0)?,
+                        path: r.text(1)?,
+                        article_id: r.opt_int(2)?,
+                        target: r.text(3)?,
+                    });
+                }
+                Ok(())
+            }
+
+            /// Writes a snapshot's source ids and old addresses, after the
+            /// publications and articles they name.
+            pub(crate) async fn foreign_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
+                let sql = q("INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES (?, ?, ?, ?, ?)");
+                for r in &s.foreign.sources {
+                    sqlx::query(&sql)
+                        .bind(r.publication_id)
+                        .bind(&r.platform)
+                        .bind(&r.kind)
+                        .bind(&r.source_id)
+                        .bind(&r.slug)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                let sql = q("INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES (?, ?, ?, ?)");
+                for r in &s.foreign.legacy_urls {
+                    sqlx::query(&sql)
+                        .bind(r.publication_id)
+                        .bind(&r.path)
+                        .bind(r.article_id)
+                        .bind(&r.target)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                Ok(())
+            }
+
+            async fn publication_id(conn: &mut Conn, slug: &str) -> Result<Id> {
+                sqlx::query_scalar(&q("SELECT id FROM publications WHERE slug = ?"))
+                    .bind(slug)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?
+                    .ok_or_else(|| StoreError::Invalid(format!("the import names no publication {slug}")))
+            }
+
+            /// The source ids and old addresses of an import whose content
+            /// is already written in this transaction.
+            async fn remember(conn: &mut Conn, import: &ForeignImport) -> Result<()> {
+                let platform = import.platform.as_str();
+                let mut ids: std::collections::HashMap<String, Id> = std::collections::HashMap::new();
+                let upsert_source = q(
+                    "INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES (?, ?, ?, ?, ?) \
+                     ON CONFLICT (publication_id, platform, kind, source_id) DO UPDATE SET slug = excluded.slug",
+                );
+                for s in &import.sources {
+                    let publication = match ids.get(&s.publication) {
+                        Some(id) => *id,
+                        None => {
+                            let id = publication_id(&mut *conn, &s.publication).await?;
+                            ids.insert(s.publication.clone(), id);
+                            id
+                        }
+                    };
+                    sqlx::query(&upsert_source)
+                        .bind(publication)
+                        .bind(platform)
+                        .bind(s.kind.as_str())
+                        .bind(&s.source_id)
+                        .bind(&s.slug)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                let article = q("SELECT id FROM articles WHERE publication_id = ? AND slug = ?");
+                let upsert_url = q(
+                    "INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES (?, ?, ?, ?) \
+                     ON CONFLICT (publication_id, path) DO UPDATE SET article_id = excluded.article_id, target = excluded.target",
+                );
+                for u in &import.legacy {
+                    if !is_legacy_path(&u.path) {
+                        return Err(StoreError::Invalid(format!("{:?} is not a path an old address can have", u.path)));
+                    }
+                    let publication = match ids.get(&u.publication) {
+                        Some(id) => *id,
+                        None => {
+                            let id = publication_id(&mut *conn, &u.publication).await?;
+                            ids.insert(u.publication.clone(), id);
+                            id
+                        }
+                    };
+                    let article_id: Option<Id> = match &u.target {
+                        LegacyTarget::Article(slug) => Some(
+                            sqlx::query_scalar(&article)
+                                .bind(publication)
+                                .bind(slug)
+                                .fetch_optional(&mut *conn)
+                                .await
+                                .map_err(backend)?
+                                .ok_or_else(|| {
+                                    StoreError::Invalid(format!("old address {} leads to no article {slug}", u.path))
+                                })?,
+                        ),
+                        _ => None,
+                    };
+                    sqlx::query(&upsert_url)
+                        .bind(publication)
+                        .bind(&u.path)
+                        .bind(article_id)
+                        .bind(u.target.path())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+                Ok(())
+            }
+
+            impl ForeignImports for $store {
+                async fn import_sources(&self, publication: &str, platform: Platform) -> Result<Vec<SourceLink>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let rows = sqlx::query(&q(
+                        "SELECT s.kind, s.source_id, s.slug FROM import_sources s \
+                         JOIN publications p ON p.id = s.publication_id \
+                         WHERE p.slug = ? AND s.platform = ? ORDER BY s.kind, s.source_id",
+                    ))
+                    .bind(publication)
+                    .bind(platform.as_str())
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    let mut links = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        let kind = r.text(0)?;
+                        // Kinds a later version may add are not ours to match.
+                        let Some(kind) = SourceKind::parse(&kind) else { continue };
+                        links.push(SourceLink {
+                            publication: publication.to_owned(),
+                            kind,
+                            source_id: r.text(1)?,
+                            slug: r.text(2)?,
+                        });
+                    }
+                    Ok(links)
+                }
+
+                async fn apply_foreign(&self, import: &ForeignImport) -> Result<Vec<ImportCounts>> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let result = async {
+                        let tx = &mut tx;
+                        write_lock(&mut *tx).await?;
+                        let mut counts = Vec::with_capacity(import.network.sets.len());
+                        for set in &import.network.sets {
+                            counts.push(super::import_in(&mut *tx, set, false).await?);
+                        }
+                        super::network_gen::link(&mut *tx, &import.network).await?;
+                        remember(&mut *tx, import).await?;
+                        Ok(counts)
+                    }
+                    .await;
+                    finish(tx, result).await
+                }
+
+                async fn legacy_url(&self, publication: Id, path: &str) -> Result<Option<String>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let row = sqlx::query(&q(
+                        "SELECT a.slug, u.target FROM legacy_urls u LEFT JOIN articles a ON a.id = u.article_id \
+                         WHERE u.publication_id = ? AND u.path = ?",
+                    ))
+                    .bind(publication)
+                    .bind(path)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                    Ok(match row {
+                        Some(r) => Some(match r.opt_text(0)? {
+                            Some(slug) => LegacyTarget::Article(slug).path(),
+                            None => r.text(1)?,
+                        }),
+                        None => None,
+                    })
+                }
+
+                async fn has_legacy_urls(&self, publication: Id) -> Result<bool> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let found: Option<i64> = sqlx::query_scalar(&q("SELECT publication_id FROM legacy_urls WHERE publication_id = ? LIMIT 1"))
+                        .bind(publication)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                    Ok(found.is_some())
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use foreign_impl;
