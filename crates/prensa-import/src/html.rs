@@ -73,6 +73,21 @@ pub fn to_markdown(html: &str) -> Converted {
     Converted { markdown, images: w.images, kept: w.kept }
 }
 
+/// The text of an HTML fragment, tags dropped and whitespace collapsed: for
+/// fields Prensa keeps as plain text, such as a hero image's caption (Ghost
+/// writes `Photo by <a href="…">Ana</a>`).
+pub fn to_text(html: &str) -> String {
+    let dom = parse_fragment(
+        RcDom::default(),
+        ParseOpts::default(),
+        QualName::new(None, ns!(html), local_name!("body")),
+        Vec::new(),
+        false,
+    )
+    .one(html);
+    text_of(&dom.document).trim().to_owned()
+}
+
 #[derive(Default)]
 struct Writer {
     /// Finished blocks, joined by blank lines at the end.
@@ -290,6 +305,10 @@ impl Writer {
             }
             "figure" => {
                 self.flush();
+                if let Some(card) = self.link_card(node, d) {
+                    self.blocks.push(card);
+                    return;
+                }
                 let figure = self.figure(node, d);
                 if !figure.is_empty() {
                     self.blocks.push(figure);
@@ -409,6 +428,52 @@ impl Writer {
         out
     }
 
+    /// A figure that stands for a link rather than an image: an embedded
+    /// player (`<iframe>`, Ghost's `kg-embed-card`) becomes its URL on a
+    /// line of its own, which Prensa renders as an embed card for the
+    /// providers it knows and as a link otherwise; a bookmark card (Ghost's
+    /// `kg-bookmark-card`: a link with title, description, icon and
+    /// thumbnail) becomes `[title](url): description`. The caption follows
+    /// as a paragraph. `None` for any other figure.
+    fn link_card(&mut self, node: &Handle, depth: usize) -> Option<String> {
+        let class = attr(node, "class").unwrap_or_default();
+        let caption = find(node, |n| tag(n).as_deref() == Some("figcaption")).map(|c| {
+            let mut inner = Writer::default();
+            inner.inlines(&children(&c), depth + 1);
+            inner.inline.split_whitespace().collect::<Vec<_>>().join(" ")
+        });
+        let mut out = if class.split_whitespace().any(|c| c == "kg-bookmark-card") {
+            let link = find(node, |n| tag(n).as_deref() == Some("a"))?;
+            let href = attr(&link, "href").and_then(|h| safe_url(&h))?;
+            let part = |name: &str| {
+                find(node, |n| attr(n, "class").is_some_and(|c| c.split_whitespace().any(|c| c == name)))
+                    .map(|n| escape(text_of(&n).trim()))
+                    .filter(|t| !t.is_empty())
+            };
+            let title = part("kg-bookmark-title").unwrap_or_else(|| escape(&href));
+            match part("kg-bookmark-description") {
+                Some(d) => format!("[{title}]({href}): {d}"),
+                None => format!("[{title}]({href})"),
+            }
+        } else {
+            let frame = find(node, |n| tag(n).as_deref() == Some("iframe"))?;
+            let src = attr(&frame, "src")?;
+            let src = src.trim();
+            let lower = src.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || src.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>'))
+            {
+                return None;
+            }
+            format!("<{src}>")
+        };
+        if let Some(caption) = caption.filter(|c| !c.is_empty()) {
+            out.push_str("\n\n");
+            out.push_str(&escape_line_start(&caption));
+        }
+        Some(out)
+    }
+
     /// `![alt](src)`, or nothing for an image without a usable source.
     fn image(&mut self, img: &Handle) -> Option<String> {
         let src = attr(img, "src").and_then(|s| safe_url(&s))?;
@@ -498,6 +563,15 @@ impl Writer {
                 let collapsed = collapse(&text);
                 if collapsed == " " && (self.inline.is_empty() || self.inline.ends_with([' ', '\n'])) {
                     return;
+                }
+                // `collapse` drops leading space; after other inline content
+                // (`<b>a</b> b`) it separates words and is kept.
+                if text.starts_with(char::is_whitespace)
+                    && !collapsed.starts_with(' ')
+                    && !self.inline.is_empty()
+                    && !self.inline.ends_with([' ', '\n'])
+                {
+                    self.inline.push(' ');
                 }
                 self.inline.push_str(&escape(&collapsed));
             }
@@ -596,6 +670,19 @@ fn link_wraps_image(a: &Handle) -> Option<Handle> {
         }
     }
     found
+}
+
+/// The first descendant of `node` (in document order) for which `pred`
+/// holds, searched without recursion.
+fn find(node: &Handle, pred: impl Fn(&Handle) -> bool) -> Option<Handle> {
+    let mut stack: Vec<Handle> = children(node).into_iter().rev().collect();
+    while let Some(n) = stack.pop() {
+        if pred(&n) {
+            return Some(n);
+        }
+        stack.extend(children(&n).into_iter().rev());
+    }
+    None
 }
 
 /// Text as written, whitespace kept (`<pre>`, `<code>`), gathered without
@@ -700,6 +787,22 @@ mod tests {
     }
 
     #[test]
+    fn ghost_cards() {
+        let image = md(r#"<figure class="kg-card kg-image-card kg-card-hascaption"><img src="__GHOST_URL__/content/images/2024/03/square.jpg" class="kg-image" alt="The square at dawn" loading="lazy" width="1200" height="800" srcset="__GHOST_URL__/content/images/size/w600/2024/03/square.jpg 600w"><figcaption><span style="white-space: pre-wrap;">The square, 6 a.m. Photo: Ana Ruiz</span></figcaption></figure>"#);
+        assert_eq!(image, "![The square at dawn](__GHOST_URL__/content/images/2024/03/square.jpg)\nThe square, 6 a.m.\n— Photo: Ana Ruiz\n");
+        let gallery = md(r#"<figure class="kg-card kg-gallery-card kg-width-wide"><div class="kg-gallery-container"><div class="kg-gallery-row"><div class="kg-gallery-image"><img src="a.jpg" alt="First"></div><div class="kg-gallery-image"><img src="b.jpg" alt="Second"></div></div></div><figcaption>Two views</figcaption></figure>"#);
+        assert_eq!(gallery, "![First](a.jpg)\n![Second](b.jpg)\nTwo views\n");
+        let embed = to_markdown(r#"<figure class="kg-card kg-embed-card kg-card-hascaption"><iframe width="200" height="113" src="https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed" allowfullscreen></iframe><figcaption>The council meeting</figcaption></figure>"#);
+        assert_eq!(embed.markdown, "<https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed>\n\nThe council meeting\n");
+        assert!(embed.kept.is_empty());
+        let bookmark = md(r#"<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="https://example.org/report"><div class="kg-bookmark-content"><div class="kg-bookmark-title">The annual report</div><div class="kg-bookmark-description">Numbers for 2023.</div><div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" src="https://example.org/icon.png" alt=""><span class="kg-bookmark-author">Example</span></div></div><div class="kg-bookmark-thumbnail"><img src="https://example.org/thumb.jpg" alt=""></div></a></figure>"#);
+        assert_eq!(bookmark, "[The annual report](https://example.org/report): Numbers for 2023.\n");
+        // A hostile player URL is not a line of its own.
+        let bad = md(r#"<figure class="kg-card kg-embed-card"><iframe src="javascript:alert(1)"></iframe></figure>"#);
+        assert!(!bad.contains("javascript"), "{bad}");
+    }
+
+    #[test]
     fn hostile_markup_is_reduced() {
         let out = md("<p onclick=\"x()\">Hi<script>alert(1)</script><a href=\"javascript:alert(1)\">link</a><img src=\"data:x\" onerror=\"y\"></p>");
         assert_eq!(out, "Hilink\n");
@@ -715,6 +818,7 @@ mod tests {
         assert_eq!(md("<pre><code>let a = 1;\nlet b = 2;</code></pre>"), "```\nlet a = 1;\nlet b = 2;\n```\n");
         assert_eq!(md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>"), "| A | B |\n| --- | --- |\n| 1 | 2 |\n");
         let c = to_markdown("<p>E = mc<sup>2</sup></p>");
+        assert_eq!(md("<p><strong>Bold</strong> and <em>more</em> text</p>"), "**Bold** and *more* text\n");
         assert_eq!(c.markdown, "E = mc2\n");
         assert_eq!(c.kept.get("sup"), Some(&1));
     }

@@ -26,6 +26,7 @@
 //! [`ImportSet`]: prensa_core::ImportSet
 
 mod fields;
+pub mod ghost;
 pub mod html;
 mod load;
 mod media;
@@ -35,6 +36,7 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
+pub use media::Media;
 pub use network::{load_dirs, Network};
 pub use problem::{Problem, Problems};
 

@@ -1,5 +1,6 @@
 //! Images referenced by content files: path checks, type sniffing and
-//! content-addressed keys.
+//! content-addressed keys. Public for `prensa import ghost` and `wordpress`,
+//! which turn the old site's image files into media keys the same way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -10,7 +11,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::MediaFile;
 
 /// Resolves image paths once each and collects the distinct files.
-pub(crate) struct Media {
+pub struct Media {
     root: PathBuf,
     /// `None` when the root itself cannot be resolved (then every image is
     /// reported as missing).
