@@ -926,7 +926,7 @@ fn body(post: &Post, unknown: &mut BTreeMap<String, usize>) -> String {
     }
     let mut blocks: Vec<String> = Vec::new();
     let mut html_run = String::new();
-    let mut flush = |run: &mut String, blocks: &mut Vec<String>, unknown: &mut BTreeMap<String, usize>| {
+    let flush = |run: &mut String, blocks: &mut Vec<String>, unknown: &mut BTreeMap<String, usize>| {
         if run.is_empty() {
             return;
         }

@@ -25,6 +25,13 @@ pub enum Source {
     /// Import a folder written by `prensa export json` into an empty store (ids, revisions,
     /// translation links and staff accounts as exported; media files into the media store).
     Json(super::json::ImportArgs),
+    /// Import a Ghost JSON export: posts and pages, tags (the primary tag becomes the section),
+    /// authors, co-author order, feature images, excerpts, status and dates.
+    ///
+    /// Images under __GHOST_URL__/content/images are read from --media (a copy of Ghost's
+    /// content/images). Re-running with a newer export updates what the first run created,
+    /// matched on Ghost's ids. Everything is written in one transaction, or nothing.
+    Ghost(super::ghost::GhostArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +76,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
     let args = match source {
         Source::Dir(args) => args,
         Source::Json(args) => return super::json::import(args, file).await,
+        Source::Ghost(args) => return super::ghost::run(args, file).await,
     };
     let database = args.store.database(file);
     let media = args.store.media(file)?;

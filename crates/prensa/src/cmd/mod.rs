@@ -5,6 +5,7 @@ pub mod check;
 pub mod demo;
 pub mod export;
 pub mod foreign;
+pub mod ghost;
 pub mod import;
 pub mod json;
 pub mod key;
