@@ -73,7 +73,11 @@ pub async fn run(args: GhostArgs, file: &FileConfig) -> anyhow::Result<ExitCode>
         }
     };
 
-    let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
+    // A dry run against a SQLite file that does not exist yet compares
+    // with an empty store, in memory, rather than creating the file.
+    let fresh = args.dry_run && crate::config::sqlite_file(&database).is_some_and(|path| !path.exists());
+    let open = if fresh { "sqlite::memory:" } else { database.as_str() };
+    let store = AnyStore::open(open).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     let slug = args.publication.clone().unwrap_or_else(|| export.default_slug());
     let publication = match store.publications().await?.into_iter().find(|p| p.slug == slug) {
         // Keep what the newsroom set up; the import brings content.
