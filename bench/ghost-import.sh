@@ -95,6 +95,8 @@ measure() { # NAME ARGS...
   grep -E '^(Imported|Would)' "$work/$name.out" || true
   echo "$wall $rss" >"$work/$name.num"
 }
+# Reading and converting only (a dry run against a database that does not exist compares with an empty one in memory).
+measure ghost-dry-run import ghost "$work/ghost.json" --publication bench --dry-run --database "sqlite://$work/none.db"
 measure ghost import ghost "$work/ghost.json" --publication bench --database "sqlite://$work/ghost.db"
 measure dir import dir "$work/dir" --database "sqlite://$work/dir.db"
 measure ghost-rerun import ghost "$work/ghost.json" --publication bench --database "sqlite://$work/ghost.db"
