@@ -538,7 +538,11 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
                 let mut base = if is_valid_slug(ghost_slug) {
                     ghost_slug.to_owned()
                 } else {
-                    let s = slugify(if ghost_slug.is_empty() { post.title.as_deref().unwrap_or_default() } else { ghost_slug });
+                    let s = slugify(if ghost_slug.is_empty() {
+                        post.title.as_deref().unwrap_or_default()
+                    } else {
+                        ghost_slug
+                    });
                     let s: String = s.chars().take(180).collect();
                     let s = s.trim_end_matches('-').to_owned();
                     if s.is_empty() {
@@ -561,13 +565,18 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
         });
         if !ghost_slug.is_empty() && ghost_slug != slug {
             if let Some(path) = prensa_core::foreign::legacy_path(&format!("/{ghost_slug}/")) {
-                legacy.push(LegacyUrl { publication: pub_slug.clone(), path, target: LegacyTarget::Article(slug.clone()) });
+                legacy.push(LegacyUrl {
+                    publication: pub_slug.clone(),
+                    path,
+                    target: LegacyTarget::Article(slug.clone()),
+                });
             }
         }
 
         // Tags and section.
         let ptags = post_tags.get(id).map(Vec::as_slice).unwrap_or_default();
-        let tag_names: Vec<String> = ptags.iter().filter_map(|(_, _, t)| t.name.as_deref().map(|n| n.trim().to_owned())).collect();
+        let tag_names: Vec<String> =
+            ptags.iter().filter_map(|(_, _, t)| t.name.as_deref().map(|n| n.trim().to_owned())).collect();
         for (_, _, t) in ptags {
             let (Some(name), Some(gslug)) = (t.name.as_deref(), t.slug.as_deref()) else { continue };
             let prensa = slugify(name.trim());
@@ -585,7 +594,11 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
                             Some(s) => (*s).to_owned(),
                             None => {
                                 let g = t.slug.as_deref().unwrap_or_default();
-                                let base = if is_valid_slug(g) { g.to_owned() } else { slugify(t.name.as_deref().unwrap_or_default()) };
+                                let base = if is_valid_slug(g) {
+                                    g.to_owned()
+                                } else {
+                                    slugify(t.name.as_deref().unwrap_or_default())
+                                };
                                 unique(&base, &mut taken_sections)
                             }
                         };
@@ -621,7 +634,8 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
         };
 
         // Authors, in byline order.
-        let mut byline: Vec<&str> = post_authors.get(id).map(|l| l.iter().map(|(_, _, a)| *a).collect()).unwrap_or_default();
+        let mut byline: Vec<&str> =
+            post_authors.get(id).map(|l| l.iter().map(|(_, _, a)| *a).collect()).unwrap_or_default();
         if byline.is_empty() {
             byline.extend(post.author_id.as_deref());
         }
@@ -638,14 +652,22 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
                         Some(s) => (*s).to_owned(),
                         None => {
                             let g = user.slug.as_deref().unwrap_or_default();
-                            let base = if is_valid_slug(g) { g.to_owned() } else { slugify(user.name.as_deref().unwrap_or(g)) };
+                            let base = if is_valid_slug(g) {
+                                g.to_owned()
+                            } else {
+                                slugify(user.name.as_deref().unwrap_or(g))
+                            };
                             let base = if base.is_empty() { format!("author-{}", slugify(user_id)) } else { base };
                             unique(&base, &mut taken_authors)
                         }
                     };
                     if let Some(g) = user.slug.as_deref().filter(|g| !g.is_empty() && *g != s) {
                         if let Some(path) = prensa_core::foreign::legacy_path(&format!("/author/{g}/")) {
-                            legacy.push(LegacyUrl { publication: pub_slug.clone(), path, target: LegacyTarget::Author(s.clone()) });
+                            legacy.push(LegacyUrl {
+                                publication: pub_slug.clone(),
+                                path,
+                                target: LegacyTarget::Author(s.clone()),
+                            });
                         }
                     }
                     let avatar = user.profile_image.as_deref().and_then(|url| {
@@ -1225,7 +1247,8 @@ fn markers(markers: Option<&Value>, markups: &[Value], atoms: &[Value], h: &mut 
             };
             if tag == "a" {
                 // Attributes are a flat list: ["href", "https://…", "rel", …].
-                let attrs = markup.and_then(|mk| mk.get(1)).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                let attrs =
+                    markup.and_then(|mk| mk.get(1)).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
                 let href = attrs
                     .chunks(2)
                     .find(|kv| kv.first().and_then(Value::as_str) == Some("href"))
@@ -1312,15 +1335,24 @@ mod tests {
     fn deep_nesting_is_refused_not_overflowed() {
         // In a table or field the import does not read: skipped by serde_json
         // without recursion, so it is harmless.
-        let deep = format!(r#"{{"db":[{{"data":{{"posts":[],"x":{}{}}}}}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let deep =
+            format!(r#"{{"db":[{{"data":{{"posts":[],"x":{}{}}}}}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(read(&deep).map(|e| e.data.posts.len()).ok(), Some(0));
-        let deep = format!(r#"{{"db":[{{"data":{{"posts":[],"x":{}1{}}}}}]}}"#, "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        let deep = format!(
+            r#"{{"db":[{{"data":{{"posts":[],"x":{}1{}}}}}]}}"#,
+            "{\"a\":".repeat(100_000),
+            "}".repeat(100_000)
+        );
         assert_eq!(read(&deep).map(|e| e.data.posts.len()).ok(), Some(0));
         // Where a post or a field is expected: refused at once.
         let deep = format!(r#"{{"db":[{{"data":{{"posts":{}{}}}}}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
         let err = read(&deep).err().map(|e| e.0);
         assert!(err.as_deref().is_some_and(|e| e.contains("not a Ghost export")), "{err:?}");
-        let deep = format!(r#"{{"db":[{{"data":{{"posts":[{{"title":{}{}}}]}}}}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            r#"{{"db":[{{"data":{{"posts":[{{"title":{}{}}}]}}}}]}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let err = read(&deep).err().map(|e| e.0);
         assert!(err.as_deref().is_some_and(|e| e.contains("line 1 column")), "{err:?}");
         // A deep Lexical document inside a string: counted as unreadable.

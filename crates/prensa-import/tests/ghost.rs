@@ -70,15 +70,25 @@ fn a_ghost_5_export_becomes_a_publication() {
 
     // Lexical fallback, with its markdown card and an unknown card counted.
     let markets = article(&c, "night-markets");
-    assert!(markets.body.starts_with("After three years, the **night markets** are back on Calle Larga."), "{}", markets.body);
+    assert!(
+        markets.body.starts_with("After three years, the **night markets** are back on Calle Larga."),
+        "{}",
+        markets.body
+    );
     assert!(markets.body.contains("- [A permit fee](/council-votes-budget/)"), "{}", markets.body);
-    assert!(markets.body.contains("Vendors told us *why* it matters:\n\n> We waited long enough.\n\n![A fruit stall](/media/"));
+    assert!(markets
+        .body
+        .contains("Vendors told us *why* it matters:\n\n> We waited long enough.\n\n![A fruit stall](/media/"));
     assert_eq!(c.unknown.get("lexical callout card"), Some(&1));
     assert_eq!(markets.section, "culture");
     // Mobiledoc fallback.
     let archive = article(&c, "from-the-archive");
-    assert!(archive.body.starts_with("This piece first ran in *1999*. [The scan](https://archive.example.org/1999)\\\nis online."));
-    assert!(archive.body.contains("The **original** notes, kept as written.\n\n## Then\n\n1. first\n2. second\n\n![The old square](/media/"));
+    assert!(archive
+        .body
+        .starts_with("This piece first ran in *1999*. [The scan](https://archive.example.org/1999)\\\nis online."));
+    assert!(archive.body.contains(
+        "The **original** notes, kept as written.\n\n## Then\n\n1. first\n2. second\n\n![The old square](/media/"
+    ));
 
     // Pages, drafts, scheduled, members-only and emailed posts.
     assert_eq!(article(&c, "about").section, ghost::PAGES_SECTION);
