@@ -11,7 +11,7 @@ pub mod embed;
 pub mod feed;
 pub mod i18n;
 pub mod markdown;
-mod nesting;
+pub mod nesting;
 pub mod sitemap;
 pub mod theme;
 pub mod view;
