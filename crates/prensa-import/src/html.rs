@@ -90,7 +90,8 @@ pub fn to_text(html: &str) -> String {
         Vec::new(),
         false,
     )
-    .one(html);
+    // Bounded first, as in `to_markdown`: deep nesting would make the parse quadratic.
+    .one(prensa_render::nesting::bound(html));
     text_of(&dom.document).trim().to_owned()
 }
 
@@ -803,6 +804,9 @@ mod tests {
         assert!(embed.kept.is_empty());
         let bookmark = md(r#"<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="https://example.org/report"><div class="kg-bookmark-content"><div class="kg-bookmark-title">The annual report</div><div class="kg-bookmark-description">Numbers for 2023.</div><div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" src="https://example.org/icon.png" alt=""><span class="kg-bookmark-author">Example</span></div></div><div class="kg-bookmark-thumbnail"><img src="https://example.org/thumb.jpg" alt=""></div></a></figure>"#);
         assert_eq!(bookmark, "[The annual report](https://example.org/report): Numbers for 2023.\n");
+        assert_eq!(to_text("Photo by <a href=\"https://x.example/\">Ana</a>  / Desk"), "Photo by Ana / Desk");
+        let deep = format!("{}caption{}", "<span>".repeat(50_000), "</span>".repeat(50_000));
+        assert_eq!(to_text(&deep), "caption");
         // A hostile player URL is not a line of its own.
         let bad = md(r#"<figure class="kg-card kg-embed-card"><iframe src="javascript:alert(1)"></iframe></figure>"#);
         assert!(!bad.contains("javascript"), "{bad}");
