@@ -89,10 +89,10 @@ enum Kind {
 }
 
 impl Kind {
+    /// By content type first: a tag or article may be called `media`,
+    /// and its pages are still pages whose links are followed.
     fn of(path: &str, content_type: &str) -> Kind {
-        if path.contains("/media/") {
-            Kind::Media
-        } else if content_type.starts_with("application/rss+xml")
+        if content_type.starts_with("application/rss+xml")
             || content_type.starts_with("application/atom+xml")
             || content_type.starts_with("application/feed+json")
         {
@@ -101,8 +101,10 @@ impl Kind {
             Kind::Page
         } else if content_type.starts_with("application/xml") || content_type.starts_with("text/plain") {
             Kind::Crawler
-        } else {
+        } else if content_type.starts_with("text/") || !path.contains("/media/") {
             Kind::Asset
+        } else {
+            Kind::Media
         }
     }
 }
