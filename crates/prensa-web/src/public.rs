@@ -316,7 +316,8 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
         state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
         state.store.custom_fields(p.id),
     )?;
-    let a = a.ok_or(AppError::NotFound)?;
+    let mut a = a.ok_or(AppError::NotFound)?;
+    state.sites().rebase(&mut a.translations);
     let more = ArticleQuery {
         section: Some(a.section.id),
         exclude: Some(a.id),

@@ -211,7 +211,11 @@ async fn articles<S: SitemapSource>(
         limit: u32::try_from(per).unwrap_or(u32::MAX),
         newest_first: false,
     };
-    let list = state.store.sitemap_articles(site.publication.id, &range, Utc::now()).await?;
+    let mut list = state.store.sitemap_articles(site.publication.id, &range, Utc::now()).await?;
+    let sites = state.sites();
+    for a in &mut list {
+        sites.rebase(&mut a.alternates);
+    }
     // A month without articles, or a piece past its last one.
     if list.is_empty() {
         return Err(AppError::NotFound);

@@ -191,6 +191,19 @@ impl Sites {
     pub fn by_id(&self, id: Id) -> Option<&Arc<Site>> {
         self.list.iter().find(|s| s.publication.id == id)
     }
+
+    /// Gives translation links the base URL their publication has here
+    /// rather than the one the store joined in: they differ when
+    /// [`WebConfig::base_urls`] moves a publication (a static export).
+    pub fn rebase(&self, refs: &mut [prensa_core::TranslationRef]) {
+        for t in refs {
+            if let Some(site) = self.by_id(t.publication) {
+                if site.publication.base_url != t.base_url {
+                    t.base_url.clone_from(&site.publication.base_url);
+                }
+            }
+        }
+    }
 }
 
 /// Whether `path` lies under `prefix` at a segment boundary: `Some(false)`
@@ -234,6 +247,15 @@ pub struct WebConfig {
     /// publication claims, when there are several (`prensa serve
     /// --default-publication`); `None`: such requests get a 404.
     pub default_publication: Option<String>,
+    /// Base URLs that replace the stored ones, by publication slug, in
+    /// every link this state prints (canonical, feeds, sitemaps): what
+    /// `prensa export static --base-url` uses to host an archive elsewhere.
+    /// Empty when serving.
+    pub base_urls: Vec<(String, String)>,
+    /// Whether [`AppState::new`] builds the search index. A static export
+    /// serves no searches, and building the index of a large archive costs
+    /// seconds and memory it would never use.
+    pub search_index: bool,
 }
 
 /// HSTS's default: one year, what browsers' preload rules and Mozilla's
@@ -250,6 +272,8 @@ impl Default for WebConfig {
             password_hashers: crate::admin::passwords::default_permits(),
             session_idle: std::time::Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
             default_publication: None,
+            base_urls: Vec::new(),
+            search_index: true,
         }
     }
 }
@@ -321,7 +345,9 @@ impl<S: Newsroom> AppState<S> {
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
-        state.rebuild_search().await?;
+        if state.config.search_index {
+            state.rebuild_search().await?;
+        }
         Ok(state)
     }
 
@@ -365,7 +391,10 @@ impl<S: Store> AppState<S> {
     pub async fn reload_sites(&self) -> Result<(), AppError> {
         let mut list = Vec::new();
         let brands = self.store.brands().await?;
-        for publication in self.store.publications().await? {
+        for mut publication in self.store.publications().await? {
+            if let Some((_, url)) = self.config.base_urls.iter().find(|(slug, _)| *slug == publication.slug) {
+                publication.base_url = url.clone();
+            }
             let brand = brands.iter().find(|b| b.publication == publication.id);
             let sections = self.store.sections(publication.id).await?;
             let locale = i18n::locale(&publication.language);

@@ -479,10 +479,14 @@ pub fn sister_cards(sites: &Sites, list: &[SisterArticle]) -> Vec<SisterCardView
             let other = sites.by_id(s.publication)?;
             let p = &other.publication;
             let mut card = card(other, &s.summary);
-            card.url = p.absolute(&card.url);
-            card.section.url = p.absolute(&card.section.url);
+            // The card's links already carry the other publication's path
+            // prefix, which its base URL carries too: made absolute on the
+            // base URL from the unprefixed path (else `/de/de/…`).
+            let absolute = |url: &str| p.absolute(url.strip_prefix(other.root()).unwrap_or(url));
+            card.url = absolute(&card.url);
+            card.section.url = absolute(&card.section.url);
             for author in &mut card.authors {
-                author.url = p.absolute(&author.url);
+                author.url = absolute(&author.url);
             }
             Some(SisterCardView {
                 lang: p.language.clone(),

@@ -36,7 +36,7 @@ enum Command {
     Backup(cmd::backup::Args),
     /// Load a backup made by `prensa backup` into an empty store (SQLite or PostgreSQL).
     Restore(cmd::restore::Args),
-    /// Write the whole store out: `export json DIR` (read back by `import json DIR`).
+    /// Write the whole store out: `export json DIR` (read back by `import json DIR`), or the public site as files: `export static DIR`.
     #[command(subcommand)]
     Export(cmd::export::Target),
     /// Media files: copy a local media folder into an S3-compatible bucket.

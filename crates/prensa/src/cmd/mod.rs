@@ -13,4 +13,5 @@ pub mod media;
 pub mod migrate_store;
 pub mod restore;
 pub mod serve;
+pub mod static_site;
 pub mod user;
