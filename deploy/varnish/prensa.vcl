@@ -71,5 +71,7 @@ sub vcl_backend_response {
 sub vcl_deliver {
     # Browsers get Prensa's own max-age; the keys are Varnish's business.
     unset resp.http.xkey;
-    set resp.http.Cache-Control = regsub(resp.http.Cache-Control, ",\s*s-maxage=\d+", "");
+    if (resp.http.Cache-Control) {
+        set resp.http.Cache-Control = regsub(resp.http.Cache-Control, ",\s*s-maxage=\d+", "");
+    }
 }
