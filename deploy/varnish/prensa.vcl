@@ -58,7 +58,11 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         return (deliver);
     }
-    # Only what Prensa marked for shared caches (s-maxage, with its keys in
+    # Fingerprinted media and stylesheets never change under their URL.
+    if (beresp.http.Cache-Control ~ "immutable") {
+        return (deliver);
+    }
+    # Otherwise only what Prensa marked for shared caches (s-maxage, with its keys in
     # `xkey`) is kept; Varnish already honours s-maxage over max-age.
     if (!beresp.http.Cache-Control ~ "s-maxage" || !beresp.http.xkey) {
         set beresp.uncacheable = true;
