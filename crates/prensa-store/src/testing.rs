@@ -4,10 +4,10 @@
 //!
 //! Each server is configured by one environment variable
 //! ([`Server::variable`]). `PRENSA_TEST_REQUIRE`, a comma list of server
-//! names (`postgres`, `postgres-tls`, `s3`, `python`), says which ones a run must
+//! names (`postgres`, `postgres-tls`, `s3`, `python`, `varnish`), says which ones a run must
 //! have: a test whose required server is not configured panics, naming the
 //! variable, and fails (and one that is configured but unreachable fails on
-//! connecting, as before). `.ci/run` requires all four.
+//! connecting, as before). `.ci/run` requires all five.
 //!
 //! A server neither configured nor required is skipped: the test passes
 //! without its half and says so in one line,
@@ -36,10 +36,13 @@ pub enum Server {
     /// `tests/python-requirements.txt` (feedparser, lxml, schemathesis), the
     /// other people's parsers that check what Prensa emits.
     Python,
+    /// `PRENSA_TEST_VARNISHD`: the `varnishd` binary (with vmod xkey
+    /// installed beside it), which a test starts on its own ports.
+    Varnish,
 }
 
 impl Server {
-    pub const ALL: [Server; 4] = [Server::Postgres, Server::PostgresTls, Server::S3, Server::Python];
+    pub const ALL: [Server; 5] = [Server::Postgres, Server::PostgresTls, Server::S3, Server::Python, Server::Varnish];
 
     /// Its name in `PRENSA_TEST_REQUIRE`.
     pub fn name(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Server {
             Server::PostgresTls => "postgres-tls",
             Server::S3 => "s3",
             Server::Python => "python",
+            Server::Varnish => "varnish",
         }
     }
 
@@ -58,6 +62,7 @@ impl Server {
             Server::PostgresTls => "PRENSA_TEST_POSTGRES_TLS_URL",
             Server::S3 => "PRENSA_TEST_S3_URL",
             Server::Python => "PRENSA_TEST_PYTHON",
+            Server::Varnish => "PRENSA_TEST_VARNISHD",
         }
     }
 
@@ -67,6 +72,7 @@ impl Server {
             Server::PostgresTls => "PostgreSQL over TLS",
             Server::S3 => "S3-compatible storage",
             Server::Python => "Python with the test tools",
+            Server::Varnish => "Varnish with vmod xkey",
         }
     }
 }

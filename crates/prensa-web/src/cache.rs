@@ -8,9 +8,9 @@
 //! Each entry carries surrogate keys naming what it shows (`article:12`,
 //! `section:3`, `home` …); a write purges the entries whose keys it touches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -60,6 +60,21 @@ impl SurrogateKey {
             "translations" => Some(SurrogateKey::Translations(id)),
             _ => None,
         }
+    }
+
+    /// Appends the key as [`SurrogateKey::parse`] reads it.
+    pub fn write_to(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            SurrogateKey::Home => write!(out, "home"),
+            SurrogateKey::Recent => write!(out, "recent"),
+            SurrogateKey::Feed => write!(out, "feed"),
+            SurrogateKey::Article(id) => write!(out, "article:{id}"),
+            SurrogateKey::Section(id) => write!(out, "section:{id}"),
+            SurrogateKey::Author(id) => write!(out, "author:{id}"),
+            SurrogateKey::Tag(id) => write!(out, "tag:{id}"),
+            SurrogateKey::Translations(id) => write!(out, "translations:{id}"),
+        };
     }
 }
 
@@ -116,10 +131,21 @@ pub struct CachedPage {
     pub gzip: Bytes,
     pub brotli: Bytes,
     pub keys: Vec<SurrogateKey>,
+    /// `keys` as a shared cache's purge header spells them (space
+    /// separated, plus `all` so that a purge of everything reaches every
+    /// page), made once per fill.
+    pub surrogate: HeaderValue,
     /// When what the entry shows last changed, for `Last-Modified` and
     /// `If-Modified-Since` (feeds: their newest item); see
     /// [`CachedPage::with_last_modified`].
     pub last_modified: Option<LastModified>,
+    /// Bytes held (the three bodies plus an estimate of the rest), for the
+    /// cache's budget.
+    weight: u64,
+    /// Compressed at the best levels (else at fast ones, at fill time).
+    best: bool,
+    /// Hits seen while compressed at fast levels (see [`PageCache::note_hit`]).
+    hits: AtomicU32,
 }
 
 /// A `Last-Modified` time, whole seconds as HTTP dates have, with its
@@ -152,22 +178,91 @@ impl LastModified {
 }
 
 impl CachedPage {
-    /// Compresses `body` both ways and computes its ETag.
+    /// Compresses `body` both ways at the best levels and computes its
+    /// ETag: for bodies made once (the stylesheet, the editor's script).
     pub fn new(status: http::StatusCode, content_type: &'static str, body: Vec<u8>, keys: Vec<SurrogateKey>) -> CachedPage {
+        let (gzip, brotli) = (gzip(&body), brotli(&body));
+        CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, true)
+    }
+
+    /// Like [`CachedPage::new`] at fast levels (a fraction of a
+    /// millisecond for an article instead of ~10 ms): what a cache fill
+    /// uses, so that a cold request costs little more than its render.
+    /// Pages that stay hot get the best levels later, in the background
+    /// ([`PageCache::note_hit`]).
+    pub fn fill(status: http::StatusCode, content_type: &'static str, body: Vec<u8>, keys: Vec<SurrogateKey>) -> CachedPage {
+        let (gzip, brotli) = (gzip_at(&body, FAST_GZIP), brotli_at(&body, FAST_BROTLI, FAST_BROTLI_WINDOW));
+        CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, false)
+    }
+
+    fn with_bodies(
+        status: http::StatusCode,
+        content_type: HeaderValue,
+        body: Vec<u8>,
+        gzip: Vec<u8>,
+        brotli: Vec<u8>,
+        keys: Vec<SurrogateKey>,
+        best: bool,
+    ) -> CachedPage {
         let etag = format!("W/\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
-        let gzip = gzip(&body);
-        let brotli = brotli(&body);
+        let mut surrogate = String::with_capacity(keys.len() * 12 + 3);
+        for key in &keys {
+            key.write_to(&mut surrogate);
+            surrogate.push(' ');
+        }
+        surrogate.push_str(ALL_KEY);
+        let weight = (body.len() + gzip.len() + brotli.len() + surrogate.len()) as u64 + ENTRY_OVERHEAD;
         CachedPage {
             status,
-            content_type: HeaderValue::from_static(content_type),
+            content_type,
             // Hex digits and quotes are always a valid header value.
             etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("W/\"0\"")),
             identity: Bytes::from(body),
             gzip: Bytes::from(gzip),
             brotli: Bytes::from(brotli),
             keys,
+            // Key names are ASCII letters, digits, `:` and spaces.
+            surrogate: HeaderValue::from_str(&surrogate).unwrap_or_else(|_| HeaderValue::from_static(ALL_KEY)),
             last_modified: None,
+            weight,
+            best,
+            hits: AtomicU32::new(0),
         }
+    }
+
+    /// The same page compressed at the best levels.
+    fn recompressed(&self) -> CachedPage {
+        CachedPage {
+            status: self.status,
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            gzip: Bytes::from(gzip(&self.identity)),
+            brotli: Bytes::from(brotli(&self.identity)),
+            identity: self.identity.clone(),
+            keys: self.keys.clone(),
+            surrogate: self.surrogate.clone(),
+            last_modified: self.last_modified.clone(),
+            weight: self.weight,
+            best: true,
+            hits: AtomicU32::new(0),
+        }
+        .reweighed()
+    }
+
+    fn reweighed(mut self) -> CachedPage {
+        self.weight =
+            (self.identity.len() + self.gzip.len() + self.brotli.len() + self.surrogate.len()) as u64 + ENTRY_OVERHEAD;
+        self
+    }
+
+    /// Bytes this entry counts against the cache's budget.
+    pub fn weight(&self) -> u64 {
+        self.weight
+    }
+
+    /// Whether the bodies are compressed at the best levels.
+    pub fn is_best(&self) -> bool {
+        self.best
     }
 
     /// Gives the entry a `Last-Modified` time, so that it also answers
@@ -185,6 +280,17 @@ impl CachedPage {
         }
     }
 }
+
+/// Fill-time levels: gzip 3 and brotli 4 with a 1 MiB window (measured in
+/// BENCHMARKS.md against the best levels below).
+const FAST_GZIP: u32 = 3;
+const FAST_BROTLI: i32 = 4;
+const FAST_BROTLI_WINDOW: i32 = 20;
+
+/// The surrogate key every page carries in its purge header, so that a
+/// change of unknown reach (`all` in the change feed) can purge a shared
+/// cache entirely.
+pub const ALL_KEY: &str = "all";
 
 /// The cache's gzip: best compression, paid once per fill.
 pub fn gzip(body: &[u8]) -> Vec<u8> {
@@ -216,32 +322,122 @@ fn brotli_at(body: &[u8], quality: i32, lgwin: i32) -> Vec<u8> {
 pub fn compress_fast(encoding: Encoding, body: Vec<u8>) -> Vec<u8> {
     match encoding {
         Encoding::Identity => body,
-        Encoding::Gzip => gzip_at(&body, 3),
-        Encoding::Brotli => brotli_at(&body, 4, 20),
+        Encoding::Gzip => gzip_at(&body, FAST_GZIP),
+        Encoding::Brotli => brotli_at(&body, FAST_BROTLI, FAST_BROTLI_WINDOW),
     }
 }
 
-type PathMap = HashMap<Box<str>, Arc<CachedPage>>;
+/// The page cache's byte budget unless `--page-cache-mb` / `page_cache_mb`
+/// says otherwise: 128 MiB holds the whole demo many times over and, at
+/// ~60 KB a page in its three encodings, about 2,000 article pages of a big
+/// archive, the hot share of it, while keeping a node far under its memory
+/// target whatever a crawler walks.
+pub const DEFAULT_BUDGET_MB: u64 = 128;
 
-/// Rendered pages by publication, then path. Two levels so a lookup can
-/// borrow the request path as `&str` instead of allocating a key.
-#[derive(Debug, Default)]
+/// What an entry costs besides its bodies: the map slot, the key, the
+/// `CachedPage` and its header values. An estimate; it only has to keep a
+/// cache of tiny entries (JSON, 404s) from growing without bound.
+const ENTRY_OVERHEAD: u64 = 256;
+
+/// Hits after which a page filled at fast compression levels is
+/// recompressed at the best ones (in the background).
+const HOT_AFTER: u32 = 2;
+
+/// An entry's key: publication and canonical path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PageKey {
+    publication: Id,
+    path: Box<str>,
+}
+
+impl std::hash::Hash for PageKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        PageRef(self.publication, &self.path).hash(state)
+    }
+}
+
+/// The borrowed form of [`PageKey`] a lookup hashes, so a hit allocates no
+/// key. Must hash exactly as `PageKey` does.
+#[derive(Hash)]
+struct PageRef<'a>(Id, &'a str);
+
+impl quick_cache::Equivalent<PageKey> for PageRef<'_> {
+    fn equivalent(&self, key: &PageKey) -> bool {
+        self.0 == key.publication && self.1 == &*key.path
+    }
+}
+
+/// Weighs an entry by the bytes it holds.
+#[derive(Debug, Clone, Copy)]
+struct ByBytes;
+
+impl quick_cache::Weighter<PageKey, Arc<CachedPage>> for ByBytes {
+    fn weight(&self, key: &PageKey, page: &Arc<CachedPage>) -> u64 {
+        // Never 0: quick_cache would never evict a weightless entry.
+        page.weight.max(1) + key.path.len() as u64
+    }
+}
+
+/// Counts evictions for `/metrics`; evicted pages are dropped after the
+/// shard lock is released (they go into the request state).
+#[derive(Debug, Clone, Default)]
+struct Evictions(Arc<AtomicU64>);
+
+impl quick_cache::Lifecycle<PageKey, Arc<CachedPage>> for Evictions {
+    type RequestState = Vec<Arc<CachedPage>>;
+
+    fn on_evict(&self, state: &mut Self::RequestState, _key: PageKey, page: Arc<CachedPage>) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        state.push(page);
+    }
+}
+
+type Entries = quick_cache::sync::Cache<PageKey, Arc<CachedPage>, ByBytes, quick_cache::DefaultHashBuilder, Evictions>;
+
+/// Rendered pages by publication and canonical path, bounded by a byte
+/// budget. Admission and eviction are quick_cache's (CLOCK-Pro-like: a
+/// page seen once sits in a small cold queue and must be asked for again
+/// to be kept among the hot ones, so a crawler walking the archive once
+/// cannot flush the pages readers keep asking for).
 pub struct PageCache {
-    entries: RwLock<HashMap<Id, PathMap>>,
+    entries: Entries,
+    /// Held for reading by fills and upgrades while they check the
+    /// generation and store, for writing by purges while they bump it and
+    /// drop entries: a fill that read the store before a purge can then
+    /// never store its page after that purge. Hits do not take it.
+    fill: RwLock<()>,
     /// Bumped by every purge. A page rendered from data read before a purge
     /// must not be stored after it: fills take the generation before they
     /// read and [`PageCache::insert`] drops them if it has moved on.
     generation: AtomicU64,
+    budget: u64,
+    evictions: Arc<AtomicU64>,
+    /// Background recompressions running (at most one at a time, so they
+    /// never take more than one core from requests).
+    upgrading: std::sync::atomic::AtomicBool,
     /// Counters for `/metrics`: relaxed atomic adds, because they order
     /// nothing and a hit must stay a lookup without any further locking.
     hits: AtomicU64,
     misses: AtomicU64,
     purges: AtomicU64,
     purged: AtomicU64,
+    upgrades: AtomicU64,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache").field("budget", &self.budget).field("stats", &self.stats()).finish()
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::new(DEFAULT_BUDGET_MB * 1024 * 1024)
+    }
 }
 
 /// The cache's counters at one moment, for `/metrics`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CacheStats {
     /// Requests answered from a cached page.
     pub hits: u64,
@@ -253,12 +449,53 @@ pub struct CacheStats {
     pub purged_entries: u64,
     /// Entries held now.
     pub entries: usize,
+    /// Bytes held now (bodies in every encoding plus an estimate of each
+    /// entry's overhead), as weighed against the budget.
+    pub bytes: u64,
+    /// The byte budget.
+    pub budget: u64,
+    /// Entries dropped (or never admitted) to stay within the budget.
+    pub evictions: u64,
+    /// Hot pages recompressed at the best levels in the background.
+    pub upgrades: u64,
 }
 
 impl PageCache {
+    /// A cache holding at most `budget` bytes (see [`CacheStats::bytes`]).
+    pub fn new(budget: u64) -> PageCache {
+        let budget = budget.max(1);
+        let evictions = Evictions::default();
+        // The shard count only spreads lock contention; small budgets (the
+        // tests') get few shards so that no shard is smaller than a page.
+        let shards = (budget / (4 * 1024 * 1024)).clamp(1, 16) as usize;
+        let options = quick_cache::OptionsBuilder::new()
+            .estimated_items_capacity((budget / 32_768).max(16) as usize)
+            .weight_capacity(budget)
+            .shards(shards)
+            .build();
+        let entries = match options {
+            Ok(options) => Entries::with_options(options, ByBytes, Default::default(), evictions.clone()),
+            // Only invalid when no capacity is given, which the lines
+            // above always give; fall back to quick_cache's defaults.
+            Err(_) => Entries::with((budget / 32_768).max(16) as usize, budget, ByBytes, Default::default(), evictions.clone()),
+        };
+        PageCache {
+            entries,
+            fill: RwLock::new(()),
+            generation: AtomicU64::new(0),
+            budget,
+            evictions: evictions.0,
+            upgrading: std::sync::atomic::AtomicBool::new(false),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            purges: AtomicU64::new(0),
+            purged: AtomicU64::new(0),
+            upgrades: AtomicU64::new(0),
+        }
+    }
+
     pub fn get(&self, publication: Id, path: &str) -> Option<Arc<CachedPage>> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries.get(&publication)?.get(path).cloned()
+        self.entries.get(&PageRef(publication, path))
     }
 
     /// Counts a request answered from the cache. The handler counts, not
@@ -279,7 +516,11 @@ impl PageCache {
             misses: self.misses.load(Ordering::Relaxed),
             purges: self.purges.load(Ordering::Relaxed),
             purged_entries: self.purged.load(Ordering::Relaxed),
-            entries: self.len(),
+            entries: self.entries.len(),
+            bytes: self.entries.weight(),
+            budget: self.budget,
+            evictions: self.evictions.load(Ordering::Relaxed),
+            upgrades: self.upgrades.load(Ordering::Relaxed),
         }
     }
 
@@ -287,38 +528,85 @@ impl PageCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Stores a page rendered at `generation`; returns whether it was kept.
+    /// Stores a page rendered at `generation`; returns whether it was kept
+    /// (false also when the page alone is over a shard's share of the
+    /// budget: quick_cache refuses it, and that counts as an eviction).
     pub fn insert(&self, generation: u64, publication: Id, path: &str, page: Arc<CachedPage>) -> bool {
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let _fill = self.fill.read().unwrap_or_else(|e| e.into_inner());
         // Purges bump the generation while holding the write lock, so this
         // check cannot race with one.
         if self.generation.load(Ordering::Acquire) != generation {
             return false;
         }
-        entries.entry(publication).or_default().insert(path.into(), page);
-        true
+        self.entries.insert(PageKey { publication, path: path.into() }, page);
+        self.entries.contains_key(&PageRef(publication, path))
+    }
+
+    /// Notes a hit on `page` (got from `publication`, `path`): once a page
+    /// filled at fast compression levels has been asked for
+    /// [`HOT_AFTER`] times, it is recompressed at the best levels on
+    /// tokio's blocking pool (one at a time) and replaces the entry if
+    /// that is still the same page. Outside a runtime, it is done inline.
+    pub fn note_hit(self: &Arc<Self>, publication: Id, path: &str, page: &Arc<CachedPage>) {
+        if page.best || page.hits.fetch_add(1, Ordering::Relaxed) + 1 < HOT_AFTER {
+            return;
+        }
+        if self.upgrading.swap(true, Ordering::AcqRel) {
+            return; // another upgrade runs; a later hit will ask again
+        }
+        let cache = Arc::clone(self);
+        let page = Arc::clone(page);
+        let path: Box<str> = path.into();
+        let work = move || {
+            let better = Arc::new(page.recompressed());
+            cache.replace_if_current(publication, &path, &page, better);
+            cache.upgrading.store(false, Ordering::Release);
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn_blocking(work);
+            }
+            Err(_) => work(),
+        }
+    }
+
+    /// Swaps `old` for `new` if the entry still holds `old` (no purge or
+    /// refill came in between).
+    fn replace_if_current(&self, publication: Id, path: &str, old: &Arc<CachedPage>, new: Arc<CachedPage>) -> bool {
+        let _fill = self.fill.read().unwrap_or_else(|e| e.into_inner());
+        match self.entries.peek(&PageRef(publication, path)) {
+            Some(current) if Arc::ptr_eq(&current, old) => {
+                self.entries.insert(PageKey { publication, path: path.into() }, new);
+                self.upgrades.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Drops every entry showing any of `keys`; returns how many went.
     pub fn purge(&self, keys: &[SurrogateKey]) -> usize {
         let keys: HashSet<&SurrogateKey> = keys.iter().collect();
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let _fill = self.fill.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
-        let mut purged = 0;
-        for pages in entries.values_mut() {
-            let before = pages.len();
-            pages.retain(|_, page| !page.keys.iter().any(|k| keys.contains(k)));
-            purged += before - pages.len();
-        }
+        let purged = std::cell::Cell::new(0usize);
+        self.entries.retain(|_, page| {
+            let keep = !page.keys.iter().any(|k| keys.contains(k));
+            if !keep {
+                purged.set(purged.get() + 1);
+            }
+            keep
+        });
+        let purged = purged.get();
         self.count_purge(purged);
         purged
     }
 
     pub fn purge_all(&self) -> usize {
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let _fill = self.fill.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
-        let n = entries.values().map(HashMap::len).sum();
-        entries.clear();
+        let n = self.entries.len();
+        self.entries.clear();
         self.count_purge(n);
         n
     }
@@ -329,11 +617,11 @@ impl PageCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.read().unwrap_or_else(|e| e.into_inner()).values().map(HashMap::len).sum()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
     }
 }
 
@@ -416,5 +704,121 @@ mod tests {
         assert!(cache.insert(cache.generation(), 1, "/fresh/", page(vec![])));
         let stats = cache.stats();
         assert_eq!((stats.purges, stats.purged_entries, stats.entries), (3, 4, 1));
+    }
+
+    /// A page of `n` bytes of text that compresses about as badly as HTML
+    /// does not (so its weight is dominated by the identity body).
+    fn sized(n: usize, keys: Vec<SurrogateKey>) -> Arc<CachedPage> {
+        let mut x: u64 = n as u64 | 1;
+        let body: Vec<u8> = (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                b'a' + (x % 26) as u8
+            })
+            .collect();
+        Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", body, keys))
+    }
+
+    #[test]
+    fn stays_within_its_byte_budget() {
+        let budget = 1024 * 1024;
+        let cache = PageCache::new(budget);
+        let g = cache.generation();
+        let weight = sized(20_000, vec![]).weight();
+        assert!(weight > 20_000 && weight < 60_000, "three encodings: {weight}");
+        for i in 0..500u64 {
+            cache.insert(g, 1, &format!("/story-{i}/"), sized(20_000, vec![SurrogateKey::Article(i as Id)]));
+            assert!(cache.stats().bytes <= budget, "over budget after {i} inserts: {:?}", cache.stats());
+        }
+        let stats = cache.stats();
+        let fits = budget / weight;
+        assert!(stats.entries as u64 <= fits, "{} entries, {fits} fit", stats.entries);
+        assert!(stats.entries as u64 >= fits / 2, "the budget is used: {} entries of {fits}", stats.entries);
+        assert!(stats.bytes > budget / 2, "{:?}", stats);
+        assert_eq!(stats.evictions, 500 - stats.entries as u64, "every page not held was evicted");
+        assert_eq!(stats.budget, budget);
+        // A page bigger than the whole budget is refused, not stored.
+        assert!(!cache.insert(g, 1, "/huge/", sized(2 * budget as usize, vec![])));
+        assert!(cache.get(1, "/huge/").is_none());
+        assert!(cache.stats().bytes <= budget);
+    }
+
+    #[test]
+    fn a_page_asked_for_again_outlives_a_crawl() {
+        let cache = PageCache::new(1024 * 1024);
+        let g = cache.generation();
+        cache.insert(g, 1, "/hot/", sized(20_000, vec![]));
+        for i in 0..400 {
+            // Readers keep asking for the hot page while a crawler walks
+            // pages nobody asks for twice.
+            assert!(cache.get(1, "/hot/").is_some(), "hot page evicted after {i} crawled pages");
+            cache.insert(g, 1, &format!("/old-{i}/"), sized(20_000, vec![]));
+        }
+        assert!(cache.stats().evictions > 300);
+    }
+
+    #[test]
+    fn purge_by_key_removes_exactly_the_tagged_entries_under_pressure() {
+        let cache = PageCache::new(4 * 1024 * 1024);
+        let g = cache.generation();
+        for i in 0..60u64 {
+            let mut keys = vec![SurrogateKey::Article(i as Id)];
+            if i % 3 == 0 {
+                keys.push(SurrogateKey::Section(7));
+            }
+            cache.insert(g, 1 + (i % 2) as Id, &format!("/p{i}/"), sized(10_000, keys));
+        }
+        let held: Vec<u64> = (0..60).filter(|i| cache.get(1 + (i % 2) as Id, &format!("/p{i}/")).is_some()).collect();
+        assert_eq!(held.len(), 60, "all fit");
+        let bytes = cache.stats().bytes;
+        assert_eq!(cache.purge(&[SurrogateKey::Section(7), SurrogateKey::Article(1)]), 21);
+        for i in 0..60u64 {
+            let present = cache.get(1 + (i % 2) as Id, &format!("/p{i}/")).is_some();
+            assert_eq!(present, i % 3 != 0 && i != 1, "/p{i}/");
+        }
+        let stats = cache.stats();
+        assert_eq!((stats.entries, stats.purged_entries, stats.evictions), (39, 21, 0));
+        assert!(stats.bytes < bytes);
+    }
+
+    #[test]
+    fn hot_pages_are_recompressed_at_the_best_levels() {
+        let cache = Arc::new(PageCache::default());
+        let g = cache.generation();
+        let words = ["harbour", "council", "strike", "festival", "budget", "river", "school", "market"];
+        let html: Vec<u8> = (0..400)
+            .map(|i| format!("<p>Paragraph {i}: the {} and the {} met on day {}.</p>\n", words[i % 8], words[i * 7 % 8], i * 37 % 101))
+            .collect::<String>()
+            .into_bytes();
+        let fast = Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html.clone(), vec![SurrogateKey::Home]));
+        assert!(!fast.is_best());
+        cache.insert(g, 1, "/", fast.clone());
+        for _ in 0..HOT_AFTER {
+            let hit = cache.get(1, "/").expect("cached");
+            cache.note_hit(1, "/", &hit); // no runtime here: done inline
+        }
+        let best = cache.get(1, "/").expect("still cached");
+        assert!(best.is_best() && !Arc::ptr_eq(&best, &fast));
+        assert!(
+            best.brotli.len() + best.gzip.len() < fast.brotli.len() + fast.gzip.len(),
+            "best {}+{} vs fast {}+{}",
+            best.brotli.len(),
+            best.gzip.len(),
+            fast.brotli.len(),
+            fast.gzip.len()
+        );
+        assert_eq!((best.etag.clone(), best.identity.clone()), (fast.etag.clone(), fast.identity.clone()));
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &best.brotli[..], &mut out).expect("brotli");
+        assert_eq!(out, html);
+        assert_eq!(cache.stats().upgrades, 1);
+        // A page purged meanwhile is not brought back by its upgrade.
+        let other = Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html, vec![SurrogateKey::Feed]));
+        cache.insert(cache.generation(), 1, "/feed/", other.clone());
+        cache.purge(&[SurrogateKey::Feed]);
+        assert!(!cache.replace_if_current(1, "/feed/", &other, Arc::new(other.recompressed())));
+        assert!(cache.get(1, "/feed/").is_none());
     }
 }

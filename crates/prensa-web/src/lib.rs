@@ -37,6 +37,7 @@ pub mod route;
 pub mod search;
 pub mod server;
 pub mod share;
+pub mod shared_cache;
 pub mod sitemap;
 pub mod state;
 pub mod views;

@@ -308,6 +308,11 @@ pub async fn metrics<S: Store>(State(state): State<Arc<AppState<S>>>) -> Respons
     pool_exposition(&mut body, state.store.pool_stats());
     family(&mut body, "prensa_media_variant_decodes_total", "counter", "Originals decoded to make a resized variant on request.");
     let _ = writeln!(body, "prensa_media_variant_decodes_total {}", crate::assets::variant_decodes());
+    let purges = &state.purger.stats;
+    family(&mut body, "prensa_shared_cache_purge_requests_total", "counter", "Purge requests to the shared caches (--purge-url), by outcome.");
+    for (outcome, n) in [("sent", &purges.sent), ("retried", &purges.retried), ("failed", &purges.failed)] {
+        let _ = writeln!(body, "prensa_shared_cache_purge_requests_total{{outcome=\"{outcome}\"}} {}", n.load(Ordering::Relaxed));
+    }
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8")),
@@ -363,6 +368,16 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
         ("prensa_page_cache_misses_total", "Page requests that rendered their page from the store.", cache.misses),
         ("prensa_page_cache_purges_total", "Page cache purges (by surrogate key or of everything).", cache.purges),
         ("prensa_page_cache_purged_entries_total", "Page cache entries dropped by purges.", cache.purged_entries),
+        (
+            "prensa_page_cache_evictions_total",
+            "Page cache entries dropped (or refused) to stay within the byte budget.",
+            cache.evictions,
+        ),
+        (
+            "prensa_page_cache_recompressions_total",
+            "Hot pages recompressed at the best levels after a fast fill.",
+            cache.upgrades,
+        ),
     ];
     for (name, help, value) in counters {
         family(w, name, "counter", help);
@@ -370,6 +385,14 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
     }
     family(w, "prensa_page_cache_entries", "gauge", "Pages held in the page cache.");
     let _ = writeln!(w, "prensa_page_cache_entries {}", cache.entries);
+    family(w, "prensa_page_cache_bytes", "gauge", "Bytes held by the page cache (every encoding), as weighed against its budget.");
+    let _ = writeln!(w, "prensa_page_cache_bytes {}", cache.bytes);
+    family(w, "prensa_page_cache_budget_bytes", "gauge", "The page cache's byte budget (--page-cache-mb).");
+    let _ = writeln!(w, "prensa_page_cache_budget_bytes {}", cache.budget);
+    family(w, "prensa_page_cache_hit_ratio", "gauge", "Hits over hits and misses since start (0 before any request).");
+    let looked = cache.hits + cache.misses;
+    let ratio = if looked == 0 { 0.0 } else { cache.hits as f64 / looked as f64 };
+    let _ = writeln!(w, "prensa_page_cache_hit_ratio {ratio}");
     family(w, "prensa_draining", "gauge", "1 while shutting down (/readyz answers 503), else 0.");
     let _ = writeln!(w, "prensa_draining {}", u8::from(draining));
     family(w, "prensa_build_info", "gauge", "Always 1; the version is in the label.");
@@ -396,7 +419,7 @@ mod tests {
     use super::*;
 
     fn stats() -> CacheStats {
-        CacheStats { hits: 0, misses: 0, purges: 0, purged_entries: 0, entries: 0 }
+        CacheStats::default()
     }
 
     #[test]

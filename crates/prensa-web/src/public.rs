@@ -33,6 +33,8 @@ use crate::views;
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; \
      frame-ancestors 'self'; form-action 'self'; img-src 'self' data:; style-src 'self'";
 const CACHE_CONTROL: &str = "public, max-age=60";
+/// Browsers' lifetime of a public page (the `max-age` above), in seconds.
+pub(crate) const MAX_AGE: u64 = 60;
 
 /// The headers of every public HTML page (`nosniff` and `Referrer-Policy`
 /// come from [`crate::headers`], as on every response).
@@ -66,6 +68,15 @@ pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &Heade
 /// 9110 §13.2.2) and the entry has a `Last-Modified`, `If-Modified-Since`.
 pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
     respond_with(page, headers, head, page_response)
+}
+
+/// [`respond`] for a page every reader gets alike (the public site's
+/// cached pages): with `s-maxage` and its surrogate keys for a shared
+/// cache in front ([`crate::shared_cache`]).
+pub(crate) fn respond_public<S: Store>(state: &AppState<S>, page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
+    let mut response = respond(page, headers, head);
+    state.shared.apply(response.headers_mut(), page);
+    response
 }
 
 /// [`respond`] with the headers `base` starts every response with (the
@@ -146,7 +157,8 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if query_page.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            return respond(&hit, req.headers(), head);
+            state.cache.note_hit(site.publication.id, path, &hit);
+            return respond_public(&state, &hit, req.headers(), head);
         }
     }
 
@@ -161,7 +173,8 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         // A `page` the route ignores (an article, a later list page).
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            return respond(&hit, req.headers(), head);
+            state.cache.note_hit(site.publication.id, path, &hit);
+            return respond_public(&state, &hit, req.headers(), head);
         }
     }
     // Unknown URLs are answered from the one shared 404 entry, so a scan of
@@ -169,7 +182,8 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if route == Route::NotFound {
         if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
             state.cache.record_hit();
-            return respond(&hit, req.headers(), head);
+            state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, &hit);
+            return respond_public(&state, &hit, req.headers(), head);
         }
     }
     state.cache.record_miss();
@@ -198,13 +212,13 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
             }
             // Already counted as a miss: the store was asked.
             if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
-                return respond(&hit, req.headers(), head);
+                return respond_public(&state, &hit, req.headers(), head);
             }
             match not_found(&state, site).await {
                 Ok(p) => {
                     let p = Arc::new(p.into_cached());
                     state.cache.insert(generation, site.publication.id, NOT_FOUND_KEY, p.clone());
-                    return respond(&p, req.headers(), head);
+                    return respond_public(&state, &p, req.headers(), head);
                 }
                 Err(e) => return e.into_response(),
             }
@@ -212,7 +226,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         Err(e) => return e.into_response(),
     };
     state.cache.insert(generation, site.publication.id, cache_path, page.clone());
-    respond(&page, req.headers(), head)
+    respond_public(&state, &page, req.headers(), head)
 }
 
 /// `/favicon.ico`, which browsers ask for whatever the page links: the
@@ -265,7 +279,7 @@ pub struct RenderedPage {
 impl RenderedPage {
     /// Compresses the page for the cache.
     pub fn into_cached(self) -> CachedPage {
-        CachedPage::new(self.status, self.content_type, self.html.into_bytes(), self.keys).with_last_modified(self.last_modified)
+        CachedPage::fill(self.status, self.content_type, self.html.into_bytes(), self.keys).with_last_modified(self.last_modified)
     }
 }
 

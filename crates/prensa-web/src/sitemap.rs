@@ -38,7 +38,7 @@ use prensa_store::{SitemapArticle, SitemapMonth, SitemapRange, SitemapSource};
 
 use crate::cache::{CachedPage, Encoding, SurrogateKey};
 use crate::error::AppError;
-use crate::public::{etag_matches, respond};
+use crate::public::{etag_matches, respond_public};
 use crate::route::{crawl_path, Crawl};
 use crate::state::{host_and_root, AppState, Site, Sites};
 use crate::views;
@@ -71,7 +71,8 @@ pub(crate) async fn serve<S: SitemapSource>(
     let path = crawl_path(crawl);
     if let Some(hit) = state.cache.get(site.publication.id, &path) {
         state.cache.record_hit();
-        return respond(&hit, headers, head);
+        state.cache.note_hit(site.publication.id, &path, &hit);
+        return respond_public(state, &hit, headers, head);
     }
     state.cache.record_miss();
     let generation = state.cache.generation();
@@ -84,9 +85,9 @@ pub(crate) async fn serve<S: SitemapSource>(
     };
     match rendered {
         Ok((content_type, body, keys)) => {
-            let page = Arc::new(CachedPage::new(StatusCode::OK, content_type, body.into_bytes(), keys));
+            let page = Arc::new(CachedPage::fill(StatusCode::OK, content_type, body.into_bytes(), keys));
             state.cache.insert(generation, site.publication.id, &path, page.clone());
-            respond(&page, headers, head)
+            respond_public(state, &page, headers, head)
         }
         Err(e) => e.into_response(),
     }

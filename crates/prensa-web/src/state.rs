@@ -256,6 +256,12 @@ pub struct WebConfig {
     /// serves no searches, and building the index of a large archive costs
     /// seconds and memory it would never use.
     pub search_index: bool,
+    /// The page cache's byte budget, in MiB (`--page-cache-mb`,
+    /// `page_cache_mb`; [`crate::cache::DEFAULT_BUDGET_MB`]).
+    pub page_cache_mb: u64,
+    /// A shared HTTP cache in front (Varnish, a CDN): how public pages tell
+    /// it their surrogate keys and lifetime, and where writes purge it.
+    pub shared_cache: crate::shared_cache::SharedCacheConfig,
 }
 
 /// HSTS's default: one year, what browsers' preload rules and Mozilla's
@@ -274,6 +280,8 @@ impl Default for WebConfig {
             default_publication: None,
             base_urls: Vec::new(),
             search_index: true,
+            page_cache_mb: crate::cache::DEFAULT_BUDGET_MB,
+            shared_cache: crate::shared_cache::SharedCacheConfig::default(),
         }
     }
 }
@@ -282,7 +290,12 @@ pub struct AppState<S: Store> {
     pub store: S,
     pub media: MediaStore,
     pub theme: Theme,
-    pub cache: PageCache,
+    pub cache: Arc<PageCache>,
+    /// The `Cache-Control` and surrogate key header cached public pages
+    /// get for a shared cache in front.
+    pub shared: crate::shared_cache::SharedHeaders,
+    /// Sends this node's purges to the shared caches (`--purge-url`).
+    pub purger: crate::shared_cache::Purger,
     pub config: WebConfig,
     /// Requests by route and status, and their latency, for `/metrics`.
     pub metrics: HttpMetrics,
@@ -331,7 +344,9 @@ impl<S: Newsroom> AppState<S> {
             store,
             media: media.into(),
             theme,
-            cache: PageCache::default(),
+            cache: Arc::new(PageCache::new(config.page_cache_mb.saturating_mul(1024 * 1024))),
+            shared: crate::shared_cache::SharedHeaders::new(&config.shared_cache, crate::public::MAX_AGE),
+            purger: crate::shared_cache::Purger::new(&config.shared_cache),
             config,
             metrics: HttpMetrics::default(),
             admin,
@@ -448,6 +463,7 @@ impl<S: Store> AppState<S> {
         self.reload_sites().await?;
         let purged = self.cache.purge_all();
         tracing::debug!(purged, "page cache purged");
+        self.purger.purge(vec![crate::cache::ALL_KEY.to_owned()]);
         Ok(())
     }
 }
@@ -520,6 +536,17 @@ impl<S: Newsroom> AppState<S> {
         } else if !keys.is_empty() {
             let purged = self.cache.purge(&keys);
             tracing::debug!(purged, keys = keys.len(), "page cache purged by key");
+            if self.purger.enabled() {
+                let names = keys
+                    .iter()
+                    .map(|k| {
+                        let mut name = String::new();
+                        k.write_to(&mut name);
+                        name
+                    })
+                    .collect();
+                self.purger.purge(names);
+            }
             articles.sort_unstable();
             articles.dedup();
             match self.search.refresh(&self.store, &articles).await {

@@ -36,6 +36,15 @@ pub struct FileConfig {
     /// The slug of the publication that answers unknown hosts and path
     /// prefixes when there are several (else they get a 404).
     pub default_publication: Option<String>,
+    /// The page cache's budget, in MiB (default 128).
+    pub page_cache_mb: Option<u64>,
+    /// Shared HTTP caches to purge by surrogate key on every write.
+    pub purge_urls: Option<Vec<String>>,
+    /// How public pages name their surrogate keys: `xkey` (default),
+    /// `surrogate-key` or `cache-tag`.
+    pub surrogate_key_header: Option<String>,
+    /// `s-maxage` of public pages, in seconds (default 86400; 0 sends none).
+    pub shared_max_age: Option<u64>,
 }
 
 // Hand-written so that a database URL carrying a password (PostgreSQL)
@@ -56,6 +65,10 @@ impl std::fmt::Debug for FileConfig {
             .field("hsts_max_age", &self.hsts_max_age)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("default_publication", &self.default_publication)
+            .field("page_cache_mb", &self.page_cache_mb)
+            .field("purge_urls", &self.purge_urls)
+            .field("surrogate_key_header", &self.surrogate_key_header)
+            .field("shared_max_age", &self.shared_max_age)
             .finish()
     }
 }

@@ -49,6 +49,18 @@ pub struct WebArgs {
     /// With several publications: the slug of the one that answers a host or path prefix none of them claims [default: none, such requests get a 404]
     #[arg(long, value_name = "SLUG", env = "PRENSA_DEFAULT_PUBLICATION")]
     pub default_publication: Option<String>,
+    /// The page cache's byte budget, in MiB: rendered pages (in all three encodings) beyond it are evicted, the least asked-for first [default: 128]
+    #[arg(long, value_name = "MB", env = "PRENSA_PAGE_CACHE_MB")]
+    pub page_cache_mb: Option<u64>,
+    /// A shared HTTP cache (Varnish with vmod xkey, a CDN) to send PURGE requests naming the surrogate keys a write touches, e.g. http://127.0.0.1:6081/. Repeatable; PRENSA_PURGE_URLS takes a comma-separated list [default: none]
+    #[arg(long = "purge-url", value_name = "URL", env = "PRENSA_PURGE_URLS", value_delimiter = ',')]
+    pub purge_urls: Vec<String>,
+    /// The header naming a public page's surrogate keys (and a purge's): xkey, surrogate-key or cache-tag [default: xkey]
+    #[arg(long, value_name = "NAME", env = "PRENSA_SURROGATE_KEY_HEADER")]
+    pub surrogate_key_header: Option<String>,
+    /// How long a shared cache may keep a public page (Cache-Control s-maxage), in seconds; 0 sends no s-maxage and no key header [default: 86400]
+    #[arg(long, value_name = "SECONDS", env = "PRENSA_SHARED_MAX_AGE")]
+    pub shared_max_age: Option<u64>,
 }
 
 /// Sessions end after 14 days anyway: a longer idle limit would mean none.
@@ -86,6 +98,28 @@ impl WebArgs {
                 "default_publication must be a publication's slug, like `meridian` (got `{slug}`)"
             );
             config.default_publication = Some(slug);
+        }
+        if let Some(mb) = self.page_cache_mb.or(file.page_cache_mb) {
+            // 1 MiB holds a few pages; past 64 GiB is surely a typo.
+            anyhow::ensure!((1..=65_536).contains(&mb), "page_cache_mb must be between 1 and 65536 (got {mb})");
+            config.page_cache_mb = mb;
+        }
+        let purge_urls = if self.purge_urls.is_empty() { file.purge_urls.clone().unwrap_or_default() } else { self.purge_urls.clone() };
+        for url in purge_urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "purge_urls must be http:// or https:// URLs (got `{url}`)"
+            );
+            config.shared_cache.purge_urls.push(url.to_owned());
+        }
+        if let Some(name) = self.surrogate_key_header.clone().or_else(|| file.surrogate_key_header.clone()) {
+            config.shared_cache.header = prensa_web::shared_cache::KeyHeader::parse(&name).ok_or_else(|| {
+                anyhow::anyhow!("surrogate_key_header must be xkey, surrogate-key or cache-tag (got `{name}`)")
+            })?;
+        }
+        if let Some(seconds) = self.shared_max_age.or(file.shared_max_age) {
+            anyhow::ensure!(seconds <= 31_536_000, "shared_max_age must be at most 31536000 (a year) (got {seconds})");
+            config.shared_cache.max_age = seconds;
         }
         let seconds = self.drain_delay.or(file.drain_delay).unwrap_or(0.0);
         let drain = std::time::Duration::try_from_secs_f64(seconds)
@@ -229,6 +263,29 @@ mod tests {
         let from_env = resolve(&[], &FileConfig::default());
         std::env::remove_var("PRENSA_TRUSTED_PROXIES");
         assert_eq!(shown(&from_env?), ["10.0.0.0/8", "172.16.0.0/12"]);
+        Ok(())
+    }
+
+    #[test]
+    fn cache_settings_from_flags_and_file() -> anyhow::Result<()> {
+        let none = resolve(&[], &FileConfig::default())?;
+        assert_eq!(none.page_cache_mb, prensa_web::cache::DEFAULT_BUDGET_MB);
+        assert!(none.shared_cache.purge_urls.is_empty());
+        assert_eq!(none.shared_cache.header, prensa_web::shared_cache::KeyHeader::Xkey);
+        let file: FileConfig = toml::from_str(
+            "page_cache_mb = 64\npurge_urls = [\"http://a:6081/\", \"http://b:6081/\"]\nsurrogate_key_header = \"cache-tag\"\nshared_max_age = 600\n",
+        )?;
+        let c = resolve(&[], &file)?;
+        assert_eq!(c.page_cache_mb, 64);
+        assert_eq!(c.shared_cache.purge_urls, ["http://a:6081/", "http://b:6081/"]);
+        assert_eq!(c.shared_cache.header, prensa_web::shared_cache::KeyHeader::CacheTag);
+        assert_eq!(c.shared_cache.max_age, 600);
+        let c = resolve(&["--page-cache-mb", "8", "--purge-url", "http://c/", "--purge-url", "https://d/"], &file)?;
+        assert_eq!(c.page_cache_mb, 8, "the flag wins");
+        assert_eq!(c.shared_cache.purge_urls, ["http://c/", "https://d/"], "flags replace the file's list");
+        assert!(resolve(&["--page-cache-mb", "0"], &FileConfig::default()).is_err());
+        assert!(resolve(&["--purge-url", "varnish:6081"], &FileConfig::default()).is_err());
+        assert!(resolve(&["--surrogate-key-header", "tags"], &FileConfig::default()).is_err());
         Ok(())
     }
 
