@@ -107,7 +107,16 @@ fn ghost_import(backend: Backend) {
     // The renamed post is the same article, under the slug it was given.
     let markets = page(&server, "/night-markets/");
     assert!(markets.contains("night markets"), "{markets}");
-    assert_eq!(server.get_with("/night-markets-are-back/", &[("Host", HOST)]).status == 200, false);
+    // Ghost's new slug is an old address of it (recorded, "2 old addresses"
+    // above): 404 until prensa-web serves old addresses, then a 301 to it.
+    let renamed = server.get_with("/night-markets-are-back/", &[("Host", HOST)]);
+    assert!(
+        renamed.status == 404
+            || (renamed.status == 301 && renamed.header("location").is_some_and(|l| l.ends_with("/night-markets/"))),
+        "{} {:?}",
+        renamed.status,
+        renamed.headers
+    );
     // Mobiledoc fallback, section from the primary tag, tag pages as in Ghost.
     let archive = page(&server, "/from-the-archive/");
     assert!(archive.contains("<em>1999</em>") && archive.contains("The <strong>original</strong> notes"), "{archive}");
