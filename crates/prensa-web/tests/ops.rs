@@ -295,3 +295,60 @@ async fn exposition_is_well_formed() -> TestResult {
     }
     Ok(())
 }
+
+/// The page cache through the router with a 1 MiB budget: 60 long
+/// articles do not fit, so pages are evicted and the bytes held stay
+/// within the budget, all of it visible at `/metrics`; public pages carry
+/// their surrogate keys and `s-maxage` for a shared cache, search results
+/// neither.
+#[tokio::test]
+async fn the_page_cache_stays_within_its_budget_and_says_so() -> TestResult {
+    let mut set = fixture();
+    set.articles = (0..60)
+        .map(|i| {
+            let mut a = article(&format!("long-{i:02}"));
+            // ~30 KB of text that does not compress to nothing.
+            a.body = (0..1500).map(|w| format!("word{} ", (w * 7919 + i * 104_729) % 10_007)).collect();
+            a
+        })
+        .collect();
+    let store = SqliteStore::open("sqlite::memory:").await?;
+    store.apply_import(&set, false).await?;
+    let media = tempfile::tempdir()?;
+    let config = WebConfig { page_cache_mb: 1, ..WebConfig::default() };
+    let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
+    let app = App { router: prensa_web::router(state.clone()), state, _media: media };
+
+    let first = get(&app, "/long-00/").await?;
+    assert_eq!(first.status, StatusCode::OK);
+    let keys = first.headers.get("xkey").and_then(|v| v.to_str().ok()).ok_or("xkey")?.to_owned();
+    assert!(keys.split(' ').any(|k| k.starts_with("article:")) && keys.ends_with(" all"), "{keys}");
+    let cc = first.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).ok_or("cache-control")?;
+    assert_eq!(cc, "public, max-age=60, s-maxage=86400");
+    let search = get(&app, "/search/?q=word1").await?;
+    assert!(search.headers.get("xkey").is_none());
+    let cc = search.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(!cc.contains("s-maxage"), "{cc}");
+
+    for i in 1..60 {
+        assert_eq!(get(&app, &format!("/long-{i:02}/")).await?.status, StatusCode::OK);
+    }
+    let m = metrics(&app).await?;
+    let budget = 1024.0 * 1024.0;
+    assert_eq!(sample(&m, "prensa_page_cache_budget_bytes"), Some(budget));
+    let bytes = sample(&m, "prensa_page_cache_bytes").ok_or("bytes")?;
+    let entries = sample(&m, "prensa_page_cache_entries").ok_or("entries")?;
+    let evictions = sample(&m, "prensa_page_cache_evictions_total").ok_or("evictions")?;
+    assert!(bytes <= budget && bytes > budget / 3.0, "{bytes} bytes held");
+    assert!(entries < 60.0 && entries >= 5.0, "{entries} entries");
+    assert_eq!(entries + evictions, 60.0, "every page rendered is held or was evicted\n{m}");
+    assert_eq!(sample(&m, "prensa_page_cache_misses_total"), Some(60.0));
+    assert_eq!(sample(&m, "prensa_page_cache_hit_ratio"), Some(0.0));
+
+    // The last page is still there: a hit, and the ratio moves.
+    assert_eq!(get(&app, "/long-59/").await?.status, StatusCode::OK);
+    let m = metrics(&app).await?;
+    assert_eq!(sample(&m, "prensa_page_cache_hits_total"), Some(1.0));
+    assert_eq!(sample(&m, "prensa_page_cache_hit_ratio"), Some(1.0 / 61.0));
+    Ok(())
+}
