@@ -5,13 +5,13 @@
 # then alternates `prensa export static` and `hugo` RUNS times (default 3),
 # each timed by /usr/bin/time -v (wall time, peak RSS), output folders
 # deleted between runs. Needs a release build: cargo build --release -p prensa
-# Usage: bench/static-export/run.sh [N] [RUNS]
+# Usage: bench/static-export/run.sh [N] [RUNS]   (PRENSA_BIN=path: another build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-10000}
 runs=${2:-3}
 work=${PRENSA_BENCH_DIR:-${TMPDIR:-/tmp}/prensa-static-bench}
-bin=$PWD/target/release/prensa
+bin=${PRENSA_BIN:-$PWD/target/release/prensa}
 mkdir -p "$work"
 python3 bench/static-export/gen.py "$work" "$n"
 rm -rf "$work/bench.db" "$work/media"
