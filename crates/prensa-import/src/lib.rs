@@ -32,9 +32,11 @@ mod media;
 mod network;
 mod problem;
 mod text;
+pub mod wordpress;
 
 use std::path::{Path, PathBuf};
 
+pub use media::Media;
 pub use network::{load_dirs, Network};
 pub use problem::{Problem, Problems};
 

@@ -1,5 +1,7 @@
 //! Images referenced by content files: path checks, type sniffing and
-//! content-addressed keys.
+//! content-addressed keys. Public for the importers of other platforms'
+//! exports (`prensa import wordpress`), which resolve image URLs onto a
+//! local copy of the old site's uploads.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -10,7 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::MediaFile;
 
 /// Resolves image paths once each and collects the distinct files.
-pub(crate) struct Media {
+pub struct Media {
     root: PathBuf,
     /// `None` when the root itself cannot be resolved (then every image is
     /// reported as missing).
@@ -32,7 +34,7 @@ impl Media {
     }
 
     /// The media key of the image at `written` (a path relative to the
-    /// content directory), or a description of what is wrong with it, to be
+    /// root: the content directory, or the uploads copy), or a description of what is wrong with it, to be
     /// put after the path in a message (`does not exist`).
     pub fn resolve(&mut self, written: &str) -> Result<String, String> {
         let rel = Path::new(written);
