@@ -41,6 +41,10 @@ pub const MAX_DEPTH: usize = 64;
 /// Largest single piece of markup accepted: a start tag with its
 /// attributes, or a run of text or CDATA (a post body is one), in bytes.
 pub const MAX_EVENT: usize = 64 << 20;
+/// Longest attachment URL kept (longer ones are ignored).
+const MAX_URL: usize = 2048;
+/// Longest attachment alt text or caption kept (longer ones are cut).
+const MAX_ALT: usize = 1000;
 /// Largest text gathered for one field, across several pieces of markup.
 const MAX_FIELD: usize = 64 << 20;
 
@@ -280,12 +284,17 @@ impl FirstPass {
         }
         let Ok(id) = item.id.trim().parse::<u64>() else { return };
         let url = if item.attachment_url.trim().is_empty() { item.link.trim() } else { item.attachment_url.trim() };
+        // Galleries repeat these in bodies: no URL or alt text is that long
+        // unless the file means harm.
+        if url.len() > MAX_URL {
+            return;
+        }
         self.attachments.insert(
             id,
             Attachment {
                 url: url.to_owned(),
-                alt: item.meta("_wp_attachment_image_alt").unwrap_or_default().to_owned(),
-                caption: content::plain_text(&item.excerpt),
+                alt: item.meta("_wp_attachment_image_alt").unwrap_or_default().chars().take(MAX_ALT).collect(),
+                caption: content::plain_text(&item.excerpt).chars().take(MAX_ALT).collect(),
                 parent: item.parent.trim().parse().unwrap_or(0),
                 menu_order: item.menu_order.trim().parse().unwrap_or(0),
             },

@@ -214,9 +214,9 @@ struct SetBuilder<'a> {
     media_keys: BTreeSet<String>,
     legacy: Vec<LegacyUrl>,
     legacy_paths: HashSet<String>,
-    /// Tags and demoted categories' old paths → tag name, added once the
-    /// articles are known.
-    term_paths: BTreeMap<String, LegacyTarget>,
+    /// Old paths of categories, tags and authors, resolved once every
+    /// post is in (a category is a section if any post made it one).
+    term_paths: BTreeMap<String, TermRef>,
 }
 
 impl<'a> SetBuilder<'a> {
@@ -444,18 +444,17 @@ impl<'a> SetBuilder<'a> {
         if p.kind == Kind::Post {
             for (nicename, name) in &p.categories {
                 let path = format!("{base_path}/category/{}/", category_path(nicename, categories_by_slug));
-                let target = match self.sections.get(nicename) {
-                    Some((_, s)) => LegacyTarget::Section(s.slug.clone()),
-                    None => LegacyTarget::Tag(slugify(name)),
-                };
+                let target = TermRef::Category { nicename: nicename.clone(), name: name.clone() };
                 self.term_paths.entry(path).or_insert(target);
             }
             for (nicename, name) in &p.tags {
                 if !slugify(name).is_empty() {
-                    self.term_paths.entry(format!("{base_path}/tag/{nicename}/")).or_insert(LegacyTarget::Tag(slugify(name)));
+                    let target = TermRef::Other(LegacyTarget::Tag(slugify(name)));
+                    self.term_paths.entry(format!("{base_path}/tag/{nicename}/")).or_insert(target);
                 }
             }
-            self.term_paths.entry(format!("{base_path}/author/{author}/")).or_insert(LegacyTarget::Author(author));
+            let target = TermRef::Other(LegacyTarget::Author(author.clone()));
+            self.term_paths.entry(format!("{base_path}/author/{author}/")).or_insert(target);
         }
     }
 
@@ -463,7 +462,15 @@ impl<'a> SetBuilder<'a> {
         // A demoted category's path goes to the section if another post
         // made it one.
         let term_paths = std::mem::take(&mut self.term_paths);
-        for (path, target) in term_paths {
+        for (path, term) in term_paths {
+            let target = match term {
+                TermRef::Category { nicename, name } => match self.sections.get(&nicename) {
+                    Some((_, s)) => LegacyTarget::Section(s.slug.clone()),
+                    None if !slugify(&name).is_empty() => LegacyTarget::Tag(slugify(&name)),
+                    None => continue,
+                },
+                TermRef::Other(target) => target,
+            };
             self.add_legacy(Some(path), target);
         }
         let publication = self.pub_slug().to_owned();
@@ -486,6 +493,12 @@ impl<'a> SetBuilder<'a> {
         let set = ImportSet { publication: self.target.publication.clone(), media, authors, sections, articles: self.articles };
         (set, sources, self.legacy)
     }
+}
+
+/// What an old list page's address leads to.
+enum TermRef {
+    Category { nicename: String, name: String },
+    Other(LegacyTarget),
 }
 
 /// `parent/child` for a child category, as WordPress's category URLs

@@ -21,6 +21,9 @@ use super::Library;
 
 /// Longest opening tag (name and attributes) read as a shortcode.
 pub const MAX_TAG: usize = 4096;
+/// Most gallery images one body may expand to: a gallery repeats URLs of
+/// the export, so without a bound a small body could expand to a huge one.
+const MAX_GALLERY_IMAGES: usize = 1000;
 /// Longest shortcode name.
 const MAX_NAME: usize = 64;
 
@@ -73,6 +76,7 @@ pub fn expand(body: &str, cx: &Context<'_>, embeds: Vec<String>) -> Expanded {
     }
     let bytes = body.as_bytes();
     let mut closings = Closings::default();
+    let mut gallery_budget = MAX_GALLERY_IMAGES;
     let mut i = 0;
     let mut copied = 0;
     while let Some(off) = body[i..].find('[') {
@@ -104,7 +108,7 @@ pub fn expand(body: &str, cx: &Context<'_>, embeds: Vec<String>) -> Expanded {
         out.html.push_str(&body[copied..start]);
         let html = match known {
             "caption" | "wp_caption" => caption(&tag, inner),
-            "gallery" => gallery(&tag, cx),
+            "gallery" => gallery(&tag, cx, &mut gallery_budget),
             _ => {
                 let url = media_url(known, &tag, inner);
                 match url {
@@ -247,6 +251,9 @@ fn caption(tag: &Tag<'_>, inner: &str) -> String {
         _ => (inner, ""),
     };
     let text = tag.attr("caption").filter(|c| !c.trim().is_empty()).unwrap_or(text);
+    if image.trim().is_empty() && text.is_empty() {
+        return String::new();
+    }
     if text.is_empty() {
         format!("\n\n<figure>{image}</figure>\n\n")
     } else {
@@ -256,18 +263,20 @@ fn caption(tag: &Tag<'_>, inner: &str) -> String {
 
 /// `[gallery ids="1,2"]` (or, without ids, the post's attached images, as
 /// WordPress shows them) → a `<figure>` holding every image.
-fn gallery(tag: &Tag<'_>, cx: &Context<'_>) -> String {
+fn gallery(tag: &Tag<'_>, cx: &Context<'_>, budget: &mut usize) -> String {
     let ids: Vec<u64> = match tag.attr("ids").or_else(|| tag.attr("include")) {
         Some(list) => list.split(',').filter_map(|id| id.trim().parse().ok()).take(1000).collect(),
         None => cx.library.children.get(&cx.post_id).map(|c| c.iter().copied().take(1000).collect()).unwrap_or_default(),
     };
     let mut html = String::from("\n\n<figure class=\"gallery\">");
     let mut any = false;
+    let mut seen = std::collections::HashSet::new();
     for id in ids {
         let Some(a) = cx.library.by_id.get(&id) else { continue };
-        if a.url.is_empty() {
+        if a.url.is_empty() || *budget == 0 || !seen.insert(id) {
             continue;
         }
+        *budget -= 1;
         any = true;
         html.push_str(&format!("<img src=\"{}\" alt=\"{}\">", attr_escape(&a.url), attr_escape(&a.alt)));
     }
@@ -342,13 +351,15 @@ mod tests {
 
     #[test]
     fn hostile_bodies_take_linear_time() {
-        let none = HashMap::new();
+        let mut none = HashMap::new();
+        none.insert(1, Attachment { url: "https://s.example/a.jpg".into(), parent: 10, ..Default::default() });
         for body in [
             "[caption ".repeat(200_000),
             "[caption]".repeat(200_000),
             "[".repeat(1_000_000),
             format!("[gallery ids=\"{}", "1,".repeat(500_000)),
             "[video]".repeat(100_000) + &"[/video]".repeat(10),
+            "[gallery] ".repeat(100_000),
         ] {
             let started = std::time::Instant::now();
             let out = run(&body, &none);

@@ -25,6 +25,13 @@ pub enum Source {
     /// Import a folder written by `prensa export json` into an empty store (ids, revisions,
     /// translation links and staff accounts as exported; media files into the media store).
     Json(super::json::ImportArgs),
+    /// Import a WordPress export (WXR 1.1/1.2 from Tools → Export): posts, pages, authors,
+    /// categories (sections), tags, featured images and old URLs (answered with 301s).
+    ///
+    /// Re-running updates what the last run created (matched by WordPress ids). Polylang
+    /// translations go to the sister publication of each language, which must exist.
+    /// Everything is read and checked first; the import is one transaction.
+    Wordpress(super::wordpress::WordpressArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +76,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
     let args = match source {
         Source::Dir(args) => args,
         Source::Json(args) => return super::json::import(args, file).await,
+        Source::Wordpress(args) => return super::wordpress::run(args, file).await,
     };
     let database = args.store.database(file);
     let media = args.store.media(file)?;

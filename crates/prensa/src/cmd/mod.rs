@@ -13,3 +13,4 @@ pub mod migrate_store;
 pub mod restore;
 pub mod serve;
 pub mod user;
+pub mod wordpress;
