@@ -296,7 +296,9 @@ async fn legacy_redirect<S: Store>(state: &AppState<S>, site: &Site, key: &str) 
     }
     let full = site.path(key);
     match state.store.legacy_url(site.publication.id, &full).await {
-        Ok(Some(target)) => Some(redirect(&site.path(&target))),
+        // Never to itself: a loop, not a redirect.
+        Ok(Some(target)) if target != key => Some(redirect(&site.path(&target))),
+        Ok(Some(_)) => None,
         Ok(None) => None,
         Err(e) => {
             tracing::warn!(error = %e, "old address lookup failed");

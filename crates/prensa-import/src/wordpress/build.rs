@@ -105,7 +105,7 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
     let which_set = |p: &Post| -> Option<usize> {
         match p.language.as_deref() {
             None => Some(0),
-            Some(l) if l == main_language => Some(0),
+            Some(l) if primary_language(l) == main_language => Some(0),
             Some(l) => index_of.get(l).copied(),
         }
     };
@@ -329,7 +329,14 @@ impl<'a> SetBuilder<'a> {
 
     fn add_legacy(&mut self, path: Option<String>, target: LegacyTarget) {
         let Some(path) = path else { return };
-        if !prensa_core::foreign::is_legacy_path(&path) || path == "/" || !self.legacy_paths.insert(path.clone()) {
+        // The new address itself (`/about/`, `/tag/strike/`) is served as
+        // it is; as an old one it would redirect to itself once the page
+        // is gone.
+        if !prensa_core::foreign::is_legacy_path(&path)
+            || path == "/"
+            || path == target.path()
+            || !self.legacy_paths.insert(path.clone())
+        {
             return;
         }
         self.legacy.push(LegacyUrl { publication: self.pub_slug().to_owned(), path, target });
