@@ -265,8 +265,8 @@ impl<'a> SetBuilder<'a> {
     }
 
     fn author(&mut self, login: &str, authors: &HashMap<&str, &WpAuthor>) -> String {
-        if let Some((slug, _)) = self.authors.get(login) {
-            return slug.clone();
+        if let Some((_, author)) = self.authors.get(login) {
+            return author.slug.clone();
         }
         let wp = authors.get(login);
         let source_id = wp.map(|a| a.id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("login:{login}"));
