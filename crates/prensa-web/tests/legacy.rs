@@ -16,7 +16,7 @@ use prensa_core::{
     ImportSet, NetworkImport, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks,
     Status,
 };
-use prensa_store::{AnyStore, ForeignImports, MediaDir, Store};
+use prensa_store::{AnyStore, ForeignImports, MediaDir};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
