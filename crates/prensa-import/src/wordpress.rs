@@ -216,7 +216,8 @@ pub fn read_from<R: std::io::Read>(
 ) -> Result<Export, ReadError> {
     let mut export = Export::default();
     let mut first = FirstPass::default();
-    let total = walk(BufReader::with_capacity(1 << 16, open()?), &mut |item| first.item(item), &mut export, progress, 1, 0)?;
+    let total =
+        walk(BufReader::with_capacity(1 << 16, open()?), &mut |item| first.item(item), &mut export, progress, 1, 0)?;
     export.attachments = Library::new(first.attachments);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let mut second = SecondPass { batch: Vec::new(), posts: Vec::new(), skipped: Vec::new(), threads };
@@ -517,11 +518,9 @@ fn walk<R: std::io::Read>(
         let scope = stack.last().map_or(Scope::Ignored, |s| s.1);
         match event {
             Event::DocType(_) => {
-                return Err(err(
-                    "the file has a DOCTYPE declaration; WordPress exports have none, and DTDs (entity \
+                return Err(err("the file has a DOCTYPE declaration; WordPress exports have none, and DTDs (entity \
                      definitions, external entities) are not processed: refusing the file"
-                        .into(),
-                ));
+                    .into()));
             }
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {
@@ -569,11 +568,16 @@ fn walk<R: std::io::Read>(
                         category_attrs = Some(term_attrs(&e));
                         Scope::Item
                     }
-                    (Scope::Channel | Scope::Item | Scope::Author | Scope::Category | Scope::Tag | Scope::Term | Scope::Meta, _)
-                        if stack.last().is_some_and(|(n, _)| is_container(n)) =>
-                    {
-                        scope
-                    }
+                    (
+                        Scope::Channel
+                        | Scope::Item
+                        | Scope::Author
+                        | Scope::Category
+                        | Scope::Tag
+                        | Scope::Term
+                        | Scope::Meta,
+                        _,
+                    ) if stack.last().is_some_and(|(n, _)| is_container(n)) => scope,
                     _ => Scope::Ignored,
                 };
                 text.clear();
@@ -817,4 +821,3 @@ fn explain(e: &quick_xml::Error) -> String {
         other => format!("the file is not well-formed XML: {other}"),
     }
 }
-

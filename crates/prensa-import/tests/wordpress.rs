@@ -81,7 +81,10 @@ fn the_site_reads_and_builds() {
     // wpautop: a single newline is a break; the caption shortcode a figure
     // (the 640px size resolved to the original file); the embed a URL paragraph.
     assert!(a.body.starts_with("The dockers stopped work at six.\\\nNobody expected it.\n\n"), "{}", a.body);
-    let figure = format!("![A crowd fills the harbour square](/media/{})\nThe square at dawn.\n— Photo: Ana Ribeiro\n", hero.key);
+    let figure = format!(
+        "![A crowd fills the harbour square](/media/{})\nThe square at dawn.\n— Photo: Ana Ribeiro\n",
+        hero.key
+    );
     assert!(a.body.contains(&figure), "{}", a.body);
     assert!(a.body.contains("\n\n<https://www.youtube.com/watch?v=dQw4w9WgXcQ>\n\n"), "{}", a.body);
     assert!(a.body.contains("\\[contact-form-7 id=\"54\" title=\"Tips\"\\]"), "kept visible: {}", a.body);
@@ -94,12 +97,19 @@ fn the_site_reads_and_builds() {
     assert!(f.body.contains("\n\n<https://vimeo.com/76979871>\n\n"), "{}", f.body);
     assert!(f.body.contains("> The sea is the same, the boats change."), "{}", f.body);
     let gallery_lines = f.body.lines().skip_while(|l| !l.starts_with("![Crowd]")).take(3).collect::<Vec<_>>();
-    assert!(gallery_lines[1].starts_with("![Boats](/media/") && gallery_lines[2] == "The day in pictures", "{gallery_lines:?}");
+    assert!(
+        gallery_lines[1].starts_with("![Boats](/media/") && gallery_lines[2] == "The day in pictures",
+        "{gallery_lines:?}"
+    );
 
     let draft = en.articles.iter().find(|a| a.headline == "Notes for a later piece").expect("draft");
     assert_eq!(draft.status, Status::Draft);
     assert_eq!(draft.slug, "notes-for-a-later-piece");
-    assert_eq!(draft.published_at.to_rfc3339(), "2019-11-02T08:00:00+00:00", "a draft without a GMT date: its local date");
+    assert_eq!(
+        draft.published_at.to_rfc3339(),
+        "2019-11-02T08:00:00+00:00",
+        "a draft without a GMT date: its local date"
+    );
     assert_eq!(article("the-port-in-2099").status, Status::Published, "future posts are scheduled");
     assert_eq!(article("staff-only").status, Status::Draft, "private");
     assert_eq!(article("waiting-for-review").status, Status::Draft, "pending");
@@ -116,20 +126,37 @@ fn the_site_reads_and_builds() {
     assert_eq!(built.files.len(), 2);
 
     // Old addresses.
-    let legacy: HashMap<&str, &LegacyTarget> =
-        built.import.legacy.iter().filter(|l| l.publication == "harbour").map(|l| (l.path.as_str(), &l.target)).collect();
+    let legacy: HashMap<&str, &LegacyTarget> = built
+        .import
+        .legacy
+        .iter()
+        .filter(|l| l.publication == "harbour")
+        .map(|l| (l.path.as_str(), &l.target))
+        .collect();
     let to_article = |slug: &str| LegacyTarget::Article(slug.to_owned());
     assert_eq!(legacy.get("/2019/09/11/the-strike-begins/"), Some(&&to_article("the-strike-begins")));
     assert_eq!(legacy.get("/2019/09/the-strike-begins/"), Some(&&to_article("the-strike-begins")));
     assert_eq!(legacy.get("/?p=20"), Some(&&to_article("the-strike-begins")));
     assert_eq!(legacy.get("/?page_id=30"), Some(&&to_article("about")));
     assert_eq!(legacy.get("/category/news/labour/"), Some(&&LegacyTarget::Section("labour".into())));
-    assert_eq!(legacy.get("/category/news/"), Some(&&LegacyTarget::Section("news".into())), "the scheduled post's section");
+    assert_eq!(
+        legacy.get("/category/news/"),
+        Some(&&LegacyTarget::Section("news".into())),
+        "the scheduled post's section"
+    );
     assert_eq!(legacy.get("/category/culture/"), Some(&&LegacyTarget::Section("culture".into())));
     // Addresses Prensa answers itself are not redirected (no loops).
-    assert!(!legacy.contains_key("/tag/strike/") && !legacy.contains_key("/author/ben-k/") && !legacy.contains_key("/about/"));
+    assert!(
+        !legacy.contains_key("/tag/strike/")
+            && !legacy.contains_key("/author/ben-k/")
+            && !legacy.contains_key("/about/")
+    );
     assert!(!legacy.contains_key("/?p=22"), "drafts had no public address");
-    assert!(built.import.legacy.iter().any(|l| l.publication == "harbour-de" && l.path == "/de/2019/09/11/der-streik-beginnt/"));
+    assert!(built
+        .import
+        .legacy
+        .iter()
+        .any(|l| l.publication == "harbour-de" && l.path == "/de/2019/09/11/der-streik-beginnt/"));
 
     // Polylang: the German post translates the English one.
     assert_eq!(built.import.network.translations.len(), 1);
@@ -139,9 +166,21 @@ fn the_site_reads_and_builds() {
     assert_eq!(de.sections[0].slug, "nachrichten");
 
     // Source ids for the next run.
-    assert!(built.import.sources.iter().any(|s| s.kind == SourceKind::Article && s.source_id == "20" && s.slug == "the-strike-begins"));
-    assert!(built.import.sources.iter().any(|s| s.kind == SourceKind::Section && s.source_id == "5" && s.slug == "labour"));
-    assert!(built.import.sources.iter().any(|s| s.kind == SourceKind::Author && s.source_id == "3" && s.slug == "ben-k"));
+    assert!(built
+        .import
+        .sources
+        .iter()
+        .any(|s| s.kind == SourceKind::Article && s.source_id == "20" && s.slug == "the-strike-begins"));
+    assert!(built
+        .import
+        .sources
+        .iter()
+        .any(|s| s.kind == SourceKind::Section && s.source_id == "5" && s.slug == "labour"));
+    assert!(built
+        .import
+        .sources
+        .iter()
+        .any(|s| s.kind == SourceKind::Author && s.source_id == "3" && s.slug == "ben-k"));
 }
 
 #[test]
@@ -186,14 +225,21 @@ fn huge_markup_is_refused_without_holding_it() {
     let head = "<?xml version=\"1.0\"?><rss><channel><title>x</title><item><category domain=\"post_tag\" nicename=\"";
     let started = Instant::now();
     let err = read_generated(&|| {
-        Box::new(head.as_bytes().chain(std::io::repeat(b'a').take(200 << 20)).chain(&b"\">t</category></item></channel></rss>"[..]))
+        Box::new(
+            head.as_bytes()
+                .chain(std::io::repeat(b'a').take(200 << 20))
+                .chain(&b"\">t</category></item></channel></rss>"[..]),
+        )
     })
     .expect_err("a 200 MB attribute");
     assert!(err.message.contains("larger than"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     // Not XML at all, and text after the root.
     assert!(read_generated(&|| Box::new(&b"{\"posts\": []}"[..])).is_err());
-    assert!(read_generated(&|| Box::new(&b"<html><body></body></html>"[..])).expect_err("html").message.contains("not <rss>"));
+    assert!(read_generated(&|| Box::new(&b"<html><body></body></html>"[..]))
+        .expect_err("html")
+        .message
+        .contains("not <rss>"));
     assert!(read_generated(&|| Box::new(&b""[..])).is_err());
 }
 

@@ -111,7 +111,8 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
     };
     order.sort_by_key(|&i| {
         let p = &posts[i];
-        let known = which_set(p).is_some_and(|s| sets[s].target.known.contains_key(&(SourceKind::Article, p.id.to_string())));
+        let known =
+            which_set(p).is_some_and(|s| sets[s].target.known.contains_key(&(SourceKind::Article, p.id.to_string())));
         (!known, p.id)
     });
     let mut slugs: Vec<Option<String>> = vec![None; posts.len()];
@@ -137,7 +138,17 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
             translation_groups.entry(group.clone()).or_default().push((s, p.id, slug.clone()));
         }
         let set = &mut sets[s];
-        set.add_post(p, slug, &mut images, &categories_by_id, &categories_by_slug, &authors_by_login, &base_path, now, &mut skipped);
+        set.add_post(
+            p,
+            slug,
+            &mut images,
+            &categories_by_id,
+            &categories_by_slug,
+            &authors_by_login,
+            &base_path,
+            now,
+            &mut skipped,
+        );
     }
 
     // Polylang: the main publication's article is the original, else the
@@ -269,7 +280,8 @@ impl<'a> SetBuilder<'a> {
             return author.slug.clone();
         }
         let wp = authors.get(login);
-        let source_id = wp.map(|a| a.id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("login:{login}"));
+        let source_id =
+            wp.map(|a| a.id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("login:{login}"));
         let slug = match self.target.known.get(&(SourceKind::Author, source_id.clone())) {
             Some(slug) => slug.clone(),
             None => {
@@ -304,7 +316,8 @@ impl<'a> SetBuilder<'a> {
         if let Some((_, s)) = self.sections.get(nicename) {
             return s.slug.clone();
         }
-        let source_id = term.map(|t| t.id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("slug:{nicename}"));
+        let source_id =
+            term.map(|t| t.id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("slug:{nicename}"));
         let slug = match self.target.known.get(&(SourceKind::Section, source_id.clone())) {
             Some(slug) => slug.clone(),
             None => {
@@ -370,7 +383,12 @@ impl<'a> SetBuilder<'a> {
                 let primary = primary.or_else(|| p.categories.first().map(|(c, _)| c.clone()));
                 match primary {
                     Some(nicename) => {
-                        let name = p.categories.iter().find(|(c, _)| *c == nicename).map(|(_, n)| n.clone()).unwrap_or_default();
+                        let name = p
+                            .categories
+                            .iter()
+                            .find(|(c, _)| *c == nicename)
+                            .map(|(_, n)| n.clone())
+                            .unwrap_or_default();
                         for (c, n) in &p.categories {
                             if *c != nicename && !slugify(n).is_empty() {
                                 tags.push(n.clone());
@@ -378,7 +396,9 @@ impl<'a> SetBuilder<'a> {
                         }
                         self.section(&nicename, &name, categories_by_slug.get(nicename.as_str()).copied())
                     }
-                    None => self.section("uncategorized", "Uncategorized", categories_by_slug.get("uncategorized").copied()),
+                    None => {
+                        self.section("uncategorized", "Uncategorized", categories_by_slug.get("uncategorized").copied())
+                    }
                 }
             }
         };
@@ -481,7 +501,12 @@ impl<'a> SetBuilder<'a> {
             self.add_legacy(Some(path), target);
         }
         let publication = self.pub_slug().to_owned();
-        let link = |kind, source_id: String, slug: String| SourceLink { publication: publication.clone(), kind, source_id, slug };
+        let link = |kind, source_id: String, slug: String| SourceLink {
+            publication: publication.clone(),
+            kind,
+            source_id,
+            slug,
+        };
         let mut sources = Vec::new();
         for (id, a) in self.article_ids.iter().zip(&self.articles) {
             sources.push(link(SourceKind::Article, id.to_string(), a.slug.clone()));
@@ -497,7 +522,13 @@ impl<'a> SetBuilder<'a> {
             sections.push(section);
         }
         let media = assets.iter().filter(|a| self.media_keys.contains(&a.key)).cloned().collect();
-        let set = ImportSet { publication: self.target.publication.clone(), media, authors, sections, articles: self.articles };
+        let set = ImportSet {
+            publication: self.target.publication.clone(),
+            media,
+            authors,
+            sections,
+            articles: self.articles,
+        };
         (set, sources, self.legacy)
     }
 }
@@ -641,7 +672,10 @@ mod tests {
 
     #[test]
     fn uploads_and_sizes() {
-        assert_eq!(upload_path("https://old.example/wp-content/uploads/2019/09/a%20b.jpg?w=3").as_deref(), Some("2019/09/a b.jpg"));
+        assert_eq!(
+            upload_path("https://old.example/wp-content/uploads/2019/09/a%20b.jpg?w=3").as_deref(),
+            Some("2019/09/a b.jpg")
+        );
         assert_eq!(upload_path("https://cdn.example/x.jpg"), None);
         assert_eq!(without_size("2019/09/a-b-300x200.jpg").as_deref(), Some("2019/09/a-b.jpg"));
         assert_eq!(without_size("2019/09/a-b.jpg"), None);

@@ -40,10 +40,41 @@ pub struct Body {
 
 /// Core blocks whose HTML converts as it is (or that hold nothing to show).
 const KNOWN_BLOCKS: &[&str] = &[
-    "paragraph", "heading", "image", "gallery", "quote", "pullquote", "list", "list-item", "separator", "spacer",
-    "html", "preformatted", "code", "table", "columns", "column", "group", "more", "nextpage", "shortcode", "verse",
-    "freeform", "classic", "cover", "media-text", "buttons", "button", "file", "embed", "video", "audio", "row",
-    "stack", "details", "footnotes",
+    "paragraph",
+    "heading",
+    "image",
+    "gallery",
+    "quote",
+    "pullquote",
+    "list",
+    "list-item",
+    "separator",
+    "spacer",
+    "html",
+    "preformatted",
+    "code",
+    "table",
+    "columns",
+    "column",
+    "group",
+    "more",
+    "nextpage",
+    "shortcode",
+    "verse",
+    "freeform",
+    "classic",
+    "cover",
+    "media-text",
+    "buttons",
+    "button",
+    "file",
+    "embed",
+    "video",
+    "audio",
+    "row",
+    "stack",
+    "details",
+    "footnotes",
 ];
 
 /// Converts a body as WordPress stored it.
@@ -216,10 +247,55 @@ fn html_src(html: &str) -> Option<String> {
 
 /// Block-level tags: a chunk starting with one is not wrapped in `<p>`.
 const BLOCK_START: &[&str] = &[
-    "p", "div", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "thead",
-    "tbody", "tr", "td", "th", "hr", "dl", "dd", "dt", "form", "section", "article", "aside", "header", "footer",
-    "nav", "address", "style", "script", "iframe", "figcaption", "details", "summary", "!--", "object", "video",
-    "audio", "math", "svg", "select", "fieldset", "legend", "caption", "colgroup",
+    "p",
+    "div",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "hr",
+    "dl",
+    "dd",
+    "dt",
+    "form",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "address",
+    "style",
+    "script",
+    "iframe",
+    "figcaption",
+    "details",
+    "summary",
+    "!--",
+    "object",
+    "video",
+    "audio",
+    "math",
+    "svg",
+    "select",
+    "fieldset",
+    "legend",
+    "caption",
+    "colgroup",
 ];
 
 /// WordPress's `wpautop`, simplified: blank lines separate paragraphs,
@@ -246,7 +322,8 @@ pub fn autop(html: &str, embeds: &mut Vec<String>) -> String {
             in_pre = trimmed.rfind("<pre").is_some_and(|open| trimmed.rfind("</pre").is_none_or(|close| open > close));
         }
         let block = lower_start.strip_prefix('<').is_some_and(|tag| {
-            let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-').collect();
+            let name: String =
+                tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-').collect();
             BLOCK_START.contains(&name.as_str())
         });
         if block || opens_pre {
@@ -254,7 +331,8 @@ pub fn autop(html: &str, embeds: &mut Vec<String>) -> String {
             out.push_str(trimmed);
             continue;
         }
-        if !trimmed.contains(char::is_whitespace) && (trimmed.starts_with("https://") || trimmed.starts_with("http://")) {
+        if !trimmed.contains(char::is_whitespace) && (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+        {
             out.push_str(&format!("\n\n<p>{}</p>", embed_token(embeds.len())));
             embeds.push(decode_entities(trimmed));
             continue;

@@ -266,7 +266,9 @@ fn caption(tag: &Tag<'_>, inner: &str) -> String {
 fn gallery(tag: &Tag<'_>, cx: &Context<'_>, budget: &mut usize) -> String {
     let ids: Vec<u64> = match tag.attr("ids").or_else(|| tag.attr("include")) {
         Some(list) => list.split(',').filter_map(|id| id.trim().parse().ok()).take(1000).collect(),
-        None => cx.library.children.get(&cx.post_id).map(|c| c.iter().copied().take(1000).collect()).unwrap_or_default(),
+        None => {
+            cx.library.children.get(&cx.post_id).map(|c| c.iter().copied().take(1000).collect()).unwrap_or_default()
+        }
     };
     let mut html = String::from("\n\n<figure class=\"gallery\">");
     let mut any = false;
@@ -326,7 +328,10 @@ mod tests {
             r#"[caption id="attachment_5" align="aligncenter" width="640"]<a href="/x.jpg"><img src="/x.jpg" alt="A"></a> The square. Photo: Ana[/caption]"#,
             &none,
         );
-        assert_eq!(out.html.trim(), r#"<figure><a href="/x.jpg"><img src="/x.jpg" alt="A"></a><figcaption>The square. Photo: Ana</figcaption></figure>"#);
+        assert_eq!(
+            out.html.trim(),
+            r#"<figure><a href="/x.jpg"><img src="/x.jpg" alt="A"></a><figcaption>The square. Photo: Ana</figcaption></figure>"#
+        );
         let old = run(r#"[caption caption="Old style"]<img src="/y.jpg" />[/caption]"#, &none);
         assert!(old.html.contains("<figcaption>Old style</figcaption>"), "{}", old.html);
     }
@@ -335,13 +340,25 @@ mod tests {
     fn galleries_embeds_and_unknown() {
         let mut att = HashMap::new();
         att.insert(1, Attachment { url: "https://s.example/a.jpg".into(), alt: "One".into(), ..Default::default() });
-        att.insert(2, Attachment { url: "https://s.example/b.jpg".into(), alt: "Two".into(), parent: 10, ..Default::default() });
+        att.insert(
+            2,
+            Attachment { url: "https://s.example/b.jpg".into(), alt: "Two".into(), parent: 10, ..Default::default() },
+        );
         let out = run("[gallery ids=\"2,1,99\"]", &att);
-        assert!(out.html.contains(r#"<img src="https://s.example/b.jpg" alt="Two"><img src="https://s.example/a.jpg" alt="One">"#), "{}", out.html);
+        assert!(
+            out.html.contains(
+                r#"<img src="https://s.example/b.jpg" alt="Two"><img src="https://s.example/a.jpg" alt="One">"#
+            ),
+            "{}",
+            out.html
+        );
         let attached = run("[gallery]", &att);
         assert!(attached.html.contains("b.jpg") && !attached.html.contains("a.jpg"));
         let e = run("x [embed]https://www.youtube.com/watch?v=abc[/embed] [video src=\"https://v.example/a.mp4\"][/video] [audio mp3=\"https://a.example/a.mp3\"]", &att);
-        assert_eq!(e.embeds, ["https://www.youtube.com/watch?v=abc", "https://v.example/a.mp4", "https://a.example/a.mp3"]);
+        assert_eq!(
+            e.embeds,
+            ["https://www.youtube.com/watch?v=abc", "https://v.example/a.mp4", "https://a.example/a.mp3"]
+        );
         let u = run("[contact-form-7 id=\"3\"] and [sic] and [[gallery]] and [button style=x]Go[/button]", &att);
         assert_eq!(u.unknown.get("[contact-form-7]"), Some(&1));
         assert_eq!(u.unknown.get("[button]"), Some(&1));

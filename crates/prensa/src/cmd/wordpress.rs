@@ -119,7 +119,10 @@ async fn import(
         if build::primary_language(&lang) == main_language {
             continue;
         }
-        match publications.iter().find(|p| p.slug != main.slug && build::primary_language(&p.language) == build::primary_language(&lang)) {
+        match publications
+            .iter()
+            .find(|p| p.slug != main.slug && build::primary_language(&p.language) == build::primary_language(&lang))
+        {
             Some(p) => {
                 let target = target(store, new_publication(p)).await?;
                 sisters.insert(lang, target);
@@ -181,7 +184,8 @@ fn from_channel(export: &Export, publications: &[Publication]) -> Result<NewPubl
     let c = &export.channel;
     let name = wordpress::content::plain_text(&c.title);
     let slug = Some(slugify(&name)).filter(|s| is_valid_slug(s)).unwrap_or_else(|| "wordpress".to_owned());
-    let language = Some(c.language.trim().to_owned()).filter(|l| plausible_language(l)).unwrap_or_else(|| "en".to_owned());
+    let language =
+        Some(c.language.trim().to_owned()).filter(|l| plausible_language(l)).unwrap_or_else(|| "en".to_owned());
     let base_url = c.link.trim().trim_end_matches('/').to_owned();
     if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
         return Err(format!(
