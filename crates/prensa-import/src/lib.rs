@@ -33,6 +33,7 @@ mod media;
 mod network;
 mod problem;
 mod text;
+pub mod wordpress;
 
 use std::path::{Path, PathBuf};
 

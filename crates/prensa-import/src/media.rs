@@ -1,6 +1,7 @@
 //! Images referenced by content files: path checks, type sniffing and
-//! content-addressed keys. Public for `prensa import ghost` and `wordpress`,
-//! which turn the old site's image files into media keys the same way.
+//! content-addressed keys. Public for the importers of other platforms'
+//! exports (`prensa import ghost` and `wordpress`), which resolve image URLs
+//! onto a local copy of the old site's images the same way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -33,7 +34,7 @@ impl Media {
     }
 
     /// The media key of the image at `written` (a path relative to the
-    /// content directory), or a description of what is wrong with it, to be
+    /// root: the content directory, or the uploads copy), or a description of what is wrong with it, to be
     /// put after the path in a message (`does not exist`).
     pub fn resolve(&mut self, written: &str) -> Result<String, String> {
         let rel = Path::new(written);

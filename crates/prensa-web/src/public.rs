@@ -153,6 +153,15 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     // request path is the right page, whatever else the query holds: only
     // a valid `page` number may change the answer (a redirect, on a list),
     // and only then is the lookup left to after parsing.
+    // A WordPress address of the form `/?p=12` (the home page's path, so
+    // it would be answered from the home page's cache entry below).
+    if site.has_legacy_urls && path == "/" {
+        if let Some(old) = uri.query().and_then(legacy_query) {
+            if let Some(response) = legacy_redirect(&state, site, &old).await {
+                return response;
+            }
+        }
+    }
     let query_page = uri.query().and_then(route::page_from_query);
     if query_page.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
@@ -175,6 +184,19 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
             state.cache.record_hit();
             state.cache.note_hit(site.publication.id, path, &hit);
             return respond_public(&state, &hit, req.headers(), head);
+        }
+    }
+    // An old address an import brought (`/2019/09/11/slug/`,
+    // `/category/news/`): one indexed lookup, only on a site that has any.
+    if route == Route::NotFound && site.has_legacy_urls {
+        if let Some(response) = legacy_redirect(&state, site, &legacy_key(path, uri.query())).await {
+            return response;
+        }
+        // An old address with a query it never had (`?utm_source=…`).
+        if uri.query().is_some_and(|q| !q.is_empty()) {
+            if let Some(response) = legacy_redirect(&state, site, path).await {
+                return response;
+            }
         }
     }
     // Unknown URLs are answered from the one shared 404 entry, so a scan of
@@ -208,6 +230,13 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
                     Ok(Some(current)) if current != slug => return redirect(&views::article_path(&current)),
                     Ok(_) => {}
                     Err(e) => return AppError::from(e).into_response(),
+                }
+                // An old address that looks like an article's (`/about/`)
+                // but whose article took another slug here.
+                if site.has_legacy_urls {
+                    if let Some(response) = legacy_redirect(&state, site, &legacy_key(path, uri.query())).await {
+                        return response;
+                    }
                 }
             }
             // Already counted as a miss: the store was asked.
@@ -251,6 +280,45 @@ async fn favicon<S: Store>(state: &AppState<S>, site: &Site, head: bool) -> Resp
         .header(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"))
         .body(if head { Body::empty() } else { body })
         .unwrap_or_default()
+}
+
+/// `p=12` or `page_id=12` in a home page query → the old address as
+/// imports store it (`/?p=12`), other parameters (tracking) ignored.
+fn legacy_query(query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        let numeric = !value.is_empty() && value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit());
+        (numeric && matches!(key, "p" | "page_id")).then(|| format!("/?{key}={value}"))
+    })
+}
+
+/// The lookup key of an old address: the path under the site's prefix
+/// (requests arrive with it stripped; imports store what the old site
+/// answered), with the query where there is one.
+fn legacy_key(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// A 301 to where an old address leads now, or `None` (also on a store
+/// error, logged: the reader then gets the 404 the address had anyway).
+async fn legacy_redirect<S: Store>(state: &AppState<S>, site: &Site, key: &str) -> Option<Response> {
+    if !prensa_core::foreign::is_legacy_path(key) {
+        return None;
+    }
+    let full = site.path(key);
+    match state.store.legacy_url(site.publication.id, &full).await {
+        // Never to itself: a loop, not a redirect.
+        Ok(Some(target)) if target != key => Some(redirect(&site.path(&target))),
+        Ok(Some(_)) => None,
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "old address lookup failed");
+            None
+        }
+    }
 }
 
 /// Unknown URLs share one cached 404 page instead of one entry each, so

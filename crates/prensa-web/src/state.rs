@@ -32,6 +32,11 @@ pub struct Site {
     /// The favicon chosen in the settings (`/favicon.ico` serves it), or
     /// `None` for Prensa's default.
     pub favicon: Option<prensa_core::MediaAsset>,
+    /// Whether an import from another platform brought old addresses
+    /// (`/?p=12`, `/2019/09/11/slug/`) to this publication. Read with the
+    /// publications (on start and every content change), so a site without
+    /// them answers unknown URLs without asking the store.
+    pub has_legacy_urls: bool,
     /// The path prefix of the base URL, without a trailing slash: `""` for
     /// a publication at the root of its host, `"/de"` for
     /// `https://example.org/de`.
@@ -48,7 +53,7 @@ impl Site {
         view: SiteView,
     ) -> Site {
         let (_, root) = host_and_root(&publication.base_url);
-        Site { publication, sections, locale, strings, view, favicon: None, root }
+        Site { publication, sections, locale, strings, view, favicon: None, has_legacy_urls: false, root }
     }
 
     /// The path prefix this publication is served under (`""` or `"/de"`).
@@ -412,6 +417,7 @@ impl<S: Store> AppState<S> {
             }
             let brand = brands.iter().find(|b| b.publication == publication.id);
             let sections = self.store.sections(publication.id).await?;
+            let has_legacy_urls = self.store.has_legacy_urls(publication.id).await?;
             let locale = i18n::locale(&publication.language);
             let (_, root) = host_and_root(&publication.base_url);
             let view = SiteView {
@@ -442,6 +448,7 @@ impl<S: Store> AppState<S> {
             };
             let mut site = Site::new(publication, sections, locale, theme::strings_map(locale), view);
             site.favicon = brand.and_then(|b| b.favicon.clone());
+            site.has_legacy_urls = has_legacy_urls;
             list.push(Arc::new(site));
         }
         let sites = Sites::new(list, self.config.default_publication.as_deref());

@@ -32,6 +32,13 @@ pub enum Source {
     /// content/images). Re-running with a newer export updates what the first run created,
     /// matched on Ghost's ids. Everything is written in one transaction, or nothing.
     Ghost(super::ghost::GhostArgs),
+    /// Import a WordPress export (WXR 1.1/1.2 from Tools → Export): posts, pages, authors,
+    /// categories (sections), tags, featured images and old URLs (answered with 301s).
+    ///
+    /// Re-running updates what the last run created (matched by WordPress ids). Polylang
+    /// translations go to the sister publication of each language, which must exist.
+    /// Everything is read and checked first; the import is one transaction.
+    Wordpress(super::wordpress::WordpressArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,6 +84,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
         Source::Dir(args) => args,
         Source::Json(args) => return super::json::import(args, file).await,
         Source::Ghost(args) => return super::ghost::run(args, file).await,
+        Source::Wordpress(args) => return super::wordpress::run(args, file).await,
     };
     let database = args.store.database(file);
     let media = args.store.media(file)?;

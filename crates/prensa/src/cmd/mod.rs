@@ -15,3 +15,4 @@ pub mod restore;
 pub mod serve;
 pub mod static_site;
 pub mod user;
+pub mod wordpress;

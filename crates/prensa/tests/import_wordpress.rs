@@ -1,0 +1,181 @@
+//! End-to-end: `prensa import wordpress` with the real binary on SQLite and
+//! PostgreSQL. A dry run writes nothing; the import creates the site, its
+//! German sister gets the Polylang translation; pages render with their
+//! figures and embeds; the old WordPress addresses answer 301 to the new
+//! pages; a second run updates (an edited title shows) instead of
+//! duplicating; hostile and truncated files are refused quickly with
+//! nothing written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Backend::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Backend::Postgres)
+            }
+        }
+    )*};
+}
+
+on_every_backend!(a_wordpress_site_moves_in_and_its_old_urls_keep_working, hostile_exports_write_nothing);
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../prensa-import/tests/fixtures/wordpress")
+}
+
+fn wordpress(db: &Database, file: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import".to_owned(), "wordpress".to_owned(), file.display().to_string()];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args.extend(db.args());
+    run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The German sister publication Polylang's items go to, as a content directory.
+fn german_sister(root: &Path) -> PathBuf {
+    let dir = root.join("de");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("publication.toml"),
+        "slug = \"hafen\"\nname = \"Hafennotizen\"\ntagline = \"Aus dem alten Hafen\"\nlanguage = \"de\"\nbase_url = \"https://de.harbour.example\"\n",
+    )
+    .expect("write");
+    dir
+}
+
+fn get_on(server: &Server, host: &str, path: &str) -> Response {
+    server.get_with(path, &[("host", host)])
+}
+
+fn a_wordpress_site_moves_in_and_its_old_urls_keep_working(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import(&german_sister(root.path()));
+    let site = fixtures().join("site.xml");
+    let uploads = fixtures().join("uploads");
+    let uploads = uploads.to_str().expect("utf-8");
+
+    let dry = wordpress(&db, &site, &["--media", uploads, "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let report = stdout(&dry);
+    assert!(report.contains("Would import harbour-notes from wordpress: 8 articles (8 new, 0 updated)"), "{report}");
+    assert!(report.contains("Would import hafen from wordpress: 1 articles (1 new, 0 updated)"), "{report}");
+    assert!(report.contains("Dry run: nothing was written."), "{report}");
+
+    let first = wordpress(&db, &site, &["--media", uploads]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let report = stdout(&first);
+    // The dry run wrote nothing: everything is new now.
+    assert!(report.contains("Imported harbour-notes from wordpress: 8 articles (8 new, 0 updated), 2 authors, 5 sections"), "{report}");
+    assert!(report.contains("Linked 1 translation links."), "{report}");
+    assert!(report.contains("https://harbour.example/wp-content/uploads/2019/09/lost.jpg"), "{report}");
+    assert!(report.contains("[contact-form-7] ×1") && report.contains("block:jetpack/map ×1"), "{report}");
+    assert!(report.contains("post 27: status trash"), "{report}");
+
+    // The same export again updates; an edited title shows.
+    let edited = root.path().join("edited.xml");
+    let text = std::fs::read_to_string(&site).expect("read").replace(
+        "<title><![CDATA[The strike begins]]></title>",
+        "<title><![CDATA[The strike begins at dawn]]></title>",
+    );
+    std::fs::write(&edited, text).expect("write");
+    let second = wordpress(&db, &edited, &["--media", uploads]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(stdout(&second).contains("8 articles (0 new, 8 updated)"), "{}", stdout(&second));
+
+    let server = Server::serve_db(db);
+    let en = "harbour.example";
+    let page = get_on(&server, en, "/the-strike-begins/");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("The strike begins at dawn"), "updated title");
+    assert!(html.contains("<figure") && html.contains("The square at dawn."), "{html}");
+    assert!(html.contains("/media/") && html.contains("A crowd fills the harbour square"), "{html}");
+    assert!(html.contains("class=\"credit\""), "the caption's credit: {html}");
+    assert!(html.contains("embed") && html.contains("youtube"), "the embed card: {html}");
+    assert!(html.contains("[contact-form-7"), "the unknown shortcode stays visible");
+    assert!(html.contains("hreflang=\"de\""), "linked to its translation: {html}");
+
+    let festival = get_on(&server, en, "/festival-on-the-water/").text();
+    assert!(festival.contains("class=\"gallery\"") || festival.contains("gallery"), "{festival}");
+    assert!(festival.contains("vimeo"), "{festival}");
+
+    // Drafts, pending, private, password-protected and scheduled posts stay out of sight.
+    for slug in ["notes-for-a-later-piece", "waiting-for-review", "staff-only", "members-gallery", "the-port-in-2099"] {
+        assert_eq!(get_on(&server, en, &format!("/{slug}/")).status, 404, "{slug}");
+    }
+    assert_eq!(get_on(&server, en, "/about/").status, 200);
+
+    // Old addresses: permanent redirects to the new pages.
+    for (old, new) in [
+        ("/2019/09/11/the-strike-begins/", "/the-strike-begins/"),
+        ("/2019/09/the-strike-begins/", "/the-strike-begins/"),
+        ("/?p=20", "/the-strike-begins/"),
+        ("/?p=20&utm_source=mastodon", "/the-strike-begins/"),
+        ("/?page_id=30", "/about/"),
+        ("/2019/10/01/festival-on-the-water/", "/festival-on-the-water/"),
+        ("/category/news/labour/", "/section/labour/"),
+        ("/category/culture/", "/section/culture/"),
+    ] {
+        let r = get_on(&server, en, old);
+        assert_eq!(r.status, 301, "{old}");
+        assert_eq!(r.header("location"), Some(new), "{old}");
+    }
+    // Addresses no import brought: the home page, and a 404.
+    assert_eq!(get_on(&server, en, "/?p=22").status, 200, "a draft's old address is just the home page");
+    assert_eq!(get_on(&server, en, "/2019/09/11/no-such-post/").status, 404);
+    assert_eq!(get_on(&server, en, "/category/nothing/").status, 404);
+
+    // The German sister: its article, and its old address.
+    let de = "de.harbour.example";
+    assert_eq!(get_on(&server, de, "/der-streik-beginnt/").status, 200);
+    let r = get_on(&server, de, "/de/2019/09/11/der-streik-beginnt/");
+    assert_eq!((r.status, r.header("location")), (301, Some("/der-streik-beginnt/")));
+}
+
+fn hostile_exports_write_nothing(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    for (file, expect) in [
+        ("billion_laughs.xml", "DOCTYPE"),
+        ("xxe.xml", "DOCTYPE"),
+        ("undeclared_entity.xml", "is not defined"),
+        ("truncated.xml", "truncated"),
+        ("deeply_nested.xml", "nested deeper"),
+    ] {
+        let started = Instant::now();
+        let out = wordpress(&db, &fixtures().join(file), &[]);
+        let took = started.elapsed();
+        assert!(!out.status.success(), "{file}: {}", stdout(&out));
+        assert!(stderr(&out).contains(expect) && stderr(&out).contains("nothing was written"), "{file}: {}", stderr(&out));
+        assert!(took < Duration::from_secs(2), "{file} took {took:?}");
+    }
+    // Nothing was written: the real site still imports as new.
+    let out = wordpress(&db, &fixtures().join("site.xml"), &["--dry-run"]);
+    // No German sister here: Polylang's `de` items need one, so the run stops.
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Polylang language `de`"), "{}", stderr(&out));
+    db.import(&german_sister(root.path()));
+    let out = wordpress(&db, &fixtures().join("site.xml"), &["--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("8 articles (8 new, 0 updated)"), "{}", stdout(&out));
+}
