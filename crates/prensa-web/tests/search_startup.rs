@@ -14,7 +14,7 @@ use http::{header, Request, StatusCode};
 use prensa_core::{
     ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
 };
-use prensa_store::{AnyStore, Desk, MediaDir, Newsroom, Store};
+use prensa_store::{AnyStore, Desk, MediaDir, Store};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -76,19 +76,24 @@ async fn get(router: &Router, path: &str) -> Result<(StatusCode, String), Box<dy
 /// at least twice this.
 const PAUSE: Duration = Duration::from_millis(1_500);
 
-async fn slow_node(url: &str) -> Result<(std::sync::Arc<AppState<AnyStore>>, Router, tempfile::TempDir), Box<dyn std::error::Error>> {
+/// A node over `url`'s store (migrated, the magazine imported), and when
+/// its start began (after the store was ready).
+async fn slow_node(
+    url: &str,
+) -> Result<(std::sync::Arc<AppState<AnyStore>>, Router, tempfile::TempDir, Instant), Box<dyn std::error::Error>> {
     let store = AnyStore::open(url).await?;
     store.apply_import(&magazine(), false).await?;
     let media = tempfile::tempdir()?;
-    let config = WebConfig { search_build_pause: PAUSE, watch_interval: Duration::from_secs(3600), ..WebConfig::default() };
+    let started = Instant::now();
+    let config =
+        WebConfig { search_build_pause: PAUSE, watch_interval: Duration::from_secs(3600), ..WebConfig::default() };
     let state = AppState::start(store, MediaDir::new(media.path()), config).await?;
     let router = prensa_web::router(state.clone());
-    Ok((state, router, media))
+    Ok((state, router, media, started))
 }
 
 async fn ready_before_the_index(url: &str) -> TestResult {
-    let started = Instant::now();
-    let (state, router, _media) = slow_node(url).await?;
+    let (state, router, _media, started) = slow_node(url).await?;
     let (status, _) = get(&router, "/readyz").await?;
     assert_eq!(status, StatusCode::OK);
     let (status, home) = get(&router, "/").await?;
@@ -104,7 +109,9 @@ async fn ready_before_the_index(url: &str) -> TestResult {
     assert!(!building.contains("Nothing matched"), "{building}");
     assert_eq!(get(&router, "/search/").await?.0, StatusCode::OK);
     let (_, metrics) = get(&router, "/metrics").await?;
-    for line in ["prensa_search_index_complete 0", "prensa_search_index_building 1", "prensa_search_index_builds_total 0"] {
+    for line in
+        ["prensa_search_index_complete 0", "prensa_search_index_building 1", "prensa_search_index_builds_total 0"]
+    {
         assert!(metrics.lines().any(|l| l == line), "missing {line:?} in\n{metrics}");
     }
 
@@ -127,7 +134,7 @@ async fn ready_before_the_index(url: &str) -> TestResult {
 }
 
 async fn a_rename_purges_without_waiting_for_the_index(url: &str) -> TestResult {
-    let (state, router, _media) = slow_node(url).await?;
+    let (state, router, _media, _) = slow_node(url).await?;
     tokio::time::timeout(Duration::from_secs(60), state.search_built()).await?;
     let (_, home) = get(&router, "/").await?;
     assert!(home.contains("Economy"), "{home}");
