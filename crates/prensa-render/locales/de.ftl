@@ -52,6 +52,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = Keine Treffer für „{ $query }“. Versuchen Sie es mit weniger oder anderen Wörtern.
 search_hint = Jedes Wort muss vorkommen; setzen Sie eine Wortgruppe in Anführungszeichen.
+search_building = Der Suchindex wird noch aufgebaut; versuchen Sie es in einer Minute erneut.
 sort_by = Sortieren nach
 sort_relevance = Beste Treffer
 sort_newest = Neueste

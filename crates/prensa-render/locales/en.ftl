@@ -61,6 +61,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = Nothing matched “{ $query }”. Try fewer or different words.
 search_hint = Every word must appear; put a phrase in quotes.
+search_building = The search index is still being built; try again in a minute.
 sort_by = Sort by
 sort_relevance = Best match
 sort_newest = Newest

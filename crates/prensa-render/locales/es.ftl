@@ -52,6 +52,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = No hay resultados para «{ $query }». Prueba con menos palabras o con otras.
 search_hint = Deben aparecer todas las palabras; pon una frase entre comillas.
+search_building = El índice de búsqueda aún se está construyendo; inténtalo de nuevo en un minuto.
 sort_by = Ordenar por
 sort_relevance = Más relevantes
 sort_newest = Más recientes

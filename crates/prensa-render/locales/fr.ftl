@@ -53,6 +53,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = Aucun résultat pour « { $query } ». Essayez avec moins de mots ou avec d’autres.
 search_hint = Tous les mots doivent figurer ; mettez une expression entre guillemets.
+search_building = L’index de recherche est encore en construction ; réessayez dans une minute.
 sort_by = Trier par
 sort_relevance = Pertinence
 sort_newest = Plus récents

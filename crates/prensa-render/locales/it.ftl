@@ -52,6 +52,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = Nessun risultato per «{ $query }». Prova con meno parole o con parole diverse.
 search_hint = Devono comparire tutte le parole; metti una frase tra virgolette.
+search_building = L’indice di ricerca è ancora in costruzione; riprova tra un minuto.
 sort_by = Ordina per
 sort_relevance = Più pertinenti
 sort_newest = Più recenti

@@ -52,6 +52,7 @@ search_results = { NUMBER($n) ->
 }
 search_no_results = Nenhum resultado para “{ $query }”. Tente com menos palavras ou com outras.
 search_hint = Todas as palavras precisam aparecer; coloque uma expressão entre aspas.
+search_building = O índice de busca ainda está sendo construído; tente de novo em um minuto.
 sort_by = Ordenar por
 sort_relevance = Mais relevantes
 sort_newest = Mais recentes

@@ -4,15 +4,21 @@
 //! publication's language (Snowball stemmers and stop words for the
 //! eighteen languages tantivy ships; any other language is still lowercased
 //! and folded, just not stemmed). Every node builds its own index from the
-//! store when it starts ([`SearchIndex::rebuild`]) and then follows the
-//! store's change feed ([`SearchIndex::refresh`]), so all nodes of a site
-//! answer alike within one watcher tick of a publish, whatever node took
-//! it, and nothing but the database is shared.
+//! store ([`SearchIndex::rebuild`]) and then follows the store's change
+//! feed ([`SearchIndex::refresh`]), so all nodes of a site answer alike
+//! within one watcher tick of a publish, whatever node took it, and
+//! nothing but the database is shared.
 //!
 //! Why in memory: a magazine's whole archive is small for a search engine
-//! (10,000 articles index in a few seconds, see BENCHMARKS.md), so keeping
-//! no index files means nothing to back up, lock or keep in step between
-//! nodes that share a data directory, at the cost of a rebuild per start.
+//! (100,000 articles index in well under a minute, see BENCHMARKS.md), so
+//! keeping no index files means nothing to back up, lock or keep in step
+//! between nodes that share a data directory. The price, a build per
+//! start, is paid in the background: a rebuild fills *new* indexes while
+//! the old ones (or, at start, empty ones that say so through
+//! [`SearchIndex::is_built`]) keep answering, then swaps them in, so a
+//! node serves from its first second and no rebuild ever holds up the
+//! change feed. Writes seen while a build runs are applied to it after
+//! the swap, so none is lost.
 //!
 //! What a reader finds: published articles whose publish date has come.
 //! Scheduled articles are indexed in advance and filtered by date when the
@@ -20,7 +26,9 @@
 
 use std::collections::HashMap;
 use std::ops::{Bound, Range};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use prensa_core::{AuthorRef, Id, SearchDocument, SectionRef};
@@ -162,6 +170,9 @@ struct Fields {
 
 struct PublicationIndex {
     language: String,
+    /// Whether a complete build filled this index (false for the empty
+    /// index a publication gets until its first build ends).
+    built: bool,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     parser: QueryParser,
@@ -172,6 +183,29 @@ struct PublicationIndex {
 #[derive(Default)]
 pub struct SearchIndex {
     publications: RwLock<HashMap<Id, Arc<PublicationIndex>>>,
+    /// While a rebuild runs: the articles refreshed meanwhile, applied
+    /// again to the new indexes once they are swapped in (the build may
+    /// have read them before the write).
+    pending: Mutex<Option<Vec<Id>>>,
+    /// Articles written by the running build so far (or the last one).
+    build_indexed: AtomicUsize,
+    building: AtomicBool,
+    builds: AtomicU64,
+}
+
+/// How a node's index build stands, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildProgress {
+    /// A rebuild is running.
+    pub building: bool,
+    /// Every publication's index has been built at least once.
+    pub complete: bool,
+    /// Articles the running build (or the last one) has indexed so far.
+    pub indexed: usize,
+    /// Articles in the indexes being answered from.
+    pub live: u64,
+    /// Builds finished since the node started.
+    pub builds: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -228,7 +262,7 @@ fn analyzer(language: &str) -> TextAnalyzer {
 }
 
 impl PublicationIndex {
-    fn new(language: &str) -> Result<PublicationIndex> {
+    fn new(language: &str, built: bool) -> Result<PublicationIndex> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -252,7 +286,7 @@ impl PublicationIndex {
         parser.set_field_boost(fields.headline, 3.0);
         parser.set_field_boost(fields.standfirst, 2.0);
         parser.set_field_boost(fields.names, 1.5);
-        Ok(PublicationIndex { language: language.to_owned(), reader, writer: Mutex::new(writer), parser, fields })
+        Ok(PublicationIndex { language: language.to_owned(), built, reader, writer: Mutex::new(writer), parser, fields })
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -509,7 +543,7 @@ impl SearchIndex {
         map.retain(|id, _| publications.iter().any(|(p, _)| p == id));
         for (id, language) in publications {
             if map.get(id).is_none_or(|p| p.language != *language) {
-                map.insert(*id, Arc::new(PublicationIndex::new(language)?));
+                map.insert(*id, Arc::new(PublicationIndex::new(language, false)?));
                 fresh = true;
             }
         }
@@ -520,6 +554,29 @@ impl SearchIndex {
     pub fn search(&self, publication: Id, query: &SearchQuery<'_>, now: DateTime<Utc>) -> Result<SearchResults> {
         let index = self.read().get(&publication).cloned().ok_or(SearchError::NotFound(publication))?;
         index.search(query, now)
+    }
+
+    /// Whether a publication's index has been built (else it is empty
+    /// until the build running in the background ends).
+    pub fn is_built(&self, publication: Id) -> bool {
+        self.read().get(&publication).is_some_and(|p| p.built)
+    }
+
+    /// Whether every publication's index has been built.
+    pub fn is_complete(&self) -> bool {
+        self.read().values().all(|p| p.built)
+    }
+
+    /// Where the build stands (see [`BuildProgress`]).
+    pub fn progress(&self) -> BuildProgress {
+        let all = self.all();
+        BuildProgress {
+            building: self.building.load(Ordering::Relaxed),
+            complete: all.iter().all(|p| p.built),
+            indexed: self.build_indexed.load(Ordering::Relaxed),
+            live: all.iter().map(|p| p.reader.searcher().num_docs()).sum(),
+            builds: self.builds.load(Ordering::Relaxed),
+        }
     }
 
     /// Articles in a publication's index (scheduled ones included).
@@ -539,6 +596,11 @@ impl SearchIndex {
         if ids.is_empty() {
             return Ok(Indexed::default());
         }
+        // Noted before the store is read: a build swapping its indexes in
+        // after this point re-reads these articles itself.
+        if let Some(pending) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            pending.extend_from_slice(ids);
+        }
         let docs = store.search_documents(&DocScope::Ids(ids.to_vec())).await?;
         let indexes = self.read().clone();
         let mut added = 0;
@@ -557,36 +619,89 @@ impl SearchIndex {
     }
 
     /// Builds every publication's index from the store, reading it in
-    /// batches; `progress` hears the running count. Searches keep seeing
-    /// the old contents until the new ones are complete (one commit at
-    /// the end). No lock is held while the store is read (the future stays
-    /// `Send`), so callers must not run a [`SearchIndex::refresh`] at the
-    /// same time — its commit would publish a half-built index. The web
-    /// layer runs both under its change-feed lock.
-    pub async fn rebuild<S: SearchSource>(&self, store: &S, mut progress: impl FnMut(usize)) -> Result<Indexed> {
-        let indexes = self.read().clone();
-        for index in indexes.values() {
-            index.writer().delete_all_documents()?;
+    /// batches; `progress` hears the running count. The build fills new
+    /// indexes while searches keep seeing the old contents, then swaps
+    /// them in whole; articles refreshed meanwhile are then refreshed
+    /// again, so a rebuild may run beside [`SearchIndex::refresh`]. Two
+    /// rebuilds must not run at once (the web layer runs one at a time).
+    pub async fn rebuild<S: SearchSource>(&self, store: &S, progress: impl FnMut(usize)) -> Result<Indexed> {
+        self.rebuild_paced(store, Duration::ZERO, progress).await
+    }
+
+    /// [`SearchIndex::rebuild`], waiting `pause` before each batch: a test
+    /// hook that stands in for an archive too large to build at once.
+    pub async fn rebuild_paced<S: SearchSource>(
+        &self,
+        store: &S,
+        pause: Duration,
+        progress: impl FnMut(usize),
+    ) -> Result<Indexed> {
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+        self.build_indexed.store(0, Ordering::Relaxed);
+        self.building.store(true, Ordering::Relaxed);
+        let built = self.build(store, pause, progress).await;
+        self.building.store(false, Ordering::Relaxed);
+        let (fresh, added) = match built {
+            Ok(built) => built,
+            Err(e) => {
+                self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+                return Err(e);
+            }
+        };
+        let again = {
+            let mut map = self.publications.write().unwrap_or_else(|e| e.into_inner());
+            for (id, index) in fresh {
+                // A publication dropped (or given a new language) while
+                // the build ran keeps what `set_publications` made it.
+                if map.get(&id).is_some_and(|old| old.language == index.language) {
+                    map.insert(id, Arc::new(index));
+                }
+            }
+            self.pending.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
+        };
+        self.builds.fetch_add(1, Ordering::Relaxed);
+        let mut again = again;
+        again.sort_unstable();
+        again.dedup();
+        self.refresh(store, &again).await?;
+        Ok(Indexed { added, removed: 0 })
+    }
+
+    /// Fills a new index for each publication from the store.
+    async fn build<S: SearchSource>(
+        &self,
+        store: &S,
+        pause: Duration,
+        mut progress: impl FnMut(usize),
+    ) -> Result<(Vec<(Id, PublicationIndex)>, usize)> {
+        let languages: Vec<(Id, String)> = self.read().iter().map(|(id, p)| (*id, p.language.clone())).collect();
+        let mut fresh = Vec::with_capacity(languages.len());
+        for (id, language) in languages {
+            fresh.push((id, PublicationIndex::new(&language, true)?));
         }
         let mut after = 0;
         let mut added = 0;
         loop {
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
             let batch = store.search_documents(&DocScope::After { after, limit: BATCH }).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
-            for (publication, index) in &indexes {
+            for (publication, index) in &fresh {
                 let writer = index.writer();
                 for doc in batch.iter().filter(|d| d.publication == *publication) {
                     writer.add_document(index.document(doc)?)?;
                     added += 1;
                 }
             }
+            self.build_indexed.store(added, Ordering::Relaxed);
             progress(added);
         }
-        for index in indexes.values() {
+        for (_, index) in &fresh {
             index.commit(&mut index.writer())?;
         }
-        Ok(Indexed { added, removed: 0 })
+        Ok((fresh, added))
     }
 }
 
@@ -623,7 +738,7 @@ mod tests {
     /// An English index holding one published article (id 1) and one
     /// scheduled for 2030 (id 2), which no search may find yet.
     fn one_article_index() -> PublicationIndex {
-        let index = PublicationIndex::new("en").expect("index");
+        let index = PublicationIndex::new("en", true).expect("index");
         let article = |id: Id, published: &str| SearchDocument {
             id,
             publication: 1,

@@ -306,6 +306,7 @@ pub async fn readyz<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response
 pub async fn metrics<S: Store>(State(state): State<Arc<AppState<S>>>) -> Response {
     let mut body = exposition(&state.metrics, &state.cache.stats(), state.is_draining());
     pool_exposition(&mut body, state.store.pool_stats());
+    search_exposition(&mut body, state.search.progress());
     family(&mut body, "prensa_media_variant_decodes_total", "counter", "Originals decoded to make a resized variant on request.");
     let _ = writeln!(body, "prensa_media_variant_decodes_total {}", crate::assets::variant_decodes());
     let purges = &state.purger.stats;
@@ -407,6 +408,20 @@ pub fn pool_exposition(w: &mut String, pool: prensa_store::PoolStats) {
     let _ = writeln!(w, "prensa_store_pool_connections{{state=\"in_use\"}} {}", pool.open.saturating_sub(pool.idle));
     family(w, "prensa_store_pool_max_connections", "gauge", "The most connections the pool will open.");
     let _ = writeln!(w, "prensa_store_pool_max_connections {}", pool.max);
+}
+
+/// The search index: whether it is complete, and how far a build got.
+pub fn search_exposition(w: &mut String, p: prensa_search::BuildProgress) {
+    family(w, "prensa_search_index_complete", "gauge", "1 once every publication's search index is built, else 0 (searches say so).");
+    let _ = writeln!(w, "prensa_search_index_complete {}", u8::from(p.complete));
+    family(w, "prensa_search_index_building", "gauge", "1 while a search index build runs in the background.");
+    let _ = writeln!(w, "prensa_search_index_building {}", u8::from(p.building));
+    family(w, "prensa_search_index_build_articles", "gauge", "Articles indexed so far by the running (or last) build.");
+    let _ = writeln!(w, "prensa_search_index_build_articles {}", p.indexed);
+    family(w, "prensa_search_index_articles", "gauge", "Articles in the search indexes answering queries.");
+    let _ = writeln!(w, "prensa_search_index_articles {}", p.live);
+    family(w, "prensa_search_index_builds_total", "counter", "Search index builds finished since start.");
+    let _ = writeln!(w, "prensa_search_index_builds_total {}", p.builds);
 }
 
 fn family(w: &mut String, name: &str, kind: &str, help: &str) {

@@ -64,16 +64,25 @@ pub async fn page<S: Store>(
     headers: &HeaderMap,
     head: bool,
 ) -> Response {
-    match render(state, site, &parse(query)) {
-        Ok(html) => respond_uncached(StatusCode::OK, html, headers, head),
+    let asked = parse(query);
+    // Until this node's first index build ends, a search would wrongly
+    // find nothing: the page says the index is being built instead, as a
+    // 503 (a retry later will do).
+    let status = if !asked.text.is_empty() && !state.search.is_built(site.publication.id) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    match render(state, site, &asked, status == StatusCode::SERVICE_UNAVAILABLE) {
+        Ok(html) => respond_uncached(status, html, headers, head),
         Err(e) => e.into_response(),
     }
 }
 
-fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<String, AppError> {
+fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked, building: bool) -> Result<String, AppError> {
     let p = &site.publication;
     let per_page = p.settings.page_size.max(1);
-    let results = if asked.text.is_empty() {
+    let results = if asked.text.is_empty() || building {
         SearchResults { total: 0, hits: Vec::new() }
     } else {
         let query = SearchQuery {
@@ -93,6 +102,9 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked) -> Result<S
     let total = results.total as u64;
     let pages = Pagination::new(1, per_page, total).map_or(1, |p| p.pages).min(MAX_PAGES);
     let summary = (!asked.text.is_empty()).then(|| {
+        if building {
+            return site.locale.t("search_building").to_owned();
+        }
         // The message picks the plural and groups the digits (1,234).
         let key = if total == 0 { "search_no_results" } else { "search_results" };
         site.locale.t_with(key, &[("n", &total.to_string()), ("query", &asked.text)])

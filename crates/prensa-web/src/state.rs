@@ -257,7 +257,7 @@ pub struct WebConfig {
     /// `prensa export static --base-url` uses to host an archive elsewhere.
     /// Empty when serving.
     pub base_urls: Vec<(String, String)>,
-    /// Whether [`AppState::new`] builds the search index. A static export
+    /// Whether this state builds a search index at all. A static export
     /// serves no searches, and building the index of a large archive costs
     /// seconds and memory it would never use.
     pub search_index: bool,
@@ -267,6 +267,10 @@ pub struct WebConfig {
     /// A shared HTTP cache in front (Varnish, a CDN): how public pages tell
     /// it their surrogate keys and lifetime, and where writes purge it.
     pub shared_cache: crate::shared_cache::SharedCacheConfig,
+    /// A pause before each batch of articles a search index build reads:
+    /// zero in production; tests set it to stand in for a large archive.
+    #[doc(hidden)]
+    pub search_build_pause: std::time::Duration,
 }
 
 /// HSTS's default: one year, what browsers' preload rules and Mozilla's
@@ -287,6 +291,7 @@ impl Default for WebConfig {
             search_index: true,
             page_cache_mb: crate::cache::DEFAULT_BUDGET_MB,
             shared_cache: crate::shared_cache::SharedCacheConfig::default(),
+            search_build_pause: std::time::Duration::ZERO,
         }
     }
 }
@@ -321,6 +326,15 @@ pub struct AppState<S: Store> {
     pub api_keys: KeyRing,
     /// Set by [`AppState::start_draining`]; see [`AppState::is_draining`].
     draining: AtomicBool,
+    /// Wakes the background task that rebuilds the search index (see
+    /// [`AppState::request_search_rebuild`]); requests made while a build
+    /// runs fold into one more build after it.
+    search_wake: Arc<tokio::sync::Notify>,
+    /// One rebuild at a time (they swap whole indexes in).
+    search_build: tokio::sync::Mutex<()>,
+    /// Bumped after every build, finished or failed, for
+    /// [`AppState::search_built`].
+    search_builds: tokio::sync::watch::Sender<u64>,
     /// The content version up to which this process has applied the
     /// store's change feed to its page cache.
     seen_version: tokio::sync::Mutex<Option<i64>>,
@@ -331,10 +345,30 @@ pub struct AppState<S: Store> {
 const FORM_KEY_NAME: &str = "form-signing";
 
 impl<S: Newsroom> AppState<S> {
-    /// Reads the publications, the form-signing secret (made on the first
-    /// start) and builds the search index from the store (before the first
-    /// request, so every node answers searches alike from its start).
+    /// [`AppState::start`], then waits for the search index to be built,
+    /// so searches answer completely from the first request (tests and
+    /// embedders with small stores; `prensa serve` uses `start`).
     pub async fn new(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
+        let state = Self::init(store, media, config).await?;
+        if state.config.search_index {
+            state.rebuild_search().await?;
+        }
+        Ok(state)
+    }
+
+    /// Reads the publications and the form-signing secret (made on the
+    /// first start) and returns, ready to serve; the search index is built
+    /// in the background (`/search/` says so meanwhile, `/metrics` shows
+    /// how far it got), so a node starts in the same time whatever the
+    /// size of its archive.
+    pub async fn start(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
+        let state = Self::init(store, media, config).await?;
+        state.request_search_rebuild();
+        Ok(state)
+    }
+
+    /// Everything but the first search index build.
+    async fn init(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
         let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
@@ -361,14 +395,52 @@ impl<S: Newsroom> AppState<S> {
             form_key: prensa_auth::FormKey::new(&secret),
             api_keys,
             draining: AtomicBool::new(false),
+            search_wake: Arc::new(tokio::sync::Notify::new()),
+            search_build: tokio::sync::Mutex::new(()),
+            search_builds: tokio::sync::watch::Sender::new(0),
             seen_version: tokio::sync::Mutex::new(Some(version)),
             sites: RwLock::new(Arc::new(Sites::default())),
         });
         state.reload_sites().await?;
         if state.config.search_index {
-            state.rebuild_search().await?;
+            Self::spawn_search_builder(&state);
         }
         Ok(state)
+    }
+
+    /// The background task behind [`AppState::request_search_rebuild`]. It
+    /// holds the state weakly, so a state dropped (a test's) is not kept
+    /// alive by it; it then ends at its next wake-up.
+    fn spawn_search_builder(state: &Arc<Self>) {
+        let weak = Arc::downgrade(state);
+        let wake = state.search_wake.clone();
+        tokio::spawn(async move {
+            loop {
+                wake.notified().await;
+                let Some(state) = weak.upgrade() else { return };
+                if let Err(e) = state.rebuild_search().await {
+                    tracing::warn!(error = %e, "building the search index failed");
+                }
+            }
+        });
+    }
+
+    /// Asks for the search index to be rebuilt in the background; returns
+    /// at once. Searches keep the old index until the new one is complete.
+    pub fn request_search_rebuild(&self) {
+        self.search_wake.notify_one();
+    }
+
+    /// Waits until every publication's search index has been built (or a
+    /// build has failed: then the error is in the log and this returns
+    /// after the next build).
+    pub async fn search_built(&self) {
+        let mut builds = self.search_builds.subscribe();
+        while !self.search.is_complete() {
+            if builds.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// Re-reads every API key's digest into [`AppState::api_keys`].
@@ -379,10 +451,14 @@ impl<S: Newsroom> AppState<S> {
         Ok(())
     }
 
-    /// Builds the search index anew from the store.
+    /// Builds the search index anew from the store and waits for it (one
+    /// build at a time). Searches answer from the old index meanwhile.
     pub async fn rebuild_search(&self) -> Result<(), AppError> {
+        let _one = self.search_build.lock().await;
         let started = std::time::Instant::now();
-        let done = self.search.rebuild(&self.store, |_| {}).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let done = self.search.rebuild_paced(&self.store, self.config.search_build_pause, |_| {}).await;
+        self.search_builds.send_modify(|n| *n += 1);
+        let done = done.map_err(|e| AppError::Internal(e.to_string()))?;
         tracing::info!(articles = done.added, ms = started.elapsed().as_millis() as u64, "search index built");
         Ok(())
     }
@@ -536,10 +612,11 @@ impl<S: Newsroom> AppState<S> {
                 tracing::warn!(error = %e, "reloading after a content change failed");
             }
             // Renames of sections, authors and tags come this way too
-            // (they show in many articles' index entries).
-            if let Err(e) = self.rebuild_search().await {
-                tracing::warn!(error = %e, "rebuilding the search index failed");
-            }
+            // (they show in many articles' index entries). Rebuilt in the
+            // background: at 100,000 articles a build takes tens of
+            // seconds, and this feed (every node's cache purges) must not
+            // wait for it.
+            self.request_search_rebuild();
         } else if !keys.is_empty() {
             let purged = self.cache.purge(&keys);
             tracing::debug!(purged, keys = keys.len(), "page cache purged by key");

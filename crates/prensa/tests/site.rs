@@ -451,9 +451,15 @@ fn two_publications_one_under_a_prefix_over_http(backend: Backend) {
     let p2 = server.get("/de/section/labor/page/2/").text();
     assert!(p2.contains(r#"<link rel="prev" href="http://127.0.0.1/de/section/labor/">"#), "{p2}");
     assert!(p2.contains(r#"href="/de/section/labor/page/3/""#));
-    let found = server.get("/de/search/?q=story");
-    assert_eq!(found.status, 200);
-    assert!(found.text().contains("href=\"/de/story-0"));
+    // The index is built in the background after start: found within
+    // seconds, "still being built" (503) until then.
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            let found = server.get("/de/search/?q=story");
+            found.status == 200 && found.text().contains("href=\"/de/story-0")
+        }),
+        "the search finds the stories once the index is built"
+    );
 
     // The avatar, linked and served under the prefix.
     let author = server.get("/de/author/ana/").text();

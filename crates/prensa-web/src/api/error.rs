@@ -40,11 +40,14 @@ pub enum ErrorCode {
     /// 500: the server failed (the store is unreachable…); never caused by
     /// the request.
     Internal,
+    /// 503: `search/` on a node whose search index is still being built
+    /// (in the background, after start); retry shortly.
+    IndexBuilding,
 }
 
 impl ErrorCode {
     /// All codes, in the order of the README's table.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::MissingKey,
         ErrorCode::InvalidKey,
         ErrorCode::RevokedKey,
@@ -56,6 +59,7 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::Internal,
+        ErrorCode::IndexBuilding,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Internal => "internal",
+            ErrorCode::IndexBuilding => "index_building",
         }
     }
 
@@ -85,6 +90,7 @@ impl ErrorCode {
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::IndexBuilding => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

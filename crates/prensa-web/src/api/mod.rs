@@ -568,6 +568,7 @@ async fn listing<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, end
         (status = 200, description = "The best matches (or the newest), with the passage that matched.", body = model::SearchResults, content_type = "application/json"),
         (status = 400, description = "No `q`, an unknown parameter or a bad value.", body = ErrorBody, content_type = "application/json"),
         (status = 401, description = "No key, or a bad or revoked one.", body = ErrorBody, content_type = "application/json"),
+        (status = 503, description = "This node's search index is still being built (after its start); retry shortly.", body = ErrorBody, content_type = "application/json"),
     )
 )]
 fn search<S: Newsroom>(state: &AppState<S>, site: &Site, query: Option<&str>, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
@@ -575,6 +576,9 @@ fn search<S: Newsroom>(state: &AppState<S>, site: &Site, query: Option<&str>, he
     let p = &site.publication;
     let results = if q.q.trim().is_empty() {
         prensa_search::SearchResults { total: 0, hits: Vec::new() }
+    } else if !state.search.is_built(p.id) {
+        // Not "nothing found": this node's index is still being built.
+        return Err(ApiError::new(ErrorCode::IndexBuilding, "The search index is still being built; try again shortly."));
     } else {
         let sq = prensa_search::SearchQuery {
             text: &q.q,

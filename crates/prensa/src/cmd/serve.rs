@@ -178,7 +178,10 @@ pub async fn serve_on(
         tracing::info!(proxies = %proxies.join(", "), "forwarding headers believed from these proxies");
     }
     let default_publication = config.default_publication.clone();
-    let state = AppState::new(store, media, config).await?;
+    // Serving starts now; the search index is built in the background
+    // (`/search/` says so until it is complete), so start-up takes the
+    // same time whatever the archive's size.
+    let state = AppState::start(store, media, config).await?;
     let sites = state.sites();
     if sites.list.is_empty() {
         tracing::warn!("the database holds no publication yet: run `prensa import dir PATH` first");
