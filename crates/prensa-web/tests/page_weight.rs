@@ -63,9 +63,24 @@ fn unbrotli(bytes: &[u8]) -> Res<String> {
 async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
     let (router, _media) = demo_router().await?;
 
-    let (status, encoding, page) = fetch(&router, "/long-read-benchmark-feature/").await?;
+    // A miss is filled at fast compression levels and a page asked for
+    // again is recompressed at the best ones in the background (see
+    // `PageCache::note_hit`): the budget is about the page readers get
+    // once it is hot, so ask until the smaller bytes are served.
+    let (status, encoding, first) = fetch(&router, "/long-read-benchmark-feature/").await?;
     assert_eq!((status, encoding.as_str()), (StatusCode::OK, "br"));
+    let mut page = first.clone();
+    for _ in 0..200 {
+        let (_, _, again) = fetch(&router, "/long-read-benchmark-feature/").await?;
+        if again.len() < first.len() {
+            page = again;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(page.len() < first.len(), "the hot page was recompressed ({} bytes at the fast levels)", first.len());
     let html = unbrotli(&page)?;
+    assert_eq!(html, unbrotli(&first)?, "the same page either way");
     // The page is the one the budget is about.
     for part in ["<nav class=\"toc\"", "<section class=\"footnotes\"", " srcset=\"/media/", "class=\"author-box\"", "class=\"more-from-section\"", "class=\"most-recent\""] {
         assert!(html.contains(part), "the long read's page has {part}");
