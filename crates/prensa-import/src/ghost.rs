@@ -425,6 +425,11 @@ pub struct Options<'a> {
     pub media: Option<&'a Path>,
     /// What an earlier Ghost import into this publication remembered.
     pub known: &'a [SourceLink],
+    /// Article slugs the publication already uses for articles no earlier
+    /// Ghost import brought (hand-written, or from another platform), and
+    /// old slugs its redirects answer for: a new post never takes one (it
+    /// becomes `slug-2`), so nothing written here is overwritten.
+    pub occupied: &'a HashSet<String>,
     /// "Now", to tell scheduled posts from published ones in the report.
     pub now: DateTime<Utc>,
 }
@@ -499,9 +504,15 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
         data.posts_meta.iter().filter_map(|m| Some((m.post_id.as_deref()?, m))).collect();
     let users: HashMap<&str, &User> = data.users.iter().filter_map(|u| Some((u.id.as_deref()?, u))).collect();
 
-    // Slugs taken: every remembered one (an article keeps it), then each new one.
-    let mut taken_articles: HashSet<String> =
-        opts.known.iter().filter(|l| l.kind == SourceKind::Article).map(|l| l.slug.clone()).collect();
+    // Slugs taken: every remembered one (an article keeps it), every one
+    // the publication's own articles use, then each new one.
+    let mut taken_articles: HashSet<String> = opts
+        .known
+        .iter()
+        .filter(|l| l.kind == SourceKind::Article)
+        .map(|l| l.slug.clone())
+        .chain(opts.occupied.iter().cloned())
+        .collect();
     let mut author_slugs: HashMap<&str, String> = HashMap::new();
     let mut taken_authors: HashSet<String> =
         opts.known.iter().filter(|l| l.kind == SourceKind::Author).map(|l| l.slug.clone()).collect();
@@ -563,7 +574,8 @@ pub fn convert(export: &Export, opts: &Options<'_>, progress: &dyn Fn(usize, usi
             source_id: id.to_owned(),
             slug: slug.clone(),
         });
-        if !ghost_slug.is_empty() && ghost_slug != slug {
+        // Ghost's address, unless an article of the publication's own answers there.
+        if !ghost_slug.is_empty() && ghost_slug != slug && !opts.occupied.contains(ghost_slug) {
             if let Some(path) = prensa_core::foreign::legacy_path(&format!("/{ghost_slug}/")) {
                 legacy.push(LegacyUrl {
                     publication: pub_slug.clone(),

@@ -2,6 +2,7 @@
 //! a real-shaped Ghost 5 export becomes (no store involved; the end-to-end
 //! test in `crates/prensa/tests/import_ghost.rs` writes and serves it).
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -21,12 +22,18 @@ fn read(name: &str) -> Result<Export, ghost::ParseError> {
 }
 
 fn convert(export: &Export, known: &[SourceLink]) -> Converted {
+    convert_beside(export, known, &HashSet::new())
+}
+
+/// Into a publication whose own articles already use the slugs `occupied`.
+fn convert_beside(export: &Export, known: &[SourceLink], occupied: &HashSet<String>) -> Converted {
     let publication: NewPublication = export.publication(&export.default_slug(), "https://puerto.example");
     let media = fixtures().join("content/images");
     let opts = Options {
         publication,
         media: Some(&media),
         known,
+        occupied,
         now: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("date"),
     };
     ghost::convert(export, &opts, &|_, _| {})
@@ -134,6 +141,21 @@ fn a_rerun_keeps_the_slugs_it_gave() {
     assert!(!second.import.network.sets[0].articles.iter().any(|a| a.slug == "night-markets-are-back"));
     let old = second.import.legacy.iter().find(|l| l.path == "/night-markets-are-back/").expect("old address");
     assert_eq!(old.target, LegacyTarget::Article("night-markets".into()));
+}
+
+#[test]
+fn a_slug_the_publication_uses_is_never_taken() {
+    let export = read("site.json").expect("site.json reads");
+    let occupied: HashSet<String> = ["night-markets".to_owned()].into();
+    let c = convert_beside(&export, &[], &occupied);
+    let set = &c.import.network.sets[0];
+    assert!(!set.articles.iter().any(|a| a.slug == "night-markets"), "the hand-written article keeps its slug");
+    let moved = article(&c, "night-markets-2");
+    let link = c.import.sources.iter().find(|l| l.kind == SourceKind::Article && l.slug == "night-markets-2");
+    assert!(link.is_some(), "the source id remembers the new slug");
+    let old = c.import.legacy.iter().find(|l| l.path == "/night-markets/");
+    assert!(old.is_none(), "Ghost's old address is the hand-written article's now: {old:?}");
+    assert!(!moved.body.is_empty());
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! an import; and hostile files (billion laughs, external entities, a
 //! truncated file, deep nesting, a huge attribute) refused quickly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -39,8 +39,15 @@ fn publication(slug: &str, language: &str) -> NewPublication {
 
 fn plan(known: HashMap<(SourceKind, String), String>) -> Plan {
     let mut sisters = BTreeMap::new();
-    sisters.insert("de".to_owned(), Target { publication: publication("harbour-de", "de"), known: HashMap::new() });
-    Plan { main: Target { publication: publication("harbour", "en"), known }, main_language: "en".into(), sisters }
+    sisters.insert(
+        "de".to_owned(),
+        Target { publication: publication("harbour-de", "de"), known: HashMap::new(), occupied: HashSet::new() },
+    );
+    Plan {
+        main: Target { publication: publication("harbour", "en"), known, occupied: HashSet::new() },
+        main_language: "en".into(),
+        sisters,
+    }
 }
 
 #[test]
@@ -259,7 +266,7 @@ fn wxr_1_1_reads_too() {
     assert_eq!(export.posts.len(), 1);
     assert_eq!(export.posts[0].body.markdown, "Willkommen – erste Zeile.\n");
     let plan = Plan {
-        main: Target { publication: publication("old", "de"), known: HashMap::new() },
+        main: Target { publication: publication("old", "de"), known: HashMap::new(), occupied: HashSet::new() },
         main_language: "de".into(),
         sisters: BTreeMap::new(),
     };

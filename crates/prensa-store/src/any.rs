@@ -658,6 +658,10 @@ impl crate::ForeignImports for AnyStore {
         delegate!(self.import_sources(publication, platform))
     }
 
+    async fn article_slugs(&self, publication: &str) -> Result<Vec<String>> {
+        delegate!(self.article_slugs(publication))
+    }
+
     async fn apply_foreign(&self, import: &prensa_core::foreign::ForeignImport) -> Result<Vec<ImportCounts>> {
         delegate!(self.apply_foreign(import))
     }

@@ -16,12 +16,22 @@ use crate::Result;
 pub trait ForeignImports {
     /// Every source id of `platform` remembered for the publication with
     /// slug `publication` (none for a publication not in the store), so an
-    /// importer can give what it imported before the slug it has now.
+    /// importer can give what it imported before the slug it has now. An
+    /// article renamed here since (in the admin) comes with its current
+    /// slug, found through the redirect the rename left.
     fn import_sources(
         &self,
         publication: &str,
         platform: Platform,
     ) -> impl Future<Output = Result<Vec<SourceLink>>> + Send;
+
+    /// Every slug of the publication with slug `publication` that an
+    /// import must not give a new article: the slugs of its articles (any
+    /// status, the trash included) and the old slugs its redirects still
+    /// answer for. An importer leaves out the ones its own source ids
+    /// already own ([`Self::import_sources`]) and gives a clashing new
+    /// article `slug-2`, so a hand-written article is never overwritten.
+    fn article_slugs(&self, publication: &str) -> impl Future<Output = Result<Vec<String>>> + Send;
 
     /// Writes the import in one transaction: each set of
     /// `import.network` as [`crate::Store::apply_import`] does without

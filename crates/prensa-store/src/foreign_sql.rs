@@ -171,8 +171,11 @@ macro_rules! foreign_impl {
                 async fn import_sources(&self, publication: &str, platform: Platform) -> Result<Vec<SourceLink>> {
                     let mut conn = self.pool.acquire().await.map_err(backend)?;
                     let rows = sqlx::query(&q(
-                        "SELECT s.kind, s.source_id, s.slug FROM import_sources s \
+                        "SELECT s.kind, s.source_id, COALESCE(ra.slug, s.slug) FROM import_sources s \
                          JOIN publications p ON p.id = s.publication_id \
+                         LEFT JOIN slug_redirects r ON s.kind = 'article' AND r.publication_id = s.publication_id \
+                              AND r.old_slug = s.slug \
+                         LEFT JOIN articles ra ON ra.id = r.article_id \
                          WHERE p.slug = ? AND s.platform = ? ORDER BY s.kind, s.source_id",
                     ))
                     .bind(publication)
@@ -193,6 +196,20 @@ macro_rules! foreign_impl {
                         });
                     }
                     Ok(links)
+                }
+
+                async fn article_slugs(&self, publication: &str) -> Result<Vec<String>> {
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    sqlx::query_scalar(&q(
+                        "SELECT a.slug FROM articles a JOIN publications p ON p.id = a.publication_id WHERE p.slug = ? \
+                         UNION SELECT r.old_slug FROM slug_redirects r JOIN publications p ON p.id = r.publication_id \
+                         WHERE p.slug = ?",
+                    ))
+                    .bind(publication)
+                    .bind(publication)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(backend)
                 }
 
                 async fn apply_foreign(&self, import: &ForeignImport) -> Result<Vec<ImportCounts>> {

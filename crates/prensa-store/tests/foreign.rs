@@ -77,6 +77,17 @@ async fn imports_remember_sources_and_old_addresses(store: AnyStore) -> TestResu
     let version = store.editable_article(id).await?.ok_or("editable")?.version;
     saved(store.save_article(id, version, &draft(&fx, "news-renamed"), ana.id, now()).await?);
     assert_eq!(store.legacy_url(pid, "/?p=123").await?.as_deref(), Some("/news-renamed/"));
+    // A re-run finds the renamed article under its new slug, through the
+    // redirect the rename left, so it updates it instead of writing a copy
+    // at the old slug; the old slug stays out of a new article's reach.
+    let links = store.import_sources("meridian", Platform::WordPress).await?;
+    let article = links.iter().find(|l| l.kind == SourceKind::Article).ok_or("article link")?;
+    assert_eq!(article.slug, "news-renamed");
+    let author = links.iter().find(|l| l.kind == SourceKind::Author).ok_or("author link")?;
+    assert_eq!(author.slug, "ana", "only articles follow redirects");
+    let slugs = store.article_slugs("meridian").await?;
+    assert!(slugs.iter().any(|s| s == "news-renamed") && slugs.iter().any(|s| s == "old-news"), "{slugs:?}");
+    assert!(store.article_slugs("nowhere").await?.is_empty());
 
     // The rows travel with a snapshot.
     let snap = store.export_all().await?;

@@ -29,7 +29,11 @@ macro_rules! on_every_backend {
     )*};
 }
 
-on_every_backend!(a_wordpress_site_moves_in_and_its_old_urls_keep_working, hostile_exports_write_nothing);
+on_every_backend!(
+    a_wordpress_site_moves_in_and_its_old_urls_keep_working,
+    hostile_exports_write_nothing,
+    a_hand_written_article_keeps_its_slug
+);
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../prensa-import/tests/fixtures/wordpress")
@@ -150,6 +154,58 @@ fn a_wordpress_site_moves_in_and_its_old_urls_keep_working(backend: Backend) {
     assert_eq!(get_on(&server, de, "/der-streik-beginnt/").status, 200);
     let r = get_on(&server, de, "/de/2019/09/11/der-streik-beginnt/");
     assert_eq!((r.status, r.header("location")), (301, Some("/der-streik-beginnt/")));
+}
+
+/// The publication the export describes, already written here by hand, with
+/// its own article at the slug WordPress's "The strike begins" has.
+fn harbour_by_hand(root: &Path) -> PathBuf {
+    let dir = root.join("en");
+    for sub in ["articles", "authors", "sections"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+    }
+    let files = [
+        (
+            "publication.toml",
+            "slug = \"harbour-notes\"\nname = \"Harbour Notes\"\ntagline = \"Written here\"\nlanguage = \"en\"\nbase_url = \"https://harbour.example\"\n",
+        ),
+        ("authors/desk.md", "+++\nname = \"The Desk\"\n+++\n"),
+        ("sections/local.md", "+++\nname = \"Local\"\n+++\n"),
+        (
+            "articles/the-strike-begins.md",
+            "+++\ntitle = \"Our own account of the strike\"\nauthors = [\"desk\"]\nsection = \"local\"\ndate = \"2024-05-01T08:00:00+00:00\"\nstatus = \"published\"\n+++\nWritten in Prensa before the archive moved in.\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    dir
+}
+
+fn a_hand_written_article_keeps_its_slug(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import_all(&[harbour_by_hand(root.path()), german_sister(root.path())]);
+    let site = fixtures().join("site.xml");
+
+    for _ in 0..2 {
+        // Twice: a re-run updates the imported article where the first run put it.
+        let out = wordpress(&db, &site, &["--publication", "harbour-notes"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let server = Server::serve_db(db);
+    let en = "harbour.example";
+    let own = get_on(&server, en, "/the-strike-begins/");
+    assert_eq!(own.status, 200);
+    assert!(own.text().contains("Our own account of the strike"), "the hand-written article is untouched");
+    let imported = get_on(&server, en, "/the-strike-begins-2/");
+    assert_eq!(imported.status, 200);
+    assert!(imported.text().contains("The strike begins"), "the import took the next free slug");
+    assert_eq!(get_on(&server, en, "/the-strike-begins-3/").status, 404, "the re-run made no copy");
+    // Its old addresses lead to it, not to the article that was here first.
+    for old in ["/?p=20", "/2019/09/11/the-strike-begins/"] {
+        let r = get_on(&server, en, old);
+        assert_eq!((r.status, r.header("location")), (301, Some("/the-strike-begins-2/")), "{old}");
+    }
 }
 
 fn hostile_exports_write_nothing(backend: Backend) {

@@ -39,6 +39,11 @@ pub struct Target {
     pub publication: NewPublication,
     /// `(kind, WordPress id)` → slug, from `import_sources`.
     pub known: HashMap<(SourceKind, String), String>,
+    /// Article slugs the publication already uses for articles no earlier
+    /// WordPress import brought (hand-written, or from another platform),
+    /// and old slugs its redirects answer for: a new post never takes one
+    /// (it becomes `slug-2`), so nothing written here is overwritten.
+    pub occupied: HashSet<String>,
 }
 
 /// Where each language's items go.
@@ -232,7 +237,7 @@ struct SetBuilder<'a> {
 
 impl<'a> SetBuilder<'a> {
     fn new(target: &'a Target) -> SetBuilder<'a> {
-        let mut taken = HashSet::new();
+        let mut taken = target.occupied.clone();
         let mut author_slugs = HashSet::new();
         let mut section_slugs = HashSet::new();
         for ((kind, _), slug) in &target.known {

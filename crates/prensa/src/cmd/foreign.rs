@@ -28,6 +28,22 @@ pub struct Prepared {
     pub skipped: Vec<String>,
 }
 
+/// The article slugs of publication `publication` that a new imported
+/// article must not take: every slug its articles and redirects use
+/// ([`ForeignImports::article_slugs`]) except `own`, those this platform's
+/// earlier imports gave their articles (a re-run updates them in place).
+pub async fn occupied_slugs<'a>(
+    store: &impl ForeignImports,
+    publication: &str,
+    own: impl Iterator<Item = &'a String>,
+) -> anyhow::Result<HashSet<String>> {
+    let mut occupied: HashSet<String> = store.article_slugs(publication).await?.into_iter().collect();
+    for slug in own {
+        occupied.remove(slug);
+    }
+    Ok(occupied)
+}
+
 /// How many of a list to print before "and N more".
 const SHOWN: usize = 20;
 

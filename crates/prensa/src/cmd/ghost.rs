@@ -95,6 +95,12 @@ pub async fn run(args: GhostArgs, file: &FileConfig) -> anyhow::Result<ExitCode>
         None => export.publication(&slug, args.base_url.as_deref().unwrap_or("http://localhost:8080")),
     };
     let known = store.import_sources(&slug, Platform::Ghost).await?;
+    let occupied = super::foreign::occupied_slugs(
+        &store,
+        &slug,
+        known.iter().filter(|l| l.kind == prensa_core::foreign::SourceKind::Article).map(|l| &l.slug),
+    )
+    .await?;
 
     let bar = ProgressBar::new(export.data.posts.len() as u64);
     bar.set_style(
@@ -103,7 +109,7 @@ pub async fn run(args: GhostArgs, file: &FileConfig) -> anyhow::Result<ExitCode>
             .progress_chars("=> "),
     );
     bar.set_message("converting");
-    let opts = ghost::Options { publication, media: args.media.as_deref(), known: &known, now: chrono::Utc::now() };
+    let opts = ghost::Options { publication, media: args.media.as_deref(), known: &known, occupied: &occupied, now: chrono::Utc::now() };
     let converted = ghost::convert(&export, &opts, &|done, _| {
         if done % 64 == 0 {
             bar.set_position(done as u64);

@@ -159,7 +159,9 @@ async fn target(store: &AnyStore, publication: NewPublication) -> anyhow::Result
     for link in store.import_sources(&publication.slug, prensa_core::foreign::Platform::WordPress).await? {
         known.insert((link.kind, link.source_id), link.slug);
     }
-    Ok(Target { publication, known })
+    let own = known.iter().filter(|((kind, _), _)| *kind == prensa_core::foreign::SourceKind::Article).map(|(_, slug)| slug);
+    let occupied = super::foreign::occupied_slugs(store, &publication.slug, own).await?;
+    Ok(Target { publication, known, occupied })
 }
 
 /// A stored publication as an import writes it back: unchanged.
