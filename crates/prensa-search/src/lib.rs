@@ -48,8 +48,9 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Tantivy
 /// Longest query looked at, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 256;
 
-/// Longest snippet of body text shown under a result, in bytes.
-const SNIPPET_CHARS: usize = 220;
+/// Longest snippet of body text shown under a result, in bytes (tantivy's
+/// `set_max_num_chars` measures fragments by their byte offsets).
+const SNIPPET_BYTES: usize = 220;
 
 /// How much of a body, in bytes, is scanned for a result's snippet. The
 /// scan runs the stemming analyzer over the text, the largest cost of a
@@ -339,7 +340,7 @@ impl PublicationIndex {
         let due: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(published)));
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*words, self.fields.body).map(|mut g| {
-            g.set_max_num_chars(SNIPPET_CHARS);
+            g.set_max_num_chars(SNIPPET_BYTES);
             g
         });
         let combined = BooleanQuery::new(vec![(Occur::Must, words), (Occur::Must, due)]);

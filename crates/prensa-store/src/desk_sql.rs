@@ -181,11 +181,7 @@ macro_rules! desk_impl {
                             .await
                             .map_err(backend)?;
                         if articles > 0 {
-                            return Err(StoreError::Invalid(format!(
-                                "{articles} article{} still in this section; move {} first",
-                                if articles == 1 { " is" } else { "s are" },
-                                if articles == 1 { "it" } else { "them" }
-                            )));
+                            return Err(StoreError::SectionNotEmpty { articles: articles.unsigned_abs() });
                         }
                         sqlx::query(&q("DELETE FROM sections WHERE id = ?")).bind(id).execute(&mut **tx).await.map_err(backend)?;
                         record_change_all(&mut *tx).await?;

@@ -135,9 +135,7 @@ macro_rules! editorial_impl {
                 let result: Result<std::result::Result<(), String>> = async {
                     // Locked at whatever version it is; the update checks it
                     // against the one it was scheduled on.
-                    let current = match lock_article(&mut sp, change.article_id, 0).await? {
-                        Ok(a) | Err(a) => a,
-                    };
+                    let current = lock_article(&mut sp, change.article_id, 0).await?.into_current();
                     match &change.kind {
                         ChangeKind::Update(draft) => {
                             if let Some(why) = stale_update(change.base_version, current.version) {

@@ -1,7 +1,7 @@
 //! [`crate::ForeignImports`] and the snapshot rows of imports from other
 //! platforms, for both backends, written once like `front_sql.rs`: `?`
 //! placeholders, numbered for PostgreSQL by the backend's `$q`. The content
-//! of an import is written by the backend's own `import_in` and
+//! of an import is written by `import_gen::import_in` (`import_sql.rs`) and
 //! `network_gen::link`, the same code as `prensa import dir`.
 
 macro_rules! foreign_impl {
@@ -96,15 +96,18 @@ macro_rules! foreign_impl {
                     .ok_or_else(|| StoreError::Invalid(format!("the import names no publication {slug}")))
             }
 
+            /// Rows per multi-row INSERT below (5 and 4 values each).
+            const ROWS: usize = 1_000;
+
             /// The source ids and old addresses of an import whose content
-            /// is already written in this transaction.
+            /// is already written in this transaction. Written many rows a
+            /// statement (see `import_sql.rs` for why); a key met twice keeps
+            /// its last row, as writing them one by one would.
             async fn remember(conn: &mut Conn, import: &ForeignImport) -> Result<()> {
                 let platform = import.platform.as_str();
                 let mut ids: std::collections::HashMap<String, Id> = std::collections::HashMap::new();
-                let upsert_source = q(
-                    "INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES (?, ?, ?, ?, ?) \
-                     ON CONFLICT (publication_id, platform, kind, source_id) DO UPDATE SET slug = excluded.slug",
-                );
+                let mut sources: Vec<(Id, &str, &str, &str)> = Vec::with_capacity(import.sources.len());
+                let mut at: std::collections::HashMap<(Id, &str, &str), usize> = std::collections::HashMap::new();
                 for s in &import.sources {
                     let publication = match ids.get(&s.publication) {
                         Some(id) => *id,
@@ -114,21 +117,34 @@ macro_rules! foreign_impl {
                             id
                         }
                     };
-                    sqlx::query(&upsert_source)
-                        .bind(publication)
-                        .bind(platform)
-                        .bind(s.kind.as_str())
-                        .bind(&s.source_id)
-                        .bind(&s.slug)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
+                    let row = (publication, s.kind.as_str(), s.source_id.as_str(), s.slug.as_str());
+                    match at.get(&(publication, row.1, row.2)) {
+                        Some(i) => sources[*i] = row,
+                        None => {
+                            at.insert((publication, row.1, row.2), sources.len());
+                            sources.push(row);
+                        }
+                    }
                 }
-                let article = q("SELECT id FROM articles WHERE publication_id = ? AND slug = ?");
-                let upsert_url = q(
-                    "INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES (?, ?, ?, ?) \
-                     ON CONFLICT (publication_id, path) DO UPDATE SET article_id = excluded.article_id, target = excluded.target",
-                );
+                for chunk in sources.chunks(ROWS) {
+                    let sql = format!(
+                        "INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES {} \
+                         ON CONFLICT (publication_id, platform, kind, source_id) DO UPDATE SET slug = excluded.slug",
+                        vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+                    );
+                    let sql = q(&sql);
+                    let mut query = sqlx::query(&sql);
+                    for (publication, kind, source_id, slug) in chunk {
+                        query = query.bind(*publication).bind(platform).bind(*kind).bind(*source_id).bind(*slug);
+                    }
+                    query.execute(&mut *conn).await.map_err(backend)?;
+                }
+
+                // Each publication's article ids by slug, read once.
+                let mut articles: std::collections::HashMap<Id, std::collections::HashMap<String, Id>> =
+                    std::collections::HashMap::new();
+                let mut urls: Vec<(Id, &str, Option<Id>, String)> = Vec::with_capacity(import.legacy.len());
+                let mut url_at: std::collections::HashMap<(Id, &str), usize> = std::collections::HashMap::new();
                 for u in &import.legacy {
                     if !is_legacy_path(&u.path) {
                         return Err(StoreError::Invalid(format!("{:?} is not a path an old address can have", u.path)));
@@ -142,27 +158,44 @@ macro_rules! foreign_impl {
                         }
                     };
                     let article_id: Option<Id> = match &u.target {
-                        LegacyTarget::Article(slug) => Some(
-                            sqlx::query_scalar(&article)
-                                .bind(publication)
-                                .bind(slug)
-                                .fetch_optional(&mut *conn)
-                                .await
-                                .map_err(backend)?
-                                .ok_or_else(|| {
-                                    StoreError::Invalid(format!("old address {} leads to no article {slug}", u.path))
-                                })?,
-                        ),
+                        LegacyTarget::Article(slug) => {
+                            if !articles.contains_key(&publication) {
+                                let rows: Vec<(String, Id)> =
+                                    sqlx::query_as(&q("SELECT slug, id FROM articles WHERE publication_id = ?"))
+                                        .bind(publication)
+                                        .fetch_all(&mut *conn)
+                                        .await
+                                        .map_err(backend)?;
+                                articles.insert(publication, rows.into_iter().collect());
+                            }
+                            Some(articles.get(&publication).and_then(|by_slug| by_slug.get(slug)).copied().ok_or_else(
+                                || StoreError::Invalid(format!("old address {} leads to no article {slug}", u.path)),
+                            )?)
+                        }
                         _ => None,
                     };
-                    sqlx::query(&upsert_url)
-                        .bind(publication)
-                        .bind(&u.path)
-                        .bind(article_id)
-                        .bind(u.target.path())
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
+                    let row = (publication, u.path.as_str(), article_id, u.target.path());
+                    match url_at.get(&(publication, row.1)) {
+                        Some(i) => urls[*i] = row,
+                        None => {
+                            url_at.insert((publication, row.1), urls.len());
+                            urls.push(row);
+                        }
+                    }
+                }
+                for chunk in urls.chunks(ROWS) {
+                    let sql = format!(
+                        "INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES {} \
+                         ON CONFLICT (publication_id, path) DO UPDATE SET article_id = excluded.article_id, \
+                           target = excluded.target",
+                        vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+                    );
+                    let sql = q(&sql);
+                    let mut query = sqlx::query(&sql);
+                    for (publication, path, article_id, target) in chunk {
+                        query = query.bind(*publication).bind(*path).bind(*article_id).bind(target.as_str());
+                    }
+                    query.execute(&mut *conn).await.map_err(backend)?;
                 }
                 Ok(())
             }
@@ -219,7 +252,7 @@ macro_rules! foreign_impl {
                         write_lock(&mut *tx).await?;
                         let mut counts = Vec::with_capacity(import.network.sets.len());
                         for set in &import.network.sets {
-                            counts.push(super::import_in(&mut *tx, set, false).await?);
+                            counts.push(super::import_gen::import_in(&mut *tx, set, false).await?);
                         }
                         super::network_gen::link(&mut *tx, &import.network).await?;
                         remember(&mut *tx, import).await?;

@@ -41,6 +41,8 @@ pub mod foreign;
 mod foreign_sql;
 pub mod front;
 mod front_sql;
+mod import_sql;
+mod reader_sql;
 pub mod desk;
 mod desk_sql;
 pub mod library;
@@ -92,6 +94,10 @@ pub enum StoreError {
     /// (unknown author, duplicate slug …). Nothing was written.
     #[error("invalid write: {0}")]
     Invalid(String),
+    /// A section cannot be deleted while articles (this many, any status,
+    /// the trash included) are still in it. The admin words the message.
+    #[error("{articles} article(s) still in the section")]
+    SectionNotEmpty { articles: u64 },
     /// The URL names no backend this build has. Holds the URL with any
     /// password masked.
     #[error("unsupported database URL `{0}` (expected sqlite://PATH or postgres://USER@HOST[:PORT]/DATABASE)")]

@@ -47,6 +47,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (13, "front_page", include_str!("../migrations/sqlite/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/sqlite/0014_staff_trash.sql")),
     (15, "foreign_imports", include_str!("../migrations/sqlite/0015_foreign_imports.sql")),
+    (16, "section_lists", include_str!("../migrations/sqlite/0016_section_lists.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -65,4 +66,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (13, "front_page", include_str!("../migrations/postgres/0013_front_page.sql")),
     (14, "staff_trash", include_str!("../migrations/postgres/0014_staff_trash.sql")),
     (15, "foreign_imports", include_str!("../migrations/postgres/0015_foreign_imports.sql")),
+    (16, "section_lists", include_str!("../migrations/postgres/0016_section_lists.sql")),
 ]);

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 
 use prensa_core::permissions::Stage;
-use prensa_core::Id;
+use prensa_core::{EditableArticle, Id};
 
 /// How many rows the change feed keeps.
 pub(crate) const KEEP_CHANGES: i64 = 10_000;
@@ -79,7 +79,7 @@ pub(crate) fn stage_filter(stage: Stage) -> (&'static str, bool) {
 
 /// What of an article decides which cached pages a write to it touches.
 #[derive(Debug, Clone)]
-pub(crate) struct Reach {
+pub(crate) struct ArticleFootprint {
     pub published: bool,
     pub published_at: i64,
     pub section: Id,
@@ -87,16 +87,38 @@ pub(crate) struct Reach {
     pub tags: Vec<Id>,
 }
 
+/// What `lock_article` found once it held the article's row lock.
+pub(crate) enum Locked {
+    /// The article at the version the caller read: safe to write over.
+    Current(EditableArticle),
+    /// Someone saved it since: its version moved past the one expected.
+    Stale(EditableArticle),
+}
+
+impl Locked {
+    /// The article as it is now, whichever it was.
+    pub(crate) fn into_current(self) -> EditableArticle {
+        match self {
+            Locked::Current(a) | Locked::Stale(a) => a,
+        }
+    }
+}
+
 /// The change feed's keys for a write to article `id`: only its own page
 /// for a draft nobody could see before or after; otherwise also its
 /// sections, authors and tags (before and after) and the lists.
-pub(crate) fn change_keys(id: Id, before: Option<&Reach>, after: &Reach, now: i64) -> Vec<String> {
+pub(crate) fn change_keys(
+    id: Id,
+    before: Option<&ArticleFootprint>,
+    after: &ArticleFootprint,
+    now: i64,
+) -> Vec<String> {
     let was_visible = before.is_some_and(|b| b.published && b.published_at <= now);
     let mut keys = vec![format!("article:{id}")];
     if !was_visible && !after.published {
         return keys;
     }
-    let both: Vec<&Reach> = before.into_iter().chain([after]).collect();
+    let both: Vec<&ArticleFootprint> = before.into_iter().chain([after]).collect();
     for r in &both {
         keys.push(format!("section:{}", r.section));
     }
@@ -130,7 +152,9 @@ macro_rules! newsroom_impl {
             };
 
             use super::{$store, AUTHOR_COLUMNS};
-            use crate::newsroom_sql::{change_keys, like_pattern, stage_filter, Arg, Reach, KEEP_CHANGES, SESSION_TOUCH_SECS};
+            use crate::newsroom_sql::{
+                change_keys, like_pattern, stage_filter, Arg, ArticleFootprint, Locked, KEEP_CHANGES, SESSION_TOUCH_SECS,
+            };
             use crate::shared::{
                 admin_row_from, author_from, backend, editable_from, i64_of, media_from, revision_from, tag_from,
                 slug_or_backend, slug_taken, to_json, to_parts, u64_of, user_from, EDITABLE_COLUMNS, USER_COLUMNS,
@@ -235,7 +259,7 @@ macro_rules! newsroom_impl {
                 Ok(Some(editable_from(&row, authors, tags)?))
             }
 
-            pub(super) async fn reach_in(conn: &mut Conn, id: Id) -> Result<Reach> {
+            pub(super) async fn footprint_in(conn: &mut Conn, id: Id) -> Result<ArticleFootprint> {
                 let (status, published_at, section): (String, i64, i64) =
                     sqlx::query_as(&q("SELECT status, published_at, section_id FROM articles WHERE id = ?"))
                         .bind(id)
@@ -255,7 +279,7 @@ macro_rules! newsroom_impl {
                         .fetch_all(&mut *conn)
                         .await
                         .map_err(backend)?;
-                Ok(Reach { published: status == "published", published_at, section, authors, tags })
+                Ok(ArticleFootprint { published: status == "published", published_at, section, authors, tags })
             }
 
             /// The checks a write of `draft` must pass, each refused with a
@@ -407,14 +431,33 @@ macro_rules! newsroom_impl {
                 Ok(())
             }
 
+            type Db = <Conn as sqlx::Connection>::Database;
+            /// A statement being bound.
+            type Q<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
+
+            /// The article columns a draft sets, in the order [`bind_draft`]
+            /// binds them (creating an article and saving one share them).
+            const DRAFT_COLUMNS: [&str; 9] =
+                ["slug", "headline", "standfirst", "body", "toc", "section_id", "image_key", "image_alt", "image_caption"];
+
+            /// Binds the values of [`DRAFT_COLUMNS`] from `draft`.
+            fn bind_draft<'q>(query: Q<'q>, draft: &'q ArticleDraft) -> Q<'q> {
+                query
+                    .bind(&draft.slug)
+                    .bind(&draft.headline)
+                    .bind(&draft.standfirst)
+                    .bind(&draft.body)
+                    .bind(draft.toc)
+                    .bind(draft.section_id)
+                    .bind(draft.image.as_ref().map(|i| i.key.as_str()))
+                    .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
+                    .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+            }
+
             /// Locks the article's row (and, in SQLite, the database) and
-            /// reads it: `Err(NotFound)` if it does not exist, `Ok(Err(current))`
-            /// if it has moved past `expected_version`.
-            pub(super) async fn lock_article(
-                conn: &mut Conn,
-                id: Id,
-                expected_version: i64,
-            ) -> Result<std::result::Result<EditableArticle, EditableArticle>> {
+            /// reads it: `Err(NotFound)` if it does not exist, else whether
+            /// it is still at `expected_version` ([`Locked`]).
+            pub(super) async fn lock_article(conn: &mut Conn, id: Id, expected_version: i64) -> Result<Locked> {
                 let locked = sqlx::query(&q("UPDATE articles SET version = version WHERE id = ?"))
                     .bind(id)
                     .execute(&mut *conn)
@@ -424,7 +467,7 @@ macro_rules! newsroom_impl {
                     return Err(StoreError::NotFound);
                 }
                 let current = editable_in(conn, id).await?.ok_or(StoreError::NotFound)?;
-                Ok(if current.version == expected_version { Ok(current) } else { Err(current) })
+                Ok(if current.version == expected_version { Locked::Current(current) } else { Locked::Stale(current) })
             }
 
             /// Saves `draft` over `current` (already locked): the row, its
@@ -440,29 +483,21 @@ macro_rules! newsroom_impl {
                 let id = current.id;
                 let publication = current.publication_id;
                 check_draft(&mut *conn, publication, Some(id), draft).await?;
-                let before = reach_in(&mut *conn, id).await?;
+                let before = footprint_in(&mut *conn, id).await?;
                 let version = current.version + 1;
-                sqlx::query(&q(
-                    "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body = ?, toc = ?, section_id = ?, \
-                       image_key = ?, image_alt = ?, image_caption = ?, version = ?, updated_at = ?, \
-                       updated_offset = 0, updated_by = ? WHERE id = ?",
-                ))
-                .bind(&draft.slug)
-                .bind(&draft.headline)
-                .bind(&draft.standfirst)
-                .bind(&draft.body)
-                .bind(draft.toc)
-                .bind(draft.section_id)
-                .bind(draft.image.as_ref().map(|i| i.key.as_str()))
-                .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
-                .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-                .bind(version)
-                .bind(now.timestamp())
-                .bind(user)
-                .bind(id)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| slug_or_backend(e, &draft.slug))?;
+                let set_draft = DRAFT_COLUMNS.map(|c| format!("{c} = ?")).join(", ");
+                let sql = q(&format!(
+                    "UPDATE articles SET {set_draft}, version = ?, updated_at = ?, updated_offset = 0, updated_by = ? \
+                     WHERE id = ?"
+                ));
+                bind_draft(sqlx::query(&sql), draft)
+                    .bind(version)
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| slug_or_backend(e, &draft.slug))?;
                 write_links(&mut *conn, publication, id, draft).await?;
                 add_revision(&mut *conn, id, version, user, now, draft).await?;
                 if current.ever_published && current.draft.slug != draft.slug {
@@ -483,7 +518,7 @@ macro_rules! newsroom_impl {
                     .execute(&mut *conn)
                     .await
                     .map_err(backend)?;
-                let after = reach_in(&mut *conn, id).await?;
+                let after = footprint_in(&mut *conn, id).await?;
                 let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
                 record_change(&mut *conn, &keys).await?;
                 editable_in(conn, id).await?.ok_or(StoreError::NotFound)
@@ -498,7 +533,7 @@ macro_rules! newsroom_impl {
                 user: Id,
                 now: DateTime<Utc>,
             ) -> Result<EditableArticle> {
-                let before = reach_in(&mut *conn, id).await?;
+                let before = footprint_in(&mut *conn, id).await?;
                 let mut date = None;
                 let set = match transition {
                     Transition::SubmitForReview => "in_review = true",
@@ -529,7 +564,7 @@ macro_rules! newsroom_impl {
                 if matches!(transition, Transition::ReturnToDraft | Transition::Unpublish) {
                     sqlx::query(&q("DELETE FROM front_pins WHERE article_id = ?")).bind(id).execute(&mut *conn).await.map_err(backend)?;
                 }
-                let after = reach_in(&mut *conn, id).await?;
+                let after = footprint_in(&mut *conn, id).await?;
                 let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
                 record_change(&mut *conn, &keys).await?;
                 editable_in(conn, id).await?.ok_or(StoreError::NotFound)
@@ -646,29 +681,22 @@ macro_rules! newsroom_impl {
             ) -> Result<EditableArticle> {
                 check_draft(&mut *tx, publication, None, draft).await?;
                 let (published_at, published_offset) = to_parts(&now.fixed_offset());
-                let id: i64 = sqlx::query_scalar(&q(
-                    "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, \
-                       image_key, image_alt, image_caption, status, published_at, published_offset, updated_at, \
+                let sql = q(&format!(
+                    "INSERT INTO articles (publication_id, {}, status, published_at, published_offset, updated_at, \
                        updated_offset, version, in_review, ever_published, updated_by) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, 0, 1, false, false, ?) RETURNING id",
-                ))
-                .bind(publication)
-                .bind(&draft.slug)
-                .bind(&draft.headline)
-                .bind(&draft.standfirst)
-                .bind(&draft.body)
-                .bind(draft.toc)
-                .bind(draft.section_id)
-                .bind(draft.image.as_ref().map(|i| i.key.as_str()))
-                .bind(draft.image.as_ref().map(|i| i.alt.as_str()))
-                .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-                .bind(published_at)
-                .bind(published_offset)
-                .bind(now.timestamp())
-                .bind(user)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| slug_or_backend(e, &draft.slug))?;
+                     VALUES (?, {}, 'draft', ?, ?, ?, 0, 1, false, false, ?) RETURNING id",
+                    DRAFT_COLUMNS.join(", "),
+                    vec!["?"; DRAFT_COLUMNS.len()].join(", ")
+                ));
+                let row = bind_draft(sqlx::query(&sql).bind(publication), draft)
+                    .bind(published_at)
+                    .bind(published_offset)
+                    .bind(now.timestamp())
+                    .bind(user)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| slug_or_backend(e, &draft.slug))?;
+                let id: i64 = sqlx::Row::try_get(&row, 0).map_err(backend)?;
                 write_links(&mut *tx, publication, id, draft).await?;
                 add_revision(&mut *tx, id, 1, user, now, draft).await?;
                 // The slug is an article's own now, no longer a redirect.
@@ -678,7 +706,7 @@ macro_rules! newsroom_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                let after = reach_in(&mut *tx, id).await?;
+                let after = footprint_in(&mut *tx, id).await?;
                 let keys = with_group(&mut *tx, id, change_keys(id, None, &after, now.timestamp())).await?;
                 record_change(&mut *tx, &keys).await?;
                 editable_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
@@ -1252,8 +1280,8 @@ macro_rules! newsroom_impl {
                 ) -> Result<SaveOutcome> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     match lock_article(&mut tx, id, expected_version).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(moved_on)) => {
+                        Ok(Locked::Current(_)) => {}
+                        Ok(Locked::Stale(moved_on)) => {
                             tx.rollback().await.map_err(backend)?;
                             return Ok(SaveOutcome::Conflict(moved_on));
                         }
@@ -1278,8 +1306,8 @@ macro_rules! newsroom_impl {
                 ) -> Result<SaveOutcome> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     let current = match lock_article(&mut tx, id, expected_version).await {
-                        Ok(Ok(current)) => current,
-                        Ok(Err(moved_on)) => {
+                        Ok(Locked::Current(current)) => current,
+                        Ok(Locked::Stale(moved_on)) => {
                             tx.rollback().await.map_err(backend)?;
                             return Ok(SaveOutcome::Conflict(moved_on));
                         }
@@ -1462,9 +1490,9 @@ mod tests {
 
     #[test]
     fn drafts_touch_only_their_page() {
-        let draft = Reach { published: false, published_at: 0, section: 3, authors: vec![5], tags: vec![9] };
+        let draft = ArticleFootprint { published: false, published_at: 0, section: 3, authors: vec![5], tags: vec![9] };
         assert_eq!(change_keys(1, Some(&draft), &draft, 10), ["article:1"]);
-        let published = Reach { published: true, section: 4, ..draft.clone() };
+        let published = ArticleFootprint { published: true, section: 4, ..draft.clone() };
         assert_eq!(
             change_keys(1, Some(&draft), &published, 10),
             ["article:1", "section:3", "section:4", "author:5", "tag:9", "home", "recent"]

@@ -1,23 +1,17 @@
 //! The SQLite backend: one file, WAL mode, migrations run on open.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
-    slug, Article, ArticleAuthorRow, ArticleQuery, ArticleSummary, ArticleTagRow, Author, Id, ImportCounts, ImportSet,
-    MediaAsset, MediaRow, NetworkImport, Page, Publication, PublicationAuthorRow, Section, SisterArticle, Snapshot, Status,
-    Tag,
+    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page, Publication,
+    Section, SisterArticle, Snapshot, Tag,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::shared::{
-    and_not_in, article_from, article_row, author_from, author_row, backend, i64_of, media_from, media_row, migration,
-    publication_from, section_from, section_row, social_to_json, summary_from, tag_from, tag_row, to_parts, u64_of,
-    ARTICLE_ROW_COLUMNS, EPHEMERAL_TABLES, MEDIA_ROW_COLUMNS, TABLES,
-};
+use crate::shared::{article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from};
 use crate::{migrations, Result, Store, StoreError};
 
 crate::newsroom_sql::newsroom_impl!(
@@ -28,7 +22,7 @@ crate::newsroom_sql::newsroom_impl!(
     // writer later (SQLITE_BUSY_SNAPSHOT); a no-op write takes the lock.
     Some("UPDATE content_version SET version = version WHERE id = 1")
 );
-crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?", "social");
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
@@ -41,6 +35,8 @@ crate::library_sql::library_impl!(SqliteStore, sqlx::SqliteConnection, crate::ne
 crate::staffing_sql::staffing_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::fields_sql::fields_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::front_sql::front_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
+crate::reader_sql::reader_impl!(SqliteStore, crate::newsroom_sql::plain);
+crate::import_sql::import_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::foreign_sql::foreign_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
 
 /// A SQLite database opened as a connection pool.
@@ -233,78 +229,7 @@ impl Store for SqliteStore {
         query: &ArticleQuery,
         now: DateTime<Utc>,
     ) -> Result<Page<ArticleSummary>> {
-        // Only the filters in use go into the SQL, so every statement is a
-        // plain indexed lookup (and needs no typed NULL tricks that differ
-        // between SQLite and PostgreSQL).
-        let mut filter = format!("a.publication_id = ? AND {VISIBLE}");
-        let mut binds: Vec<i64> = vec![publication, now.timestamp()];
-        if let Some(section) = query.section {
-            filter.push_str(" AND a.section_id = ?");
-            binds.push(section);
-        }
-        if let Some(author) = query.author {
-            filter.push_str(" AND EXISTS (SELECT 1 FROM article_authors f WHERE f.article_id = a.id AND f.author_id = ?)");
-            binds.push(author);
-        }
-        if let Some(tag) = query.tag {
-            filter.push_str(" AND EXISTS (SELECT 1 FROM article_tags f WHERE f.article_id = a.id AND f.tag_id = ?)");
-            binds.push(tag);
-        }
-        if let Some(exclude) = query.exclude {
-            filter.push_str(" AND a.id <> ?");
-            binds.push(exclude);
-        }
-        if query.limit == 0 {
-            let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
-            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-            for b in &binds {
-                count = count.bind(*b);
-            }
-            let total = u64_of(count.fetch_one(&self.pool).await.map_err(backend)?);
-            return Ok(Page { items: Vec::new(), total });
-        }
-        // The window count rides along with every row. A page past the end
-        // has no rows and so reports a total of 0, which callers treat as
-        // "no such page" anyway.
-        let list_sql = if query.with_total {
-            // The window count rides along with every row; bylines are
-            // aggregated in the outer query, so only for the page's rows.
-            // A page past the end has no rows and so a total of 0, which
-            // callers treat as "no such page" anyway.
-            format!(
-                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
-                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, a.total \
-                 FROM (SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, a.image_alt, a.image_caption, \
-                              a.published_at, a.published_offset, a.section_id, COUNT(*) OVER () AS total \
-                       FROM articles a WHERE {filter} \
-                       ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?) a \
-                 JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
-                 ORDER BY a.published_at DESC, a.id DESC"
-            )
-        } else {
-            format!(
-                "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, a.image_caption, \
-                        a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON}, 0 \
-                 FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
-                 WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
-            )
-        };
-        let mut list = sqlx::query(&list_sql);
-        for b in &binds {
-            list = list.bind(*b);
-        }
-        let rows = list
-            .bind(i64::from(query.limit))
-            .bind(i64::from(query.offset))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        let total = match rows.first() {
-            Some(r) if query.with_total => u64_of(r.try_get(14).map_err(backend)?),
-            _ => rows.len() as u64,
-        };
-        let items = rows.iter().map(summary_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, total })
+        reader_gen::published_articles(self, publication, query, now).await
     }
 
     async fn next_scheduled(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
@@ -367,7 +292,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        let counts = import_in(&mut tx, set, prune).await?;
+        let counts = import_gen::import_in(&mut tx, set, prune).await?;
         tx.commit().await.map_err(backend)?;
         Ok(counts)
     }
@@ -381,7 +306,7 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         let mut counts = Vec::with_capacity(import.sets.len());
         for set in &import.sets {
-            counts.push(import_in(&mut tx, set, prune).await?);
+            counts.push(import_gen::import_in(&mut tx, set, prune).await?);
         }
         network_gen::link(&mut tx, import).await?;
         tx.commit().await.map_err(backend)?;
@@ -416,85 +341,7 @@ impl Store for SqliteStore {
         // an import committing meanwhile cannot tear the copy.
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let conn = &mut *tx;
-        let mut snapshot = Snapshot {
-            publications: sqlx::query(concat!("SELECT id, slug, name, tagline, language, base_url, timezone, social, ",
-                "more_from_section, most_recent, page_size, from_sister_sites, feed_content, api_cors_origins FROM publications ORDER BY id"))
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?
-            .iter()
-            .map(publication_from)
-            .collect::<Result<_>>()?,
-            media: sqlx::query(&format!("SELECT {MEDIA_ROW_COLUMNS} FROM media ORDER BY key"))
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?
-                .iter()
-                .map(media_row)
-                .collect::<Result<_>>()?,
-            authors: sqlx::query("SELECT id, slug, name, bio, avatar, social FROM authors ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?
-                .iter()
-                .map(author_row)
-                .collect::<Result<_>>()?,
-            publication_authors: sqlx::query_as::<_, (i64, i64)>(
-                "SELECT publication_id, author_id FROM publication_authors ORDER BY publication_id, author_id",
-            )
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?
-            .into_iter()
-            .map(|(publication_id, author_id)| PublicationAuthorRow { publication_id, author_id })
-            .collect(),
-            sections: sqlx::query("SELECT id, publication_id, slug, name, description, position FROM sections ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?
-                .iter()
-                .map(section_row)
-                .collect::<Result<_>>()?,
-            tags: sqlx::query("SELECT id, publication_id, slug, name FROM tags ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?
-                .iter()
-                .map(tag_row)
-                .collect::<Result<_>>()?,
-            articles: sqlx::query(&format!("SELECT {ARTICLE_ROW_COLUMNS} FROM articles ORDER BY id"))
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?
-                .iter()
-                .map(article_row)
-                .collect::<Result<_>>()?,
-            article_authors: sqlx::query_as::<_, (i64, i64, i64)>(
-                "SELECT article_id, author_id, position FROM article_authors ORDER BY article_id, position, author_id",
-            )
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?
-            .into_iter()
-            .map(|(article_id, author_id, position)| ArticleAuthorRow { article_id, author_id, position })
-            .collect(),
-            article_tags: sqlx::query_as::<_, (i64, i64, i64)>(
-                "SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, position, tag_id",
-            )
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?
-            .into_iter()
-            .map(|(article_id, tag_id, position)| ArticleTagRow { article_id, tag_id, position })
-            .collect(),
-            ..Snapshot::default()
-        };
-        snapshot_gen::newsroom_out(&mut *conn, &mut snapshot).await?;
-        network_gen::network_out(&mut *conn, &mut snapshot).await?;
-        api_keys_gen::api_keys_out(&mut *conn, &mut snapshot).await?;
-        fields_gen::fields_out(&mut *conn, &mut snapshot).await?;
-        front_gen::front_out(&mut *conn, &mut snapshot).await?;
-        foreign_gen::foreign_out(&mut *conn, &mut snapshot).await?;
+        let snapshot = snapshot_gen::snapshot_out(&mut *conn).await?;
         tx.rollback().await.map_err(backend)?;
         Ok(snapshot)
     }
@@ -514,396 +361,11 @@ impl Store for SqliteStore {
         // another connection committed in between); starting with the
         // version bump makes it a writer from its first statement.
         newsroom_gen::record_change_all(&mut tx).await?;
-        snapshot_in(&mut tx, snapshot, replace).await?;
+        snapshot_gen::snapshot_in(&mut tx, snapshot, replace).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())
     }
 }
 
-/// The body of [`Store::import_snapshot`]; any `?` rolls back.
-async fn snapshot_in(conn: &mut SqliteConnection, s: &Snapshot, replace: bool) -> Result<()> {
-    let (publications, authors, media, users): (i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM publications), (SELECT COUNT(*) FROM authors), (SELECT COUNT(*) FROM media), \
-           (SELECT COUNT(*) FROM users)",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(backend)?;
-    if publications + authors + media + users > 0 {
-        if !replace {
-            return Err(StoreError::NotEmpty(format!(
-                "{publications} publications, {authors} authors, {media} media rows, {users} staff accounts"
-            )));
-        }
-        for table in EPHEMERAL_TABLES.iter().chain(TABLES.iter().rev()) {
-            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await.map_err(backend)?;
-        }
-    }
-    for p in &s.publications {
-        sqlx::query(
-            "INSERT INTO publications (id, slug, name, tagline, language, base_url, timezone, social, more_from_section, \
-               most_recent, page_size, from_sister_sites, feed_content, api_cors_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(p.id)
-        .bind(&p.slug)
-        .bind(&p.name)
-        .bind(&p.tagline)
-        .bind(&p.language)
-        .bind(&p.base_url)
-        .bind(&p.timezone)
-        .bind(social_to_json(&p.social)?)
-        .bind(i64::from(p.settings.more_from_section))
-        .bind(i64::from(p.settings.most_recent))
-        .bind(i64::from(p.settings.page_size))
-        .bind(i64::from(p.settings.from_sister_sites))
-        .bind(p.settings.feed_content.as_str())
-        .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    }
-    for MediaRow { asset: m, created_at, meta } in &s.media {
-        sqlx::query(&format!("INSERT INTO media ({MEDIA_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&m.key)
-            .bind(&m.content_type)
-            .bind(i64::from(m.width))
-            .bind(i64::from(m.height))
-            .bind(i64_of(m.bytes))
-            .bind(created_at)
-            .bind(&meta.name)
-            .bind(&meta.alt)
-            .bind(&meta.caption)
-            .bind(&meta.credit)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for a in &s.authors {
-        sqlx::query("INSERT INTO authors (id, slug, name, bio, avatar, social) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(a.id)
-            .bind(&a.slug)
-            .bind(&a.name)
-            .bind(&a.bio)
-            .bind(&a.avatar)
-            .bind(social_to_json(&a.social)?)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for pa in &s.publication_authors {
-        sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?)")
-            .bind(pa.publication_id)
-            .bind(pa.author_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for x in &s.sections {
-        sqlx::query("INSERT INTO sections (id, publication_id, slug, name, description, position) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(x.id)
-            .bind(x.publication_id)
-            .bind(&x.slug)
-            .bind(&x.name)
-            .bind(&x.description)
-            .bind(x.position)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for t in &s.tags {
-        sqlx::query("INSERT INTO tags (id, publication_id, slug, name) VALUES (?, ?, ?, ?)")
-            .bind(t.id)
-            .bind(t.publication_id)
-            .bind(&t.slug)
-            .bind(&t.name)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    let article_sql =
-        format!("INSERT INTO articles ({ARTICLE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for a in &s.articles {
-        let (published_at, published_offset) = to_parts(&a.published_at);
-        let (updated_at, updated_offset) = to_parts(&a.updated_at);
-        sqlx::query(&article_sql)
-            .bind(a.id)
-            .bind(a.publication_id)
-            .bind(&a.slug)
-            .bind(&a.headline)
-            .bind(&a.standfirst)
-            .bind(&a.body)
-            .bind(a.toc)
-            .bind(a.section_id)
-            .bind(&a.image_key)
-            .bind(&a.image_alt)
-            .bind(&a.image_caption)
-            .bind(a.status.as_str())
-            .bind(published_at)
-            .bind(published_offset)
-            .bind(updated_at)
-            .bind(updated_offset)
-            .bind(&a.translation_group)
-            .bind(a.version)
-            .bind(a.in_review)
-            .bind(a.ever_published)
-            .bind(a.updated_by)
-            .bind(a.trashed_at)
-            .bind(a.trashed_by)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for aa in &s.article_authors {
-        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
-            .bind(aa.article_id)
-            .bind(aa.author_id)
-            .bind(aa.position)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    for at in &s.article_tags {
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)")
-            .bind(at.article_id)
-            .bind(at.tag_id)
-            .bind(at.position)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    snapshot_gen::newsroom_in(&mut *conn, s).await?;
-    network_gen::network_in(&mut *conn, s).await?;
-    api_keys_gen::api_keys_in(&mut *conn, s).await?;
-    fields_gen::fields_snapshot_in(&mut *conn, s).await?;
-    front_gen::front_snapshot_in(&mut *conn, s).await?;
-    foreign_gen::foreign_snapshot_in(&mut *conn, s).await?;
-    Ok(())
-}
 
-/// The body of [`Store::apply_import`]; any `?` here drops the transaction,
-/// which rolls it back.
-async fn import_in(conn: &mut SqliteConnection, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
-    let mut counts = ImportCounts::default();
-    let p = &set.publication;
-    let publication: Id = sqlx::query_scalar(
-        "INSERT INTO publications (slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, page_size, from_sister_sites, feed_content, api_cors_origins) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, language = excluded.language, \
-           base_url = excluded.base_url, timezone = excluded.timezone, social = excluded.social, \
-           more_from_section = excluded.more_from_section, most_recent = excluded.most_recent, page_size = excluded.page_size, \
-           from_sister_sites = excluded.from_sister_sites, feed_content = excluded.feed_content, api_cors_origins = excluded.api_cors_origins \
-         RETURNING id",
-    )
-    .bind(&p.slug)
-    .bind(&p.name)
-    .bind(&p.tagline)
-    .bind(&p.language)
-    .bind(&p.base_url)
-    .bind(&p.timezone)
-    .bind(social_to_json(&p.social)?)
-    .bind(i64::from(p.settings.more_from_section))
-    .bind(i64::from(p.settings.most_recent))
-    .bind(i64::from(p.settings.page_size))
-    .bind(i64::from(p.settings.from_sister_sites))
-    .bind(p.settings.feed_content.as_str())
-    .bind(prensa_core::content_api::cors_origins_to_text(&p.api_cors_origins))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(backend)?;
 
-    for m in &set.media {
-        sqlx::query(
-            "INSERT INTO media (key, content_type, width, height, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(&m.key)
-        .bind(&m.content_type)
-        .bind(i64::from(m.width))
-        .bind(i64::from(m.height))
-        .bind(i64_of(m.bytes))
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-        counts.media += 1;
-    }
-
-    let mut authors: HashMap<&str, Id> = HashMap::new();
-    for a in &set.authors {
-        let id = network_gen::upsert_author(&mut *conn, &p.language, a).await?;
-        sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(publication)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-        authors.insert(a.slug.as_str(), id);
-        counts.authors += 1;
-    }
-
-    let mut sections: HashMap<&str, Id> = HashMap::new();
-    for (position, s) in set.sections.iter().enumerate() {
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO sections (publication_id, slug, name, description, position) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (publication_id, slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
-               position = excluded.position RETURNING id",
-        )
-        .bind(publication)
-        .bind(&s.slug)
-        .bind(&s.name)
-        .bind(&s.description)
-        .bind(i64_of(position))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-        sections.insert(s.slug.as_str(), id);
-        counts.sections += 1;
-    }
-
-    // Tags come from the articles; the first spelling of a name wins.
-    let mut tags: HashMap<String, Id> = HashMap::new();
-    for name in set.articles.iter().flat_map(|a| &a.tags) {
-        let tag_slug = slug::slugify(name);
-        if tag_slug.is_empty() {
-            return Err(StoreError::Invalid(format!("tag `{name}` has no usable characters")));
-        }
-        if tags.contains_key(&tag_slug) {
-            continue;
-        }
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO tags (publication_id, slug, name) VALUES (?, ?, ?) \
-             ON CONFLICT (publication_id, slug) DO UPDATE SET name = excluded.name RETURNING id",
-        )
-        .bind(publication)
-        .bind(&tag_slug)
-        .bind(name.trim())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-        tags.insert(tag_slug, id);
-        counts.tags += 1;
-    }
-
-    let mut article_ids = Vec::with_capacity(set.articles.len());
-    for a in &set.articles {
-        let section = *sections
-            .get(a.section.as_str())
-            .ok_or_else(|| StoreError::Invalid(format!("article `{}`: unknown section `{}`", a.slug, a.section)))?;
-        let (published_at, published_offset) = to_parts(&a.published_at);
-        let (updated_at, updated_offset) = to_parts(a.updated_at.as_ref().unwrap_or(&a.published_at));
-        let id: Id = sqlx::query_scalar(
-            "INSERT INTO articles (publication_id, slug, headline, standfirst, body, toc, section_id, image_key, image_alt, \
-               image_caption, status, published_at, published_offset, updated_at, updated_offset, translation_group, \
-               ever_published) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (publication_id, slug) DO UPDATE SET headline = excluded.headline, standfirst = excluded.standfirst, \
-               body = excluded.body, toc = excluded.toc, section_id = excluded.section_id, image_key = excluded.image_key, \
-               image_alt = excluded.image_alt, image_caption = excluded.image_caption, status = excluded.status, \
-               published_at = excluded.published_at, published_offset = excluded.published_offset, \
-               updated_at = excluded.updated_at, updated_offset = excluded.updated_offset, \
-               translation_group = excluded.translation_group, \
-               version = articles.version + 1, \
-               ever_published = articles.ever_published OR excluded.ever_published, \
-               trashed_at = NULL, trashed_by = NULL \
-             RETURNING id",
-        )
-        .bind(publication)
-        .bind(&a.slug)
-        .bind(&a.headline)
-        .bind(&a.standfirst)
-        .bind(&a.body)
-        .bind(a.toc)
-        .bind(section)
-        .bind(a.image.as_ref().map(|i| &i.key))
-        .bind(a.image.as_ref().map(|i| &i.alt))
-        .bind(a.image.as_ref().and_then(|i| i.caption.as_ref()))
-        .bind(a.status.as_str())
-        .bind(published_at)
-        .bind(published_offset)
-        .bind(updated_at)
-        .bind(updated_offset)
-        .bind(&a.translation_group)
-        .bind(a.status == Status::Published)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-
-        sqlx::query("DELETE FROM article_authors WHERE article_id = ?").bind(id).execute(&mut *conn).await.map_err(backend)?;
-        for (position, author) in a.authors.iter().enumerate() {
-            let author_id = match authors.get(author.as_str()) {
-                Some(id) => *id,
-                // An author imported with another publication may write here too.
-                None => sqlx::query_scalar("SELECT id FROM authors WHERE slug = ?")
-                    .bind(author)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(backend)?
-                    .ok_or_else(|| StoreError::Invalid(format!("article `{}`: unknown author `{author}`", a.slug)))?,
-            };
-            sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(author_id)
-                .bind(i64_of(position))
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| StoreError::Invalid(format!("article `{}`: author `{author}`: {e}", a.slug)))?;
-            sqlx::query("INSERT INTO publication_authors (publication_id, author_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                .bind(publication)
-                .bind(author_id)
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-        }
-
-        sqlx::query("DELETE FROM article_tags WHERE article_id = ?").bind(id).execute(&mut *conn).await.map_err(backend)?;
-        let mut seen = Vec::new();
-        for name in &a.tags {
-            let tag_slug = slug::slugify(name);
-            let Some(tag) = tags.get(&tag_slug) else { continue };
-            if seen.contains(tag) {
-                continue;
-            }
-            seen.push(*tag);
-            sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(*tag)
-                .bind(i64_of(seen.len()))
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-        }
-        article_ids.push(id);
-        counts.articles += 1;
-    }
-
-    if prune {
-        counts.pruned += prune_missing(&mut *conn, "articles", publication, &article_ids).await?;
-        let section_ids: Vec<Id> = sections.values().copied().collect();
-        counts.pruned += prune_missing(&mut *conn, "sections", publication, &section_ids).await?;
-        let tag_ids: Vec<Id> = tags.values().copied().collect();
-        counts.pruned += prune_missing(&mut *conn, "tags", publication, &tag_ids).await?;
-        let author_ids: Vec<Id> = authors.values().copied().collect();
-        let keep = and_not_in("author_id", &author_ids);
-        sqlx::query(&format!(
-            "DELETE FROM publication_authors WHERE publication_id = ?{keep} \
-             AND author_id NOT IN (SELECT aa.author_id FROM article_authors aa JOIN articles a ON a.id = aa.article_id \
-                                   WHERE a.publication_id = ?)"
-        ))
-        .bind(publication)
-        .bind(publication)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    }
-
-    newsroom_gen::record_change_all(&mut *conn).await?;
-    Ok(counts)
-}
-
-async fn prune_missing(conn: &mut SqliteConnection, table: &'static str, publication: Id, keep: &[Id]) -> Result<u64> {
-    let keep = and_not_in("id", keep);
-    let done = sqlx::query(&format!("DELETE FROM {table} WHERE publication_id = ?{keep}"))
-        .bind(publication)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| StoreError::Invalid(format!("pruning {table}: {e}")))?;
-    Ok(done.rows_affected())
-}

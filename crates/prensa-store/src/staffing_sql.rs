@@ -11,7 +11,7 @@ macro_rules! staffing_impl {
 
             use super::$store;
             use super::desk_gen::finish;
-            use super::newsroom_gen::{create_user_in, editable_in, reach_in, record_change, user_in, with_group, write_lock};
+            use super::newsroom_gen::{create_user_in, editable_in, footprint_in, record_change, user_in, with_group, write_lock};
             use crate::editorial_sql::{checked_note, note_from, NOTE_COLUMNS};
             use crate::newsroom_sql::change_keys;
             use crate::shared::{backend, social_to_json, u64_of, utc_of, Cols};
@@ -355,7 +355,7 @@ macro_rules! staffing_impl {
                                 None => StoreError::NotFound,
                             });
                         }
-                        let before = reach_in(&mut *tx, article).await?;
+                        let before = footprint_in(&mut *tx, article).await?;
                         sqlx::query(&q(
                             "UPDATE articles SET status = 'draft', in_review = false, trashed_at = ?, trashed_by = ?, \
                                preview_digest = NULL, preview_created_at = NULL, version = version + 1, updated_at = ?, \
@@ -374,7 +374,7 @@ macro_rules! staffing_impl {
                             .execute(&mut **tx)
                             .await
                             .map_err(backend)?;
-                        let after = reach_in(&mut *tx, article).await?;
+                        let after = footprint_in(&mut *tx, article).await?;
                         let keys = with_group(&mut *tx, article, change_keys(article, Some(&before), &after, now.timestamp())).await?;
                         record_change(&mut *tx, &keys).await?;
                         editable_in(&mut *tx, article).await?.ok_or(StoreError::NotFound)

@@ -169,10 +169,10 @@ fn harbour_by_hand(root: &Path) -> PathBuf {
             "slug = \"harbour-notes\"\nname = \"Harbour Notes\"\ntagline = \"Written here\"\nlanguage = \"en\"\nbase_url = \"https://harbour.example\"\n",
         ),
         ("authors/desk.md", "+++\nname = \"The Desk\"\n+++\n"),
-        ("sections/local.md", "+++\nname = \"Local\"\n+++\n"),
+        ("sections/local.toml", "name = \"Local\"\n"),
         (
             "articles/the-strike-begins.md",
-            "+++\ntitle = \"Our own account of the strike\"\nauthors = [\"desk\"]\nsection = \"local\"\ndate = \"2024-05-01T08:00:00+00:00\"\nstatus = \"published\"\n+++\nWritten in Prensa before the archive moved in.\n",
+            "+++\ntitle = \"Our own account of the strike\"\nstandfirst = \"Written here first.\"\nauthors = [\"desk\"]\nsection = \"local\"\ndate = \"2024-05-01T08:00:00+00:00\"\nstatus = \"published\"\n+++\nWritten in Prensa before the archive moved in.\n",
         ),
     ];
     for (name, text) in files {

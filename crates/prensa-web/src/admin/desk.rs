@@ -115,9 +115,19 @@ async fn written<S: Desk>(state: &AppState<S>) {
     state.sync_changes().await;
 }
 
+/// Why a section with articles in it stays.
+pub(super) fn section_not_empty(articles: u64) -> String {
+    if articles == 1 {
+        "1 article is still in this section; move it first".to_owned()
+    } else {
+        format!("{articles} articles are still in this section; move them first")
+    }
+}
+
 fn store_refusal(e: StoreError) -> Result<Said, AdminError> {
     match e {
         StoreError::Invalid(why) => Ok(Said::refused(format!("Not saved: {why}."))),
+        StoreError::SectionNotEmpty { articles } => Ok(Said::refused(format!("Not saved: {}.", section_not_empty(articles)))),
         StoreError::NotFound => Err(AdminError::not_found()),
         other => Err(other.into()),
     }

@@ -238,6 +238,9 @@ impl From<StoreError> for AdminError {
         match e {
             StoreError::NotFound => AdminError::not_found(),
             StoreError::Invalid(why) => AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, why),
+            StoreError::SectionNotEmpty { articles } => {
+                AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, desk::section_not_empty(articles))
+            }
             other => AdminError::internal(other.to_string()),
         }
     }
