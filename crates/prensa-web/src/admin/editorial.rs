@@ -16,10 +16,8 @@ use prensa_store::{ChangeKind, Editorial, StoreError, MAX_NOTE_CHARS};
 
 use super::articles::load;
 use super::session::Posted;
-use super::AdminError;
-use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
+use super::{AdminError, Shared};
+use crate::state::Site;
 
 /// `POST /admin/articles/{id}/notes`: adds an open review note (editors).
 pub async fn add_note<S: Editorial>(
