@@ -1,7 +1,7 @@
 //! Review notes and scheduled changes on the editor page: adding notes,
 //! replying in a note's thread (the article's writers and editors),
 //! resolving a thread (editors), cancelling a scheduled change. (Scheduling itself is a
-//! button of the editor's form, handled in [`super::articles::save`].)
+//! button of the editor's form, handled in [`super::articles::save()`].)
 
 use std::sync::Arc;
 
