@@ -2,7 +2,7 @@
 //! (create, save, status changes, scheduled changes, autosave), previews and
 //! revisions, one module per concern. This module holds what they share:
 //! the stage labels and the publication's clock, loading an article
-//! ([`load`]) and the extractor of the handlers that only read one
+//! (`load`) and the extractor of the handlers that only read one
 //! ([`ReadableArticle`]), the list rows and the `<select>` options.
 
 use std::sync::Arc;
@@ -75,7 +75,7 @@ pub(crate) async fn load<S: Newsroom>(state: &AppState<S>, site: &Site, id: Id) 
 }
 
 /// The article a read-only page is about (`GET /admin/articles/{id}/…`),
-/// loaded with [`load`] and readable by the signed-in staff member: its
+/// loaded with `load` and readable by the signed-in staff member: its
 /// authors may open it whatever its stage (the page then offers only what
 /// they may do); others need to be editors.
 ///

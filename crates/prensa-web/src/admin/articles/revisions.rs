@@ -111,11 +111,15 @@ pub struct AgainstQuery {
     against: String,
 }
 
+/// What [`revision`] reads of its request: the article and the revision's
+/// number, and which one to compare it against.
+type RevisionParams = (Path<(Id, usize)>, Query<AgainstQuery>);
+
 /// `GET /admin/articles/{id}/revisions/{n}?against=M`: revision `n` and its
 /// diff against revision `m` (default: the current text).
 pub async fn revision<S: Newsroom>(
     State(state): Shared<S>,
-    open: ReadableArticle<(Path<(Id, usize)>, Query<AgainstQuery>)>,
+    open: ReadableArticle<RevisionParams>,
 ) -> Result<Response, AdminError> {
     let ReadableArticle { site, staffer, params: (Path((id, number)), Query(q)), article: a } = open;
     let list = numbered_revisions(&state, id).await?;
