@@ -1304,6 +1304,35 @@ async fn revisions_can_be_compared_and_restored() -> TestResult {
     Ok(())
 }
 
+/// The read-only article pages (the editor, the saved preview, revisions,
+/// one revision) refuse in one order: to sign in first, then a request
+/// whose path or query does not parse (400), then an article that is not
+/// there (404, even to staff who could not read it), then one they may not
+/// read (403).
+#[tokio::test]
+async fn read_only_article_pages_refuse_in_order() -> TestResult {
+    let w = world().await?;
+    let contributor = w.login(Role::Contributor).clone();
+    for page in ["/", "/preview", "/revisions/", "/revisions/1"] {
+        let anonymous = get(&w, &format!("/admin/articles/x{page}"), None).await?;
+        assert_eq!(classify(&anonymous), Expect::ToLogin, "{page}");
+        let malformed = get(&w, &format!("/admin/articles/x{page}"), Some(&contributor)).await?;
+        assert_eq!(malformed.status, StatusCode::BAD_REQUEST, "{page}");
+        let missing = get(&w, &format!("/admin/articles/999999{page}"), Some(&contributor)).await?;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{page}");
+        let forbidden = get(&w, &format!("/admin/articles/{}{page}", w.other), Some(&contributor)).await?;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "{page}");
+    }
+    // The query is read with the path, before the article is looked up.
+    for page in ["/?saved=a&saved=b", "/revisions/1?against=1&against=2"] {
+        let anonymous = get(&w, &format!("/admin/articles/999999{page}"), None).await?;
+        assert_eq!(classify(&anonymous), Expect::ToLogin, "{page}");
+        let r = get(&w, &format!("/admin/articles/999999{page}"), Some(&contributor)).await?;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{page}");
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn uploads_are_checked_and_stored_with_variants() -> TestResult {
     let w = world().await?;

@@ -24,10 +24,8 @@ use serde::Serialize;
 
 use super::desk::{settings_form, settings_page_with, Said};
 use super::session::Posted;
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// One key in the list: never the key, its prefix.
 #[derive(Debug, Serialize)]

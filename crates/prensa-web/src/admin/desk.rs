@@ -23,10 +23,8 @@ use serde::Serialize;
 use super::api_keys::ApiPart;
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 #[derive(Serialize)]
 struct Row {

@@ -1,7 +1,7 @@
 //! Review notes and scheduled changes on the editor page: adding notes,
 //! replying in a note's thread (the article's writers and editors),
 //! resolving a thread (editors), cancelling a scheduled change. (Scheduling itself is a
-//! button of the editor's form, handled in [`super::articles::save`].)
+//! button of the editor's form, handled in [`super::articles::save()`].)
 
 use std::sync::Arc;
 
@@ -16,10 +16,8 @@ use prensa_store::{ChangeKind, Editorial, StoreError, MAX_NOTE_CHARS};
 
 use super::articles::load;
 use super::session::Posted;
-use super::AdminError;
-use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
+use super::{AdminError, Shared};
+use crate::state::Site;
 
 /// `POST /admin/articles/{id}/notes`: adds an open review note (editors).
 pub async fn add_note<S: Editorial>(

@@ -25,10 +25,8 @@ use serde::Serialize;
 
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// How many recent published articles the pin form offers.
 const CANDIDATES: u32 = 50;

@@ -33,15 +33,13 @@ use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
 use super::session::{self, read_cookie, set_cookie, Posted, PostedByAccount, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
-use super::{AdminError, Chrome, LOGIN_ATTEMPTS, LOGIN_WINDOW};
+use super::{AdminError, Chrome, Shared, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::client::ClientInfo;
 use crate::state::{AppState, Site};
 
 /// How long a sign-in, invite or reset form stays usable (its token's
 /// life, and its cookie's).
 const FORM_MAX_AGE: i64 = 3600;
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {

@@ -27,10 +27,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// The largest request the upload route reads: the file limit plus room
 /// for the form's other fields and multipart framing.

@@ -19,7 +19,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
@@ -51,6 +51,9 @@ pub mod trash;
 pub mod users;
 
 use session::Staffer;
+
+/// The state every admin handler extracts (`State(state): Shared<S>`).
+pub(crate) type Shared<S> = State<Arc<AppState<S>>>;
 
 /// Admin pages may run our own script (progressive enhancement) and show
 /// previews in sandboxed frames; nothing else.

@@ -22,10 +22,8 @@ use prensa_core::Id;
 use prensa_store::{Desk, Editorial};
 
 use super::session::Posted;
-use super::AdminError;
-use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
+use super::{AdminError, Shared};
+use crate::state::Site;
 
 /// `POST /admin/articles/{id}/preview-link` (`action` = `create` | `revoke`).
 /// Making a link answers with the editor page showing it, this once.

@@ -25,10 +25,8 @@ use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// Where search engines cut a title and a description (about; they
 /// measure pixels, the preview counts characters).

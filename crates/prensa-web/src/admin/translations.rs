@@ -24,10 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::articles::{diff_drafts, Choice, DiffLine};
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// Articles per page of the queue.
 pub const QUEUE_PAGE: u32 = 20;

@@ -26,10 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use super::articles::{load, local_text};
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// The stage a trashed article would be restored to, for the permission
 /// check: a draft that was never published, else unpublished.

@@ -25,10 +25,8 @@ use prensa_store::{NewProfile, Newsroom, StoreError};
 use serde::Serialize;
 
 use super::session::{Posted, Staffer};
-use super::{AdminError, Chrome};
+use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
-
-type Shared<S> = State<Arc<AppState<S>>>;
 
 /// How long an invite or reset link works.
 pub const LINK_HOURS: i64 = 72;
