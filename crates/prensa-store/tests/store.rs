@@ -11,7 +11,7 @@ use prensa_core::{
     PublicationSettings, SocialKind, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, ApiKeys, Front, ArticleFields, PostgresStore, SqliteStore, Store, StoreError};
-use sqlx::Connection;
+use prensa_test_support::{on_every_backend, sqlite, PgSchema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -73,94 +73,6 @@ fn fixture() -> ImportSet {
         ],
         articles,
     }
-}
-
-async fn sqlite() -> Result<AnyStore, StoreError> {
-    AnyStore::open("sqlite::memory:").await
-}
-
-/// A PostgreSQL schema created for one test and dropped when it ends, even
-/// when the test fails.
-struct PgSchema {
-    base: String,
-    name: String,
-}
-
-impl PgSchema {
-    /// A fresh schema, or `None` when the test is to skip its PostgreSQL
-    /// half (`prensa_store::testing` decides, says so, or fails the test
-    /// when `PRENSA_TEST_REQUIRE` names `postgres`).
-    async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
-        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else {
-            return Ok(None);
-        };
-        let name = unique_schema_name();
-        let mut admin = sqlx::PgConnection::connect(&base)
-            .await
-            .map_err(|e| format!("the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}", prensa_store::redact_url(&base)))?;
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
-        admin.close().await?;
-        Ok(Some(PgSchema { base, name }))
-    }
-
-    /// The URL of the test database with this schema first in the search
-    /// path, so the store's tables land (and are found) there.
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options[search_path]={}", self.base, self.name)
-    }
-
-    async fn store(&self) -> Result<AnyStore, StoreError> {
-        AnyStore::open(&self.url()).await
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        // Drop runs inside the test's runtime, which cannot block on its own
-        // futures; a short-lived thread with a runtime of its own can.
-        let (base, name) = (self.base.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            rt.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut admin).await?;
-                admin.close().await
-            })
-            .map_err(std::io::Error::other)
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("warning: could not drop test schema {}", self.name);
-        }
-    }
-}
-
-/// `t_<pid>_<counter>_<nanos>`: unique across parallel tests and test binaries.
-fn unique_schema_name() -> String {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("t_{}_{n}_{nanos}", std::process::id())
-}
-
-/// Runs each named `async fn(AnyStore) -> TestResult` as two tests,
-/// `NAME::sqlite` and `NAME::postgres`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                super::$name(super::sqlite().await?).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                let Some(schema) = super::PgSchema::create().await? else { return Ok(()) };
-                super::$name(schema.store().await?).await
-            }
-        }
-    )*};
 }
 
 on_every_backend!(

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status};
 use prensa_store::testing::{server_url, Server};
 use prensa_store::{AnyStore, Store};
+use prensa_test_support::unique_schema_name;
 use sqlx::Connection;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -45,13 +46,6 @@ fn tls_server() -> Option<(String, String)> {
 fn with(url: &str, params: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}{params}")
-}
-
-fn unique_schema_name() -> String {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("tls_{}_{n}_{nanos}", std::process::id())
 }
 
 fn fixture() -> ImportSet {

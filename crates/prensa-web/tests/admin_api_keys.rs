@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
-use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
-use prensa_core::{ImportSet, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks};
-use prensa_store::{AnyStore, ApiKeys, MediaDir, Newsroom, Store};
+use prensa_core::{ImportSet, NewPublication, NewSection, PublicationSettings, SocialLinks};
+use prensa_store::{AnyStore, ApiKeys, Store};
+use prensa_test_support::{on_every_backend, web};
 use prensa_web::admin::session::csrf_for;
-use prensa_web::{AppState, KeyVerdict, WebConfig};
+use prensa_web::{AppState, KeyVerdict};
 use tower::ServiceExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -36,7 +36,6 @@ struct Answer {
 }
 
 async fn world(url: &str) -> Res<World> {
-    let store = AnyStore::open(url).await?;
     let set = ImportSet {
         publication: NewPublication {
             slug: "zeitung".into(),
@@ -54,20 +53,10 @@ async fn world(url: &str) -> Res<World> {
         sections: vec![NewSection { slug: "politik".into(), name: "Politik".into(), description: String::new() }],
         articles: vec![],
     };
-    store.apply_import(&set, false).await?;
-    let pid = store.publications().await?[0].id;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
-    let session = async |role: Role, email: &str| -> Res<String> {
-        let new = NewUser { email: email.into(), name: email.into(), role, author_id: None, publication: None };
-        let user = store.create_user(&new, Utc::now()).await?;
-        let token = prensa_auth::new_token();
-        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        Ok(token.secret)
-    };
-    let admin = session(Role::Administrator, "admin@example.org").await?;
-    let editor = session(Role::Editor, "editor@example.org").await?;
-    Ok(World { router: prensa_web::router(state.clone()), state, pid, admin, editor, _media: media })
+    let site = web::site(url, &set).await?;
+    let admin = web::sign_in(&site.store, Role::Administrator, "admin@example.org").await?;
+    let editor = web::sign_in(&site.store, Role::Editor, "editor@example.org").await?;
+    Ok(World { router: site.router, state: site.state, pid: site.pid, admin, editor, _media: site.media })
 }
 
 async fn send(w: &World, req: Request<Body>) -> Res<Answer> {
@@ -195,32 +184,4 @@ async fn cors_origins_are_checked_and_saved(url: &str) -> TestResult {
     Ok(())
 }
 
-/// A SQLite file, or a fresh PostgreSQL schema (dropped after), for `test`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                let dir = tempfile::tempdir()?;
-                super::$name(&format!("sqlite://{}", dir.path().join("site.db").display())).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                use sqlx::Connection;
-                let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-                let schema = format!("{}_{}_{nanos}", stringify!($name), std::process::id());
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let result = super::$name(&format!("{base}{sep}options[search_path]={schema}")).await;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await?;
-                admin.close().await?;
-                result
-            }
-        }
-    )*};
-}
-
-on_every_backend!(keys_are_made_once_revoked_after_asking_and_admin_only, cors_origins_are_checked_and_saved);
+on_every_backend!(url: keys_are_made_once_revoked_after_asking_and_admin_only, cors_origins_are_checked_and_saved);

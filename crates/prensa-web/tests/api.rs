@@ -18,6 +18,7 @@ use prensa_core::{
     NewSection, NewTranslation, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, Transition,
 };
 use prensa_store::{AnyStore, ApiKeys, MediaDir, Newsroom, Store};
+use prensa_test_support::{on_every_backend, TestDb};
 use prensa_web::{AppState, ServerSettings, WebConfig};
 use serde_json::Value;
 
@@ -123,11 +124,6 @@ fn network(base: &str) -> NetworkImport {
     }
 }
 
-enum Backend {
-    Sqlite,
-    Postgres(PgSchema),
-}
-
 struct Api {
     base: String,
     state: Arc<AppState<AnyStore>>,
@@ -188,11 +184,8 @@ async fn send(method: &'static str, url: String, headers: Vec<(String, String)>)
 }
 
 impl Api {
-    async fn start(backend: &Backend) -> Res<Api> {
-        let store = match backend {
-            Backend::Sqlite => AnyStore::open("sqlite::memory:").await?,
-            Backend::Postgres(schema) => AnyStore::open(&schema.url()).await?,
-        };
+    async fn start(backend: &TestDb) -> Res<Api> {
+        let store = backend.store().await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         store.apply_network(&network(&base), false).await?;
@@ -266,7 +259,7 @@ fn slugs(data: &Value) -> Vec<String> {
     data.as_array().into_iter().flatten().filter_map(|a| a["slug"].as_str().map(str::to_owned)).collect()
 }
 
-async fn every_endpoint_answers(backend: Backend) -> TestResult {
+async fn every_endpoint_answers(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let base = api.base.clone();
 
@@ -353,7 +346,7 @@ async fn every_endpoint_answers(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn filters_and_cursors(backend: Backend) -> TestResult {
+async fn filters_and_cursors(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let all = slugs(&api.data("/api/content/v1/articles/?limit=100").await?);
     assert_eq!(all.len(), PUBLISHED + 1);
@@ -422,7 +415,7 @@ async fn publish(api: &Api, slug: &str, section: &str, author: &str) -> Res<Id> 
     Ok(a.id)
 }
 
-async fn fields_and_include(backend: Backend) -> TestResult {
+async fn fields_and_include(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let data = api.data("/api/content/v1/articles/?limit=2&fields=headline,body_html&include=authors,tags,section").await?;
     let first = data[0].as_object().ok_or("object")?;
@@ -449,7 +442,7 @@ async fn fields_and_include(backend: Backend) -> TestResult {
 /// A request (path, headers) and the status and error code it must get.
 type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
 
-async fn errors_are_json_with_stable_codes(backend: Backend) -> TestResult {
+async fn errors_are_json_with_stable_codes(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let bearer = format!("Bearer {}", api.key);
     let cases: &[Case] = &[
@@ -510,7 +503,7 @@ async fn errors_are_json_with_stable_codes(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn revoked_keys_are_refused_after_the_watcher_polls(backend: Backend) -> TestResult {
+async fn revoked_keys_are_refused_after_the_watcher_polls(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let key = new_key(&api.state, api.en, "to revoke").await?;
     let bearer = format!("Bearer {key}");
@@ -536,7 +529,7 @@ async fn revoked_keys_are_refused_after_the_watcher_polls(backend: Backend) -> T
     Ok(())
 }
 
-async fn cors_for_listed_origins_only(backend: Backend) -> TestResult {
+async fn cors_for_listed_origins_only(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let bearer = format!("Bearer {}", api.key);
     let r = api.get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://app.example")]).await?;
@@ -564,7 +557,7 @@ async fn cors_for_listed_origins_only(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn etags_and_purge_on_publish(backend: Backend) -> TestResult {
+async fn etags_and_purge_on_publish(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let bearer = format!("Bearer {}", api.key);
     let list = "/api/content/v1/articles/?section=labor";
@@ -593,7 +586,7 @@ async fn etags_and_purge_on_publish(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn hostile_text_survives_json(backend: Backend) -> TestResult {
+async fn hostile_text_survives_json(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let a = api.data("/api/content/v1/articles/hostile/").await?;
     assert_eq!(a["headline"], HOSTILE);
@@ -604,24 +597,7 @@ async fn hostile_text_survives_json(backend: Backend) -> TestResult {
     Ok(())
 }
 
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> super::TestResult {
-                super::$name(super::Backend::Sqlite).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> super::TestResult {
-                let Some(schema) = super::PgSchema::create().await? else { return Ok(()) };
-                super::$name(super::Backend::Postgres(schema)).await
-            }
-        }
-    )*};
-}
-
-on_every_backend!(
+on_every_backend!(db_multi_thread:
     every_endpoint_answers,
     filters_and_cursors,
     fields_and_include,
@@ -632,47 +608,3 @@ on_every_backend!(
     hostile_text_survives_json,
 );
 
-/// A fresh PostgreSQL schema, dropped at the end (as in `network.rs`).
-struct PgSchema {
-    base: String,
-    name: String,
-}
-
-impl PgSchema {
-    async fn create() -> Res<Option<PgSchema>> {
-        use sqlx::Connection;
-        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else {
-            return Ok(None);
-        };
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let name = format!("api_{}_{n}_{nanos}", std::process::id());
-        let mut admin = sqlx::PgConnection::connect(&base).await?;
-        sqlx::query(&format!("CREATE SCHEMA {name}")).execute(&mut admin).await?;
-        admin.close().await?;
-        Ok(Some(PgSchema { base, name }))
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options[search_path]={}", self.base, self.name)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let (base, name) = (self.base.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            use sqlx::Connection;
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            rt.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut admin).await?;
-                admin.close().await
-            })
-            .map_err(std::io::Error::other)
-        })
-        .join();
-    }
-}

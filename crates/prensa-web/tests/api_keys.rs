@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use prensa_core::{ImportSet, NewPublication, NewSection, PublicationSettings, RevokeOutcome, SocialLinks};
 use prensa_store::{AnyStore, ApiKeys, MediaDir, Store};
+use prensa_test_support::{sqlite_file_url, PgSchema};
 use prensa_web::{AppState, KeyVerdict, WebConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -107,21 +108,12 @@ async fn two_nodes_share_keys(url: &str) -> TestResult {
 #[tokio::test]
 async fn keys_reach_every_node_sqlite() -> TestResult {
     let dir = tempfile::tempdir()?;
-    two_nodes_share_keys(&format!("sqlite://{}", dir.path().join("site.db").display())).await
+    two_nodes_share_keys(&sqlite_file_url(dir.path())).await
 }
 
 #[tokio::test]
 async fn keys_reach_every_node_postgres() -> TestResult {
-    use sqlx::Connection;
-    let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let schema = format!("keys_{}_{nanos}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(&base).await?;
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let result = two_nodes_share_keys(&format!("{base}{sep}options[search_path]={schema}")).await;
-    // The nodes' pools are gone with the states; drop what they left.
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await?;
-    admin.close().await?;
-    result
+    let Some(schema) = PgSchema::create().await? else { return Ok(()) };
+    // The nodes' pools are gone with the states when the schema is dropped.
+    two_nodes_share_keys(&schema.url()).await
 }

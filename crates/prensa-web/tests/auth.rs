@@ -11,11 +11,12 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
-use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks, Status, TokenKind};
+use prensa_core::{ImportSet, NewArticle, NewUser, TokenKind};
 use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
+use prensa_test_support::fixture::{article, meridian};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -25,37 +26,11 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 const PASSWORD: &str = "correct horse battery";
 
 fn fixture(base_url: &str) -> Res<ImportSet> {
-    Ok(ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: base_url.into(),
-            timezone: "Europe/Berlin".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
-        media: vec![],
-        authors: vec![NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
-        articles: vec![NewArticle {
-            slug: "old-news".into(),
-            headline: "Old news".into(),
-            standfirst: "S".into(),
-            body: "Body.".into(),
-            toc: false,
-            authors: vec!["ana".into()],
-            section: "labor".into(),
-            tags: vec!["Ports".into()],
-            image: None,
-            status: Status::Published,
-            published_at: DateTime::parse_from_rfc3339("2026-01-02T10:00:00+01:00")?,
-            updated_at: None,
-            translation_group: None,
-        }],
-    })
+    let old_news = NewArticle { headline: "Old news".into(), standfirst: "S".into(), body: "Body.".into(), ..article("old-news") };
+    let mut set = meridian(vec![old_news]);
+    set.publication.base_url = base_url.into();
+    set.publication.timezone = "Europe/Berlin".into();
+    Ok(set)
 }
 
 struct World {

@@ -12,9 +12,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
-use chrono::DateTime;
-use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status};
+use prensa_core::{ImportSet, NewArticle};
 use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_test_support::fixture::{article, meridian};
 use prensa_web::{AppState, WebConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -25,43 +25,13 @@ const DRAIN_DELAY: Duration = Duration::from_millis(500);
 const SLOW: Duration = Duration::from_millis(1200);
 
 fn fixture() -> ImportSet {
-    ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
-            timezone: "UTC".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
-        media: vec![],
-        authors: vec![NewAuthor {
-            slug: "ana".into(),
-            name: "Ana".into(),
-            bio: "Bio".into(),
-            avatar: None,
-            social: SocialLinks::default(),
-        }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
-        articles: vec![NewArticle {
-            slug: "a01".into(),
-            headline: "Headline".into(),
-            standfirst: "Standfirst".into(),
-            body: "Body.".into(),
-            toc: false,
-            authors: vec!["ana".into()],
-            section: "labor".into(),
-            tags: vec![],
-            image: None,
-            status: Status::Published,
-            published_at: DateTime::parse_from_rfc3339("2026-01-02T10:00:00+01:00").expect("valid test date"),
-            updated_at: None,
-            translation_group: None,
-        }],
-    }
+    meridian(vec![NewArticle {
+        headline: "Headline".into(),
+        standfirst: "Standfirst".into(),
+        body: "Body.".into(),
+        tags: vec![],
+        ..article("a01")
+    }])
 }
 
 /// One blocking HTTP/1.1 request on a fresh connection: status and body.

@@ -7,12 +7,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
-use chrono::DateTime;
 use http::{header, Request, StatusCode};
-use prensa_core::{
-    ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
-};
+use prensa_core::{ImportSet, MediaAsset};
 use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_test_support::fixture::{article, meridian};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -25,24 +23,6 @@ const TALL: &str = "00000000000000aa.png";
 const WIDE: &str = "00000000000000bb.png";
 /// A 400 px wide animated GIF: no variant at any width.
 const ANIMATED: &str = "00000000000000cc.gif";
-
-fn article(slug: &str) -> NewArticle {
-    NewArticle {
-        slug: slug.into(),
-        headline: format!("Headline {slug}"),
-        standfirst: format!("Standfirst {slug}"),
-        body: format!("Body of {slug}."),
-        toc: false,
-        authors: vec!["ana".into()],
-        section: "labor".into(),
-        tags: vec!["Ports".into()],
-        image: None,
-        status: Status::Published,
-        published_at: DateTime::parse_from_rfc3339("2026-01-02T10:00:00+01:00").expect("valid test date"),
-        updated_at: None,
-        translation_group: None,
-    }
-}
 
 fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
@@ -82,31 +62,12 @@ async fn app() -> Res<App> {
         std::fs::write(media.path().join(key), bytes)?;
     }
     let set = ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
-            timezone: "UTC".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
         media: vec![
             asset(TALL, "image/png", 200, 1600, &files[0].1),
             asset(WIDE, "image/png", 700, 100, &files[1].1),
             asset(ANIMATED, "image/gif", 400, 60, &files[2].1),
         ],
-        authors: vec![NewAuthor {
-            slug: "ana".into(),
-            name: "Ana".into(),
-            bio: "Bio".into(),
-            avatar: None,
-            social: SocialLinks::default(),
-        }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
-        articles: vec![article("a01"), article("a02")],
+        ..meridian(vec![article("a01"), article("a02")])
     };
     let store = SqliteStore::open("sqlite::memory:").await?;
     store.apply_import(&set, false).await?;

@@ -16,13 +16,12 @@ use chrono::{DateTime, Duration, Utc};
 use http::{header, Request, StatusCode};
 use prensa_core::front::Slot;
 use prensa_core::permissions::Role;
-use prensa_core::{
-    ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks,
-    Status,
-};
-use prensa_store::{AnyStore, Front, MediaDir, Newsroom, Store};
+use prensa_core::{ImportSet, MediaAsset, NewArticle, NewHeroImage, Status};
+use prensa_store::{AnyStore, Front, Newsroom, Store};
+use prensa_test_support::fixture::meridian;
+use prensa_test_support::{on_every_backend, web};
 use prensa_web::admin::session::csrf_for;
-use prensa_web::{AppState, WebConfig};
+use prensa_web::AppState;
 use tower::ServiceExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -68,52 +67,23 @@ fn article(slug: &str, hours: i64, image: bool) -> NewArticle {
 }
 
 async fn world(url: &str) -> Res<World> {
-    let store = AnyStore::open(url).await?;
-    let set = ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
-            timezone: "UTC".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
+    let mut set = ImportSet {
         media: vec![MediaAsset { key: IMAGE.into(), content_type: "image/jpeg".into(), width: 1200, height: 800, bytes: 4 }],
-        authors: vec![NewAuthor {
-            slug: "ana".into(),
-            name: "Ana".into(),
-            bio: "Bio".into(),
-            avatar: None,
-            social: SocialLinks::default(),
-        }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: String::new() }],
         // Newest first: "newest" would lead without pins.
-        articles: vec![
+        ..meridian(vec![
             article("newest", 1, true),
             article("second", 2, true),
             article("third", 3, false),
             article("fourth", 4, true),
             article("fifth", 5, true),
-        ],
+        ])
     };
-    store.apply_import(&set, false).await?;
-    let pid = store.publications().await?[0].id;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
-    let session = async |role: Role, email: &str| -> Res<String> {
-        let new = NewUser { email: email.into(), name: email.into(), role, author_id: None, publication: None };
-        let user = store.create_user(&new, Utc::now()).await?;
-        let token = prensa_auth::new_token();
-        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + Duration::days(1)).await?;
-        Ok(token.secret)
-    };
-    let admin = session(Role::Administrator, "admin@example.org").await?;
-    let editor = session(Role::Editor, "editor@example.org").await?;
-    let author = session(Role::Author, "author@example.org").await?;
-    Ok(World { router: prensa_web::router(state.clone()), state, pid, admin, editor, author, media })
+    set.sections[0].description = String::new();
+    let site = web::site(url, &set).await?;
+    let admin = web::sign_in(&site.store, Role::Administrator, "admin@example.org").await?;
+    let editor = web::sign_in(&site.store, Role::Editor, "editor@example.org").await?;
+    let author = web::sign_in(&site.store, Role::Author, "author@example.org").await?;
+    Ok(World { router: site.router, state: site.state, pid: site.pid, admin, editor, author, media: site.media })
 }
 
 async fn send(w: &World, req: Request<Body>) -> Res<Answer> {
@@ -307,32 +277,4 @@ async fn favicon_and_logo(url: &str) -> TestResult {
     Ok(())
 }
 
-/// A SQLite file, or a fresh PostgreSQL schema (dropped after), for `test`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                let dir = tempfile::tempdir()?;
-                super::$name(&format!("sqlite://{}", dir.path().join("site.db").display())).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                use sqlx::Connection;
-                let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-                let schema = format!("{}_{}_{nanos}", stringify!($name), std::process::id());
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let result = super::$name(&format!("{base}{sep}options[search_path]={schema}")).await;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await?;
-                admin.close().await?;
-                result
-            }
-        }
-    )*};
-}
-
-on_every_backend!(editors_pin_and_the_home_follows, an_expired_pin_leaves_the_cached_home, favicon_and_logo);
+on_every_backend!(url: editors_pin_and_the_home_follows, an_expired_pin_leaves_the_cached_home, favicon_and_logo);

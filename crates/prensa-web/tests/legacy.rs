@@ -16,8 +16,9 @@ use prensa_core::{
     ImportSet, NetworkImport, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks,
     Status,
 };
-use prensa_store::{AnyStore, ForeignImports, MediaDir};
-use prensa_web::{AppState, WebConfig};
+use prensa_store::{AnyStore, ForeignImports};
+use prensa_test_support::{on_every_backend, web};
+use prensa_web::AppState;
 use tower::ServiceExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -96,9 +97,7 @@ async fn world(url: &str) -> Res<(Arc<AppState<AnyStore>>, Router, tempfile::Tem
         ],
     };
     store.apply_foreign(&import).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
-    Ok((state.clone(), prensa_web::router(state), media))
+    web::serve(store).await
 }
 
 async fn get(router: &Router, host: &str, path: &str) -> Res<(StatusCode, String)> {
@@ -133,32 +132,4 @@ async fn old_addresses_answer_301(url: &str) -> TestResult {
     Ok(())
 }
 
-/// A SQLite file, or a fresh PostgreSQL schema (dropped after), for `test`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                let dir = tempfile::tempdir()?;
-                super::$name(&format!("sqlite://{}", dir.path().join("site.db").display())).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                use sqlx::Connection;
-                let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-                let schema = format!("{}_{}_{nanos}", stringify!($name), std::process::id());
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let result = super::$name(&format!("{base}{sep}options[search_path]={schema}")).await;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await?;
-                admin.close().await?;
-                result
-            }
-        }
-    )*};
-}
-
-on_every_backend!(old_addresses_answer_301);
+on_every_backend!(url: old_addresses_answer_301);

@@ -20,6 +20,7 @@ use prensa_core::{
     NewUser, PublicationSettings, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, MediaDir, Newsroom, Store};
+use prensa_test_support::{on_every_backend, TestDb};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -161,22 +162,6 @@ fn network(image_bytes: &[u8]) -> [ImportSet; 3] {
     [en, de, es]
 }
 
-/// Where the stores come from: SQLite in memory, or a fresh PostgreSQL
-/// schema dropped at the end.
-enum Backend {
-    Sqlite,
-    Postgres(PgSchema),
-}
-
-impl Backend {
-    async fn store(&self) -> Res<AnyStore> {
-        Ok(match self {
-            Backend::Sqlite => AnyStore::open("sqlite::memory:").await?,
-            Backend::Postgres(schema) => AnyStore::open(&schema.url()).await?,
-        })
-    }
-}
-
 struct Net {
     router: Router,
     state: Arc<AppState<AnyStore>>,
@@ -184,7 +169,7 @@ struct Net {
 }
 
 /// Imports `sets` into a fresh store and serves them.
-async fn serve(backend: &Backend, sets: &[ImportSet], config: WebConfig) -> Res<Net> {
+async fn serve(backend: &TestDb, sets: &[ImportSet], config: WebConfig) -> Res<Net> {
     let media = tempfile::tempdir()?;
     let bytes = png(700, 100);
     std::fs::write(media.path().join(IMAGE), &bytes)?;
@@ -200,7 +185,7 @@ async fn serve(backend: &Backend, sets: &[ImportSet], config: WebConfig) -> Res<
     })
 }
 
-async fn three(backend: &Backend, config: WebConfig) -> Res<Net> {
+async fn three(backend: &TestDb, config: WebConfig) -> Res<Net> {
     serve(backend, &network(&png(700, 100)), config).await
 }
 
@@ -325,7 +310,7 @@ fn assert_links_under_de(page: &str, html: &str) {
     }
 }
 
-async fn prefixed_publication_serves_every_page_under_its_prefix(backend: Backend) -> TestResult {
+async fn prefixed_publication_serves_every_page_under_its_prefix(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
 
     let home = get(&net, HOST, "/de/").await?;
@@ -456,7 +441,7 @@ async fn prefixed_publication_serves_every_page_under_its_prefix(backend: Backen
     Ok(())
 }
 
-async fn every_link_of_a_prefixed_page_carries_the_prefix(backend: Backend) -> TestResult {
+async fn every_link_of_a_prefixed_page_carries_the_prefix(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     for path in [
         "/de/",
@@ -496,7 +481,7 @@ async fn every_link_of_a_prefixed_page_carries_the_prefix(backend: Backend) -> T
     Ok(())
 }
 
-async fn unknown_addresses_get_a_404_or_the_default_publication(backend: Backend) -> TestResult {
+async fn unknown_addresses_get_a_404_or_the_default_publication(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     for (host, path) in [
         ("unknown.example", "/"),
@@ -553,7 +538,7 @@ async fn unknown_addresses_get_a_404_or_the_default_publication(backend: Backend
     Ok(())
 }
 
-async fn one_publication_answers_any_host(backend: Backend) -> TestResult {
+async fn one_publication_answers_any_host(backend: TestDb) -> TestResult {
     let [en, _, _] = network(&png(700, 100));
     let net = serve(&backend, &[en], WebConfig::default()).await?;
     for host in [HOST, "127.0.0.1:9999", "anything.example"] {
@@ -565,7 +550,7 @@ async fn one_publication_answers_any_host(backend: Backend) -> TestResult {
 }
 
 /// Issue 14: `/admin/media` without its slash showed the public 404.
-async fn admin_paths_without_their_slash_are_sent_to_it(backend: Backend) -> TestResult {
+async fn admin_paths_without_their_slash_are_sent_to_it(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     for (path, to) in [
         ("/admin/media", "/admin/media/"),
@@ -585,7 +570,7 @@ async fn admin_paths_without_their_slash_are_sent_to_it(backend: Backend) -> Tes
     Ok(())
 }
 
-async fn the_page_cache_keeps_publications_apart(backend: Backend) -> TestResult {
+async fn the_page_cache_keeps_publications_apart(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     // The same paths on three publications, each asked twice (the second
     // time from the cache), in an order that would expose a shared key.
@@ -624,7 +609,7 @@ async fn the_page_cache_keeps_publications_apart(backend: Backend) -> TestResult
     Ok(())
 }
 
-async fn admin_under_a_prefix_signs_in_and_stays_there(backend: Backend) -> TestResult {
+async fn admin_under_a_prefix_signs_in_and_stays_there(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
     let user = net
         .state
@@ -759,81 +744,8 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: Backend) -> Test
     Ok(())
 }
 
-/// A PostgreSQL schema made for one test and dropped after it.
-struct PgSchema {
-    base: String,
-    name: String,
-}
 
-impl PgSchema {
-    async fn create() -> Res<Option<PgSchema>> {
-        use sqlx::Connection;
-        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres)
-        else {
-            return Ok(None);
-        };
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!("net_{}_{n}_{nanos}", std::process::id());
-        let mut admin = sqlx::PgConnection::connect(&base).await?;
-        sqlx::query(&format!("CREATE SCHEMA {name}"))
-            .execute(&mut admin)
-            .await?;
-        admin.close().await?;
-        Ok(Some(PgSchema { base, name }))
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options[search_path]={}", self.base, self.name)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let (base, name) = (self.base.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            use sqlx::Connection;
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            rt.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await
-            })
-            .map_err(std::io::Error::other)
-        })
-        .join();
-    }
-}
-
-/// Runs each `async fn(Backend) -> TestResult` as `NAME::sqlite` and
-/// `NAME::postgres`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                super::$name(super::Backend::Sqlite).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                let Some(schema) = super::PgSchema::create().await? else { return Ok(()) };
-                super::$name(super::Backend::Postgres(schema)).await
-            }
-        }
-    )*};
-}
-
-on_every_backend!(
+on_every_backend!(db:
     prefixed_publication_serves_every_page_under_its_prefix,
     every_link_of_a_prefixed_page_carries_the_prefix,
     unknown_addresses_get_a_404_or_the_default_publication,

@@ -7,58 +7,18 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
-use chrono::DateTime;
 use http::{header, Request, StatusCode};
-use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status};
+use prensa_core::ImportSet;
 use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_test_support::fixture::{article, meridian};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn article(slug: &str) -> NewArticle {
-    NewArticle {
-        slug: slug.into(),
-        headline: format!("Headline {slug}"),
-        standfirst: format!("Standfirst {slug}"),
-        body: format!("Body of {slug}."),
-        toc: false,
-        authors: vec!["ana".into()],
-        section: "labor".into(),
-        tags: vec!["Ports".into()],
-        image: None,
-        status: Status::Published,
-        published_at: DateTime::parse_from_rfc3339("2026-01-02T10:00:00+01:00").expect("valid test date"),
-        updated_at: None,
-        translation_group: None,
-    }
-}
-
 /// One publication, one author, one section, two articles.
 fn fixture() -> ImportSet {
-    ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
-            timezone: "UTC".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
-        media: vec![],
-        authors: vec![NewAuthor {
-            slug: "ana".into(),
-            name: "Ana".into(),
-            bio: "Bio".into(),
-            avatar: None,
-            social: SocialLinks::default(),
-        }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
-        articles: vec![article("a01"), article("a02")],
-    }
+    meridian(vec![article("a01"), article("a02")])
 }
 
 struct App {

@@ -15,6 +15,7 @@ use prensa_core::{
     ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, Desk, MediaDir, Store};
+use prensa_test_support::on_every_backend;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -175,32 +176,4 @@ async fn a_rename_purges_without_waiting_for_the_index(url: &str) -> TestResult 
     Ok(())
 }
 
-/// A SQLite file, or a fresh PostgreSQL schema (dropped after), for `test`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                let dir = tempfile::tempdir()?;
-                super::$name(&format!("sqlite://{}", dir.path().join("site.db").display())).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                use sqlx::Connection;
-                let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres) else { return Ok(()) };
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-                let schema = format!("{}_{}_{nanos}", stringify!($name), std::process::id());
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let result = super::$name(&format!("{base}{sep}options[search_path]={schema}")).await;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut admin).await?;
-                admin.close().await?;
-                result
-            }
-        }
-    )*};
-}
-
-on_every_backend!(ready_before_the_index, a_rename_purges_without_waiting_for_the_index);
+on_every_backend!(url: ready_before_the_index, a_rename_purges_without_waiting_for_the_index);

@@ -15,23 +15,7 @@ use std::time::Duration;
 
 use common::*;
 
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres)
-            }
-        }
-    )*};
-}
-
-on_every_backend!(the_demo_network_exports_with_every_link_working);
+on_every_backend!(blocking: the_demo_network_exports_with_every_link_working);
 
 /// A process killed on drop.
 struct Killed(Child);

@@ -11,23 +11,7 @@ use std::time::Duration;
 use common::admin::{self, accept_invite, at, invite, save_as};
 use common::*;
 
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres)
-            }
-        }
-    )*};
-}
-
-on_every_backend!(
+on_every_backend!(blocking:
     every_feed_parses_and_holds_the_required_fields,
     feeds_revalidate_with_etag_and_last_modified,
     summary_feeds_carry_no_body,

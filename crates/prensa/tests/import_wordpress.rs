@@ -13,23 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres)
-            }
-        }
-    )*};
-}
-
-on_every_backend!(
+on_every_backend!(blocking:
     a_wordpress_site_moves_in_and_its_old_urls_keep_working,
     hostile_exports_write_nothing,
     a_hand_written_article_keeps_its_slug

@@ -7,23 +7,7 @@ mod common;
 
 use common::*;
 
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres)
-            }
-        }
-    )*};
-}
-
-on_every_backend!(keys_are_made_listed_and_revoked_from_the_command_line);
+on_every_backend!(blocking: keys_are_made_listed_and_revoked_from_the_command_line);
 
 /// `prensa key ARGS… --database URL`: (success, stdout, stderr).
 fn key(db: &Database, args: &[&str]) -> (bool, String, String) {

@@ -16,25 +16,9 @@ fn import_and_serve(backend: Backend, root: &std::path::Path, content: &std::pat
     Some(Server::serve_db(db))
 }
 
-/// Runs each named `fn(Backend)` as two tests, `NAME::sqlite` and
-/// `NAME::postgres`: the site must not depend on the database it is served from.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite)
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres)
-            }
-        }
-    )*};
-}
-
-on_every_backend!(
+// Each test runs on both backends: the site must not depend on the database
+// it is served from.
+on_every_backend!(blocking:
     article_page_has_every_element_in_order,
     unknown_urls_get_a_real_404_and_drafts_never_appear,
     scheduled_article_appears_at_its_time_without_a_request,

@@ -1,7 +1,7 @@
 //! What the newsroom and editorial contract tests share: the fixture
 //! (one publication, two sections, two authors, an image, one published
-//! article), a fresh SQLite or PostgreSQL store per test, and the macro
-//! that runs each test on both backends.
+//! article); the fresh SQLite or PostgreSQL store per test and the macro
+//! that runs each test on both backends come from `prensa-test-support`.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
@@ -12,7 +12,6 @@ use prensa_core::{
     User,
 };
 use prensa_store::{AnyStore, Newsroom, Store, StoreError};
-use sqlx::Connection;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -175,100 +174,8 @@ pub fn saved(outcome: SaveOutcome) -> EditableArticle {
     }
 }
 
-pub async fn sqlite() -> Result<AnyStore, StoreError> {
-    AnyStore::open("sqlite::memory:").await
-}
-
-/// A PostgreSQL schema created for one test and dropped when it ends, even
-/// when the test fails.
-pub struct PgSchema {
-    base: String,
-    name: String,
-}
-
-impl PgSchema {
-    pub async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
-        let Some(base) = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres)
-        else {
-            return Ok(None);
-        };
-        let name = unique_schema_name();
-        let mut admin = sqlx::PgConnection::connect(&base).await.map_err(|e| {
-            format!(
-                "the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}) is unreachable: {e}",
-                prensa_store::redact_url(&base)
-            )
-        })?;
-        sqlx::query(&format!("CREATE SCHEMA {name}"))
-            .execute(&mut admin)
-            .await?;
-        admin.close().await?;
-        Ok(Some(PgSchema { base, name }))
-    }
-
-    pub fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options[search_path]={}", self.base, self.name)
-    }
-
-    pub async fn store(&self) -> Result<AnyStore, StoreError> {
-        AnyStore::open(&self.url()).await
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let (base, name) = (self.base.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            rt.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&base).await?;
-                sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await
-            })
-            .map_err(std::io::Error::other)
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("warning: could not drop test schema {}", self.name);
-        }
-    }
-}
-
-pub fn unique_schema_name() -> String {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("n_{}_{n}_{nanos}", std::process::id())
-}
-
-/// Runs each named `async fn(AnyStore) -> TestResult` as two tests,
-/// `NAME::sqlite` and `NAME::postgres`.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() -> super::TestResult {
-                super::$name(super::sqlite().await?).await
-            }
-
-            #[tokio::test]
-            async fn postgres() -> super::TestResult {
-                let Some(schema) = super::PgSchema::create().await? else { return Ok(()) };
-                // Closed before the schema is dropped: a connection still
-                // open in the pool would hold locks the DROP waits for.
-                let store = schema.store().await?;
-                let result = super::$name(store.clone()).await;
-                store.close().await;
-                result
-            }
-        }
-    )*};
-}
+// The store per backend and the macro that runs a test on each are shared
+// with the other crates' tests. Not every test file uses each (as with the
+// `dead_code` above).
+#[allow(unused_imports)]
+pub use prensa_test_support::{on_every_backend, sqlite, PgSchema};

@@ -237,12 +237,11 @@ pub fn run_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process:
         .expect("run prensa")
 }
 
-/// The database backends end-to-end tests run against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+// The backends, the PostgreSQL schema per test and the macro that runs a
+// test on each are shared with the other crates' tests. Not every test
+// file runs the macro (as with the `dead_code` above).
+#[allow(unused_imports)]
+pub use prensa_test_support::{on_every_backend, Backend, PgSchema};
 
 /// A fresh database for one test: a SQLite file in the test's folder, or a
 /// PostgreSQL schema of its own (dropped when the test ends).
@@ -268,7 +267,7 @@ impl Database {
                 _schema: None,
             }),
             Backend::Postgres => {
-                let schema = PgSchema::create()?;
+                let schema = PgSchema::create_blocking()?;
                 Some(Database { url: schema.url(), media, backend, _schema: Some(schema) })
             }
         }
@@ -297,53 +296,4 @@ impl Database {
         let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
     }
-}
-
-/// A PostgreSQL schema of the test server, dropped on drop.
-pub struct PgSchema {
-    base: String,
-    pub name: String,
-}
-
-impl PgSchema {
-    /// A new schema, or `None` when the test is to skip its PostgreSQL half
-    /// (`prensa_store::testing` decides, says so, or fails the test when
-    /// `PRENSA_TEST_REQUIRE` names `postgres`).
-    pub fn create() -> Option<PgSchema> {
-        let base = prensa_store::testing::server_url(prensa_store::testing::Server::Postgres)?;
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let name = format!("e2e_{}_{n}_{nanos}", std::process::id());
-        if let Err(e) = admin_sql(&base, &format!("CREATE SCHEMA {name}")) {
-            panic!("creating a test schema on the test PostgreSQL (PRENSA_TEST_POSTGRES_URL={}): {e}", prensa_store::redact_url(&base));
-        }
-        Some(PgSchema { base, name })
-    }
-
-    /// The test database's URL with this schema first in the search path.
-    pub fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options[search_path]={}", self.base, self.name)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Err(e) = admin_sql(&self.base, &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)) {
-            eprintln!("warning: could not drop test schema {}: {e}", self.name);
-        }
-    }
-}
-
-/// Runs one statement on the test server.
-fn admin_sql(url: &str, sql: &str) -> Result<(), sqlx::Error> {
-    use sqlx::Connection;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    rt.block_on(async {
-        let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query(sql).execute(&mut conn).await?;
-        conn.close().await
-    })
 }
