@@ -650,7 +650,7 @@ fn walk<R: std::io::Read>(
                     (Scope::Item, b"item") if parent == Scope::Channel => {
                         items += 1;
                         on_item(std::mem::take(&mut item));
-                        if items % 1000 == 0 {
+                        if items.is_multiple_of(1000) {
                             progress(Progress { pass, items, total });
                         }
                     }
@@ -690,11 +690,7 @@ fn walk<R: std::io::Read>(
                         }
                     }
                     (Scope::Meta, b"wp:meta_key") => meta.0 = value,
-                    (Scope::Meta, b"wp:meta_value") => {
-                        if META_KEYS.contains(&meta.0.trim()) {
-                            meta.1 = value;
-                        }
-                    }
+                    (Scope::Meta, b"wp:meta_value") if META_KEYS.contains(&meta.0.trim()) => meta.1 = value,
                     _ => {}
                 }
                 if stack.is_empty() && name == b"rss" {

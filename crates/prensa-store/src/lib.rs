@@ -31,6 +31,7 @@ use prensa_core::{
 };
 
 pub mod any;
+mod article_write_sql;
 pub mod api_keys;
 mod api_keys_sql;
 pub mod content_api;

@@ -38,6 +38,7 @@ crate::newsroom_sql::newsroom_impl!(
     // Row locks (`UPDATE … WHERE id = ?` first) are enough here.
     None
 );
+crate::article_write_sql::article_write_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb", "social::text");
 crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
 

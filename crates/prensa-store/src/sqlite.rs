@@ -22,6 +22,7 @@ crate::newsroom_sql::newsroom_impl!(
     // writer later (SQLITE_BUSY_SNAPSHOT); a no-op write takes the lock.
     Some("UPDATE content_version SET version = version WHERE id = 1")
 );
+crate::article_write_sql::article_write_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain);
 crate::snapshot_sql::snapshot_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?", "social");
 crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "");
 

@@ -92,7 +92,7 @@ fn sister(slug: &str, language: &str, host: &str) -> ImportSet {
 }
 
 /// The fixture's publication (English) plus a German and a French sister.
-async fn network(store: &AnyStore) -> Result<(Fx, Id, Id), Box<dyn std::error::Error>> {
+async fn network(store: &AnyStore) -> Result<(Seeded, Id, Id), Box<dyn std::error::Error>> {
     let fx = setup(store).await?;
     store.apply_import(&sister("zeitung", "de", "de.example"), false).await?;
     store.apply_import(&sister("journal", "fr", "fr.example"), false).await?;

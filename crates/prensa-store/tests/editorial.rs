@@ -57,7 +57,7 @@ async fn notes_are_added_listed_resolved_and_counted(store: AnyStore) -> TestRes
 }
 
 /// Publishes a new article `slug` (visible from a minute ago).
-async fn published(store: &AnyStore, fx: &Fx, user: Id, slug: &str) -> Result<EditableArticle, Box<dyn std::error::Error>> {
+async fn published(store: &AnyStore, fx: &Seeded, user: Id, slug: &str) -> Result<EditableArticle, Box<dyn std::error::Error>> {
     let a = store.create_article(fx.publication, &draft(fx, slug), user, mins(-2)).await?;
     Ok(saved(store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, user, mins(-2)).await?))
 }

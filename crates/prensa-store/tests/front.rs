@@ -29,7 +29,7 @@ async fn feed_keys(store: &AnyStore, version: i64) -> Result<Vec<String>, StoreE
 /// A new article by `user`, published at `at` (a future `at` schedules it).
 async fn published(
     store: &AnyStore,
-    fx: &Fx,
+    fx: &Seeded,
     user: Id,
     slug: &str,
     at: chrono::DateTime<chrono::Utc>,
@@ -39,7 +39,7 @@ async fn published(
     Ok(done)
 }
 
-async fn home_ids(store: &AnyStore, fx: &Fx, at: chrono::DateTime<chrono::Utc>) -> Result<Vec<Id>, StoreError> {
+async fn home_ids(store: &AnyStore, fx: &Seeded, at: chrono::DateTime<chrono::Utc>) -> Result<Vec<Id>, StoreError> {
     Ok(store.home_pins(fx.publication, at).await?.into_iter().map(|a| a.id).collect())
 }
 

@@ -90,7 +90,7 @@ async fn search_takes_wildcards_literally(store: AnyStore) -> TestResult {
 
 /// A fixture: `hero.png` the hero of a draft, `face.png` Ben's portrait
 /// (Ben writes a draft), `inline.png` in a draft's body by a variant URL.
-async fn used_images(store: &AnyStore, fx: &Fx) -> Result<(i64, i64, i64), Box<dyn std::error::Error>> {
+async fn used_images(store: &AnyStore, fx: &Seeded) -> Result<(i64, i64, i64), Box<dyn std::error::Error>> {
     let ana = staff(store, fx).await?;
     for key in ["aaa1.png", "bbb2.png", "ccc3.png"] {
         store.add_upload(&png(key), &named(key), mins(1)).await?;

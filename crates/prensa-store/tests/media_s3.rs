@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use prensa_store::media::test_bucket;
+use prensa_test_support::s3::test_bucket;
 use prensa_store::MediaStore;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -655,7 +655,7 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
 /// A newsroom in full swing: accounts (one with a password), an article in
 /// review at version 3 with notes (one resolved), a published one renamed
 /// (a redirect) with a pending update and a cancelled unpublish, a session.
-async fn busy_newsroom(store: &AnyStore) -> Result<(Fx, User), Box<dyn std::error::Error>> {
+async fn busy_newsroom(store: &AnyStore) -> Result<(Seeded, User), Box<dyn std::error::Error>> {
     let fx = setup(store).await?;
     let ana = staff(store, &fx).await?;
     store.set_password(ana.id, "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$SECRET-HASH").await?;
@@ -685,7 +685,7 @@ async fn busy_newsroom(store: &AnyStore) -> Result<(Fx, User), Box<dyn std::erro
 
 /// After a copy, the target goes on: versions, redirects, notes and
 /// schedules are there, and new rows of every kind get fresh ids.
-async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapshot, fx: &Fx) -> TestResult {
+async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapshot, fx: &Seeded) -> TestResult {
     let ana = snap.users.iter().find(|u| u.email == "ana@example.org").ok_or("ana")?;
     let (user, hash) = store.user_for_login("ana@example.org").await?.ok_or("account copied")?;
     assert_eq!((user.id, user.role, user.created_at), (ana.id, Role::Editor, now()));

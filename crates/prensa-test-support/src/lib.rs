@@ -2,7 +2,7 @@
 //! per test file: [`on_every_backend!`], which runs a test once on SQLite
 //! and once on PostgreSQL; [`PgSchema`], the PostgreSQL schema each test
 //! gets to itself; the small publications most tests import
-//! ([`fixture`]); and, with the `web` feature, a site served by the real
+//! ([`fixture`]); a fresh S3 bucket ([`s3::test_bucket`]); and, with the `web` feature, a site served by the real
 //! router with its staff signed in (`web`).
 //!
 //! A dev-dependency only (`publish = false`): no library crate depends on
@@ -15,6 +15,7 @@
 
 pub mod fixture;
 mod postgres;
+pub mod s3;
 #[cfg(feature = "web")]
 pub mod web;
 

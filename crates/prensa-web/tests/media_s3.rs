@@ -14,7 +14,7 @@ use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks};
-use prensa_store::media::test_bucket;
+use prensa_test_support::s3::test_bucket;
 use prensa_store::{MediaStore, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};

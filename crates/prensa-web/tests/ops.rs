@@ -300,7 +300,7 @@ async fn the_page_cache_stays_within_its_budget_and_says_so() -> TestResult {
     let entries = sample(&m, "prensa_page_cache_entries").ok_or("entries")?;
     let evictions = sample(&m, "prensa_page_cache_evictions_total").ok_or("evictions")?;
     assert!(bytes <= budget && bytes > budget / 3.0, "{bytes} bytes held");
-    assert!(entries < 60.0 && entries >= 5.0, "{entries} entries");
+    assert!((5.0..60.0).contains(&entries), "{entries} entries");
     assert_eq!(entries + evictions, 60.0, "every page rendered is held or was evicted\n{m}");
     assert_eq!(sample(&m, "prensa_page_cache_misses_total"), Some(60.0));
     assert_eq!(sample(&m, "prensa_page_cache_hit_ratio"), Some(0.0));

@@ -575,7 +575,7 @@ fn unique(base: &str, taken: &HashSet<String>, article: bool) -> String {
     if base.is_empty() {
         base = "item".to_owned();
     }
-    let free = |s: &str| !taken.contains(s) && !(article && is_reserved_article_slug(s));
+    let free = |s: &str| !taken.contains(s) && (!article || !is_reserved_article_slug(s));
     if free(&base) {
         return base;
     }

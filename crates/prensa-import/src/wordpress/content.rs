@@ -309,7 +309,7 @@ pub fn autop(html: &str, embeds: &mut Vec<String>) -> String {
         if in_pre {
             out.push_str("\n\n");
             out.push_str(chunk);
-            in_pre = chunk.rfind("<pre").map_or(true, |open| chunk.rfind("</pre").is_none_or(|close| open > close));
+            in_pre = chunk.rfind("<pre").is_none_or(|open| chunk.rfind("</pre").is_none_or(|close| open > close));
             continue;
         }
         let trimmed = chunk.trim();

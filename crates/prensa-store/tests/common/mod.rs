@@ -100,8 +100,9 @@ pub fn fixture() -> ImportSet {
     }
 }
 
-/// The ids the tests need.
-pub struct Fx {
+/// What [`setup`] wrote: the ids of the seeded publication, sections,
+/// authors, article and tag that the tests refer to.
+pub struct Seeded {
     pub publication: Id,
     pub labor: Id,
     pub culture: Id,
@@ -111,7 +112,7 @@ pub struct Fx {
     pub labor_tag: Id,
 }
 
-pub async fn setup(store: &AnyStore) -> Result<Fx, Box<dyn std::error::Error>> {
+pub async fn setup(store: &AnyStore) -> Result<Seeded, Box<dyn std::error::Error>> {
     store.apply_import(&fixture(), false).await?;
     let p = store.publications().await?.remove(0);
     let section = |slug: &'static str| async move {
@@ -131,7 +132,7 @@ pub async fn setup(store: &AnyStore) -> Result<Fx, Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let old_news = store.admin_articles(p.id, &all, now()).await?.items[0].id;
-    Ok(Fx {
+    Ok(Seeded {
         publication: p.id,
         labor: section("labor").await?,
         culture: section("culture").await?,
@@ -142,7 +143,7 @@ pub async fn setup(store: &AnyStore) -> Result<Fx, Box<dyn std::error::Error>> {
     })
 }
 
-pub fn draft(fx: &Fx, slug: &str) -> ArticleDraft {
+pub fn draft(fx: &Seeded, slug: &str) -> ArticleDraft {
     ArticleDraft {
         slug: slug.into(),
         headline: format!("Headline {slug}"),
@@ -156,7 +157,7 @@ pub fn draft(fx: &Fx, slug: &str) -> ArticleDraft {
     }
 }
 
-pub async fn staff(store: &AnyStore, fx: &Fx) -> Result<User, StoreError> {
+pub async fn staff(store: &AnyStore, fx: &Seeded) -> Result<User, StoreError> {
     let new = NewUser {
         email: "ana@example.org".into(),
         name: "Ana A.".into(),

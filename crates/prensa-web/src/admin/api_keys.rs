@@ -22,8 +22,8 @@ use prensa_core::{Id, RevokeOutcome};
 use prensa_store::{Desk, StoreError};
 use serde::Serialize;
 
-use super::desk::{settings_form, settings_page_with, Said};
-use super::session::Posted;
+use super::desk::{settings_form, settings_page_with, Feedback};
+use super::session::CsrfForm;
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -86,9 +86,9 @@ impl ApiPart {
 pub async fn create<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let made = crate::api_keys::issue_key(&state.store, site.publication.id, form.get("name"), Some(staffer.user.id)).await;
     let (said, new_key) = match made {
@@ -96,9 +96,9 @@ pub async fn create<S: Desk>(
             state.sync_changes().await;
             let name = prensa_core::content_api::api_key_name(form.get("name")).unwrap_or_default();
             let notice = "Key made. Copy it now: it is shown this once, and Prensa keeps only its digest.".to_owned();
-            (Said::ok(Some(notice)), Some(NewKey { name, key: key.key }))
+            (Feedback::ok(Some(notice)), Some(NewKey { name, key: key.key }))
         }
-        Err(StoreError::Invalid(why)) => (Said::refused(format!("No key made: {why}.")), None),
+        Err(StoreError::Invalid(why)) => (Feedback::refused(format!("No key made: {why}.")), None),
         Err(StoreError::NotFound) => return Err(AdminError::not_found()),
         Err(other) => return Err(other.into()),
     };
@@ -114,9 +114,9 @@ pub async fn revoke<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let key = state
         .store
@@ -151,9 +151,9 @@ pub async fn revoke<S: Desk>(
 pub async fn save_cors<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let typed = form.get("cors_origins");
     let items: Vec<&str> = typed.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).collect();
@@ -161,7 +161,7 @@ pub async fn save_cors<S: Desk>(
         Ok(o) => o,
         Err(why) => {
             let api = ApiPart::load(&state, &site, Some(typed.to_owned())).await?;
-            let said = Said::refused(format!("CORS origins not saved: {why}."));
+            let said = Feedback::refused(format!("CORS origins not saved: {why}."));
             return settings_page_with(&state, &site, &staffer, settings_form(&site.publication), said, api);
         }
     };

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::api_keys::ApiPart;
 use super::form::FormData;
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -36,18 +36,18 @@ struct Row {
 }
 
 /// A page of this module with an error or a notice.
-pub(super) struct Said {
+pub(super) struct Feedback {
     status: StatusCode,
     error: Option<String>,
     notice: Option<String>,
 }
 
-impl Said {
-    pub(super) fn ok(notice: Option<String>) -> Said {
-        Said { status: StatusCode::OK, error: None, notice }
+impl Feedback {
+    pub(super) fn ok(notice: Option<String>) -> Feedback {
+        Feedback { status: StatusCode::OK, error: None, notice }
     }
-    pub(super) fn refused(why: String) -> Said {
-        Said { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(why), notice: None }
+    pub(super) fn refused(why: String) -> Feedback {
+        Feedback { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(why), notice: None }
     }
 }
 
@@ -122,10 +122,10 @@ pub(super) fn section_not_empty(articles: u64) -> String {
     }
 }
 
-fn store_refusal(e: StoreError) -> Result<Said, AdminError> {
+fn store_refusal(e: StoreError) -> Result<Feedback, AdminError> {
     match e {
-        StoreError::Invalid(why) => Ok(Said::refused(format!("Not saved: {why}."))),
-        StoreError::SectionNotEmpty { articles } => Ok(Said::refused(format!("Not saved: {}.", section_not_empty(articles)))),
+        StoreError::Invalid(why) => Ok(Feedback::refused(format!("Not saved: {why}."))),
+        StoreError::SectionNotEmpty { articles } => Ok(Feedback::refused(format!("Not saved: {}.", section_not_empty(articles)))),
         StoreError::NotFound => Err(AdminError::not_found()),
         other => Err(other.into()),
     }
@@ -133,7 +133,7 @@ fn store_refusal(e: StoreError) -> Result<Said, AdminError> {
 
 // --- sections ---------------------------------------------------------
 
-async fn sections_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Said) -> Result<Response, AdminError> {
+async fn sections_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Feedback) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
@@ -160,7 +160,7 @@ pub async fn sections<S: Desk>(
     staffer: Staffer,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageSections)?;
-    sections_page(&state, &site, &staffer, Said::ok(None)).await
+    sections_page(&state, &site, &staffer, Feedback::ok(None)).await
 }
 
 fn section_of(form: &FormData) -> Result<(NewSection, Option<i64>), String> {
@@ -178,15 +178,15 @@ fn section_of(form: &FormData) -> Result<(NewSection, Option<i64>), String> {
 }
 
 /// `POST /admin/sections/` (new) and `POST /admin/sections/{id}` (edit).
-async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: CsrfForm) -> Result<Response, AdminError> {
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSections)?;
     let said = match section_of(&form) {
-        Err(why) => Said::refused(format!("Not saved: {why}.")),
+        Err(why) => Feedback::refused(format!("Not saved: {why}.")),
         Ok((section, position)) => match state.store.save_section(site.publication.id, id, &section, position).await {
             Ok(s) => {
                 written(state).await;
-                Said::ok(Some(format!("Saved the section {}.", s.name)))
+                Feedback::ok(Some(format!("Saved the section {}.", s.name)))
             }
             Err(e) => store_refusal(e)?,
         },
@@ -194,7 +194,7 @@ async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Optio
     sections_page(state, site, &staffer, said).await
 }
 
-pub async fn create_section<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn create_section<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
     save_section_inner(&state, &site, None, posted).await
 }
 
@@ -202,7 +202,7 @@ pub async fn update_section<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     save_section_inner(&state, &site, Some(id), posted).await
 }
@@ -212,14 +212,14 @@ pub async fn delete_section<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     let staffer = posted.staffer;
     check(&staffer.user.staff(), Action::ManageSections)?;
     let said = match state.store.delete_section(site.publication.id, id).await {
         Ok(()) => {
             written(&state).await;
-            Said::ok(Some("Section deleted.".into()))
+            Feedback::ok(Some("Section deleted.".into()))
         }
         Err(e) => store_refusal(e)?,
     };
@@ -228,7 +228,7 @@ pub async fn delete_section<S: Desk>(
 
 // --- tags -------------------------------------------------------------
 
-async fn tags_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Said) -> Result<Response, AdminError> {
+async fn tags_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Feedback) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
@@ -254,7 +254,7 @@ pub async fn tags<S: Desk>(
     staffer: Staffer,
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageTags)?;
-    tags_page(&state, &site, &staffer, Said::ok(None)).await
+    tags_page(&state, &site, &staffer, Feedback::ok(None)).await
 }
 
 /// `POST /admin/tags/{id}`: rename (and re-slug).
@@ -262,17 +262,17 @@ pub async fn rename_tag<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageTags)?;
     let fields = required(&form, "name", "name", 100).and_then(|name| slug_of(&form, &name).map(|slug| (name, slug)));
     let said = match fields {
-        Err(why) => Said::refused(format!("Not saved: {why}.")),
+        Err(why) => Feedback::refused(format!("Not saved: {why}.")),
         Ok((name, slug)) => match state.store.rename_tag(site.publication.id, id, &name, &slug).await {
             Ok(t) => {
                 written(&state).await;
-                Said::ok(Some(format!("Renamed to {}.", t.name)))
+                Feedback::ok(Some(format!("Renamed to {}.", t.name)))
             }
             Err(e) => store_refusal(e)?,
         },
@@ -285,14 +285,14 @@ pub async fn delete_tag<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     let staffer = posted.staffer;
     check(&staffer.user.staff(), Action::ManageTags)?;
     let said = match state.store.delete_tag(site.publication.id, id).await {
         Ok(()) => {
             written(&state).await;
-            Said::ok(Some("Tag deleted and removed from its articles.".into()))
+            Feedback::ok(Some("Tag deleted and removed from its articles.".into()))
         }
         Err(e) => store_refusal(e)?,
     };
@@ -347,7 +347,7 @@ async fn author_page<S: Desk>(
     site: &Site,
     staffer: &Staffer,
     form: AuthorForm,
-    said: Said,
+    said: Feedback,
 ) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
@@ -369,7 +369,7 @@ pub async fn new_author<S: Desk>(
 ) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::EditAuthorProfile(None))?;
     let form = AuthorForm { social: social_fields(&SocialLinks::default()), ..Default::default() };
-    author_page(&state, &site, &staffer, form, Said::ok(None)).await
+    author_page(&state, &site, &staffer, form, Feedback::ok(None)).await
 }
 
 /// `?saved=1` after a redirect: say so on the page.
@@ -383,11 +383,11 @@ pub struct SavedQuery {
 }
 
 impl SavedQuery {
-    fn said(&self) -> Said {
+    fn said(&self) -> Feedback {
         if !self.revoked.is_empty() {
-            return Said::ok(Some("Key revoked: every server refuses it within a second.".to_owned()));
+            return Feedback::ok(Some("Key revoked: every server refuses it within a second.".to_owned()));
         }
-        Said::ok((!self.saved.is_empty()).then(|| "Saved.".to_owned()))
+        Feedback::ok((!self.saved.is_empty()).then(|| "Saved.".to_owned()))
     }
 }
 
@@ -429,8 +429,8 @@ fn author_of(form: &FormData) -> Result<NewAuthor, String> {
     Ok(NewAuthor { slug, name, bio, avatar, social: social_of(form)? })
 }
 
-async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: Posted) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: CsrfForm) -> Result<Response, AdminError> {
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::EditAuthorProfile(id))?;
     let typed = |id| AuthorForm {
         id,
@@ -443,7 +443,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
     };
     let author = match author_of(&form) {
         Ok(a) => a,
-        Err(why) => return author_page(state, site, &staffer, typed(id), Said::refused(format!("Not saved: {why}."))).await,
+        Err(why) => return author_page(state, site, &staffer, typed(id), Feedback::refused(format!("Not saved: {why}."))).await,
     };
     match state.store.save_author(site.publication.id, id, &author).await {
         Ok(saved) => {
@@ -457,7 +457,7 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
     }
 }
 
-pub async fn create_author<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
+pub async fn create_author<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
     save_author_inner(&state, &site, None, posted).await
 }
 
@@ -465,7 +465,7 @@ pub async fn update_author<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     save_author_inner(&state, &site, Some(id), posted).await
 }
@@ -485,7 +485,7 @@ pub(super) struct SettingsForm {
     feed_content: &'static str,
 }
 
-async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Said) -> Result<Response, AdminError> {
+async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Feedback) -> Result<Response, AdminError> {
     let api = ApiPart::load(state, site, None).await?;
     settings_page_with(state, site, staffer, form, said, api)
 }
@@ -497,7 +497,7 @@ pub(super) fn settings_page_with<S: Desk>(
     site: &Site,
     staffer: &Staffer,
     form: SettingsForm,
-    said: Said,
+    said: Feedback,
     api: ApiPart,
 ) -> Result<Response, AdminError> {
     #[derive(Serialize)]
@@ -566,9 +566,9 @@ fn settings_of(form: &FormData) -> Result<PublicationEdit, String> {
 pub async fn save_settings<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let typed = || SettingsForm {
         name: form.get("name").to_owned(),
@@ -582,7 +582,7 @@ pub async fn save_settings<S: Desk>(
     };
     let edit = match settings_of(&form) {
         Ok(e) => e,
-        Err(why) => return settings_page(&state, &site, &staffer, typed(), Said::refused(format!("Not saved: {why}."))).await,
+        Err(why) => return settings_page(&state, &site, &staffer, typed(), Feedback::refused(format!("Not saved: {why}."))).await,
     };
     match state.store.update_publication(site.publication.id, &edit).await {
         Ok(()) => {

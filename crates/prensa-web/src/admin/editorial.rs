@@ -15,7 +15,7 @@ use prensa_core::Id;
 use prensa_store::{ChangeKind, Editorial, StoreError, MAX_NOTE_CHARS};
 
 use super::articles::load;
-use super::session::Posted;
+use super::session::CsrfForm;
 use super::{AdminError, Shared};
 use crate::state::Site;
 
@@ -24,9 +24,9 @@ pub async fn add_note<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::WriteReviewNote)?;
     load(&state, &site, id).await?;
     let body = form.get("note");
@@ -54,9 +54,9 @@ pub async fn reply_note<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path((id, note)): Path<(Id, Id)>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let article = load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     check(&staffer.user.staff(), Action::ReplyToNote(facts))?;
@@ -78,9 +78,9 @@ pub async fn resolve_note<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path((id, note)): Path<(Id, Id)>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     check(&staffer.user.staff(), Action::WriteReviewNote)?;
     load(&state, &site, id).await?;
     if !state.store.notes(id).await?.iter().any(|n| n.id == note) {
@@ -100,9 +100,9 @@ pub async fn cancel_change<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path((id, change)): Path<(Id, Id)>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     let article = load(&state, &site, id).await?;
     let pending = state.store.pending_changes(id).await?;
     let failed = state.store.failed_changes(id).await?;

@@ -24,7 +24,7 @@ use prensa_store::{Desk, StoreError};
 use serde::Serialize;
 
 use super::form::FormData;
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -182,8 +182,8 @@ fn refusal(e: StoreError) -> Result<String, AdminError> {
 }
 
 /// `POST /admin/front/pin`.
-pub async fn pin<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+pub async fn pin<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::CurateFrontPage)?;
     let typed = Typed {
         article: form.get("article").trim().parse().ok(),
@@ -205,7 +205,7 @@ pub async fn change<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path((id, what)): Path<(Id, String)>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     let staffer = posted.staffer;
     check(&staffer.user.staff(), Action::CurateFrontPage)?;
@@ -278,9 +278,9 @@ pub async fn brand<S: Desk>(
 pub async fn save_brand<S: Desk>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let key = |field: &str| Some(form.get(field).trim()).filter(|k| !k.is_empty());
     match state.store.set_brand(site.publication.id, key("logo"), key("favicon")).await {

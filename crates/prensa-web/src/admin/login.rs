@@ -32,7 +32,7 @@ use prensa_store::Newsroom;
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
-use super::session::{self, read_cookie, set_cookie, Posted, PostedByAccount, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
+use super::session::{self, read_cookie, set_cookie, CsrfForm, AccountCsrfForm, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
 use super::{AdminError, Chrome, Shared, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::client::ClientInfo;
 use crate::state::{AppState, Site};
@@ -245,7 +245,7 @@ async fn start_session<S: Newsroom>(
 
 /// `POST /admin/logout`: works without a role on the request's
 /// publication (the session is the account's).
-pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, posted: PostedByAccount) -> Result<Response, AdminError> {
+pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, posted: AccountCsrfForm) -> Result<Response, AdminError> {
     state.store.delete_session(&posted.staffer.session_digest).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, client.https));
@@ -434,9 +434,9 @@ pub async fn change_password<S: Newsroom>(
     Extension(site): Extension<Arc<Site>>,
     client: ClientInfo,
     headers: HeaderMap,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let refuse = |msg: &str| account_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(msg.to_owned()), None);
     if form.get("password") != form.get("confirm") {
         return refuse("The two new passwords differ.");

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::form::FormData;
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -660,9 +660,9 @@ pub async fn save<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(key): Path<String>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::UploadMedia)?;
     let key = original_key(&key)?;
     let info = state.store.media_info(key).await?.ok_or_else(AdminError::not_found)?;
@@ -724,9 +724,9 @@ pub async fn delete<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(key): Path<String>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     check(&staffer.user.staff(), Action::DeleteMedia)?;
     let key = original_key(&key)?;
     let info = state.store.media_info(key).await?.ok_or_else(AdminError::not_found)?;

@@ -14,7 +14,7 @@
 //! the body's textarea while keeping it the form field. Every handler asks
 //! [`prensa_core::permissions::check`] before acting, so a role is enforced
 //! here whatever a template shows. Every state-changing request carries the
-//! session's CSRF token ([`session::Posted`]).
+//! session's CSRF token ([`session::CsrfForm`]).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -21,7 +21,7 @@ use prensa_core::permissions::{check, Action, ArticleFacts};
 use prensa_core::Id;
 use prensa_store::{Desk, Editorial};
 
-use super::session::Posted;
+use super::session::CsrfForm;
 use super::{AdminError, Shared};
 use crate::state::Site;
 
@@ -31,9 +31,9 @@ pub async fn set<S: Desk + Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     // Not for an article in the trash (`load` refuses it).
     let a = super::articles::load(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;

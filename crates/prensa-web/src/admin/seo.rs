@@ -24,7 +24,7 @@ use prensa_store::{Newsroom, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -365,9 +365,9 @@ fn refusal(e: StoreError) -> Result<String, AdminError> {
 pub async fn create<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let error = match definition_of(&form) {
         Ok(draft) => match state.store.create_custom_field(site.publication.id, &draft).await {
@@ -388,9 +388,9 @@ pub async fn update<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     let current = state
         .store
@@ -434,9 +434,9 @@ pub async fn delete<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
     if !matches!(form.get("confirm"), "1" | "yes") {
         if !state.store.custom_fields(site.publication.id).await?.iter().any(|f| f.id == id) {

@@ -186,7 +186,7 @@ impl<S: Newsroom> FromRequestParts<Arc<AppState<S>>> for Staffer {
 
 /// A state-changing request: a signed-in staff member with a role on the
 /// request's publication whose form passed the CSRF check, with the form.
-pub struct Posted {
+pub struct CsrfForm {
     pub staffer: Staffer,
     pub form: FormData,
 }
@@ -206,29 +206,29 @@ async fn posted_form<S: Newsroom>(req: Request, state: &AppState<S>) -> Result<(
     Ok((parts, staffer, form))
 }
 
-impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for Posted {
+impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for CsrfForm {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
         let (parts, staffer, form) = posted_form(req, state).await?;
         let staffer = on_this_publication(&parts, state, staffer).await?;
-        Ok(Posted { staffer, form })
+        Ok(CsrfForm { staffer, form })
     }
 }
 
 /// A state-changing request about the account itself (signing out), which
 /// needs no role on the request's publication.
-pub struct PostedByAccount {
+pub struct AccountCsrfForm {
     pub staffer: Staffer,
     pub form: FormData,
 }
 
-impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for PostedByAccount {
+impl<S: Newsroom> FromRequest<Arc<AppState<S>>> for AccountCsrfForm {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &Arc<AppState<S>>) -> Result<Self, Self::Rejection> {
         let (_, staffer, form) = posted_form(req, state).await?;
-        Ok(PostedByAccount { staffer, form })
+        Ok(AccountCsrfForm { staffer, form })
     }
 }
 

@@ -23,7 +23,7 @@ use prensa_store::{Editorial, Newsroom};
 use serde::{Deserialize, Serialize};
 
 use super::articles::{diff_drafts, Choice, DiffLine};
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -167,9 +167,9 @@ pub async fn translate<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let staff = staffer.user.staff();
     let source = state.store.editable_article(id).await?.ok_or_else(AdminError::not_found)?;
     let now = Utc::now();
@@ -198,9 +198,9 @@ pub async fn mark_current<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     let article = super::articles::load(&state, &site, id).await?;
     let facts = ArticleFacts { authors: &article.draft.author_ids, stage: article.stage(Utc::now()) };
     check(&staffer.user.staff(), Action::EditArticle(facts))?;

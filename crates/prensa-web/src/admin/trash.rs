@@ -25,7 +25,7 @@ use prensa_store::{Newsroom, StoreError, TrashedArticle, TRASH_DAYS};
 use serde::{Deserialize, Serialize};
 
 use super::articles::{load, local_text};
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -109,9 +109,9 @@ pub async fn trash<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     let article = load(&state, &site, id).await?;
     let stage = article.stage(Utc::now());
     check(&staffer.user.staff(), Action::TrashArticle(ArticleFacts { authors: &article.draft.author_ids, stage }))?;
@@ -138,9 +138,9 @@ pub async fn restore<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     let t = trashed(&state, &site, id).await?;
     check(&staffer.user.staff(), Action::TrashArticle(facts(&t)))?;
     match state.store.restore_article(id, staffer.user.id, Utc::now()).await {
@@ -161,9 +161,9 @@ pub async fn delete_forever<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::DeleteForever)?;
     trashed(&state, &site, id).await?;
     if form.get("confirm") != "1" {

@@ -24,7 +24,7 @@ use prensa_core::{normalize_email, slug, Id, NewUser, TokenKind, User};
 use prensa_store::{NewProfile, Newsroom, StoreError};
 use serde::Serialize;
 
-use super::session::{Posted, Staffer};
+use super::session::{CsrfForm, Staffer};
 use super::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -171,8 +171,8 @@ pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extensi
 /// `POST /admin/users/`: creates an account and shows its invite link. The
 /// account has its role on this publication only, unless a network-wide
 /// administrator asks for a network-wide one (`scope=network`).
-pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: Posted) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+    let CsrfForm { staffer, form } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
     let publication = match form.get("scope") {
@@ -282,9 +282,9 @@ pub async fn set_author<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;
     may_manage(&state, &site, &staffer, &user).await?;
     let author = match form.get("author") {
@@ -309,9 +309,9 @@ pub async fn set_active<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::DeactivateAccount(id))?;
     let active = match form.get("active") {
         "1" => true,
@@ -357,9 +357,9 @@ pub async fn set_role<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
     let role = role_field(form.get("role"))?;
@@ -399,9 +399,9 @@ pub async fn set_publication_role<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageNetwork)?;
     let role = role_field(form.get("role"))?;
     let sites = state.sites();
@@ -425,9 +425,9 @@ pub async fn reset_link<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, .. } = posted;
+    let CsrfForm { staffer, .. } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
     let user = state.store.user(id).await?.ok_or_else(AdminError::not_found)?;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use prensa_core::foreign::{ForeignImport, SourceKind};
 use prensa_import::MediaFile;
-use prensa_store::{ForeignImports, MediaStore, Store, StoreError};
+use prensa_store::{ForeignImports, MediaStore, StoreError};
 
 /// An export read and converted, ready to write.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ const SHOWN: usize = 20;
 /// "updated" when an earlier import of the same platform created them
 /// (matched by source id), else "created".
 pub async fn finish(
-    store: &(impl Store + ForeignImports),
+    store: &impl ForeignImports,
     media: &MediaStore,
     prepared: &Prepared,
     dry_run: bool,

@@ -174,7 +174,7 @@ fn new_publication(p: &Publication) -> NewPublication {
         base_url: p.base_url.clone(),
         timezone: p.timezone.clone(),
         social: p.social.clone(),
-        settings: p.settings.clone(),
+        settings: p.settings,
         api_cors_origins: p.api_cors_origins.clone(),
     }
 }
@@ -204,7 +204,7 @@ fn from_channel(export: &Export, publications: &[Publication]) -> Result<NewPubl
         base_url,
         timezone: stored.map_or_else(|| "UTC".to_owned(), |p| p.timezone.clone()),
         social: stored.map(|p| p.social.clone()).unwrap_or_default(),
-        settings: stored.map(|p| p.settings.clone()).unwrap_or_default(),
+        settings: stored.map(|p| p.settings).unwrap_or_default(),
         api_cors_origins: stored.map(|p| p.api_cors_origins.clone()).unwrap_or_default(),
     })
 }

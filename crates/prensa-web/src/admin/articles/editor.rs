@@ -20,7 +20,7 @@ use super::{
     change_what, diff_drafts, failure_reason, local_text, stage_label, zone, Choice, DiffLine, ReadableArticle,
 };
 use crate::admin::form::FormData;
-use crate::admin::session::{Posted, Staffer};
+use crate::admin::session::{CsrfForm, Staffer};
 use crate::admin::{sees_everything, AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -187,7 +187,9 @@ pub(super) struct ConflictView {
     pub(super) diff: Vec<DiffLine>,
 }
 
-pub(super) struct EditorInputs<'a> {
+/// What every editor page needs besides the draft: the site, the staff
+/// member, the authors they may byline, the image picker and the SEO panel.
+pub(super) struct EditorContext<'a> {
     site: &'a Site,
     staffer: &'a Staffer,
     authors: &'a [Author],
@@ -200,12 +202,12 @@ pub(super) struct EditorInputs<'a> {
 }
 
 pub(super) fn editor_page(
-    inputs: &EditorInputs<'_>,
+    context: &EditorContext<'_>,
     article: Option<&EditableArticle>,
     draft: &ArticleDraft,
 ) -> EditorPage {
     let now = Utc::now();
-    let staff = inputs.staffer.user.staff();
+    let staff = context.staffer.user.staff();
     let stage = article.map_or(Stage::Draft, |a| a.stage(now));
     let facts = ArticleFacts { authors: &draft.author_ids, stage };
     let may = |a: Action<'_>| check(&staff, a).is_ok();
@@ -214,7 +216,7 @@ pub(super) fn editor_page(
     for i in 0..AUTHOR_SLOTS.max(draft.author_ids.len()) {
         let chosen = draft.author_ids.get(i).copied();
         let mut choices = vec![Choice { value: String::new(), label: "—".into(), selected: chosen.is_none() }];
-        choices.extend(inputs.authors.iter().map(|a| Choice {
+        choices.extend(context.authors.iter().map(|a| Choice {
             value: a.id.to_string(),
             label: a.name.clone(),
             selected: chosen == Some(a.id),
@@ -222,13 +224,13 @@ pub(super) fn editor_page(
         slots.push(choices);
     }
     let current_key = draft.image.as_ref().map(|i| i.key.as_str());
-    let image_picker = crate::admin::media::picker_of("image_key", "No image", &inputs.images.0, current_key)
-        .with_more(inputs.images.1);
-    let tz = zone(inputs.site);
+    let image_picker = crate::admin::media::picker_of("image_key", "No image", &context.images.0, current_key)
+        .with_more(context.images.1);
+    let tz = zone(context.site);
     let default_at = article.filter(|_| stage == Stage::Scheduled).map_or(now, |a| a.published_at.with_timezone(&Utc));
     EditorPage {
         translation: None,
-        chrome: Some(Chrome::new(inputs.site, inputs.staffer)),
+        chrome: Some(Chrome::new(context.site, context.staffer)),
         is_new: article.is_none(),
         action: article.map_or_else(|| "/admin/articles/new".to_owned(), |a| format!("/admin/articles/{}/", a.id)),
         id: article.map_or(0, |a| a.id),
@@ -244,7 +246,7 @@ pub(super) fn editor_page(
         image_key: draft.image.as_ref().map(|i| i.key.clone()).unwrap_or_default(),
         image_alt: draft.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
         image_caption: draft.image.as_ref().and_then(|i| i.caption.clone()).unwrap_or_default(),
-        sections: section_choices(&inputs.site.sections, draft.section_id),
+        sections: section_choices(&context.site.sections, draft.section_id),
         author_slots: slots,
         image_picker: Some(image_picker),
         problems: Vec::new(),
@@ -264,9 +266,9 @@ pub(super) fn editor_page(
         is_live: live,
         autosave: article.is_some() && !live,
         publish_at: default_at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
-        timezone: inputs.site.publication.timezone.clone(),
+        timezone: context.site.publication.timezone.clone(),
         public_url: article.filter(|_| stage == Stage::Published).map(|a| crate::views::article_path(&a.draft.slug)),
-        published_text: article.filter(|_| live).map(|a| local_text(inputs.site, a.published_at.with_timezone(&Utc))),
+        published_text: article.filter(|_| live).map(|a| local_text(context.site, a.published_at.with_timezone(&Utc))),
         has_preview_link: false,
         preview_link: None,
         preview_exists: false,
@@ -283,7 +285,7 @@ pub(super) fn editor_page(
         change_at: (now + chrono::Duration::hours(1)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
         can_reply_notes: false,
         can_trash: false,
-        seo: crate::admin::seo::panel(inputs.site, draft, &inputs.extras, &inputs.fields, &inputs.images.0),
+        seo: crate::admin::seo::panel(context.site, draft, &context.extras, &context.fields, &context.images.0),
     }
 }
 
@@ -363,15 +365,15 @@ async fn with_editorial<S: Editorial>(
     Ok(())
 }
 
-pub(super) async fn inputs<'a, S: Newsroom>(
+pub(super) async fn editor_context<'a, S: Newsroom>(
     state: &AppState<S>,
     site: &'a Site,
     staffer: &'a Staffer,
     authors: &'a [Author],
-) -> Result<EditorInputs<'a>, AdminError> {
+) -> Result<EditorContext<'a>, AdminError> {
     let images = crate::admin::media::newest(&state.store).await?;
     let fields = state.store.custom_fields(site.publication.id).await?;
-    Ok(EditorInputs { site, staffer, authors, images, fields, extras: Default::default() })
+    Ok(EditorContext { site, staffer, authors, images, fields, extras: Default::default() })
 }
 
 /// `GET /admin/articles/new`.
@@ -395,8 +397,8 @@ pub async fn new_form<S: Newsroom>(
         tags: Vec::new(),
         image: None,
     };
-    let inputs = inputs(&state, &site, &staffer, &authors).await?;
-    state.admin.page(StatusCode::OK, "editor.html", editor_page(&inputs, None, &draft))
+    let context = editor_context(&state, &site, &staffer, &authors).await?;
+    state.admin.page(StatusCode::OK, "editor.html", editor_page(&context, None, &draft))
 }
 
 /// The section picker: the publication's sections, with the draft's one
@@ -440,16 +442,16 @@ pub(super) fn byline_rule(staffer: &Staffer, draft: &ArticleDraft) -> Option<Fie
 pub async fn create<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
     let (mut draft, mut problems) = draft_from_form(&form, &site, &authors);
     crate::admin::media::prefill_hero(&state.store, draft.image.as_mut(), &mut problems).await?;
     problems.extend(byline_rule(&staffer, &draft));
-    let mut inputs = inputs(&state, &site, &staffer, &authors).await?;
-    let (extras, more) = crate::admin::seo::extras_from_form(&form, &inputs.fields);
+    let mut context = editor_context(&state, &site, &staffer, &authors).await?;
+    let (extras, more) = crate::admin::seo::extras_from_form(&form, &context.fields);
     problems.extend(more);
     if problems.is_empty() {
         match state.store.create_article(site.publication.id, &draft, staffer.user.id, Utc::now()).await {
@@ -462,8 +464,8 @@ pub async fn create<S: Newsroom>(
             Err(e) => return Err(e.into()),
         }
     }
-    inputs.extras = extras;
-    let mut page = editor_page(&inputs, None, &draft);
+    context.extras = extras;
+    let mut page = editor_page(&context, None, &draft);
     page.problems = problems;
     state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page)
 }
@@ -534,9 +536,9 @@ pub(crate) async fn editor_response<S: Editorial + prensa_store::Desk>(
     fresh_link: Option<String>,
 ) -> Result<Response, AdminError> {
     let authors = state.store.authors(site.publication.id).await?;
-    let mut inputs = inputs(state, site, staffer, &authors).await?;
-    inputs.extras = state.store.article_extras(article.id).await?;
-    let mut page = editor_page(&inputs, Some(article), &article.draft);
+    let mut context = editor_context(state, site, staffer, &authors).await?;
+    context.extras = state.store.article_extras(article.id).await?;
+    let mut page = editor_page(&context, Some(article), &article.draft);
     with_editorial(state, site, staffer, article, &mut page).await?;
     page.notice = notice;
     if !page.is_live {

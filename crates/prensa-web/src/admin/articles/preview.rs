@@ -14,7 +14,7 @@ use prensa_store::Newsroom;
 
 use super::editor::draft_from_form;
 use super::{zone, ReadableArticle};
-use crate::admin::session::Posted;
+use crate::admin::session::CsrfForm;
 use crate::admin::{AdminError, Shared};
 use crate::state::{AppState, Site};
 
@@ -78,9 +78,9 @@ pub(crate) fn preview_response(html: String) -> Response {
 pub async fn preview_form<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::CreateArticle)?;
     let authors = state.store.authors(site.publication.id).await?;
     let (draft, _) = draft_from_form(&form, &site, &authors);

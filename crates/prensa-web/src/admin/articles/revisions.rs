@@ -15,7 +15,7 @@ use prensa_store::Newsroom;
 use serde::{Deserialize, Serialize};
 
 use super::{load, local_text, ReadableArticle};
-use crate::admin::session::Posted;
+use crate::admin::session::CsrfForm;
 use crate::admin::{AdminError, Chrome, Shared};
 use crate::state::{AppState, Site};
 
@@ -163,9 +163,9 @@ pub async fn restore<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path((id, number)): Path<(Id, usize)>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let a = load(&state, &site, id).await?;
     let stage = a.stage(Utc::now());
     check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage }))?;

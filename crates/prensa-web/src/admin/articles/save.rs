@@ -16,10 +16,10 @@ use prensa_core::{
 use prensa_store::{ChangeKind, Editorial, Newsroom};
 use serde::Serialize;
 
-use super::editor::{byline_rule, draft_from_form, editor_page, inputs, ConflictView, EditorInputs};
+use super::editor::{byline_rule, draft_from_form, editor_page, editor_context, ConflictView, EditorContext};
 use super::{diff_drafts, load, local_text, zone};
 use crate::admin::form::FormData;
-use crate::admin::session::{Posted, Staffer};
+use crate::admin::session::{CsrfForm, Staffer};
 use crate::admin::{AdminError, Shared};
 use crate::state::{AppState, Site};
 
@@ -167,9 +167,9 @@ pub async fn save<S: Editorial>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let article = load(&state, &site, id).await?;
     let now = Utc::now();
     let stage = article.stage(now);
@@ -189,14 +189,14 @@ pub async fn save<S: Editorial>(
             .await;
     }
     let expected: i64 = form.get("version").parse().unwrap_or(-1);
-    let mut inputs = inputs(&state, &site, &staffer, &authors).await?;
+    let mut context = editor_context(&state, &site, &staffer, &authors).await?;
     // The SEO and custom fields are checked with the article, so a problem
     // in them saves nothing either.
-    let (extras, more) = crate::admin::seo::extras_from_form(&form, &inputs.fields);
+    let (extras, more) = crate::admin::seo::extras_from_form(&form, &context.fields);
     problems.extend(more);
-    inputs.extras = extras.clone();
+    context.extras = extras.clone();
     if !problems.is_empty() {
-        let mut page = editor_page(&inputs, Some(&article), &draft);
+        let mut page = editor_page(&context, Some(&article), &draft);
         page.problems = problems;
         page.version = expected;
         return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
@@ -209,7 +209,7 @@ pub async fn save<S: Editorial>(
         // Written against an older version: nothing is saved or scheduled
         // (and the decision above was made on the version loaded here,
         // which the store checks again as it writes).
-        return conflict(&state, &inputs, &article, &draft);
+        return conflict(&state, &context, &article, &draft);
     }
     if intent == Intent::ScheduleUpdate {
         // Changing the live article later needs the right to publish it,
@@ -245,9 +245,9 @@ pub async fn save<S: Editorial>(
     // error leaves neither, so "nothing was saved" is true when said.
     match state.store.save_and_transition(id, article.version, &draft, transition, staffer.user.id, now).await {
         Ok(SaveOutcome::Saved(_)) => crate::admin::seo::save(&state, id, &extras).await?,
-        Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &inputs, &current, &draft),
+        Ok(SaveOutcome::Conflict(current)) => return conflict(&state, &context, &current, &draft),
         Err(prensa_store::StoreError::Invalid(why)) => {
-            let mut page = editor_page(&inputs, Some(&article), &draft);
+            let mut page = editor_page(&context, Some(&article), &draft);
             page.problems = vec![FieldError { field: "form", message: why }];
             page.version = expected;
             return state.admin.page(StatusCode::UNPROCESSABLE_ENTITY, "editor.html", page);
@@ -299,11 +299,11 @@ async fn schedule<S: Editorial>(
 /// (so saving again, after merging, overwrites knowingly).
 fn conflict<S: Newsroom>(
     state: &AppState<S>,
-    inputs: &EditorInputs<'_>,
+    context: &EditorContext<'_>,
     current: &EditableArticle,
     mine: &ArticleDraft,
 ) -> Result<Response, AdminError> {
-    let mut page = editor_page(inputs, Some(current), mine);
+    let mut page = editor_page(context, Some(current), mine);
     page.conflict = Some(ConflictView {
         message: "Someone else saved this article while you were editing; nothing of yours was saved. \
                   The lines below show how the saved version (−) differs from yours (+). \
@@ -328,9 +328,9 @@ pub async fn autosave<S: Newsroom>(
     State(state): Shared<S>,
     Extension(site): Extension<Arc<Site>>,
     Path(id): Path<Id>,
-    posted: Posted,
+    posted: CsrfForm,
 ) -> Result<Response, AdminError> {
-    let Posted { staffer, form } = posted;
+    let CsrfForm { staffer, form } = posted;
     let article = load(&state, &site, id).await?;
     let now = Utc::now();
     let stage = article.stage(now);
