@@ -70,7 +70,8 @@ impl FormKey {
     /// seconds before `now`. The tag is compared in constant time.
     pub fn verify(&self, token: &str, now: i64, max_age: i64) -> bool {
         let mut parts = token.split('.');
-        let (Some(nonce), Some(issued), Some(tag), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(nonce), Some(issued), Some(tag), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return false;
         };
         let Ok(issued) = issued.parse::<i64>() else { return false };

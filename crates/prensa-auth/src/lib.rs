@@ -15,5 +15,6 @@ mod token;
 pub use form::FormKey;
 pub use password::{hash_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
 pub use token::{
-    constant_time_eq, new_api_key, new_token, sha256, token_digest, ApiKey, Token, API_KEY_DISPLAY_CHARS, API_KEY_PREFIX,
+    constant_time_eq, new_api_key, new_token, sha256, token_digest, ApiKey, Token, API_KEY_DISPLAY_CHARS,
+    API_KEY_PREFIX,
 };

@@ -52,7 +52,11 @@ pub struct ApiKey {
 // Hand-written so a key never reaches a log line.
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiKey").field("key", &"<redacted>").field("digest", &self.digest).field("prefix", &self.prefix).finish()
+        f.debug_struct("ApiKey")
+            .field("key", &"<redacted>")
+            .field("digest", &self.digest)
+            .field("prefix", &self.prefix)
+            .finish()
     }
 }
 

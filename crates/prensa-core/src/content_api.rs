@@ -143,7 +143,11 @@ pub fn parse_cors_origin(text: &str) -> Result<String, String> {
     let port = match port {
         None => None,
         Some(p) => {
-            let n: u16 = p.parse().ok().filter(|n| *n > 0 && p.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| bad("the port must be 1 to 65535"))?;
+            let n: u16 = p
+                .parse()
+                .ok()
+                .filter(|n| *n > 0 && p.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| bad("the port must be 1 to 65535"))?;
             let p = n.to_string();
             (p != default_port).then_some(p)
         }

@@ -6,10 +6,10 @@
 //! (SQLite for PostgreSQL, files for an admin form) without the others noticing.
 
 pub mod content_api;
-pub mod media;
 pub mod fields;
 pub mod foreign;
 pub mod front;
+pub mod media;
 pub mod model;
 pub mod newsroom;
 pub mod permissions;
@@ -17,8 +17,8 @@ pub mod slug;
 pub mod social;
 
 pub use content_api::{ApiKeyDigest, ApiKeyInfo, ApiKeyRow, RevokeOutcome};
-pub use media::{MediaInfo, MediaMeta, MediaUsage, MediaUse, MediaUseKind};
 pub use fields::{ArticleExtras, ArticleSeo, CustomField, CustomFieldDraft, CustomValues, FieldKind};
+pub use media::{MediaInfo, MediaMeta, MediaUsage, MediaUse, MediaUseKind};
 pub use model::*;
 pub use newsroom::*;
 pub use social::{SocialKind, SocialLinks};

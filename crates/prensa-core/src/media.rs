@@ -44,7 +44,12 @@ impl MediaMeta {
         };
         // Browsers send a bare name; old ones sent a Windows path.
         let name = self.name.rsplit(['/', '\\']).next().unwrap_or_default();
-        let meta = MediaMeta { name: clean(name), alt: clean(&self.alt), caption: clean(&self.caption), credit: clean(&self.credit) };
+        let meta = MediaMeta {
+            name: clean(name),
+            alt: clean(&self.alt),
+            caption: clean(&self.caption),
+            credit: clean(&self.credit),
+        };
         for (value, max, label) in [
             (&meta.name, MAX_NAME_CHARS, "The name"),
             (&meta.alt, MAX_ALT_CHARS, "The alt text"),
@@ -197,9 +202,18 @@ mod tests {
 
     #[test]
     fn refused_only_while_published() {
-        let used = |published| MediaUse { article: 1, publication: 1, headline: "Dock strike".into(), kind: MediaUseKind::Hero, published };
+        let used = |published| MediaUse {
+            article: 1,
+            publication: 1,
+            headline: "Dock strike".into(),
+            kind: MediaUseKind::Hero,
+            published,
+        };
         assert_eq!(MediaUsage { articles: vec![used(false)], authors: vec![] }.refusal(), None);
-        let both = MediaUsage { articles: vec![used(true), MediaUse { kind: MediaUseKind::Body, ..used(true) }], authors: vec![] };
+        let both = MediaUsage {
+            articles: vec![used(true), MediaUse { kind: MediaUseKind::Body, ..used(true) }],
+            authors: vec![],
+        };
         let why = both.refusal().expect("refused");
         assert!(why.contains("1 published article (“Dock strike”)"), "{why}");
     }

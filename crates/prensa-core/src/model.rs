@@ -779,10 +779,19 @@ mod tests {
     #[test]
     fn scheduled_is_published_in_the_future() {
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().expect("valid");
-        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:00:00+00:00"), now), EffectiveStatus::Published);
+        assert_eq!(
+            effective_status(Status::Published, at("2026-01-01T12:00:00+00:00"), now),
+            EffectiveStatus::Published
+        );
         // 12:30 in Berlin is 11:30 UTC: already out.
-        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:30:00+01:00"), now), EffectiveStatus::Published);
-        assert_eq!(effective_status(Status::Published, at("2026-01-01T12:00:01+00:00"), now), EffectiveStatus::Scheduled);
+        assert_eq!(
+            effective_status(Status::Published, at("2026-01-01T12:30:00+01:00"), now),
+            EffectiveStatus::Published
+        );
+        assert_eq!(
+            effective_status(Status::Published, at("2026-01-01T12:00:01+00:00"), now),
+            EffectiveStatus::Scheduled
+        );
         assert_eq!(effective_status(Status::Draft, at("2020-01-01T00:00:00+00:00"), now), EffectiveStatus::Draft);
     }
 

@@ -241,7 +241,9 @@ pub enum Transition {
     ReturnToDraft,
     /// Publish with this date: now or earlier publishes at once, later
     /// schedules.
-    Publish { at: DateTime<FixedOffset> },
+    Publish {
+        at: DateTime<FixedOffset>,
+    },
     Unpublish,
 }
 
@@ -308,9 +310,9 @@ pub fn decide_transition(
             match stage {
                 Stage::Draft | Stage::Unpublished => Ok(Some(Transition::SubmitForReview)),
                 Stage::InReview => Err(Refusal::WrongStage("The article is already in review.")),
-                Stage::Scheduled | Stage::Published => {
-                    Err(Refusal::WrongStage("Only a draft can be submitted for review; this article is published or scheduled."))
-                }
+                Stage::Scheduled | Stage::Published => Err(Refusal::WrongStage(
+                    "Only a draft can be submitted for review; this article is published or scheduled.",
+                )),
             }
         }
         StageRequest::ReturnToDraft => {
@@ -573,7 +575,9 @@ mod tests {
             }
             let schedule = decide(StageRequest::PublishAt(later));
             match stage {
-                Stage::Published => assert!(matches!(schedule, Err(Refusal::WrongStage(_))), "live articles are not rescheduled"),
+                Stage::Published => {
+                    assert!(matches!(schedule, Err(Refusal::WrongStage(_))), "live articles are not rescheduled")
+                }
                 _ => assert_eq!(schedule, Ok(Some(Transition::Publish { at: later }))),
             }
             assert!(matches!(decide(StageRequest::PublishAt(earlier)), Err(Refusal::NotInFuture(_))), "{stage:?}");
@@ -592,12 +596,19 @@ mod tests {
         let contributor = Staff { user_id: 1, role: Role::Contributor, author_id: Some(9), network_wide: true };
         let now = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).single().expect("date").fixed_offset();
         let facts = ArticleFacts { authors: &[9], stage: Stage::Published };
-        for request in [StageRequest::PublishNow, StageRequest::PublishAt(now + chrono::Duration::hours(1)), StageRequest::Unpublish] {
+        for request in [
+            StageRequest::PublishNow,
+            StageRequest::PublishAt(now + chrono::Duration::hours(1)),
+            StageRequest::Unpublish,
+        ] {
             let refused = decide_transition(&contributor, facts, request, now);
             assert!(matches!(refused, Err(Refusal::Denied(_))), "{request:?}: {refused:?}");
         }
         let author = Staff { role: Role::Author, author_id: Some(7), ..contributor };
-        assert!(matches!(decide_transition(&author, facts, StageRequest::PublishNow, now), Err(Refusal::Denied(_))), "not theirs");
+        assert!(
+            matches!(decide_transition(&author, facts, StageRequest::PublishNow, now), Err(Refusal::Denied(_))),
+            "not theirs"
+        );
         let own = Staff { role: Role::Author, ..contributor };
         assert_eq!(decide_transition(&own, facts, StageRequest::PublishNow, now), Ok(None));
     }

@@ -231,7 +231,9 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
             }
         }
         Action::ManageUsers => at_least(Administrator, "only administrators manage users and roles"),
-        Action::DeactivateAccount(_) if role < Administrator => Err(Denied("only administrators manage users and roles")),
+        Action::DeactivateAccount(_) if role < Administrator => {
+            Err(Denied("only administrators manage users and roles"))
+        }
         Action::DeactivateAccount(account) if account == staff.user_id => {
             Err(Denied("you cannot deactivate your own account; ask another administrator"))
         }
@@ -240,7 +242,9 @@ pub fn check(staff: &Staff, action: Action<'_>) -> Result<(), Denied> {
             if staff.network_wide && role == Administrator {
                 Ok(())
             } else {
-                Err(Denied("only a network-wide administrator manages other publications' staff and network-wide accounts"))
+                Err(Denied(
+                    "only a network-wide administrator manages other publications' staff and network-wide accounts",
+                ))
             }
         }
         Action::ManageSettings => at_least(Administrator, "only administrators change publication settings"),
@@ -276,7 +280,11 @@ mod tests {
                     let live = matches!(stage, Stage::Scheduled | Stage::Published);
                     let may_edit = role >= Editor || (own && (role >= Author || !live));
                     assert_eq!(allowed(Action::EditArticle(a)), may_edit, "{role:?} edit own={own} {stage:?}");
-                    assert_eq!(allowed(Action::ReadArticle(a)), own || role >= Editor, "{role:?} read own={own} {stage:?}");
+                    assert_eq!(
+                        allowed(Action::ReadArticle(a)),
+                        own || role >= Editor,
+                        "{role:?} read own={own} {stage:?}"
+                    );
                     assert_eq!(allowed(Action::SubmitForReview(a)), own || role >= Editor, "{role:?} submit own={own}");
                     let may_publish = role >= Editor || (role == Author && own);
                     assert_eq!(allowed(Action::Publish(a)), may_publish, "{role:?} publish own={own}");
@@ -288,9 +296,13 @@ mod tests {
             }
             assert_eq!(allowed(Action::UploadMedia), role >= Author, "{role:?} upload");
             assert_eq!(allowed(Action::DeleteMedia), role >= Editor, "{role:?} delete media");
-            for editorial in
-                [Action::ManageSections, Action::ManageTags, Action::WriteReviewNote, Action::OverrideOpenNotes, Action::DeleteForever]
-            {
+            for editorial in [
+                Action::ManageSections,
+                Action::ManageTags,
+                Action::WriteReviewNote,
+                Action::OverrideOpenNotes,
+                Action::DeleteForever,
+            ] {
                 assert_eq!(allowed(editorial), role >= Editor, "{role:?} {editorial:?}");
             }
             assert!(allowed(Action::EditAuthorProfile(Some(ME))), "{role:?} edits own profile");
@@ -303,7 +315,11 @@ mod tests {
             assert_eq!(allowed(Action::CurateFrontPage), role >= Editor, "{role:?} curates the front page");
             assert!(!allowed(Action::ManageNetwork), "{role:?} on one publication only");
             let everywhere = Staff { network_wide: true, ..s.clone() };
-            assert_eq!(check(&everywhere, Action::ManageNetwork).is_ok(), role == Administrator, "{role:?} network-wide");
+            assert_eq!(
+                check(&everywhere, Action::ManageNetwork).is_ok(),
+                role == Administrator,
+                "{role:?} network-wide"
+            );
         }
     }
 

@@ -126,8 +126,32 @@ fn children(node: &Handle) -> Vec<Handle> {
 }
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "ul", "ol", "pre", "hr", "figure", "table", "dl", "address", "details", "center",
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "pre",
+    "hr",
+    "figure",
+    "table",
+    "dl",
+    "address",
+    "details",
+    "center",
 ];
 
 fn is_block(node: &Handle) -> bool {
@@ -135,7 +159,8 @@ fn is_block(node: &Handle) -> bool {
 }
 
 /// Tags dropped with everything inside them.
-const DROPPED: &[&str] = &["script", "style", "noscript", "template", "head", "title", "meta", "link", "object", "embed"];
+const DROPPED: &[&str] =
+    &["script", "style", "noscript", "template", "head", "title", "meta", "link", "object", "embed"];
 
 /// The text of `node`, whitespace collapsed, gathered without recursion.
 fn text_of(node: &Handle) -> String {
@@ -795,14 +820,25 @@ mod tests {
 
     #[test]
     fn ghost_cards() {
-        let image = md(r#"<figure class="kg-card kg-image-card kg-card-hascaption"><img src="__GHOST_URL__/content/images/2024/03/square.jpg" class="kg-image" alt="The square at dawn" loading="lazy" width="1200" height="800" srcset="__GHOST_URL__/content/images/size/w600/2024/03/square.jpg 600w"><figcaption><span style="white-space: pre-wrap;">The square, 6 a.m. Photo: Ana Ruiz</span></figcaption></figure>"#);
+        let image = md(
+            r#"<figure class="kg-card kg-image-card kg-card-hascaption"><img src="__GHOST_URL__/content/images/2024/03/square.jpg" class="kg-image" alt="The square at dawn" loading="lazy" width="1200" height="800" srcset="__GHOST_URL__/content/images/size/w600/2024/03/square.jpg 600w"><figcaption><span style="white-space: pre-wrap;">The square, 6 a.m. Photo: Ana Ruiz</span></figcaption></figure>"#,
+        );
         assert_eq!(image, "![The square at dawn](__GHOST_URL__/content/images/2024/03/square.jpg)\nThe square, 6 a.m.\n— Photo: Ana Ruiz\n");
-        let gallery = md(r#"<figure class="kg-card kg-gallery-card kg-width-wide"><div class="kg-gallery-container"><div class="kg-gallery-row"><div class="kg-gallery-image"><img src="a.jpg" alt="First"></div><div class="kg-gallery-image"><img src="b.jpg" alt="Second"></div></div></div><figcaption>Two views</figcaption></figure>"#);
+        let gallery = md(
+            r#"<figure class="kg-card kg-gallery-card kg-width-wide"><div class="kg-gallery-container"><div class="kg-gallery-row"><div class="kg-gallery-image"><img src="a.jpg" alt="First"></div><div class="kg-gallery-image"><img src="b.jpg" alt="Second"></div></div></div><figcaption>Two views</figcaption></figure>"#,
+        );
         assert_eq!(gallery, "![First](a.jpg)\n![Second](b.jpg)\nTwo views\n");
-        let embed = to_markdown(r#"<figure class="kg-card kg-embed-card kg-card-hascaption"><iframe width="200" height="113" src="https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed" allowfullscreen></iframe><figcaption>The council meeting</figcaption></figure>"#);
-        assert_eq!(embed.markdown, "<https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed>\n\nThe council meeting\n");
+        let embed = to_markdown(
+            r#"<figure class="kg-card kg-embed-card kg-card-hascaption"><iframe width="200" height="113" src="https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed" allowfullscreen></iframe><figcaption>The council meeting</figcaption></figure>"#,
+        );
+        assert_eq!(
+            embed.markdown,
+            "<https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed>\n\nThe council meeting\n"
+        );
         assert!(embed.kept.is_empty());
-        let bookmark = md(r#"<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="https://example.org/report"><div class="kg-bookmark-content"><div class="kg-bookmark-title">The annual report</div><div class="kg-bookmark-description">Numbers for 2023.</div><div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" src="https://example.org/icon.png" alt=""><span class="kg-bookmark-author">Example</span></div></div><div class="kg-bookmark-thumbnail"><img src="https://example.org/thumb.jpg" alt=""></div></a></figure>"#);
+        let bookmark = md(
+            r#"<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="https://example.org/report"><div class="kg-bookmark-content"><div class="kg-bookmark-title">The annual report</div><div class="kg-bookmark-description">Numbers for 2023.</div><div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" src="https://example.org/icon.png" alt=""><span class="kg-bookmark-author">Example</span></div></div><div class="kg-bookmark-thumbnail"><img src="https://example.org/thumb.jpg" alt=""></div></a></figure>"#,
+        );
         assert_eq!(bookmark, "[The annual report](https://example.org/report): Numbers for 2023.\n");
         assert_eq!(to_text("Photo by <a href=\"https://x.example/\">Ana</a>  / Desk"), "Photo by Ana / Desk");
         let deep = format!("{}caption{}", "<span>".repeat(50_000), "</span>".repeat(50_000));
@@ -830,7 +866,10 @@ mod tests {
     #[test]
     fn code_tables_and_unknown_tags() {
         assert_eq!(md("<pre><code>let a = 1;\nlet b = 2;</code></pre>"), "```\nlet a = 1;\nlet b = 2;\n```\n");
-        assert_eq!(md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>"), "| A | B |\n| --- | --- |\n| 1 | 2 |\n");
+        assert_eq!(
+            md("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>"),
+            "| A | B |\n| --- | --- |\n| 1 | 2 |\n"
+        );
         let c = to_markdown("<p>E = mc<sup>2</sup></p>");
         assert_eq!(md("<p><strong>Bold</strong> and <em>more</em> text</p>"), "**Bold** and *more* text\n");
         assert_eq!(c.markdown, "E = mc2\n");

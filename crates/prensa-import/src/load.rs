@@ -112,7 +112,13 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
             slugs.entry(slug).or_default().push((entry.rel.clone(), line));
         }
         if let (Some(article), Some((language, slug, line))) = (&article, link) {
-            links.push(TranslationLink { article: article.slug.clone(), language, slug, file: entry.rel.clone(), line });
+            links.push(TranslationLink {
+                article: article.slug.clone(),
+                language,
+                slug,
+                file: entry.rel.clone(),
+                line,
+            });
         }
         articles.extend(article);
         progress.step(&entry.rel);
@@ -334,7 +340,10 @@ fn api(cx: &mut FileCx<'_>, table: &DeTable<'_>) -> Vec<String> {
         }
     }
     if origins.len() > prensa_core::content_api::MAX_CORS_ORIGINS {
-        cx.at(list.span(), format!("`api.cors_origins` may list at most {} origins", prensa_core::content_api::MAX_CORS_ORIGINS));
+        cx.at(
+            list.span(),
+            format!("`api.cors_origins` may list at most {} origins", prensa_core::content_api::MAX_CORS_ORIGINS),
+        );
     }
     origins
 }
@@ -456,11 +465,7 @@ fn section_fields(cx: &mut FileCx<'_>, entry: &Entry, text: &str) -> Option<(u32
     }
     Some((
         order,
-        NewSection {
-            slug: entry.stem.clone(),
-            name: name?.into_inner(),
-            description: description.unwrap_or_default(),
-        },
+        NewSection { slug: entry.stem.clone(), name: name?.into_inner(), description: description.unwrap_or_default() },
     ))
 }
 
@@ -512,7 +517,11 @@ fn article_fields(
         let reserved = is_reserved_article_slug(slug);
         if reserved {
             let message = format!("slug `{slug}` is reserved for the site's own URLs (/{slug}/…); choose another");
-            if *line > 0 { cx.at_line(*line, message) } else { cx.file(message) }
+            if *line > 0 {
+                cx.at_line(*line, message)
+            } else {
+                cx.file(message)
+            }
         }
         !reserved
     });
@@ -754,11 +763,46 @@ mod proptests {
 
     /// TOML and front matter pieces that nest or break.
     const PIECES: [&str; 40] = [
-        "+++\n", "+++", "\n", "\r\n", "title = ", "\"x\"", "'x'", "\"\"\"", "'''", "[", "]", "{", "}", "[[a]]\n",
-        "[a.b]\n", "a.b.c = 1\n", "date = 2026-01-01T10:00:00+01:00\n", "date = 1979-05-27\n", "tags = [",
-        "authors = [\"ana\"]\n", "section = \"politics\"\n", "status = \"published\"\n", "toc = true\n",
-        "image = \"../x.png\"\n", "slug = \"a b\"\n", "= ", ",", "#", "\\", "\\u{0}", "\u{0}", "\u{feff}", "é",
-        "1e999", "0x", "inf", "nan", "x = {a = {b = ", "\t", "\u{7}",
+        "+++\n",
+        "+++",
+        "\n",
+        "\r\n",
+        "title = ",
+        "\"x\"",
+        "'x'",
+        "\"\"\"",
+        "'''",
+        "[",
+        "]",
+        "{",
+        "}",
+        "[[a]]\n",
+        "[a.b]\n",
+        "a.b.c = 1\n",
+        "date = 2026-01-01T10:00:00+01:00\n",
+        "date = 1979-05-27\n",
+        "tags = [",
+        "authors = [\"ana\"]\n",
+        "section = \"politics\"\n",
+        "status = \"published\"\n",
+        "toc = true\n",
+        "image = \"../x.png\"\n",
+        "slug = \"a b\"\n",
+        "= ",
+        ",",
+        "#",
+        "\\",
+        "\\u{0}",
+        "\u{0}",
+        "\u{feff}",
+        "é",
+        "1e999",
+        "0x",
+        "inf",
+        "nan",
+        "x = {a = {b = ",
+        "\t",
+        "\u{7}",
     ];
 
     proptest! {

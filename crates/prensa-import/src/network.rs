@@ -88,7 +88,8 @@ fn link(read: &[(PathBuf, Prepared)]) -> Result<Vec<NewTranslation>, Vec<Problem
     for (slug, dirs) in by_slug.iter().filter(|(_, dirs)| dirs.len() > 1) {
         let names: Vec<String> = dirs.iter().map(|&i| read[i].0.display().to_string()).collect();
         for &i in dirs {
-            let message = format!("publication `{slug}` is in more than one directory of this run: {}", names.join(", "));
+            let message =
+                format!("publication `{slug}` is in more than one directory of this run: {}", names.join(", "));
             problems.push(Problem::new(read[i].0.join("publication.toml"), 0, message));
         }
     }
@@ -169,7 +170,10 @@ fn link(read: &[(PathBuf, Prepared)]) -> Result<Vec<NewTranslation>, Vec<Problem
         if cycle {
             let names: Vec<String> =
                 seen.iter().map(|(i, slug)| format!("{}:{slug}", read[*i].1.set.publication.language)).collect();
-            let message = format!("`translation_of` links go round in a circle ({}): one article must be the original", names.join(" → "));
+            let message = format!(
+                "`translation_of` links go round in a circle ({}): one article must be the original",
+                names.join(" → ")
+            );
             problems.push(Problem::new(file, *line, message));
             continue;
         }
@@ -183,15 +187,19 @@ fn link(read: &[(PathBuf, Prepared)]) -> Result<Vec<NewTranslation>, Vec<Problem
                 continue;
             }
             // The original's own language is taken in its group.
-            groups
-                .entry(format!("{}:{original_slug}", original_language.to_ascii_lowercase()))
-                .or_default()
-                .push((language(original.0), read[original.0].0.join("articles").join(format!("{}.md", original.1)), 0, original.1.clone()));
+            groups.entry(format!("{}:{original_slug}", original_language.to_ascii_lowercase())).or_default().push((
+                language(original.0),
+                read[original.0].0.join("articles").join(format!("{}.md", original.1)),
+                0,
+                original.1.clone(),
+            ));
         }
-        groups
-            .entry(format!("{}:{original_slug}", original_language.to_ascii_lowercase()))
-            .or_default()
-            .push((language(*i), file.clone(), *line, article.clone()));
+        groups.entry(format!("{}:{original_slug}", original_language.to_ascii_lowercase())).or_default().push((
+            language(*i),
+            file.clone(),
+            *line,
+            article.clone(),
+        ));
         out.push(NewTranslation {
             publication: read[*i].1.set.publication.slug.clone(),
             article: article.clone(),
@@ -227,11 +235,8 @@ fn link(read: &[(PathBuf, Prepared)]) -> Result<Vec<NewTranslation>, Vec<Problem
                 continue;
             }
             for m in &linked {
-                let others: Vec<String> = linked
-                    .iter()
-                    .filter(|o| o.1 != m.1)
-                    .map(|o| format!("{}:{}", o.1.display(), o.2))
-                    .collect();
+                let others: Vec<String> =
+                    linked.iter().filter(|o| o.1 != m.1).map(|o| format!("{}:{}", o.1.display(), o.2)).collect();
                 let message = format!(
                     "two articles in `{lang}` in the translation group of `{original}` (also {}): a group has one article per language",
                     others.join(", ")

@@ -108,9 +108,9 @@ impl<'a> FileCx<'a> {
     /// 1-based line in the file of a byte offset into the TOML.
     pub fn line(&self, toml_offset: usize) -> usize {
         let end = (self.base + toml_offset).min(self.text.len());
-        let newlines = self.newlines.get_or_init(|| {
-            self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(at, _)| at).collect()
-        });
+        let newlines = self
+            .newlines
+            .get_or_init(|| self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(at, _)| at).collect());
         // Newlines before `end`.
         1 + newlines.partition_point(|&at| at < end)
     }

@@ -631,7 +631,10 @@ fn settings_are_validated_by_the_core_rules() {
     f.write("publication.toml", format!("{PUBLICATION}\n[settings]\nmore_from_section = 3\nmost_recent = 1000\n"));
     assert_eq!(f.problems(), ["publication.toml:9: settings.most_recent must be at most 100"]);
     f.write("publication.toml", format!("{PUBLICATION}\n[settings]\nfeed_content = \"everything\"\n"));
-    assert_eq!(f.problems(), ["publication.toml:8: `settings.feed_content` must be \"full\" or \"summary\", not \"everything\""]);
+    assert_eq!(
+        f.problems(),
+        ["publication.toml:8: `settings.feed_content` must be \"full\" or \"summary\", not \"everything\""]
+    );
     f.write("publication.toml", format!("{PUBLICATION}settings = 3\n"));
     assert_eq!(f.problems(), ["publication.toml:6: `settings` must be a table, not an integer"]);
 }
@@ -655,7 +658,11 @@ fn api_cors_origins_are_read_and_checked() {
     );
     f.write("publication.toml", format!("{PUBLICATION}\n[api]\ncors_origins = [\"https://ok.example\", 3]\n"));
     let problems = f.problems();
-    assert!(problems.len() == 1 && problems[0].starts_with("publication.toml:8: `api.cors_origins` entries must be strings"), "{problems:?}");
+    assert!(
+        problems.len() == 1
+            && problems[0].starts_with("publication.toml:8: `api.cors_origins` entries must be strings"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -89,11 +89,7 @@ fn link(publication: &str, article: &str, original: &str, source: &str) -> NewTr
 
 fn sources_relative(n: &Network, root: &Path) -> Vec<NewTranslation> {
     let root = format!("{}/", root.display());
-    n.import
-        .translations
-        .iter()
-        .map(|t| NewTranslation { source: t.source.replace(&root, ""), ..t.clone() })
-        .collect()
+    n.import.translations.iter().map(|t| NewTranslation { source: t.source.replace(&root, ""), ..t.clone() }).collect()
 }
 
 #[test]
@@ -121,7 +117,10 @@ fn a_language_not_in_the_run_is_left_for_the_store() {
     let s = Sisters::new();
     s.article("de", "chile-de", "translation_of = \"fr:chili\"");
     let n = s.ok(&["de"]);
-    assert_eq!(sources_relative(&n, s.tmp.path()), vec![link("meridian-de", "chile-de", "fr:chili", "de/articles/chile-de.md:8")]);
+    assert_eq!(
+        sources_relative(&n, s.tmp.path()),
+        vec![link("meridian-de", "chile-de", "fr:chili", "de/articles/chile-de.md:8")]
+    );
 }
 
 #[test]
@@ -143,8 +142,15 @@ fn a_link_to_its_own_language_or_itself_is_refused() {
     s.article("en", "selfish", "translation_of = \"en:selfish\"");
     let problems = s.problems(&["en"]);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("en/articles/other.md:8: `translation_of` names `en:chile`, in the article's own language"), "{problems:?}");
-    assert!(problems[1].starts_with("en/articles/selfish.md:8: `translation_of` names `en:selfish`: the article itself"), "{problems:?}");
+    assert!(
+        problems[0]
+            .starts_with("en/articles/other.md:8: `translation_of` names `en:chile`, in the article's own language"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("en/articles/selfish.md:8: `translation_of` names `en:selfish`: the article itself"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -157,7 +163,11 @@ fn two_articles_of_one_language_in_a_group_are_both_reported() {
     s.article("es", "chile-es-2", "translation_of = \"de:chile-de\"");
     let problems = s.problems(&["en", "de", "es"]);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("es/articles/chile-es-2.md:8: two articles in `es` in the translation group of `en:chile`"), "{problems:?}");
+    assert!(
+        problems[0]
+            .starts_with("es/articles/chile-es-2.md:8: two articles in `es` in the translation group of `en:chile`"),
+        "{problems:?}"
+    );
     assert!(problems[0].contains("es/articles/chile-es.md:8"), "{problems:?}");
     assert!(problems[1].starts_with("es/articles/chile-es.md:8: two articles in `es`"), "{problems:?}");
 }
@@ -170,7 +180,10 @@ fn a_chain_back_into_the_originals_language_is_refused() {
     s.article("en", "chile-again", "translation_of = \"de:chile-de\"");
     let problems = s.problems(&["en", "de"]);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].starts_with("en/articles/chile-again.md:8: `translation_of` leads to `en:chile`"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("en/articles/chile-again.md:8: `translation_of` leads to `en:chile`"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -194,7 +207,10 @@ fn malformed_values_are_refused_at_their_line() {
     let problems = s.problems(&["de"]);
     assert_eq!(problems.len(), 4, "{problems:?}");
     for (i, file) in ["a", "b", "c"].iter().enumerate() {
-        assert!(problems[i].starts_with(&format!("de/articles/{file}.md:8: `translation_of` must be \"LANG:SLUG\"")), "{problems:?}");
+        assert!(
+            problems[i].starts_with(&format!("de/articles/{file}.md:8: `translation_of` must be \"LANG:SLUG\"")),
+            "{problems:?}"
+        );
     }
     assert!(problems[3].starts_with("de/articles/d.md:8:"), "{problems:?}");
 }
@@ -202,11 +218,20 @@ fn malformed_values_are_refused_at_their_line() {
 #[test]
 fn one_language_for_two_publications_of_the_run_is_ambiguous() {
     let s = Sisters::new();
-    s.write("es", "publication.toml", "slug = \"meridiano\"\nname = \"M\"\ntagline = \"t\"\nlanguage = \"de\"\nbase_url = \"https://m.example\"\n");
+    s.write(
+        "es",
+        "publication.toml",
+        "slug = \"meridiano\"\nname = \"M\"\ntagline = \"t\"\nlanguage = \"de\"\nbase_url = \"https://m.example\"\n",
+    );
     s.article("en", "a", "translation_of = \"de:x\"");
     let problems = s.problems(&["en", "de", "es"]);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].starts_with("en/articles/a.md:8: `translation_of` names `de:x`, but several publications of this run are in `de`"), "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "en/articles/a.md:8: `translation_of` names `de:x`, but several publications of this run are in `de`"
+        ),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -222,7 +247,8 @@ fn problems_of_each_directory_carry_its_name() {
 #[test]
 fn the_sister_sites_setting_is_read_and_bounded() {
     let s = Sisters::new();
-    let publication = "slug = \"meridian\"\nname = \"M\"\ntagline = \"t\"\nlanguage = \"en\"\nbase_url = \"https://m.example\"\n";
+    let publication =
+        "slug = \"meridian\"\nname = \"M\"\ntagline = \"t\"\nlanguage = \"en\"\nbase_url = \"https://m.example\"\n";
     s.write("en", "publication.toml", &format!("{publication}[settings]\nfrom_sister_sites = 3\n"));
     assert_eq!(s.ok(&["en"]).import.sets[0].publication.settings.from_sister_sites, 3);
     s.write("en", "publication.toml", &format!("{publication}[settings]\nfrom_sister_sites = 101\n"));

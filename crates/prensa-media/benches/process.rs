@@ -45,7 +45,12 @@ fn bench_process(c: &mut Criterion) {
         upload.len(),
         processed.variants.len(),
         total,
-        processed.variants.iter().map(|v| format!("{}w {} {}", v.width, v.format.extension(), v.bytes.len())).collect::<Vec<_>>().join(", ")
+        processed
+            .variants
+            .iter()
+            .map(|v| format!("{}w {} {}", v.width, v.format.extension(), v.bytes.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let mut group = c.benchmark_group("process");
     group.sample_size(10);
@@ -68,7 +73,10 @@ fn bench_resize(c: &mut Criterion) {
             dst
         })
     });
-    for (name, filter) in [("image_lanczos3_to_1024", image::imageops::Lanczos3), ("image_catmullrom_to_1024", image::imageops::CatmullRom)] {
+    for (name, filter) in [
+        ("image_lanczos3_to_1024", image::imageops::Lanczos3),
+        ("image_catmullrom_to_1024", image::imageops::CatmullRom),
+    ] {
         group.bench_function(name, |b| b.iter(|| image::imageops::resize(black_box(&img), 1024, 614, filter)));
     }
     group.finish();

@@ -129,7 +129,10 @@ mod tests {
             MediaError::TooLarge { size: 20_000_001, limit: 20_000_000 }.to_string(),
             "the file is 20,000,001 bytes; the limit is 20,000,000 bytes"
         );
-        assert_eq!(MediaError::TooLarge { size: 1_500, limit: 1_000 }.to_string(), "the file is 1.5 kB; the limit is 1 kB");
+        assert_eq!(
+            MediaError::TooLarge { size: 1_500, limit: 1_000 }.to_string(),
+            "the file is 1.5 kB; the limit is 1 kB"
+        );
         assert_eq!(
             MediaError::TooManyPixels { width: 100_000, height: 100_000, limit: 50_000_000 }.to_string(),
             "the image is 100000 × 100000 pixels (10,000 megapixels); the limit is 50 megapixels"

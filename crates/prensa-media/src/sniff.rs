@@ -52,7 +52,10 @@ fn other_image(b: &[u8]) -> Option<&'static str> {
         return Some(name);
     }
     // BMP: "BM", then a header size only a real bitmap has.
-    if b.len() >= 18 && b.starts_with(b"BM") && [12, 40, 52, 56, 64, 108, 124].contains(&u32::from_le_bytes([b[14], b[15], b[16], b[17]])) {
+    if b.len() >= 18
+        && b.starts_with(b"BM")
+        && [12, 40, 52, 56, 64, 108, 124].contains(&u32::from_le_bytes([b[14], b[15], b[16], b[17]]))
+    {
         return Some("BMP");
     }
     // SVG: XML text whose start mentions an <svg> element.
@@ -80,7 +83,10 @@ mod tests {
         assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Err(MediaError::Unsupported("HEIC".into())));
         assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0\0\0"), Err(MediaError::Unsupported("AVIF".into())));
         assert_eq!(sniff(b"\0\0\0\x18ftypisom\0\0\0\0"), Err(MediaError::NotAnImage));
-        assert_eq!(sniff(b"  <?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), Err(MediaError::Unsupported("SVG".into())));
+        assert_eq!(
+            sniff(b"  <?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Err(MediaError::Unsupported("SVG".into()))
+        );
         assert_eq!(sniff(b"II*\0\x08\0\0\0"), Err(MediaError::Unsupported("TIFF".into())));
         assert_eq!(sniff(b"BM Report: quarterly numbers follow"), Err(MediaError::NotAnImage));
         assert_eq!(sniff(b"P1 notes"), Err(MediaError::NotAnImage));

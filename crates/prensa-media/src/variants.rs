@@ -29,7 +29,12 @@ pub(crate) const WEBP_QUALITY: f32 = 75.0;
 
 /// The variants of `image` (already upright) for each width narrower than
 /// it, narrowest first; see [`crate::Processed::variants`].
-pub(crate) fn make(format: Format, image: DynamicImage, icc: Option<&[u8]>, widths: &[u32]) -> Result<Vec<Encoded>, MediaError> {
+pub(crate) fn make(
+    format: Format,
+    image: DynamicImage,
+    icc: Option<&[u8]>,
+    widths: &[u32],
+) -> Result<Vec<Encoded>, MediaError> {
     let (width, height) = (image.width(), image.height());
     let icc = icc.filter(|p| is_rgb_profile(p));
     let mut widths: Vec<u32> = widths.iter().copied().filter(|&w| w > 0 && w < width).collect();
@@ -58,10 +63,15 @@ pub(crate) fn make(format: Format, image: DynamicImage, icc: Option<&[u8]>, widt
         let buffer = resized.buffer();
 
         match format {
-            Format::Jpeg => variants.push(Encoded { format: Format::Jpeg, width: w, height: h, bytes: jpeg(buffer, w, h, icc)? }),
-            Format::Png | Format::Gif => {
-                variants.push(Encoded { format: Format::Png, width: w, height: h, bytes: png(buffer, w, h, color, icc)? })
+            Format::Jpeg => {
+                variants.push(Encoded { format: Format::Jpeg, width: w, height: h, bytes: jpeg(buffer, w, h, icc)? })
             }
+            Format::Png | Format::Gif => variants.push(Encoded {
+                format: Format::Png,
+                width: w,
+                height: h,
+                bytes: png(buffer, w, h, color, icc)?,
+            }),
             Format::Webp => {}
         }
         variants.push(Encoded { format: Format::Webp, width: w, height: h, bytes: webp(buffer, w, h, layout, icc)? });

@@ -36,13 +36,17 @@ fn jpeg(img: &RgbImage) -> Vec<u8> {
 
 fn png(img: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
-    PngEncoder::new(&mut out).write_image(img, img.width(), img.height(), image::ExtendedColorType::Rgb8).expect("encode PNG");
+    PngEncoder::new(&mut out)
+        .write_image(img, img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .expect("encode PNG");
     out
 }
 
 fn png_rgba(img: &RgbaImage) -> Vec<u8> {
     let mut out = Vec::new();
-    PngEncoder::new(&mut out).write_image(img, img.width(), img.height(), image::ExtendedColorType::Rgba8).expect("encode PNG");
+    PngEncoder::new(&mut out)
+        .write_image(img, img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .expect("encode PNG");
     out
 }
 
@@ -77,7 +81,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Every variant decodes, is in the promised format, has the reported
 /// size, and keeps the original's aspect ratio within a pixel.
 fn check_variants(p: &Processed, formats_per_width: &[Format], widths: &[u32]) {
-    let expected: Vec<(Format, u32)> = widths.iter().flat_map(|&w| formats_per_width.iter().map(move |&f| (f, w))).collect();
+    let expected: Vec<(Format, u32)> =
+        widths.iter().flat_map(|&w| formats_per_width.iter().map(move |&f| (f, w))).collect();
     let got: Vec<(Format, u32)> = p.variants.iter().map(|v| (v.format, v.width)).collect();
     assert_eq!(got, expected);
     for v in &p.variants {
@@ -152,7 +157,9 @@ fn png_processes() -> TestResult {
 
 #[test]
 fn transparent_png_keeps_its_alpha() -> TestResult {
-    let img = RgbaImage::from_fn(900, 600, |x, y| image::Rgba([200, 30, 30, if (x / 100 + y / 100) % 2 == 0 { 255 } else { 0 }]));
+    let img = RgbaImage::from_fn(900, 600, |x, y| {
+        image::Rgba([200, 30, 30, if (x / 100 + y / 100) % 2 == 0 { 255 } else { 0 }])
+    });
     let p = process(&png_rgba(&img), &Limits::default())?;
     check_variants(&p, &[Format::Png, Format::Webp], &[320, 640]);
     for v in &p.variants {
@@ -429,9 +436,15 @@ fn pdf_is_not_an_image() {
 #[test]
 fn other_image_formats_are_named() {
     let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
-    assert_eq!(error(heic, &Limits::default()).to_string(), "HEIC images are not supported; upload a JPEG, PNG, WebP or GIF");
+    assert_eq!(
+        error(heic, &Limits::default()).to_string(),
+        "HEIC images are not supported; upload a JPEG, PNG, WebP or GIF"
+    );
     let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
-    assert_eq!(error(svg, &Limits::default()).to_string(), "SVG images are not supported; upload a JPEG, PNG, WebP or GIF");
+    assert_eq!(
+        error(svg, &Limits::default()).to_string(),
+        "SVG images are not supported; upload a JPEG, PNG, WebP or GIF"
+    );
 }
 
 #[test]
@@ -469,7 +482,13 @@ fn png_bomb() -> Vec<u8> {
     ihdr.extend(100_000u32.to_be_bytes());
     ihdr.extend(100_000u32.to_be_bytes());
     ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB, deflate, adaptive filter, no interlace
-    [&b"\x89PNG\r\n\x1a\n"[..], &png_chunk(b"IHDR", &ihdr), &png_chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0, 0, 0, 1]), &png_chunk(b"IEND", b"")].concat()
+    [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        &png_chunk(b"IHDR", &ihdr),
+        &png_chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0, 0, 0, 1]),
+        &png_chunk(b"IEND", b""),
+    ]
+    .concat()
 }
 
 #[test]

@@ -17,14 +17,10 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for depth in [3_000, 10_000] {
         let quotes = format!("{} deep", ">".repeat(depth));
-        group.bench_function(format!("{depth} nested quotes"), |b| {
-            b.iter(|| render(black_box(&quotes), &options))
-        });
+        group.bench_function(format!("{depth} nested quotes"), |b| b.iter(|| render(black_box(&quotes), &options)));
     }
     let divs = format!("{}deep{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
-    group.bench_function("50000 nested divs", |b| {
-        b.iter(|| render(black_box(&divs), &options))
-    });
+    group.bench_function("50000 nested divs", |b| b.iter(|| render(black_box(&divs), &options)));
     group.finish();
 }
 

@@ -38,9 +38,7 @@ fn article() -> String {
         }
         if section == 3 {
             md.push_str("### Reactions\n\n- Supporters welcomed it.\n- Opponents [objected](/opinion/objections).\n- Others waited.\n\n");
-            md.push_str(
-                "> We are proud of what this city has built together.\n>\n> — The Mayor\n\n",
-            );
+            md.push_str("> We are proud of what this city has built together.\n>\n> — The Mayor\n\n");
         }
     }
     md.push_str("[^source]: Figures from the [city transport office](https://example.com/data).\n");
@@ -54,22 +52,12 @@ fn bench(c: &mut Criterion) {
         "{plain}\n<figure><img src=\"/chart.png\" alt=\"Chart\" width=\"800\" height=\"400\">\
          <figcaption>Ridership, 2015–2024</figcaption></figure>\n"
     );
-    let options = Options {
-        toc: true,
-        ..Options::default()
-    };
+    let options = Options { toc: true, ..Options::default() };
     let words = render(&plain, &options).words;
-    assert!(
-        (1_300..=1_800).contains(&words),
-        "article has {words} words"
-    );
+    assert!((1_300..=1_800).contains(&words), "article has {words} words");
 
-    c.bench_function("render ~1500 words (fast path)", |b| {
-        b.iter(|| render(black_box(&plain), &options))
-    });
-    c.bench_function("render ~1500 words + raw HTML (ammonia)", |b| {
-        b.iter(|| render(black_box(&raw), &options))
-    });
+    c.bench_function("render ~1500 words (fast path)", |b| b.iter(|| render(black_box(&plain), &options)));
+    c.bench_function("render ~1500 words + raw HTML (ammonia)", |b| b.iter(|| render(black_box(&raw), &options)));
 }
 
 criterion_group!(benches, bench);

@@ -79,10 +79,7 @@ pub fn recognize(text: &str) -> Option<Embed> {
         return None;
     }
     let url = Url::parse(text).ok()?;
-    if !matches!(url.scheme(), "http" | "https")
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
+    if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() || url.password().is_some() {
         return None;
     }
     if url.port().is_some() {
@@ -91,11 +88,7 @@ pub fn recognize(text: &str) -> Option<Embed> {
     let host = url.host_str()?.to_ascii_lowercase();
     let host = host.strip_suffix('.').unwrap_or(&host).to_owned();
     let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
-    let query = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
 
     let bare = host.strip_prefix("www.").unwrap_or(&host);
     let (provider, url) = match bare {
@@ -106,16 +99,10 @@ pub fn recognize(text: &str) -> Option<Embed> {
                 _ => return None,
             };
             youtube_id(&id)?;
-            (
-                Provider::YouTube,
-                format!("https://www.youtube.com/watch?v={id}"),
-            )
+            (Provider::YouTube, format!("https://www.youtube.com/watch?v={id}"))
         }
         "youtu.be" => match segments.as_slice() {
-            [id] if youtube_id(id).is_some() => (
-                Provider::YouTube,
-                format!("https://www.youtube.com/watch?v={id}"),
-            ),
+            [id] if youtube_id(id).is_some() => (Provider::YouTube, format!("https://www.youtube.com/watch?v={id}")),
             _ => return None,
         },
         "vimeo.com" => match segments.as_slice() {
@@ -126,30 +113,25 @@ pub fn recognize(text: &str) -> Option<Embed> {
             ["video", id] if digits(id, 12) => (Provider::Vimeo, format!("https://vimeo.com/{id}")),
             _ => return None,
         },
-        "x.com" | "twitter.com" | "mobile.twitter.com" | "mobile.x.com" => {
-            match segments.as_slice() {
-                [user, "status", id] if x_user(user) && digits(id, 20) => {
-                    (Provider::X, format!("https://x.com/{user}/status/{id}"))
-                }
-                _ => return None,
+        "x.com" | "twitter.com" | "mobile.twitter.com" | "mobile.x.com" => match segments.as_slice() {
+            [user, "status", id] if x_user(user) && digits(id, 20) => {
+                (Provider::X, format!("https://x.com/{user}/status/{id}"))
             }
-        }
+            _ => return None,
+        },
         "bsky.app" => match segments.as_slice() {
-            ["profile", handle, "post", rkey] if bluesky_handle(handle) && token(rkey, 64) => (
-                Provider::Bluesky,
-                format!("https://bsky.app/profile/{handle}/post/{rkey}"),
-            ),
+            ["profile", handle, "post", rkey] if bluesky_handle(handle) && token(rkey, 64) => {
+                (Provider::Bluesky, format!("https://bsky.app/profile/{handle}/post/{rkey}"))
+            }
             _ => return None,
         },
         "soundcloud.com" | "m.soundcloud.com" => match segments.as_slice() {
-            [user, track] if slug(user) && slug(track) && !RESERVED_SOUNDCLOUD.contains(user) => (
-                Provider::SoundCloud,
-                format!("https://soundcloud.com/{user}/{track}"),
-            ),
-            [user, "sets", set] if slug(user) && slug(set) => (
-                Provider::SoundCloud,
-                format!("https://soundcloud.com/{user}/sets/{set}"),
-            ),
+            [user, track] if slug(user) && slug(track) && !RESERVED_SOUNDCLOUD.contains(user) => {
+                (Provider::SoundCloud, format!("https://soundcloud.com/{user}/{track}"))
+            }
+            [user, "sets", set] if slug(user) && slug(set) => {
+                (Provider::SoundCloud, format!("https://soundcloud.com/{user}/sets/{set}"))
+            }
             _ => return None,
         },
         "open.spotify.com" => {
@@ -162,10 +144,7 @@ pub fn recognize(text: &str) -> Option<Embed> {
                 [kind @ ("track" | "album" | "playlist" | "episode" | "show" | "artist"), id]
                     if id.len() == 22 && id.bytes().all(|b| b.is_ascii_alphanumeric()) =>
                 {
-                    (
-                        Provider::Spotify,
-                        format!("https://open.spotify.com/{kind}/{id}"),
-                    )
+                    (Provider::Spotify, format!("https://open.spotify.com/{kind}/{id}"))
                 }
                 _ => return None,
             }
@@ -173,10 +152,9 @@ pub fn recognize(text: &str) -> Option<Embed> {
         _ => {
             if let Some(artist) = host.strip_suffix(".bandcamp.com") {
                 match segments.as_slice() {
-                    [kind @ ("track" | "album"), name] if slug(artist) && slug(name) => (
-                        Provider::Bandcamp,
-                        format!("https://{artist}.bandcamp.com/{kind}/{name}"),
-                    ),
+                    [kind @ ("track" | "album"), name] if slug(artist) && slug(name) => {
+                        (Provider::Bandcamp, format!("https://{artist}.bandcamp.com/{kind}/{name}"))
+                    }
                     _ => return None,
                 }
             } else {
@@ -185,13 +163,10 @@ pub fn recognize(text: &str) -> Option<Embed> {
                     return None;
                 }
                 match segments.as_slice() {
-                    ["w", id] if short_uuid(id) => {
-                        (Provider::PeerTube, format!("https://{host}/w/{id}"))
+                    ["w", id] if short_uuid(id) => (Provider::PeerTube, format!("https://{host}/w/{id}")),
+                    ["videos", "watch", id] if uuid(id) => {
+                        (Provider::PeerTube, format!("https://{host}/videos/watch/{id}"))
                     }
-                    ["videos", "watch", id] if uuid(id) => (
-                        Provider::PeerTube,
-                        format!("https://{host}/videos/watch/{id}"),
-                    ),
                     [user, id] if mastodon_user(user) && digits(id, 20) => {
                         (Provider::Mastodon, format!("https://{host}/{user}/{id}"))
                     }
@@ -207,11 +182,7 @@ pub fn recognize(text: &str) -> Option<Embed> {
 const RESERVED_SOUNDCLOUD: [&str; 6] = ["discover", "search", "you", "stream", "upload", "pages"];
 
 fn youtube_id(id: &str) -> Option<()> {
-    (id.len() == 11
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    .then_some(())
+    (id.len() == 11 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(())
 }
 
 fn digits(s: &str, max: usize) -> bool {
@@ -223,10 +194,7 @@ fn token(s: &str, max: usize) -> bool {
 }
 
 fn slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty() && s.len() <= 100 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn x_user(s: &str) -> bool {
@@ -272,17 +240,13 @@ fn hostname(s: &str) -> bool {
 
 /// PeerTube's short video ids: 22 base58 characters.
 fn short_uuid(s: &str) -> bool {
-    s.len() == 22
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l'))
+    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l'))
 }
 
 fn uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -301,26 +265,14 @@ mod tests {
                 Provider::YouTube,
                 "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
             ),
-            (
-                "https://youtu.be/dQw4w9WgXcQ?si=abc",
-                Provider::YouTube,
-                "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-            ),
+            ("https://youtu.be/dQw4w9WgXcQ?si=abc", Provider::YouTube, "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
             (
                 "http://m.youtube.com/shorts/dQw4w9WgXcQ",
                 Provider::YouTube,
                 "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
             ),
-            (
-                "https://vimeo.com/76979871",
-                Provider::Vimeo,
-                "https://vimeo.com/76979871",
-            ),
-            (
-                "https://player.vimeo.com/video/76979871",
-                Provider::Vimeo,
-                "https://vimeo.com/76979871",
-            ),
+            ("https://vimeo.com/76979871", Provider::Vimeo, "https://vimeo.com/76979871"),
+            ("https://player.vimeo.com/video/76979871", Provider::Vimeo, "https://vimeo.com/76979871"),
             (
                 "https://framatube.org/w/9c9de5e8Rjg2kbNhBqWeHs",
                 Provider::PeerTube,
@@ -341,16 +293,8 @@ mod tests {
                 Provider::Bluesky,
                 "https://bsky.app/profile/jay.bsky.team/post/3kfdpoyfbvb2a",
             ),
-            (
-                "https://twitter.com/jack/status/20",
-                Provider::X,
-                "https://x.com/jack/status/20",
-            ),
-            (
-                "https://x.com/jack/status/20?s=21",
-                Provider::X,
-                "https://x.com/jack/status/20",
-            ),
+            ("https://twitter.com/jack/status/20", Provider::X, "https://x.com/jack/status/20"),
+            ("https://x.com/jack/status/20?s=21", Provider::X, "https://x.com/jack/status/20"),
             (
                 "https://soundcloud.com/artist-name/track-name",
                 Provider::SoundCloud,
@@ -368,11 +312,7 @@ mod tests {
             ),
         ];
         for (input, provider, canonical) in cases {
-            assert_eq!(
-                url(input),
-                Some((provider, canonical.to_owned())),
-                "{input}"
-            );
+            assert_eq!(url(input), Some((provider, canonical.to_owned())), "{input}");
         }
     }
 

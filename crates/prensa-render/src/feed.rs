@@ -228,11 +228,7 @@ impl Xml {
 }
 
 fn capacity(feed: &FeedView) -> usize {
-    1024 + feed
-        .items
-        .iter()
-        .map(|i| 1024 + i.content_html.as_ref().map_or(0, String::len) * 5 / 4)
-        .sum::<usize>()
+    1024 + feed.items.iter().map(|i| 1024 + i.content_html.as_ref().map_or(0, String::len) * 5 / 4).sum::<usize>()
 }
 
 fn rss(feed: &FeedView) -> String {
@@ -252,22 +248,11 @@ fn rss(feed: &FeedView) -> String {
     x.text("link", &[], &feed.page_url);
     x.text("description", &[], &feed.description);
     x.text("language", &[], &feed.language);
-    x.empty(
-        "atom:link",
-        &[
-            ("href", &feed.self_url),
-            ("rel", "self"),
-            ("type", FeedFormat::Rss.media_type()),
-        ],
-    );
+    x.empty("atom:link", &[("href", &feed.self_url), ("rel", "self"), ("type", FeedFormat::Rss.media_type())]);
     if let Some(updated) = &feed.updated {
         x.text("lastBuildDate", &[], &updated.to_rfc2822());
     }
-    x.text(
-        "generator",
-        &[],
-        &format!("{} {}", feed.generator, feed.generator_version),
-    );
+    x.text("generator", &[], &format!("{} {}", feed.generator, feed.generator_version));
     for item in &feed.items {
         x.open("item", &[]);
         x.text("title", &[], &item.title);
@@ -283,22 +268,14 @@ fn rss(feed: &FeedView) -> String {
         }
         // RSS descriptions are HTML: the plain standfirst is escaped as
         // HTML first, then as XML.
-        x.text(
-            "description",
-            &[],
-            &crate::markdown::escape_html(&item.summary),
-        );
+        x.text("description", &[], &crate::markdown::escape_html(&item.summary));
         if let Some(html) = &item.content_html {
             x.text("content:encoded", &[], html);
         }
         if let Some(image) = &item.image {
             x.empty(
                 "enclosure",
-                &[
-                    ("url", &image.url),
-                    ("length", &image.bytes.to_string()),
-                    ("type", &image.media_type),
-                ],
+                &[("url", &image.url), ("length", &image.bytes.to_string()), ("type", &image.media_type)],
             );
             x.tag(
                 "media:content",
@@ -327,58 +304,25 @@ fn rss(feed: &FeedView) -> String {
 /// Atom requires a feed's `updated`; a feed with no items gives the epoch
 /// rather than the time of rendering, so that its ETag stays put.
 fn atom_updated(feed: &FeedView) -> String {
-    feed.updated
-        .as_ref()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), rfc3339)
+    feed.updated.as_ref().map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), rfc3339)
 }
 
 fn atom(feed: &FeedView) -> String {
     let mut x = Xml::new(capacity(feed));
-    x.open(
-        "feed",
-        &[
-            ("xmlns", "http://www.w3.org/2005/Atom"),
-            ("xml:lang", &feed.language),
-        ],
-    );
+    x.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &feed.language)]);
     x.text("title", &[("type", "text")], &feed.title);
     if !feed.description.is_empty() {
         x.text("subtitle", &[("type", "text")], &feed.description);
     }
     x.text("id", &[], &feed.self_url);
-    x.empty(
-        "link",
-        &[
-            ("rel", "self"),
-            ("type", FeedFormat::Atom.media_type()),
-            ("href", &feed.self_url),
-        ],
-    );
-    x.empty(
-        "link",
-        &[
-            ("rel", "alternate"),
-            ("type", "text/html"),
-            ("href", &feed.page_url),
-        ],
-    );
+    x.empty("link", &[("rel", "self"), ("type", FeedFormat::Atom.media_type()), ("href", &feed.self_url)]);
+    x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &feed.page_url)]);
     x.text("updated", &[], &atom_updated(feed));
-    x.text(
-        "generator",
-        &[("version", feed.generator_version)],
-        feed.generator,
-    );
+    x.text("generator", &[("version", feed.generator_version)], feed.generator);
     for item in &feed.items {
         x.open("entry", &[]);
         x.text("title", &[("type", "text")], &item.title);
-        x.empty(
-            "link",
-            &[
-                ("rel", "alternate"),
-                ("type", "text/html"),
-                ("href", &item.url),
-            ],
-        );
+        x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &item.url)]);
         x.text("id", &[], &item.url);
         x.text("published", &[], &rfc3339(&item.published));
         x.text("updated", &[], &rfc3339(&item.updated));
@@ -389,14 +333,7 @@ fn atom(feed: &FeedView) -> String {
             x.close("author");
         }
         for category in &item.categories {
-            x.empty(
-                "category",
-                &[
-                    ("term", &category.name),
-                    ("label", &category.name),
-                    ("scheme", &category.url),
-                ],
-            );
+            x.empty("category", &[("term", &category.name), ("label", &category.name), ("scheme", &category.url)]);
         }
         x.text("summary", &[("type", "text")], &item.summary);
         if let Some(html) = &item.content_html {
@@ -482,14 +419,7 @@ fn json(feed: &FeedView) -> String {
                 image: item.image.as_ref().map(|i| i.url.as_str()),
                 date_published: rfc3339(&item.published),
                 date_modified: rfc3339(&item.updated),
-                authors: item
-                    .authors
-                    .iter()
-                    .map(|a| JsonAuthor {
-                        name: &a.name,
-                        url: &a.url,
-                    })
-                    .collect(),
+                authors: item.authors.iter().map(|a| JsonAuthor { name: &a.name, url: &a.url }).collect(),
                 tags: item.categories.iter().map(|c| c.name.as_str()).collect(),
             })
             .collect(),
@@ -520,14 +450,10 @@ mod tests {
                 url: "https://m.example/de/a/".into(),
                 title: "]]> <script>alert(1)</script> \u{1}bell".into(),
                 summary: "Fish & <chips>".into(),
-                content_html: content
-                    .then(|| "<p>Body &amp; <a href=\"https://m.example/x\">x</a></p>".into()),
+                content_html: content.then(|| "<p>Body &amp; <a href=\"https://m.example/x\">x</a></p>".into()),
                 published: at("2026-03-01T09:30:00+01:00"),
                 updated: at("2026-03-02T10:00:00+01:00"),
-                authors: vec![FeedPerson {
-                    name: "Ana".into(),
-                    url: "https://m.example/de/author/ana/".into(),
-                }],
+                authors: vec![FeedPerson { name: "Ana".into(), url: "https://m.example/de/author/ana/".into() }],
                 categories: vec![FeedCategory {
                     name: "Labor".into(),
                     url: "https://m.example/de/section/labor/".into(),
@@ -546,10 +472,7 @@ mod tests {
 
     #[test]
     fn xml_escaping_drops_forbidden_characters() {
-        assert_eq!(
-            escape_xml("a&b<c>d\"e'f"),
-            "a&amp;b&lt;c&gt;d&quot;e&apos;f"
-        );
+        assert_eq!(escape_xml("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
         assert_eq!(
             escape_xml("x\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}y\t\n\r\u{FFFE}\u{FFFF}z\u{10000}"),
             "xy\t\n\rz\u{10000}"
@@ -562,34 +485,17 @@ mod tests {
         let out = render(FeedFormat::Rss, &feed(true));
         assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\""));
         assert!(out.contains("<title>Labor — M &amp; Co</title>"), "{out}");
-        assert!(
-            out.contains("<pubDate>Sun, 1 Mar 2026 09:30:00 +0100</pubDate>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<lastBuildDate>Mon, 2 Mar 2026 10:00:00 +0100</lastBuildDate>"),
-            "{out}"
-        );
-        assert!(out.contains(r#"<atom:link href="https://m.example/de/section/labor/feed/" rel="self" type="application/rss+xml"/>"#));
-        assert!(
-            out.contains("<title>]]&gt; &lt;script&gt;alert(1)&lt;/script&gt; bell</title>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<description>Fish &amp;amp; &amp;lt;chips&amp;gt;</description>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<content:encoded>&lt;p&gt;Body &amp;amp; &lt;a href="),
-            "{out}"
-        );
+        assert!(out.contains("<pubDate>Sun, 1 Mar 2026 09:30:00 +0100</pubDate>"), "{out}");
+        assert!(out.contains("<lastBuildDate>Mon, 2 Mar 2026 10:00:00 +0100</lastBuildDate>"), "{out}");
         assert!(out.contains(
-            r#"<enclosure url="https://m.example/de/media/k.png" length="1234" type="image/png"/>"#
+            r#"<atom:link href="https://m.example/de/section/labor/feed/" rel="self" type="application/rss+xml"/>"#
         ));
+        assert!(out.contains("<title>]]&gt; &lt;script&gt;alert(1)&lt;/script&gt; bell</title>"), "{out}");
+        assert!(out.contains("<description>Fish &amp;amp; &amp;lt;chips&amp;gt;</description>"), "{out}");
+        assert!(out.contains("<content:encoded>&lt;p&gt;Body &amp;amp; &lt;a href="), "{out}");
+        assert!(out.contains(r#"<enclosure url="https://m.example/de/media/k.png" length="1234" type="image/png"/>"#));
         assert!(out.contains("<dc:creator>Ana</dc:creator>"));
-        assert!(out.contains(
-            r#"<category domain="https://m.example/de/section/labor/">Labor</category>"#
-        ));
+        assert!(out.contains(r#"<category domain="https://m.example/de/section/labor/">Labor</category>"#));
         assert!(!out.contains("<script") && !out.contains('\u{1}'));
         assert!(!render(FeedFormat::Rss, &feed(false)).contains("content:encoded>"));
     }
@@ -597,40 +503,25 @@ mod tests {
     #[test]
     fn atom_dates_keep_their_offset() {
         let out = render(FeedFormat::Atom, &feed(true));
-        assert!(
-            out.contains("<published>2026-03-01T09:30:00+01:00</published>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<updated>2026-03-02T10:00:00+01:00</updated>"),
-            "{out}"
-        );
+        assert!(out.contains("<published>2026-03-01T09:30:00+01:00</published>"), "{out}");
+        assert!(out.contains("<updated>2026-03-02T10:00:00+01:00</updated>"), "{out}");
         assert!(out.contains(r#"<content type="html">&lt;p&gt;"#), "{out}");
-        assert!(out.contains(r#"<link rel="enclosure" type="image/png" length="1234" href="https://m.example/de/media/k.png"/>"#));
-        let empty = FeedView {
-            items: vec![],
-            updated: None,
-            ..feed(true)
-        };
-        assert!(
-            render(FeedFormat::Atom, &empty).contains("<updated>1970-01-01T00:00:00Z</updated>")
-        );
+        assert!(out.contains(
+            r#"<link rel="enclosure" type="image/png" length="1234" href="https://m.example/de/media/k.png"/>"#
+        ));
+        let empty = FeedView { items: vec![], updated: None, ..feed(true) };
+        assert!(render(FeedFormat::Atom, &empty).contains("<updated>1970-01-01T00:00:00Z</updated>"));
     }
 
     #[test]
     fn json_feed_is_version_1_1() {
-        let v: serde_json::Value =
-            serde_json::from_str(&render(FeedFormat::Json, &feed(true))).expect("json");
+        let v: serde_json::Value = serde_json::from_str(&render(FeedFormat::Json, &feed(true))).expect("json");
         assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
         assert_eq!(v["items"][0]["date_published"], "2026-03-01T09:30:00+01:00");
         assert_eq!(v["items"][0]["image"], "https://m.example/de/media/k.png");
         assert_eq!(v["items"][0]["authors"][0]["name"], "Ana");
-        assert!(
-            v["items"][0]["content_html"].is_string()
-                && v["items"][0].get("content_text").is_none()
-        );
-        let v: serde_json::Value =
-            serde_json::from_str(&render(FeedFormat::Json, &feed(false))).expect("json");
+        assert!(v["items"][0]["content_html"].is_string() && v["items"][0].get("content_text").is_none());
+        let v: serde_json::Value = serde_json::from_str(&render(FeedFormat::Json, &feed(false))).expect("json");
         assert!(v["items"][0].get("content_html").is_none());
         assert_eq!(v["items"][0]["content_text"], "Fish & <chips>");
     }

@@ -215,14 +215,10 @@ fn new_bundle(langid: LanguageIdentifier) -> FluentBundle<FluentResource> {
 }
 
 fn parse_locale(lang: &str, text: &str) -> Result<Locale, LocaleError> {
-    let langid: LanguageIdentifier = lang
-        .parse()
-        .map_err(|_| LocaleError::BadTag(lang.to_owned()))?;
-    let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| {
-        LocaleError::Syntax {
-            lang: lang.to_owned(),
-            errors: join_errors(errors.iter().map(|e| describe_syntax_error(text, e))),
-        }
+    let langid: LanguageIdentifier = lang.parse().map_err(|_| LocaleError::BadTag(lang.to_owned()))?;
+    let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| LocaleError::Syntax {
+        lang: lang.to_owned(),
+        errors: join_errors(errors.iter().map(|e| describe_syntax_error(text, e))),
     })?;
 
     let mut ids = Vec::new();
@@ -249,12 +245,10 @@ fn parse_locale(lang: &str, text: &str) -> Result<Locale, LocaleError> {
     }
 
     let mut bundle = new_bundle(langid);
-    bundle
-        .add_resource(resource)
-        .map_err(|errors| LocaleError::Bundle {
-            lang: lang.to_owned(),
-            errors: join_errors(errors.iter().map(ToString::to_string)),
-        })?;
+    bundle.add_resource(resource).map_err(|errors| LocaleError::Bundle {
+        lang: lang.to_owned(),
+        errors: join_errors(errors.iter().map(ToString::to_string)),
+    })?;
 
     // Formatted once here so that `t` can lend a `&str`. A message that takes
     // arguments is formatted with each one standing for itself (`{$n}`), so
@@ -277,12 +271,10 @@ fn parse_locale(lang: &str, text: &str) -> Result<Locale, LocaleError> {
         .collect();
 
     let icu_locale: Option<icu_locale_core::Locale> = lang.parse().ok();
-    let dates = icu_locale.as_ref().and_then(|locale| {
-        FixedCalendarDateTimeFormatter::try_new(locale.into(), YMD::long()).ok()
-    });
-    let numbers = icu_locale
-        .as_ref()
-        .and_then(|locale| DecimalFormatter::try_new(locale.into(), Default::default()).ok());
+    let dates =
+        icu_locale.as_ref().and_then(|locale| FixedCalendarDateTimeFormatter::try_new(locale.into(), YMD::long()).ok());
+    let numbers =
+        icu_locale.as_ref().and_then(|locale| DecimalFormatter::try_new(locale.into(), Default::default()).ok());
 
     Ok(Locale {
         lang: lang.to_owned(),
@@ -305,8 +297,7 @@ fn plain_text(pattern: &ast::Pattern<&str>) -> Option<String> {
         match element {
             ast::PatternElement::TextElement { value } => out.push_str(value),
             ast::PatternElement::Placeable {
-                expression:
-                    ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
+                expression: ast::Expression::Inline(ast::InlineExpression::StringLiteral { value }),
             } => out.push_str(value),
             ast::PatternElement::Placeable { .. } => return None,
         }
@@ -318,10 +309,7 @@ fn describe_syntax_error(text: &str, error: &fluent_syntax::parser::ParserError)
     // The start of the broken entry (`slice`) names the line a translator
     // looks for; `pos` is where the parser gave up, often the next line.
     let at = error.slice.as_ref().map_or(error.pos.start, |slice| slice.start);
-    let line = text
-        .get(..at)
-        .map_or(0, |before| before.matches('\n').count())
-        + 1;
+    let line = text.get(..at).map_or(0, |before| before.matches('\n').count()) + 1;
     format!("line {line}: {}", error.kind)
 }
 
@@ -352,11 +340,7 @@ fn format_value(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Option<Str
         return None;
     };
     let decimal: Decimal = number.as_string().parse().ok()?;
-    intls
-        .with_try_get::<Grouping, _, _>((), |grouping| {
-            grouping.0.format(&decimal).to_string()
-        })
-        .ok()
+    intls.with_try_get::<Grouping, _, _>((), |grouping| grouping.0.format(&decimal).to_string()).ok()
 }
 
 /// A decimal formatter for the bundle's language, made once per bundle by
@@ -370,9 +354,7 @@ impl Memoizable for Grouping {
 
     fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, ()> {
         let locale: icu_locale_core::Locale = lang.to_string().parse().map_err(|_| ())?;
-        DecimalFormatter::try_new((&locale).into(), Default::default())
-            .map(Grouping)
-            .map_err(|_| ())
+        DecimalFormatter::try_new((&locale).into(), Default::default()).map(Grouping).map_err(|_| ())
     }
 }
 
@@ -412,10 +394,7 @@ impl Locale {
     /// For a message that takes arguments this is its text with Fluent's
     /// placeholders left in (`{$n}`); use [`Locale::t_with`] for those.
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
-        self.strings
-            .get(key)
-            .or_else(|| english().strings.get(key))
-            .map_or(key, String::as_str)
+        self.strings.get(key).or_else(|| english().strings.get(key)).map_or(key, String::as_str)
     }
 
     /// Translates `key` with its arguments, e.g.
@@ -434,15 +413,10 @@ impl Locale {
             fluent_args.set(name, value);
         }
         let mut errors: Vec<FluentError> = Vec::new();
-        bundle
-            .format_pattern(pattern, Some(&fluent_args), &mut errors)
-            .into_owned()
+        bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
     }
 
-    fn pattern<'a>(
-        &'a self,
-        key: &str,
-    ) -> Option<(&'a FluentBundle<FluentResource>, &'a ast::Pattern<&'a str>)> {
+    fn pattern<'a>(&'a self, key: &str) -> Option<(&'a FluentBundle<FluentResource>, &'a ast::Pattern<&'a str>)> {
         let pattern = self.bundle.get_message(key)?.value()?;
         Some((&self.bundle, pattern))
     }
@@ -481,11 +455,7 @@ impl Locale {
         let mut out = String::new();
         for (index, name) in names.iter().enumerate() {
             if index > 0 {
-                out.push_str(if index + 1 == names.len() {
-                    last_separator
-                } else {
-                    separator
-                });
+                out.push_str(if index + 1 == names.len() { last_separator } else { separator });
             }
             out.push_str(name.as_ref());
         }
@@ -502,10 +472,7 @@ fn variables_in<'s>(pattern: &ast::Pattern<&'s str>, out: &mut BTreeSet<&'s str>
                 out.insert(id.name);
             }
             ast::InlineExpression::FunctionReference { arguments, .. }
-            | ast::InlineExpression::TermReference {
-                arguments: Some(arguments),
-                ..
-            } => {
+            | ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => {
                 for argument in &arguments.positional {
                     inline(argument, out);
                 }
@@ -565,10 +532,7 @@ mod tests {
     }
 
     fn file(lang: &str) -> &'static str {
-        locale_files()
-            .find(|(tag, _)| tag == lang)
-            .and_then(|(_, text)| text)
-            .unwrap()
+        locale_files().find(|(tag, _)| tag == lang).and_then(|(_, text)| text).unwrap()
     }
 
     #[test]
@@ -619,8 +583,7 @@ mod tests {
             assert_eq!(locale.lang(), lang);
             for (id, vars) in english.iter().filter(|(id, _)| !id.starts_with('-')) {
                 for count in ["1", "2", "5", "1234"] {
-                    let args: Vec<(&str, &str)> =
-                        vars.iter().map(|var| (var.as_str(), count)).collect();
+                    let args: Vec<(&str, &str)> = vars.iter().map(|var| (var.as_str(), count)).collect();
                     let mut fluent_args = FluentArgs::new();
                     for (name, value) in &args {
                         fluent_args.set(*name, *value);
@@ -642,10 +605,8 @@ mod tests {
 
     #[test]
     fn every_language_names_itself() {
-        let names: Vec<(&str, &str, TextDirection)> = SHIPPED
-            .iter()
-            .map(|lang| (*lang, locale(lang).name(), locale(lang).dir()))
-            .collect();
+        let names: Vec<(&str, &str, TextDirection)> =
+            SHIPPED.iter().map(|lang| (*lang, locale(lang).name(), locale(lang).dir())).collect();
         assert_eq!(
             names,
             [
@@ -713,9 +674,7 @@ mod tests {
 
     #[test]
     fn counts_select_plurals_and_print_grouped() {
-        let search = |lang: &str, n: &str| {
-            locale(lang).t_with("search_results", &[("n", n), ("query", "2019")])
-        };
+        let search = |lang: &str, n: &str| locale(lang).t_with("search_results", &[("n", n), ("query", "2019")]);
         assert_eq!(search("en", "1"), "1 result for “2019”");
         assert_eq!(search("en", "12"), "12 results for “2019”");
         // The count is grouped, the query (digits too) printed as typed.
@@ -735,10 +694,7 @@ mod tests {
         // A count that is not a number is shown, not lost.
         assert_eq!(reading("en", "a few"), "a few min read");
 
-        assert_eq!(
-            locale("fr").t_with("page_n_of_total", &[("n", "2"), ("total", "1500")]),
-            "Page 2 sur 1\u{202f}500"
-        );
+        assert_eq!(locale("fr").t_with("page_n_of_total", &[("n", "2"), ("total", "1500")]), "Page 2 sur 1\u{202f}500");
     }
 
     #[test]
@@ -759,10 +715,7 @@ mod tests {
         assert_eq!(partial.t("share"), "Teilen");
         assert_eq!(partial.t("copy_link"), "Copy link");
         assert_eq!(partial.t("no_such_key"), "no_such_key");
-        assert_eq!(
-            partial.t_with("more_from_section", &[("section", "Sport")]),
-            "More from Sport"
-        );
+        assert_eq!(partial.t_with("more_from_section", &[("section", "Sport")]), "More from Sport");
         assert_eq!(partial.t_with("no_such_key", &[]), "no_such_key");
         // No name term: the tag stands in; no direction term: left to right.
         assert_eq!(partial.name(), "xx");
@@ -774,18 +727,9 @@ mod tests {
     #[test]
     fn placeholders() {
         let en = locale("en");
-        assert_eq!(
-            en.t_with("more_from_section", &[("section", "Sports")]),
-            "More from Sports"
-        );
-        assert_eq!(
-            en.t_with("page_n_of_total", &[("n", "2"), ("total", "10")]),
-            "Page 2 of 10"
-        );
-        assert_eq!(
-            locale("de").t_with("page_n_of_total", &[("n", "2"), ("total", "10")]),
-            "Seite 2 von 10"
-        );
+        assert_eq!(en.t_with("more_from_section", &[("section", "Sports")]), "More from Sports");
+        assert_eq!(en.t_with("page_n_of_total", &[("n", "2"), ("total", "10")]), "Page 2 of 10");
+        assert_eq!(locale("de").t_with("page_n_of_total", &[("n", "2"), ("total", "10")]), "Seite 2 von 10");
         // Missing argument: Fluent's placeholder stays visible, in `t` too.
         assert_eq!(en.t_with("articles_by", &[]), "Articles by {$name}");
         assert_eq!(en.t("articles_by"), "Articles by {$name}");
@@ -793,10 +737,7 @@ mod tests {
         assert_eq!(locale("de").t("reading_time"), "{$n} Minuten Lesezeit");
         // Values are inserted as they are, markup included (escaping is the
         // template's job), and without bidi isolation marks.
-        assert_eq!(
-            en.t_with("articles_tagged", &[("tag", "<b>")]),
-            "Articles tagged <b>"
-        );
+        assert_eq!(en.t_with("articles_tagged", &[("tag", "<b>")]), "Articles tagged <b>");
     }
 
     #[test]
@@ -809,14 +750,8 @@ mod tests {
         let owned = vec!["Ana".to_owned(), "Ben".to_owned()];
         assert_eq!(en.join_names(&owned), "Ana and Ben");
         // The separators' spaces survive Fluent's trimming of values.
-        assert_eq!(
-            locale("es").join_names(&["Ana", "Ben", "Cleo"]),
-            "Ana, Ben y Cleo"
-        );
-        assert_eq!(
-            locale("de").join_names(&["Ana", "Ben", "Cleo"]),
-            "Ana, Ben und Cleo"
-        );
+        assert_eq!(locale("es").join_names(&["Ana", "Ben", "Cleo"]), "Ana, Ben y Cleo");
+        assert_eq!(locale("de").join_names(&["Ana", "Ben", "Cleo"]), "Ana, Ben und Cleo");
     }
 
     #[test]
@@ -846,14 +781,8 @@ mod tests {
         assert_eq!(locale("en").t("also_in"), "Also in");
         assert_eq!(locale("en").t("from_sister_sites"), "From our sister sites");
         assert_eq!(locale("en").t("also_writes_for"), "Also writes for");
-        assert_eq!(
-            locale("en").t_with("translated_from", &[("language", "Deutsch")]),
-            "Translated from Deutsch"
-        );
-        assert_eq!(
-            de.t_with("translated_from", &[("language", "English")]),
-            "Aus dem Original übersetzt (English)"
-        );
+        assert_eq!(locale("en").t_with("translated_from", &[("language", "Deutsch")]), "Translated from Deutsch");
+        assert_eq!(de.t_with("translated_from", &[("language", "English")]), "Aus dem Original übersetzt (English)");
     }
 
     #[test]
@@ -864,10 +793,7 @@ mod tests {
             ("by", "By"),
             ("and", "and"),
             ("share_on_x", "Share on X"),
-            (
-                "not_found_message",
-                "The page you were looking for does not exist.",
-            ),
+            ("not_found_message", "The page you were looking for does not exist."),
             ("back_to_front_page", "Back to the front page"),
             ("skip_to_content", "Skip to content"),
             ("min_read", "min read"),

@@ -42,45 +42,28 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Elements without content: never open.
 const VOID: [&str; 19] = [
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Elements whose content the tokenizer reads as text up to their end tag.
-const RAW_TEXT: [&str; 10] = [
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-];
+const RAW_TEXT: [&str; 10] =
+    ["iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp"];
 
 /// The tree builder's "formatting elements", which it reopens after an
 /// unrelated end tag closed them.
-const FORMATTING: [&str; 14] = [
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
-];
+const FORMATTING: [&str; 14] =
+    ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
 
 /// Closed by "generate implied end tags".
-const IMPLIED_END: [&str; 10] = [
-    "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
-];
+const IMPLIED_END: [&str; 10] = ["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc"];
 
 /// Bounds of "has an element in scope" (plus the foreign roots).
-const SCOPE: [&str; 11] = [
-    "applet", "caption", "html", "marquee", "math", "object", "svg", "table", "td", "template",
-    "th",
-];
+const SCOPE: [&str; 11] =
+    ["applet", "caption", "html", "marquee", "math", "object", "svg", "table", "td", "template", "th"];
 
 /// Table structure an end tag of the table closes on its way.
-const TABLE: [&str; 9] = [
-    "caption", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-];
+const TABLE: [&str; 9] = ["caption", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"];
 
 /// End tags that close their element with everything above it, when it is
 /// in scope.
@@ -270,12 +253,8 @@ pub fn bound(html: &str) -> String {
 
 /// [`bound`], and how many start tags it dropped.
 fn bound_counting(html: &str) -> (String, usize) {
-    let mut scanner = Scanner {
-        src: html,
-        out: String::with_capacity(html.len() + html.len() / 16),
-        open: Vec::new(),
-        dropped: 0,
-    };
+    let mut scanner =
+        Scanner { src: html, out: String::with_capacity(html.len() + html.len() / 16), open: Vec::new(), dropped: 0 };
     scanner.run();
     (scanner.out, scanner.dropped)
 }
@@ -326,10 +305,7 @@ impl Scanner<'_> {
     fn run(&mut self) {
         let bytes = self.src.as_bytes();
         let mut at = 0;
-        while let Some(offset) = bytes
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-        {
+        while let Some(offset) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
             let lt = at + offset;
             // Delimiters are ASCII, so every index here is a char boundary.
             self.out.push_str(&self.src[at..lt]);
@@ -550,12 +526,7 @@ impl Scanner<'_> {
     /// elements above it, which the tree builder reopens (so they stay
     /// counted).
     fn close_at(&mut self, index: usize) {
-        let above: Vec<String> = self
-            .open
-            .drain(index..)
-            .skip(1)
-            .filter(|n| is(&FORMATTING, n))
-            .collect();
+        let above: Vec<String> = self.open.drain(index..).skip(1).filter(|n| is(&FORMATTING, n)).collect();
         self.open.extend(above);
     }
 }
@@ -601,10 +572,7 @@ fn comment_end(bytes: &[u8], from: usize) -> usize {
         return from + 2;
     }
     let mut at = 0;
-    while let Some(dashes) = rest
-        .get(at..)
-        .and_then(|r| r.windows(2).position(|w| w == b"--"))
-    {
+    while let Some(dashes) = rest.get(at..).and_then(|r| r.windows(2).position(|w| w == b"--")) {
         let after = at + dashes + 2;
         if rest.get(after) == Some(&b'>') {
             return from + after + 1;
@@ -633,28 +601,12 @@ fn tag(bytes: &[u8], mut at: usize, end: bool) -> Markup {
         }
         match bytes.get(at) {
             None => return Markup::Unterminated,
-            Some(b'>') => {
-                return Markup::Tag(Tag {
-                    end,
-                    name,
-                    attributes,
-                    self_closing: false,
-                    next: at + 1,
-                })
-            }
+            Some(b'>') => return Markup::Tag(Tag { end, name, attributes, self_closing: false, next: at + 1 }),
             Some(b'/') => {
                 at += 1;
                 match bytes.get(at) {
                     None => return Markup::Unterminated,
-                    Some(b'>') => {
-                        return Markup::Tag(Tag {
-                            end,
-                            name,
-                            attributes,
-                            self_closing: true,
-                            next: at + 1,
-                        })
-                    }
+                    Some(b'>') => return Markup::Tag(Tag { end, name, attributes, self_closing: true, next: at + 1 }),
                     // Read again as the start of an attribute.
                     Some(_) => {}
                 }
@@ -679,8 +631,7 @@ fn tag(bytes: &[u8], mut at: usize, end: bool) -> Markup {
                     match bytes.get(at) {
                         None => return Markup::Unterminated,
                         Some(&quote @ (b'"' | b'\'')) => {
-                            let Some(close) = bytes[at + 1..].iter().position(|&b| b == quote)
-                            else {
+                            let Some(close) = bytes[at + 1..].iter().position(|&b| b == quote) else {
                                 return Markup::Unterminated;
                             };
                             value = at + 1..at + 1 + close;
@@ -712,18 +663,11 @@ fn raw_text_end(bytes: &[u8], from: usize, name: &str) -> usize {
     }
     let n = name.len();
     let mut at = from;
-    while let Some(offset) = bytes
-        .get(at..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-    {
+    while let Some(offset) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
         let lt = at + offset;
         let is_end = bytes.get(lt + 1) == Some(&b'/')
-            && bytes
-                .get(lt + 2..lt + 2 + n)
-                .is_some_and(|s| s.eq_ignore_ascii_case(name.as_bytes()))
-            && bytes
-                .get(lt + 2 + n)
-                .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>');
+            && bytes.get(lt + 2..lt + 2 + n).is_some_and(|s| s.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes.get(lt + 2 + n).is_some_and(|&b| is_space(b) || b == b'/' || b == b'>');
         if is_end {
             return lt;
         }
@@ -756,10 +700,7 @@ mod tests {
                 at = through(bytes, at, b"-->");
                 continue;
             } else {
-                let name: String = html[at..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                    .collect();
+                let name: String = html[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
                 if !is(&VOID, &name) {
                     depth += 1;
                     deepest = deepest.max(depth);
@@ -821,10 +762,7 @@ mod tests {
         // paragraph: one more level per paragraph, so counted open.
         let reopened: String = (0..3_000).map(|n| format!("<p><b id=b{n}>x</p>")).collect();
         let deepest = depth(&sanitized(&bound(&reopened)));
-        assert!(
-            deepest <= MAX_DEPTH + 2,
-            "reopened formatting: depth {deepest}"
-        );
+        assert!(deepest <= MAX_DEPTH + 2, "reopened formatting: depth {deepest}");
     }
 
     #[test]
@@ -957,11 +895,9 @@ mod tests {
     fn raw_text_in_foreign(pieces: &[&str]) -> bool {
         let foreign = pieces.iter().position(|p| matches!(*p, "<svg>" | "<math>"));
         foreign.is_some_and(|at| {
-            pieces[at..].iter().any(|p| {
-                RAW_TEXT
-                    .iter()
-                    .any(|name| p.strip_prefix('<').is_some_and(|t| t.starts_with(name)))
-            })
+            pieces[at..]
+                .iter()
+                .any(|p| RAW_TEXT.iter().any(|name| p.strip_prefix('<').is_some_and(|t| t.starts_with(name))))
         })
     }
 
@@ -972,15 +908,11 @@ mod tests {
     /// raw text; the rewrite does, and escapes it.
     fn raw_text_ignored_in_template_columns(pieces: &[&str]) -> bool {
         let template = pieces.iter().position(|p| *p == "<template>");
-        let columns = template.and_then(|at| {
-            pieces[at..].iter().position(|p| p.starts_with("<col")).map(|i| at + i)
-        });
+        let columns = template.and_then(|at| pieces[at..].iter().position(|p| p.starts_with("<col")).map(|i| at + i));
         columns.is_some_and(|at| {
-            pieces[at..].iter().any(|p| {
-                RAW_TEXT
-                    .iter()
-                    .any(|name| p.strip_prefix('<').is_some_and(|t| t.starts_with(name)))
-            })
+            pieces[at..]
+                .iter()
+                .any(|p| RAW_TEXT.iter().any(|name| p.strip_prefix('<').is_some_and(|t| t.starts_with(name))))
         })
     }
 

@@ -125,7 +125,8 @@ pub fn urlset(urls: &[UrlView]) -> String {
             out.push_str(&escape_xml(lastmod));
             out.push_str("</lastmod>");
         }
-        let default = url.alternates.first().map(|a| AlternateView { lang: "x-default".to_owned(), url: a.url.clone() });
+        let default =
+            url.alternates.first().map(|a| AlternateView { lang: "x-default".to_owned(), url: a.url.clone() });
         for a in url.alternates.iter().chain(default.as_ref()) {
             out.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
             out.push_str(&escape_xml(&a.lang));
@@ -317,7 +318,10 @@ mod tests {
     fn index_and_news() {
         let xml = index(&[
             SitemapRefView { loc: "https://ex.org/sitemap/pages.xml".into(), lastmod: None },
-            SitemapRefView { loc: "https://ex.org/sitemap/articles-2026-11.xml".into(), lastmod: Some("2026-11-30T10:00:00Z".into()) },
+            SitemapRefView {
+                loc: "https://ex.org/sitemap/articles-2026-11.xml".into(),
+                lastmod: Some("2026-11-30T10:00:00Z".into()),
+            },
         ]);
         assert!(xml.contains("<sitemap><loc>https://ex.org/sitemap/pages.xml</loc></sitemap>"));
         assert!(xml.contains("<lastmod>2026-11-30T10:00:00Z</lastmod>"));
@@ -336,14 +340,23 @@ mod tests {
 
     #[test]
     fn news_languages() {
-        for (tag, want) in [("de", "de"), ("de-AT", "de"), ("PT_br", "pt"), ("zh", "zh-cn"), ("zh-Hant-TW", "zh-tw"), ("zh-HK", "zh-tw"), ("fil", "fil")] {
+        for (tag, want) in [
+            ("de", "de"),
+            ("de-AT", "de"),
+            ("PT_br", "pt"),
+            ("zh", "zh-cn"),
+            ("zh-Hant-TW", "zh-tw"),
+            ("zh-HK", "zh-tw"),
+            ("fil", "fil"),
+        ] {
             assert_eq!(news_language(tag), want, "{tag}");
         }
     }
 
     #[test]
     fn robots_lines_cannot_be_split() {
-        let txt = robots(&["/admin/".into(), "/de/search/".into()], &["https://ex.org/sitemap.xml\nDisallow: /".into()]);
+        let txt =
+            robots(&["/admin/".into(), "/de/search/".into()], &["https://ex.org/sitemap.xml\nDisallow: /".into()]);
         assert_eq!(
             txt,
             "User-agent: *\nDisallow: /admin/\nDisallow: /de/search/\n\nSitemap: https://ex.org/sitemap.xmlDisallow:/\n"

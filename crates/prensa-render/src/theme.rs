@@ -14,9 +14,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::value::Value;
-use minijinja::{
-    context, escape_formatter, AutoEscape, Environment, Output, State, UndefinedBehavior,
-};
+use minijinja::{context, escape_formatter, AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::i18n::{self, Locale};
@@ -54,14 +52,8 @@ const TEMPLATES: [(&str, &str); 8] = [
     ("home.html", include_str!("../templates/home.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("list.html", include_str!("../templates/list.html")),
-    (
-        "not_found.html",
-        include_str!("../templates/not_found.html"),
-    ),
-    (
-        "mastodon_share.html",
-        include_str!("../templates/mastodon_share.html"),
-    ),
+    ("not_found.html", include_str!("../templates/not_found.html")),
+    ("mastodon_share.html", include_str!("../templates/mastodon_share.html")),
     ("search.html", include_str!("../templates/search.html")),
 ];
 
@@ -114,9 +106,7 @@ pub struct Theme {
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Theme")
-            .field("css_url", &self.css_url)
-            .finish_non_exhaustive()
+        f.debug_struct("Theme").field("css_url", &self.css_url).finish_non_exhaustive()
     }
 }
 
@@ -127,13 +117,7 @@ impl Theme {
     /// out before anything ships.
     pub fn new() -> Result<Self, ThemeError> {
         let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
+        env.set_auto_escape_callback(|name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None });
         env.set_formatter(html_formatter);
         // A misspelt field or locale key is an error, not silently empty text.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -154,16 +138,10 @@ impl Theme {
     /// Renders one page to a complete HTML document.
     ///
     /// `page.site.css_url` should be [`Theme::css_url`].
-    pub fn render<T: Serialize>(
-        &self,
-        template: Template,
-        page: &PageView<'_, T>,
-    ) -> Result<String, ThemeError> {
+    pub fn render<T: Serialize>(&self, template: Template, page: &PageView<'_, T>) -> Result<String, ThemeError> {
         let dir = i18n::locale(&page.site.language).dir().as_str();
-        let html = self
-            .env
-            .get_template(template.name())?
-            .render(context! { dir => dir, ..Value::from_serialize(page) })?;
+        let html =
+            self.env.get_template(template.name())?.render(context! { dir => dir, ..Value::from_serialize(page) })?;
         Ok(html)
     }
 
@@ -187,10 +165,7 @@ impl Theme {
 /// locale lacks falls back to English exactly as it does everywhere else.
 /// Build it once per locale and share it.
 pub fn strings_map(locale: &Locale) -> BTreeMap<String, String> {
-    i18n::message_ids()
-        .iter()
-        .map(|key| (key.clone(), locale.t(key).to_owned()))
-        .collect()
+    i18n::message_ids().iter().map(|key| (key.clone(), locale.t(key).to_owned())).collect()
 }
 
 /// Escapes like minijinja's default HTML formatter, except that `/` is left
@@ -204,4 +179,3 @@ fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), 
     }
     escape_formatter(out, state, value)
 }
-

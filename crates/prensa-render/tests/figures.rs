@@ -2,8 +2,7 @@
 //! media library's sizes and `srcset`, and what hostile input makes of them.
 
 use prensa_render::markdown::{
-    absolute_links, media_key, media_keys, render, render_with_media, MediaInfo, MediaMap, Options,
-    MAX_MEDIA_KEYS,
+    absolute_links, media_key, media_keys, render, render_with_media, MediaInfo, MediaMap, Options, MAX_MEDIA_KEYS,
 };
 
 fn html(markdown: &str) -> String {
@@ -17,19 +16,10 @@ fn library() -> MediaMap {
             MediaInfo {
                 width: 1600,
                 height: 900,
-                srcset:
-                    "/media/ab12-640.webp 640w,/media/ab12-1024.webp 1024w,/media/ab12.jpg 1600w"
-                        .to_owned(),
+                srcset: "/media/ab12-640.webp 640w,/media/ab12-1024.webp 1024w,/media/ab12.jpg 1600w".to_owned(),
             },
         ),
-        (
-            "cd34.png".to_owned(),
-            MediaInfo {
-                width: 300,
-                height: 200,
-                srcset: String::new(),
-            },
-        ),
+        ("cd34.png".to_owned(), MediaInfo { width: 300, height: 200, srcset: String::new() }),
     ])
 }
 
@@ -49,11 +39,8 @@ fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
          <figcaption>The plaza on the <em>morning</em> of the strike. <small class=\"credit\">Photo: <a href=\"/author/ana/\">Ana Ribeiro</a></small></figcaption>\n\
          </figure>\n<p>After.</p>\n"
     );
-    let rendered = render_with_media(
-        "![a](/media/ab12.jpg)\nCaption words here\n— Credit name",
-        &Options::default(),
-        &library(),
-    );
+    let rendered =
+        render_with_media("![a](/media/ab12.jpg)\nCaption words here\n— Credit name", &Options::default(), &library());
     assert!(rendered.figures);
     // Caption and credit are read; the alt text is not counted, as before.
     assert_eq!(rendered.words, 5);
@@ -62,10 +49,7 @@ fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
 #[test]
 fn figure_shapes() {
     // No caption: a bare figure.
-    assert_eq!(
-        html("![a](/x.png)"),
-        "<figure>\n<img src=\"/x.png\" alt=\"a\" loading=\"lazy\">\n</figure>\n"
-    );
+    assert_eq!(html("![a](/x.png)"), "<figure>\n<img src=\"/x.png\" alt=\"a\" loading=\"lazy\">\n</figure>\n");
     // Only a credit.
     assert_eq!(
         html("![a](/x.png \"T\")\n-- AP"),
@@ -77,10 +61,7 @@ fn figure_shapes() {
         "<figure>\n<img src=\"/x.png\" alt=\"a\" loading=\"lazy\">\n<figcaption>One\ntwo</figcaption>\n</figure>\n"
     );
     // An image after text stays inline, as before.
-    assert_eq!(
-        html("Text ![a](/x.png)"),
-        "<p>Text <img src=\"/x.png\" alt=\"a\" loading=\"lazy\"></p>\n"
-    );
+    assert_eq!(html("Text ![a](/x.png)"), "<p>Text <img src=\"/x.png\" alt=\"a\" loading=\"lazy\"></p>\n");
     // An image in the caption lines makes it no figure.
     assert!(html("![a](/x.png)\ntext\n![b](/y.png)").starts_with("<p><img"));
     // A linked image is no figure either.
@@ -127,9 +108,7 @@ fn media_keys_are_found_once_each_and_bounded() {
         ),
         ["ab12.jpg", "cd34.png"]
     );
-    let many: String = (0..MAX_MEDIA_KEYS + 50)
-        .map(|n| format!("![x](/media/{n:x}a.png)\n"))
-        .collect();
+    let many: String = (0..MAX_MEDIA_KEYS + 50).map(|n| format!("![x](/media/{n:x}a.png)\n")).collect();
     assert_eq!(media_keys(&many).len(), MAX_MEDIA_KEYS);
     // A key the library does not know renders as any image.
     assert_eq!(
@@ -147,17 +126,12 @@ fn a_provider_url_alone_is_an_embed_card_linking_out() {
     );
     assert!(render("https://vimeo.com/76979871", &Options::default()).figures);
     // The autolink spelling too.
-    assert!(html("<https://x.com/jack/status/20>")
-        .contains("<a href=\"https://x.com/jack/status/20\"><strong>X</strong>"));
+    assert!(
+        html("<https://x.com/jack/status/20>").contains("<a href=\"https://x.com/jack/status/20\"><strong>X</strong>")
+    );
     // In running text, or of an unknown site, a URL stays what it was.
-    assert_eq!(
-        html("See https://youtu.be/dQw4w9WgXcQ"),
-        "<p>See https://youtu.be/dQw4w9WgXcQ</p>\n"
-    );
-    assert_eq!(
-        html("https://example.org/video"),
-        "<p>https://example.org/video</p>\n"
-    );
+    assert_eq!(html("See https://youtu.be/dQw4w9WgXcQ"), "<p>See https://youtu.be/dQw4w9WgXcQ</p>\n");
+    assert_eq!(html("https://example.org/video"), "<p>https://example.org/video</p>\n");
     // No element that loads anything from the provider.
     for url in [
         "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
@@ -171,10 +145,7 @@ fn a_provider_url_alone_is_an_embed_card_linking_out() {
     ] {
         let out = html(url);
         assert!(out.starts_with("<figure class=\"embed\">"), "{url}: {out}");
-        assert!(
-            !out.contains("<img") && !out.contains("<iframe") && !out.contains("src="),
-            "{url}: {out}"
-        );
+        assert!(!out.contains("<img") && !out.contains("<iframe") && !out.contains("src="), "{url}: {out}");
     }
 }
 
@@ -186,9 +157,7 @@ fn the_sanitizer_keeps_exactly_this_markup() {
     let sanitized = with_library(source);
     // ammonia adds `rel` to every link, and the dropped comment leaves its line.
     assert_eq!(
-        sanitized
-            .replace(" rel=\"noopener noreferrer\"", "")
-            .trim_end(),
+        sanitized.replace(" rel=\"noopener noreferrer\"", "").trim_end(),
         fast.trim_end(),
         "the sanitizer changed our own markup"
     );
@@ -198,10 +167,7 @@ fn the_sanitizer_keeps_exactly_this_markup() {
          <img src=\"/a.png\" srcset=\"/a-640.webp 640w,/a.png 1600w\" sizes=\"(min-width:44rem) 42rem,100vw\">",
     );
     assert!(hostile.contains("<figure class=\"gallery\">"), "{hostile}");
-    assert!(
-        hostile.contains("<small class=\"credit\">c</small>"),
-        "{hostile}"
-    );
+    assert!(hostile.contains("<small class=\"credit\">c</small>"), "{hostile}");
     assert!(
         !hostile.contains("javascript")
             && !hostile.contains("onclick")
@@ -210,9 +176,7 @@ fn the_sanitizer_keeps_exactly_this_markup() {
         "{hostile}"
     );
     assert!(
-        hostile.contains(
-            "srcset=\"/a-640.webp 640w,/a.png 1600w\" sizes=\"(min-width:44rem) 42rem,100vw\""
-        ),
+        hostile.contains("srcset=\"/a-640.webp 640w,/a.png 1600w\" sizes=\"(min-width:44rem) 42rem,100vw\""),
         "{hostile}"
     );
 }
@@ -229,47 +193,26 @@ fn hostile_alt_caption_credit_and_urls_stay_text() {
             && !out.contains("javascript:"),
         "{out}"
     );
-    assert!(
-        out.contains("alt=\"&quot; onerror=&quot;alert(1)\""),
-        "{out}"
-    );
+    assert!(out.contains("alt=\"&quot; onerror=&quot;alert(1)\""), "{out}");
     assert!(out.contains("title=\"&quot; onload=&quot;x\""), "{out}");
     assert!(out.contains("<figcaption>Caption"), "{out}");
-    assert!(
-        out.contains("<small class=\"credit\"><img src=\"x\""),
-        "{out}"
-    );
+    assert!(out.contains("<small class=\"credit\"><img src=\"x\""), "{out}");
     // Unsafe sources are dropped; a figure of only those is none.
-    assert_eq!(
-        html("![x](javascript:alert(1))\nCaption"),
-        "<p>\nCaption</p>\n"
-    );
+    assert_eq!(html("![x](javascript:alert(1))\nCaption"), "<p>\nCaption</p>\n");
     assert!(!html("![x](javascript:alert(1))\n![y](/ok.png)").contains("javascript"));
     // An embed URL carrying markup is no embed, and stays escaped text.
     let out = html("https://www.youtube.com/watch?v=dQw4w9WgXcQ\"><script>alert(1)</script>");
-    assert!(
-        !out.contains("<figure") && !out.contains("<script"),
-        "{out}"
-    );
+    assert!(!out.contains("<figure") && !out.contains("<script"), "{out}");
 }
 
 #[test]
 fn feeds_get_absolute_sources_without_srcset() {
-    let out = absolute_links(
-        &with_library("![a](/media/ab12.jpg)\nCaption"),
-        "https://m.example/de/story/",
-    );
-    assert!(
-        out.contains("src=\"https://m.example/media/ab12.jpg\""),
-        "{out}"
-    );
+    let out = absolute_links(&with_library("![a](/media/ab12.jpg)\nCaption"), "https://m.example/de/story/");
+    assert!(out.contains("src=\"https://m.example/media/ab12.jpg\""), "{out}");
     assert!(out.contains("width=\"1600\" height=\"900\""), "{out}");
     assert!(!out.contains("srcset") && !out.contains("sizes"), "{out}");
     assert!(out.contains("<figcaption>Caption</figcaption>"), "{out}");
-    let embed = absolute_links(
-        &html("https://youtu.be/dQw4w9WgXcQ"),
-        "https://m.example/s/",
-    );
+    let embed = absolute_links(&html("https://youtu.be/dQw4w9WgXcQ"), "https://m.example/s/");
     assert!(embed.contains("<a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" rel=\"noopener noreferrer\"><strong>YouTube</strong>"), "{embed}");
 }
 
@@ -283,9 +226,5 @@ fn long_figures_render_in_linear_time() {
         let out = with_library(&doc);
         assert!(out.starts_with("<figure"));
     }
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
 }

@@ -137,10 +137,7 @@ fn corpus_is_big_enough() {
 
 #[test]
 fn hostile_inputs_render_harmless() {
-    let options = Options {
-        toc: true,
-        ..Options::default()
-    };
+    let options = Options { toc: true, ..Options::default() };
     let mut failures = Vec::new();
     for input in CORPUS {
         // The trailing comment forces the sanitizer path; without it, inputs
@@ -189,24 +186,13 @@ fn checker_catches_dangerous_markup() {
 
 /// Elements that must never appear in output.
 const FORBIDDEN_TAGS: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "meta", "base",
-    "link", "form", "input", "button", "textarea", "select", "isindex", "svg", "math", "template",
-    "noscript",
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "meta", "base", "link", "form",
+    "input", "button", "textarea", "select", "isindex", "svg", "math", "template", "noscript",
 ];
 
 /// Attributes that load or run something, beyond `on*` handlers.
-const FORBIDDEN_ATTRIBUTES: &[&str] = &[
-    "srcdoc",
-    "formaction",
-    "action",
-    "http-equiv",
-    "xlink:href",
-    "srcset",
-    "data",
-    "background",
-    "dynsrc",
-    "lowsrc",
-];
+const FORBIDDEN_ATTRIBUTES: &[&str] =
+    &["srcdoc", "formaction", "action", "http-equiv", "xlink:href", "srcset", "data", "background", "dynsrc", "lowsrc"];
 
 const FORBIDDEN_URLS: &[&str] = &["javascript:", "vbscript:", "data:text/html", "data:"];
 
@@ -231,11 +217,7 @@ fn check_markup(html: &str) -> Result<(), String> {
             i += 1;
         }
         let name_start = i;
-        while i < bytes.len()
-            && !bytes[i].is_ascii_whitespace()
-            && bytes[i] != b'>'
-            && bytes[i] != b'/'
-        {
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' && bytes[i] != b'/' {
             i += 1;
         }
         let name = html[name_start..i].to_ascii_lowercase();
@@ -252,10 +234,7 @@ fn check_markup(html: &str) -> Result<(), String> {
                 break;
             }
             let attr_start = i;
-            while i < bytes.len()
-                && !bytes[i].is_ascii_whitespace()
-                && !matches!(bytes[i], b'=' | b'>' | b'/')
-            {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
                 i += 1;
             }
             let attr = html[attr_start..i].to_ascii_lowercase();
@@ -271,16 +250,13 @@ fn check_markup(html: &str) -> Result<(), String> {
                 match bytes.get(i) {
                     Some(&quote @ (b'"' | b'\'')) => {
                         let start = i + 1;
-                        let end = html[start..]
-                            .find(quote as char)
-                            .map_or(html.len(), |n| start + n);
+                        let end = html[start..].find(quote as char).map_or(html.len(), |n| start + n);
                         value = &html[start..end];
                         i = end + 1;
                     }
                     _ => {
                         let start = i;
-                        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>'
-                        {
+                        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
                             i += 1;
                         }
                         value = &html[start..i];
@@ -298,10 +274,7 @@ fn check_markup(html: &str) -> Result<(), String> {
                 .filter(|c| !c.is_ascii_control() && *c != ' ')
                 .collect::<String>()
                 .to_ascii_lowercase();
-            if let Some(scheme) = FORBIDDEN_URLS
-                .iter()
-                .find(|scheme| decoded.contains(*scheme))
-            {
+            if let Some(scheme) = FORBIDDEN_URLS.iter().find(|scheme| decoded.contains(*scheme)) {
                 return Err(format!("{attr}={value:?} on <{name}> holds {scheme}"));
             }
             // The site's CSP blocks inline styles, so none may be emitted.
@@ -343,10 +316,7 @@ fn decode_entities(value: &str) -> String {
                 Some(hex) => (16, hex),
                 None => (10, numeric),
             };
-            let len = digits_from
-                .chars()
-                .take_while(|c| c.is_digit(radix))
-                .count();
+            let len = digits_from.chars().take_while(|c| c.is_digit(radix)).count();
             if len > 0 {
                 let code = u32::from_str_radix(&digits_from[..len], radix).unwrap_or(0xFFFD);
                 out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));

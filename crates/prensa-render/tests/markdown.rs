@@ -7,13 +7,7 @@ fn html(markdown: &str) -> String {
 }
 
 fn with_toc(markdown: &str) -> Rendered {
-    render(
-        markdown,
-        &Options {
-            toc: true,
-            ..Options::default()
-        },
-    )
+    render(markdown, &Options { toc: true, ..Options::default() })
 }
 
 /// The same document through the sanitizer path: a raw HTML comment forces
@@ -40,16 +34,11 @@ After the definitions.
          <sup class=\"fn-ref\" id=\"fnref-1-2\"><a href=\"#fn-1\">1</a></sup>."
     ));
     // Definitions leave the body and come after everything, in number order.
-    let section = out
-        .find("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n")
-        .expect("footnotes section");
+    let section =
+        out.find("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n").expect("footnotes section");
     assert!(out.find("After the definitions.").expect("body") < section);
-    let alpha = out
-        .find("<li id=\"fn-1\">\n<p>Alpha, defined last.")
-        .expect("fn-1");
-    let zed = out
-        .find("<li id=\"fn-2\">\n<p>Zed, defined first.")
-        .expect("fn-2");
+    let alpha = out.find("<li id=\"fn-1\">\n<p>Alpha, defined last.").expect("fn-1");
+    let zed = out.find("<li id=\"fn-2\">\n<p>Zed, defined first.").expect("fn-2");
     assert!(section < alpha && alpha < zed);
     assert!(out.trim_end().ends_with("</ol>\n</section>"));
     // One back link per reference.
@@ -66,15 +55,11 @@ After the definitions.
 fn footnote_edge_cases() {
     // Undefined references stay as typed; unreferenced definitions vanish;
     // a footnote referenced only from another footnote gets the next number.
-    let out = html(
-        "See[^nope] and[^one].\n\n[^one]: One, see[^two].\n[^two]: Two.\n[^unused]: Never shown.\n",
-    );
+    let out = html("See[^nope] and[^one].\n\n[^one]: One, see[^two].\n[^two]: Two.\n[^unused]: Never shown.\n");
     assert!(out.contains("See[^nope] and<sup"));
     assert!(!out.contains("Never shown"));
     assert!(out.contains("<li id=\"fn-2\">\n<p>Two."));
-    assert!(
-        out.contains("One, see<sup class=\"fn-ref\" id=\"fnref-2\"><a href=\"#fn-2\">2</a></sup>")
-    );
+    assert!(out.contains("One, see<sup class=\"fn-ref\" id=\"fnref-2\"><a href=\"#fn-2\">2</a></sup>"));
     // No footnotes, no section.
     assert!(!html("Plain.").contains("footnotes"));
 }
@@ -110,8 +95,7 @@ fn tables_are_wrapped_for_scrolling() {
 
 #[test]
 fn headings_get_unique_ids_and_self_links() {
-    let out =
-        html("# Intro\n\n## Intro\n\n## Intro {#intro-2}\n\n## ¿Qué pasó?\n\n## !!!\n\n## Fn 1\n");
+    let out = html("# Intro\n\n## Intro\n\n## Intro {#intro-2}\n\n## ¿Qué pasó?\n\n## !!!\n\n## Fn 1\n");
     assert!(out.contains(
         "<h2 id=\"intro\">Intro <a class=\"anchor\" href=\"#intro\" aria-label=\"Link to this section\">#</a></h2>"
     ));
@@ -135,21 +119,12 @@ fn heading_attributes_other_than_id_are_dropped() {
 
 #[test]
 fn heading_offset_shifts_levels() {
-    let rendered = render(
-        "# One\n\n## Two\n\n###### Six\n",
-        &Options {
-            toc: true,
-            heading_offset: 1,
-            ..Options::default()
-        },
-    );
+    let rendered =
+        render("# One\n\n## Two\n\n###### Six\n", &Options { toc: true, heading_offset: 1, ..Options::default() });
     assert!(rendered.html.contains("<h2 id=\"one\">"));
     assert!(rendered.html.contains("<h3 id=\"two\">"));
     assert!(rendered.html.contains("<h6 id=\"six\">"));
-    assert_eq!(
-        rendered.toc.iter().map(|e| e.level).collect::<Vec<_>>(),
-        [2, 3]
-    );
+    assert_eq!(rendered.toc.iter().map(|e| e.level).collect::<Vec<_>>(), [2, 3]);
 }
 
 #[test]
@@ -163,26 +138,13 @@ fn body_headings_never_become_a_second_h1() {
 
 #[test]
 fn table_of_contents() {
-    let rendered =
-        with_toc("## First *part*\n\n### Detail `code`\n\n#### Deep\n\n## Second\n");
+    let rendered = with_toc("## First *part*\n\n### Detail `code`\n\n#### Deep\n\n## Second\n");
     assert_eq!(
         rendered.toc,
         vec![
-            TocEntry {
-                level: 2,
-                id: "first-part".into(),
-                text: "First part".into()
-            },
-            TocEntry {
-                level: 3,
-                id: "detail-code".into(),
-                text: "Detail code".into()
-            },
-            TocEntry {
-                level: 2,
-                id: "second".into(),
-                text: "Second".into()
-            },
+            TocEntry { level: 2, id: "first-part".into(), text: "First part".into() },
+            TocEntry { level: 3, id: "detail-code".into(), text: "Detail code".into() },
+            TocEntry { level: 2, id: "second".into(), text: "Second".into() },
         ]
     );
     assert_eq!(
@@ -198,11 +160,7 @@ fn table_of_contents() {
 
 #[test]
 fn toc_html_escapes_and_handles_odd_nesting() {
-    let entry = |level, text: &str| TocEntry {
-        level,
-        id: "x".into(),
-        text: text.into(),
-    };
+    let entry = |level, text: &str| TocEntry { level, id: "x".into(), text: text.into() };
     let out = toc_html(&[entry(3, "<b>"), entry(2, "a"), entry(3, "b"), entry(2, "c")]);
     assert!(out.contains("&lt;b&gt;"));
     assert_eq!(out.matches("<ol>").count(), out.matches("</ol>").count());
@@ -211,34 +169,18 @@ fn toc_html_escapes_and_handles_odd_nesting() {
 
 #[test]
 fn quote_with_attribution_becomes_a_figure() {
-    let expected =
-        "<figure class=\"quote\">\n<blockquote>\n<p>To be or not to be.</p>\n</blockquote>\n\
+    let expected = "<figure class=\"quote\">\n<blockquote>\n<p>To be or not to be.</p>\n</blockquote>\n\
                     <figcaption>— William <em>Shakespeare</em></figcaption>\n</figure>\n";
-    assert_eq!(
-        html("> To be or not to be.\n>\n> — William *Shakespeare*\n"),
-        expected
-    );
-    assert_eq!(
-        html("> To be or not to be.\n>\n> -- William *Shakespeare*\n"),
-        expected
-    );
+    assert_eq!(html("> To be or not to be.\n>\n> — William *Shakespeare*\n"), expected);
+    assert_eq!(html("> To be or not to be.\n>\n> -- William *Shakespeare*\n"), expected);
     // Attribution on the last line of the same paragraph.
-    assert_eq!(
-        html("> To be or not to be.\n> — William *Shakespeare*\n"),
-        expected
-    );
-    assert_eq!(
-        html_sanitized("> To be or not to be.\n>\n> — William *Shakespeare*\n").trim_end(),
-        expected.trim_end()
-    );
+    assert_eq!(html("> To be or not to be.\n> — William *Shakespeare*\n"), expected);
+    assert_eq!(html_sanitized("> To be or not to be.\n>\n> — William *Shakespeare*\n").trim_end(), expected.trim_end());
 }
 
 #[test]
 fn quotes_without_attribution_stay_plain() {
-    assert_eq!(
-        html("> Just words.\n"),
-        "<blockquote>\n<p>Just words.</p>\n</blockquote>\n"
-    );
+    assert_eq!(html("> Just words.\n"), "<blockquote>\n<p>Just words.</p>\n</blockquote>\n");
     // A dash alone, or a quote that is only an attribution, is not one.
     assert!(!html("> Words.\n>\n> —\n").contains("figure"));
     assert!(!html("> — Nobody\n").contains("figure"));
@@ -274,10 +216,7 @@ fn safe_links_are_kept() {
 
 #[test]
 fn unsafe_links_point_nowhere_and_unsafe_images_vanish() {
-    assert_eq!(
-        html("[x](javascript:alert(1))"),
-        "<p><a href=\"#\">x</a></p>\n"
-    );
+    assert_eq!(html("[x](javascript:alert(1))"), "<p><a href=\"#\">x</a></p>\n");
     assert_eq!(html("a ![x](javascript:alert(1)) b"), "<p>a  b</p>\n");
 }
 
@@ -287,8 +226,7 @@ fn images_load_lazily() {
         html("Look: ![A *cat*](/cat.jpg \"Title\")"),
         "<p>Look: <img src=\"/cat.jpg\" alt=\"A cat\" title=\"Title\" loading=\"lazy\"></p>\n"
     );
-    assert!(html_sanitized("![cat](/cat.jpg)")
-        .contains("<img src=\"/cat.jpg\" alt=\"cat\" loading=\"lazy\">"));
+    assert!(html_sanitized("![cat](/cat.jpg)").contains("<img src=\"/cat.jpg\" alt=\"cat\" loading=\"lazy\">"));
     // Raw images get it too, and keep their dimensions.
     let raw = html("<img src=\"/a.png\" alt=\"a\" width=\"10\" height=\"20\" onload=\"x()\">");
     assert!(raw.contains("loading=\"lazy\""));
@@ -300,17 +238,12 @@ fn images_load_lazily() {
 fn text_is_escaped() {
     assert_eq!(html("1 < 2 & 3 > 2"), "<p>1 &lt; 2 &amp; 3 &gt; 2</p>\n");
     assert_eq!(html("`<b>`"), "<p><code>&lt;b&gt;</code></p>\n");
-    assert_eq!(
-        html("```html\n<script>\n```"),
-        "<pre><code class=\"language-html\">&lt;script&gt;\n</code></pre>\n"
-    );
+    assert_eq!(html("```html\n<script>\n```"), "<pre><code class=\"language-html\">&lt;script&gt;\n</code></pre>\n");
 }
 
 #[test]
 fn code_block_languages() {
-    assert!(
-        html("```rust ignore\nfn x() {}\n```").starts_with("<pre><code class=\"language-rust\">")
-    );
+    assert!(html("```rust ignore\nfn x() {}\n```").starts_with("<pre><code class=\"language-rust\">"));
     assert!(html("```c++\nx\n```").starts_with("<pre><code class=\"language-c++\">"));
     assert!(html("```\nx\n```").starts_with("<pre><code>"));
     assert!(html("```js\"><b>\nx\n```").starts_with("<pre><code>"));
@@ -336,7 +269,9 @@ fn main() {}
         "<h2 id=\"heading\">Heading <a class=\"anchor\" href=\"#heading\" aria-label=\"Link to this section\" rel=\"noopener noreferrer\">#</a></h2>"
     ));
     assert!(out.contains("<div>raw <b>bold</b></div>"));
-    assert!(out.contains("<sup class=\"fn-ref\" id=\"fnref-1\"><a href=\"#fn-1\" rel=\"noopener noreferrer\">1</a></sup>"));
+    assert!(
+        out.contains("<sup class=\"fn-ref\" id=\"fnref-1\"><a href=\"#fn-1\" rel=\"noopener noreferrer\">1</a></sup>")
+    );
     assert!(out.contains("<a href=\"https://example.com\" rel=\"noopener noreferrer\">a link</a>"));
     assert!(out.contains("<code class=\"language-rust\">"));
     assert!(out.contains("<section class=\"footnotes\" aria-label=\"Footnotes\">"));
@@ -347,8 +282,7 @@ fn main() {}
 
 #[test]
 fn raw_html_keeps_harmless_formatting() {
-    let out =
-        html("Press <kbd>Ctrl</kbd> and <abbr title=\"HyperText\">HTML</abbr><br>next<sub>2</sub>");
+    let out = html("Press <kbd>Ctrl</kbd> and <abbr title=\"HyperText\">HTML</abbr><br>next<sub>2</sub>");
     assert!(out.contains("<kbd>Ctrl</kbd>"));
     assert!(out.contains("<abbr title=\"HyperText\">HTML</abbr>"));
     assert!(out.contains("<br>"));

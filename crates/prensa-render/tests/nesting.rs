@@ -54,11 +54,7 @@ fn depth(html: &str) -> usize {
 #[test]
 fn ten_thousand_nested_quotes_render_on_a_small_stack() {
     let out = render_small(format!("{} deep", ">".repeat(10_000)));
-    assert!(
-        out.html.contains("deep"),
-        "{}",
-        &out.html[..out.html.len().min(300)]
-    );
+    assert!(out.html.contains("deep"), "{}", &out.html[..out.html.len().min(300)]);
     assert_eq!(out.words, 1);
     let quotes = out.html.matches("<blockquote>").count();
     assert_eq!(quotes, MAX_NESTING, "deeper quotes are flattened");
@@ -68,11 +64,7 @@ fn ten_thousand_nested_quotes_render_on_a_small_stack() {
 
 #[test]
 fn fifty_thousand_nested_divs_are_flattened_before_sanitizing() {
-    let out = render_small(format!(
-        "{}deep{}",
-        "<div>".repeat(50_000),
-        "</div>".repeat(50_000)
-    ));
+    let out = render_small(format!("{}deep{}", "<div>".repeat(50_000), "</div>".repeat(50_000)));
     assert!(out.html.contains("deep"));
     assert_eq!(depth(&out.html), MAX_HTML_DEPTH);
 }
@@ -134,13 +126,71 @@ fn a_thousand_headings_of_one_name_get_distinct_ids() {
 
 /// Pieces of Markdown (and raw HTML) that nest, open or break something.
 const PIECES: [&str; 64] = [
-    ">", "> ", "- ", "* ", "+ ", "1. ", "    ", "\t", "\n", "\n\n", "# ", "## ", "[", "]", "(", ")", "![", "](",
-    "*", "**", "_", "__", "~~", "`", "```", "~~~", "[^1]", "\n[^1]: ", "[^a]", "\n[^a]: note ", "|", "\n| --- |\n",
-    "<div>", "</div>", "<b>", "</p>", "<!-- c -->", "&amp;", "&#0;", "\\", "word", "\n— Name", "\u{0}", "\u{7}",
-    "\u{1b}", "\u{200b}", "\u{feff}", "é", "日本", "<http://x.y>", "[x]: /y\n", "***", "---", "===", "{#id}",
-    "\r", "\r\n", "javascript:x", "<svg>", "<table>",
+    ">",
+    "> ",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "# ",
+    "## ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "*",
+    "**",
+    "_",
+    "__",
+    "~~",
+    "`",
+    "```",
+    "~~~",
+    "[^1]",
+    "\n[^1]: ",
+    "[^a]",
+    "\n[^a]: note ",
+    "|",
+    "\n| --- |\n",
+    "<div>",
+    "</div>",
+    "<b>",
+    "</p>",
+    "<!-- c -->",
+    "&amp;",
+    "&#0;",
+    "\\",
+    "word",
+    "\n— Name",
+    "\u{0}",
+    "\u{7}",
+    "\u{1b}",
+    "\u{200b}",
+    "\u{feff}",
+    "é",
+    "日本",
+    "<http://x.y>",
+    "[x]: /y\n",
+    "***",
+    "---",
+    "===",
+    "{#id}",
+    "\r",
+    "\r\n",
+    "javascript:x",
+    "<svg>",
+    "<table>",
     // Figures, galleries and embeds.
-    "![a](/media/ab12.jpg)", "![](/media/ab12.jpg \"t\")\n", "\n— Photo: X", "https://youtu.be/dQw4w9WgXcQ",
+    "![a](/media/ab12.jpg)",
+    "![](/media/ab12.jpg \"t\")\n",
+    "\n— Photo: X",
+    "https://youtu.be/dQw4w9WgXcQ",
 ];
 
 /// Renders on a small stack and checks what must hold for any input.

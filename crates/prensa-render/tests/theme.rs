@@ -61,10 +61,7 @@ const TOC_HTML: &str = r##"<nav class="toc" aria-label="Contents">
 const BASE: &str = "https://labrecha.example";
 
 fn link(s: Text, name: &str, path: &str) -> LinkView {
-    LinkView {
-        name: s(name),
-        url: s(&format!("{BASE}{path}")),
-    }
+    LinkView { name: s(name), url: s(&format!("{BASE}{path}")) }
 }
 
 fn site(s: Text) -> SiteView {
@@ -80,16 +77,8 @@ fn site(s: Text) -> SiteView {
             link(s, "Culture", "/culture/"),
         ],
         social: vec![
-            SocialView {
-                kind: "mastodon",
-                label: "Mastodon",
-                url: s("https://social.example/@labrecha"),
-            },
-            SocialView {
-                kind: "x",
-                label: "X",
-                url: s("https://x.com/labrecha"),
-            },
+            SocialView { kind: "mastodon", label: "Mastodon", url: s("https://social.example/@labrecha") },
+            SocialView { kind: "x", label: "X", url: s("https://x.com/labrecha") },
         ],
         // Fixed, so that the snapshots do not change with every CSS edit.
         css_url: s("/assets/style.0123456789.css"),
@@ -156,33 +145,18 @@ fn authors(s: Text, count: usize) -> Vec<LinkView> {
 }
 
 fn card(s: Text, n: usize) -> CardView {
-    let section = if n.is_multiple_of(2) {
-        link(s, "Labor", "/labor/")
-    } else {
-        link(s, "Culture", "/culture/")
-    };
+    let section = if n.is_multiple_of(2) { link(s, "Labor", "/labor/") } else { link(s, "Culture", "/culture/") };
     let authors = authors(s, n % 3 + 1);
     CardView {
         url: s(&format!("{BASE}/2025/06/story-{n}/")),
         headline: s(&format!("Story number {n} from the coast")),
         standfirst: s("A short summary of what happened and why it matters."),
-        byline_text: authors
-            .iter()
-            .map(|a| a.name.clone())
-            .collect::<Vec<_>>()
-            .join(", "),
+        byline_text: authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", "),
         authors,
         section,
         date_iso: s(&format!("2025-06-{:02}T09:00:00Z", 20 - n)),
         date_text: s(&format!("June {}, 2025", 20 - n)),
-        image: (n != 2).then(|| {
-            image(
-                s,
-                &format!("story-{n}"),
-                "Workers sorting coffee beans",
-                None,
-            )
-        }),
+        image: (n != 2).then(|| image(s, &format!("story-{n}"), "Workers sorting coffee beans", None)),
     }
 }
 
@@ -199,11 +173,7 @@ fn author_box(s: Text, name: &str, path: &str, avatar: bool) -> AuthorBoxView {
             caption: None,
         }),
         bio_html: "<p>Reports on labor from São Paulo.</p>\n".to_owned(),
-        social: vec![SocialView {
-            kind: "mastodon",
-            label: "Mastodon",
-            url: s("https://social.example/@ana"),
-        }],
+        social: vec![SocialView { kind: "mastodon", label: "Mastodon", url: s("https://social.example/@ana") }],
     }
 }
 
@@ -213,25 +183,14 @@ fn article_meta(s: Text) -> MetaView {
         og_image_alt: Some(s("Coffee pickers on a steep hillside at dawn")),
         json_ld: Some(JSON_LD.to_owned()),
         alternates: vec![
-            AlternateView {
-                lang: s("en"),
-                url: s("https://labrecha.example/2025/06/coffee-coast/"),
-            },
-            AlternateView {
-                lang: s("es"),
-                url: s("https://labrecha.example/es/2025/06/costa-del-cafe/"),
-            },
+            AlternateView { lang: s("en"), url: s("https://labrecha.example/2025/06/coffee-coast/") },
+            AlternateView { lang: s("es"), url: s("https://labrecha.example/es/2025/06/costa-del-cafe/") },
         ],
         published_iso: Some(s("2025-06-26T07:30:00+01:00")),
         modified_iso: Some(s("2025-06-27T10:00:00+01:00")),
         section: Some(s("Labor")),
         tags: vec![s("Coffee"), s("Unions")],
-        ..meta(
-            s,
-            "The cooperatives of the coffee coast — La Brecha",
-            "/2025/06/coffee-coast/",
-            "article",
-        )
+        ..meta(s, "The cooperatives of the coffee coast — La Brecha", "/2025/06/coffee-coast/", "article")
     }
 }
 
@@ -246,10 +205,7 @@ fn article(s: Text) -> ArticleView {
         updated_iso: Some(s("2025-06-27T10:00:00+01:00")),
         updated_text: Some(s("June 27, 2025")),
         section: link(s, "Labor", "/labor/"),
-        tags: vec![
-            link(s, "Coffee", "/tags/coffee/"),
-            link(s, "Unions", "/tags/unions/"),
-        ],
+        tags: vec![link(s, "Coffee", "/tags/coffee/"), link(s, "Unions", "/tags/unions/")],
         image: Some(image(
             s,
             "coffee",
@@ -261,12 +217,8 @@ fn article(s: Text) -> ArticleView {
         toc_html: Some(TOC_HTML.to_owned()),
         reading_time: "7 min read".to_owned(),
         share: ShareView {
-            facebook: s(&format!(
-                "https://www.facebook.com/sharer/sharer.php?u={canonical}"
-            )),
-            x: s(&format!(
-                "https://x.com/intent/post?url={canonical}&text=Coffee"
-            )),
+            facebook: s(&format!("https://www.facebook.com/sharer/sharer.php?u={canonical}")),
+            x: s(&format!("https://x.com/intent/post?url={canonical}&text=Coffee")),
             mastodon: s(&format!("https://mastodonshare.com/?url={canonical}")),
             email: s(&format!("mailto:?subject=Coffee&body={canonical}")),
             link: s(canonical),
@@ -293,11 +245,7 @@ fn home(s: Text) -> HomeView {
                 url: s("https://labrecha.example/labor/"),
                 cards: vec![card(s, 4), card(s, 5)],
             },
-            SectionBlockView {
-                name: s("Empty"),
-                url: s("https://labrecha.example/empty/"),
-                cards: Vec::new(),
-            },
+            SectionBlockView { name: s("Empty"), url: s("https://labrecha.example/empty/"), cards: Vec::new() },
         ],
     }
 }
@@ -336,35 +284,20 @@ fn list_meta(s: Text) -> MetaView {
     MetaView {
         prev: Some(s("https://labrecha.example/authors/ana-ribeiro/")),
         next: Some(s("https://labrecha.example/authors/ana-ribeiro/page/3/")),
-        ..meta(
-            s,
-            "Ana Ribeiro — page 2 — La Brecha",
-            "/authors/ana-ribeiro/page/2/",
-            "website",
-        )
+        ..meta(s, "Ana Ribeiro — page 2 — La Brecha", "/authors/ana-ribeiro/page/2/", "website")
     }
 }
 
 fn mastodon_share(s: Text, error: bool) -> MastodonShareView {
     MastodonShareView {
-        text: s(
-            "The cooperatives of the coffee coast https://labrecha.example/2025/06/coffee-coast/",
-        ),
+        text: s("The cooperatives of the coffee coast https://labrecha.example/2025/06/coffee-coast/"),
         error,
         confirm: None,
     }
 }
 
 fn share_meta(s: Text) -> MetaView {
-    MetaView {
-        noindex: true,
-        ..meta(
-            s,
-            "Share on Mastodon — La Brecha",
-            "/share/mastodon/",
-            "website",
-        )
-    }
+    MetaView { noindex: true, ..meta(s, "Share on Mastodon — La Brecha", "/share/mastodon/", "website") }
 }
 
 fn theme() -> Theme {
@@ -383,93 +316,29 @@ fn render<T: serde::Serialize>(
     t: &BTreeMap<String, String>,
     page: T,
 ) -> String {
-    theme
-        .render(
-            template,
-            &PageView {
-                site,
-                meta,
-                t,
-                page,
-            },
-        )
-        .expect("renders")
+    theme.render(template, &PageView { site, meta, t, page }).expect("renders")
 }
 
 /// Renders every page of the fixture with `s` building its text and `t`
 /// as the locale's strings: (name, html).
 fn render_all(theme: &Theme, s: Text, t: &BTreeMap<String, String>) -> Vec<(&'static str, String)> {
     let site = &site(s);
-    let not_found_meta = MetaView {
-        noindex: true,
-        ..meta(s, "Not found — La Brecha", "/nope", "website")
-    };
+    let not_found_meta = MetaView { noindex: true, ..meta(s, "Not found — La Brecha", "/nope", "website") };
     let section_meta = meta(s, "Latin America — La Brecha", "/latin-america/", "website");
     vec![
-        (
-            "home",
-            render(
-                theme,
-                Template::Home,
-                site,
-                meta(s, "La Brecha", "/", "website"),
-                t,
-                home(s),
-            ),
-        ),
-        (
-            "article",
-            render(
-                theme,
-                Template::Article,
-                site,
-                article_meta(s),
-                t,
-                article(s),
-            ),
-        ),
-        (
-            "author_list",
-            render(theme, Template::List, site, list_meta(s), t, author_list(s)),
-        ),
-        (
-            "section_list",
-            render(
-                theme,
-                Template::List,
-                site,
-                section_meta,
-                t,
-                section_list(s),
-            ),
-        ),
-        (
-            "not_found",
-            render(theme, Template::NotFound, site, not_found_meta, t, ()),
-        ),
-        (
-            "mastodon_share",
-            render(
-                theme,
-                Template::MastodonShare,
-                site,
-                share_meta(s),
-                t,
-                mastodon_share(s, true),
-            ),
-        ),
+        ("home", render(theme, Template::Home, site, meta(s, "La Brecha", "/", "website"), t, home(s))),
+        ("article", render(theme, Template::Article, site, article_meta(s), t, article(s))),
+        ("author_list", render(theme, Template::List, site, list_meta(s), t, author_list(s))),
+        ("section_list", render(theme, Template::List, site, section_meta, t, section_list(s))),
+        ("not_found", render(theme, Template::NotFound, site, not_found_meta, t, ())),
+        ("mastodon_share", render(theme, Template::MastodonShare, site, share_meta(s), t, mastodon_share(s, true))),
     ]
 }
 
 /// Same pages with every optional field empty.
 fn render_minimal(theme: &Theme, t: &BTreeMap<String, String>) -> Vec<(&'static str, String)> {
     let s: Text = &plain;
-    let site = SiteView {
-        tagline: String::new(),
-        sections: Vec::new(),
-        social: Vec::new(),
-        ..site(s)
-    };
+    let site = SiteView { tagline: String::new(), sections: Vec::new(), social: Vec::new(), ..site(s) };
     let bare_card = CardView {
         authors: Vec::new(),
         byline_text: String::new(),
@@ -495,44 +364,17 @@ fn render_minimal(theme: &Theme, t: &BTreeMap<String, String>) -> Vec<(&'static 
         description: None,
         author: None,
         cards: Vec::new(),
-        pager: Some(PagerView {
-            page: 1,
-            pages: 1,
-            prev_url: None,
-            next_url: None,
-            label: "Page 1 of 1".to_owned(),
-        }),
+        pager: Some(PagerView { page: 1, pages: 1, prev_url: None, next_url: None, label: "Page 1 of 1".to_owned() }),
         ..author_list(s)
     };
-    let home = HomeView {
-        lead: None,
-        featured: Vec::new(),
-        most_recent: vec![bare_card],
-        sections: Vec::new(),
-    };
+    let home = HomeView { lead: None, featured: Vec::new(), most_recent: vec![bare_card], sections: Vec::new() };
     let m = || meta(s, "La Brecha", "/", "website");
     vec![
         ("home", render(theme, Template::Home, &site, m(), t, home)),
-        (
-            "article",
-            render(theme, Template::Article, &site, m(), t, article),
-        ),
+        ("article", render(theme, Template::Article, &site, m(), t, article)),
         ("list", render(theme, Template::List, &site, m(), t, list)),
-        (
-            "not_found",
-            render(theme, Template::NotFound, &site, m(), t, ()),
-        ),
-        (
-            "mastodon_share",
-            render(
-                theme,
-                Template::MastodonShare,
-                &site,
-                m(),
-                t,
-                mastodon_share(s, false),
-            ),
-        ),
+        ("not_found", render(theme, Template::NotFound, &site, m(), t, ())),
+        ("mastodon_share", render(theme, Template::MastodonShare, &site, m(), t, mastodon_share(s, false))),
     ]
 }
 
@@ -565,15 +407,8 @@ fn article_parts_come_in_reading_order() {
     let pages = render_all(&theme, &plain, &t);
     let html = &pages[1].1;
     let first_share = html.find("class=\"share\"").expect("share links");
-    let second_share = html[first_share + 1..]
-        .find("class=\"share\"")
-        .expect("share links again")
-        + first_share
-        + 1;
-    let at = |needle: &str| {
-        html.find(needle)
-            .unwrap_or_else(|| panic!("{needle} missing"))
-    };
+    let second_share = html[first_share + 1..].find("class=\"share\"").expect("share links again") + first_share + 1;
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
     let positions = [
         ("<main", at("<main")),
         ("headline", at("class=\"headline\"")),
@@ -595,12 +430,7 @@ fn article_parts_come_in_reading_order() {
         ("<footer", at("<footer")),
     ];
     for pair in positions.windows(2) {
-        assert!(
-            pair[0].1 < pair[1].1,
-            "{} must come before {}",
-            pair[0].0,
-            pair[1].0
-        );
+        assert!(pair[0].1 < pair[1].1, "{} must come before {}", pair[0].0, pair[1].0);
     }
     assert_eq!(html.matches("class=\"share\"").count(), 2);
     assert_eq!(html.matches("class=\"author-box\"").count(), 2);
@@ -616,14 +446,10 @@ fn byline_links_every_author() {
          <a href=\"https://labrecha.example/authors/ben-okafor/\">Ben Okafor</a> and \
          <a href=\"https://labrecha.example/authors/cleo-marin/\">Cleo Marín</a></p>"
     ));
-    assert!(html.contains(
-        "<time class=\"published\" datetime=\"2025-06-26T07:30:00+01:00\">June 26, 2025</time>"
-    ));
+    assert!(html.contains("<time class=\"published\" datetime=\"2025-06-26T07:30:00+01:00\">June 26, 2025</time>"));
     assert!(html.contains("7 min read"));
     // "Copy link" is a plain link to the canonical URL.
-    assert!(
-        html.contains("<a href=\"https://labrecha.example/2025/06/coffee-coast/\">Copy link</a>")
-    );
+    assert!(html.contains("<a href=\"https://labrecha.example/2025/06/coffee-coast/\">Copy link</a>"));
 }
 
 /// The theme's words follow the locale's strings: a German page has German
@@ -654,14 +480,12 @@ fn text_fields_are_escaped() {
         assert!(!html.contains("<script>alert"), "{name}");
         assert!(!html.contains("<img src=x"), "{name}");
         assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;"),
+            html.contains(
+                "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;"
+            ),
             "{name}"
         );
-        assert_eq!(
-            html.matches("<script").count(),
-            usize::from(name == "article"),
-            "{name}"
-        );
+        assert_eq!(html.matches("<script").count(), usize::from(name == "article"), "{name}");
         assert_eq!(html.matches("<h1").count(), 1, "{name}");
     }
 }
@@ -674,9 +498,7 @@ fn json_ld_is_emitted_verbatim_and_is_the_only_script() {
         let scripts = html.matches("<script").count();
         if name == "article" {
             assert_eq!(scripts, 1);
-            assert!(html.contains(&format!(
-                "<script type=\"application/ld+json\">{JSON_LD}</script>"
-            )));
+            assert!(html.contains(&format!("<script type=\"application/ld+json\">{JSON_LD}</script>")));
         } else {
             assert_eq!(scripts, 0, "{name}");
         }
@@ -685,18 +507,14 @@ fn json_ld_is_emitted_verbatim_and_is_the_only_script() {
 
 /// Every start tag of `html`, as the text between `<` and `>`.
 fn tags(html: &str) -> impl Iterator<Item = &str> {
-    html.split('<')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag))
+    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag))
 }
 
 #[test]
 fn no_inline_styles_event_handlers_or_unsized_images() {
     let theme = theme();
     let t = english();
-    let pages = render_all(&theme, &plain, &t)
-        .into_iter()
-        .chain(render_minimal(&theme, &t));
+    let pages = render_all(&theme, &plain, &t).into_iter().chain(render_minimal(&theme, &t));
     for (name, html) in pages {
         assert!(!html.contains("style="), "{name}");
         assert!(!html.contains("<style"), "{name}");
@@ -763,12 +581,8 @@ fn head_metadata() {
     }
     assert_eq!(article.matches("hreflang=\"x-default\"").count(), 1);
     let list = &pages[2].1;
-    assert!(
-        list.contains("<link rel=\"prev\" href=\"https://labrecha.example/authors/ana-ribeiro/\">")
-    );
-    assert!(list.contains(
-        "<link rel=\"next\" href=\"https://labrecha.example/authors/ana-ribeiro/page/3/\">"
-    ));
+    assert!(list.contains("<link rel=\"prev\" href=\"https://labrecha.example/authors/ana-ribeiro/\">"));
+    assert!(list.contains("<link rel=\"next\" href=\"https://labrecha.example/authors/ana-ribeiro/page/3/\">"));
     assert!(list.contains("rel=\"prev\">Previous page</a>"));
     assert!(list.contains("<span>Page 2 of 3</span>"));
     for (name, html) in &pages {
@@ -782,23 +596,15 @@ fn head_metadata() {
             !matches!(*name, "not_found" | "mastodon_share"),
             "{name}"
         );
-        assert!(
-            !html.contains(" dir=\""),
-            "{name}: English is left to right"
-        );
+        assert!(!html.contains(" dir=\""), "{name}: English is left to right");
         if *name != "article" {
             assert!(!html.contains("hreflang"), "{name}");
-            assert!(
-                html.contains("<meta name=\"twitter:card\" content=\"summary\">"),
-                "{name}"
-            );
+            assert!(html.contains("<meta name=\"twitter:card\" content=\"summary\">"), "{name}");
         }
     }
     // The home page's masthead is its h1; elsewhere it is a paragraph.
     assert!(pages[0].1.contains("<h1 class=\"masthead\">"));
-    assert!(pages[1]
-        .1
-        .contains("<p class=\"masthead\"><a href=\"https://labrecha.example/\">La Brecha</a></p>"));
+    assert!(pages[1].1.contains("<p class=\"masthead\"><a href=\"https://labrecha.example/\">La Brecha</a></p>"));
 }
 
 #[test]
@@ -824,10 +630,13 @@ fn feed_links_in_the_head() {
         "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS feed: Labor &quot;&amp;&quot; &lt;b&gt;\" \
          href=\"https://labrecha.example/section/labor/feed/\">"
     ), "{head}");
-    assert!(head.contains(
-        "<link rel=\"alternate\" type=\"application/feed+json\" title=\"JSON Feed: Labor\" \
+    assert!(
+        head.contains(
+            "<link rel=\"alternate\" type=\"application/feed+json\" title=\"JSON Feed: Labor\" \
          href=\"https://labrecha.example/section/labor/feed/feed.json\">"
-    ), "{head}");
+        ),
+        "{head}"
+    );
     let without = render(&theme, Template::List, &site, list_meta(&plain), &t, section_list(&plain));
     assert!(!without.contains("application/rss+xml"));
 }
@@ -851,11 +660,7 @@ fn text_content(html: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 fn strings_of(value: &serde_json::Value, out: &mut Vec<String>) {
@@ -873,60 +678,22 @@ fn strings_of(value: &serde_json::Value, out: &mut Vec<String>) {
 #[test]
 fn every_word_comes_from_the_locale() {
     let theme = theme();
-    let t: BTreeMap<String, String> = english()
-        .into_keys()
-        .map(|key| (key.clone(), format!("⟦{key}⟧")))
-        .collect();
+    let t: BTreeMap<String, String> = english().into_keys().map(|key| (key.clone(), format!("⟦{key}⟧"))).collect();
     let s: Text = &plain;
     let site = site(s);
     let pages: Vec<(&str, String, serde_json::Value)> = {
         let mut pages = Vec::new();
         let mut add = |name, template, meta: MetaView, page: serde_json::Value| {
-            let view = PageView {
-                site: &site,
-                meta,
-                t: &t,
-                page,
-            };
+            let view = PageView { site: &site, meta, t: &t, page };
             let html = theme.render(template, &view).expect("renders");
             pages.push((name, html, serde_json::to_value(&view).expect("serializes")));
         };
-        add(
-            "home",
-            Template::Home,
-            meta(s, "La Brecha", "/", "website"),
-            json(home(s)),
-        );
-        add(
-            "article",
-            Template::Article,
-            article_meta(s),
-            json(article(s)),
-        );
-        add(
-            "author_list",
-            Template::List,
-            list_meta(s),
-            json(author_list(s)),
-        );
-        add(
-            "section_list",
-            Template::List,
-            list_meta(s),
-            json(section_list(s)),
-        );
-        add(
-            "mastodon_share",
-            Template::MastodonShare,
-            share_meta(s),
-            json(mastodon_share(s, true)),
-        );
-        add(
-            "not_found",
-            Template::NotFound,
-            meta(s, "Not found", "/x", "website"),
-            serde_json::Value::Null,
-        );
+        add("home", Template::Home, meta(s, "La Brecha", "/", "website"), json(home(s)));
+        add("article", Template::Article, article_meta(s), json(article(s)));
+        add("author_list", Template::List, list_meta(s), json(author_list(s)));
+        add("section_list", Template::List, list_meta(s), json(section_list(s)));
+        add("mastodon_share", Template::MastodonShare, share_meta(s), json(mastodon_share(s, true)));
+        add("not_found", Template::NotFound, meta(s, "Not found", "/x", "website"), serde_json::Value::Null);
         pages
     };
     for (name, html, view) in pages {
@@ -938,11 +705,7 @@ fn every_word_comes_from_the_locale() {
         let mut pieces: Vec<String> = data
             .iter()
             .flat_map(|item| [escape(item), text_content(item)])
-            .flat_map(|form| {
-                form.split("  ")
-                    .map(|p| p.trim().to_owned())
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|form| form.split("  ").map(|p| p.trim().to_owned()).collect::<Vec<_>>())
             .filter(|p| !p.is_empty())
             .collect();
         pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -952,33 +715,17 @@ fn every_word_comes_from_the_locale() {
         }
         // Labels read out by screen readers come from the locale (or name
         // a piece of data, like an author's social links).
-        for label in html
-            .split(" aria-label=\"")
-            .skip(1)
-            .filter_map(|rest| rest.split_once('"'))
-        {
+        for label in html.split(" aria-label=\"").skip(1).filter_map(|rest| rest.split_once('"')) {
             let label = label.0;
             let is_marker = label.starts_with('⟦') && label.ends_with('⟧');
-            let from_data = data
-                .iter()
-                .any(|d| escape(d) == label || d.contains(&format!("aria-label=\"{label}\"")));
+            let from_data = data.iter().any(|d| escape(d) == label || d.contains(&format!("aria-label=\"{label}\"")));
             assert!(is_marker || from_data, "{name}: aria-label {label:?}");
         }
         // The markers themselves, then entities and punctuation may stay.
-        let rest: String = rest
-            .split('⟦')
-            .map(|part| part.split_once('⟧').map_or(part, |(_, after)| after))
-            .collect();
+        let rest: String = rest.split('⟦').map(|part| part.split_once('⟧').map_or(part, |(_, after)| after)).collect();
         let letters: String = rest.chars().filter(|c| c.is_alphabetic()).collect();
-        let letters = letters
-            .replace("amp", "")
-            .replace("quot", "")
-            .replace("lt", "")
-            .replace("gt", "");
-        assert!(
-            letters.is_empty(),
-            "{name}: hard-coded text {letters:?} in {rest:?}"
-        );
+        let letters = letters.replace("amp", "").replace("quot", "").replace("lt", "").replace("gt", "");
+        assert!(letters.is_empty(), "{name}: hard-coded text {letters:?} in {rest:?}");
     }
 }
 
@@ -988,11 +735,7 @@ fn json<T: serde::Serialize>(value: T) -> serde_json::Value {
 
 /// Compressed as the web layer's page cache does it.
 fn brotli(bytes: &[u8]) -> usize {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 10,
-        lgwin: 22,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 10, lgwin: 22, ..Default::default() };
     let mut out = Vec::new();
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in memory");
     out.len()
@@ -1076,18 +819,14 @@ impl Prose {
                 out.push_str(&format!("[^{index}]"));
             }
         }
-        out.push_str(
-            ".\n\n[^399]: A note on sources.\n\n[^799]: Another note.\n\n[^1199]: A last note.\n",
-        );
+        out.push_str(".\n\n[^399]: A note on sources.\n\n[^799]: Another note.\n\n[^1199]: A last note.\n");
         out
     }
 
     /// A content-addressed media URL, as the web layer makes them.
     fn media_url(&mut self) -> String {
         // The importer's and the uploader's keys: 64-bit xxh3, in hex.
-        let hash: String = (0..16)
-            .map(|_| char::from(b"0123456789abcdef"[self.next(16)]))
-            .collect();
+        let hash: String = (0..16).map(|_| char::from(b"0123456789abcdef"[self.next(16)])).collect();
         format!("/media/{hash}.jpg")
     }
 
@@ -1097,24 +836,23 @@ impl Prose {
         let headline = self.sentence(8);
         let authors = authors(&plain, n % 2 + 1)
             .into_iter()
-            .map(|a| LinkView {
-                url: a.url.replace(BASE, "").replace("/authors/", "/author/"),
-                ..a
-            })
+            .map(|a| LinkView { url: a.url.replace(BASE, "").replace("/authors/", "/author/"), ..a })
             .collect();
         CardView {
             url: format!("/{}/", headline.replace(' ', "-")),
             standfirst: self.sentence(25),
             image: Some({
                 let url = self.media_url();
-                ImageView { srcset: srcset_for(&url, 1200, &[640]), url, alt: self.sentence(9), ..image(&plain, "x", "x", None) }
+                ImageView {
+                    srcset: srcset_for(&url, 1200, &[640]),
+                    url,
+                    alt: self.sentence(9),
+                    ..image(&plain, "x", "x", None)
+                }
             }),
             headline,
             authors,
-            section: LinkView {
-                name: "Labor".to_owned(),
-                url: "/section/labor/".to_owned(),
-            },
+            section: LinkView { name: "Labor".to_owned(), url: "/section/labor/".to_owned() },
             ..card(&plain, n)
         }
     }
@@ -1127,10 +865,7 @@ fn stylesheet_is_fingerprinted_and_small() {
     let hex = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(css));
     assert_eq!(theme.css_url(), format!("/assets/style.{}.css", &hex[..10]));
     let gz = gzip(css);
-    assert!(
-        gz <= 2_000,
-        "style.css is {gz} bytes gzipped; the budget is 2,000"
-    );
+    assert!(gz <= 2_000, "style.css is {gz} bytes gzipped; the budget is 2,000");
 }
 
 /// A 1,400-word article page, with four cards "more from" its section and
@@ -1148,18 +883,11 @@ fn article_page_fits_the_budget() {
     let rendered = markdown::render(
         // With six headings of two words and three footnotes: 1,400 in all.
         &prose.article(1_379),
-        &markdown::Options {
-            toc: true,
-            heading_offset: 1,
-            ..markdown::Options::default()
-        },
+        &markdown::Options { toc: true, heading_offset: 1, ..markdown::Options::default() },
     );
     assert_eq!(rendered.words, 1_400);
     let s: Text = &plain;
-    let site = SiteView {
-        css_url: theme.css_url().to_owned(),
-        ..site(s)
-    };
+    let site = SiteView { css_url: theme.css_url().to_owned(), ..site(s) };
     // Shaped like what the web layer builds: relative links, hashed media
     // URLs, percent-encoded share links, one hreflang, real bios.
     let canonical = "https://labrecha.example/the-cooperatives-of-the-coffee-coast/";
@@ -1168,10 +896,7 @@ fn article_page_fits_the_budget() {
     let relative = |links: Vec<LinkView>| -> Vec<LinkView> {
         links
             .into_iter()
-            .map(|l| LinkView {
-                url: l.url.replace(BASE, "").replace("/authors/", "/author/"),
-                ..l
-            })
+            .map(|l| LinkView { url: l.url.replace(BASE, "").replace("/authors/", "/author/"), ..l })
             .collect()
     };
     let mut boxes = Vec::new();
@@ -1195,10 +920,7 @@ fn article_page_fits_the_budget() {
         meta: MetaView {
             canonical: canonical.to_owned(),
             json_ld: Some(FULL_JSON_LD.to_owned()),
-            alternates: vec![AlternateView {
-                lang: "en".to_owned(),
-                url: canonical.to_owned(),
-            }],
+            alternates: vec![AlternateView { lang: "en".to_owned(), url: canonical.to_owned() }],
             ..article_meta(s)
         },
         t: &t,
@@ -1307,14 +1029,8 @@ fn strings_map_has_every_key_of_the_locale() {
     for (key, value) in &map {
         assert_eq!(value, en.t(key));
     }
-    assert_eq!(
-        map.get("most_recent").map(String::as_str),
-        Some("Most recent")
-    );
-    assert_eq!(
-        map.get("pagination").map(String::as_str),
-        Some("Pagination")
-    );
+    assert_eq!(map.get("most_recent").map(String::as_str), Some("Most recent"));
+    assert_eq!(map.get("pagination").map(String::as_str), Some("Pagination"));
     // Other locales get the same keys (falling back to English).
     assert_eq!(strings_map(i18n::locale("xx-unknown")).len(), map.len());
 }
@@ -1338,7 +1054,10 @@ fn optional_parts_disappear_cleanly() {
         }
         assert!(!html.contains("By  ·") && !html.contains("By ·"), "{name}");
         // Without sections the navigation still offers search.
-        assert!(html.contains("<nav aria-label=\"Sections\"><ul>\n<li><a href=\"/search/\">Search</a></li>\n</ul></nav>"), "{name}\n{html}");
+        assert!(
+            html.contains("<nav aria-label=\"Sections\"><ul>\n<li><a href=\"/search/\">Search</a></li>\n</ul></nav>"),
+            "{name}\n{html}"
+        );
     }
 }
 
@@ -1371,10 +1090,14 @@ fn custom_fields_and_social_overrides_are_escaped_and_fall_back() {
         ],
         ..article(s)
     };
-    let meta = MetaView { og_title: Some(evil.into()), og_description: Some("Social 'text'".into()), ..article_meta(s) };
+    let meta =
+        MetaView { og_title: Some(evil.into()), og_description: Some("Social 'text'".into()), ..article_meta(s) };
     let html = render(&theme, Template::Article, &site(s), meta, &t, article).replace("&#x2f;", "/");
     assert!(!html.contains("<script>alert"), "{html}");
-    assert!(html.contains(r#"<meta property="og:title" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#), "{html}");
+    assert!(
+        html.contains(r#"<meta property="og:title" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<meta property="og:description" content="Social &#39;text&#39;">"#), "{html}");
     assert!(html.contains("<dt>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>"));
     assert!(html.contains(r#"<dt>Source</dt><dd><a href="https://x.example/?a=1&amp;b=2" rel="nofollow">https://x.example/?a=1&amp;b=2</a></dd>"#), "{html}");

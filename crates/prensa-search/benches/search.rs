@@ -28,8 +28,27 @@ impl Words {
     /// a long tail of rare ones.
     fn word(&mut self) -> String {
         const COMMON: &[&str] = &[
-            "the", "of", "and", "workers", "city", "government", "strike", "election", "housing", "rent", "union",
-            "council", "river", "climate", "wages", "coast", "market", "factory", "school", "hospital", "minister",
+            "the",
+            "of",
+            "and",
+            "workers",
+            "city",
+            "government",
+            "strike",
+            "election",
+            "housing",
+            "rent",
+            "union",
+            "council",
+            "river",
+            "climate",
+            "wages",
+            "coast",
+            "market",
+            "factory",
+            "school",
+            "hospital",
+            "minister",
         ];
         let r = self.next();
         if r.is_multiple_of(3) {
@@ -88,7 +107,11 @@ fn archive(n: usize) -> ImportSet {
             })
             .collect(),
         sections: (0..8)
-            .map(|i| NewSection { slug: format!("section-{i}"), name: format!("Section {i}"), description: String::new() })
+            .map(|i| NewSection {
+                slug: format!("section-{i}"),
+                name: format!("Section {i}"),
+                description: String::new(),
+            })
             .collect(),
         articles,
     }
@@ -129,7 +152,9 @@ fn bench(c: &mut Criterion) {
         let q = SearchQuery { text, sort, limit: 10, offset: 0 };
         let found = index.search(publication, &q, now).expect("search").total;
         eprintln!("{name}: {found} matches");
-        group.bench_function(format!("query: {name}"), |b| b.iter(|| index.search(publication, &q, now).expect("search")));
+        group.bench_function(format!("query: {name}"), |b| {
+            b.iter(|| index.search(publication, &q, now).expect("search"))
+        });
     }
     group.finish();
 }

@@ -248,7 +248,10 @@ pub fn stemmer_language(tag: &str) -> Option<Language> {
 /// stemmer, which knows its language's accented letters, so `Müller` and
 /// `Muller` still meet.
 fn analyzer(language: &str) -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).dynamic();
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
     let builder = match stemmer_language(language) {
         Some(lang) => {
             let builder = match StopWordFilter::new(lang) {
@@ -266,7 +269,9 @@ impl PublicationIndex {
     fn new(language: &str, built: bool) -> Result<PublicationIndex> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
             id: schema.add_u64_field("id", NumericOptions::default().set_indexed().set_stored()),
@@ -281,13 +286,21 @@ impl PublicationIndex {
         index.tokenizers().register(ANALYZER, analyzer(language));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
-        let mut parser = QueryParser::for_index(&index, vec![fields.headline, fields.standfirst, fields.names, fields.body]);
+        let mut parser =
+            QueryParser::for_index(&index, vec![fields.headline, fields.standfirst, fields.names, fields.body]);
         // Readers type a few words and expect pages holding all of them.
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.headline, 3.0);
         parser.set_field_boost(fields.standfirst, 2.0);
         parser.set_field_boost(fields.names, 1.5);
-        Ok(PublicationIndex { language: language.to_owned(), built, reader, writer: Mutex::new(writer), parser, fields })
+        Ok(PublicationIndex {
+            language: language.to_owned(),
+            built,
+            reader,
+            writer: Mutex::new(writer),
+            parser,
+            fields,
+        })
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -510,9 +523,9 @@ pub fn plain_text(markdown: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
-                text.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
+            ) => text.push('\n'),
             _ => {}
         }
     }
@@ -779,7 +792,8 @@ mod tests {
         let index = one_article_index();
         // Field names, wildcards and ranges are not query syntax to a
         // reader: each of these once failed with a 500.
-        for text in ["headline:*", "body:*", "x:*", "standfirst:*", "names:*", "published:*", "id:*", "stored:*", "*:*"] {
+        for text in ["headline:*", "body:*", "x:*", "standfirst:*", "names:*", "published:*", "id:*", "stored:*", "*:*"]
+        {
             let found = search(&index, text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(found.total, 0, "{text:?} is no word of the article");
         }

@@ -81,11 +81,29 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
                 "meridian",
                 "en",
                 vec![
-                    article("strike", "Nurses strike for safe staffing", "The nurses **walked out** at dawn. Elections follow.", "2026-01-05T09:00:00Z"),
-                    article("vote", "An election in the provinces", "Voters queued for hours to elect a new council.", "2026-02-01T09:00:00Z"),
-                    article("orchards", "Fire season in the orchards", "Smoke over the valley; the <script>alert(1)</script> farmers wait.", "2026-03-01T09:00:00Z"),
+                    article(
+                        "strike",
+                        "Nurses strike for safe staffing",
+                        "The nurses **walked out** at dawn. Elections follow.",
+                        "2026-01-05T09:00:00Z",
+                    ),
+                    article(
+                        "vote",
+                        "An election in the provinces",
+                        "Voters queued for hours to elect a new council.",
+                        "2026-02-01T09:00:00Z",
+                    ),
+                    article(
+                        "orchards",
+                        "Fire season in the orchards",
+                        "Smoke over the valley; the <script>alert(1)</script> farmers wait.",
+                        "2026-03-01T09:00:00Z",
+                    ),
                     article("future", "A scheduled piece on elections", "Not out yet.", "2030-01-01T09:00:00Z"),
-                    NewArticle { status: Status::Draft, ..article("draft", "Draft about elections", "Unfinished.", "2026-01-01T09:00:00Z") },
+                    NewArticle {
+                        status: Status::Draft,
+                        ..article("draft", "Draft about elections", "Unfinished.", "2026-01-01T09:00:00Z")
+                    },
                 ],
             ),
             false,
@@ -96,7 +114,12 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             &publication(
                 "meridiano",
                 "de",
-                vec![article("wahl", "Die Wahlen in München", "Die Arbeiter wählten neue Räte.", "2026-01-10T09:00:00Z")],
+                vec![article(
+                    "wahl",
+                    "Die Wahlen in München",
+                    "Die Arbeiter wählten neue Räte.",
+                    "2026-01-10T09:00:00Z",
+                )],
             ),
             false,
         )
@@ -165,7 +188,20 @@ async fn results_carry_a_card_and_a_marked_snippet() -> TestResult {
 #[tokio::test]
 async fn hostile_or_empty_queries_answer_quietly() -> TestResult {
     let w = world().await?;
-    for text in ["", "   ", "\"", "(((", "headline:", "a:b:c", "*", "[0 TO *]", "-", "+-+", "published:[0 TO 99999999999]", "\u{0}"] {
+    for text in [
+        "",
+        "   ",
+        "\"",
+        "(((",
+        "headline:",
+        "a:b:c",
+        "*",
+        "[0 TO *]",
+        "-",
+        "+-+",
+        "published:[0 TO 99999999999]",
+        "\u{0}",
+    ] {
         let r = w.index.search(w.en, &query(text), now())?;
         assert!(r.hits.iter().all(|h| h.slug != "future" && h.slug != "draft"), "{text:?} reached hidden articles");
     }
@@ -195,7 +231,10 @@ async fn refresh_follows_unpublishing_and_edits() -> TestResult {
         "en",
         vec![
             article("strike", "Nurses strike for safe staffing", "Rewritten: a picket line.", "2026-01-05T09:00:00Z"),
-            NewArticle { status: Status::Draft, ..article("vote", "An election in the provinces", "x", "2026-02-01T09:00:00Z") },
+            NewArticle {
+                status: Status::Draft,
+                ..article("vote", "An election in the provinces", "x", "2026-02-01T09:00:00Z")
+            },
         ],
     );
     set.articles[0].updated_at = Some(date("2026-01-06T09:00:00Z"));

@@ -9,10 +9,9 @@
 use chrono::{DateTime, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    AdminArticleRow, AdminQuery, Article, ArticleDraft, ArticleQuery, ArticleSummary, Author, Change, EditableArticle, Id,
-    ImportCounts, ImportSet, MediaAsset, NewAuthor, NewSection, NewUser, Page, Publication, PublicationEdit, Revision,
-    SaveOutcome, Section, Snapshot, Tag,
-    TokenKind, Transition, User,
+    AdminArticleRow, AdminQuery, Article, ArticleDraft, ArticleQuery, ArticleSummary, Author, Change, EditableArticle,
+    Id, ImportCounts, ImportSet, MediaAsset, NewAuthor, NewSection, NewUser, Page, Publication, PublicationEdit,
+    Revision, SaveOutcome, Section, Snapshot, Tag, TokenKind, Transition, User,
 };
 
 use crate::{Newsroom, PostgresStore, Result, SqliteStore, Store, StoreError};
@@ -231,7 +230,13 @@ impl Newsroom for AnyStore {
         delegate!(self.redeem_token(kind, digest, password_hash, now))
     }
 
-    async fn create_session(&self, digest: &str, user: Id, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+    async fn create_session(
+        &self,
+        digest: &str,
+        user: Id,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         delegate!(self.create_session(digest, user, now, expires_at))
     }
 
@@ -247,7 +252,13 @@ impl Newsroom for AnyStore {
         delegate!(self.delete_sessions_of(user))
     }
 
-    async fn begin_login(&self, keys: &[&str], limit: u32, window: std::time::Duration, now: DateTime<Utc>) -> Result<crate::newsroom::LoginGate> {
+    async fn begin_login(
+        &self,
+        keys: &[&str],
+        limit: u32,
+        window: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<crate::newsroom::LoginGate> {
         delegate!(self.begin_login(keys, limit, window, now))
     }
 
@@ -259,7 +270,12 @@ impl Newsroom for AnyStore {
         delegate!(self.server_secret(name, fresh))
     }
 
-    async fn admin_articles(&self, publication: Id, query: &AdminQuery, now: DateTime<Utc>) -> Result<Page<AdminArticleRow>> {
+    async fn admin_articles(
+        &self,
+        publication: Id,
+        query: &AdminQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Page<AdminArticleRow>> {
         delegate!(self.admin_articles(publication, query, now))
     }
 
@@ -402,7 +418,12 @@ impl crate::ApiKeys for AnyStore {
 }
 
 impl crate::MediaLibrary for AnyStore {
-    async fn add_upload(&self, asset: &MediaAsset, meta: &prensa_core::MediaMeta, now: DateTime<Utc>) -> Result<prensa_core::MediaInfo> {
+    async fn add_upload(
+        &self,
+        asset: &MediaAsset,
+        meta: &prensa_core::MediaMeta,
+        now: DateTime<Utc>,
+    ) -> Result<prensa_core::MediaInfo> {
         delegate!(self.add_upload(asset, meta, now))
     }
 
@@ -447,7 +468,13 @@ impl crate::SitemapSource for AnyStore {
 }
 
 impl crate::Desk for AnyStore {
-    async fn save_section(&self, publication: Id, id: Option<Id>, section: &NewSection, position: Option<i64>) -> Result<Section> {
+    async fn save_section(
+        &self,
+        publication: Id,
+        id: Option<Id>,
+        section: &NewSection,
+        position: Option<i64>,
+    ) -> Result<Section> {
         delegate!(self.save_section(publication, id, section, position))
     }
 
@@ -550,7 +577,13 @@ impl crate::Editorial for AnyStore {
         delegate!(self.cancel_change(id))
     }
 
-    async fn translate_into(&self, article: Id, target: Id, user: Id, now: DateTime<Utc>) -> Result<prensa_core::EditableArticle> {
+    async fn translate_into(
+        &self,
+        article: Id,
+        target: Id,
+        user: Id,
+        now: DateTime<Utc>,
+    ) -> Result<prensa_core::EditableArticle> {
         delegate!(self.translate_into(article, target, user, now))
     }
 
@@ -616,7 +649,14 @@ impl crate::Staffing for AnyStore {
         delegate!(self.set_user_active(user, active, now))
     }
 
-    async fn reply_to_note(&self, article: Id, note: Id, user: Id, body: &str, now: DateTime<Utc>) -> Result<crate::ReviewNote> {
+    async fn reply_to_note(
+        &self,
+        article: Id,
+        note: Id,
+        user: Id,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::ReviewNote> {
         delegate!(self.reply_to_note(article, note, user, body, now))
     }
 
@@ -680,7 +720,11 @@ impl crate::ArticleFields for AnyStore {
         delegate!(self.custom_fields(publication))
     }
 
-    async fn create_custom_field(&self, publication: Id, draft: &prensa_core::CustomFieldDraft) -> Result<prensa_core::CustomField> {
+    async fn create_custom_field(
+        &self,
+        publication: Id,
+        draft: &prensa_core::CustomFieldDraft,
+    ) -> Result<prensa_core::CustomField> {
         delegate!(self.create_custom_field(publication, draft))
     }
 
@@ -705,7 +749,10 @@ impl crate::ArticleFields for AnyStore {
         delegate!(self.article_extras(article))
     }
 
-    async fn articles_extras(&self, articles: &[Id]) -> Result<std::collections::BTreeMap<Id, prensa_core::ArticleExtras>> {
+    async fn articles_extras(
+        &self,
+        articles: &[Id],
+    ) -> Result<std::collections::BTreeMap<Id, prensa_core::ArticleExtras>> {
         delegate!(self.articles_extras(articles))
     }
 

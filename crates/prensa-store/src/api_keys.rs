@@ -40,7 +40,12 @@ pub trait ApiKeys {
 
     /// Revokes key `id` of `publication` at `now`. A key of another
     /// publication is [`RevokeOutcome::NotFound`].
-    fn revoke_api_key(&self, publication: Id, id: Id, now: DateTime<Utc>) -> impl Future<Output = Result<RevokeOutcome>> + Send;
+    fn revoke_api_key(
+        &self,
+        publication: Id,
+        id: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<RevokeOutcome>> + Send;
 
     /// Every key's digest with its publication and whether it is revoked
     /// (for the web layer's key ring, which tells revoked from unknown).

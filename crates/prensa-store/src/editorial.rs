@@ -124,8 +124,13 @@ pub trait Editorial: Newsroom {
     /// Adds an open note by `user`. [`crate::StoreError::NotFound`] for an
     /// unknown article; [`crate::StoreError::Invalid`] for an empty note or
     /// one over [`MAX_NOTE_CHARS`].
-    fn add_note(&self, article: Id, user: Id, body: &str, now: DateTime<Utc>)
-        -> impl Future<Output = Result<ReviewNote>> + Send;
+    fn add_note(
+        &self,
+        article: Id,
+        user: Id,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<ReviewNote>> + Send;
 
     /// The article's notes, oldest first, with their writers' names.
     fn notes(&self, article: Id) -> impl Future<Output = Result<Vec<ReviewNote>>> + Send;

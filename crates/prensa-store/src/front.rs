@@ -52,7 +52,12 @@ pub trait Front: Newsroom {
 
     /// Sets the publication's logo and favicon (media keys; `None` clears).
     /// [`crate::StoreError::Invalid`] for a key the library does not hold.
-    fn set_brand(&self, publication: Id, logo: Option<&str>, favicon: Option<&str>) -> impl Future<Output = Result<()>> + Send;
+    fn set_brand(
+        &self,
+        publication: Id,
+        logo: Option<&str>,
+        favicon: Option<&str>,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A pin as the admin lists it.

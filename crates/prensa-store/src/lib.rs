@@ -31,34 +31,34 @@ use prensa_core::{
 };
 
 pub mod any;
-mod article_write_sql;
 pub mod api_keys;
 mod api_keys_sql;
+mod article_write_sql;
 pub mod content_api;
 mod content_api_sql;
+pub mod desk;
+mod desk_sql;
 pub mod editorial;
 mod editorial_sql;
+pub mod fields;
+mod fields_sql;
 pub mod foreign;
 mod foreign_sql;
 pub mod front;
 mod front_sql;
 mod import_sql;
-mod reader_sql;
-pub mod desk;
-mod desk_sql;
 pub mod library;
 mod library_sql;
-pub mod fields;
-mod fields_sql;
 pub mod media;
 mod migrations;
-pub mod newsroom;
 mod network_sql;
+pub mod newsroom;
 mod newsroom_sql;
 pub mod postgres;
-mod shared;
-mod search_sql;
+mod reader_sql;
 pub mod search_source;
+mod search_sql;
+mod shared;
 pub mod sitemap;
 mod sitemap_sql;
 mod snapshot_sql;
@@ -72,10 +72,10 @@ pub use any::{redact_url, AnyStore};
 pub use api_keys::{ApiKeys, CHANGE_API_KEYS};
 pub use content_api::{ArticleFilter, ContentApi};
 pub use desk::{Desk, PreviewLink};
+pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use fields::ArticleFields;
 pub use foreign::ForeignImports;
 pub use front::{Brand, Front, FrontPin, CHANGE_HOME};
-pub use editorial::{Applied, ChangeKind, Editorial, FailedChange, ReviewNote, ScheduledChange, MAX_NOTE_CHARS};
 pub use library::MediaLibrary;
 pub use media::{MediaDir, MediaStore};
 pub use newsroom::{Newsroom, CHANGE_ALL};
@@ -220,7 +220,11 @@ pub trait Store: Clone + Send + Sync + 'static + ArticleFields + ForeignImports 
 
     /// The home page's live pins in order (the first is the lead):
     /// published, already out and not expired (see [`Front`]).
-    fn home_pins(&self, publication: Id, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<ArticleSummary>>> + Send;
+    fn home_pins(
+        &self,
+        publication: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<ArticleSummary>>> + Send;
 
     /// Every publication's logo and favicon, for those that chose one.
     fn brands(&self) -> impl Future<Output = Result<Vec<Brand>>> + Send;

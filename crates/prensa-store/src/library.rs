@@ -20,7 +20,12 @@ pub trait MediaLibrary {
     /// keeps the row and its metadata (a row without a name gets this
     /// one). The row as stored. [`crate::StoreError::Invalid`] for
     /// metadata [`MediaMeta::cleaned`] refuses.
-    fn add_upload(&self, asset: &MediaAsset, meta: &MediaMeta, now: DateTime<Utc>) -> impl Future<Output = Result<MediaInfo>> + Send;
+    fn add_upload(
+        &self,
+        asset: &MediaAsset,
+        meta: &MediaMeta,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<MediaInfo>> + Send;
 
     /// One library entry.
     fn media_info(&self, key: &str) -> impl Future<Output = Result<Option<MediaInfo>>> + Send;
@@ -28,7 +33,12 @@ pub trait MediaLibrary {
     /// Library entries whose name, alt text, caption, credit or key
     /// contains `search` (case-insensitive for ASCII letters; `%` and `_`
     /// taken literally); every entry when it is empty. Newest first.
-    fn search_media(&self, search: &str, limit: u32, offset: u32) -> impl Future<Output = Result<Page<MediaInfo>>> + Send;
+    fn search_media(
+        &self,
+        search: &str,
+        limit: u32,
+        offset: u32,
+    ) -> impl Future<Output = Result<Page<MediaInfo>>> + Send;
 
     /// Replaces an image's name, alt text, caption and credit (cleaned
     /// first). [`crate::StoreError::NotFound`] for an unknown key,

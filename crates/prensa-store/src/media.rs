@@ -175,7 +175,8 @@ impl MediaStore {
         }
         let retry = RetryConfig { max_retries: 2, retry_timeout: Duration::from_secs(20), ..RetryConfig::default() };
         let endpoint = builder.get_config_value(&AmazonS3ConfigKey::Endpoint).map(|e| without_userinfo(&e));
-        let store = builder.with_retry(retry).build().map_err(|e| invalid(format!("media URL `{url}`: {}", chain(&e))))?;
+        let store =
+            builder.with_retry(retry).build().map_err(|e| invalid(format!("media URL `{url}`: {}", chain(&e))))?;
         let url = match &prefix {
             Some(p) => format!("s3://{bucket}/{p}"),
             None => format!("s3://{bucket}"),
@@ -281,7 +282,9 @@ impl Bucket {
 
     fn error(&self, key: &str, e: object_store::Error) -> io::Error {
         match e {
-            object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, format!("{key} is not in {}", self.url)),
+            object_store::Error::NotFound { .. } => {
+                io::Error::new(io::ErrorKind::NotFound, format!("{key} is not in {}", self.url))
+            }
             e => io::Error::other(format!("{key} in {}: {}", self.url, chain(&e))),
         }
     }
@@ -391,7 +394,18 @@ mod tests {
         assert!(MediaDir::is_valid_key("0a1b2c-640.webp"));
         assert_eq!(MediaDir::variant_base("0a1b2c-640.webp"), Some("0a1b2c"));
         assert_eq!(MediaDir::variant_base("0a1b2c.webp"), None);
-        for bad in ["../etc/passwd", "0a1b.exe", "0A1B.jpg", ".jpg", "ab", "ab.jpg/x", "ab.jpg.png", "ab-.jpg", "ab-x1.jpg", "ab-1-2.jpg"] {
+        for bad in [
+            "../etc/passwd",
+            "0a1b.exe",
+            "0A1B.jpg",
+            ".jpg",
+            "ab",
+            "ab.jpg/x",
+            "ab.jpg.png",
+            "ab-.jpg",
+            "ab-x1.jpg",
+            "ab-1-2.jpg",
+        ] {
             assert!(!MediaDir::is_valid_key(bad), "{bad}");
         }
     }
@@ -437,7 +451,11 @@ mod tests {
 
     #[test]
     fn bucket_urls() -> io::Result<()> {
-        let settings = [("aws_endpoint", "http://user:pw@127.0.0.1:1"), ("aws_secret_access_key", "s3cr3t"), ("aws_access_key_id", "id")];
+        let settings = [
+            ("aws_endpoint", "http://user:pw@127.0.0.1:1"),
+            ("aws_secret_access_key", "s3cr3t"),
+            ("aws_access_key_id", "id"),
+        ];
         let media = MediaStore::open_with("s3://b/some/prefix/", settings)?;
         assert_eq!(media.to_string(), "bucket s3://b/some/prefix at http://127.0.0.1:1");
         let debug = format!("{media:?}");

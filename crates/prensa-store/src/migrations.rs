@@ -20,7 +20,13 @@ impl<'s> MigrationSource<'s> for Embedded {
                 .0
                 .iter()
                 .map(|&(version, description, sql)| {
-                    Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, Cow::Borrowed(sql), false)
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
                 })
                 .collect())
         })

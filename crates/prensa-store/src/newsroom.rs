@@ -13,8 +13,8 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
-    AdminArticleRow, AdminQuery, ArticleDraft, Author, Change, EditableArticle, Id, MediaAsset, NewUser, Page, Revision,
-    SaveOutcome, Tag, TokenKind, Transition, User,
+    AdminArticleRow, AdminQuery, ArticleDraft, Author, Change, EditableArticle, Id, MediaAsset, NewUser, Page,
+    Revision, SaveOutcome, Tag, TokenKind, Transition, User,
 };
 
 use prensa_core::permissions::Role;
@@ -28,7 +28,9 @@ pub const CHANGE_ALL: &str = "all";
 /// so whatever serves the admin can check and manage them; the reads
 /// behind the search index and the sitemaps come with it as well.
 /// The staff's lifecycle and the trash ([`crate::Staffing`]) come with it too.
-pub trait Newsroom: crate::SearchSource + crate::SitemapSource + crate::ApiKeys + crate::MediaLibrary + crate::Staffing {
+pub trait Newsroom:
+    crate::SearchSource + crate::SitemapSource + crate::ApiKeys + crate::MediaLibrary + crate::Staffing
+{
     // --- accounts -------------------------------------------------------
 
     /// Creates an account without a password (it gets one through an

@@ -22,13 +22,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
-    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page, Publication,
-    Section, SisterArticle, Snapshot, Tag,
+    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page,
+    Publication, Section, SisterArticle, Snapshot, Tag,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::shared::{article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from};
+use crate::shared::{
+    article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from,
+};
 use crate::{migrations, Result, Store, StoreError};
 
 crate::newsroom_sql::newsroom_impl!(
@@ -40,7 +42,12 @@ crate::newsroom_sql::newsroom_impl!(
 );
 crate::article_write_sql::article_write_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered);
 crate::snapshot_sql::snapshot_impl!(sqlx::PgConnection, crate::newsroom_sql::numbered, "?::jsonb", "social::text");
-crate::editorial_sql::editorial_impl!(PostgresStore, sqlx::PgConnection, crate::newsroom_sql::numbered, " FOR UPDATE SKIP LOCKED");
+crate::editorial_sql::editorial_impl!(
+    PostgresStore,
+    sqlx::PgConnection,
+    crate::newsroom_sql::numbered,
+    " FOR UPDATE SKIP LOCKED"
+);
 
 crate::search_sql::search_impl!(PostgresStore, crate::newsroom_sql::numbered);
 crate::content_api_sql::content_api_impl!(PostgresStore, crate::newsroom_sql::numbered);
@@ -117,7 +124,8 @@ impl PostgresStore {
 /// would report only "No such file or directory".
 fn check_root_cert(url: &str) -> Result<()> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
-    let path = query.split('&').find_map(|p| p.strip_prefix("sslrootcert=").or_else(|| p.strip_prefix("ssl-root-cert=")));
+    let path =
+        query.split('&').find_map(|p| p.strip_prefix("sslrootcert=").or_else(|| p.strip_prefix("ssl-root-cert=")));
     match path {
         // Percent-encoded paths are left to sqlx, which decodes them.
         Some(path) if !path.contains('%') => std::fs::metadata(path)
@@ -325,9 +333,10 @@ impl Store for PostgresStore {
         // planner on the indexed, LIMIT-ordered plans for page queries
         // instead of waiting for autovacuum. Best effort: the data is
         // already committed.
-        if let Err(e) = sqlx::query("ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags")
-            .execute(&self.pool)
-            .await
+        if let Err(e) =
+            sqlx::query("ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags")
+                .execute(&self.pool)
+                .await
         {
             tracing::warn!(error = %e, "ANALYZE after import failed");
         }
@@ -406,8 +415,6 @@ impl Store for PostgresStore {
         Ok(())
     }
 }
-
-
 
 /// The body of [`Store::import_snapshot`]; any `?` rolls back.
 async fn snapshot_in(conn: &mut PgConnection, s: &Snapshot, replace: bool) -> Result<()> {

@@ -7,8 +7,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
     AdminArticleRow, Article, ArticleDraft, ArticleRow, ArticleSummary, Author, AuthorRef, AuthorRow, DraftImage,
-    EditableArticle, FeedContent, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings, Revision, Section, SectionRef,
-    SectionRow, SocialLinks, Status, Tag, TagRow, TranslationRef, User,
+    EditableArticle, FeedContent, HeroImage, Id, Image, MediaAsset, MediaRow, Publication, PublicationSettings,
+    Revision, Section, SectionRef, SectionRow, SocialLinks, Status, Tag, TagRow, TranslationRef, User,
 };
 use prensa_core::{PublicationRoleRow, ReviewNoteRow, RevisionRow, ScheduledChangeRow, SlugRedirectRow, UserRow};
 use sqlx::Row;
@@ -287,7 +287,10 @@ pub(crate) fn article_from(row: &impl Cols) -> Result<Article> {
         section: section_from(row, 17)?,
         authors: authors.into_iter().map(Author::from).collect(),
         tags: tags.into_iter().map(|t| Tag { id: t.id, slug: t.slug, name: t.name }).collect(),
-        translations: from_json::<Vec<TranslationJson>>(&row.text(23)?)?.into_iter().map(TranslationRef::from).collect(),
+        translations: from_json::<Vec<TranslationJson>>(&row.text(23)?)?
+            .into_iter()
+            .map(TranslationRef::from)
+            .collect(),
     })
 }
 
@@ -414,19 +417,26 @@ pub(crate) const TABLES: [&str; 18] = [
 pub(crate) const EPHEMERAL_TABLES: [&str; 2] = ["sessions", "user_tokens"];
 
 /// The media columns a snapshot copies, in the order [`media_row`] reads them.
-pub(crate) const MEDIA_ROW_COLUMNS: &str = "key, content_type, width, height, bytes, created_at, name, alt, caption, credit";
+pub(crate) const MEDIA_ROW_COLUMNS: &str =
+    "key, content_type, width, height, bytes, created_at, name, alt, caption, credit";
 
 /// The columns of [`MEDIA_ROW_COLUMNS`].
 pub(crate) fn media_row(row: &impl Cols) -> Result<MediaRow> {
     Ok(MediaRow {
         asset: media_from(row)?,
         created_at: row.int(5)?,
-        meta: prensa_core::MediaMeta { name: row.text(6)?, alt: row.text(7)?, caption: row.text(8)?, credit: row.text(9)? },
+        meta: prensa_core::MediaMeta {
+            name: row.text(6)?,
+            alt: row.text(7)?,
+            caption: row.text(8)?,
+            credit: row.text(9)?,
+        },
     })
 }
 
 /// Every column of `users`, in the order [`user_row`] reads them.
-pub(crate) const USER_ROW_COLUMNS: &str = "id, email, name, role, author_id, password_hash, created_at, network_wide, deactivated_at";
+pub(crate) const USER_ROW_COLUMNS: &str =
+    "id, email, name, role, author_id, password_hash, created_at, network_wide, deactivated_at";
 
 /// The columns of [`USER_ROW_COLUMNS`], password hash included.
 pub(crate) fn user_row(row: &impl Cols) -> Result<UserRow> {
@@ -478,7 +488,8 @@ pub(crate) fn redirect_row(row: &impl Cols) -> Result<SlugRedirectRow> {
 }
 
 /// Every column of `review_notes`, in the order [`note_row`] reads them.
-pub(crate) const NOTE_ROW_COLUMNS: &str = "id, article_id, user_id, body, created_at, resolved_at, resolved_by, reply_to";
+pub(crate) const NOTE_ROW_COLUMNS: &str =
+    "id, article_id, user_id, body, created_at, resolved_at, resolved_by, reply_to";
 
 pub(crate) fn note_row(row: &impl Cols) -> Result<ReviewNoteRow> {
     Ok(ReviewNoteRow {
@@ -552,7 +563,8 @@ pub(crate) fn user_from(row: &impl Cols) -> Result<User> {
 }
 
 /// The columns [`editable_from`] reads, for an `articles a`.
-pub(crate) const EDITABLE_COLUMNS: &str = "a.id, a.publication_id, a.version, a.slug, a.headline, a.standfirst, a.body, \
+pub(crate) const EDITABLE_COLUMNS: &str =
+    "a.id, a.publication_id, a.version, a.slug, a.headline, a.standfirst, a.body, \
      a.toc, a.section_id, a.image_key, a.image_alt, a.image_caption, a.status, a.in_review, a.ever_published, \
      a.published_at, a.published_offset, a.updated_at, a.updated_by";
 

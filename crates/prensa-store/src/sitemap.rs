@@ -71,7 +71,11 @@ pub struct SitemapLists {
 pub trait SitemapSource: Store {
     /// The months (UTC) with visible articles of `publication`, newest
     /// first.
-    fn sitemap_months(&self, publication: Id, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<SitemapMonth>>> + Send;
+    fn sitemap_months(
+        &self,
+        publication: Id,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<SitemapMonth>>> + Send;
 
     /// Visible articles of `publication` published within `range`, in
     /// publish order (then id), with their translation groups' visible

@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prensa_core::{
-    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page, Publication,
-    Section, SisterArticle, Snapshot, Tag,
+    Article, ArticleQuery, ArticleSummary, Author, Id, ImportCounts, ImportSet, MediaAsset, NetworkImport, Page,
+    Publication, Section, SisterArticle, Snapshot, Tag,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::shared::{article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from};
+use crate::shared::{
+    article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from,
+};
 use crate::{migrations, Result, Store, StoreError};
 
 crate::newsroom_sql::newsroom_impl!(
@@ -28,7 +30,11 @@ crate::editorial_sql::editorial_impl!(SqliteStore, sqlx::SqliteConnection, crate
 
 crate::search_sql::search_impl!(SqliteStore, crate::newsroom_sql::plain);
 crate::content_api_sql::content_api_impl!(SqliteStore, crate::newsroom_sql::plain);
-crate::sitemap_sql::sitemap_impl!(SqliteStore, crate::newsroom_sql::plain, "strftime('%Y-%m', a.published_at, 'unixepoch')");
+crate::sitemap_sql::sitemap_impl!(
+    SqliteStore,
+    crate::newsroom_sql::plain,
+    "strftime('%Y-%m', a.published_at, 'unixepoch')"
+);
 crate::network_sql::network_impl!(sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::desk_sql::desk_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain, "?");
 crate::api_keys_sql::api_keys_impl!(SqliteStore, sqlx::SqliteConnection, crate::newsroom_sql::plain);
@@ -89,7 +95,12 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(backend)?;
-        sqlx::migrate::Migrator::new(migrations::SQLITE).await.map_err(migration)?.run(&pool).await.map_err(migration)?;
+        sqlx::migrate::Migrator::new(migrations::SQLITE)
+            .await
+            .map_err(migration)?
+            .run(&pool)
+            .await
+            .map_err(migration)?;
         let mut conn = pool.acquire().await.map_err(backend)?;
         desk_gen::digest_legacy_preview_tokens(&mut conn).await?;
         drop(conn);
@@ -142,7 +153,8 @@ const ARTICLE_TRANSLATIONS_JSON: &str = "(SELECT json_group_array(json_object('a
      JOIN articles o ON o.id = g.original OR o.id IN (SELECT t2.article_id FROM translations t2 WHERE t2.original_id = g.original) \
      JOIN publications op ON op.id = o.publication_id \
      WHERE o.id <> a.id AND o.status = 'published' AND o.published_at <= ?)";
-const ARTICLE_TAGS_JSON: &str = "(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name) ORDER BY at.position) \
+const ARTICLE_TAGS_JSON: &str =
+    "(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name) ORDER BY at.position) \
      FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)";
 const BYLINE_JSON: &str = "(SELECT json_group_array(json_array(au.slug, au.name) ORDER BY aa.position) \
      FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id)";
@@ -234,12 +246,13 @@ impl Store for SqliteStore {
     }
 
     async fn next_scheduled(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?")
-                .bind(now.timestamp())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(backend)?;
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?",
+        )
+        .bind(now.timestamp())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
         // A pin that expires changes the home page by itself too.
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         let expiry = front_gen::next_expiry(&mut conn, now).await?;
@@ -263,8 +276,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        row.map(|r| media_from(&r))
-        .transpose()
+        row.map(|r| media_from(&r)).transpose()
     }
 
     async fn media_many(&self, keys: &[String]) -> Result<Vec<MediaAsset>> {
@@ -367,6 +379,3 @@ impl Store for SqliteStore {
         Ok(())
     }
 }
-
-
-

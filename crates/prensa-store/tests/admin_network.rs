@@ -28,7 +28,13 @@ on_every_backend!(
 async fn roles_per_publication_survive_a_copy(store: AnyStore) -> TestResult {
     let (fx, de, fr) = network(&store).await?;
     staff(&store, &fx).await?;
-    let new = NewUser { email: "dora@example.org".into(), name: "Dora".into(), role: Role::Editor, author_id: None, publication: Some(de) };
+    let new = NewUser {
+        email: "dora@example.org".into(),
+        name: "Dora".into(),
+        role: Role::Editor,
+        author_id: None,
+        publication: Some(de),
+    };
     let dora = store.create_user(&new, now()).await?;
     store.set_publication_role(dora.id, fr, Some(Role::Contributor)).await?;
     let snap = store.export_all().await?;
@@ -101,7 +107,12 @@ async fn network(store: &AnyStore) -> Result<(Seeded, Id, Id), Box<dyn std::erro
     Ok((fx, id("zeitung"), id("journal")))
 }
 
-async fn publish(store: &AnyStore, a: &EditableArticle, user: Id, at: i64) -> Result<EditableArticle, Box<dyn std::error::Error>> {
+async fn publish(
+    store: &AnyStore,
+    a: &EditableArticle,
+    user: Id,
+    at: i64,
+) -> Result<EditableArticle, Box<dyn std::error::Error>> {
     let t = Transition::Publish { at: mins(at).fixed_offset() };
     Ok(saved(store.transition(a.id, a.version, t, user, mins(at)).await?))
 }
@@ -180,10 +191,16 @@ async fn translate_into_copies_and_maps(store: AnyStore) -> TestResult {
     assert_eq!(t.draft.slug, "shared-slug-de", "the original's slug is taken there");
     assert_eq!(store.revisions(t.id).await?.len(), 1);
     let state = store.translation_state(t.id).await?.ok_or("a translation")?;
-    assert_eq!((state.original_id, state.language.as_str(), state.original_version), (original.id, "de", original.version));
+    assert_eq!(
+        (state.original_id, state.language.as_str(), state.original_version),
+        (original.id, "de", original.version)
+    );
     assert!(!state.original_changed());
     let group = store.translation_group(original.id).await?;
-    assert_eq!(group.iter().map(|m| (m.article_id, m.original)).collect::<Vec<_>>(), vec![(original.id, true), (t.id, false)]);
+    assert_eq!(
+        group.iter().map(|m| (m.article_id, m.original)).collect::<Vec<_>>(),
+        vec![(original.id, true), (t.id, false)]
+    );
     assert_eq!(store.translation_group(t.id).await?, group, "the same group from either side");
     assert!(store.content_version().await? > before, "the change feed is told");
 
@@ -205,12 +222,23 @@ async fn translate_into_refuses_a_language_the_group_has(store: AnyStore) -> Tes
     let t = store.translate_into(original.id, de, ana.id, mins(2)).await?;
     let count = |p: Id| {
         let store = store.clone();
-        async move { Ok::<_, StoreError>(store.admin_articles(p, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, now()).await?.total) }
+        async move {
+            Ok::<_, StoreError>(
+                store
+                    .admin_articles(p, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, now())
+                    .await?
+                    .total,
+            )
+        }
     };
-    let (de_before, en_before, version) = (count(de).await?, count(fx.publication).await?, store.content_version().await?);
+    let (de_before, en_before, version) =
+        (count(de).await?, count(fx.publication).await?, store.content_version().await?);
     for (from, into) in [(original.id, de), (t.id, de), (t.id, fx.publication), (original.id, fx.publication)] {
         let refused = store.translate_into(from, into, ana.id, mins(3)).await;
-        assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("already has a version")), "{from} → {into}: {refused:?}");
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("already has a version")),
+            "{from} → {into}: {refused:?}"
+        );
     }
     assert_eq!((count(de).await?, count(fx.publication).await?), (de_before, en_before), "nothing written");
     assert_eq!(store.content_version().await?, version, "not even to the change feed");
@@ -228,12 +256,26 @@ async fn translate_into_refuses_a_language_the_group_has(store: AnyStore) -> Tes
 async fn the_queue_lists_what_is_not_yet_translated(store: AnyStore) -> TestResult {
     let (fx, de, fr) = network(&store).await?;
     let ana = staff(&store, &fx).await?;
-    let old = publish(&store, &store.create_article(fx.publication, &draft(&fx, "older"), ana.id, mins(-30)).await?, ana.id, -20).await?;
-    let new = publish(&store, &store.create_article(fx.publication, &draft(&fx, "newer"), ana.id, mins(-30)).await?, ana.id, -10).await?;
+    let old = publish(
+        &store,
+        &store.create_article(fx.publication, &draft(&fx, "older"), ana.id, mins(-30)).await?,
+        ana.id,
+        -20,
+    )
+    .await?;
+    let new = publish(
+        &store,
+        &store.create_article(fx.publication, &draft(&fx, "newer"), ana.id, mins(-30)).await?,
+        ana.id,
+        -10,
+    )
+    .await?;
     store.create_article(fx.publication, &draft(&fx, "a-draft"), ana.id, mins(-5)).await?;
     let later = store.create_article(fx.publication, &draft(&fx, "later"), ana.id, mins(-5)).await?;
     publish(&store, &later, ana.id, 60).await?;
-    let slugs = |page: &prensa_core::Page<prensa_core::UntranslatedRow>| page.items.iter().map(|r| r.slug.clone()).collect::<Vec<_>>();
+    let slugs = |page: &prensa_core::Page<prensa_core::UntranslatedRow>| {
+        page.items.iter().map(|r| r.slug.clone()).collect::<Vec<_>>()
+    };
 
     // For the German site: the English and French published articles,
     // newest first; not its own, not drafts, not the scheduled one.

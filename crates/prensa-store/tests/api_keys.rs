@@ -13,7 +13,11 @@ use prensa_store::{AnyStore, ApiKeys, Newsroom, Store, StoreError, CHANGE_ALL, C
 mod common;
 use common::*;
 
-on_every_backend!(keys_are_made_listed_and_revoked, bad_key_writes_change_nothing, cors_origins_are_stored_and_imported);
+on_every_backend!(
+    keys_are_made_listed_and_revoked,
+    bad_key_writes_change_nothing,
+    cors_origins_are_stored_and_imported
+);
 
 /// Every change-feed key written since `version`.
 async fn feed_keys(store: &AnyStore, version: i64) -> Result<Vec<String>, StoreError> {
@@ -38,7 +42,13 @@ async fn keys_are_made_listed_and_revoked(store: AnyStore) -> TestResult {
     let other = sister(&store).await?;
     let ana = store
         .create_user(
-            &NewUser { email: "admin@example.org".into(), name: "Ada Admin".into(), role: Role::Administrator, author_id: None, publication: None },
+            &NewUser {
+                email: "admin@example.org".into(),
+                name: "Ada Admin".into(),
+                role: Role::Administrator,
+                author_id: None,
+                publication: None,
+            },
             now(),
         )
         .await?;
@@ -60,13 +70,21 @@ async fn keys_are_made_listed_and_revoked(store: AnyStore) -> TestResult {
     assert_eq!((list[0].name.as_str(), list[0].prefix.as_str()), ("App", admin.prefix.as_str()));
     assert_eq!(list[0].created_by.as_deref(), Some("Ada Admin"));
     assert_eq!((list[0].created_at, list[0].revoked_at, list[0].publication), (mins(2), None, fx.publication));
-    assert_eq!((list[1].name.as_str(), list[1].created_by.as_deref(), list[1].created_at), ("Newsletter", None, mins(1)));
+    assert_eq!(
+        (list[1].name.as_str(), list[1].created_by.as_deref(), list[1].created_at),
+        ("Newsletter", None, mins(1))
+    );
     assert_eq!(store.api_keys(other).await?.iter().map(|k| k.id).collect::<Vec<_>>(), [k3]);
 
-    let digest = |d: &prensa_auth::ApiKey, publication, revoked| ApiKeyDigest { digest: d.digest.clone(), publication, revoked };
+    let digest =
+        |d: &prensa_auth::ApiKey, publication, revoked| ApiKeyDigest { digest: d.digest.clone(), publication, revoked };
     let mut all = store.api_key_digests().await?;
     all.sort_by(|a, b| a.digest.cmp(&b.digest));
-    let mut want = vec![digest(&cli, fx.publication, false), digest(&admin, fx.publication, false), digest(&foreign, other, false)];
+    let mut want = vec![
+        digest(&cli, fx.publication, false),
+        digest(&admin, fx.publication, false),
+        digest(&foreign, other, false),
+    ];
     want.sort_by(|a, b| a.digest.cmp(&b.digest));
     assert_eq!(all, want);
 

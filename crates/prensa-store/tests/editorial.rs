@@ -33,7 +33,11 @@ async fn notes_are_added_listed_resolved_and_counted(store: AnyStore) -> TestRes
     assert_eq!((first.user_id, first.user_name.as_str(), first.created_at), (Some(ana.id), "Ana A.", mins(1)));
     assert!(first.is_open());
     assert_eq!(store.open_note_count(a.id).await?, 2);
-    assert_eq!(store.notes(a.id).await?.iter().map(|n| n.id).collect::<Vec<_>>(), [first.id, second.id], "oldest first");
+    assert_eq!(
+        store.notes(a.id).await?.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [first.id, second.id],
+        "oldest first"
+    );
     assert_eq!(store.notes(fx.old_news).await?, []);
 
     let resolved = store.resolve_note(first.id, ana.id, mins(3)).await?;
@@ -47,7 +51,9 @@ async fn notes_are_added_listed_resolved_and_counted(store: AnyStore) -> TestRes
     assert!(matches!(store.add_note(999_999, ana.id, "x", now()).await, Err(StoreError::NotFound)));
     assert!(matches!(store.add_note(a.id, ana.id, "   ", now()).await, Err(StoreError::Invalid(_))));
     let long = "x".repeat(MAX_NOTE_CHARS + 1);
-    assert!(matches!(store.add_note(a.id, ana.id, &long, now()).await, Err(StoreError::Invalid(m)) if m.contains("5000")));
+    assert!(
+        matches!(store.add_note(a.id, ana.id, &long, now()).await, Err(StoreError::Invalid(m)) if m.contains("5000"))
+    );
     assert_eq!(store.notes(a.id).await?.len(), 2, "refused notes write nothing");
     // Notes are no content: the change feed does not hear of them.
     let version = store.content_version().await?;
@@ -57,9 +63,16 @@ async fn notes_are_added_listed_resolved_and_counted(store: AnyStore) -> TestRes
 }
 
 /// Publishes a new article `slug` (visible from a minute ago).
-async fn published(store: &AnyStore, fx: &Seeded, user: Id, slug: &str) -> Result<EditableArticle, Box<dyn std::error::Error>> {
+async fn published(
+    store: &AnyStore,
+    fx: &Seeded,
+    user: Id,
+    slug: &str,
+) -> Result<EditableArticle, Box<dyn std::error::Error>> {
     let a = store.create_article(fx.publication, &draft(fx, slug), user, mins(-2)).await?;
-    Ok(saved(store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, user, mins(-2)).await?))
+    Ok(saved(
+        store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, user, mins(-2)).await?,
+    ))
 }
 
 async fn scheduled_update_runs_once_at_its_time(store: AnyStore) -> TestResult {
@@ -67,7 +80,8 @@ async fn scheduled_update_runs_once_at_its_time(store: AnyStore) -> TestResult {
     let ana = staff(&store, &fx).await?;
     let a = published(&store, &fx, ana.id, "story").await?;
     let update = ArticleDraft { headline: "Updated later".into(), tags: vec!["Labor".into()], ..a.draft.clone() };
-    let change = store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
+    let change =
+        store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
     assert_eq!((change.article_id, change.run_at, change.created_by), (a.id, mins(10), Some(ana.id)));
     assert_eq!(store.pending_changes(a.id).await?, std::slice::from_ref(&change));
     let revisions = store.revisions(a.id).await?.len();
@@ -87,10 +101,15 @@ async fn scheduled_update_runs_once_at_its_time(store: AnyStore) -> TestResult {
     assert_eq!(after.stage(mins(10)), Stage::Published, "still live");
     let revs = store.revisions(a.id).await?;
     assert_eq!(revs.len(), revisions + 1);
-    assert_eq!((revs[0].version, revs[0].user_id, revs[0].saved_at, &revs[0].draft), (after.version, Some(ana.id), mins(10), &update));
+    assert_eq!(
+        (revs[0].version, revs[0].user_id, revs[0].saved_at, &revs[0].draft),
+        (after.version, Some(ana.id), mins(10), &update)
+    );
     let feed = store.changes_since(version).await?;
     assert_eq!(feed.len(), 1);
-    for key in [format!("article:{}", a.id), format!("section:{}", fx.labor), "home".into(), format!("tag:{}", fx.labor_tag)] {
+    for key in
+        [format!("article:{}", a.id), format!("section:{}", fx.labor), "home".into(), format!("tag:{}", fx.labor_tag)]
+    {
         assert!(feed[0].keys.contains(&key), "{key} in {:?}", feed[0].keys);
     }
     let public = store.published_article(fx.publication, "story", mins(10)).await?.ok_or("public")?;
@@ -167,8 +186,10 @@ async fn a_scheduled_update_never_overwrites_a_later_edit(store: AnyStore) -> Te
     let fx = setup(&store).await?;
     let ana = staff(&store, &fx).await?;
     let a = published(&store, &fx, ana.id, "story").await?;
-    let update = ArticleDraft { headline: "Scheduled headline".into(), body: "Scheduled body".into(), ..a.draft.clone() };
-    let change = store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
+    let update =
+        ArticleDraft { headline: "Scheduled headline".into(), body: "Scheduled body".into(), ..a.draft.clone() };
+    let change =
+        store.schedule_change(a.id, &ChangeKind::Update(update.clone()), a.version, mins(10), ana.id, now()).await?;
     assert_eq!((change.base_version, change.done_at, change.outcome.as_deref()), (Some(a.version), None, None));
 
     // Someone fixes a typo in the live article before the update's time.
@@ -191,10 +212,16 @@ async fn a_scheduled_update_never_overwrites_a_later_edit(store: AnyStore) -> Te
     let failed = store.failed_changes(a.id).await?;
     assert_eq!(failed.len(), 1);
     assert!(failed[0].failed());
-    assert_eq!((failed[0].id, &failed[0].kind, failed[0].outcome.as_ref()), (change.id, &ChangeKind::Update(update), Some(why)));
+    assert_eq!(
+        (failed[0].id, &failed[0].kind, failed[0].outcome.as_ref()),
+        (change.id, &ChangeKind::Update(update), Some(why))
+    );
     assert_eq!(failed[0].done_at, Some(mins(10)));
     let listed = store.failed_changes_in(fx.publication, 10).await?;
-    assert_eq!(listed.iter().map(|f| (f.change.id, f.headline.as_str())).collect::<Vec<_>>(), [(change.id, "Headline story")]);
+    assert_eq!(
+        listed.iter().map(|f| (f.change.id, f.headline.as_str())).collect::<Vec<_>>(),
+        [(change.id, "Headline story")]
+    );
     assert_eq!(store.pending_changes(a.id).await?, [], "not retried");
     assert_eq!(store.run_due_changes(mins(11)).await?, []);
     assert!(!store.cancel_change(change.id).await?, "no longer pending");
@@ -206,10 +233,14 @@ async fn a_scheduled_update_never_overwrites_a_later_edit(store: AnyStore) -> Te
     // Scheduled on the current version, an update still applies; a
     // pending change cannot be discarded (only cancelled).
     let next = ArticleDraft { headline: "On the current version".into(), ..fix };
-    let ok = store.schedule_change(a.id, &ChangeKind::Update(next.clone()), edited.version, mins(20), ana.id, now()).await?;
+    let ok =
+        store.schedule_change(a.id, &ChangeKind::Update(next.clone()), edited.version, mins(20), ana.id, now()).await?;
     assert!(!store.discard_change(ok.id).await?);
     let done = store.run_due_changes(mins(20)).await?;
-    assert_eq!(done.iter().map(|d| (d.change, d.ok, d.outcome.as_str())).collect::<Vec<_>>(), [(ok.id, true, "applied")]);
+    assert_eq!(
+        done.iter().map(|d| (d.change, d.ok, d.outcome.as_str())).collect::<Vec<_>>(),
+        [(ok.id, true, "applied")]
+    );
     assert_eq!(store.editable_article(a.id).await?.ok_or("article")?.draft, next);
     assert_eq!(store.failed_changes(a.id).await?, [], "an applied change is not listed as failed");
     Ok(())
@@ -244,7 +275,10 @@ async fn due_changes_run_exactly_once(a: AnyStore, b: AnyStore) -> TestResult {
         applied.extend(t.await??);
     }
     applied.sort_by_key(|d| d.change);
-    assert_eq!(applied.iter().map(|d| (d.article, d.kind, d.ok)).collect::<Vec<_>>(), [(story.id, "update", true), (other.id, "unpublish", true)]);
+    assert_eq!(
+        applied.iter().map(|d| (d.article, d.kind, d.ok)).collect::<Vec<_>>(),
+        [(story.id, "update", true), (other.id, "unpublish", true)]
+    );
     let after = b.editable_article(story.id).await?.ok_or("article")?;
     assert_eq!((after.version, after.draft.headline.as_str()), (story.version + 1, "Once"));
     assert_eq!(b.revisions(story.id).await?.len(), revisions + 1, "one revision");

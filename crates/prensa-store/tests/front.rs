@@ -35,7 +35,8 @@ async fn published(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<EditableArticle, Box<dyn std::error::Error>> {
     let a = store.create_article(fx.publication, &draft(fx, slug), user, now()).await?;
-    let done = saved(store.transition(a.id, a.version, Transition::Publish { at: at.fixed_offset() }, user, now()).await?);
+    let done =
+        saved(store.transition(a.id, a.version, Transition::Publish { at: at.fixed_offset() }, user, now()).await?);
     Ok(done)
 }
 
@@ -56,7 +57,11 @@ async fn pins_lead_the_home_in_order(store: AnyStore) -> TestResult {
     store.pin_article(fx.publication, ids[0], Slot::Featured, None, now()).await?;
     store.pin_article(fx.publication, ids[1], Slot::Featured, None, now()).await?;
     store.pin_article(fx.publication, ids[2], Slot::Lead, None, now()).await?;
-    assert_eq!(home_ids(&store, &fx, now()).await?, [ids[2], ids[0], ids[1]], "the lead first, then the featured in order");
+    assert_eq!(
+        home_ids(&store, &fx, now()).await?,
+        [ids[2], ids[0], ids[1]],
+        "the lead first, then the featured in order"
+    );
     let keys = feed_keys(&store, v0).await?;
     assert_eq!(keys, [CHANGE_HOME, CHANGE_HOME, CHANGE_HOME], "each pin purges the home pages, nothing else");
 
@@ -64,7 +69,11 @@ async fn pins_lead_the_home_in_order(store: AnyStore) -> TestResult {
     store.move_pin(fx.publication, ids[1], true).await?;
     assert_eq!(home_ids(&store, &fx, now()).await?, [ids[2], ids[1], ids[0]]);
     store.move_pin(fx.publication, ids[2], false).await?;
-    assert_eq!(home_ids(&store, &fx, now()).await?, [ids[1], ids[2], ids[0]], "moving the lead down makes the next one lead");
+    assert_eq!(
+        home_ids(&store, &fx, now()).await?,
+        [ids[1], ids[2], ids[0]],
+        "moving the lead down makes the next one lead"
+    );
     let v1 = store.content_version().await?;
     store.move_pin(fx.publication, ids[1], true).await?;
     store.move_pin(fx.publication, ids[0], false).await?;
@@ -75,7 +84,10 @@ async fn pins_lead_the_home_in_order(store: AnyStore) -> TestResult {
     assert_eq!(home_ids(&store, &fx, now()).await?, [ids[0], ids[1], ids[2]]);
 
     let pins = store.front_pins(fx.publication, now()).await?;
-    assert_eq!(pins.iter().map(|p| (p.article, p.position)).collect::<Vec<_>>(), [(ids[0], 0), (ids[1], 1), (ids[2], 2)]);
+    assert_eq!(
+        pins.iter().map(|p| (p.article, p.position)).collect::<Vec<_>>(),
+        [(ids[0], 0), (ids[1], 1), (ids[2], 2)]
+    );
     assert!(pins.iter().all(|p| p.live && !p.has_image && p.expires_at.is_none()));
     assert_eq!(pins[0].headline, "Headline story-0");
 
@@ -105,7 +117,10 @@ async fn only_published_articles_are_pinned(store: AnyStore) -> TestResult {
     let v0 = store.content_version().await?;
     for (id, what) in [(draft_only.id, "a draft"), (scheduled.id, "a scheduled article")] {
         let refused = store.pin_article(fx.publication, id, Slot::Lead, None, now()).await;
-        assert!(matches!(&refused, Err(StoreError::Invalid(why)) if why.contains("only published")), "{what}: {refused:?}");
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(why)) if why.contains("only published")),
+            "{what}: {refused:?}"
+        );
     }
     // Another publication's article, an unknown one, an expiry in the past.
     let unknown = store.pin_article(fx.publication + 1000, fx.old_news, Slot::Lead, None, now()).await;
@@ -149,10 +164,22 @@ async fn pins_expire_and_unpublishing_drops_them(store: AnyStore) -> TestResult 
     let off = saved(store.transition(b.id, b.version, Transition::Unpublish, ana.id, now()).await?);
     assert_eq!(home_ids(&store, &fx, now()).await?, [a.id]);
     assert!(!store.front_pins(fx.publication, now()).await?.iter().any(|p| p.article == b.id));
-    assert!(feed_keys(&store, v0).await?.iter().any(|k| k == "recent"), "the unpublish purges the lists, the home page among them");
+    assert!(
+        feed_keys(&store, v0).await?.iter().any(|k| k == "recent"),
+        "the unpublish purges the lists, the home page among them"
+    );
     let again = ArticleDraft { ..off.draft.clone() };
     saved(
-        store.save_and_transition(b.id, off.version, &again, Some(Transition::Publish { at: now().fixed_offset() }), ana.id, now()).await?,
+        store
+            .save_and_transition(
+                b.id,
+                off.version,
+                &again,
+                Some(Transition::Publish { at: now().fixed_offset() }),
+                ana.id,
+                now(),
+            )
+            .await?,
     );
     assert_eq!(home_ids(&store, &fx, now()).await?, [a.id], "a republished article is not pinned again by itself");
     Ok(())
@@ -160,7 +187,15 @@ async fn pins_expire_and_unpublishing_drops_them(store: AnyStore) -> TestResult 
 
 async fn brands_are_stored(store: AnyStore) -> TestResult {
     let fx = setup(&store).await?;
-    store.add_media(&MediaAsset { key: "icon.png".into(), content_type: "image/png".into(), width: 64, height: 64, bytes: 300 }).await?;
+    store
+        .add_media(&MediaAsset {
+            key: "icon.png".into(),
+            content_type: "image/png".into(),
+            width: 64,
+            height: 64,
+            bytes: 300,
+        })
+        .await?;
     assert!(store.brands().await?.is_empty());
     let v0 = store.content_version().await?;
     store.set_brand(fx.publication, Some("abc.jpg"), Some("icon.png")).await?;
@@ -169,7 +204,10 @@ async fn brands_are_stored(store: AnyStore) -> TestResult {
     assert_eq!(brands.len(), 1);
     assert_eq!(brands[0].publication, fx.publication);
     assert_eq!(brands[0].logo.as_ref().map(|l| (l.key.as_str(), l.width, l.height)), Some(("abc.jpg", 1200, 675)));
-    assert_eq!(brands[0].favicon.as_ref().map(|f| (f.key.as_str(), f.content_type.as_str())), Some(("icon.png", "image/png")));
+    assert_eq!(
+        brands[0].favicon.as_ref().map(|f| (f.key.as_str(), f.content_type.as_str())),
+        Some(("icon.png", "image/png"))
+    );
 
     // An unknown image is refused, nothing written; clearing keeps the other.
     let v1 = store.content_version().await?;

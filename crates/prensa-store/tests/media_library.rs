@@ -37,21 +37,30 @@ async fn uploads_keep_their_names_and_metadata(store: AnyStore) -> TestResult {
     let old = store.media_info("abc.jpg").await?.ok_or("imported")?;
     assert_eq!((old.meta.name.as_str(), old.label()), ("", "abc.jpg"));
 
-    let meta =
-        MediaMeta { name: "harbour.png".into(), alt: " Boats at a quay ".into(), caption: "Dawn <b>".into(), credit: "Ana Ruiz".into() };
+    let meta = MediaMeta {
+        name: "harbour.png".into(),
+        alt: " Boats at a quay ".into(),
+        caption: "Dawn <b>".into(),
+        credit: "Ana Ruiz".into(),
+    };
     store.update_media("0a1b.png", &meta).await?;
     let got = store.media_info("0a1b.png").await?.ok_or("row")?;
     assert_eq!(got.meta, MediaMeta { alt: "Boats at a quay".into(), ..meta.clone() }, "trimmed, stored as text");
     // The same bytes uploaded again keep the row and what was written on it.
     let again = store.add_upload(&png("0a1b.png"), &named("copy.png"), mins(2)).await?;
-    assert_eq!((again.meta.name.as_str(), again.meta.credit.as_str(), again.created_at), ("harbour.png", "Ana Ruiz", mins(1).timestamp()));
+    assert_eq!(
+        (again.meta.name.as_str(), again.meta.credit.as_str(), again.created_at),
+        ("harbour.png", "Ana Ruiz", mins(1).timestamp())
+    );
     // …while an image imported without a name gets one.
     let imported = store.add_upload(&store.media("abc.jpg").await?.ok_or("abc")?, &named("Quay.jpg"), mins(3)).await?;
     assert_eq!(imported.meta.name, "Quay.jpg");
 
     // Refused: too long, or an unknown key; nothing changes.
     let long = MediaMeta { alt: "x".repeat(prensa_core::media::MAX_ALT_CHARS + 1), ..meta.clone() };
-    assert!(matches!(store.update_media("0a1b.png", &long).await, Err(StoreError::Invalid(m)) if m.contains("alt text")));
+    assert!(
+        matches!(store.update_media("0a1b.png", &long).await, Err(StoreError::Invalid(m)) if m.contains("alt text"))
+    );
     assert!(matches!(store.add_upload(&png("ffff.png"), &long, mins(4)).await, Err(StoreError::Invalid(_))));
     assert_eq!(store.media_info("ffff.png").await?, None, "a refused upload writes no row");
     assert_eq!(store.media_info("0a1b.png").await?.ok_or("row")?.meta.alt, "Boats at a quay");
@@ -68,13 +77,24 @@ async fn search_takes_wildcards_literally(store: AnyStore) -> TestResult {
     store
         .update_media(
             "04.png",
-            &MediaMeta { name: "snakeXcase.png".into(), alt: "A Heron".into(), caption: "By the river".into(), credit: String::new() },
+            &MediaMeta {
+                name: "snakeXcase.png".into(),
+                alt: "A Heron".into(),
+                caption: "By the river".into(),
+                credit: String::new(),
+            },
         )
         .await?;
-    let names = |page: prensa_core::Page<prensa_core::MediaInfo>| page.items.into_iter().map(|i| i.meta.name).collect::<Vec<_>>();
+    let names = |page: prensa_core::Page<prensa_core::MediaInfo>| {
+        page.items.into_iter().map(|i| i.meta.name).collect::<Vec<_>>()
+    };
     assert_eq!(names(store.search_media("100%", 10, 0).await?), ["100% cotton.png"]);
     assert_eq!(names(store.search_media("e_c", 10, 0).await?), ["snake_case.png"]);
-    assert_eq!(names(store.search_media("COTTON", 10, 0).await?), ["1000 cotton.png", "100% cotton.png"], "newest first, any case");
+    assert_eq!(
+        names(store.search_media("COTTON", 10, 0).await?),
+        ["1000 cotton.png", "100% cotton.png"],
+        "newest first, any case"
+    );
     assert_eq!(names(store.search_media("heron", 10, 0).await?), ["snakeXcase.png"], "by alt text");
     assert_eq!(names(store.search_media("river", 10, 0).await?), ["snakeXcase.png"], "by caption");
     assert_eq!(names(store.search_media("\\", 10, 0).await?), Vec::<String>::new());
@@ -128,11 +148,17 @@ async fn usage_is_found_by_hero_portrait_and_body(store: AnyStore) -> TestResult
         let store = store.clone();
         async move {
             let u = store.media_usage(key).await?;
-            Ok::<_, StoreError>((u.articles.iter().map(|a| (a.article, a.kind, a.published)).collect::<Vec<_>>(), u.authors))
+            Ok::<_, StoreError>((
+                u.articles.iter().map(|a| (a.article, a.kind, a.published)).collect::<Vec<_>>(),
+                u.authors,
+            ))
         }
     };
     assert_eq!(uses("aaa1.png").await?, (vec![(hero, MediaUseKind::Hero, false)], vec![]));
-    assert_eq!(uses("bbb2.png").await?, (vec![(by_ben, MediaUseKind::Portrait, false)], vec![(fx.ben, "Ben".to_owned())]));
+    assert_eq!(
+        uses("bbb2.png").await?,
+        (vec![(by_ben, MediaUseKind::Portrait, false)], vec![(fx.ben, "Ben".to_owned())])
+    );
     assert_eq!(uses("ccc3.png").await?, (vec![(inline, MediaUseKind::Body, false)], vec![]));
     assert_eq!(uses("abc.jpg").await?, (vec![], vec![]));
     let u = store.media_usage("aaa1.png").await?;
@@ -155,16 +181,22 @@ async fn delete_is_refused_while_published(store: AnyStore) -> TestResult {
     let before = store.content_version().await?;
     for key in ["aaa1.png", "ccc3.png"] {
         match store.delete_media(key).await {
-            Err(StoreError::Invalid(why)) => assert!(why.contains("published article") && why.contains("Headline"), "{why}"),
+            Err(StoreError::Invalid(why)) => {
+                assert!(why.contains("published article") && why.contains("Headline"), "{why}")
+            }
             other => return Err(format!("{key}: expected a refusal, got {other:?}").into()),
         }
         assert!(store.media_info(key).await?.is_some(), "{key} kept");
     }
     assert_eq!(store.content_version().await?, before, "nothing written on refusal");
-    assert_eq!(store.editable_article(hero).await?.ok_or("hero")?.draft.image.map(|i| i.key).as_deref(), Some("aaa1.png"));
+    assert_eq!(
+        store.editable_article(hero).await?.ok_or("hero")?.draft.image.map(|i| i.key).as_deref(),
+        Some("aaa1.png")
+    );
 
     // Once unpublished it may go: the draft loses its hero, the feed names it.
-    let SaveOutcome::Saved(_) = store.transition(hero, live.version, Transition::Unpublish, ana.id, mins(6)).await? else {
+    let SaveOutcome::Saved(_) = store.transition(hero, live.version, Transition::Unpublish, ana.id, mins(6)).await?
+    else {
         return Err("conflict".into());
     };
     let version = store.content_version().await?;
@@ -189,7 +221,8 @@ async fn delete_is_refused_while_published(store: AnyStore) -> TestResult {
 /// `prensa migrate-store` copies names, alt text, captions and credits.
 async fn metadata_survives_a_copy(store: AnyStore) -> TestResult {
     setup(&store).await?;
-    let meta = MediaMeta { name: "quay.png".into(), alt: "A quay".into(), caption: "Dawn".into(), credit: "Ana".into() };
+    let meta =
+        MediaMeta { name: "quay.png".into(), alt: "A quay".into(), caption: "Dawn".into(), credit: "Ana".into() };
     store.add_upload(&png("0a1b.png"), &meta, mins(1)).await?;
     let snap = store.export_all().await?;
     assert_eq!(snap.media.iter().find(|m| m.asset.key == "0a1b.png").map(|m| &m.meta), Some(&meta));

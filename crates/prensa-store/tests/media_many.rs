@@ -22,25 +22,13 @@ async fn media_rows_of_many_keys_in_one_read(store: prensa_store::AnyStore) -> T
     store.apply_import(&set, false).await?;
 
     assert_eq!(store.media_many(&[]).await?, Vec::new());
-    let mut rows = store
-        .media_many(&[
-            "def.png".into(),
-            "missing.jpg".into(),
-            "abc.jpg".into(),
-            "x' OR '1'='1".into(),
-        ])
-        .await?;
+    let mut rows =
+        store.media_many(&["def.png".into(), "missing.jpg".into(), "abc.jpg".into(), "x' OR '1'='1".into()]).await?;
     rows.sort_by(|a, b| a.key.cmp(&b.key));
-    let keys: Vec<(&str, u32, u32)> = rows
-        .iter()
-        .map(|m| (m.key.as_str(), m.width, m.height))
-        .collect();
+    let keys: Vec<(&str, u32, u32)> = rows.iter().map(|m| (m.key.as_str(), m.width, m.height)).collect();
     assert_eq!(keys, [("abc.jpg", 1200, 675), ("def.png", 300, 200)]);
     // Many keys are still one statement (no bound-parameter limit).
-    let many: Vec<String> = (0..2_000)
-        .map(|n| format!("{n:x}.jpg"))
-        .chain(["abc.jpg".to_owned()])
-        .collect();
+    let many: Vec<String> = (0..2_000).map(|n| format!("{n:x}.jpg")).chain(["abc.jpg".to_owned()]).collect();
     assert_eq!(store.media_many(&many).await?.len(), 1);
     Ok(())
 }

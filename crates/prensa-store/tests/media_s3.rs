@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use prensa_test_support::s3::test_bucket;
 use prensa_store::MediaStore;
+use prensa_test_support::s3::test_bucket;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -114,7 +114,9 @@ fn links() -> Vec<NewTranslation> {
     vec![link("meridian-de", "chile-de", "en:chile"), link("meridiano", "chile-es", "en:chile")]
 }
 
-async fn ids(store: &AnyStore) -> Result<std::collections::HashMap<String, prensa_core::Id>, Box<dyn std::error::Error>> {
+async fn ids(
+    store: &AnyStore,
+) -> Result<std::collections::HashMap<String, prensa_core::Id>, Box<dyn std::error::Error>> {
     let mut out = std::collections::HashMap::new();
     for p in store.publications().await? {
         out.insert(p.slug.clone(), p.id);
@@ -127,7 +129,11 @@ async fn ids(store: &AnyStore) -> Result<std::collections::HashMap<String, prens
 }
 
 /// (language, slug, original) of the article's visible translations.
-async fn also_in(store: &AnyStore, publication: prensa_core::Id, slug: &str) -> Result<Vec<(String, String, bool)>, StoreError> {
+async fn also_in(
+    store: &AnyStore,
+    publication: prensa_core::Id,
+    slug: &str,
+) -> Result<Vec<(String, String, bool)>, StoreError> {
     let a = store.published_article(publication, slug, now()).await?.expect("published");
     Ok(a.translations.into_iter().map(|t| (t.language, t.slug, t.original)).collect())
 }
@@ -147,8 +153,14 @@ async fn links_show_only_visible_translations(store: AnyStore) -> TestResult {
     let mut published = sets();
     published[2].articles[0].status = Status::Published;
     store.apply_network(&NetworkImport { sets: published, translations: links() }, false).await?;
-    assert_eq!(also_in(&store, id["meridian"], "chile").await?, [triple("de", "chile-de", false), triple("es", "chile-es", false)]);
-    assert_eq!(also_in(&store, id["meridiano"], "chile-es").await?, [triple("de", "chile-de", false), triple("en", "chile", true)]);
+    assert_eq!(
+        also_in(&store, id["meridian"], "chile").await?,
+        [triple("de", "chile-de", false), triple("es", "chile-es", false)]
+    );
+    assert_eq!(
+        also_in(&store, id["meridiano"], "chile-es").await?,
+        [triple("de", "chile-de", false), triple("en", "chile", true)]
+    );
 
     // A scheduled translation stays out until its time.
     let mut scheduled = sets();
@@ -163,11 +175,29 @@ async fn runs_in_any_order_and_reimport_is_idempotent(store: AnyStore) -> TestRe
     let all = sets();
     // English today, its sisters in a later run, each linking to it.
     store.apply_network(&NetworkImport { sets: vec![all[0].clone()], translations: vec![] }, false).await?;
-    store.apply_network(&NetworkImport { sets: vec![all[1].clone()], translations: vec![link("meridian-de", "chile-de", "en:chile")] }, false).await?;
+    store
+        .apply_network(
+            &NetworkImport {
+                sets: vec![all[1].clone()],
+                translations: vec![link("meridian-de", "chile-de", "en:chile")],
+            },
+            false,
+        )
+        .await?;
     // The Spanish one names the German translation: stored as a link to the original.
-    store.apply_network(&NetworkImport { sets: vec![all[2].clone()], translations: vec![link("meridiano", "chile-es", "de:chile-de")] }, false).await?;
+    store
+        .apply_network(
+            &NetworkImport {
+                sets: vec![all[2].clone()],
+                translations: vec![link("meridiano", "chile-es", "de:chile-de")],
+            },
+            false,
+        )
+        .await?;
     let id = ids(&store).await?;
-    let rows = |s: prensa_core::Snapshot| s.translations.into_iter().map(|t| (t.article_id, t.original_id, t.language)).collect::<Vec<_>>();
+    let rows = |s: prensa_core::Snapshot| {
+        s.translations.into_iter().map(|t| (t.article_id, t.original_id, t.language)).collect::<Vec<_>>()
+    };
     let expected = vec![
         (id["meridian-de/chile-de"], id["meridian/chile"], "de".to_owned()),
         (id["meridiano/chile-es"], id["meridian/chile"], "es".to_owned()),
@@ -201,8 +231,14 @@ async fn links_the_database_cannot_resolve_write_nothing(store: AnyStore) -> Tes
     let before = store.export_all().await?;
     let de = || vec![sets()[1].clone()];
     for (bad, message) in [
-        (link("meridian-de", "chile-de", "fr:chili"), "meridian-de/articles/chile-de.md:8: `translation_of` names `fr:chili`, but no publication is in `fr`"),
-        (link("meridian-de", "chile-de", "en:nope"), "meridian-de/articles/chile-de.md:8: `translation_of` names `en:nope`, but there is no such article"),
+        (
+            link("meridian-de", "chile-de", "fr:chili"),
+            "meridian-de/articles/chile-de.md:8: `translation_of` names `fr:chili`, but no publication is in `fr`",
+        ),
+        (
+            link("meridian-de", "chile-de", "en:nope"),
+            "meridian-de/articles/chile-de.md:8: `translation_of` names `en:nope`, but there is no such article",
+        ),
     ] {
         match store.apply_network(&NetworkImport { sets: de(), translations: vec![bad] }, false).await {
             Err(StoreError::Invalid(why)) => assert!(why.starts_with(message), "{why}"),
@@ -218,7 +254,15 @@ async fn links_the_database_cannot_resolve_write_nothing(store: AnyStore) -> Tes
 async fn one_language_twice_in_a_group_is_refused_against_the_database(store: AnyStore) -> TestResult {
     let mut es = sets()[2].clone();
     es.articles[1].status = Status::Published;
-    store.apply_network(&NetworkImport { sets: sets()[..2].to_vec(), translations: vec![link("meridian-de", "chile-de", "en:chile")] }, false).await?;
+    store
+        .apply_network(
+            &NetworkImport {
+                sets: sets()[..2].to_vec(),
+                translations: vec![link("meridian-de", "chile-de", "en:chile")],
+            },
+            false,
+        )
+        .await?;
     // Two Spanish articles in the English article's group, one through the
     // German translation: only the database knows they meet.
     let both = vec![link("meridiano", "chile-es", "de:chile-de"), link("meridiano", "later-es", "en:chile")];
@@ -234,7 +278,13 @@ async fn one_language_twice_in_a_group_is_refused_against_the_database(store: An
 
 async fn an_author_has_a_bio_per_language(store: AnyStore) -> TestResult {
     let mut all = sets();
-    all[0].media.push(prensa_core::MediaAsset { key: "ana.jpg".into(), content_type: "image/jpeg".into(), width: 10, height: 10, bytes: 1 });
+    all[0].media.push(prensa_core::MediaAsset {
+        key: "ana.jpg".into(),
+        content_type: "image/jpeg".into(),
+        width: 10,
+        height: 10,
+        bytes: 1,
+    });
     all[0].authors[0].avatar = Some("ana.jpg".into());
     store.apply_network(&NetworkImport { sets: all, translations: links() }, false).await?;
     let id = ids(&store).await?;
@@ -277,7 +327,8 @@ async fn sister_articles_are_the_other_publications_latest(store: AnyStore) -> T
     assert_eq!(got, [(id["meridian-de"], "news-de".to_owned()), (id["meridian-de"], "chile-de".to_owned())]);
     assert_eq!(store.sister_articles(id["meridian"], 1, now()).await?.len(), 1);
     assert!(store.sister_articles(id["meridian"], 0, now()).await?.is_empty());
-    let from_de: Vec<String> = store.sister_articles(id["meridian-de"], 10, now()).await?.into_iter().map(|s| s.summary.slug).collect();
+    let from_de: Vec<String> =
+        store.sister_articles(id["meridian-de"], 10, now()).await?.into_iter().map(|s| s.summary.slug).collect();
     assert_eq!(from_de, ["chile"]);
     let settings = store.publications().await?.into_iter().map(|p| p.settings.from_sister_sites).collect::<Vec<_>>();
     assert_eq!(settings, [2, 2, 2], "the setting is stored");
@@ -289,7 +340,13 @@ async fn publishing_a_translation_names_its_group_in_the_change_feed(store: AnyS
     let id = ids(&store).await?;
     let user = store
         .create_user(
-            &prensa_core::NewUser { email: "e@example.org".into(), name: "E".into(), role: prensa_core::permissions::Role::Editor, author_id: None, publication: None },
+            &prensa_core::NewUser {
+                email: "e@example.org".into(),
+                name: "E".into(),
+                role: prensa_core::permissions::Role::Editor,
+                author_id: None,
+                publication: None,
+            },
             now(),
         )
         .await?;

@@ -7,8 +7,8 @@
 
 use prensa_core::permissions::{Role, Stage};
 use prensa_core::{
-    AdminQuery, ArticleDraft, DraftImage, Id, MediaAsset, NewAuthor, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, TokenKind, Transition,
-    User,
+    AdminQuery, ArticleDraft, DraftImage, Id, MediaAsset, NewAuthor, NewSection, NewUser, PublicationSettings,
+    SaveOutcome, SocialLinks, Status, TokenKind, Transition, User,
 };
 use prensa_store::newsroom::LoginGate;
 use prensa_store::{AnyStore, ChangeKind, Desk, Editorial, Newsroom, Store, StoreError, CHANGE_ALL};
@@ -40,13 +40,22 @@ on_every_backend!(
 async fn accounts_and_login(store: AnyStore) -> TestResult {
     let fx = setup(&store).await?;
     let ana = staff(&store, &fx).await?;
-    assert_eq!((ana.email.as_str(), ana.role, ana.author_id, ana.has_password), ("ana@example.org", Role::Editor, Some(fx.ana), false));
+    assert_eq!(
+        (ana.email.as_str(), ana.role, ana.author_id, ana.has_password),
+        ("ana@example.org", Role::Editor, Some(fx.ana), false)
+    );
     assert_eq!(ana.created_at, now());
     assert_eq!(store.user(ana.id).await?, Some(ana.clone()));
 
     let err = staff(&store, &fx).await.expect_err("taken e-mail");
     assert!(matches!(err, StoreError::Invalid(ref m) if m == "an account with that e-mail already exists"), "{err}");
-    let ghost = NewUser { email: "g@example.org".into(), name: "G".into(), role: Role::Author, author_id: Some(9999), publication: None };
+    let ghost = NewUser {
+        email: "g@example.org".into(),
+        name: "G".into(),
+        role: Role::Author,
+        author_id: Some(9999),
+        publication: None,
+    };
     assert!(matches!(store.create_user(&ghost, now()).await, Err(StoreError::Invalid(_))));
 
     assert_eq!(store.user_for_login("ana@example.org").await?, Some((ana.clone(), None)));
@@ -60,7 +69,13 @@ async fn accounts_and_login(store: AnyStore) -> TestResult {
     assert_eq!(store.user(ana.id).await?.map(|u| u.role), Some(Role::Administrator));
     assert!(matches!(store.set_role(9999, Role::Author).await, Err(StoreError::NotFound)));
 
-    let bob = NewUser { email: "bob@example.org".into(), name: "Bob".into(), role: Role::Contributor, author_id: None, publication: None };
+    let bob = NewUser {
+        email: "bob@example.org".into(),
+        name: "Bob".into(),
+        role: Role::Contributor,
+        author_id: None,
+        publication: None,
+    };
     store.create_user(&bob, now()).await?;
     let aaron = NewUser { email: "aaron@example.org".into(), ..bob };
     store.create_user(&aaron, now()).await?;
@@ -146,7 +161,11 @@ async fn sessions_end_when_idle(store: AnyStore) -> TestResult {
     // Used 30 seconds in: too soon to write the last use again, so the
     // idle time still counts from the start.
     assert!(store.session_user("quick", secs(30), idle).await?.is_some());
-    assert_eq!(store.session_user("quick", secs(30 * 60 + 15), idle).await?, None, "last use written at most once a minute");
+    assert_eq!(
+        store.session_user("quick", secs(30 * 60 + 15), idle).await?,
+        None,
+        "last use written at most once a minute"
+    );
     Ok(())
 }
 
@@ -169,19 +188,30 @@ async fn articles_round_trip(store: AnyStore) -> TestResult {
     assert_eq!(store.editable_article(9999).await?, None);
 
     let tags = store.tags(fx.publication).await?;
-    assert_eq!(tags.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect::<Vec<_>>(), [("labor", "Labor"), ("new-thing", "New Thing")]);
+    assert_eq!(
+        tags.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect::<Vec<_>>(),
+        [("labor", "Labor"), ("new-thing", "New Thing")]
+    );
     assert_eq!(tags[0].id, fx.labor_tag, "an existing tag is reused");
 
     // The same tag spelt differently is the same tag, shown as first named.
     let b = store
-        .create_article(fx.publication, &ArticleDraft { tags: vec!["new thing".into(), "NEW-THING".into()], ..draft(&fx, "second") }, ana.id, now())
+        .create_article(
+            fx.publication,
+            &ArticleDraft { tags: vec!["new thing".into(), "NEW-THING".into()], ..draft(&fx, "second") },
+            ana.id,
+            now(),
+        )
         .await?;
     assert_eq!(b.draft.tags, ["New Thing"]);
     assert_eq!(store.tags(fx.publication).await?.len(), 2);
 
     let revs = store.revisions(a.id).await?;
     assert_eq!(revs.len(), 1);
-    assert_eq!((revs[0].version, revs[0].user_id, revs[0].user_name.as_str(), revs[0].saved_at), (1, Some(ana.id), "Ana A.", now()));
+    assert_eq!(
+        (revs[0].version, revs[0].user_id, revs[0].user_name.as_str(), revs[0].saved_at),
+        (1, Some(ana.id), "Ana A.", now())
+    );
     assert_eq!(revs[0].draft, d);
 
     let names: Vec<String> = store.authors(fx.publication).await?.into_iter().map(|a| a.name).collect();
@@ -228,7 +258,10 @@ async fn stale_saves_conflict_and_write_nothing(store: AnyStore) -> TestResult {
         SaveOutcome::Conflict(current) => assert_eq!(current, s),
         SaveOutcome::Saved(_) => panic!("a stale save must conflict"),
     }
-    assert!(matches!(store.transition(a.id, 1, Transition::SubmitForReview, ana.id, mins(2)).await?, SaveOutcome::Conflict(_)));
+    assert!(matches!(
+        store.transition(a.id, 1, Transition::SubmitForReview, ana.id, mins(2)).await?,
+        SaveOutcome::Conflict(_)
+    ));
     assert_eq!(store.editable_article(a.id).await?, Some(s));
     assert_eq!(store.revisions(a.id).await?.len(), 2);
     assert_eq!(store.content_version().await?, v);
@@ -268,7 +301,9 @@ async fn save_and_transition_is_one_write(store: AnyStore) -> TestResult {
     assert_eq!(store.revisions(a.id).await?.len(), 2);
 
     // The text unchanged: a bare status change, no revision.
-    let off = saved(store.save_and_transition(a.id, done.version, &text, Some(Transition::Unpublish), ana.id, mins(3)).await?);
+    let off = saved(
+        store.save_and_transition(a.id, done.version, &text, Some(Transition::Unpublish), ana.id, mins(3)).await?,
+    );
     assert_eq!((off.version, off.stage(mins(3))), (done.version + 1, Stage::Unpublished));
     assert_eq!(store.revisions(a.id).await?.len(), 2);
     // No status change: a plain save (a revision even when unchanged, as
@@ -344,7 +379,8 @@ async fn renamed_published_articles_redirect(store: AnyStore) -> TestResult {
     assert_eq!(store.slug_redirect(p, "draft-slug").await?, None);
 
     let a = store.create_article(p, &draft(&fx, "first"), ana.id, now()).await?;
-    let a = saved(store.transition(a.id, 1, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
+    let a =
+        saved(store.transition(a.id, 1, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
     let a = saved(store.save_article(a.id, a.version, &draft(&fx, "second"), ana.id, now()).await?);
     assert_eq!(store.slug_redirect(p, "first").await?.as_deref(), Some("second"));
     assert!(store.published_article(p, "second", now()).await?.is_some());
@@ -383,25 +419,41 @@ async fn transitions_and_admin_list_filters(store: AnyStore) -> TestResult {
     let at = date("2026-06-01T09:00:00+02:00");
     let live = mk("live", "a_b live", 6).await?;
     let live = saved(store.transition(live.id, 1, Transition::Publish { at }, ana.id, mins(7)).await?);
-    assert_eq!((live.status, live.ever_published, live.published_at, live.updated_by), (Status::Published, true, at, Some(ana.id)));
+    assert_eq!(
+        (live.status, live.ever_published, live.published_at, live.updated_by),
+        (Status::Published, true, at, Some(ana.id))
+    );
     assert_eq!(live.published_at.offset().local_minus_utc(), 7200, "the offset is kept");
     let soon = ArticleDraft { section_id: fx.culture, author_ids: vec![fx.ben, fx.ana], ..draft(&fx, "soon") };
     let soon = store.create_article(p, &soon, ana.id, mins(8)).await?;
-    let soon = saved(store.transition(soon.id, 1, Transition::Publish { at: mins(60).fixed_offset() }, ana.id, mins(9)).await?);
+    let soon = saved(
+        store.transition(soon.id, 1, Transition::Publish { at: mins(60).fixed_offset() }, ana.id, mins(9)).await?,
+    );
     assert_eq!(soon.stage(now()), Stage::Scheduled);
     let gone = mk("gone", "Gone", 10).await?;
-    let gone = saved(store.transition(gone.id, 1, Transition::Publish { at: now().fixed_offset() }, ana.id, mins(10)).await?);
+    let gone =
+        saved(store.transition(gone.id, 1, Transition::Publish { at: now().fixed_offset() }, ana.id, mins(10)).await?);
     let gone = saved(store.transition(gone.id, 2, Transition::Unpublish, ana.id, mins(11)).await?);
     assert_eq!((gone.status, gone.ever_published, gone.stage(now())), (Status::Draft, true, Stage::Unpublished));
 
     let list = |query: AdminQuery| {
         let store = store.clone();
         async move {
-            let page = store.admin_articles(p, &AdminQuery { limit: if query.limit == 0 { 50 } else { query.limit }, ..query }, now()).await?;
+            let page = store
+                .admin_articles(
+                    p,
+                    &AdminQuery { limit: if query.limit == 0 { 50 } else { query.limit }, ..query },
+                    now(),
+                )
+                .await?;
             Ok::<_, StoreError>((page.items.iter().map(|r| r.slug.clone()).collect::<Vec<_>>(), page.total))
         }
     };
-    assert_eq!(list(AdminQuery::default()).await?.0, ["gone", "soon", "live", "back", "review", "plain", "old-news"], "newest change first");
+    assert_eq!(
+        list(AdminQuery::default()).await?.0,
+        ["gone", "soon", "live", "back", "review", "plain", "old-news"],
+        "newest change first"
+    );
     let stage = |s| AdminQuery { stage: Some(s), ..Default::default() };
     assert_eq!(list(stage(Stage::Draft)).await?.0, ["back", "plain"]);
     assert_eq!(list(stage(Stage::InReview)).await?.0, ["review"]);
@@ -416,7 +468,10 @@ async fn transitions_and_admin_list_filters(store: AnyStore) -> TestResult {
     assert_eq!(list(search("a_b")).await?.0, ["live"], "_ is literal");
     assert_eq!(list(search("a_")).await?.0, ["live"]);
     assert_eq!(list(search("  ")).await?.1, 7, "a blank search is no filter");
-    assert_eq!(list(AdminQuery { stage: Some(Stage::Draft), search: Some("plain".into()), ..Default::default() }).await?.0, ["plain"]);
+    assert_eq!(
+        list(AdminQuery { stage: Some(Stage::Draft), search: Some("plain".into()), ..Default::default() }).await?.0,
+        ["plain"]
+    );
 
     let page = store.admin_articles(p, &AdminQuery { limit: 2, offset: 2, ..Default::default() }, now()).await?;
     assert_eq!((page.items.len(), page.total), (2, 7));
@@ -427,7 +482,10 @@ async fn transitions_and_admin_list_filters(store: AnyStore) -> TestResult {
     assert_eq!((count.items.len(), count.total), (0, 7));
 
     let soon_row = store.admin_articles(p, &stage(Stage::Scheduled).with_limit(5), now()).await?.items.remove(0);
-    assert_eq!((soon_row.section.as_str(), soon_row.authors.clone(), soon_row.author_ids.clone()), ("Culture", vec!["Ben".to_owned(), "Ana".to_owned()], vec![fx.ben, fx.ana]));
+    assert_eq!(
+        (soon_row.section.as_str(), soon_row.authors.clone(), soon_row.author_ids.clone()),
+        ("Culture", vec!["Ben".to_owned(), "Ana".to_owned()], vec![fx.ben, fx.ana])
+    );
     assert_eq!((soon_row.stage(now()), soon_row.updated_at, soon_row.in_review), (Stage::Scheduled, mins(9), false));
     assert_eq!(soon_row.published_at, mins(60).fixed_offset());
     let review_row = store.admin_articles(p, &stage(Stage::InReview).with_limit(5), now()).await?.items.remove(0);
@@ -460,16 +518,28 @@ async fn change_feed_names_what_a_write_touched(store: AnyStore) -> TestResult {
     assert_eq!(v0, 1);
     let feed = store.changes_since(0).await?;
     assert_eq!(feed.len(), 1);
-    assert_eq!((feed[0].version, feed[0].keys.clone()), (1, vec![CHANGE_ALL.to_owned()]), "an import touches everything");
+    assert_eq!(
+        (feed[0].version, feed[0].keys.clone()),
+        (1, vec![CHANGE_ALL.to_owned()]),
+        "an import touches everything"
+    );
 
     let d = ArticleDraft { tags: vec!["Labor".into()], ..draft(&fx, "story") };
     let a = store.create_article(fx.publication, &d, ana.id, now()).await?;
-    let a = saved(store.save_article(a.id, 1, &ArticleDraft { headline: "Edited".into(), ..d.clone() }, ana.id, now()).await?);
+    let a = saved(
+        store.save_article(a.id, 1, &ArticleDraft { headline: "Edited".into(), ..d.clone() }, ana.id, now()).await?,
+    );
     let own = vec![format!("article:{}", a.id)];
     let feed = store.changes_since(v0).await?;
-    assert_eq!(feed.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(), [(2, own.clone()), (3, own.clone())], "a draft touches only its page");
+    assert_eq!(
+        feed.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(),
+        [(2, own.clone()), (3, own.clone())],
+        "a draft touches only its page"
+    );
 
-    let a = saved(store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, ana.id, now()).await?);
+    let a = saved(
+        store.transition(a.id, a.version, Transition::Publish { at: mins(-1).fixed_offset() }, ana.id, now()).await?,
+    );
     let feed = store.changes_since(3).await?;
     assert_eq!(feed.len(), 1);
     let public = |section: &[Id], authors: &[Id]| {
@@ -497,7 +567,10 @@ async fn change_feed_names_what_a_write_touched(store: AnyStore) -> TestResult {
     store.apply_import(&fixture(), false).await?;
     assert_eq!(store.editable_article(fx.old_news).await?.map(|a| a.version), Some(before + 1));
     let last = store.changes_since(6).await?;
-    assert_eq!(last.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(), [(7, vec![CHANGE_ALL.to_owned()])]);
+    assert_eq!(
+        last.iter().map(|c| (c.version, c.keys.clone())).collect::<Vec<_>>(),
+        [(7, vec![CHANGE_ALL.to_owned()])]
+    );
     assert_eq!(store.changes_since(7).await?, []);
     assert_eq!(store.changes_since(0).await?.len(), 7, "nothing trimmed yet");
     Ok(())
@@ -505,7 +578,8 @@ async fn change_feed_names_what_a_write_touched(store: AnyStore) -> TestResult {
 
 async fn media_uploads_list_newest_first(store: AnyStore) -> TestResult {
     setup(&store).await?;
-    let upload = MediaAsset { key: "def.png".into(), content_type: "image/png".into(), width: 10, height: 20, bytes: 300 };
+    let upload =
+        MediaAsset { key: "def.png".into(), content_type: "image/png".into(), width: 10, height: 20, bytes: 300 };
     store.add_media(&upload).await?;
     store.add_media(&upload).await?;
     let page = store.media_list(10, 0).await?;
@@ -529,7 +603,8 @@ async fn feed_gap_starts_with_all(store: AnyStore, raw: impl AsyncFn(&str) -> Te
     saved(store.save_article(a.id, 2, &a.draft, ana.id, now()).await?);
     assert_eq!(store.content_version().await?, 4);
     raw("DELETE FROM content_changes WHERE version <= 2").await?;
-    let versions = |feed: Vec<prensa_core::Change>| feed.into_iter().map(|c| (c.version, c.keys[0].clone())).collect::<Vec<_>>();
+    let versions =
+        |feed: Vec<prensa_core::Change>| feed.into_iter().map(|c| (c.version, c.keys[0].clone())).collect::<Vec<_>>();
     let own = format!("article:{}", a.id);
     let all = CHANGE_ALL.to_owned();
     assert_eq!(versions(store.changes_since(0).await?), [(2, all.clone()), (3, own.clone()), (4, own.clone())]);
@@ -618,7 +693,13 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
     // or an unknown avatar is refused.
     let mut social = SocialLinks::default();
     social.set(prensa_core::SocialKind::Mastodon, "https://mastodon.example/@cy".into());
-    let cy = NewAuthor { slug: "cy".into(), name: "Cy".into(), bio: "**Bio**".into(), avatar: Some("abc.jpg".into()), social };
+    let cy = NewAuthor {
+        slug: "cy".into(),
+        name: "Cy".into(),
+        bio: "**Bio**".into(),
+        avatar: Some("abc.jpg".into()),
+        social,
+    };
     let made = store.save_author(p, None, &cy).await?;
     assert_eq!(store.author_by_slug(p, "cy").await?.as_ref(), Some(&made));
     assert_eq!(made.avatar.as_ref().map(|a| a.width), Some(1200));
@@ -644,7 +725,10 @@ async fn desk_edits_sections_tags_authors_and_settings(store: AnyStore) -> TestR
     };
     store.update_publication(p, &edit).await?;
     let after = store.publications().await?.remove(0);
-    assert_eq!((after.name.as_str(), after.tagline.as_str(), after.settings.page_size), ("The New Meridian", "Still here", 20));
+    assert_eq!(
+        (after.name.as_str(), after.tagline.as_str(), after.settings.page_size),
+        ("The New Meridian", "Still here", 20)
+    );
     assert_eq!(after.settings, edit.settings, "every setting is stored, feed_content too");
     assert!(matches!(store.update_publication(9999, &edit).await, Err(StoreError::NotFound)));
     Ok(())
@@ -659,7 +743,13 @@ async fn busy_newsroom(store: &AnyStore) -> Result<(Seeded, User), Box<dyn std::
     let fx = setup(store).await?;
     let ana = staff(store, &fx).await?;
     store.set_password(ana.id, "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$SECRET-HASH").await?;
-    let ben = NewUser { email: "ben@example.org".into(), name: "Ben".into(), role: Role::Contributor, author_id: Some(fx.ben), publication: None };
+    let ben = NewUser {
+        email: "ben@example.org".into(),
+        name: "Ben".into(),
+        role: Role::Contributor,
+        author_id: Some(fx.ben),
+        publication: None,
+    };
     store.create_user(&ben, now()).await?;
 
     let a = store.create_article(fx.publication, &draft(&fx, "story"), ana.id, now()).await?;
@@ -671,14 +761,24 @@ async fn busy_newsroom(store: &AnyStore) -> Result<(Seeded, User), Box<dyn std::
     store.resolve_note(note.id, ana.id, mins(5)).await?;
 
     let b = store.create_article(fx.publication, &draft(&fx, "first"), ana.id, now()).await?;
-    let b = saved(store.transition(b.id, b.version, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?);
+    let b = saved(
+        store.transition(b.id, b.version, Transition::Publish { at: mins(-10).fixed_offset() }, ana.id, now()).await?,
+    );
     let b = saved(store.save_article(b.id, b.version, &draft(&fx, "second"), ana.id, mins(1)).await?);
     let update = ArticleDraft { headline: "Later".into(), ..b.draft.clone() };
     store.schedule_change(b.id, &ChangeKind::Update(update), b.version, mins(60), ana.id, now()).await?;
     let gone = store.schedule_change(b.id, &ChangeKind::Unpublish, b.version, mins(90), ana.id, now()).await?;
     assert!(store.cancel_change(gone.id).await?);
     store.schedule_change(b.id, &ChangeKind::Unpublish, b.version, mins(120), ana.id, now()).await?;
-    store.add_media(&MediaAsset { key: "new.png".into(), content_type: "image/png".into(), width: 1, height: 1, bytes: 9 }).await?;
+    store
+        .add_media(&MediaAsset {
+            key: "new.png".into(),
+            content_type: "image/png".into(),
+            width: 1,
+            height: 1,
+            bytes: 9,
+        })
+        .await?;
     store.create_session("digest-of-a-session", ana.id, now(), mins(60)).await?;
     Ok((fx, ana))
 }
@@ -710,7 +810,13 @@ async fn carries_on_after_the_copy(store: &AnyStore, snap: &prensa_core::Snapsho
     assert!(revs[0].id > max(&mut snap.article_revisions.iter().map(|r| r.id)));
     let c = store.create_article(fx.publication, &draft(fx, "after-the-move"), ana.id, mins(7)).await?;
     assert!(c.id > max(&mut snap.articles.iter().map(|a| a.id)));
-    let new = NewUser { email: "cy@example.org".into(), name: "Cy".into(), role: Role::Author, author_id: None, publication: None };
+    let new = NewUser {
+        email: "cy@example.org".into(),
+        name: "Cy".into(),
+        role: Role::Author,
+        author_id: None,
+        publication: None,
+    };
     assert!(store.create_user(&new, now()).await?.id > max(&mut snap.users.iter().map(|u| u.id)));
     let n = store.add_note(c.id, ana.id, "New", mins(8)).await?;
     assert!(n.id > max(&mut snap.review_notes.iter().map(|n| n.id)));
@@ -727,7 +833,14 @@ async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> 
     let counts: Vec<(&str, usize)> = snap.counts().into_iter().skip(9).take(6).collect();
     assert_eq!(
         counts,
-        [("users", 2), ("publication_roles", 0), ("article_revisions", 4), ("slug_redirects", 1), ("review_notes", 2), ("scheduled_changes", 2)]
+        [
+            ("users", 2),
+            ("publication_roles", 0),
+            ("article_revisions", 4),
+            ("slug_redirects", 1),
+            ("review_notes", 2),
+            ("scheduled_changes", 2)
+        ]
     );
     assert!(snap.users[0].password_hash.is_some() && snap.users[1].password_hash.is_none());
     let new_png = snap.media.iter().find(|m| m.asset.key == "new.png").ok_or("media row")?;
@@ -747,7 +860,18 @@ async fn newsroom_crosses_over(src: AnyStore, dst: AnyStore, back: AnyStore) -> 
     // A target with accounts only is not empty; replacing clears it all,
     // sessions included.
     let fresh = AnyStore::open("sqlite::memory:").await?;
-    fresh.create_user(&NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None, publication: None }, now()).await?;
+    fresh
+        .create_user(
+            &NewUser {
+                email: "x@example.org".into(),
+                name: "X".into(),
+                role: Role::Author,
+                author_id: None,
+                publication: None,
+            },
+            now(),
+        )
+        .await?;
     assert!(matches!(fresh.import_snapshot(&snap, false).await, Err(StoreError::NotEmpty(_))));
     dst.create_session("a-later-session", snap.users[0].id, now(), mins(60)).await?;
     dst.import_snapshot(&snap, true).await?;
@@ -800,12 +924,24 @@ async fn sign_in_throttle_counts_failures_per_key(store: AnyStore) -> TestResult
         assert!(is_open(&store.begin_login(&keys, 5, LOGIN_WINDOW, secs(i)).await?), "attempt {i}");
     }
     // The first failure (at 0 s) leaves the window at 900 s.
-    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(10)).await?, LoginGate::Throttled { retry_after_secs: 890 });
+    assert_eq!(
+        store.begin_login(&keys, 5, LOGIN_WINDOW, secs(10)).await?,
+        LoginGate::Throttled { retry_after_secs: 890 }
+    );
     // A refused attempt is not counted: the wait still ends at 900 s.
-    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(20)).await?, LoginGate::Throttled { retry_after_secs: 880 });
-    assert_eq!(store.begin_login(&["addr:192.0.2.1"], 5, LOGIN_WINDOW, secs(899)).await?, LoginGate::Throttled { retry_after_secs: 1 });
+    assert_eq!(
+        store.begin_login(&keys, 5, LOGIN_WINDOW, secs(20)).await?,
+        LoginGate::Throttled { retry_after_secs: 880 }
+    );
+    assert_eq!(
+        store.begin_login(&["addr:192.0.2.1"], 5, LOGIN_WINDOW, secs(899)).await?,
+        LoginGate::Throttled { retry_after_secs: 1 }
+    );
     assert!(is_open(&store.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?), "free once the first ages out");
-    assert_eq!(store.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?, LoginGate::Throttled { retry_after_secs: 1 });
+    assert_eq!(
+        store.begin_login(&keys, 5, LOGIN_WINDOW, secs(900)).await?,
+        LoginGate::Throttled { retry_after_secs: 1 }
+    );
 
     // Keys are independent.
     for _ in 0..2 {
@@ -813,7 +949,10 @@ async fn sign_in_throttle_counts_failures_per_key(store: AnyStore) -> TestResult
     }
     assert!(!is_open(&store.begin_login(&["account:a"], 2, LOGIN_WINDOW, secs(1)).await?));
     assert!(!is_open(&store.begin_login(&["addr:1"], 2, LOGIN_WINDOW, secs(1)).await?));
-    assert!(!is_open(&store.begin_login(&["account:b", "addr:1"], 2, LOGIN_WINDOW, secs(1)).await?), "either key refuses");
+    assert!(
+        !is_open(&store.begin_login(&["account:b", "addr:1"], 2, LOGIN_WINDOW, secs(1)).await?),
+        "either key refuses"
+    );
     assert!(is_open(&store.begin_login(&["account:b", "addr:2"], 2, LOGIN_WINDOW, secs(1)).await?));
 
     // One failure, then a success: the account starts afresh; the address
@@ -841,7 +980,11 @@ async fn sign_in_throttle_counts_failures_per_key(store: AnyStore) -> TestResult
 /// Twelve attempts at once for one account, over two connection pools (two
 /// nodes), with room for five: exactly five get through. Then the rows
 /// that left the window are gone after the next recorded attempt.
-async fn sign_in_throttle_race(a: AnyStore, b: AnyStore, count_rows: impl AsyncFn() -> Result<i64, Box<dyn std::error::Error>>) -> TestResult {
+async fn sign_in_throttle_race(
+    a: AnyStore,
+    b: AnyStore,
+    count_rows: impl AsyncFn() -> Result<i64, Box<dyn std::error::Error>>,
+) -> TestResult {
     let mut tasks = Vec::new();
     for i in 0..12 {
         let store = if i % 2 == 0 { a.clone() } else { b.clone() };
@@ -906,11 +1049,19 @@ async fn legacy_preview_tokens_are_hashed_on_open(url: &str) -> TestResult {
     // What 0004–0005 wrote: the token itself.
     if url.starts_with("sqlite:") {
         let mut conn = sqlx::SqliteConnection::connect(url).await?;
-        sqlx::query("UPDATE articles SET preview_digest = ? WHERE id = ?").bind(&token.secret).bind(fx.old_news).execute(&mut conn).await?;
+        sqlx::query("UPDATE articles SET preview_digest = ? WHERE id = ?")
+            .bind(&token.secret)
+            .bind(fx.old_news)
+            .execute(&mut conn)
+            .await?;
         conn.close().await?;
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query("UPDATE articles SET preview_digest = $1 WHERE id = $2").bind(&token.secret).bind(fx.old_news).execute(&mut conn).await?;
+        sqlx::query("UPDATE articles SET preview_digest = $1 WHERE id = $2")
+            .bind(&token.secret)
+            .bind(fx.old_news)
+            .execute(&mut conn)
+            .await?;
         conn.close().await?;
     }
     let store = AnyStore::open(url).await?;

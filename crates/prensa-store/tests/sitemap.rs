@@ -71,7 +71,8 @@ fn later() -> DateTime<Utc> {
 
 fn month(y: i32, m: u32, from_offset: u64, limit: u32) -> SitemapRange {
     let from = Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().expect("valid");
-    let to = if m == 12 { Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0) } else { Utc.with_ymd_and_hms(y, m + 1, 1, 0, 0, 0) };
+    let to =
+        if m == 12 { Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0) } else { Utc.with_ymd_and_hms(y, m + 1, 1, 0, 0, 0) };
     SitemapRange { from, to: to.single().expect("valid"), offset: from_offset, limit, newest_first: false }
 }
 
@@ -127,13 +128,8 @@ async fn months_articles_and_groups(store: AnyStore) -> TestResult {
     assert!(alone[0].alternates.is_empty(), "{:?}", alone[0].alternates);
 
     // The news window: newest first, bounded.
-    let window = SitemapRange {
-        from: later() - Duration::days(400),
-        to: later(),
-        offset: 0,
-        limit: 2,
-        newest_first: true,
-    };
+    let window =
+        SitemapRange { from: later() - Duration::days(400), to: later(), offset: 0, limit: 2, newest_first: true };
     let news = store.sitemap_articles(en, &window, later()).await?;
     assert_eq!(news.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["chile", "other"]);
     assert_eq!(news[0].headline, "Headline chile");
@@ -192,7 +188,10 @@ async fn a_month_reads_its_index_range_on_sqlite() -> TestResult {
         .fetch_all(&mut conn)
         .await?;
     let plan = plan_text(&rows.into_iter().map(|r| r.3).collect::<Vec<_>>());
-    assert!(plan.contains("SEARCH a USING INDEX articles_by_date (publication_id=? AND status=? AND published_at>"), "{plan}");
+    assert!(
+        plan.contains("SEARCH a USING INDEX articles_by_date (publication_id=? AND status=? AND published_at>"),
+        "{plan}"
+    );
     assert!(!plan.contains("SCAN a"), "{plan}");
     conn.close().await?;
     Ok(())

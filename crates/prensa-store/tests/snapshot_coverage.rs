@@ -49,7 +49,18 @@ const COPIED: &[(&str, &[&str])] = &[
     ("author_bios", &["author_id", "language", "bio"]),
     ("authors", &["id", "slug", "name", "bio", "avatar", "social"]),
     ("media", &["key", "content_type", "width", "height", "bytes", "created_at", "name", "alt", "caption", "credit"]),
-    ("article_seo", &["article_id", "meta_title", "meta_description", "social_title", "social_description", "social_image", "canonical_url"]),
+    (
+        "article_seo",
+        &[
+            "article_id",
+            "meta_title",
+            "meta_description",
+            "social_title",
+            "social_description",
+            "social_image",
+            "canonical_url",
+        ],
+    ),
     ("custom_fields", &["id", "publication_id", "key", "label", "kind", "options", "help", "position"]),
     ("article_field_values", &["article_id", "field_id", "value"]),
     ("front_pins", &["article_id", "publication_id", "position", "expires_at", "pinned_at"]),
@@ -97,7 +108,10 @@ const COPIED: &[(&str, &[&str])] = &[
     ("slug_redirects", &["publication_id", "old_slug", "article_id"]),
     ("tags", &["id", "publication_id", "slug", "name"]),
     ("translations", &["article_id", "original_id", "language", "original_version"]),
-    ("users", &["id", "email", "name", "role", "author_id", "password_hash", "created_at", "network_wide", "deactivated_at"]),
+    (
+        "users",
+        &["id", "email", "name", "role", "author_id", "password_hash", "created_at", "network_wide", "deactivated_at"],
+    ),
 ];
 
 /// Whole tables a snapshot leaves behind, and why.

@@ -10,7 +10,7 @@ use prensa_core::{
     ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
     PublicationSettings, SocialKind, SocialLinks, Status,
 };
-use prensa_store::{AnyStore, ApiKeys, Front, ArticleFields, PostgresStore, SqliteStore, Store, StoreError};
+use prensa_store::{AnyStore, ApiKeys, ArticleFields, Front, PostgresStore, SqliteStore, Store, StoreError};
 use prensa_test_support::{on_every_backend, sqlite, PgSchema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -44,12 +44,16 @@ fn article(slug: &str, section: &str, authors: &[&str], day: u32) -> NewArticle 
 fn fixture() -> ImportSet {
     let mut social = SocialLinks::default();
     social.set(SocialKind::Mastodon, "https://mastodon.example/@m".into());
-    let mut articles: Vec<NewArticle> =
-        (1..=20).map(|i| article(&format!("a{i:02}"), if i % 2 == 0 { "labor" } else { "culture" }, &["ana"], i)).collect();
+    let mut articles: Vec<NewArticle> = (1..=20)
+        .map(|i| article(&format!("a{i:02}"), if i % 2 == 0 { "labor" } else { "culture" }, &["ana"], i))
+        .collect();
     articles[0].authors = vec!["ben".into(), "ana".into()];
     articles[0].image = Some(NewHeroImage { key: "abc.jpg".into(), alt: "A quay".into(), caption: Some("Cap".into()) });
     articles.push(NewArticle { status: Status::Draft, ..article("draft-one", "labor", &["ana"], 21) });
-    articles.push(NewArticle { published_at: date("2026-07-01T08:00:00+00:00"), ..article("future", "labor", &["ana"], 22) });
+    articles.push(NewArticle {
+        published_at: date("2026-07-01T08:00:00+00:00"),
+        ..article("future", "labor", &["ana"], 22)
+    });
     ImportSet {
         publication: NewPublication {
             slug: "meridian".into(),
@@ -62,10 +66,28 @@ fn fixture() -> ImportSet {
             settings: PublicationSettings::default(),
             api_cors_origins: Vec::new(),
         },
-        media: vec![MediaAsset { key: "abc.jpg".into(), content_type: "image/jpeg".into(), width: 1200, height: 675, bytes: 1000 }],
+        media: vec![MediaAsset {
+            key: "abc.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 1200,
+            height: 675,
+            bytes: 1000,
+        }],
         authors: vec![
-            NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: Some("abc.jpg".into()), social },
-            NewAuthor { slug: "ben".into(), name: "Ben".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() },
+            NewAuthor {
+                slug: "ana".into(),
+                name: "Ana".into(),
+                bio: "Bio".into(),
+                avatar: Some("abc.jpg".into()),
+                social,
+            },
+            NewAuthor {
+                slug: "ben".into(),
+                name: "Ben".into(),
+                bio: "Bio".into(),
+                avatar: None,
+                social: SocialLinks::default(),
+            },
         ],
         sections: vec![
             NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
@@ -102,7 +124,10 @@ async fn import_then_read_back(store: AnyStore) -> TestResult {
     assert_eq!(a.published_at, date("2026-01-01T10:00:00+01:00"));
     assert_eq!(a.published_at.offset().local_minus_utc(), 3600, "offset kept");
     let hero = a.image.expect("hero");
-    assert_eq!((hero.alt.as_str(), hero.caption.as_deref(), hero.image.url()), ("A quay", Some("Cap"), "/media/abc.jpg".into()));
+    assert_eq!(
+        (hero.alt.as_str(), hero.caption.as_deref(), hero.image.url()),
+        ("A quay", Some("Cap"), "/media/abc.jpg".into())
+    );
     Ok(())
 }
 
@@ -139,19 +164,27 @@ async fn lists_filter_sort_and_page(store: AnyStore) -> TestResult {
     assert_eq!((uncounted.items.len(), uncounted.total), (4, 4), "without with_total only the page is looked at");
     assert_eq!(page3.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["a04", "a02"]);
 
-    let excl = store.published_articles(p.id, &ArticleQuery { exclude: Some(page.items[0].id), ..q.clone() }, now()).await?;
+    let excl =
+        store.published_articles(p.id, &ArticleQuery { exclude: Some(page.items[0].id), ..q.clone() }, now()).await?;
     assert_eq!(excl.total, 9);
     assert_eq!(excl.items[0].slug, "a18");
 
     let ben = store.author_by_slug(p.id, "ben").await?.expect("ben");
-    let by_ben = store.published_articles(p.id, &ArticleQuery { author: Some(ben.id), limit: 10, ..Default::default() }, now()).await?;
+    let by_ben = store
+        .published_articles(p.id, &ArticleQuery { author: Some(ben.id), limit: 10, ..Default::default() }, now())
+        .await?;
     assert_eq!(by_ben.items.len(), 1);
     assert_eq!(by_ben.items[0].authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Ben", "Ana"]);
 
     let tag = store.tag_by_slug(p.id, "ports-docks").await?.expect("tag");
     assert_eq!(tag.name, "Ports & Docks");
-    let tagged =
-        store.published_articles(p.id, &ArticleQuery { tag: Some(tag.id), limit: 1, with_total: true, ..Default::default() }, now()).await?;
+    let tagged = store
+        .published_articles(
+            p.id,
+            &ArticleQuery { tag: Some(tag.id), limit: 1, with_total: true, ..Default::default() },
+            now(),
+        )
+        .await?;
     assert_eq!((tagged.total, tagged.items.len()), (20, 1));
     assert!(store.author_by_slug(p.id, "nobody").await?.is_none());
     Ok(())
@@ -266,7 +299,11 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
     store.create_custom_field(first, &def).await?;
     let seo_article = store.published_article(first, "a01", now()).await?.ok_or("a01")?.id;
     let extras = prensa_core::ArticleExtras {
-        seo: prensa_core::ArticleSeo { meta_title: "Meta".into(), canonical_url: "https://x.example/a".into(), ..Default::default() },
+        seo: prensa_core::ArticleSeo {
+            meta_title: "Meta".into(),
+            canonical_url: "https://x.example/a".into(),
+            ..Default::default()
+        },
         custom: [("warning".to_owned(), "War".to_owned())].into(),
     };
     store.save_article_extras(seo_article, &extras).await?;
@@ -288,13 +325,17 @@ async fn snapshot_copies_everything_and_refuses_a_full_target(store: AnyStore) -
     assert_eq!(snap.fields.values[0].2, "War");
     assert_eq!(snap.api_keys[0].digest, key.digest, "keys are copied as digests, revoked ones too");
     assert!(snap.api_keys[0].revoked_at.is_some());
-    assert!(snap.publications.iter().any(|p| p.api_cors_origins == ["https://app.example.org"]), "with the CORS setting");
+    assert!(
+        snap.publications.iter().any(|p| p.api_cors_origins == ["https://app.example.org"]),
+        "with the CORS setting"
+    );
     assert!(snap.articles.iter().any(|a| a.slug == "draft-one" && a.status == Status::Draft), "drafts are copied");
     assert!(snap.articles.iter().any(|a| a.slug == "future"), "scheduled articles are copied");
     let a02 = snap.articles.iter().find(|a| a.slug == "a02").expect("a02");
     assert_eq!(a02.updated_at, date("2026-02-03T04:05:06-07:00"));
     assert_eq!(a02.updated_at.offset().local_minus_utc(), -7 * 3600);
-    let a01 = snap.articles.iter().find(|a| a.slug == "a01" && a.publication_id == snap.publications[0].id).expect("a01");
+    let a01 =
+        snap.articles.iter().find(|a| a.slug == "a01" && a.publication_id == snap.publications[0].id).expect("a01");
     let byline: Vec<_> = snap.article_authors.iter().filter(|r| r.article_id == a01.id).map(|r| r.author_id).collect();
     let ben = snap.authors.iter().find(|a| a.slug == "ben").expect("ben").id;
     assert_eq!(byline[0], ben, "byline order kept");

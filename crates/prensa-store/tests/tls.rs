@@ -10,7 +10,9 @@
 //! `options[search_path]`, as libpq does.
 
 use chrono::{DateTime, Utc};
-use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status};
+use prensa_core::{
+    ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
+};
 use prensa_store::testing::{server_url, Server};
 use prensa_store::{AnyStore, Store};
 use prensa_test_support::unique_schema_name;
@@ -63,7 +65,13 @@ fn fixture() -> ImportSet {
             api_cors_origins: Vec::new(),
         },
         media: vec![],
-        authors: vec![NewAuthor { slug: "ana".into(), name: "Ana".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],
+        authors: vec![NewAuthor {
+            slug: "ana".into(),
+            name: "Ana".into(),
+            bio: "Bio".into(),
+            avatar: None,
+            social: SocialLinks::default(),
+        }],
         sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
         articles: vec![NewArticle {
             slug: "sealed".into(),
@@ -93,7 +101,8 @@ async fn verify_full_with_the_servers_ca_connects_and_round_trips() -> TestResul
     let tls = with(&base, &format!("sslmode=verify-full&sslrootcert={ca}"));
     let schema = unique_schema_name();
     let mut admin = sqlx::PgConnection::connect(&tls).await?;
-    let encrypted: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetch_one(&mut admin).await?;
+    let encrypted: bool =
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetch_one(&mut admin).await?;
     assert!(encrypted, "the connection is encrypted");
     sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
 
@@ -130,8 +139,12 @@ async fn a_wrong_ca_is_refused() -> TestResult {
     std::fs::write(&wrong, UNRELATED_CA)?;
     for mode in ["verify-full", "verify-ca"] {
         let url = with(&base, &format!("sslmode={mode}&sslrootcert={}", wrong.display()));
-        let err = AnyStore::open(&url).await.err().ok_or(format!("{mode} with a wrong CA must be refused"))?.to_string();
-        assert!(err.contains("TLS certificate was refused") && err.contains("UnknownIssuer") && err.contains("sslrootcert"), "{mode}: {err}");
+        let err =
+            AnyStore::open(&url).await.err().ok_or(format!("{mode} with a wrong CA must be refused"))?.to_string();
+        assert!(
+            err.contains("TLS certificate was refused") && err.contains("UnknownIssuer") && err.contains("sslrootcert"),
+            "{mode}: {err}"
+        );
     }
     Ok(())
 }
@@ -141,7 +154,11 @@ async fn a_wrong_ca_is_refused() -> TestResult {
 #[tokio::test]
 async fn plain_text_is_refused() -> TestResult {
     let Some((base, _)) = tls_server() else { return Ok(()) };
-    let err = AnyStore::open(&with(&base, "sslmode=disable")).await.err().ok_or("a plain-text connection must be refused")?.to_string();
+    let err = AnyStore::open(&with(&base, "sslmode=disable"))
+        .await
+        .err()
+        .ok_or("a plain-text connection must be refused")?
+        .to_string();
     assert!(err.contains("pg_hba.conf") && err.contains("no encryption"), "{err}");
     Ok(())
 }

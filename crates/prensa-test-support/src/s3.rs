@@ -19,11 +19,12 @@ pub async fn test_bucket(prefix: &str) -> io::Result<Option<MediaStore>> {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let Some(endpoint) = prensa_store::testing::server_url(prensa_store::testing::Server::S3) else { return Ok(None) };
     let host = endpoint.strip_prefix("http://").unwrap_or(&endpoint).trim_end_matches('/');
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     let bucket = format!("prensa-test-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let mut conn = tokio::net::TcpStream::connect(host)
-        .await
-        .map_err(|e| io::Error::other(format!("the S3 test server at {endpoint} (PRENSA_TEST_S3_URL) is unreachable: {e}")))?;
+    let mut conn = tokio::net::TcpStream::connect(host).await.map_err(|e| {
+        io::Error::other(format!("the S3 test server at {endpoint} (PRENSA_TEST_S3_URL) is unreachable: {e}"))
+    })?;
     let request = format!("PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     conn.write_all(request.as_bytes()).await?;
     let mut answer = String::new();

@@ -64,7 +64,11 @@ fn untracked(state: &St) -> Router {
         .with_state(state.clone())
 }
 
-async fn from_fn_track(State((state, route)): State<(St, RouteLabel)>, req: axum::extract::Request, next: Next) -> Response {
+async fn from_fn_track(
+    State((state, route)): State<(St, RouteLabel)>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
     let start = std::time::Instant::now();
     let mut response = next.run(req).await;
     state.metrics.record(route, response.status(), start.elapsed());

@@ -63,7 +63,9 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: &str, state
         most_recent: rt.block_on(state.store.published_articles(publication, &recent, now)).expect("l").items,
         body_media: Default::default(),
     };
-    c.bench_function(&format!("{backend}/part_views"), |b| b.iter(|| prensa_web::views::article(&site, &article, &lists)));
+    c.bench_function(&format!("{backend}/part_views"), |b| {
+        b.iter(|| prensa_web::views::article(&site, &article, &lists))
+    });
     let (meta, view) = prensa_web::views::article(&site, &article, &lists);
     let page_view = prensa_render::view::PageView { site: &site.view, meta, t: &site.strings, page: view };
     c.bench_function(&format!("{backend}/part_template"), |b| {

@@ -53,11 +53,8 @@ fn sites(urls: &[String]) -> Sites {
 
 fn bench(c: &mut Criterion) {
     let one = sites(&["http://localhost:8080".to_owned()]);
-    let three = sites(&[
-        "http://example.org".to_owned(),
-        "http://example.org/de".to_owned(),
-        "http://example.net".to_owned(),
-    ]);
+    let three =
+        sites(&["http://example.org".to_owned(), "http://example.org/de".to_owned(), "http://example.net".to_owned()]);
     let hosts: Vec<String> = (0..50).map(|i| format!("http://site{i}.example")).collect();
     let fifty_hosts = sites(&hosts);
     let mut prefixes = vec!["http://example.org".to_owned()];
@@ -76,7 +73,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("resolve");
     for (name, sites, host, path) in cases {
         assert!(matches!(sites.resolve(Some(host), path), Resolved::Site { .. }), "{name}");
-        group.bench_function(name, |b| b.iter(|| matches!(sites.resolve(black_box(Some(host)), black_box(path)), Resolved::Site { .. })));
+        group.bench_function(name, |b| {
+            b.iter(|| matches!(sites.resolve(black_box(Some(host)), black_box(path)), Resolved::Site { .. }))
+        });
     }
     group.finish();
 }

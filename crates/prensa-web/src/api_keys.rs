@@ -61,7 +61,10 @@ impl KeyRing {
                 Some(raw) => {
                     map.insert(raw, Entry { publication: d.publication, revoked: d.revoked });
                 }
-                None => tracing::warn!(publication = d.publication, "an API key's stored digest is not SHA-256 hex; skipped"),
+                None => tracing::warn!(
+                    publication = d.publication,
+                    "an API key's stored digest is not SHA-256 hex; skipped"
+                ),
             }
         }
         let old = std::mem::replace(&mut *self.keys.write().unwrap_or_else(|e| e.into_inner()), map);

@@ -51,8 +51,8 @@ pub async fn media<S: Store>(State(state): State<Arc<AppState<S>>>, Path(key): P
             return StatusCode::NOT_FOUND.into_response();
         }
     };
-    let content_type = HeaderValue::from_str(&content_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let content_type =
+        HeaderValue::from_str(&content_type).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE))
@@ -177,7 +177,12 @@ pub async fn stylesheet<S: Store>(
     let path = format!("/assets/{file}");
     let page = if path == state.theme.css_url() {
         CSS.get_or_init(|| {
-            CachedPage::new(StatusCode::OK, "text/css; charset=utf-8", state.theme.stylesheet().to_vec(), vec![SurrogateKey::Feed])
+            CachedPage::new(
+                StatusCode::OK,
+                "text/css; charset=utf-8",
+                state.theme.stylesheet().to_vec(),
+                vec![SurrogateKey::Feed],
+            )
         })
     } else if path == prensa_render::theme::figures_css_url() {
         FIGURES_CSS.get_or_init(|| {

@@ -162,7 +162,8 @@ impl LastModified {
         let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let at = UNIX_EPOCH + Duration::from_secs(secs);
         // An HTTP date is ASCII: always a valid header value.
-        let header = HeaderValue::from_str(&httpdate::fmt_http_date(at)).unwrap_or_else(|_| HeaderValue::from_static(""));
+        let header =
+            HeaderValue::from_str(&httpdate::fmt_http_date(at)).unwrap_or_else(|_| HeaderValue::from_static(""));
         LastModified { at, header }
     }
 
@@ -180,7 +181,12 @@ impl LastModified {
 impl CachedPage {
     /// Compresses `body` both ways at the best levels and computes its
     /// ETag: for bodies made once (the stylesheet, the editor's script).
-    pub fn new(status: http::StatusCode, content_type: &'static str, body: Vec<u8>, keys: Vec<SurrogateKey>) -> CachedPage {
+    pub fn new(
+        status: http::StatusCode,
+        content_type: &'static str,
+        body: Vec<u8>,
+        keys: Vec<SurrogateKey>,
+    ) -> CachedPage {
         let (gzip, brotli) = (gzip(&body), brotli(&body));
         CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, true)
     }
@@ -190,7 +196,12 @@ impl CachedPage {
     /// uses, so that a cold request costs little more than its render.
     /// Pages that stay hot get the best levels later, in the background
     /// ([`PageCache::note_hit`]).
-    pub fn fill(status: http::StatusCode, content_type: &'static str, body: Vec<u8>, keys: Vec<SurrogateKey>) -> CachedPage {
+    pub fn fill(
+        status: http::StatusCode,
+        content_type: &'static str,
+        body: Vec<u8>,
+        keys: Vec<SurrogateKey>,
+    ) -> CachedPage {
         let (gzip, brotli) = (gzip_at(&body, FAST_GZIP), brotli_at(&body, FAST_BROTLI, FAST_BROTLI_WINDOW));
         CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, false)
     }
@@ -477,7 +488,13 @@ impl PageCache {
             Ok(options) => Entries::with_options(options, ByBytes, Default::default(), evictions.clone()),
             // Only invalid when no capacity is given, which the lines
             // above always give; fall back to quick_cache's defaults.
-            Err(_) => Entries::with((budget / 32_768).max(16) as usize, budget, ByBytes, Default::default(), evictions.clone()),
+            Err(_) => Entries::with(
+                (budget / 32_768).max(16) as usize,
+                budget,
+                ByBytes,
+                Default::default(),
+                evictions.clone(),
+            ),
         };
         PageCache {
             entries,
@@ -789,10 +806,18 @@ mod tests {
         let g = cache.generation();
         let words = ["harbour", "council", "strike", "festival", "budget", "river", "school", "market"];
         let html: Vec<u8> = (0..400)
-            .map(|i| format!("<p>Paragraph {i}: the {} and the {} met on day {}.</p>\n", words[i % 8], words[i * 7 % 8], i * 37 % 101))
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: the {} and the {} met on day {}.</p>\n",
+                    words[i % 8],
+                    words[i * 7 % 8],
+                    i * 37 % 101
+                )
+            })
             .collect::<String>()
             .into_bytes();
-        let fast = Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html.clone(), vec![SurrogateKey::Home]));
+        let fast =
+            Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html.clone(), vec![SurrogateKey::Home]));
         assert!(!fast.is_best());
         cache.insert(g, 1, "/", fast.clone());
         for _ in 0..HOT_AFTER {

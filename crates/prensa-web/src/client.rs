@@ -94,8 +94,12 @@ impl FromStr for Cidr {
         };
         let cidr = Cidr { net, prefix };
         let base = match net {
-            IpAddr::V4(v4) => IpAddr::V4((u32::from(v4) & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)).into()),
-            IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0)).into()),
+            IpAddr::V4(v4) => {
+                IpAddr::V4((u32::from(v4) & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)).into())
+            }
+            IpAddr::V6(v6) => {
+                IpAddr::V6((u128::from(v6) & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0)).into())
+            }
         };
         if base != net {
             return Err(format!("{text:?} has bits set after the prefix; did you mean {base}/{prefix}?"));
@@ -337,7 +341,16 @@ mod tests {
         assert!(all.contains(ip("203.0.113.1")) && !all.contains(ip("2001:db8::1")));
         assert!("::/0".parse::<Cidr>().expect("all v6").contains(ip("2001:db8::1")));
         assert!("::1".parse::<Cidr>().expect("loopback").contains(ip("::1")));
-        for bad in ["", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/x", "2001:db8::/129", "10.0.0", "example.org/8", "10.0.0.0/8/8"] {
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "10.0.0.0/-1",
+            "10.0.0.0/x",
+            "2001:db8::/129",
+            "10.0.0",
+            "example.org/8",
+            "10.0.0.0/8/8",
+        ] {
             assert!(bad.parse::<Cidr>().is_err(), "{bad:?}");
         }
         let err = "10.0.0.1/8".parse::<Cidr>().expect_err("host bits");

@@ -105,7 +105,12 @@ pub fn spawn_watcher<S: Editorial>(state: &Arc<AppState<S>>) -> tokio::task::Joi
                 Ok(applied) => {
                     for a in &applied {
                         if a.ok {
-                            tracing::info!(change = a.change, article = a.article, kind = a.kind, "scheduled change applied");
+                            tracing::info!(
+                                change = a.change,
+                                article = a.article,
+                                kind = a.kind,
+                                "scheduled change applied"
+                            );
                         } else {
                             tracing::warn!(change = a.change, article = a.article, kind = a.kind, outcome = %a.outcome, "scheduled change not applied");
                         }

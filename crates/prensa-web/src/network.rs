@@ -64,9 +64,7 @@ pub struct NetworkLayer<S: Store> {
 
 impl<S: Store> NetworkLayer<S> {
     pub fn new(state: &Arc<AppState<S>>) -> NetworkLayer<S> {
-        NetworkLayer {
-            state: state.clone(),
-        }
+        NetworkLayer { state: state.clone() }
     }
 }
 
@@ -74,10 +72,7 @@ impl<S: Store, Svc> tower::Layer<Svc> for NetworkLayer<S> {
     type Service = Network<S, Svc>;
 
     fn layer(&self, inner: Svc) -> Network<S, Svc> {
-        Network {
-            inner,
-            state: self.state.clone(),
-        }
+        Network { inner, state: self.state.clone() }
     }
 }
 
@@ -107,24 +102,15 @@ where
     fn call(&mut self, mut req: Request) -> Self::Future {
         let path = req.uri().path();
         if is_process_path(path) {
-            return NetworkFuture::Inner {
-                inner: self.inner.call(req),
-                prefixed: None,
-            };
+            return NetworkFuture::Inner { inner: self.inner.call(req), prefixed: None };
         }
         let sites = self.state.sites();
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
         let (site, prefix_len) = match sites.resolve(host, path) {
             Resolved::Site { site, prefix_len } => (site.clone(), prefix_len),
             Resolved::AddSlash => return self.answer(add_slash(req.uri())),
             Resolved::Unknown if is_shared_path(path) => {
-                return NetworkFuture::Inner {
-                    inner: self.inner.call(req),
-                    prefixed: None,
-                };
+                return NetworkFuture::Inner { inner: self.inner.call(req), prefixed: None };
             }
             Resolved::Unknown => return self.answer(unknown()),
         };
@@ -139,10 +125,7 @@ where
             }
         }
         req.extensions_mut().insert(site);
-        NetworkFuture::Inner {
-            inner: self.inner.call(req),
-            prefixed,
-        }
+        NetworkFuture::Inner { inner: self.inner.call(req), prefixed }
     }
 }
 
@@ -163,10 +146,7 @@ impl<S: Store, Svc> Network<S, Svc> {
 /// The future of [`Network`]: the router's, with the prefix to put back on
 /// its answer, or an answer of its own.
 pub enum NetworkFuture<F> {
-    Inner {
-        inner: F,
-        prefixed: Option<Arc<Site>>,
-    },
+    Inner { inner: F, prefixed: Option<Arc<Site>> },
     Answer(Option<Response>),
 }
 
@@ -202,24 +182,13 @@ fn add_slash(uri: &Uri) -> Response {
         None => format!("{}/", uri.path()),
     };
     match HeaderValue::from_str(&to) {
-        Ok(location) => (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response(),
+        Ok(location) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 fn unknown() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )],
-        UNKNOWN,
-    )
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], UNKNOWN)
         .into_response()
 }
 
@@ -257,12 +226,7 @@ fn add_prefix(response: &mut Response, prefix: &str) {
     let cookies: Vec<HeaderValue> = headers
         .get_all(header::SET_COOKIE)
         .iter()
-        .map(|v| {
-            v.to_str()
-                .ok()
-                .and_then(|c| cookie_under(c, prefix))
-                .unwrap_or_else(|| v.clone())
-        })
+        .map(|v| v.to_str().ok().and_then(|c| cookie_under(c, prefix)).unwrap_or_else(|| v.clone()))
         .collect();
     headers.remove(header::SET_COOKIE);
     for c in cookies {
@@ -280,9 +244,7 @@ fn cookie_under(cookie: &str, prefix: &str) -> Option<HeaderValue> {
             let trimmed = attr.trim_start();
             match trimmed.get(..5) {
                 Some(name)
-                    if name.eq_ignore_ascii_case("path=")
-                        && trimmed.len() > 6
-                        && trimmed[5..].starts_with('/') =>
+                    if name.eq_ignore_ascii_case("path=") && trimmed.len() > 6 && trimmed[5..].starts_with('/') =>
                 {
                     changed = true;
                     format!(" Path={prefix}{}", &trimmed[5..])
@@ -304,10 +266,7 @@ mod tests {
     #[test]
     fn stripping_keeps_the_query() {
         let uri: Uri = "/de/search/?q=x".parse().expect("uri");
-        assert_eq!(
-            strip(&uri, 3).expect("stripped").to_string(),
-            "/search/?q=x"
-        );
+        assert_eq!(strip(&uri, 3).expect("stripped").to_string(), "/search/?q=x");
         let uri: Uri = "/de/".parse().expect("uri");
         assert_eq!(strip(&uri, 3).expect("stripped").to_string(), "/");
     }
@@ -328,27 +287,10 @@ mod tests {
     #[test]
     fn narrow_cookie_paths_get_the_prefix() {
         let mut r = StatusCode::OK.into_response();
-        r.headers_mut().append(
-            header::SET_COOKIE,
-            HeaderValue::from_static("a=1; Path=/admin; HttpOnly"),
-        );
-        r.headers_mut().append(
-            header::SET_COOKIE,
-            HeaderValue::from_static("__Host-b=2; Path=/; Secure"),
-        );
+        r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("a=1; Path=/admin; HttpOnly"));
+        r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("__Host-b=2; Path=/; Secure"));
         add_prefix(&mut r, "/de");
-        let got: Vec<&str> = r
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "a=1; Path=/de/admin; HttpOnly",
-                "__Host-b=2; Path=/; Secure"
-            ]
-        );
+        let got: Vec<&str> = r.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+        assert_eq!(got, ["a=1; Path=/de/admin; HttpOnly", "__Host-b=2; Path=/; Secure"]);
     }
 }

@@ -307,12 +307,26 @@ pub async fn metrics<S: Store>(State(state): State<Arc<AppState<S>>>) -> Respons
     let mut body = exposition(&state.metrics, &state.cache.stats(), state.is_draining());
     pool_exposition(&mut body, state.store.pool_stats());
     search_exposition(&mut body, state.search.progress());
-    family(&mut body, "prensa_media_variant_decodes_total", "counter", "Originals decoded to make a resized variant on request.");
+    family(
+        &mut body,
+        "prensa_media_variant_decodes_total",
+        "counter",
+        "Originals decoded to make a resized variant on request.",
+    );
     let _ = writeln!(body, "prensa_media_variant_decodes_total {}", crate::assets::variant_decodes());
     let purges = &state.purger.stats;
-    family(&mut body, "prensa_shared_cache_purge_requests_total", "counter", "Purge requests to the shared caches (--purge-url), by outcome.");
+    family(
+        &mut body,
+        "prensa_shared_cache_purge_requests_total",
+        "counter",
+        "Purge requests to the shared caches (--purge-url), by outcome.",
+    );
     for (outcome, n) in [("sent", &purges.sent), ("retried", &purges.retried), ("failed", &purges.failed)] {
-        let _ = writeln!(body, "prensa_shared_cache_purge_requests_total{{outcome=\"{outcome}\"}} {}", n.load(Ordering::Relaxed));
+        let _ = writeln!(
+            body,
+            "prensa_shared_cache_purge_requests_total{{outcome=\"{outcome}\"}} {}",
+            n.load(Ordering::Relaxed)
+        );
     }
     (
         [
@@ -339,7 +353,8 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
             let n = c.load(Ordering::Relaxed);
             if n > 0 {
                 let status = usize::from(STATUS_BASE) + i;
-                let _ = writeln!(w, "prensa_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}", route.as_str());
+                let _ =
+                    writeln!(w, "prensa_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}", route.as_str());
             }
         }
     }
@@ -357,7 +372,8 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
         for (i, b) in m.buckets.iter().enumerate() {
             cumulative += b.load(Ordering::Relaxed);
             let le = BUCKETS.get(i).map_or("+Inf", |&(_, le)| le);
-            let _ = writeln!(w, "prensa_http_request_duration_seconds_bucket{{route=\"{name}\",le=\"{le}\"}} {cumulative}");
+            let _ =
+                writeln!(w, "prensa_http_request_duration_seconds_bucket{{route=\"{name}\",le=\"{le}\"}} {cumulative}");
         }
         let sum = m.sum_ns.load(Ordering::Relaxed) as f64 / 1e9;
         let _ = writeln!(w, "prensa_http_request_duration_seconds_sum{{route=\"{name}\"}} {sum}");
@@ -386,7 +402,12 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
     }
     family(w, "prensa_page_cache_entries", "gauge", "Pages held in the page cache.");
     let _ = writeln!(w, "prensa_page_cache_entries {}", cache.entries);
-    family(w, "prensa_page_cache_bytes", "gauge", "Bytes held by the page cache (every encoding), as weighed against its budget.");
+    family(
+        w,
+        "prensa_page_cache_bytes",
+        "gauge",
+        "Bytes held by the page cache (every encoding), as weighed against its budget.",
+    );
     let _ = writeln!(w, "prensa_page_cache_bytes {}", cache.bytes);
     family(w, "prensa_page_cache_budget_bytes", "gauge", "The page cache's byte budget (--page-cache-mb).");
     let _ = writeln!(w, "prensa_page_cache_budget_bytes {}", cache.budget);
@@ -412,7 +433,12 @@ pub fn pool_exposition(w: &mut String, pool: prensa_store::PoolStats) {
 
 /// The search index: whether it is complete, and how far a build got.
 pub fn search_exposition(w: &mut String, p: prensa_search::BuildProgress) {
-    family(w, "prensa_search_index_complete", "gauge", "1 once every publication's search index is built, else 0 (searches say so).");
+    family(
+        w,
+        "prensa_search_index_complete",
+        "gauge",
+        "1 once every publication's search index is built, else 0 (searches say so).",
+    );
     let _ = writeln!(w, "prensa_search_index_complete {}", u8::from(p.complete));
     family(w, "prensa_search_index_building", "gauge", "1 while a search index build runs in the background.");
     let _ = writeln!(w, "prensa_search_index_building {}", u8::from(p.building));

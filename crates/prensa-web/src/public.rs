@@ -50,7 +50,8 @@ fn page_response(status: StatusCode) -> http::response::Builder {
 /// compressed at a fast level.
 pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &HeaderMap, head: bool) -> Response {
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
-    let mut builder = page_response(status).header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    let mut builder =
+        page_response(status).header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     match encoding {
         Encoding::Gzip => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
         Encoding::Brotli => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
@@ -73,7 +74,12 @@ pub(crate) fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Res
 /// [`respond`] for a page every reader gets alike (the public site's
 /// cached pages): with `s-maxage` and its surrogate keys for a shared
 /// cache in front ([`crate::shared_cache`]).
-pub(crate) fn respond_public<S: Store>(state: &AppState<S>, page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
+pub(crate) fn respond_public<S: Store>(
+    state: &AppState<S>,
+    page: &CachedPage,
+    headers: &HeaderMap,
+    head: bool,
+) -> Response {
     let mut response = respond(page, headers, head);
     state.shared.apply(response.headers_mut(), page);
     response
@@ -90,7 +96,11 @@ pub(crate) fn respond_with(
     let not_modified = page.status == StatusCode::OK
         && match headers.get(header::IF_NONE_MATCH) {
             Some(v) => etag_matches(v.as_bytes(), page.etag.as_bytes()),
-            None => page.last_modified.as_ref().zip(headers.get(header::IF_MODIFIED_SINCE)).is_some_and(|(lm, since)| lm.unchanged_since(since.as_bytes())),
+            None => page
+                .last_modified
+                .as_ref()
+                .zip(headers.get(header::IF_MODIFIED_SINCE))
+                .is_some_and(|(lm, since)| lm.unchanged_since(since.as_bytes())),
         };
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
     let mut builder = base(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
@@ -347,7 +357,8 @@ pub struct RenderedPage {
 impl RenderedPage {
     /// Compresses the page for the cache.
     pub fn into_cached(self) -> CachedPage {
-        CachedPage::fill(self.status, self.content_type, self.html.into_bytes(), self.keys).with_last_modified(self.last_modified)
+        CachedPage::fill(self.status, self.content_type, self.html.into_bytes(), self.keys)
+            .with_last_modified(self.last_modified)
     }
 }
 
@@ -426,8 +437,11 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     // published, edited or unpublished.
     keys.push(SurrogateKey::Translations(a.id));
     let (meta, view) = views::article_with(site, &a, &lists, &extras, &fields);
-    let network =
-        NetworkView { also_in: views::also_in(&a), sister: views::sister_cards(&state.sites(), &sister), ..Default::default() };
+    let network = NetworkView {
+        also_in: views::also_in(&a),
+        sister: views::sister_cards(&state.sites(), &sister),
+        ..Default::default()
+    };
     html(state, site, Template::Article, StatusCode::OK, meta, WithNetwork { page: view, network }, keys)
 }
 
@@ -554,15 +568,19 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
     meta.prev = prev_url.as_deref().map(|u| p.absolute(u));
     meta.next = next_url.as_deref().map(|u| p.absolute(u));
     if pagination.page > 1 {
-        let label = site.locale.t_with("page_n_of_total", &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())]);
+        let label = site.locale.t_with(
+            "page_n_of_total",
+            &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())],
+        );
         meta.title = format!("{} ({label}) — {}", spec.heading, p.name);
     }
     let pager = (pagination.pages > 1).then(|| PagerView {
         page: pagination.page,
         pages: pagination.pages,
-        label: site
-            .locale
-            .t_with("page_n_of_total", &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())]),
+        label: site.locale.t_with(
+            "page_n_of_total",
+            &[("n", &pagination.page.to_string()), ("total", &pagination.pages.to_string())],
+        ),
         prev_url: prev_url.as_deref().map(|u| site.path(u)),
         next_url: next_url.as_deref().map(|u| site.path(u)),
     });

@@ -231,8 +231,15 @@ mod tests {
         assert_eq!(r("//feed//feed.json"), Route::Redirect("/feed/feed.json".into()));
         assert_eq!(parse("/tag/ports/feed/", Some("page=2")), Route::Feed(FeedOf::Tag("ports".into()), Rss));
         for p in [
-            "/feed/rss.xml", "/feed/atom.xml/x", "/feed/feed/", "/section/Labor/feed/", "/sections/labor/feed/",
-            "/section/labor/feed/index.xml", "/section/labor/page/2/feed/", "/feed/ATOM.XML", "/x/feed/",
+            "/feed/rss.xml",
+            "/feed/atom.xml/x",
+            "/feed/feed/",
+            "/section/Labor/feed/",
+            "/sections/labor/feed/",
+            "/section/labor/feed/index.xml",
+            "/section/labor/page/2/feed/",
+            "/feed/ATOM.XML",
+            "/x/feed/",
         ] {
             assert_eq!(r(p), Route::NotFound, "{p}");
         }
@@ -250,7 +257,9 @@ mod tests {
 
     #[test]
     fn only_lists_read_a_valid_page() {
-        for junk in ["page=abc", "xpage=1", "page=", "page=0", "page=-1", "page=1.5", "page=99999999999", "pagex=2", "a=page=2"] {
+        for junk in
+            ["page=abc", "xpage=1", "page=", "page=0", "page=-1", "page=1.5", "page=99999999999", "pagex=2", "a=page=2"]
+        {
             assert_eq!(parse("/section/labor/", Some(junk)), Route::Section("labor".into(), 1), "{junk}");
             assert_eq!(parse("/the-harbour/", Some(junk)), Route::Article("the-harbour".into()), "{junk}");
         }
@@ -274,9 +283,18 @@ mod tests {
     #[test]
     fn everything_else_is_not_found() {
         for p in [
-            "/Upper/", "/a//b/", "/section/", "/section/labor/page/0/", "/section/labor/page/x/",
-            "/section/labor/page/02/", "/sections/labor/", "/a/b/c/", "/../etc/passwd", "/wp-admin/x.php",
-            "/section/Labor/", "no-slash",
+            "/Upper/",
+            "/a//b/",
+            "/section/",
+            "/section/labor/page/0/",
+            "/section/labor/page/x/",
+            "/section/labor/page/02/",
+            "/sections/labor/",
+            "/a/b/c/",
+            "/../etc/passwd",
+            "/wp-admin/x.php",
+            "/section/Labor/",
+            "no-slash",
         ] {
             assert_eq!(r(p), Route::NotFound, "{p}");
         }
@@ -290,15 +308,35 @@ mod tests {
         assert_eq!(parse_crawl("/sitemap/news.xml"), Some(Crawl::News));
         let nov = Crawl::Articles { year: 2026, month: 11, piece: 1 };
         assert_eq!(parse_crawl("/sitemap/articles-2026-11.xml"), Some(nov));
-        assert_eq!(parse_crawl("/sitemap/articles-2026-11-3.xml"), Some(Crawl::Articles { year: 2026, month: 11, piece: 3 }));
-        for c in [Crawl::Robots, Crawl::Index, Crawl::Pages, Crawl::News, nov, Crawl::Articles { year: 2026, month: 1, piece: 12 }] {
+        assert_eq!(
+            parse_crawl("/sitemap/articles-2026-11-3.xml"),
+            Some(Crawl::Articles { year: 2026, month: 11, piece: 3 })
+        );
+        for c in [
+            Crawl::Robots,
+            Crawl::Index,
+            Crawl::Pages,
+            Crawl::News,
+            nov,
+            Crawl::Articles { year: 2026, month: 1, piece: 12 },
+        ] {
             assert_eq!(parse_crawl(&crawl_path(c)), Some(c), "{c:?}");
         }
         for junk in [
-            "/sitemap/articles-2026-11-1.xml", "/sitemap/articles-2026-11-02.xml", "/sitemap/articles-2026-1.xml",
-            "/sitemap/articles-2026-13.xml", "/sitemap/articles-2026-00.xml", "/sitemap/articles-26-11.xml",
-            "/sitemap/articles-+026-11.xml", "/sitemap/articles-2026-11-x.xml", "/sitemap/articles-2026-11-2-2.xml",
-            "/sitemap/articles-2026-11", "/sitemap.xml/", "/sitemap/", "/robots.txt/", "/sitemap/articles-2026-11-99999999999.xml",
+            "/sitemap/articles-2026-11-1.xml",
+            "/sitemap/articles-2026-11-02.xml",
+            "/sitemap/articles-2026-1.xml",
+            "/sitemap/articles-2026-13.xml",
+            "/sitemap/articles-2026-00.xml",
+            "/sitemap/articles-26-11.xml",
+            "/sitemap/articles-+026-11.xml",
+            "/sitemap/articles-2026-11-x.xml",
+            "/sitemap/articles-2026-11-2-2.xml",
+            "/sitemap/articles-2026-11",
+            "/sitemap.xml/",
+            "/sitemap/",
+            "/robots.txt/",
+            "/sitemap/articles-2026-11-99999999999.xml",
         ] {
             assert_eq!(parse_crawl(junk), None, "{junk}");
         }

@@ -120,7 +120,8 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked, building: b
         .hits
         .into_iter()
         .map(|hit| {
-            let snippet_html = (!hit.snippet.text.is_empty()).then(|| highlight_html(&hit.snippet.text, &hit.snippet.marks));
+            let snippet_html =
+                (!hit.snippet.text.is_empty()).then(|| highlight_html(&hit.snippet.text, &hit.snippet.marks));
             let (cut_before, cut_after) = (hit.snippet.cut_before, hit.snippet.cut_after);
             let summary = ArticleSummary {
                 id: hit.id,
@@ -151,7 +152,8 @@ fn render<S: Store>(state: &AppState<S>, site: &Site, asked: &Asked, building: b
         t if t.is_empty() => site.locale.t("search").to_owned(),
         t => format!("{t} — {}", site.locale.t("search")),
     };
-    let mut meta = views::meta(site, &title, &summary.unwrap_or_else(|| site.locale.t("search_label").to_owned()), "/search/");
+    let mut meta =
+        views::meta(site, &title, &summary.unwrap_or_else(|| site.locale.t("search_label").to_owned()), "/search/");
     // Result pages are not content: kept out of search engines' indexes.
     meta.noindex = true;
     Ok(html(state, site, Template::Search, StatusCode::OK, meta, view, Vec::new())?.html)

@@ -80,7 +80,12 @@ impl Default for ServerSettings {
 /// Accepts and serves connections until `shutdown` completes; then stops
 /// accepting, asks every connection to finish (idle ones close at once,
 /// requests in flight get their answer) and returns once all have closed.
-pub(crate) async fn run<F>(listener: TcpListener, router: Router, shutdown: F, settings: ServerSettings) -> io::Result<()>
+pub(crate) async fn run<F>(
+    listener: TcpListener,
+    router: Router,
+    shutdown: F,
+    settings: ServerSettings,
+) -> io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
@@ -308,7 +313,11 @@ impl AsyncWrite for Timed {
         result
     }
 
-    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
             self.clock.wrote();

@@ -116,10 +116,8 @@ fn answer<S: Store>(state: &AppState<S>, site: &Site, q: ShareQuery, go_on: bool
         None => (false, None),
     };
     // Percent-encoded, so always a valid header value.
-    let refresh = confirm
-        .as_ref()
-        .filter(|_| go_on)
-        .and_then(|c| HeaderValue::from_str(&format!("0; url={}", c.share_url)).ok());
+    let refresh =
+        confirm.as_ref().filter(|_| go_on).and_then(|c| HeaderValue::from_str(&format!("0; url={}", c.share_url)).ok());
     let mut meta = views::meta(site, site.locale.t("mastodon_share_title"), "", "/share/mastodon/");
     meta.noindex = true;
     let view = PageView { site: &site.view, meta, t: &site.strings, page: MastodonShareView { text, error, confirm } };
@@ -152,7 +150,9 @@ mod tests {
         assert_eq!(valid_instance("mastodon.social").as_deref(), Some("mastodon.social"));
         assert_eq!(valid_instance(" https://Social.Example/ ").as_deref(), Some("social.example"));
         assert_eq!(valid_instance("@ana@mastodon.example").as_deref(), Some("mastodon.example"));
-        for bad in ["localhost", "evil.example/path", "javascript:alert(1)", "a b.example", "", ".example", "x.example:8080"] {
+        for bad in
+            ["localhost", "evil.example/path", "javascript:alert(1)", "a b.example", "", ".example", "x.example:8080"]
+        {
             assert_eq!(valid_instance(bad), None, "{bad}");
         }
     }

@@ -144,8 +144,10 @@ async fn index<S: SitemapSource>(state: &AppState<S>, site: &Site) -> Result<Ren
     let months = state.store.sitemap_months(p.id, Utc::now()).await?;
     let per = per_piece(&state.sites(), sitemap::MAX_URLS, sitemap::MAX_BYTES);
     let newest = months.iter().map(|m| m.lastmod).max();
-    let mut parts =
-        vec![SitemapRefView { loc: p.absolute(&crawl_path(Crawl::Pages)), lastmod: newest.as_ref().map(sitemap::w3c_datetime) }];
+    let mut parts = vec![SitemapRefView {
+        loc: p.absolute(&crawl_path(Crawl::Pages)),
+        lastmod: newest.as_ref().map(sitemap::w3c_datetime),
+    }];
     parts.extend(article_parts(&months, per).into_iter().map(|(crawl, lastmod)| SitemapRefView {
         loc: p.absolute(&crawl_path(crawl)),
         lastmod: Some(sitemap::w3c_datetime(&lastmod)),
@@ -178,13 +180,25 @@ async fn pages<S: SitemapSource>(state: &AppState<S>, site: &Site) -> Result<Ren
     for s in &lists.sections {
         let path = views::section_path(&s.slug, 1);
         let sisters: Vec<&Site> = others().filter(|o| o.sections.iter().any(|x| x.slug == s.slug)).collect();
-        urls.push(UrlView { loc: p.absolute(&path), lastmod: lastmod(&s.lastmod), alternates: alternates(&path, sisters) });
+        urls.push(UrlView {
+            loc: p.absolute(&path),
+            lastmod: lastmod(&s.lastmod),
+            alternates: alternates(&path, sisters),
+        });
     }
     for a in &lists.authors {
-        urls.push(UrlView { loc: p.absolute(&views::author_path(&a.slug, 1)), lastmod: lastmod(&a.lastmod), alternates: Vec::new() });
+        urls.push(UrlView {
+            loc: p.absolute(&views::author_path(&a.slug, 1)),
+            lastmod: lastmod(&a.lastmod),
+            alternates: Vec::new(),
+        });
     }
     for t in &lists.tags {
-        urls.push(UrlView { loc: p.absolute(&views::tag_path(&t.slug, 1)), lastmod: lastmod(&t.lastmod), alternates: Vec::new() });
+        urls.push(UrlView {
+            loc: p.absolute(&views::tag_path(&t.slug, 1)),
+            lastmod: lastmod(&t.lastmod),
+            alternates: Vec::new(),
+        });
     }
     Ok((XML, sitemap::urlset(&urls), vec![SurrogateKey::Recent]))
 }
@@ -192,7 +206,11 @@ async fn pages<S: SitemapSource>(state: &AppState<S>, site: &Site) -> Result<Ren
 /// The first instant of a month (UTC) and of the next one.
 fn month_range(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let start = NaiveDate::from_ymd_opt(year, month, 1)?;
-    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month + 1, 1)? };
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
     Some((start.and_hms_opt(0, 0, 0)?.and_utc(), next.and_hms_opt(0, 0, 0)?.and_utc()))
 }
 
@@ -285,7 +303,8 @@ fn respond_fresh(content_type: &'static str, body: String, headers: &HeaderMap, 
         return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).unwrap_or_default();
     }
     let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
-    let mut builder = builder.status(StatusCode::OK).header(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let mut builder =
+        builder.status(StatusCode::OK).header(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     match encoding {
         Encoding::Gzip => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
         Encoding::Brotli => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
@@ -338,7 +357,10 @@ mod tests {
     #[test]
     fn month_ranges() {
         let (from, to) = month_range(2026, 12).expect("december");
-        assert_eq!((from.to_rfc3339(), to.to_rfc3339()), ("2026-12-01T00:00:00+00:00".into(), "2027-01-01T00:00:00+00:00".into()));
+        assert_eq!(
+            (from.to_rfc3339(), to.to_rfc3339()),
+            ("2026-12-01T00:00:00+00:00".into(), "2027-01-01T00:00:00+00:00".into())
+        );
         assert_eq!(month_range(2026, 2).map(|(_, t)| t.day()), Some(1));
         assert!(month_range(2026, 13).is_none());
     }

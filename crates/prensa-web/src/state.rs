@@ -361,7 +361,11 @@ impl<S: Newsroom> AppState<S> {
     /// in the background (`/search/` says so meanwhile, `/metrics` shows
     /// how far it got), so a node starts in the same time whatever the
     /// size of its archive.
-    pub async fn start(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
+    pub async fn start(
+        store: S,
+        media: impl Into<MediaStore>,
+        config: WebConfig,
+    ) -> Result<Arc<AppState<S>>, AppError> {
         let state = Self::init(store, media, config).await?;
         state.request_search_rebuild();
         Ok(state)
@@ -370,7 +374,8 @@ impl<S: Newsroom> AppState<S> {
     /// Everything but the first search index build.
     async fn init(store: S, media: impl Into<MediaStore>, config: WebConfig) -> Result<Arc<AppState<S>>, AppError> {
         let theme = Theme::new().map_err(|e| AppError::Internal(e.to_string()))?;
-        let media_limits = prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
+        let media_limits =
+            prensa_media::Limits { max_bytes: config.max_upload_bytes, ..prensa_media::Limits::default() };
         let admin = Admin::new().map_err(|e| AppError::Internal(format!("admin templates: {e:#}")))?;
         let secret = store.server_secret(FORM_KEY_NAME, &prensa_auth::new_token().secret).await?;
         let passwords = crate::admin::passwords::PasswordWork::new(config.password_hashers);
@@ -504,7 +509,10 @@ impl<S: Store> AppState<S> {
                 root: root.clone(),
                 sections: sections
                     .iter()
-                    .map(|s| LinkView { name: s.name.clone(), url: format!("{root}{}", views::section_path(&s.slug, 1)) })
+                    .map(|s| LinkView {
+                        name: s.name.clone(),
+                        url: format!("{root}{}", views::section_path(&s.slug, 1)),
+                    })
                     .collect(),
                 social: views::social(&publication.social),
                 css_url: format!("{root}{}", self.theme.css_url()),

@@ -5,14 +5,14 @@
 use chrono::{DateTime, FixedOffset};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use prensa_core::{
-    Article, ArticleExtras, ArticleSummary, Author, CustomField, CustomValues, FieldKind, HeroImage, Image, SisterArticle,
-    SocialLinks,
+    Article, ArticleExtras, ArticleSummary, Author, CustomField, CustomValues, FieldKind, HeroImage, Image,
+    SisterArticle, SocialLinks,
 };
 use prensa_render::feed::FeedFormat;
 use prensa_render::markdown;
 use prensa_render::view::{
-    AlternateView, ArticleView, AuthorBoxView, CardView, CustomFieldView, FeedLinkView, ImageView, LanguageLinkView, LinkView, MetaView,
-    ShareView, SisterCardView, SocialView,
+    AlternateView, ArticleView, AuthorBoxView, CardView, CustomFieldView, FeedLinkView, ImageView, LanguageLinkView,
+    LinkView, MetaView, ShareView, SisterCardView, SocialView,
 };
 use serde_json::json;
 
@@ -145,7 +145,11 @@ pub fn card(site: &Site, a: &ArticleSummary) -> CardView {
         url: site.path(&article_path(&a.slug)),
         headline: a.headline.clone(),
         standfirst: a.standfirst.clone(),
-        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) }).collect(),
+        authors: a
+            .authors
+            .iter()
+            .map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) })
+            .collect(),
         byline_text: site.locale.join_names(&names),
         section: LinkView { name: a.section.name.clone(), url: site.path(&section_path(&a.section.slug, 1)) },
         date_iso: iso(&a.published_at),
@@ -249,7 +253,8 @@ pub fn body_media(site: &Site, rows: &[prensa_core::MediaAsset]) -> markdown::Me
     rows.iter()
         .map(|m| {
             let image = Image { key: m.key.clone(), width: m.width, height: m.height };
-            let info = markdown::MediaInfo { width: m.width, height: m.height, srcset: srcset(site, &image, HERO_WIDTHS) };
+            let info =
+                markdown::MediaInfo { width: m.width, height: m.height, srcset: srcset(site, &image, HERO_WIDTHS) };
             (m.key.clone(), info)
         })
         .collect()
@@ -293,7 +298,11 @@ pub fn article_with(
     let view = ArticleView {
         headline: a.headline.clone(),
         standfirst: a.standfirst.clone(),
-        authors: a.authors.iter().map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) }).collect(),
+        authors: a
+            .authors
+            .iter()
+            .map(|x| LinkView { name: x.name.clone(), url: site.path(&author_path(&x.slug, 1)) })
+            .collect(),
         date_iso: iso(&a.published_at),
         date_text: site.locale.format_date(&a.published_at),
         updated_iso: updated.as_ref().map(iso),
@@ -378,8 +387,13 @@ pub fn custom_field_views(site: &Site, fields: &[CustomField], values: &CustomVa
         .iter()
         .filter_map(|f| {
             let value = values.get(&f.key).filter(|v| !v.trim().is_empty())?;
-            let mut view =
-                CustomFieldView { label: f.label.clone(), kind: f.kind.as_str(), value: value.clone(), url: None, date_iso: None };
+            let mut view = CustomFieldView {
+                label: f.label.clone(),
+                kind: f.kind.as_str(),
+                value: value.clone(),
+                url: None,
+                date_iso: None,
+            };
             match f.kind {
                 FieldKind::Url => view.url = prensa_core::fields::check_url(value).is_ok().then(|| value.clone()),
                 FieldKind::Date => {
@@ -440,7 +454,10 @@ pub fn article_alternates(site: &Site, a: &Article) -> Vec<AlternateView> {
         .translations
         .iter()
         .map(|t| {
-            (t.original, AlternateView { lang: t.language.clone(), url: absolute_on(&t.base_url, &article_path(&t.slug)) })
+            (
+                t.original,
+                AlternateView { lang: t.language.clone(), url: absolute_on(&t.base_url, &article_path(&t.slug)) },
+            )
         })
         .collect();
     // The original first, then the rest in the store's (language) order.
@@ -458,7 +475,11 @@ pub fn article_alternates(site: &Site, a: &Article) -> Vec<AlternateView> {
 /// `hreflang` alternates of a home, section or author page: this page
 /// first (its `x-default`), then the same page of each publication in
 /// `others`, at `path` on that publication.
-pub fn counterpart_alternates<'a>(site: &Site, path: &str, others: impl IntoIterator<Item = &'a Site>) -> Vec<AlternateView> {
+pub fn counterpart_alternates<'a>(
+    site: &Site,
+    path: &str,
+    others: impl IntoIterator<Item = &'a Site>,
+) -> Vec<AlternateView> {
     let own = AlternateView { lang: site.publication.language.clone(), url: site.publication.absolute(path) };
     std::iter::once(own)
         .chain(
@@ -500,7 +521,11 @@ pub fn sister_cards(sites: &Sites, list: &[SisterArticle]) -> Vec<SisterCardView
 
 /// The author's pages in the other publications they write for, each
 /// named by its publication ("Also writes for").
-pub fn also_writes_for<'a>(site: &Site, slug: &str, others: impl IntoIterator<Item = &'a Site>) -> Vec<LanguageLinkView> {
+pub fn also_writes_for<'a>(
+    site: &Site,
+    slug: &str,
+    others: impl IntoIterator<Item = &'a Site>,
+) -> Vec<LanguageLinkView> {
     others
         .into_iter()
         .filter(|o| o.publication.id != site.publication.id)

@@ -44,7 +44,13 @@ fn article(slug: &str, section: &str, author: &str, tag: &str) -> NewArticle {
 }
 
 fn author(slug: &str) -> NewAuthor {
-    NewAuthor { slug: slug.into(), name: format!("Name {slug}"), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }
+    NewAuthor {
+        slug: slug.into(),
+        name: format!("Name {slug}"),
+        bio: "Bio".into(),
+        avatar: None,
+        social: SocialLinks::default(),
+    }
 }
 
 /// One publication; authors for each role plus an outsider; two sections.
@@ -77,10 +83,7 @@ fn publication(slug: &str, language: &str, base_url: &str) -> ImportSet {
             NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
             NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
         ],
-        articles: vec![
-            article("old-labor", "labor", "out", "Ports"),
-            article("old-culture", "culture", "out", "Film"),
-        ],
+        articles: vec![article("old-labor", "labor", "out", "Ports"), article("old-culture", "culture", "out", "Film")],
     }
 }
 
@@ -139,10 +142,12 @@ impl World {
     /// and its ids that publication's (the sister's `sister` is the first).
     fn on_sister(&self) -> World {
         let here = Side { pid: self.pid, own: self.own, other: self.other, labor: self.labor, culture: self.culture };
-        let router = prensa_web::router(self.state.clone()).layer(axum::middleware::map_request(|mut req: Request<Body>| async move {
-            req.headers_mut().insert(header::HOST, http::HeaderValue::from_static(SISTER_HOST));
-            req
-        }));
+        let router = prensa_web::router(self.state.clone()).layer(axum::middleware::map_request(
+            |mut req: Request<Body>| async move {
+                req.headers_mut().insert(header::HOST, http::HeaderValue::from_static(SISTER_HOST));
+                req
+            },
+        ));
         World {
             state: self.state.clone(),
             router,
@@ -183,14 +188,17 @@ async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
     let mut logins = Vec::new();
     let sign_in = async |role: Role, slug: &str, email: &str, on: Option<i64>| -> Res<Login> {
-        let new = NewUser { email: email.into(), name: slug.into(), role, author_id: Some(author_id(slug)), publication: on };
+        let new =
+            NewUser { email: email.into(), name: slug.into(), role, author_id: Some(author_id(slug)), publication: on };
         let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
         let token = new_token();
         store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
         Ok(Login { user_id: user.id, secret: token.secret })
     };
-    for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
+    for (role, slug) in
+        [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")]
+    {
         logins.push((role, sign_in(role, slug, &format!("{slug}@example.org"), None).await?));
     }
     let a_editor = sign_in(Role::Editor, "edi", "edi-a@example.org", Some(publication.id)).await?;
@@ -212,7 +220,8 @@ async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
             image: None,
         };
         let own = store.create_article(p.id, &draft("own-draft", all.clone()), admin_id, Utc::now()).await?.id;
-        let other = store.create_article(p.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
+        let other =
+            store.create_article(p.id, &draft("other-draft", vec![author_id("out")]), admin_id, Utc::now()).await?.id;
         sides.push(Side { pid: p.id, own, other, labor, culture });
     }
     state.sync_changes().await;
@@ -288,7 +297,9 @@ async fn post(w: &World, path: &str, login: Option<&Login>, fields: &[(&str, &st
 async fn upload(w: &World, login: Option<&Login>, csrf: &str, name: &str, bytes: &[u8]) -> Res<Answer> {
     let boundary = "XBOUNDARYX";
     let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
             .as_bytes(),
@@ -308,7 +319,13 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-fn editor_fields<'a>(w: &World, headline: &'a str, slug: &'a str, version: &'a str, intent: &'a str) -> Vec<(&'a str, String)> {
+fn editor_fields<'a>(
+    w: &World,
+    headline: &'a str,
+    slug: &'a str,
+    version: &'a str,
+    intent: &'a str,
+) -> Vec<(&'a str, String)> {
     let _ = w;
     vec![
         ("headline", headline.to_owned()),
@@ -372,7 +389,9 @@ enum Expect {
 fn classify(a: &Answer) -> Expect {
     match a.status {
         s if s.is_success() => Expect::Allowed,
-        StatusCode::SEE_OTHER | StatusCode::FOUND | StatusCode::TEMPORARY_REDIRECT if a.location().starts_with("/admin/login") => {
+        StatusCode::SEE_OTHER | StatusCode::FOUND | StatusCode::TEMPORARY_REDIRECT
+            if a.location().starts_with("/admin/login") =>
+        {
             Expect::ToLogin
         }
         s if s.is_redirection() => Expect::Done,
@@ -436,14 +455,26 @@ async fn every_route_for_every_role() -> TestResult {
         ("POST", "/admin/articles/{own}/notes/{own_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{other}/notes/{other_note}/resolve", [ToLogin, Forbidden, Forbidden, Done, Done]),
         ("POST", "/admin/articles/{own}/scheduled/{own_change}/cancel", [ToLogin, Forbidden, Done, Done, Done]),
-        ("POST", "/admin/articles/{other}/scheduled/{other_change}/cancel", [ToLogin, Forbidden, Forbidden, Done, Done]),
+        (
+            "POST",
+            "/admin/articles/{other}/scheduled/{other_change}/cancel",
+            [ToLogin, Forbidden, Forbidden, Done, Done],
+        ),
         // Into the sister publication: whoever may edit the article here
         // and start a draft there; then to the draft's editor there.
         ("POST", "/admin/articles/{own}/translate", [ToLogin, Done, Done, Done, Done]),
         ("POST", "/admin/articles/{other}/translate", [ToLogin, Forbidden, Forbidden, Done, Done]),
         // Not a translation: refused after the role check.
-        ("POST", "/admin/articles/{own}/translation/current", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
-        ("POST", "/admin/articles/{other}/translation/current", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        (
+            "POST",
+            "/admin/articles/{own}/translation/current",
+            [ToLogin, Status(422), Status(422), Status(422), Status(422)],
+        ),
+        (
+            "POST",
+            "/admin/articles/{other}/translation/current",
+            [ToLogin, Forbidden, Forbidden, Status(422), Status(422)],
+        ),
         ("GET", "/admin/translations/", everyone),
         ("GET", "/admin/translations/?lang=en&page=2", everyone),
         ("POST", "/admin/media/", [ToLogin, Forbidden, Done, Done, Done]),
@@ -488,8 +519,16 @@ async fn every_route_for_every_role() -> TestResult {
         // role check has passed. `own` was published by the author's and
         // editors' rows above: only editors trash it then; the
         // contributor's is still a never-published draft, theirs to trash.
-        ("POST", "/admin/articles/{own}/notes/{own_note}/reply", [ToLogin, Status(422), Status(422), Status(422), Status(422)]),
-        ("POST", "/admin/articles/{other}/notes/{other_note}/reply", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
+        (
+            "POST",
+            "/admin/articles/{own}/notes/{own_note}/reply",
+            [ToLogin, Status(422), Status(422), Status(422), Status(422)],
+        ),
+        (
+            "POST",
+            "/admin/articles/{other}/notes/{other_note}/reply",
+            [ToLogin, Forbidden, Forbidden, Status(422), Status(422)],
+        ),
         ("GET", "/admin/trash/", everyone),
         // Without the confirmation box nothing is deleted (422).
         ("POST", "/admin/trash/{trashed}/delete", [ToLogin, Forbidden, Forbidden, Status(422), Status(422)]),
@@ -592,7 +631,13 @@ async fn every_route_for_every_role() -> TestResult {
         let outsider = w
             .store()
             .create_user(
-                &NewUser { email: "x@example.org".into(), name: "X".into(), role: Role::Author, author_id: None, publication: Some(first_pid) },
+                &NewUser {
+                    email: "x@example.org".into(),
+                    name: "X".into(),
+                    role: Role::Author,
+                    author_id: None,
+                    publication: Some(first_pid),
+                },
                 Utc::now(),
             )
             .await?;
@@ -610,8 +655,10 @@ async fn every_route_for_every_role() -> TestResult {
         let invite = link_for(&w, TokenKind::Invite, "invited@example.org", false).await?;
         let reset = link_for(&w, TokenKind::Reset, "forgot@example.org", true).await?;
         let later = Utc::now() + chrono::Duration::hours(1);
-        let own_change = w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
-        let other_change = w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
+        let own_change =
+            w.store().schedule_change(w.own, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
+        let other_change =
+            w.store().schedule_change(w.other, &ChangeKind::Unpublish, 1, later, admin_id, Utc::now()).await?.id;
         let login = match who {
             Who::Anonymous => None,
             Who::Everywhere(r) => Some(w.login(*r).clone()),
@@ -626,7 +673,13 @@ async fn every_route_for_every_role() -> TestResult {
         // for every role, and changes nothing.
         if let Some(l) = login.as_ref() {
             let before = w.store().editable_article(w.own).await?.ok_or("article")?;
-            let forged = post(&w, &format!("/admin/articles/{}/", w.own), Some(l), &[("csrf", "forged"), ("headline", "Forged")]).await?;
+            let forged = post(
+                &w,
+                &format!("/admin/articles/{}/", w.own),
+                Some(l),
+                &[("csrf", "forged"), ("headline", "Forged")],
+            )
+            .await?;
             assert_eq!(forged.status, StatusCode::FORBIDDEN, "{who:?}");
             let _ = column;
             let forged = upload(&w, Some(l), "forged", "a.png", &png(4, 4)).await?;
@@ -637,7 +690,13 @@ async fn every_route_for_every_role() -> TestResult {
         let image = "00aa11bb22cc33dd.png";
         w.state.media.put(image, png(8, 8).into()).await?;
         w.store()
-            .add_media(&prensa_core::MediaAsset { key: image.into(), content_type: "image/png".into(), width: 8, height: 8, bytes: 9 })
+            .add_media(&prensa_core::MediaAsset {
+                key: image.into(),
+                content_type: "image/png".into(),
+                width: 8,
+                height: 8,
+                bytes: 9,
+            })
             .await?;
         // Looked up once: rows below rename them.
         let pid = w.pid;
@@ -698,7 +757,9 @@ async fn every_route_for_every_role() -> TestResult {
             let written_before = content_written(&w).await?;
             let answer = match (method, path.as_str()) {
                 ("GET", p) => get(&w, p, login.as_ref()).await?,
-                ("POST", p) if p == "/admin/login" || p.starts_with("/admin/invite/") || p.starts_with("/admin/reset/") => {
+                ("POST", p)
+                    if p == "/admin/login" || p.starts_with("/admin/invite/") || p.starts_with("/admin/reset/") =>
+                {
                     sign_in_form(&w, p, login.as_ref()).await?
                 }
                 ("POST", "/admin/media/") => {
@@ -717,7 +778,14 @@ async fn every_route_for_every_role() -> TestResult {
                         save(&w, &l, id, a.version, "Published headline", &slug, w.labor, &ids, "publish", &[]).await?
                     }
                 }
-                ("POST", p) if p.starts_with("/admin/articles/") && (p.ends_with("/") || p.ends_with("/autosave") || p.ends_with("/new") || p.ends_with("/preview") || p.ends_with("/restore")) => {
+                ("POST", p)
+                    if p.starts_with("/admin/articles/")
+                        && (p.ends_with("/")
+                            || p.ends_with("/autosave")
+                            || p.ends_with("/new")
+                            || p.ends_with("/preview")
+                            || p.ends_with("/restore")) =>
+                {
                     let id: i64 = p.split('/').nth(3).and_then(|s| s.parse().ok()).unwrap_or(0);
                     let (version, ids, slug) = match w.store().editable_article(id).await? {
                         Some(a) => (a.version, a.draft.author_ids.clone(), a.draft.slug.clone()),
@@ -737,10 +805,15 @@ async fn every_route_for_every_role() -> TestResult {
                         post(&w, p, None, &[]).await?
                     }
                 }
-                ("POST", p) if p.ends_with("/notes") => post(&w, p, login.as_ref(), &[("note", "Please check the figures.")]).await?,
-                ("POST", "/admin/users/") => post(&w, &path, login.as_ref(), &[("email", "not-an-email"), ("role", "author")]).await?,
+                ("POST", p) if p.ends_with("/notes") => {
+                    post(&w, p, login.as_ref(), &[("note", "Please check the figures.")]).await?
+                }
+                ("POST", "/admin/users/") => {
+                    post(&w, &path, login.as_ref(), &[("email", "not-an-email"), ("role", "author")]).await?
+                }
                 ("POST", p) if p.starts_with("/admin/sections/") && !p.ends_with("/delete") => {
-                    post(&w, p, login.as_ref(), &[("name", &format!("Section {column} {p}")), ("description", "D")]).await?
+                    post(&w, p, login.as_ref(), &[("name", &format!("Section {column} {p}")), ("description", "D")])
+                        .await?
                 }
                 ("POST", p) if p.starts_with("/admin/tags/") && !p.ends_with("/delete") => {
                     post(&w, p, login.as_ref(), &[("name", &format!("Tag {column}"))]).await?
@@ -748,9 +821,17 @@ async fn every_route_for_every_role() -> TestResult {
                 ("POST", p) if p.starts_with("/admin/authors/") => {
                     post(&w, p, login.as_ref(), &[("name", &format!("Profile {column} {p}")), ("bio", "Bio")]).await?
                 }
-                ("POST", "/admin/settings/api-keys") => post(&w, &path, login.as_ref(), &[("name", "Matrix app")]).await?,
+                ("POST", "/admin/settings/api-keys") => {
+                    post(&w, &path, login.as_ref(), &[("name", "Matrix app")]).await?
+                }
                 ("POST", "/admin/settings/fields/") => {
-                    post(&w, &path, login.as_ref(), &[("label", "Translated by"), ("key", "translated-by"), ("kind", "text")]).await?
+                    post(
+                        &w,
+                        &path,
+                        login.as_ref(),
+                        &[("label", "Translated by"), ("key", "translated-by"), ("kind", "text")],
+                    )
+                    .await?
                 }
                 ("POST", p) if p.starts_with("/admin/settings/fields/") && !p.ends_with("/delete") => {
                     post(&w, p, login.as_ref(), &[("label", "Renamed field")]).await?
@@ -760,7 +841,13 @@ async fn every_route_for_every_role() -> TestResult {
                     post(&w, &path, login.as_ref(), &[("cors_origins", "https://app.example.org")]).await?
                 }
                 ("POST", "/admin/settings") => {
-                    let fields = [("name", "Renamed"), ("tagline", "T"), ("more_from_section", "3"), ("most_recent", "3"), ("page_size", "10")];
+                    let fields = [
+                        ("name", "Renamed"),
+                        ("tagline", "T"),
+                        ("more_from_section", "3"),
+                        ("most_recent", "3"),
+                        ("page_size", "10"),
+                    ];
                     post(&w, &path, login.as_ref(), &fields).await?
                 }
                 ("POST", p) if p.ends_with("/role") => post(&w, p, login.as_ref(), &[("role", "editor")]).await?,
@@ -773,7 +860,10 @@ async fn every_route_for_every_role() -> TestResult {
                     let there = w.sister.pid.to_string();
                     post(&w, p, login.as_ref(), &[("publication", &there)]).await?
                 }
-                ("POST", "/admin/account") => post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")]).await?,
+                ("POST", "/admin/account") => {
+                    post(&w, &path, login.as_ref(), &[("current", "wrong"), ("password", "a"), ("confirm", "b")])
+                        .await?
+                }
                 ("POST", p) => post(&w, p, login.as_ref(), &[]).await?,
                 _ => unreachable!(),
             };
@@ -782,7 +872,10 @@ async fn every_route_for_every_role() -> TestResult {
             let want = pick(method, template.split('?').next().unwrap_or(template), expected);
             let place = if *on_sister { "on the sister" } else { "on the first" };
             if got != want {
-                failures.push(format!("{who:?} {place} {method} {variant} {path}: expected {want:?}, got {got:?} ({})", answer.status));
+                failures.push(format!(
+                    "{who:?} {place} {method} {variant} {path}: expected {want:?}, got {got:?} ({})",
+                    answer.status
+                ));
             }
             // A refused request writes nothing: no content, no role.
             if got == Forbidden && content_written(&w).await? != written_before {
@@ -809,7 +902,11 @@ async fn admin_routes(w: &World) -> Res<Vec<(&'static str, BTreeSet<String>)>> {
     let mut routes = Vec::new();
     for pattern in prensa_web::admin::route_paths(&w.state) {
         let probe = send(&w.router, builder("PATCH", &sample_path(pattern), None).body(Body::empty())?).await?;
-        assert_eq!(probe.status, StatusCode::METHOD_NOT_ALLOWED, "{pattern} answers PATCH: the matrix cannot tell its methods");
+        assert_eq!(
+            probe.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{pattern} answers PATCH: the matrix cannot tell its methods"
+        );
         let allow = probe.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).ok_or("Allow header")?;
         let methods = allow.split(',').map(str::trim).filter(|m| *m != "HEAD").map(str::to_owned).collect();
         routes.push((pattern, methods));
@@ -826,7 +923,10 @@ fn sample_path(pattern: &str) -> String {
 /// patterns it fits segment by segment, the one with the fewest
 /// parameters, as the router prefers `/admin/authors/new` to
 /// `/admin/authors/{id}`.
-fn route_of<'a>(routes: &'a [(&'static str, BTreeSet<String>)], path: &str) -> Option<(&'static str, &'a BTreeSet<String>)> {
+fn route_of<'a>(
+    routes: &'a [(&'static str, BTreeSet<String>)],
+    path: &str,
+) -> Option<(&'static str, &'a BTreeSet<String>)> {
     let path = sample_path(path);
     let fits = |pattern: &str| {
         let (a, b): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
@@ -844,7 +944,16 @@ fn route_of<'a>(routes: &'a [(&'static str, BTreeSet<String>)], path: &str) -> O
 async fn link_for(w: &World, kind: TokenKind, email: &str, has_password: bool) -> Res<String> {
     let user = w
         .store()
-        .create_user(&NewUser { email: email.into(), name: email.into(), role: Role::Author, author_id: None, publication: None }, Utc::now())
+        .create_user(
+            &NewUser {
+                email: email.into(),
+                name: email.into(),
+                role: Role::Author,
+                author_id: None,
+                publication: None,
+            },
+            Utc::now(),
+        )
         .await?;
     if has_password {
         w.store().set_password(user.id, &prensa_auth::hash_password("an old forgotten secret")?).await?;
@@ -878,7 +987,8 @@ async fn sign_in_form(w: &World, path: &str, login: Option<&Login>) -> Res<Answe
     assert_eq!(form.status, StatusCode::OK, "{path}: {}", form.text);
     let at = form.text.find("name=\"csrf\" value=\"").ok_or("hidden token")? + "name=\"csrf\" value=\"".len();
     let csrf = &form.text[at..at + form.text[at..].find('"').ok_or("end of token")?];
-    let mut cookies: Vec<String> = form.set_cookies().iter().filter_map(|c| c.split(';').next()).map(str::to_owned).collect();
+    let mut cookies: Vec<String> =
+        form.set_cookies().iter().filter_map(|c| c.split(';').next()).map(str::to_owned).collect();
     if let Some(l) = login {
         cookies.push(format!("prensa_session={}", l.secret));
     }
@@ -949,16 +1059,20 @@ async fn editor_bundle_is_compressed_and_revalidated() -> TestResult {
     let w = world().await?;
     let plain = get(&w, "/admin/assets/editor.js", None).await?;
     assert_eq!(plain.status, StatusCode::OK);
-    let header_of = |a: &Answer, h: header::HeaderName| a.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let header_of =
+        |a: &Answer, h: header::HeaderName| a.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     assert_eq!(header_of(&plain, header::CONTENT_TYPE), "text/javascript; charset=utf-8");
     assert_eq!(header_of(&plain, header::CACHE_CONTROL), "no-cache");
     assert!(plain.text.starts_with("/* Prensa's rich Markdown editor"), "the committed bundle");
-    let req = builder("GET", "/admin/assets/editor.js", None).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty())?;
+    let req = builder("GET", "/admin/assets/editor.js", None)
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())?;
     let br = send(&w.router, req).await?;
     assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
     let etag = header_of(&br, header::ETAG);
     assert!(!etag.is_empty());
-    let req = builder("GET", "/admin/assets/editor.js", None).header(header::IF_NONE_MATCH, &etag).body(Body::empty())?;
+    let req =
+        builder("GET", "/admin/assets/editor.js", None).header(header::IF_NONE_MATCH, &etag).body(Body::empty())?;
     assert_eq!(send(&w.router, req).await?.status, StatusCode::NOT_MODIFIED);
 
     let login = w.login(Role::Contributor);
@@ -972,11 +1086,7 @@ async fn editor_bundle_is_compressed_and_revalidated() -> TestResult {
 /// Pulls the hidden CSRF value and the login cookie out of the login page.
 async fn login_form(w: &World) -> Res<(String, String)> {
     let page = get(w, "/admin/login", None).await?;
-    let cookie = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("prensa_login="))
-        .ok_or("login cookie")?;
+    let cookie = page.set_cookies().into_iter().find(|c| c.starts_with("prensa_login=")).ok_or("login cookie")?;
     let value = cookie.split(';').next().ok_or("cookie")?.to_owned();
     let csrf = value.trim_start_matches("prensa_login=").to_owned();
     assert!(page.text.contains(&csrf), "the form carries the token");
@@ -1030,7 +1140,10 @@ async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
     // With the wrong password above, five failures for one account from
     // five addresses: the next try is refused even with the right password.
     for i in 0..4 {
-        assert_eq!(try_login_from(&w, "aut@example.org", "still wrong!", [198, 51, 100, i]).await?.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            try_login_from(&w, "aut@example.org", "still wrong!", [198, 51, 100, i]).await?.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let throttled = try_login_from(&w, "aut@example.org", "correct horse battery", [198, 51, 100, 77]).await?;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
@@ -1100,7 +1213,10 @@ async fn sign_in_throttle_is_shared_by_every_node() -> TestResult {
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
     assert!(refused.text.contains("Too many failed sign-ins. Try again in 15 minutes."), "{}", refused.text);
     // Another account from another address signs in on either node.
-    assert_eq!(try_login_from(&b, "edi@example.org", "correct horse battery", [198, 51, 100, 201]).await?.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        try_login_from(&b, "edi@example.org", "correct horse battery", [198, 51, 100, 201]).await?.status,
+        StatusCode::SEE_OTHER
+    );
 
     // One address guessing at accounts, alternating nodes.
     for i in 0..5 {
@@ -1115,9 +1231,11 @@ async fn sign_in_throttle_is_shared_by_every_node() -> TestResult {
 
     // Counted under the e-mail's digest (a throttled check writes nothing).
     let digest_key = format!("account:{}", token_digest("aut@example.org"));
-    let gate = a.store().begin_login(&[digest_key.as_str()], 5, std::time::Duration::from_secs(900), Utc::now()).await?;
+    let gate =
+        a.store().begin_login(&[digest_key.as_str()], 5, std::time::Duration::from_secs(900), Utc::now()).await?;
     assert!(matches!(gate, LoginGate::Throttled { .. }), "{gate:?}");
-    let plain = a.store().begin_login(&["account:aut@example.org"], 1, std::time::Duration::from_secs(900), Utc::now()).await?;
+    let plain =
+        a.store().begin_login(&["account:aut@example.org"], 1, std::time::Duration::from_secs(900), Utc::now()).await?;
     assert!(matches!(plain, LoginGate::Open(_)), "no failures under the plain address");
     Ok(())
 }
@@ -1126,7 +1244,13 @@ async fn sign_in_throttle_is_shared_by_every_node() -> TestResult {
 async fn invite_links_work_once() -> TestResult {
     let w = world().await?;
     let admin = w.login(Role::Administrator).clone();
-    let invited = post(&w, "/admin/users/", Some(&admin), &[("email", "New.Person@Example.org"), ("role", "contributor"), ("name", "New <b>Person</b>")]).await?;
+    let invited = post(
+        &w,
+        "/admin/users/",
+        Some(&admin),
+        &[("email", "New.Person@Example.org"), ("role", "contributor"), ("name", "New <b>Person</b>")],
+    )
+    .await?;
     assert_eq!(invited.status, StatusCode::OK);
     assert!(invited.text.contains("New &lt;b&gt;Person") && !invited.text.contains("<b>Person"), "names are escaped");
     // The template escapes `/` inside attributes; browsers read it back.
@@ -1173,7 +1297,8 @@ async fn writing_saving_conflicting_and_publishing() -> TestResult {
     let w = world().await?;
     let writer = w.login(Role::Author).clone();
     let me = author_of(&w, Role::Author).await?;
-    let created = save(&w, &writer, 0, 0, "Dockers <script>alert(1)</script> vote", "", w.culture, &[me], "save", &[]).await?;
+    let created =
+        save(&w, &writer, 0, 0, "Dockers <script>alert(1)</script> vote", "", w.culture, &[me], "save", &[]).await?;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
     let id: i64 = created.location().split('/').nth(3).ok_or("id")?.parse()?;
     let a = w.store().editable_article(id).await?.ok_or("created")?;
@@ -1186,13 +1311,23 @@ async fn writing_saving_conflicting_and_publishing() -> TestResult {
     // Two editors open version 1; the first save wins, the second is
     // refused with a diff and nothing of it is written.
     let editor = w.login(Role::Editor).clone();
-    let first = save(&w, &editor, id, a.version, "Editor's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
+    let first =
+        save(&w, &editor, id, a.version, "Editor's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
-    let stale = save(&w, &writer, id, a.version, "Writer's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
+    let stale =
+        save(&w, &writer, id, a.version, "Writer's headline", &a.draft.slug, w.culture, &[me], "save", &[]).await?;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.text.contains("Someone else saved this article"));
-    assert!(stale.text.contains("− Headline: Editor&#x27;s headline") || stale.text.contains("− Headline: Editor&#39;s headline"), "{}", stale.text);
-    assert!(stale.text.contains("Writer&#x27;s headline") || stale.text.contains("Writer&#39;s headline"), "the writer's text is kept in the form");
+    assert!(
+        stale.text.contains("− Headline: Editor&#x27;s headline")
+            || stale.text.contains("− Headline: Editor&#39;s headline"),
+        "{}",
+        stale.text
+    );
+    assert!(
+        stale.text.contains("Writer&#x27;s headline") || stale.text.contains("Writer&#39;s headline"),
+        "the writer's text is kept in the form"
+    );
     let now = w.store().editable_article(id).await?.ok_or("article")?;
     assert_eq!(now.draft.headline, "Editor's headline");
     assert_eq!(now.version, a.version + 1);
@@ -1203,7 +1338,9 @@ async fn writing_saving_conflicting_and_publishing() -> TestResult {
     }
     let pid = w.state.sites().list[0].publication.id;
     assert!(w.state.cache.get(pid, "/section/labor/").is_some());
-    let published = save(&w, &writer, id, now.version, "Editor's headline", &now.draft.slug, w.culture, &[me], "publish", &[]).await?;
+    let published =
+        save(&w, &writer, id, now.version, "Editor's headline", &now.draft.slug, w.culture, &[me], "publish", &[])
+            .await?;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
     let cached = |path: &str| w.state.cache.get(pid, path).is_some();
     assert!(!cached("/"), "home shows the new article");
@@ -1224,25 +1361,57 @@ async fn writing_saving_conflicting_and_publishing() -> TestResult {
     let theirs = save(&w, &contributor, 0, 0, "Contributor piece", "", w.labor, &[con], "save", &[]).await?;
     let cid: i64 = theirs.location().split('/').nth(3).ok_or("id")?.parse()?;
     let c = w.store().editable_article(cid).await?.ok_or("article")?;
-    let refused = save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "publish", &[]).await?;
+    let refused =
+        save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "publish", &[])
+            .await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text.contains("contributors cannot publish"));
     assert_eq!(w.store().editable_article(cid).await?.ok_or("article")?.version, c.version, "nothing saved");
-    let submitted = save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "submit", &[]).await?;
+    let submitted =
+        save(&w, &contributor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "submit", &[])
+            .await?;
     assert_eq!(submitted.status, StatusCode::SEE_OTHER);
     let review = get(&w, "/admin/articles/?stage=review", Some(&editor)).await?;
     assert!(review.text.contains("Contributor piece"));
 
     // Scheduling takes the publication's time zone and refuses the past.
     let c = w.store().editable_article(cid).await?.ok_or("article")?;
-    let past = save(&w, &editor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "schedule", &[("publish_at", "2020-01-01T10:00")]).await?;
+    let past = save(
+        &w,
+        &editor,
+        cid,
+        c.version,
+        "Contributor piece",
+        &c.draft.slug,
+        w.labor,
+        &[con],
+        "schedule",
+        &[("publish_at", "2020-01-01T10:00")],
+    )
+    .await?;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
     let c = w.store().editable_article(cid).await?.ok_or("article")?;
-    let later = save(&w, &editor, cid, c.version, "Contributor piece", &c.draft.slug, w.labor, &[con], "schedule", &[("publish_at", "2099-07-01T10:00")]).await?;
+    let later = save(
+        &w,
+        &editor,
+        cid,
+        c.version,
+        "Contributor piece",
+        &c.draft.slug,
+        w.labor,
+        &[con],
+        "schedule",
+        &[("publish_at", "2099-07-01T10:00")],
+    )
+    .await?;
     assert_eq!(later.status, StatusCode::SEE_OTHER, "{}", later.text);
     let c = w.store().editable_article(cid).await?.ok_or("article")?;
     assert_eq!(c.published_at.to_rfc3339(), "2099-07-01T10:00:00+02:00", "Berlin summer time");
-    assert_eq!(get(&w, &format!("/{}/", c.draft.slug), None).await?.status, StatusCode::NOT_FOUND, "not before its time");
+    assert_eq!(
+        get(&w, &format!("/{}/", c.draft.slug), None).await?.status,
+        StatusCode::NOT_FOUND,
+        "not before its time"
+    );
     Ok(())
 }
 
@@ -1277,11 +1446,22 @@ async fn revisions_can_be_compared_and_restored() -> TestResult {
     let list = get(&w, &format!("/admin/articles/{}/revisions/", w.own), Some(&editor)).await?;
     for n in [1, 2] {
         assert!(list.text.contains(&format!("<td>{n}</td>")), "{}", list.text);
-        assert!(list.text.contains(&format!("href=\"&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;revisions&#x2f;{n}\">View and compare revision {n}</a>", w.own)), "{}", list.text);
+        assert!(
+            list.text.contains(&format!(
+                "href=\"&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;revisions&#x2f;{n}\">View and compare revision {n}</a>",
+                w.own
+            )),
+            "{}",
+            list.text
+        );
     }
     let page = get(&w, &format!("/admin/articles/{}/revisions/1", w.own), Some(&editor)).await?;
     assert!(page.text.contains("<h1>Revision 1</h1>"), "{}", page.text);
-    assert!(page.text.contains("− Headline: Second headline") && page.text.contains("+ Headline: Draft own-draft"), "{}", page.text);
+    assert!(
+        page.text.contains("− Headline: Second headline") && page.text.contains("+ Headline: Draft own-draft"),
+        "{}",
+        page.text
+    );
     let against = get(&w, &format!("/admin/articles/{}/revisions/1?against=2", w.own), Some(&editor)).await?;
     assert!(against.text.contains("Changes from revision 2 (−) to revision 1 (+)"), "{}", against.text);
     for missing in ["0", "3", "x"] {
@@ -1296,7 +1476,8 @@ async fn revisions_can_be_compared_and_restored() -> TestResult {
     assert!(unconfirmed.text.contains("Nothing was restored"), "{}", unconfirmed.text);
     assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?.draft.headline, "Second headline");
     assert_eq!(w.store().revisions(w.own).await?.len(), 2);
-    let restored = post(&w, &restore, Some(&editor), &[("version", &current.version.to_string()), ("confirm", "yes")]).await?;
+    let restored =
+        post(&w, &restore, Some(&editor), &[("version", &current.version.to_string()), ("confirm", "yes")]).await?;
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     let after = w.store().editable_article(w.own).await?.ok_or("article")?;
     assert_eq!(after.draft.headline, "Draft own-draft");
@@ -1355,7 +1536,9 @@ async fn uploads_are_checked_and_stored_with_variants() -> TestResult {
     assert_eq!(original.status, StatusCode::OK);
     assert_eq!(original.headers.get(header::X_CONTENT_TYPE_OPTIONS).and_then(|v| v.to_str().ok()), Some("nosniff"));
     let hash = asset.key.split('.').next().ok_or("hash")?;
-    for (variant, content_type) in [(format!("{hash}-320.png"), "image/png"), (format!("{hash}-640.webp"), "image/webp")] {
+    for (variant, content_type) in
+        [(format!("{hash}-320.png"), "image/png"), (format!("{hash}-640.webp"), "image/webp")]
+    {
         let v = get(&w, &format!("/media/{variant}"), None).await?;
         assert_eq!(v.status, StatusCode::OK, "{variant}");
         assert_eq!(v.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some(content_type));
@@ -1367,7 +1550,11 @@ async fn uploads_are_checked_and_stored_with_variants() -> TestResult {
     assert_eq!(wide.text.len(), original.text.len());
     // Only the pipeline's widths exist, so nobody can fill the disk with sizes.
     assert_eq!(get(&w, &format!("/media/{hash}-500.webp"), None).await?.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&w, "/media/0123456789abcdef-640.webp", None).await?.status, StatusCode::NOT_FOUND, "no such original");
+    assert_eq!(
+        get(&w, "/media/0123456789abcdef-640.webp", None).await?.status,
+        StatusCode::NOT_FOUND,
+        "no such original"
+    );
     Ok(())
 }
 
@@ -1380,7 +1567,13 @@ async fn imported_images_get_their_variants_on_first_request() -> TestResult {
     let key = "00aa11bb22cc33dd.png";
     w.state.media.put(key, bytes.clone().into()).await?;
     w.store()
-        .add_media(&prensa_core::MediaAsset { key: key.into(), content_type: "image/png".into(), width: 900, height: 300, bytes: bytes.len() as u64 })
+        .add_media(&prensa_core::MediaAsset {
+            key: key.into(),
+            content_type: "image/png".into(),
+            width: 900,
+            height: 300,
+            bytes: bytes.len() as u64,
+        })
         .await?;
     let variant = "00aa11bb22cc33dd-640.webp";
     assert!(!w.state.media.exists(variant).await?);
@@ -1398,11 +1591,16 @@ async fn editors_shape_sections_tags_profiles_and_settings() -> TestResult {
     let editor = w.login(Role::Editor).clone();
     let admin = w.login(Role::Administrator).clone();
     // A new section shows in the public navigation at once.
-    let made = post(&w, "/admin/sections/", Some(&editor), &[("name", "World <em>news</em>"), ("description", "Abroad")]).await?;
+    let made =
+        post(&w, "/admin/sections/", Some(&editor), &[("name", "World <em>news</em>"), ("description", "Abroad")])
+            .await?;
     assert_eq!(made.status, StatusCode::OK, "{}", made.text);
     assert!(made.text.contains("World &lt;em&gt;news"), "escaped in the admin");
     let home = get(&w, "/", None).await?;
-    assert!(home.text.contains("/section/world-em-news-em/") && home.text.contains("World &lt;em&gt;news"), "in the navigation, escaped");
+    assert!(
+        home.text.contains("/section/world-em-news-em/") && home.text.contains("World &lt;em&gt;news"),
+        "in the navigation, escaped"
+    );
     // Bad input is refused with a reason and changes nothing.
     let sections = w.store().sections(w.state.sites().list[0].publication.id).await?.len();
     let bad = post(&w, "/admin/sections/", Some(&editor), &[("name", "X"), ("slug", "Not A Slug")]).await?;
@@ -1413,28 +1611,59 @@ async fn editors_shape_sections_tags_profiles_and_settings() -> TestResult {
     assert_eq!(w.store().sections(w.state.sites().list[0].publication.id).await?.len(), sections);
     // A profile with a hostile link is refused; a good one shows publicly.
     let me = author_of(&w, Role::Editor).await?;
-    let hostile = post(&w, &format!("/admin/authors/{me}"), Some(&editor), &[("name", "Edi"), ("social_website", "javascript:alert(1)")]).await?;
+    let hostile = post(
+        &w,
+        &format!("/admin/authors/{me}"),
+        Some(&editor),
+        &[("name", "Edi"), ("social_website", "javascript:alert(1)")],
+    )
+    .await?;
     assert_eq!(hostile.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(hostile.text.contains("must be a web address"));
-    let good = post(&w, &format!("/admin/authors/{me}"), Some(&editor), &[("name", "Edith Ortega"), ("slug", "edith"), ("bio", "Writes *about* ports.")]).await?;
+    let good = post(
+        &w,
+        &format!("/admin/authors/{me}"),
+        Some(&editor),
+        &[("name", "Edith Ortega"), ("slug", "edith"), ("bio", "Writes *about* ports.")],
+    )
+    .await?;
     assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
     let page = get(&w, "/author/edith/", None).await?;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Edith Ortega") && page.text.contains("<em>about</em>"));
     // Settings change the public site at once.
-    let fields = [("name", "The Other Meridian"), ("tagline", "New tagline"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "0")];
+    let fields = [
+        ("name", "The Other Meridian"),
+        ("tagline", "New tagline"),
+        ("more_from_section", "2"),
+        ("most_recent", "2"),
+        ("page_size", "0"),
+    ];
     let zero = post(&w, "/admin/settings", Some(&admin), &fields).await?;
     assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY, "page size 0 refused");
-    let fields = [("name", "The Other Meridian"), ("tagline", "New tagline"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5")];
+    let fields = [
+        ("name", "The Other Meridian"),
+        ("tagline", "New tagline"),
+        ("more_from_section", "2"),
+        ("most_recent", "2"),
+        ("page_size", "5"),
+    ];
     assert_eq!(post(&w, "/admin/settings", Some(&admin), &fields).await?.status, StatusCode::SEE_OTHER);
     let home = get(&w, "/", None).await?;
     assert!(home.text.contains("The Other Meridian") && home.text.contains("New tagline"));
     // The feeds' content setting: one of its two words, else refused.
     let form = get(&w, "/admin/settings", Some(&admin)).await?;
     assert!(form.text.contains(r#"<option value="full" selected>"#), "full text by default");
-    let bad = [("name", "M"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5"), ("feed_content", "all")];
+    let bad =
+        [("name", "M"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5"), ("feed_content", "all")];
     assert_eq!(post(&w, "/admin/settings", Some(&admin), &bad).await?.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let summary = [("name", "M"), ("more_from_section", "2"), ("most_recent", "2"), ("page_size", "5"), ("feed_content", "summary")];
+    let summary = [
+        ("name", "M"),
+        ("more_from_section", "2"),
+        ("most_recent", "2"),
+        ("page_size", "5"),
+        ("feed_content", "summary"),
+    ];
     assert_eq!(post(&w, "/admin/settings", Some(&admin), &summary).await?.status, StatusCode::SEE_OTHER);
     let stored = w.store().publications().await?.remove(0);
     assert_eq!(stored.settings.feed_content, prensa_core::FeedContent::Summary);
@@ -1485,14 +1714,39 @@ async fn open_review_notes_hold_back_publishing() -> TestResult {
     // Never on the public site, not even once published (checked below).
 
     // Publishing (now or scheduled) is refused with the count; nothing saved.
-    let blocked = save(&w, &author, w.own, a.version, "Changed headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    let blocked =
+        save(&w, &author, w.own, a.version, "Changed headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
     assert_eq!(blocked.status, StatusCode::CONFLICT);
     assert!(blocked.text.contains("1 open review note"), "{}", blocked.text);
-    let scheduled = save(&w, &editor, w.own, a.version, "Changed", "own-draft", w.labor, &ids, "schedule", &[("publish_at", "2099-01-01T10:00")]).await?;
+    let scheduled = save(
+        &w,
+        &editor,
+        w.own,
+        a.version,
+        "Changed",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule",
+        &[("publish_at", "2099-01-01T10:00")],
+    )
+    .await?;
     assert_eq!(scheduled.status, StatusCode::CONFLICT);
     assert!(scheduled.text.contains("Publish over open review notes"), "editors are told they may override");
     // An author cannot override.
-    let overridden = save(&w, &author, w.own, a.version, "Changed", "own-draft", w.labor, &ids, "publish", &[("override_notes", "1")]).await?;
+    let overridden = save(
+        &w,
+        &author,
+        w.own,
+        a.version,
+        "Changed",
+        "own-draft",
+        w.labor,
+        &ids,
+        "publish",
+        &[("override_notes", "1")],
+    )
+    .await?;
     assert_eq!(overridden.status, StatusCode::FORBIDDEN);
     let unchanged = w.store().editable_article(w.own).await?.ok_or("article")?;
     assert_eq!((unchanged.version, unchanged.draft.headline.as_str()), (a.version, a.draft.headline.as_str()));
@@ -1502,7 +1756,8 @@ async fn open_review_notes_hold_back_publishing() -> TestResult {
     assert_eq!(post(&w, &resolve_path, Some(&editor), &[]).await?.status, StatusCode::SEE_OTHER);
     assert_eq!(post(&w, &resolve_path, Some(&editor), &[]).await?.status, StatusCode::SEE_OTHER, "twice is harmless");
     assert_eq!(w.store().open_note_count(w.own).await?, 0);
-    let published = save(&w, &author, w.own, a.version, "Own headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
+    let published =
+        save(&w, &author, w.own, a.version, "Own headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
     let public = get(&w, "/own-draft/", None).await?;
     assert_eq!(public.status, StatusCode::OK);
@@ -1514,7 +1769,19 @@ async fn open_review_notes_hold_back_publishing() -> TestResult {
     let oids = o.draft.author_ids.clone();
     let refused = save(&w, &editor, w.other, o.version, "Other", "other-draft", w.labor, &oids, "publish", &[]).await?;
     assert_eq!(refused.status, StatusCode::CONFLICT);
-    let forced = save(&w, &editor, w.other, o.version, "Other", "other-draft", w.labor, &oids, "publish", &[("override_notes", "1")]).await?;
+    let forced = save(
+        &w,
+        &editor,
+        w.other,
+        o.version,
+        "Other",
+        "other-draft",
+        w.labor,
+        &oids,
+        "publish",
+        &[("override_notes", "1")],
+    )
+    .await?;
     assert_eq!(forced.status, StatusCode::SEE_OTHER, "{}", forced.text);
     assert_eq!(get(&w, "/other-draft/", None).await?.status, StatusCode::OK);
     Ok(())
@@ -1543,12 +1810,36 @@ async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
     assert!(editor_page.text.contains("Schedule this update") && editor_page.text.contains("unpublish_at"));
 
     // Past times are refused; nothing is stored.
-    let past = save(&w, &editor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", "2020-01-01T10:00")]).await?;
+    let past = save(
+        &w,
+        &editor,
+        w.own,
+        a.version,
+        "Later headline",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule_update",
+        &[("update_at", "2020-01-01T10:00")],
+    )
+    .await?;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(past.text.contains("That time has passed"), "{}", past.text);
     // Contributors may not touch a live article.
     let at = Utc::now() + chrono::Duration::hours(1);
-    let refused = save(&w, &contributor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    let refused = save(
+        &w,
+        &contributor,
+        w.own,
+        a.version,
+        "Later headline",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule_update",
+        &[("update_at", &berlin(at))],
+    )
+    .await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(w.store().pending_changes(w.own).await?, []);
     // But they may open it (the dashboard and list link to it): read-only,
@@ -1556,13 +1847,27 @@ async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
     let read_only = get(&w, &format!("/admin/articles/{}/", w.own), Some(&contributor)).await?;
     assert_eq!(read_only.status, StatusCode::OK);
     assert!(
-        read_only.text.contains("You can read this article but not change it: contributors cannot change a published or scheduled article."),
+        read_only.text.contains(
+            "You can read this article but not change it: contributors cannot change a published or scheduled article."
+        ),
         "{}",
         read_only.text
     );
     assert!(!read_only.text.contains("value=\"save\"") && !read_only.text.contains("value=\"schedule_update\""));
 
-    let scheduled = save(&w, &editor, w.own, a.version, "Later headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    let scheduled = save(
+        &w,
+        &editor,
+        w.own,
+        a.version,
+        "Later headline",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule_update",
+        &[("update_at", &berlin(at))],
+    )
+    .await?;
     assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.text);
     assert!(scheduled.location().contains("saved=schedule_update"));
     let still = w.store().editable_article(w.own).await?.ok_or("article")?;
@@ -1592,7 +1897,19 @@ async fn scheduled_update_and_unpublish_reach_the_public_page() -> TestResult {
     let a = w.store().editable_article(w.own).await?.ok_or("article")?;
     let at = Utc::now() + chrono::Duration::hours(2);
     for _ in 0..2 {
-        let s = save(&w, &editor, w.own, a.version, "ignored", "own-draft", w.labor, &ids, "schedule_unpublish", &[("unpublish_at", &berlin(at))]).await?;
+        let s = save(
+            &w,
+            &editor,
+            w.own,
+            a.version,
+            "ignored",
+            "own-draft",
+            w.labor,
+            &ids,
+            "schedule_unpublish",
+            &[("unpublish_at", &berlin(at))],
+        )
+        .await?;
         assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.text);
     }
     let pending = w.store().pending_changes(w.own).await?;
@@ -1634,13 +1951,15 @@ async fn uploads_above_the_configured_limit_are_refused() -> TestResult {
 async fn secret_preview_links_open_a_draft_until_revoked() -> TestResult {
     let w = world().await?;
     let author = w.login(Role::Author).clone();
-    let made = post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
+    let made =
+        post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
     // The link is shown in the answer to making it, and only there.
     assert_eq!(made.status, StatusCode::OK);
     // The template escapes `/` inside attributes; browsers read it back.
     let text = made.text.replace("&#x2f;", "/");
     let at = text.find("localhost:8080/preview/").ok_or("link shown")?;
-    let token: String = text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let token: String =
+        text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
     assert_eq!(token.len(), 43);
     let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&author)).await?;
     assert!(!page.text.contains(&token), "not shown again");
@@ -1650,7 +1969,12 @@ async fn secret_preview_links_open_a_draft_until_revoked() -> TestResult {
     assert!(draft.text.contains("Draft own-draft"), "the saved headline");
     assert_eq!(draft.headers.get("x-robots-tag").and_then(|v| v.to_str().ok()), Some("noindex"));
     assert_eq!(draft.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
-    assert!(draft.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("").contains("script-src 'none'"));
+    assert!(draft
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .contains("script-src 'none'"));
     assert_eq!(get(&w, "/own-draft/", None).await?.status, StatusCode::NOT_FOUND, "still a draft for everyone else");
     assert_eq!(get(&w, "/preview/not-a-token", None).await?.status, StatusCode::NOT_FOUND);
     post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "revoke")]).await?;
@@ -1682,18 +2006,24 @@ async fn preview_tokens_are_stored_as_digests() -> TestResult {
     let url = format!("sqlite://{}", dir.path().join("site.db").display());
     let w = world_on(&url, fixture(), WebConfig::default()).await?;
     let author = w.login(Role::Author).clone();
-    let made = post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
+    let made =
+        post(&w, &format!("/admin/articles/{}/preview-link", w.own), Some(&author), &[("action", "create")]).await?;
     assert_eq!(made.status, StatusCode::OK, "{}", made.text);
     let text = made.text.replace("&#x2f;", "/");
     let at = text.find("localhost:8080/preview/").ok_or("link shown")?;
-    let token: String = text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let token: String =
+        text[at + 23..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
     assert_eq!(token.len(), 43);
     let stored = database_bytes(dir.path())?;
     let holds = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(!holds(&token), "the token itself is not in the database");
     assert!(holds(&token_digest(&token)), "the digest is (so the search above reads the right files)");
     assert_eq!(get(&w, &format!("/preview/{token}"), None).await?.status, StatusCode::OK);
-    assert_eq!(get(&w, &format!("/preview/{}", token_digest(&token)), None).await?.status, StatusCode::NOT_FOUND, "the digest is no link");
+    assert_eq!(
+        get(&w, &format!("/preview/{}", token_digest(&token)), None).await?.status,
+        StatusCode::NOT_FOUND,
+        "the digest is no link"
+    );
     Ok(())
 }
 
@@ -1738,10 +2068,23 @@ async fn a_scheduled_update_does_not_overwrite_a_later_edit() -> TestResult {
     save(&w, &editor, w.own, a.version, "Live headline", "own-draft", w.labor, &ids, "publish", &[]).await?;
     let a = w.store().editable_article(w.own).await?.ok_or("article")?;
     let at = Utc::now() + chrono::Duration::hours(1);
-    let scheduled = save(&w, &editor, w.own, a.version, "Scheduled headline", "own-draft", w.labor, &ids, "schedule_update", &[("update_at", &berlin(at))]).await?;
+    let scheduled = save(
+        &w,
+        &editor,
+        w.own,
+        a.version,
+        "Scheduled headline",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule_update",
+        &[("update_at", &berlin(at))],
+    )
+    .await?;
     assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.text);
     // Meanwhile the administrator corrects the live article.
-    let fixed = save(&w, &admin, w.own, a.version, "Corrected headline", "own-draft", w.labor, &ids, "save", &[]).await?;
+    let fixed =
+        save(&w, &admin, w.own, a.version, "Corrected headline", "own-draft", w.labor, &ids, "save", &[]).await?;
     assert_eq!(fixed.status, StatusCode::SEE_OTHER, "{}", fixed.text);
     let corrected = w.store().editable_article(w.own).await?.ok_or("article")?;
 
@@ -1750,7 +2093,10 @@ async fn a_scheduled_update_does_not_overwrite_a_later_edit() -> TestResult {
     assert!(!applied[0].ok, "not applied over the correction: {}", applied[0].outcome);
     w.state.sync_changes().await;
     let public = get(&w, "/own-draft/", None).await?;
-    assert!(public.text.contains("Corrected headline") && !public.text.contains("Scheduled headline"), "the correction stands");
+    assert!(
+        public.text.contains("Corrected headline") && !public.text.contains("Scheduled headline"),
+        "the correction stands"
+    );
     assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, corrected);
 
     let dashboard = get(&w, "/admin/", Some(&editor)).await?;
@@ -1758,7 +2104,10 @@ async fn a_scheduled_update_does_not_overwrite_a_later_edit() -> TestResult {
     assert!(dashboard.text.contains("The article was edited after this update was scheduled"));
     let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
     assert!(page.text.contains("did not apply") && page.text.contains("edited after this update was scheduled"));
-    assert!(page.text.contains("+ Headline: Scheduled headline"), "the scheduled text is kept, against the current one");
+    assert!(
+        page.text.contains("+ Headline: Scheduled headline"),
+        "the scheduled text is kept, against the current one"
+    );
     let change = w.store().failed_changes(w.own).await?.first().ok_or("failed change")?.id;
     let discard = format!("/admin/articles/{}/scheduled/{change}/cancel", w.own);
     assert!(page.text.contains(&discard));
@@ -1781,7 +2130,11 @@ async fn updated_dates_print_in_the_publications_zone() -> TestResult {
     let editor = w.login(Role::Editor).clone();
     let a = w.store().editable_article(w.own).await?.ok_or("article")?;
     let published = DateTime::parse_from_rfc3339("2026-03-01T10:00:00-03:00")?;
-    let a = match w.store().transition(w.own, a.version, prensa_core::Transition::Publish { at: published }, editor.user_id, Utc::now()).await? {
+    let a = match w
+        .store()
+        .transition(w.own, a.version, prensa_core::Transition::Publish { at: published }, editor.user_id, Utc::now())
+        .await?
+    {
         prensa_core::SaveOutcome::Saved(a) => a,
         prensa_core::SaveOutcome::Conflict(_) => return Err("conflict".into()),
     };
@@ -1805,7 +2158,8 @@ async fn forged_stage_changes_are_checked() -> TestResult {
     let w = world().await?;
     let editor = w.login(Role::Editor).clone();
     let pid = w.state.sites().list[0].publication.id;
-    let live = w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
+    let live =
+        w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
     let old = live.items.iter().find(|r| r.slug == "old-labor").ok_or("old-labor")?.id;
     let a = w.store().editable_article(old).await?.ok_or("article")?;
     let ids = a.draft.author_ids.clone();
@@ -1819,7 +2173,19 @@ async fn forged_stage_changes_are_checked() -> TestResult {
     assert_eq!(after.draft.headline, "Headline again", "the text is saved, as by Update");
 
     let later = berlin(Utc::now() + chrono::Duration::days(2));
-    let hidden = save(&w, &editor, old, after.version, "Hidden", "old-labor", w.labor, &ids, "schedule", &[("publish_at", &later)]).await?;
+    let hidden = save(
+        &w,
+        &editor,
+        old,
+        after.version,
+        "Hidden",
+        "old-labor",
+        w.labor,
+        &ids,
+        "schedule",
+        &[("publish_at", &later)],
+    )
+    .await?;
     assert_eq!(hidden.status, StatusCode::CONFLICT, "{}", hidden.text);
     assert!(hidden.text.contains("already published") && hidden.text.contains("Nothing was saved"), "{}", hidden.text);
     let submit = save(&w, &editor, old, after.version, "Submitted", "old-labor", w.labor, &ids, "submit", &[]).await?;
@@ -1831,7 +2197,8 @@ async fn forged_stage_changes_are_checked() -> TestResult {
     assert_eq!(get(&w, "/old-labor/", None).await?.status, StatusCode::OK, "still live");
     // Unpublishing a draft is refused too.
     let d = w.store().editable_article(w.own).await?.ok_or("article")?;
-    let refused = save(&w, &editor, w.own, d.version, "X", "own-draft", w.labor, &d.draft.author_ids, "unpublish", &[]).await?;
+    let refused =
+        save(&w, &editor, w.own, d.version, "X", "own-draft", w.labor, &d.draft.author_ids, "unpublish", &[]).await?;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, d);
     Ok(())
@@ -1850,7 +2217,9 @@ async fn schedule_times_around_clock_changes_are_explained() -> TestResult {
     // time in the past is still told what is wrong with it first).
     for day in ["2026-03-29", "2027-03-28"] {
         let at = format!("{day}T02:30");
-        let gap = save(&w, &editor, w.own, d.version, "Gap", "own-draft", w.labor, &ids, "schedule", &[("publish_at", &at)]).await?;
+        let gap =
+            save(&w, &editor, w.own, d.version, "Gap", "own-draft", w.labor, &ids, "schedule", &[("publish_at", &at)])
+                .await?;
         assert_eq!(gap.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", gap.text);
         let said = format!("There is no 02:30 on {day} in Europe/Berlin: the clocks go forward that night");
         assert!(gap.text.contains(&said), "{}", gap.text);
@@ -1858,14 +2227,29 @@ async fn schedule_times_around_clock_changes_are_explained() -> TestResult {
     }
     assert_eq!(w.store().editable_article(w.own).await?.ok_or("article")?, d, "nothing saved");
     // 02:30 on 31 October 2027 happens twice: the first (summer time) is taken.
-    let twice = save(&w, &editor, w.own, d.version, "Twice", "own-draft", w.labor, &ids, "schedule", &[("publish_at", "2027-10-31T02:30")]).await?;
+    let twice = save(
+        &w,
+        &editor,
+        w.own,
+        d.version,
+        "Twice",
+        "own-draft",
+        w.labor,
+        &ids,
+        "schedule",
+        &[("publish_at", "2027-10-31T02:30")],
+    )
+    .await?;
     assert_eq!(twice.status, StatusCode::SEE_OTHER, "{}", twice.text);
     assert!(twice.location().contains("dst=earlier"), "{}", twice.location());
     let a = w.store().editable_article(w.own).await?.ok_or("article")?;
     assert_eq!(a.published_at.to_rfc3339(), "2027-10-31T02:30:00+02:00");
     let page = get(&w, twice.location(), Some(&editor)).await?;
     let text = page.text.replace("&#x2f;", "/");
-    assert!(text.contains("happens twice in Europe/Berlin") && text.contains("the earlier of the two was taken"), "{text}");
+    assert!(
+        text.contains("happens twice in Europe/Berlin") && text.contains("the earlier of the two was taken"),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -1895,7 +2279,19 @@ async fn a_save_with_a_status_change_is_all_or_nothing() -> TestResult {
     );
     sqlx::query(&trigger).execute(&mut conn).await?;
     conn.close().await?;
-    let answer = save(&w, &editor, w.own, d.version, "Saved with the publish", "own-draft", w.labor, &d.draft.author_ids, "publish", &[]).await?;
+    let answer = save(
+        &w,
+        &editor,
+        w.own,
+        d.version,
+        "Saved with the publish",
+        "own-draft",
+        w.labor,
+        &d.draft.author_ids,
+        "publish",
+        &[],
+    )
+    .await?;
     let after = w.store().editable_article(w.own).await?.ok_or("article")?;
     let text_saved = after.draft.headline == "Saved with the publish";
     match answer.status {
@@ -1918,7 +2314,11 @@ async fn a_save_with_a_status_change_is_all_or_nothing() -> TestResult {
 /// else by its tag.
 fn german() -> String {
     let de = prensa_render::i18n::locale("de");
-    if de.lang() == "de" { de.name().to_owned() } else { "de".to_owned() }
+    if de.lang() == "de" {
+        de.name().to_owned()
+    } else {
+        "de".to_owned()
+    }
 }
 
 /// An account of one publication works there only: the sister's admin
@@ -1943,7 +2343,16 @@ async fn roles_hold_per_publication() -> TestResult {
     let adm = w.store().user(w.login(Role::Administrator).user_id).await?.ok_or("adm")?;
     let local = w
         .store()
-        .create_user(&NewUser { email: "local@example.org".into(), name: "Local".into(), role: Role::Administrator, author_id: adm.author_id, publication: Some(w.pid) }, Utc::now())
+        .create_user(
+            &NewUser {
+                email: "local@example.org".into(),
+                name: "Local".into(),
+                role: Role::Administrator,
+                author_id: adm.author_id,
+                publication: Some(w.pid),
+            },
+            Utc::now(),
+        )
         .await?;
     let token = new_token();
     w.store().create_session(&token.digest, local.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
@@ -1955,7 +2364,16 @@ async fn roles_hold_per_publication() -> TestResult {
     // Someone of the sister only is not listed here.
     let sister_only = w
         .store()
-        .create_user(&NewUser { email: "zeit@example.org".into(), name: "Zeit".into(), role: Role::Editor, author_id: None, publication: Some(w.sister.pid) }, Utc::now())
+        .create_user(
+            &NewUser {
+                email: "zeit@example.org".into(),
+                name: "Zeit".into(),
+                role: Role::Editor,
+                author_id: None,
+                publication: Some(w.sister.pid),
+            },
+            Utc::now(),
+        )
         .await?;
     assert!(!get(&w, "/admin/users/", Some(&local)).await?.text.contains("zeit@example.org"));
     // Invites are for this publication only.
@@ -1965,17 +2383,35 @@ async fn roles_hold_per_publication() -> TestResult {
     assert!(!new.network_wide);
     assert_eq!(w.store().publication_role(new.id, w.pid).await?, Some(Role::Author));
     let before = content_written(&w).await?;
-    let network = post(&w, "/admin/users/", Some(&local), &[("email", "wide@example.org"), ("role", "author"), ("scope", "network")]).await?;
+    let network = post(
+        &w,
+        "/admin/users/",
+        Some(&local),
+        &[("email", "wide@example.org"), ("role", "author"), ("scope", "network")],
+    )
+    .await?;
     assert_eq!(network.status, StatusCode::FORBIDDEN);
     assert!(w.store().user_for_login("wide@example.org").await?.is_none(), "nothing written");
     // Nor may they touch a network-wide account, nor the sister's staff.
     let con = w.login(Role::Contributor).user_id;
-    assert_eq!(post(&w, &format!("/admin/users/{con}/role"), Some(&local), &[("role", "editor")]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&w, &format!("/admin/users/{con}/role"), Some(&local), &[("role", "editor")]).await?.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(post(&w, &format!("/admin/users/{con}/reset"), Some(&local), &[]).await?.status, StatusCode::FORBIDDEN);
     let sid = sister_only.id;
-    assert_eq!(post(&w, &format!("/admin/users/{sid}/role"), Some(&local), &[("role", "author")]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&w, &format!("/admin/users/{sid}/role"), Some(&local), &[("role", "author")]).await?.status,
+        StatusCode::FORBIDDEN
+    );
     let there = w.sister.pid.to_string();
-    let elsewhere = post(&w, &format!("/admin/users/{}/publications", new.id), Some(&local), &[("publication", &there), ("role", "author")]).await?;
+    let elsewhere = post(
+        &w,
+        &format!("/admin/users/{}/publications", new.id),
+        Some(&local),
+        &[("publication", &there), ("role", "author")],
+    )
+    .await?;
     assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
     assert_eq!(content_written(&w).await?, before, "refusals write nothing");
     // Their own staff: roles here, and taking one away.
@@ -1992,7 +2428,13 @@ async fn roles_hold_per_publication() -> TestResult {
     let adm = w.login(Role::Administrator).clone();
     let all = get(&w, "/admin/users/", Some(&adm)).await?;
     assert!(all.text.contains("Other publications") && all.text.contains("zeit@example.org"));
-    let given = post(&w, &format!("/admin/users/{}/publications", editor_a.user_id), Some(&adm), &[("publication", &there), ("role", "author")]).await?;
+    let given = post(
+        &w,
+        &format!("/admin/users/{}/publications", editor_a.user_id),
+        Some(&adm),
+        &[("publication", &there), ("role", "author")],
+    )
+    .await?;
     assert_eq!(given.status, StatusCode::OK, "{}", given.text);
     assert!(given.text.contains("is now author on The zeitung"), "{}", given.text);
     assert_eq!(w.store().publication_role(editor_a.user_id, w.sister.pid).await?, Some(Role::Author));
@@ -2000,12 +2442,24 @@ async fn roles_hold_per_publication() -> TestResult {
     // The role change signed them out; signed in again, the sister's admin
     // is theirs, as an author.
     let token = new_token();
-    w.store().create_session(&token.digest, editor_a.user_id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
+    w.store()
+        .create_session(&token.digest, editor_a.user_id, Utc::now(), Utc::now() + chrono::Duration::days(1))
+        .await?;
     let editor_a = Login { user_id: editor_a.user_id, secret: token.secret };
     assert_eq!(get(&sister, "/admin/", Some(&editor_a)).await?.status, StatusCode::OK);
-    assert_eq!(get(&sister, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::FORBIDDEN, "an author there");
+    assert_eq!(
+        get(&sister, "/admin/sections/", Some(&editor_a)).await?.status,
+        StatusCode::FORBIDDEN,
+        "an author there"
+    );
     assert_eq!(get(&w, "/admin/sections/", Some(&editor_a)).await?.status, StatusCode::OK, "still an editor here");
-    let wide = post(&w, "/admin/users/", Some(&adm), &[("email", "wide@example.org"), ("role", "editor"), ("scope", "network")]).await?;
+    let wide = post(
+        &w,
+        "/admin/users/",
+        Some(&adm),
+        &[("email", "wide@example.org"), ("role", "editor"), ("scope", "network")],
+    )
+    .await?;
     assert_eq!(wide.status, StatusCode::OK);
     assert!(w.store().user_for_login("wide@example.org").await?.ok_or("created")?.0.network_wide);
     Ok(())
@@ -2020,7 +2474,11 @@ async fn translate_into_makes_a_linked_draft_in_the_sister() -> TestResult {
     let editor = w.login(Role::Editor).clone();
     let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
     let german = german();
-    assert!(page.text.contains("Translate into…") && page.text.contains(&format!("{german} · The zeitung")), "{}", page.text);
+    assert!(
+        page.text.contains("Translate into…") && page.text.contains(&format!("{german} · The zeitung")),
+        "{}",
+        page.text
+    );
     // An editor of this publication only has no role there: no button,
     // and the request is refused with nothing written.
     let local = w.a_editor.clone();
@@ -2034,7 +2492,10 @@ async fn translate_into_makes_a_linked_draft_in_the_sister() -> TestResult {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text.contains("you have no role on that publication"), "{}", refused.text);
     assert_eq!(content_written(&w).await?, before);
-    assert_eq!(post(&w, &path, Some(&editor), &[("publication", &there), ("csrf", "forged")]).await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&w, &path, Some(&editor), &[("publication", &there), ("csrf", "forged")]).await?.status,
+        StatusCode::FORBIDDEN
+    );
 
     let made = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
@@ -2050,13 +2511,21 @@ async fn translate_into_makes_a_linked_draft_in_the_sister() -> TestResult {
     assert!(editor_there.text.contains("Translation started"), "{}", editor_there.text);
     assert!(editor_there.text.contains("Translated from English"), "{}", editor_there.text);
     let original_link = format!("http:&#x2f;&#x2f;localhost:8080&#x2f;admin&#x2f;articles&#x2f;{}&#x2f;", w.own);
-    assert!(editor_there.text.contains(&original_link) || editor_there.text.contains(&format!("http://localhost:8080/admin/articles/{}/", w.own)), "links to the original's editor");
+    assert!(
+        editor_there.text.contains(&original_link)
+            || editor_there.text.contains(&format!("http://localhost:8080/admin/articles/{}/", w.own)),
+        "links to the original's editor"
+    );
     // No second German version; and the original lists it.
     let again = post(&w, &path, Some(&editor), &[("publication", &there)]).await?;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.text.contains("already has a version"));
     let page = get(&w, &format!("/admin/articles/{}/", w.own), Some(&editor)).await?;
-    assert!(page.text.contains(&format!("{german}</a> · The zeitung")) && !page.text.contains("Translate into…"), "{}", page.text);
+    assert!(
+        page.text.contains(&format!("{german}</a> · The zeitung")) && !page.text.contains("Translate into…"),
+        "{}",
+        page.text
+    );
     Ok(())
 }
 
@@ -2076,26 +2545,43 @@ async fn the_translation_queue_lists_and_translates() -> TestResult {
     assert!(!queue.text.contains("Draft own-draft"), "drafts are not offered");
     assert!(queue.text.contains("English") && queue.text.contains("The meridian"));
     assert!(get(&sister, "/admin/translations/?lang=en", Some(&editor)).await?.text.contains("Headline old-labor"));
-    assert!(get(&w, "/admin/", Some(&editor)).await?.text.contains("/admin/translations/"), "linked from the dashboard");
+    assert!(
+        get(&w, "/admin/", Some(&editor)).await?.text.contains("/admin/translations/"),
+        "linked from the dashboard"
+    );
     // Nothing from the sister's own articles on its queue; the first
     // publication's queue has the sister's.
     assert!(!queue.text.contains("own-draft"));
     let first = get(&w, "/admin/translations/", Some(&editor)).await?;
-    assert!(first.text.contains(&format!(">{}</td>", german())) && first.text.contains("Headline old-labor"), "{}", first.text);
+    assert!(
+        first.text.contains(&format!(">{}</td>", german())) && first.text.contains("Headline old-labor"),
+        "{}",
+        first.text
+    );
 
     // "Translate" from the queue: into the sister, from its admin.
     let pid = w.pid;
-    let a = w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
+    let a =
+        w.store().admin_articles(pid, &prensa_core::AdminQuery { limit: 50, ..Default::default() }, Utc::now()).await?;
     let labor = a.items.iter().find(|r| r.slug == "old-labor").ok_or("old-labor")?.id;
     let here = w.sister.pid.to_string();
-    let made = post(&sister, &format!("/admin/articles/{labor}/translate"), Some(&editor), &[("publication", &here)]).await?;
+    let made =
+        post(&sister, &format!("/admin/articles/{labor}/translate"), Some(&editor), &[("publication", &here)]).await?;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
     assert!(made.location().starts_with(&format!("http://{SISTER_HOST}/admin/articles/")));
     let queue = get(&sister, "/admin/translations/", Some(&editor)).await?;
-    assert!(!queue.text.contains("Headline old-labor") && queue.text.contains("Headline old-culture"), "translated: gone");
+    assert!(
+        !queue.text.contains("Headline old-labor") && queue.text.contains("Headline old-culture"),
+        "translated: gone"
+    );
     // A draft of a sister is not translatable from elsewhere: not found.
     let own = w.own;
-    assert_eq!(post(&sister, &format!("/admin/articles/{own}/translate"), Some(&editor), &[("publication", &here)]).await?.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&sister, &format!("/admin/articles/{own}/translate"), Some(&editor), &[("publication", &here)])
+            .await?
+            .status,
+        StatusCode::NOT_FOUND
+    );
     Ok(())
 }
 
@@ -2107,7 +2593,8 @@ async fn a_changed_original_is_shown_until_marked_up_to_date() -> TestResult {
     let sister = w.on_sister();
     let editor = w.login(Role::Editor).clone();
     let there = w.sister.pid.to_string();
-    let made = post(&w, &format!("/admin/articles/{}/translate", w.own), Some(&editor), &[("publication", &there)]).await?;
+    let made =
+        post(&w, &format!("/admin/articles/{}/translate", w.own), Some(&editor), &[("publication", &there)]).await?;
     let id: i64 = made.location().rsplit("/articles/").next().and_then(|s| s.split('/').next()).ok_or("id")?.parse()?;
     let path = format!("/admin/articles/{id}/");
     assert!(!get(&sister, &path, Some(&editor)).await?.text.contains("The original changed"));
@@ -2132,7 +2619,11 @@ async fn a_changed_original_is_shown_until_marked_up_to_date() -> TestResult {
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(done.location().contains("saved=up-to-date"));
     let page = get(&sister, &path, Some(&editor)).await?;
-    assert!(!page.text.contains("The original changed") && page.text.contains("up to date with the original"), "{}", page.text);
+    assert!(
+        !page.text.contains("The original changed") && page.text.contains("up to date with the original"),
+        "{}",
+        page.text
+    );
     Ok(())
 }
 
@@ -2151,7 +2642,10 @@ async fn a_new_article_has_no_section_until_one_is_chosen() -> TestResult {
         let store = w.store().clone();
         async move {
             Ok::<_, Box<dyn std::error::Error>>(
-                store.admin_articles(pid, &prensa_core::AdminQuery { limit: 0, ..Default::default() }, Utc::now()).await?.total,
+                store
+                    .admin_articles(pid, &prensa_core::AdminQuery { limit: 0, ..Default::default() }, Utc::now())
+                    .await?
+                    .total,
             )
         }
     };
@@ -2160,9 +2654,13 @@ async fn a_new_article_has_no_section_until_one_is_chosen() -> TestResult {
     let refused = save_to(&w, &editor, "/admin/articles/new", 0, "No section", "no-section", 0, &ids, &[]).await?;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
     assert!(refused.text.contains("choose a section"), "{}", refused.text);
-    assert!(refused.text.contains("<option value=\"\" selected>Choose a section…</option>"), "sent back still unchosen");
+    assert!(
+        refused.text.contains("<option value=\"\" selected>Choose a section…</option>"),
+        "sent back still unchosen"
+    );
     assert_eq!(count(&w).await?, before, "nothing was created");
-    let made = save_to(&w, &editor, "/admin/articles/new", 0, "With section", "with-section", w.labor, &ids, &[]).await?;
+    let made =
+        save_to(&w, &editor, "/admin/articles/new", 0, "With section", "with-section", w.labor, &ids, &[]).await?;
     assert!(made.status.is_redirection() || made.status == StatusCode::OK, "{}", made.status);
     assert_eq!(count(&w).await?, before + 1);
     Ok(())
@@ -2179,7 +2677,9 @@ async fn editor_uploads_are_answered_in_json() -> TestResult {
     let json_upload = |csrf: String, name: &'static str, bytes: Vec<u8>| {
         let boundary = "XBOUNDARYX";
         let mut body = Vec::new();
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+        );
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
         );
@@ -2198,12 +2698,21 @@ async fn editor_uploads_are_answered_in_json() -> TestResult {
     let reply: serde_json::Value = serde_json::from_str(&ok.text)?;
     let key = reply["key"].as_str().ok_or("key")?;
     assert_eq!(reply["url"], format!("/media/{key}"));
-    assert_eq!((reply["width"].as_u64(), reply["height"].as_u64(), reply["name"].as_str()), (Some(700), Some(300), Some("quay.png")));
+    assert_eq!(
+        (reply["width"].as_u64(), reply["height"].as_u64(), reply["name"].as_str()),
+        (Some(700), Some(300), Some("quay.png"))
+    );
     assert_eq!(w.store().media_list(100, 0).await?.total, before + 1);
 
     for (csrf, name, bytes, status, message) in [
         ("forged".to_owned(), "a.png", png(4, 4), StatusCode::FORBIDDEN, "did not come from this site"),
-        (author.csrf(), "notes.png", b"just text".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "notes.png was not stored"),
+        (
+            author.csrf(),
+            "notes.png",
+            b"just text".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "notes.png was not stored",
+        ),
         (author.csrf(), "empty.png", Vec::new(), StatusCode::UNPROCESSABLE_ENTITY, "Choose a file"),
     ] {
         let refused = send(&w.router, json_upload(csrf, name, bytes)?).await?;

@@ -156,16 +156,29 @@ async fn keys_are_made_once_revoked_after_asking_and_admin_only(url: &str) -> Te
     let after = get(&w, &done.location, &w.admin).await?;
     assert!(after.text.contains("Key revoked"), "{}", after.text);
     assert!(!after.text.contains(&revoke_path), "a revoked key has no Revoke button");
-    assert_eq!(post(&w, "/de/admin/settings/api-keys/999999/revoke", &w.admin, &[]).await?.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&w, "/de/admin/settings/api-keys/999999/revoke", &w.admin, &[]).await?.status,
+        StatusCode::NOT_FOUND
+    );
     Ok(())
 }
 
 async fn cors_origins_are_checked_and_saved(url: &str) -> TestResult {
     let w = world(url).await?;
     let origins = |w: &World| w.state.sites().list[0].publication.api_cors_origins.clone();
-    let bad = post(&w, "/de/admin/settings/api-cors", &w.admin, &[("cors_origins", "https://ok.example\nhttps://app.example.org/path")]).await?;
+    let bad = post(
+        &w,
+        "/de/admin/settings/api-cors",
+        &w.admin,
+        &[("cors_origins", "https://ok.example\nhttps://app.example.org/path")],
+    )
+    .await?;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text.contains("not an origin") && bad.text.contains("https://app.example.org/path"), "typed text kept: {}", bad.text);
+    assert!(
+        bad.text.contains("not an origin") && bad.text.contains("https://app.example.org/path"),
+        "typed text kept: {}",
+        bad.text
+    );
     assert!(origins(&w).is_empty(), "nothing saved");
     let by_editor = post(&w, "/de/admin/settings/api-cors", &w.editor, &[("cors_origins", "*")]).await?;
     assert_eq!(by_editor.status, StatusCode::FORBIDDEN);
@@ -173,13 +186,22 @@ async fn cors_origins_are_checked_and_saved(url: &str) -> TestResult {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(origins(&w).is_empty());
 
-    let good = post(&w, "/de/admin/settings/api-cors", &w.admin, &[("cors_origins", "https://App.example.org:443\r\nhttp://localhost:3000, https://app.example.org")]).await?;
+    let good = post(
+        &w,
+        "/de/admin/settings/api-cors",
+        &w.admin,
+        &[("cors_origins", "https://App.example.org:443\r\nhttp://localhost:3000, https://app.example.org")],
+    )
+    .await?;
     assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
     assert_eq!(good.location, "/de/admin/settings?saved=1");
     assert_eq!(origins(&w), ["https://app.example.org", "http://localhost:3000"], "normalized, once each, at once");
     let page = get(&w, "/de/admin/settings", &w.admin).await?;
     assert!(page.text.contains("https://app.example.org\nhttp://localhost:3000</textarea>"), "{}", page.text);
-    assert_eq!(post(&w, "/de/admin/settings/api-cors", &w.admin, &[("cors_origins", "")]).await?.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&w, "/de/admin/settings/api-cors", &w.admin, &[("cors_origins", "")]).await?.status,
+        StatusCode::SEE_OTHER
+    );
     assert!(origins(&w).is_empty(), "empty: none");
     Ok(())
 }

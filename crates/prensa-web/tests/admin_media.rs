@@ -13,8 +13,8 @@ use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ArticleDraft, DraftImage, ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks,
-    Transition,
+    ArticleDraft, DraftImage, ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
+    SaveOutcome, SocialLinks, Transition,
 };
 use prensa_store::{MediaDir, MediaLibrary, Newsroom, SqliteStore, Store};
 use prensa_web::admin::session::csrf_for;
@@ -76,8 +76,13 @@ async fn world() -> Res<World> {
     let mut secrets = Vec::new();
     let mut users = Vec::new();
     for (role, slug) in [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi")] {
-        let new =
-            NewUser { email: format!("{slug}@example.org"), name: slug.into(), role, author_id: Some(author_id(slug)), publication: None };
+        let new = NewUser {
+            email: format!("{slug}@example.org"),
+            name: slug.into(),
+            role,
+            author_id: Some(author_id(slug)),
+            publication: None,
+        };
         let user = store.create_user(&new, Utc::now()).await?;
         let token = prensa_auth::new_token();
         store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
@@ -148,8 +153,9 @@ async fn post(w: &World, path: &str, secret: &str, fields: &[(&str, &str)]) -> R
     for (k, v) in fields {
         body.append_pair(k, v);
     }
-    let req =
-        builder("POST", path, secret).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.finish()))?;
+    let req = builder("POST", path, secret)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.finish()))?;
     send(w, req).await
 }
 
@@ -158,7 +164,9 @@ async fn upload(w: &World, secret: &str, name: &str, bytes: &[u8], fields: &[(&s
     let boundary = "XBOUNDARYX";
     let mut body = Vec::new();
     let mut part = |k: &str, v: &str| {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
     };
     part("csrf", &csrf_for(secret));
     for (k, v) in fields {
@@ -170,8 +178,8 @@ async fn upload(w: &World, secret: &str, name: &str, bytes: &[u8], fields: &[(&s
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req =
-        builder("POST", "/admin/media/", secret).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+    let mut req = builder("POST", "/admin/media/", secret)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
     if json {
         req = req.header(header::ACCEPT, "application/json");
     }
@@ -221,7 +229,9 @@ async fn uploads_keep_their_names_and_answer_json() -> TestResult {
     assert!(library.text.contains("700×350"));
 
     // JSON for the rich editor: the same shape from the upload and the lookup.
-    let json = upload(&w, &w.aut, "gull.png", &png(400, 200, 2), &[("alt", "A gull on a post"), ("credit", "Ana Ruiz")], true).await?;
+    let json =
+        upload(&w, &w.aut, "gull.png", &png(400, 200, 2), &[("alt", "A gull on a post"), ("credit", "Ana Ruiz")], true)
+            .await?;
     assert_eq!(json.status, StatusCode::OK, "{}", json.text);
     let v = json.json()?;
     let gull = v["key"].as_str().ok_or("key")?.to_owned();
@@ -236,7 +246,11 @@ async fn uploads_keep_their_names_and_answer_json() -> TestResult {
     // A refused file answers JSON too, and stores nothing.
     let broken = upload(&w, &w.aut, "broken.png", b"not an image", &[], true).await?;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(broken.json()?["error"]["message"].as_str().is_some_and(|e| e.starts_with("broken.png was not stored")), "{}", broken.text);
+    assert!(
+        broken.json()?["error"]["message"].as_str().is_some_and(|e| e.starts_with("broken.png was not stored")),
+        "{}",
+        broken.text
+    );
     assert_eq!(w.state.store.search_media("", 10, 0).await?.total, 2);
 
     // Search: by name, alt text; wildcards literal; the picker's JSON.
@@ -264,7 +278,12 @@ async fn the_edit_form_needs_csrf_and_the_right_role() -> TestResult {
     assert!(form.text.contains("name=\"csrf\"") && form.text.contains("id=\"alt\""));
     assert!(!form.text.contains("/delete\""), "authors are not offered deletion");
 
-    let fields = [("name", "Quay at night.png"), ("alt", "Cranes <b>lit</b>"), ("caption", "The night shift"), ("credit", "Ana")];
+    let fields = [
+        ("name", "Quay at night.png"),
+        ("alt", "Cranes <b>lit</b>"),
+        ("caption", "The night shift"),
+        ("credit", "Ana"),
+    ];
     let forged = post(&w, &path, &w.aut, &[("csrf", "forged"), ("alt", "Forged")]).await?;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let contributor = post(&w, &path, &w.con, &fields).await?;
@@ -272,11 +291,21 @@ async fn the_edit_form_needs_csrf_and_the_right_role() -> TestResult {
     assert_eq!(w.state.store.media_info(&key).await?.ok_or("row")?.meta.alt, "", "nothing written");
 
     let saved = post(&w, &path, &w.aut, &fields).await?;
-    assert_eq!((saved.status, saved.location()), (StatusCode::SEE_OTHER, format!("/admin/media/{key}?saved=1").as_str()));
+    assert_eq!(
+        (saved.status, saved.location()),
+        (StatusCode::SEE_OTHER, format!("/admin/media/{key}?saved=1").as_str())
+    );
     let meta = w.state.store.media_info(&key).await?.ok_or("row")?.meta;
-    assert_eq!((meta.name.as_str(), meta.alt.as_str(), meta.credit.as_str()), ("Quay at night.png", "Cranes <b>lit</b>", "Ana"));
+    assert_eq!(
+        (meta.name.as_str(), meta.alt.as_str(), meta.credit.as_str()),
+        ("Quay at night.png", "Cranes <b>lit</b>", "Ana")
+    );
     let shown = get(&w, &path, &w.con).await?;
-    assert!(shown.text.contains("Cranes &lt;b&gt;lit&lt;&#x2f;b&gt;") || shown.text.contains("Cranes &lt;b&gt;lit&lt;/b&gt;"), "escaped");
+    assert!(
+        shown.text.contains("Cranes &lt;b&gt;lit&lt;&#x2f;b&gt;")
+            || shown.text.contains("Cranes &lt;b&gt;lit&lt;/b&gt;"),
+        "escaped"
+    );
     assert!(!shown.text.contains("<b>lit"));
 
     let long = "x".repeat(501);
@@ -306,13 +335,18 @@ async fn pickers_offer_thumbnails_and_the_library_fills_the_hero() -> TestResult
     )
     .await?;
     let editor = get(&w, "/admin/articles/new", &w.aut).await?;
-    assert!(editor.text.contains(&format!("type=\"radio\" id=\"image_key-1\" name=\"image_key\" value=\"{key}\"")), "{}", editor.text);
+    assert!(
+        editor.text.contains(&format!("type=\"radio\" id=\"image_key-1\" name=\"image_key\" value=\"{key}\"")),
+        "{}",
+        editor.text
+    );
     assert!(editor.text.contains(&format!("src=\"/media/{hash}-320.webp\"")), "with its thumbnail");
     assert!(editor.text.contains("data-alt=\"Dockers at the gate\" data-caption=\"Monday. Photo: Ana\""));
     assert!(!editor.text.contains("<select id=\"image_key\""), "no more select of hashes");
     let profile = get(&w, &format!("/admin/authors/{}", w.aut_id), &w.aut).await?;
     assert!(profile.text.contains(&format!("name=\"avatar\" value=\"{key}\"")), "{}", profile.text);
-    let fragment = get(&w, &format!("/admin/media/picker?fragment=1&field=avatar&q=dock&current={key}"), &w.aut).await?;
+    let fragment =
+        get(&w, &format!("/admin/media/picker?fragment=1&field=avatar&q=dock&current={key}"), &w.aut).await?;
     assert!(fragment.text.contains(&format!("name=\"avatar\" value=\"{key}\" checked")), "{}", fragment.text);
     assert!(!fragment.text.contains("<html"), "a fragment");
     let nothing = get(&w, "/admin/media/picker?fragment=1&field=image_key&q=zzz", &w.aut).await?;
@@ -337,7 +371,10 @@ async fn pickers_offer_thumbnails_and_the_library_fills_the_hero() -> TestResult
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
     let id: i64 = created.location().split('/').nth(3).ok_or("id")?.parse()?;
     let image = w.state.store.editable_article(id).await?.ok_or("article")?.draft.image.ok_or("image")?;
-    assert_eq!(image, DraftImage { key: key.clone(), alt: "Dockers at the gate".into(), caption: Some("Monday. Photo: Ana".into()) });
+    assert_eq!(
+        image,
+        DraftImage { key: key.clone(), alt: "Dockers at the gate".into(), caption: Some("Monday. Photo: Ana".into()) }
+    );
     Ok(())
 }
 
@@ -360,9 +397,17 @@ async fn deletion_names_the_articles_and_is_refused_while_published() -> TestRes
         image,
     };
     let hero = DraftImage { key: key.clone(), alt: "Alt".into(), caption: None };
-    let live = store.create_article(w.pid, &draft("live-story", "Text.".into(), Some(hero)), w.edi_user, Utc::now()).await?;
-    let SaveOutcome::Saved(live) =
-        store.transition(live.id, live.version, Transition::Publish { at: Utc::now().fixed_offset() }, w.edi_user, Utc::now()).await?
+    let live =
+        store.create_article(w.pid, &draft("live-story", "Text.".into(), Some(hero)), w.edi_user, Utc::now()).await?;
+    let SaveOutcome::Saved(live) = store
+        .transition(
+            live.id,
+            live.version,
+            Transition::Publish { at: Utc::now().fixed_offset() },
+            w.edi_user,
+            Utc::now(),
+        )
+        .await?
     else {
         return Err("conflict".into());
     };
@@ -391,7 +436,9 @@ async fn deletion_names_the_articles_and_is_refused_while_published() -> TestRes
     assert_eq!(store.content_version().await?, version);
 
     // Unpublished: allowed; the row, the original and every variant go.
-    let SaveOutcome::Saved(_) = store.transition(live.id, live.version, Transition::Unpublish, w.edi_user, Utc::now()).await? else {
+    let SaveOutcome::Saved(_) =
+        store.transition(live.id, live.version, Transition::Unpublish, w.edi_user, Utc::now()).await?
+    else {
         return Err("conflict".into());
     };
     w.state.sync_changes().await;
@@ -405,7 +452,9 @@ async fn deletion_names_the_articles_and_is_refused_while_published() -> TestRes
     assert_eq!(files_of(&w, &key)?, Vec::<String>::new(), "every file removed");
     assert!(!files_of(&w, &other)?.is_empty(), "other images untouched");
     assert_eq!(store.editable_article(live.id).await?.ok_or("article")?.draft.image, None, "the draft lost its hero");
-    let gone = send(&w, Request::get(format!("/media/{key}")).header(header::HOST, "localhost:8080").body(Body::empty())?).await?;
+    let gone =
+        send(&w, Request::get(format!("/media/{key}")).header(header::HOST, "localhost:8080").body(Body::empty())?)
+            .await?;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     let library = get(&w, "/admin/media/?deleted=strike.png", &w.edi).await?;
     assert!(library.text.contains("Deleted strike.png.") && !library.text.contains(&key));

@@ -68,7 +68,13 @@ fn publication(slug: &str, name: &str, language: &str, base_url: &str) -> NewPub
 }
 
 fn author(slug: &str, name: &str) -> NewAuthor {
-    NewAuthor { slug: slug.into(), name: name.into(), bio: format!("{name} writes. [More](/about/)."), avatar: None, social: SocialLinks::default() }
+    NewAuthor {
+        slug: slug.into(),
+        name: name.into(),
+        bio: format!("{name} writes. [More](/about/)."),
+        avatar: None,
+        social: SocialLinks::default(),
+    }
 }
 
 /// The English publication: 25 published articles over two sections (two
@@ -81,10 +87,16 @@ fn network(base: &str) -> NetworkImport {
             let section = if n % 2 == 0 { "culture" } else { "labor" };
             // a-24 and a-25 share their second.
             let minute = n.min(24);
-            article(&format!("a-{n:02}"), &format!("Article {n}"), section, &format!("2026-01-01T10:{minute:02}:00+01:00"))
+            article(
+                &format!("a-{n:02}"),
+                &format!("Article {n}"),
+                section,
+                &format!("2026-01-01T10:{minute:02}:00+01:00"),
+            )
         })
         .collect();
-    en_articles[0].image = Some(NewHeroImage { key: IMAGE.into(), alt: "Cranes at dusk".into(), caption: Some("Photo".into()) });
+    en_articles[0].image =
+        Some(NewHeroImage { key: IMAGE.into(), alt: "Cranes at dusk".into(), caption: Some("Photo".into()) });
     en_articles[1].authors = vec!["ana".into(), "bo".into()];
     en_articles[1].tags = vec!["Wages".into(), "Ports".into()];
     let mut hostile = article("hostile", HOSTILE, "labor", "2025-12-01T09:00:00-05:00");
@@ -97,7 +109,13 @@ fn network(base: &str) -> NetworkImport {
     en_articles.push(article("scheduled-secret", "Scheduled secret", "labor", "2099-01-01T10:00:00Z"));
     let en = ImportSet {
         publication: publication("meridian", "The Meridian", "en", base),
-        media: vec![MediaAsset { key: IMAGE.into(), content_type: "image/png".into(), width: 640, height: 360, bytes: 10 }],
+        media: vec![MediaAsset {
+            key: IMAGE.into(),
+            content_type: "image/png".into(),
+            width: 640,
+            height: 360,
+            bytes: 10,
+        }],
         authors: vec![author("ana", "Ana Ruiz"), author("bo", "Bo Lind")],
         sections: vec![
             NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
@@ -236,7 +254,9 @@ impl Api {
             let r = self.get(&url).await?;
             assert_eq!(r.status, 200, "{url}: {}", r.text);
             let v = r.json();
-            slugs.extend(v["data"].as_array().into_iter().flatten().filter_map(|a| a["slug"].as_str().map(str::to_owned)));
+            slugs.extend(
+                v["data"].as_array().into_iter().flatten().filter_map(|a| a["slug"].as_str().map(str::to_owned)),
+            );
             match v["next_cursor"].as_str() {
                 Some(c) => cursor = Some(c.to_owned()),
                 None => return Ok(slugs),
@@ -336,7 +356,10 @@ async fn every_endpoint_answers(backend: TestDb) -> TestResult {
     assert_eq!(v["data"][0]["translations"][0]["original"], true);
 
     // The description needs no key and names the publication's API root.
-    for (path, root) in [("/api/content/v1/openapi.json", format!("{base}/api/content/v1")), ("/de/api/content/v1/openapi.json", format!("{base}/de/api/content/v1"))] {
+    for (path, root) in [
+        ("/api/content/v1/openapi.json", format!("{base}/api/content/v1")),
+        ("/de/api/content/v1/openapi.json", format!("{base}/de/api/content/v1")),
+    ] {
         let r = api.get_with(path, &[]).await?;
         assert_eq!(r.status, 200, "{path}");
         let doc = r.json();
@@ -376,7 +399,8 @@ async fn filters_and_cursors(backend: TestDb) -> TestResult {
     assert_eq!(slugs(&api.data("/api/content/v1/articles/?language=de").await?), ["a-01"]);
     assert_eq!(api.data("/api/content/v1/articles/?language=fr").await?, serde_json::json!([]));
     // Dates: RFC 3339 instants and local dates (Berlin midnight).
-    let range = "/api/content/v1/articles/?published_after=2026-01-01T10:03:00%2B01:00&published_before=2026-01-01T09:06:00Z";
+    let range =
+        "/api/content/v1/articles/?published_after=2026-01-01T10:03:00%2B01:00&published_before=2026-01-01T09:06:00Z";
     assert_eq!(slugs(&api.data(range).await?), ["a-05", "a-04", "a-03"]);
     assert_eq!(slugs(&api.data("/api/content/v1/articles/?published_before=2026-01-01").await?), ["hostile"]);
     Ok(())
@@ -389,12 +413,22 @@ async fn publish(api: &Api, slug: &str, section: &str, author: &str) -> Res<Id> 
     let user = match store.users().await?.into_iter().find(|u| u.email == "editor@example.org") {
         Some(u) => u.id,
         None => {
-            let new = NewUser { email: "editor@example.org".into(), name: "Ed".into(), role: Role::Editor, author_id: None, publication: None };
+            let new = NewUser {
+                email: "editor@example.org".into(),
+                name: "Ed".into(),
+                role: Role::Editor,
+                author_id: None,
+                publication: None,
+            };
             store.create_user(&new, Utc::now()).await?.id
         }
     };
     let site = api.state.sites();
-    let section_id = site.by_id(api.en).and_then(|s| s.sections.iter().find(|x| x.slug == section)).map(|s| s.id).ok_or("section")?;
+    let section_id = site
+        .by_id(api.en)
+        .and_then(|s| s.sections.iter().find(|x| x.slug == section))
+        .map(|s| s.id)
+        .ok_or("section")?;
     let by = store.author_by_slug(api.en, author).await?.ok_or("author")?.id;
     let draft = ArticleDraft {
         slug: slug.into(),
@@ -417,7 +451,8 @@ async fn publish(api: &Api, slug: &str, section: &str, author: &str) -> Res<Id> 
 
 async fn fields_and_include(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
-    let data = api.data("/api/content/v1/articles/?limit=2&fields=headline,body_html&include=authors,tags,section").await?;
+    let data =
+        api.data("/api/content/v1/articles/?limit=2&fields=headline,body_html&include=authors,tags,section").await?;
     let first = data[0].as_object().ok_or("object")?;
     let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
     keys.sort_unstable();
@@ -532,24 +567,36 @@ async fn revoked_keys_are_refused_after_the_watcher_polls(backend: TestDb) -> Te
 async fn cors_for_listed_origins_only(backend: TestDb) -> TestResult {
     let api = Api::start(&backend).await?;
     let bearer = format!("Bearer {}", api.key);
-    let r = api.get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://app.example")]).await?;
+    let r = api
+        .get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://app.example")])
+        .await?;
     assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example"));
     assert_eq!(r.header("vary"), Some("accept-encoding, authorization, origin"), "{:?}", r.headers);
-    let r = api.get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://evil.example")]).await?;
+    let r = api
+        .get_with("/api/content/v1/sections/", &[("authorization", &bearer), ("origin", "https://evil.example")])
+        .await?;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("access-control-allow-origin"), None);
     // Errors carry it too, so the app can read them.
     let r = api.get_with("/api/content/v1/sections/", &[("origin", "https://app.example")]).await?;
     assert_eq!((r.status, r.header("access-control-allow-origin")), (401, Some("https://app.example")));
     // Preflight.
-    let pre = [("origin", "https://app.example"), ("access-control-request-method", "GET"), ("access-control-request-headers", "authorization")];
+    let pre = [
+        ("origin", "https://app.example"),
+        ("access-control-request-method", "GET"),
+        ("access-control-request-headers", "authorization"),
+    ];
     let r = api.request("OPTIONS", "/api/content/v1/articles/", &pre).await?;
     assert_eq!(r.status, 204);
     assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example"));
     assert_eq!(r.header("access-control-allow-methods"), Some("GET, HEAD, OPTIONS"));
     assert!(r.header("access-control-allow-headers").is_some_and(|h| h.contains("Authorization")));
     let r = api
-        .request("OPTIONS", "/api/content/v1/articles/", &[("origin", "https://evil.example"), ("access-control-request-method", "GET")])
+        .request(
+            "OPTIONS",
+            "/api/content/v1/articles/",
+            &[("origin", "https://evil.example"), ("access-control-request-method", "GET")],
+        )
         .await?;
     assert_eq!(r.status, 204);
     assert_eq!(r.header("access-control-allow-origin"), None);
@@ -607,4 +654,3 @@ on_every_backend!(db_multi_thread:
     etags_and_purge_on_publish,
     hostile_text_survives_json,
 );
-

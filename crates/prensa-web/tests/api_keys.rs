@@ -35,7 +35,13 @@ fn publication(slug: &str, base_url: &str) -> ImportSet {
 }
 
 /// Waits up to `within` for `node` to give `want` for `key`.
-async fn until(node: &AppState<AnyStore>, publication: i64, key: &str, want: KeyVerdict, within: Duration) -> TestResult {
+async fn until(
+    node: &AppState<AnyStore>,
+    publication: i64,
+    key: &str,
+    want: KeyVerdict,
+    within: Duration,
+) -> TestResult {
     let started = Instant::now();
     loop {
         let got = node.api_keys.verify(publication, key);
@@ -62,8 +68,10 @@ async fn two_nodes_share_keys(url: &str) -> TestResult {
 
     let media = tempfile::tempdir()?;
     let config = WebConfig { watch_interval: Duration::from_millis(100), ..WebConfig::default() };
-    let a: Arc<AppState<AnyStore>> = AppState::new(store_a.clone(), MediaDir::new(media.path()), config.clone()).await?;
-    let b: Arc<AppState<AnyStore>> = AppState::new(AnyStore::open(url).await?, MediaDir::new(media.path()), config).await?;
+    let a: Arc<AppState<AnyStore>> =
+        AppState::new(store_a.clone(), MediaDir::new(media.path()), config.clone()).await?;
+    let b: Arc<AppState<AnyStore>> =
+        AppState::new(AnyStore::open(url).await?, MediaDir::new(media.path()), config).await?;
     let _watch_a = prensa_web::spawn_watcher(&a);
     let _watch_b = prensa_web::spawn_watcher(&b);
     for node in [&a, &b] {

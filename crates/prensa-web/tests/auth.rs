@@ -26,7 +26,8 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 const PASSWORD: &str = "correct horse battery";
 
 fn fixture(base_url: &str) -> Res<ImportSet> {
-    let old_news = NewArticle { headline: "Old news".into(), standfirst: "S".into(), body: "Body.".into(), ..article("old-news") };
+    let old_news =
+        NewArticle { headline: "Old news".into(), standfirst: "S".into(), body: "Body.".into(), ..article("old-news") };
     let mut set = meridian(vec![old_news]);
     set.publication.base_url = base_url.into();
     set.publication.timezone = "Europe/Berlin".into();
@@ -48,7 +49,13 @@ async fn world(base_url: &str, config: WebConfig) -> Res<World> {
     let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
     let hash = prensa_auth::hash_password(PASSWORD)?;
     for (name, role) in [("adm", Role::Administrator), ("edi", Role::Editor), ("aut", Role::Author)] {
-        let new = NewUser { email: format!("{name}@example.org"), name: name.into(), role, author_id: None, publication: None };
+        let new = NewUser {
+            email: format!("{name}@example.org"),
+            name: name.into(),
+            role,
+            author_id: None,
+            publication: None,
+        };
         let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &hash).await?;
     }
@@ -183,9 +190,12 @@ async fn sign_in(w: &World, email: &str, password: &str, peer: [u8; 4], extra: &
 
 /// A new invite link's path for a new account.
 async fn invite_path(w: &World, email: &str) -> Res<String> {
-    let new = NewUser { email: email.into(), name: "New".into(), role: Role::Author, author_id: None, publication: None };
+    let new =
+        NewUser { email: email.into(), name: "New".into(), role: Role::Author, author_id: None, publication: None };
     let user = w.state.store.create_user(&new, Utc::now()).await?;
-    let link = prensa_web::admin::users::issue_link(&w.state.store, "http://localhost:8080", TokenKind::Invite, user.id).await?;
+    let link =
+        prensa_web::admin::users::issue_link(&w.state.store, "http://localhost:8080", TokenKind::Invite, user.id)
+            .await?;
     Ok(link.trim_start_matches("http://localhost:8080").to_owned())
 }
 
@@ -283,7 +293,10 @@ async fn password_hashing_is_bounded() -> TestResult {
         let w = w.clone();
         tasks.push(tokio::spawn(async move {
             let email = if i % 2 == 0 { format!("nobody{i}@example.org") } else { "aut@example.org".to_owned() };
-            sign_in(&w, &email, "not the password", [192, 0, 2, i], &[]).await.map(|a| a.status).map_err(|e| e.to_string())
+            sign_in(&w, &email, "not the password", [192, 0, 2, i], &[])
+                .await
+                .map(|a| a.status)
+                .map_err(|e| e.to_string())
         }));
     }
     let mut statuses = Vec::new();
@@ -310,7 +323,8 @@ async fn behind_a_trusted_proxy_one_client_does_not_lock_out_another() -> TestRe
     let xff = |client: &str| [("x-forwarded-for", format!("{client}, 10.0.0.7"))];
     for i in 0..5 {
         let h = xff("198.51.100.1");
-        let failed = sign_in(&w, &format!("guess{i}@example.org"), "wrong", proxy, &[(h[0].0, h[0].1.as_str())]).await?;
+        let failed =
+            sign_in(&w, &format!("guess{i}@example.org"), "wrong", proxy, &[(h[0].0, h[0].1.as_str())]).await?;
         assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
     }
     let h = xff("198.51.100.1");
@@ -335,7 +349,14 @@ async fn spoofed_forwarding_headers_are_ignored() -> TestResult {
         let peer = [192, 0, 2, 50];
         for i in 0..5u8 {
             let spoof = format!("198.51.100.{i}");
-            let failed = sign_in(&w, &format!("guess{i}@example.org"), "wrong", peer, &[("x-forwarded-for", &spoof), ("forwarded", &format!("for={spoof}"))]).await?;
+            let failed = sign_in(
+                &w,
+                &format!("guess{i}@example.org"),
+                "wrong",
+                peer,
+                &[("x-forwarded-for", &spoof), ("forwarded", &format!("for={spoof}"))],
+            )
+            .await?;
             assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
         }
         let still = sign_in(&w, "adm@example.org", PASSWORD, peer, &[("x-forwarded-for", "198.51.100.99")]).await?;
@@ -399,11 +420,13 @@ async fn an_https_site_gets_secure_prefixed_cookies_and_hsts() -> TestResult {
         assert!(session.contains(flag), "{session}");
     }
     let secret = session.trim_start_matches("__Host-prensa_session=").split(';').next().ok_or("value")?.to_owned();
-    let dashboard = Req::get("/admin/").from(peer).header("cookie", format!("__Host-prensa_session={secret}")).send(&w).await?;
+    let dashboard =
+        Req::get("/admin/").from(peer).header("cookie", format!("__Host-prensa_session={secret}")).send(&w).await?;
     assert_eq!(dashboard.status, StatusCode::OK);
     // Without the prefix the same secret is not a session over https: an
     // unprefixed cookie could have been planted.
-    let unprefixed = Req::get("/admin/").from(peer).header("cookie", format!("prensa_session={secret}")).send(&w).await?;
+    let unprefixed =
+        Req::get("/admin/").from(peer).header("cookie", format!("prensa_session={secret}")).send(&w).await?;
     assert_eq!(unprefixed.status, StatusCode::SEE_OTHER);
     assert!(unprefixed.header(header::LOCATION).is_some_and(|l| l.starts_with("/admin/login")));
 
@@ -413,7 +436,8 @@ async fn an_https_site_gets_secure_prefixed_cookies_and_hsts() -> TestResult {
     assert_eq!(anonymous.status, StatusCode::OK);
     assert_eq!(anonymous.header(header::STRICT_TRANSPORT_SECURITY), Some("max-age=31536000"));
     let hits = w.state.cache.stats().hits;
-    let staff = Req::get("/old-news/").from(peer).header("cookie", format!("__Host-prensa_session={secret}")).send(&w).await?;
+    let staff =
+        Req::get("/old-news/").from(peer).header("cookie", format!("__Host-prensa_session={secret}")).send(&w).await?;
     assert_eq!((staff.status, &staff.text), (anonymous.status, &anonymous.text));
     assert!(staff.set_cookies().is_empty());
     assert_eq!(w.state.cache.stats().hits, hits + 1, "a cache hit, cookie or not");

@@ -300,7 +300,10 @@ async fn every_response_carries_nosniff_and_a_referrer_policy() -> Res<()> {
     ] {
         answers.push((format!("GET {path}"), get(&app, path).await?));
     }
-    answers.push(("POST /share/mastodon/".into(), share_post(&app, &[("instance", "mastodon.social"), ("text", "x")], &[]).await?));
+    answers.push((
+        "POST /share/mastodon/".into(),
+        share_post(&app, &[("instance", "mastodon.social"), ("text", "x")], &[]).await?,
+    ));
     for (method, path) in [("POST", "/"), ("DELETE", "/healthz"), ("PUT", "/media/x.png")] {
         let req = Request::builder().method(method).uri(path).header(header::HOST, HOST).body(Body::empty())?;
         answers.push((format!("{method} {path}"), send(&app, req).await?));
@@ -316,7 +319,10 @@ async fn every_response_carries_nosniff_and_a_referrer_policy() -> Res<()> {
             r.status
         );
     }
-    assert!(statuses.is_superset(&[200, 301, 303, 404, 405, 422].into()), "every kind of answer was seen: {statuses:?}");
+    assert!(
+        statuses.is_superset(&[200, 301, 303, 404, 405, 422].into()),
+        "every kind of answer was seen: {statuses:?}"
+    );
     // The public site's own policy; the admin keeps its stricter one.
     let home = &answers[0].1;
     assert_eq!(home.header(header::REFERRER_POLICY), Some("strict-origin-when-cross-origin"));
@@ -342,12 +348,19 @@ async fn the_share_page_sends_readers_on_only_from_its_own_form() -> Res<()> {
     // redirect, no refresh, whatever the text.
     let spam = "Your account is locked, sign in at evil.example";
     let evil = [("instance", "evil.example"), ("text", spam)];
-    let link = "/share/mastodon/?instance=evil.example&text=Your%20account%20is%20locked%2C%20sign%20in%20at%20evil.example";
+    let link =
+        "/share/mastodon/?instance=evil.example&text=Your%20account%20is%20locked%2C%20sign%20in%20at%20evil.example";
     let cross_site = [
         ("GET from another site", get(&app, link).await?),
-        ("POST from another site", share_post(&app, &evil, &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")]).await?),
+        (
+            "POST from another site",
+            share_post(&app, &evil, &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")]).await?,
+        ),
         ("POST with a foreign Origin", share_post(&app, &evil, &[("origin", "https://evil.example")]).await?),
-        ("POST with this Origin but cross-site", share_post(&app, &evil, &[("sec-fetch-site", "cross-site"), ("origin", "http://localhost:8080")]).await?),
+        (
+            "POST with this Origin but cross-site",
+            share_post(&app, &evil, &[("sec-fetch-site", "cross-site"), ("origin", "http://localhost:8080")]).await?,
+        ),
         ("POST without Origin or Fetch Metadata", share_post(&app, &evil, &[]).await?),
     ];
     for (what, r) in &cross_site {
@@ -379,11 +392,15 @@ async fn the_share_page_sends_readers_on_only_from_its_own_form() -> Res<()> {
         assert_eq!(r.status, StatusCode::OK, "{from_form:?}");
         let target = format!("https://mastodon.social/share?text={encoded}");
         assert_eq!(r.header(header::REFRESH), Some(format!("0; url={target}").as_str()), "{from_form:?}");
-        assert!(r.text().contains(&format!(r#"<a href="{}">Continue to mastodon.social</a>"#, target.replace('&', "&amp;"))));
+        assert!(r
+            .text()
+            .contains(&format!(r#"<a href="{}">Continue to mastodon.social</a>"#, target.replace('&', "&amp;"))));
     }
 
     // Not a server name: the form again, saying so; never a way on.
-    let bad = share_post(&app, &[("instance", "evil.example/path"), ("text", "x")], &[("sec-fetch-site", "same-origin")]).await?;
+    let bad =
+        share_post(&app, &[("instance", "evil.example/path"), ("text", "x")], &[("sec-fetch-site", "same-origin")])
+            .await?;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.header(header::REFRESH), None);
     assert!(bad.text().contains("instance-error"));

@@ -68,7 +68,13 @@ fn article(slug: &str, hours: i64, image: bool) -> NewArticle {
 
 async fn world(url: &str) -> Res<World> {
     let mut set = ImportSet {
-        media: vec![MediaAsset { key: IMAGE.into(), content_type: "image/jpeg".into(), width: 1200, height: 800, bytes: 4 }],
+        media: vec![MediaAsset {
+            key: IMAGE.into(),
+            content_type: "image/jpeg".into(),
+            width: 1200,
+            height: 800,
+            bytes: 4,
+        }],
         // Newest first: "newest" would lead without pins.
         ..meridian(vec![
             article("newest", 1, true),
@@ -167,15 +173,19 @@ async fn editors_pin_and_the_home_follows(url: &str) -> TestResult {
     let v0 = w.state.store.content_version().await?;
     let refused = post(&w, "/admin/front/pin", &w.author, &[("article", &fourth), ("slot", "lead")]).await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let forged = post(&w, "/admin/front/pin", &w.editor, &[("csrf", "forged"), ("article", &fourth), ("slot", "lead")]).await?;
+    let forged =
+        post(&w, "/admin/front/pin", &w.editor, &[("csrf", "forged"), ("article", &fourth), ("slot", "lead")]).await?;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let bad = post(&w, "/admin/front/pin", &w.editor, &[("article", &fourth), ("slot", "lead"), ("expires", "yesterday")]).await?;
+    let bad =
+        post(&w, "/admin/front/pin", &w.editor, &[("article", &fourth), ("slot", "lead"), ("expires", "yesterday")])
+            .await?;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("Not saved: the expiry must be a date and a time."), "{}", bad.text);
     assert_eq!(w.state.store.content_version().await?, v0, "nothing written");
 
     // Pin "fourth" as lead and "fifth" as featured; the cached home follows.
-    let done = post(&w, "/admin/front/pin", &w.editor, &[("article", &fourth), ("slot", "lead"), ("expires", "")]).await?;
+    let done =
+        post(&w, "/admin/front/pin", &w.editor, &[("article", &fourth), ("slot", "lead"), ("expires", "")]).await?;
     assert_eq!((done.status, done.location.as_str()), (StatusCode::SEE_OTHER, "/admin/front/"), "{}", done.text);
     post(&w, "/admin/front/pin", &w.editor, &[("article", &fifth), ("slot", "featured")]).await?;
     let home = get(&w, "/", None).await?;
@@ -216,7 +226,10 @@ async fn an_expired_pin_leaves_the_cached_home(url: &str) -> TestResult {
     assert_eq!(home_order(&get(&w, "/", None).await?.text)[0], "fourth");
     // The home is cached now; the watcher knows the expiry is the next
     // change by itself, and purges when it comes.
-    assert_eq!(w.state.store.next_scheduled(Utc::now()).await?, Some(DateTime::from_timestamp(until.timestamp(), 0).ok_or("time")?));
+    assert_eq!(
+        w.state.store.next_scheduled(Utc::now()).await?,
+        Some(DateTime::from_timestamp(until.timestamp(), 0).ok_or("time")?)
+    );
     let watcher = prensa_web::spawn_watcher(&w.state);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
@@ -241,7 +254,8 @@ async fn favicon_and_logo(url: &str) -> TestResult {
         let page = get(&w, path, None).await?;
         assert!(page.text.contains(r#"<link rel="icon" href="/favicon.ico">"#), "{path}: {}", page.text);
         assert!(
-            page.text.contains(r#"<p class="masthead"><a href="http://localhost:8080/">The Meridian</a></p>"#) || path == "/",
+            page.text.contains(r#"<p class="masthead"><a href="http://localhost:8080/">The Meridian</a></p>"#)
+                || path == "/",
             "{path}"
         );
     }
@@ -251,14 +265,24 @@ async fn favicon_and_logo(url: &str) -> TestResult {
     assert_eq!(post(&w, "/admin/settings/brand", &w.editor, &[("logo", IMAGE)]).await?.status, StatusCode::FORBIDDEN);
     let page = get(&w, "/admin/settings/brand", Some(&w.admin)).await?;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains(&format!(r#"name="logo" value="{IMAGE}""#)), "the logo picker offers the image: {}", page.text);
+    assert!(
+        page.text.contains(&format!(r#"name="logo" value="{IMAGE}""#)),
+        "the logo picker offers the image: {}",
+        page.text
+    );
     assert!(page.text.contains(&format!(r#"name="favicon" value="{IMAGE}""#)), "so does the favicon picker");
     let png = [0x89, b'P', b'N', b'G', 13, 10, 26, 10];
     let icon_key = "fedcba9876543210.png";
     std::fs::write(w.media.path().join(icon_key), png)?;
     w.state
         .store
-        .add_media(&MediaAsset { key: icon_key.into(), content_type: "image/png".into(), width: 64, height: 64, bytes: 8 })
+        .add_media(&MediaAsset {
+            key: icon_key.into(),
+            content_type: "image/png".into(),
+            width: 64,
+            height: 64,
+            bytes: 8,
+        })
         .await?;
     let unknown = post(&w, "/admin/settings/brand", &w.admin, &[("logo", "abcdef.jpg")]).await?;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -273,7 +297,10 @@ async fn favicon_and_logo(url: &str) -> TestResult {
     );
     assert!(home.text.contains(&format!(r#"<link rel="icon" href="/media/{icon_key}">"#)), "{}", home.text);
     let icon = get(&w, "/favicon.ico", None).await?;
-    assert_eq!((icon.status, icon.content_type.as_str(), icon.bytes.as_slice()), (StatusCode::OK, "image/png", &png[..]));
+    assert_eq!(
+        (icon.status, icon.content_type.as_str(), icon.bytes.as_slice()),
+        (StatusCode::OK, "image/png", &png[..])
+    );
     Ok(())
 }
 

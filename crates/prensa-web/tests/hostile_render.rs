@@ -8,7 +8,9 @@
 use axum::body::Body;
 use chrono::DateTime;
 use http::{header, Request, StatusCode};
-use prensa_core::{ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status};
+use prensa_core::{
+    ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
+};
 use prensa_store::{MediaDir, SqliteStore, Store};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;

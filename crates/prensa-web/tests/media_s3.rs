@@ -14,8 +14,8 @@ use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks};
-use prensa_test_support::s3::test_bucket;
 use prensa_store::{MediaStore, Newsroom, SqliteStore, Store};
+use prensa_test_support::s3::test_bucket;
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -37,7 +37,13 @@ fn fixture() -> ImportSet {
             api_cors_origins: Vec::new(),
         },
         media: vec![],
-        authors: vec![NewAuthor { slug: "aut".into(), name: "Aut".into(), bio: "Bio".into(), avatar: None, social: SocialLinks::default() }],
+        authors: vec![NewAuthor {
+            slug: "aut".into(),
+            name: "Aut".into(),
+            bio: "Bio".into(),
+            avatar: None,
+            social: SocialLinks::default(),
+        }],
         sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
         articles: vec![],
     }
@@ -57,7 +63,16 @@ async fn nodes(media: MediaStore) -> Res<Nodes> {
     let publication = store.publications().await?.remove(0);
     let author_id = store.authors(publication.id).await?.first().map(|a| a.id);
     let user = store
-        .create_user(&NewUser { email: "aut@example.org".into(), name: "aut".into(), role: Role::Author, author_id, publication: None }, Utc::now())
+        .create_user(
+            &NewUser {
+                email: "aut@example.org".into(),
+                name: "aut".into(),
+                role: Role::Author,
+                author_id,
+                publication: None,
+            },
+            Utc::now(),
+        )
         .await?;
     let token = prensa_auth::new_token();
     store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
@@ -93,7 +108,9 @@ async fn upload(router: &Router, secret: &str, name: &str, bytes: &[u8]) -> Res<
     let boundary = "XBOUNDARYX";
     let csrf = csrf_for(secret);
     let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
             .as_bytes(),
@@ -136,7 +153,10 @@ async fn an_upload_lands_in_the_bucket_and_every_node_serves_it() -> TestResult 
         assert_eq!(original.status, StatusCode::OK);
         assert_eq!(original.body, stored.to_vec());
         assert_eq!(original.content_type(), "image/png");
-        assert_eq!(original.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("public, max-age=31536000, immutable"));
+        assert_eq!(
+            original.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()),
+            Some("public, max-age=31536000, immutable")
+        );
         assert_eq!(original.headers.get(header::X_CONTENT_TYPE_OPTIONS).and_then(|v| v.to_str().ok()), Some("nosniff"));
         let webp = get(router, &format!("/media/{hash}-640.webp")).await?;
         assert_eq!((webp.status, webp.content_type()), (StatusCode::OK, "image/webp"));
@@ -157,7 +177,13 @@ async fn a_variant_made_on_demand_is_stored_in_the_bucket() -> TestResult {
     media.put(key, bytes.clone().into()).await?;
     n.a.0
         .store
-        .add_media(&prensa_core::MediaAsset { key: key.into(), content_type: "image/png".into(), width: 900, height: 300, bytes: bytes.len() as u64 })
+        .add_media(&prensa_core::MediaAsset {
+            key: key.into(),
+            content_type: "image/png".into(),
+            width: 900,
+            height: 300,
+            bytes: bytes.len() as u64,
+        })
         .await?;
     let variant = "00aa11bb22cc33dd-640.webp";
     assert!(!media.exists(variant).await?);

@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
-    NewUser, PublicationSettings, SocialLinks, Status,
+    ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection, NewUser,
+    PublicationSettings, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, MediaDir, Newsroom, Store};
 use prensa_test_support::{on_every_backend, TestDb};
@@ -68,10 +68,7 @@ fn publication(
             base_url: base_url.into(),
             timezone: "UTC".into(),
             social: SocialLinks::default(),
-            settings: PublicationSettings {
-                page_size: 2,
-                ..PublicationSettings::default()
-            },
+            settings: PublicationSettings { page_size: 2, ..PublicationSettings::default() },
             api_cors_origins: Vec::new(),
         },
         media: vec![],
@@ -82,22 +79,15 @@ fn publication(
             avatar: None,
             social: SocialLinks::default(),
         }],
-        sections: vec![NewSection {
-            slug: section.0.into(),
-            name: section.1.into(),
-            description: String::new(),
-        }],
+        sections: vec![NewSection { slug: section.0.into(), name: section.1.into(), description: String::new() }],
         articles,
     }
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
-    });
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("encode png");
+    img.write_to(&mut out, image::ImageFormat::Png).expect("encode png");
     out.into_inner()
 }
 
@@ -115,27 +105,10 @@ fn network(image_bytes: &[u8]) -> [ImportSet; 3] {
             article("only-english", "Only in English", "labor", 2),
         ],
     );
-    let mut de_articles: Vec<NewArticle> = (1..=5)
-        .map(|n| {
-            article(
-                &format!("bericht-{n}"),
-                &format!("Bericht Nummer {n}"),
-                "politik",
-                n + 2,
-            )
-        })
-        .collect();
-    de_articles.push(article(
-        "shared",
-        "Deutsche geteilte Schlagzeile",
-        "politik",
-        9,
-    ));
-    de_articles[0].image = Some(NewHeroImage {
-        key: IMAGE.into(),
-        alt: "Kräne".into(),
-        caption: None,
-    });
+    let mut de_articles: Vec<NewArticle> =
+        (1..=5).map(|n| article(&format!("bericht-{n}"), &format!("Bericht Nummer {n}"), "politik", n + 2)).collect();
+    de_articles.push(article("shared", "Deutsche geteilte Schlagzeile", "politik", 9));
+    de_articles[0].image = Some(NewHeroImage { key: IMAGE.into(), alt: "Kräne".into(), caption: None });
     let mut de = publication(
         "meridian-de",
         "Der Meridian",
@@ -178,11 +151,7 @@ async fn serve(backend: &TestDb, sets: &[ImportSet], config: WebConfig) -> Res<N
         store.apply_import(set, false).await?;
     }
     let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
-    Ok(Net {
-        router: prensa_web::router(state.clone()),
-        state,
-        _media: media,
-    })
+    Ok(Net { router: prensa_web::router(state.clone()), state, _media: media })
 }
 
 async fn three(backend: &TestDb, config: WebConfig) -> Res<Net> {
@@ -197,10 +166,7 @@ struct Answer {
 
 impl Answer {
     fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -239,28 +205,14 @@ fn lang(html: &str) -> Option<&str> {
 fn urls(html: &str) -> Vec<String> {
     let html: &str = &without_language_links(html);
     let mut out = Vec::new();
-    for attr in [
-        " href=\"",
-        " src=\"",
-        " action=\"",
-        " formaction=\"",
-        " srcset=\"",
-    ] {
+    for attr in [" href=\"", " src=\"", " action=\"", " formaction=\"", " srcset=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
             let Some(end) = rest.find('"') else { break };
-            let value = rest[..end]
-                .replace("&amp;", "&")
-                .replace("&#x2f;", "/")
-                .replace("&#x2F;", "/");
+            let value = rest[..end].replace("&amp;", "&").replace("&#x2f;", "/").replace("&#x2F;", "/");
             if attr == " srcset=\"" {
-                out.extend(
-                    value
-                        .split(',')
-                        .filter_map(|c| c.split_whitespace().next())
-                        .map(str::to_owned),
-                );
+                out.extend(value.split(',').filter_map(|c| c.split_whitespace().next()).map(str::to_owned));
             } else {
                 out.push(value);
             }
@@ -317,69 +269,34 @@ async fn prefixed_publication_serves_every_page_under_its_prefix(backend: TestDb
     assert_eq!(home.status, StatusCode::OK);
     assert_eq!(lang(&home.text), Some("de"));
     assert!(home.text.contains("Der Meridian") && home.text.contains("Bericht Nummer 5"));
-    assert!(
-        home.text.contains("href=\"/de/bericht-5/\""),
-        "cards link under the prefix"
-    );
+    assert!(home.text.contains("href=\"/de/bericht-5/\""), "cards link under the prefix");
 
     let article = get(&net, HOST, "/de/bericht-1/").await?;
     assert_eq!(article.status, StatusCode::OK);
-    assert!(article
-        .text
-        .contains("<link rel=\"canonical\" href=\"http://localhost:8080/de/bericht-1/\">"));
-    assert!(
-        article
-            .text
-            .contains("content=\"http://localhost:8080/de/bericht-1/\""),
-        "og:url"
-    );
-    assert!(
-        article
-            .text
-            .contains("\"url\":\"http://localhost:8080/de/bericht-1/\""),
-        "JSON-LD"
-    );
+    assert!(article.text.contains("<link rel=\"canonical\" href=\"http://localhost:8080/de/bericht-1/\">"));
+    assert!(article.text.contains("content=\"http://localhost:8080/de/bericht-1/\""), "og:url");
+    assert!(article.text.contains("\"url\":\"http://localhost:8080/de/bericht-1/\""), "JSON-LD");
 
     // Six articles, two a page: page 2 of the section, with its neighbours.
     let list = get(&net, HOST, "/de/section/politik/page/2/").await?;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(
-        list.text.contains("href=\"/de/section/politik/\""),
-        "previous page"
-    );
-    assert!(
-        list.text.contains("href=\"/de/section/politik/page/3/\""),
-        "next page"
-    );
-    assert!(list
-        .text
-        .contains("<link rel=\"next\" href=\"http://localhost:8080/de/section/politik/page/3/\">"));
+    assert!(list.text.contains("href=\"/de/section/politik/\""), "previous page");
+    assert!(list.text.contains("href=\"/de/section/politik/page/3/\""), "next page");
+    assert!(list.text.contains("<link rel=\"next\" href=\"http://localhost:8080/de/section/politik/page/3/\">"));
     // Non-canonical spellings redirect under the prefix.
     let r = get(&net, HOST, "/de/section/politik/?page=2").await?;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::MOVED_PERMANENTLY, "/de/section/politik/page/2/")
-    );
+    assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, "/de/section/politik/page/2/"));
     let r = get(&net, HOST, "/de/bericht-1").await?;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::MOVED_PERMANENTLY, "/de/bericht-1/")
-    );
+    assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, "/de/bericht-1/"));
 
     // Search is the publication's own index.
     let search = get(&net, HOST, "/de/search/?q=Bericht").await?;
     assert_eq!(search.status, StatusCode::OK);
-    assert!(
-        search.text.contains("href=\"/de/bericht-"),
-        "results link under the prefix"
-    );
+    assert!(search.text.contains("href=\"/de/bericht-"), "results link under the prefix");
     assert!(search.text.contains("action=\"/de/search/\""));
     assert!(!search.text.contains("English shared headline"));
     let r = get(&net, HOST, "/de/search?q=x").await?;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::MOVED_PERMANENTLY, "/de/search/?q=x")
-    );
+    assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, "/de/search/?q=x"));
 
     // Media and the stylesheet under the prefix.
     let hero = get(&net, HOST, &format!("/de/media/{IMAGE}")).await?;
@@ -387,10 +304,7 @@ async fn prefixed_publication_serves_every_page_under_its_prefix(backend: TestDb
     assert_eq!(hero.headers[header::CONTENT_TYPE], "image/png");
     let css = net.state.theme.css_url().to_owned();
     assert!(article.text.contains(&format!("href=\"/de{css}\"")));
-    assert_eq!(
-        get(&net, HOST, &format!("/de{css}")).await?.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(&net, HOST, &format!("/de{css}")).await?.status, StatusCode::OK);
     assert!(article.text.contains(&format!("/de/media/{IMAGE}")));
 
     // The 404 page under the prefix is the German publication's.
@@ -401,15 +315,9 @@ async fn prefixed_publication_serves_every_page_under_its_prefix(backend: TestDb
 
     // `/de` is the prefix without its slash.
     let r = get(&net, HOST, "/de").await?;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::MOVED_PERMANENTLY, "/de/")
-    );
+    assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, "/de/"));
     let r = get(&net, HOST, "/de?utm_source=x").await?;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::MOVED_PERMANENTLY, "/de/?utm_source=x")
-    );
+    assert_eq!((r.status, r.location()), (StatusCode::MOVED_PERMANENTLY, "/de/?utm_source=x"));
 
     // Without the prefix the German article is not there: the English
     // publication's 404, in English.
@@ -430,14 +338,8 @@ async fn prefixed_publication_serves_every_page_under_its_prefix(backend: TestDb
     assert_eq!(es.status, StatusCode::OK);
     assert_eq!(lang(&es.text), Some("es"));
     assert!(es.text.contains("El Meridiano"));
-    assert_eq!(
-        get(&net, OTHER, "/only-english/").await?.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        get(&net, OTHER, "/de/bericht-1/").await?.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&net, OTHER, "/only-english/").await?.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&net, OTHER, "/de/bericht-1/").await?.status, StatusCode::NOT_FOUND);
     Ok(())
 }
 
@@ -454,87 +356,47 @@ async fn every_link_of_a_prefixed_page_carries_the_prefix(backend: TestDb) -> Te
         "/de/share/mastodon/?text=x",
     ] {
         let page = get(&net, HOST, path).await?;
-        assert!(
-            page.status == StatusCode::OK || page.status == StatusCode::NOT_FOUND,
-            "{path}: {}",
-            page.status
-        );
+        assert!(page.status == StatusCode::OK || page.status == StatusCode::NOT_FOUND, "{path}: {}", page.status);
         assert_links_under_de(path, &page.text);
     }
     // And the links found actually answer (each page once).
     let article = get(&net, HOST, "/de/bericht-1/").await?;
     for url in urls(&article.text) {
-        let Some(path) = url
-            .strip_prefix("http://localhost:8080")
-            .or(Some(url.as_str()))
-            .filter(|u| u.starts_with("/de/"))
+        let Some(path) =
+            url.strip_prefix("http://localhost:8080").or(Some(url.as_str())).filter(|u| u.starts_with("/de/"))
         else {
             continue;
         };
         let r = get(&net, HOST, path).await?;
-        assert_eq!(
-            r.status,
-            StatusCode::OK,
-            "{path} linked from /de/bericht-1/"
-        );
+        assert_eq!(r.status, StatusCode::OK, "{path} linked from /de/bericht-1/");
     }
     Ok(())
 }
 
 async fn unknown_addresses_get_a_404_or_the_default_publication(backend: TestDb) -> TestResult {
     let net = three(&backend, WebConfig::default()).await?;
-    for (host, path) in [
-        ("unknown.example", "/"),
-        ("unknown.example", "/shared/"),
-        ("unknown.example", "/de/"),
-    ] {
+    for (host, path) in [("unknown.example", "/"), ("unknown.example", "/shared/"), ("unknown.example", "/de/")] {
         let r = get(&net, host, path).await?;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{host}{path}");
-        for name in [
-            "Meridian",
-            "Meridiano",
-            "shared headline",
-            "Schlagzeile",
-            "Titular",
-        ] {
-            assert!(
-                !r.text.contains(name),
-                "{host}{path} shows a publication: {}",
-                r.text
-            );
+        for name in ["Meridian", "Meridiano", "shared headline", "Schlagzeile", "Titular"] {
+            assert!(!r.text.contains(name), "{host}{path} shows a publication: {}", r.text);
         }
     }
     // The process's own endpoints answer for any host.
-    assert_eq!(
-        get(&net, "unknown.example", "/healthz").await?.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(&net, "unknown.example", "/healthz").await?.status, StatusCode::OK);
     let metrics = get(&net, "unknown.example", "/metrics").await?;
     assert_eq!(metrics.status, StatusCode::OK);
     // Answered before routing, yet counted as the public site's 404s are.
-    assert!(
-        metrics.text.contains("prensa_http_requests_total{route=\"page\",status=\"404\"} 3\n"),
-        "{}",
-        metrics.text
-    );
+    assert!(metrics.text.contains("prensa_http_requests_total{route=\"page\",status=\"404\"} 3\n"), "{}", metrics.text);
 
-    let config = WebConfig {
-        default_publication: Some("meridiano".into()),
-        ..WebConfig::default()
-    };
+    let config = WebConfig { default_publication: Some("meridiano".into()), ..WebConfig::default() };
     let net = three(&backend, config).await?;
     let r = get(&net, "unknown.example", "/shared/").await?;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("Titular compartido"));
     // Known hosts keep their own publications.
-    assert!(get(&net, HOST, "/shared/")
-        .await?
-        .text
-        .contains("English shared headline"));
-    assert!(get(&net, HOST, "/de/shared/")
-        .await?
-        .text
-        .contains("Deutsche geteilte Schlagzeile"));
+    assert!(get(&net, HOST, "/shared/").await?.text.contains("English shared headline"));
+    assert!(get(&net, HOST, "/de/shared/").await?.text.contains("Deutsche geteilte Schlagzeile"));
     Ok(())
 }
 
@@ -577,12 +439,7 @@ async fn the_page_cache_keeps_publications_apart(backend: TestDb) -> TestResult 
     for _ in 0..2 {
         for (host, path, expected, not) in [
             (HOST, "/shared/", "English shared headline", "Schlagzeile"),
-            (
-                HOST,
-                "/de/shared/",
-                "Deutsche geteilte Schlagzeile",
-                "English shared",
-            ),
+            (HOST, "/de/shared/", "Deutsche geteilte Schlagzeile", "English shared"),
             (OTHER, "/shared/", "Titular compartido", "English shared"),
             (HOST, "/", "The Meridian", "Der Meridian"),
             (HOST, "/de/", "Der Meridian", "El Meridiano"),
@@ -591,10 +448,7 @@ async fn the_page_cache_keeps_publications_apart(backend: TestDb) -> TestResult 
             (HOST, "/de/nothing-here/", "lang=\"de\"", "lang=\"en\""),
         ] {
             let r = get(&net, host, path).await?;
-            assert!(
-                r.text.contains(expected),
-                "{host}{path}: expected {expected}"
-            );
+            assert!(r.text.contains(expected), "{host}{path}: expected {expected}");
             assert!(!r.text.contains(not), "{host}{path}: shows {not}");
         }
     }
@@ -602,10 +456,7 @@ async fn the_page_cache_keeps_publications_apart(backend: TestDb) -> TestResult 
     // unknown slug asks the store each time, then serves the shared 404
     // entry).
     let stats = net.state.cache.stats();
-    assert!(
-        stats.hits >= 6,
-        "the second round came from the cache: {stats:?}"
-    );
+    assert!(stats.hits >= 6, "the second round came from the cache: {stats:?}");
     Ok(())
 }
 
@@ -625,22 +476,12 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: TestDb) -> TestR
             Utc::now(),
         )
         .await?;
-    net.state
-        .store
-        .set_password(
-            user.id,
-            &prensa_auth::hash_password("correct horse battery")?,
-        )
-        .await?;
+    net.state.store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
 
     // Anonymous: sent to the sign-in form under the prefix.
     let r = get(&net, HOST, "/de/admin/articles/").await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(
-        r.location().starts_with("/de/admin/login?next="),
-        "{}",
-        r.location()
-    );
+    assert!(r.location().starts_with("/de/admin/login?next="), "{}", r.location());
 
     let form = get(&net, HOST, "/de/admin/login").await?;
     assert_eq!(form.status, StatusCode::OK);
@@ -674,12 +515,7 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: TestDb) -> TestR
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))?;
     let signed_in = send(&net.router, req).await?;
-    assert_eq!(
-        signed_in.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        signed_in.text
-    );
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.text);
     assert_eq!(signed_in.location(), "/de/admin/articles/");
     let session = signed_in
         .headers
@@ -693,26 +529,16 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: TestDb) -> TestR
     let session = session.split(';').next().ok_or("cookie")?.to_owned();
 
     // Signed in: the German publication's admin, every link under /de.
-    for path in [
-        "/de/admin/",
-        "/de/admin/articles/",
-        "/de/admin/settings",
-        "/de/admin/no-such-page",
-    ] {
+    for path in ["/de/admin/", "/de/admin/articles/", "/de/admin/settings", "/de/admin/no-such-page"] {
         let page = get_with(&net, HOST, path, &[("cookie", &session)]).await?;
         if path.ends_with("no-such-page") {
             assert_eq!(page.status, StatusCode::NOT_FOUND);
             continue;
         }
         assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert!(
-            page.text.contains("Der Meridian"),
-            "{path}: the admin of the /de publication"
-        );
+        assert!(page.text.contains("Der Meridian"), "{path}: the admin of the /de publication");
         for url in urls(&page.text) {
-            let ok = url.starts_with('#')
-                || url.starts_with("/de/")
-                || url.starts_with("http://localhost:8080/de");
+            let ok = url.starts_with('#') || url.starts_with("/de/") || url.starts_with("http://localhost:8080/de");
             assert!(ok, "{path}: admin link `{url}` leaves /de");
         }
     }
@@ -725,25 +551,14 @@ async fn admin_under_a_prefix_signs_in_and_stays_there(backend: TestDb) -> TestR
         "the root publication's admin, signed in"
     );
     // An error page of the admin links under the prefix too.
-    let missing = get_with(
-        &net,
-        HOST,
-        "/de/admin/articles/999999/",
-        &[("cookie", &session)],
-    )
-    .await?;
+    let missing = get_with(&net, HOST, "/de/admin/articles/999999/", &[("cookie", &session)]).await?;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(
-        missing.text.contains("href=\"/de/admin/\""),
-        "{}",
-        missing.text
-    );
+    assert!(missing.text.contains("href=\"/de/admin/\""), "{}", missing.text);
     // `/de/admin` gains its slash under the prefix.
     let r = get(&net, HOST, "/de/admin").await?;
     assert_eq!(r.location(), "/de/admin/");
     Ok(())
 }
-
 
 on_every_backend!(db:
     prefixed_publication_serves_every_page_under_its_prefix,

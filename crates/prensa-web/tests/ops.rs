@@ -69,10 +69,7 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 /// Every series (name and labels) in an exposition.
 fn series(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.rsplit_once(' ').map(|(s, _)| s.to_owned()))
-        .collect()
+    text.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.rsplit_once(' ').map(|(s, _)| s.to_owned())).collect()
 }
 
 #[tokio::test]

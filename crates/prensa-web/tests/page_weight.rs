@@ -82,7 +82,14 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
     let html = unbrotli(&page)?;
     assert_eq!(html, unbrotli(&first)?, "the same page either way");
     // The page is the one the budget is about.
-    for part in ["<nav class=\"toc\"", "<section class=\"footnotes\"", " srcset=\"/media/", "class=\"author-box\"", "class=\"more-from-section\"", "class=\"most-recent\""] {
+    for part in [
+        "<nav class=\"toc\"",
+        "<section class=\"footnotes\"",
+        " srcset=\"/media/",
+        "class=\"author-box\"",
+        "class=\"more-from-section\"",
+        "class=\"most-recent\"",
+    ] {
         assert!(html.contains(part), "the long read's page has {part}");
     }
     assert_eq!(html.matches("<article class=\"card\">").count(), 8, "four cards from its section, four most recent");
@@ -100,7 +107,12 @@ async fn the_served_long_read_and_its_stylesheet_fit_the_budget() -> Res<()> {
         css.len(),
         page.len() + css.len()
     );
-    eprintln!("long read {} + stylesheet {} = {} bytes brotli (budget {BUDGET})", page.len(), css.len(), page.len() + css.len());
+    eprintln!(
+        "long read {} + stylesheet {} = {} bytes brotli (budget {BUDGET})",
+        page.len(),
+        css.len(),
+        page.len() + css.len()
+    );
     Ok(())
 }
 
@@ -118,7 +130,10 @@ async fn the_demos_aligned_tables_use_classes_the_stylesheet_styles() -> Res<()>
     assert!(!html.contains("style="), "no inline style anywhere on the page");
     let css_url = stylesheet_url(&html)?;
     let css = unbrotli(&fetch(&router, css_url).await?.2)?;
-    assert!(css.contains(".align-right{text-align:right}") && css.contains(".align-center{text-align:center}"), "{css}");
+    assert!(
+        css.contains(".align-right{text-align:right}") && css.contains(".align-center{text-align:center}"),
+        "{css}"
+    );
     Ok(())
 }
 
@@ -134,6 +149,9 @@ async fn the_author_page_prints_the_bio_once() -> Res<()> {
     let body = &html[html.find("<body").ok_or("body")?..];
     let phrase = "a small bilingual news agency out of a rented room above a bakery";
     assert_eq!(body.matches(phrase).count(), 1, "{body}");
-    assert!(html[..html.find("<body").ok_or("body")?].contains("<meta name=\"description\" content=\"Ana Ribeiro is"), "{html}");
+    assert!(
+        html[..html.find("<body").ok_or("body")?].contains("<meta name=\"description\" content=\"Ana Ribeiro is"),
+        "{html}"
+    );
     Ok(())
 }

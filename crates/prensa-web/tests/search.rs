@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    AdminQuery, ArticleDraft, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings,
-    SaveOutcome, SocialLinks, Status, Transition,
+    AdminQuery, ArticleDraft, ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser,
+    PublicationSettings, SaveOutcome, SocialLinks, Status, Transition,
 };
 use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
 use prensa_web::{AppState, WebConfig};
@@ -74,13 +74,21 @@ struct Node {
     router: Router,
 }
 
-async fn node(store: SqliteStore, media: &tempfile::TempDir, watch: Duration) -> Result<Node, Box<dyn std::error::Error>> {
+async fn node(
+    store: SqliteStore,
+    media: &tempfile::TempDir,
+    watch: Duration,
+) -> Result<Node, Box<dyn std::error::Error>> {
     let config = WebConfig { watch_interval: watch, ..WebConfig::default() };
     let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
     Ok(Node { router: prensa_web::router(state.clone()), state })
 }
 
-async fn get(node: &Node, path: &str, accept: Option<&str>) -> Result<(StatusCode, http::HeaderMap, String), Box<dyn std::error::Error>> {
+async fn get(
+    node: &Node,
+    path: &str,
+    accept: Option<&str>,
+) -> Result<(StatusCode, http::HeaderMap, String), Box<dyn std::error::Error>> {
     let mut req = Request::builder().uri(path).header(header::HOST, "localhost:8080");
     if let Some(a) = accept {
         req = req.header(header::ACCEPT_ENCODING, a);
@@ -149,7 +157,9 @@ async fn readers_search_from_any_page() -> TestResult {
     let (status, headers, _) = get(&n, "/search/?q=docks", Some("gzip, br")).await?;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("br"));
-    assert!(headers.get(header::CONTENT_SECURITY_POLICY).is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("script-src 'none'"))));
+    assert!(headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("script-src 'none'"))));
     assert_eq!(n.state.cache.stats().entries, before.entries, "search pages are not cached");
     Ok(())
 }
@@ -176,7 +186,13 @@ async fn field_syntax_is_searched_as_words_never_a_500() -> TestResult {
 async fn editor(store: &SqliteStore) -> Result<i64, Box<dyn std::error::Error>> {
     let lena = store.publications().await?;
     let author = store.author_by_slug(lena[0].id, "lena").await?.expect("author");
-    let user = NewUser { email: "ed@example.org".into(), name: "Ed".into(), role: Role::Editor, author_id: Some(author.id), publication: None };
+    let user = NewUser {
+        email: "ed@example.org".into(),
+        name: "Ed".into(),
+        role: Role::Editor,
+        author_id: Some(author.id),
+        publication: None,
+    };
     Ok(store.create_user(&user, Utc::now()).await?.id)
 }
 
@@ -224,7 +240,8 @@ async fn the_index_follows_writes_on_every_node() -> TestResult {
     assert!(page(&a, "/search/?q=zeppelin").await?.contains("Nothing matched"), "a draft is not found");
 
     let at = (Utc::now() - chrono::Duration::minutes(1)).fixed_offset();
-    let live = saved(store_a.transition(created.id, created.version, Transition::Publish { at }, user, Utc::now()).await?);
+    let live =
+        saved(store_a.transition(created.id, created.version, Transition::Publish { at }, user, Utc::now()).await?);
     a.state.sync_changes().await;
     assert!(page(&a, "/search/?q=zeppelin").await?.contains("1 result for “zeppelin”"), "the writer at once");
 

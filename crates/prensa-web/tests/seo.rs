@@ -16,8 +16,7 @@ use chrono::{DateTime, Utc};
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings,
-    SocialLinks, Status,
+    ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, ApiKeys, ArticleFields, Newsroom, Store};
 use prensa_test_support::{on_every_backend, web};
@@ -294,7 +293,10 @@ async fn fields_are_defined_saved_rendered_and_served(url: &str) -> TestResult {
         "{t}"
     );
     assert!(t.contains(r#"<meta property="og:image" content="http://localhost:8080/media/abc.jpg">"#));
-    assert!(t.contains(r#""url":"https://elsewhere.example/original?a=1\u0026b=2""#), "JSON-LD takes the canonical: {t}");
+    assert!(
+        t.contains(r#""url":"https://elsewhere.example/original?a=1\u0026b=2""#),
+        "JSON-LD takes the canonical: {t}"
+    );
     assert!(t.contains("<dt>Translated by</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>"), "{t}");
     assert!(t.contains("<dt>Content warning</dt><dd>Grief</dd>"));
     assert!(

@@ -52,7 +52,11 @@ async fn check_database(db: &str, acknowledged: &BTreeSet<String>, id: i64, min_
         .collect();
     let lost: Vec<_> = acknowledged.difference(&kept).collect();
     assert!(lost.is_empty(), "acknowledged saves lost: {lost:?}");
-    let version: i64 = sqlx::query_scalar("SELECT version FROM articles WHERE id = ?").bind(id).fetch_one(&mut conn).await.expect("version");
+    let version: i64 = sqlx::query_scalar("SELECT version FROM articles WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut conn)
+        .await
+        .expect("version");
     assert!(version >= min_version, "version {version} < acknowledged {min_version}");
     conn.close().await.expect("close");
 }
@@ -106,7 +110,13 @@ async fn acknowledged_saves_survive_sigkill() {
         // a random moment once MIN_ACKED of them were acknowledged.
         let kill_after = Duration::from_millis(rng.below(400));
         let acked_so_far = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let intents: Vec<&'static str> = (0..10_000).map(|_| match rng.below(10) { 0 => "publish", 1 => "unpublish", _ => "save" }).collect();
+        let intents: Vec<&'static str> = (0..10_000)
+            .map(|_| match rng.below(10) {
+                0 => "publish",
+                1 => "unpublish",
+                _ => "save",
+            })
+            .collect();
         let streaming = {
             let editor = Editor { base: editor.base.clone(), cookie: editor.cookie.clone(), csrf: editor.csrf.clone() };
             let section = section.clone();
@@ -128,7 +138,11 @@ async fn acknowledged_saves_survive_sigkill() {
                             // Acknowledged: one version for the save, one
                             // more for a status change.
                             version += if intent == "save" { 1 } else { 2 };
-                            live = match intent { "publish" => true, "unpublish" => false, _ => live };
+                            live = match intent {
+                                "publish" => true,
+                                "unpublish" => false,
+                                _ => live,
+                            };
                             acked.push((headline, version));
                             acked_so_far.store(acked.len(), std::sync::atomic::Ordering::Release);
                         }

@@ -74,7 +74,13 @@ fn the_demo_network_exports_with_every_link_working(backend: Backend) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let out = tmp.path().join("site");
-    let mut args = vec!["export".to_owned(), "static".to_owned(), out.display().to_string(), "--base-url".to_owned(), base.clone()];
+    let mut args = vec![
+        "export".to_owned(),
+        "static".to_owned(),
+        out.display().to_string(),
+        "--base-url".to_owned(),
+        base.clone(),
+    ];
     args.extend(db.args());
     let run_out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let stdout = String::from_utf8_lossy(&run_out.stdout);
@@ -116,14 +122,22 @@ fn the_demo_network_exports_with_every_link_working(backend: Backend) {
     let sitemap = std::fs::read_to_string(out.join("sitemap/pages.xml")).expect("sitemap");
     assert!(sitemap.contains(&format!("<loc>{base}/section/labor/</loc>")), "{sitemap}");
     // Pages are written as the server renders them, uncompressed.
-    assert!(home.starts_with("<!doctype html>") || home.starts_with("<!DOCTYPE html>"), "{}", &home[..40.min(home.len())]);
+    assert!(
+        home.starts_with("<!doctype html>") || home.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &home[..40.min(home.len())]
+    );
     let media: Vec<String> = std::fs::read_dir(out.join("media"))
         .expect("media folder")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect();
     let variant = media.iter().find(|m| m.contains('-') && m.ends_with(".webp")).expect("a resized variant");
     let article = std::fs::read_to_string(out.join("a-coast-in-retreat/index.html")).expect("article");
-    assert!(article.contains(&format!("/media/{variant}")) || home.contains(&format!("/media/{variant}")) || media.len() > 10);
+    assert!(
+        article.contains(&format!("/media/{variant}"))
+            || home.contains(&format!("/media/{variant}"))
+            || media.len() > 10
+    );
     assert!(media.iter().any(|m| m.ends_with(".jpg")), "originals too");
 
     // Served the way a static host serves it, crawled by linkchecker.
@@ -148,7 +162,11 @@ fn the_demo_network_exports_with_every_link_working(backend: Backend) {
         .unwrap_or_else(|e| panic!("running {}: {e}", linkchecker.display()));
     drop(server);
     let report = String::from_utf8_lossy(&checked.stdout);
-    assert!(checked.status.success(), "linkchecker found broken links:\n{report}\n{}", String::from_utf8_lossy(&checked.stderr));
+    assert!(
+        checked.status.success(),
+        "linkchecker found broken links:\n{report}\n{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
     assert!(report.contains(" 0 errors found"), "{report}");
     // It crawled the site, not one page: the three homes, every article,
     // list page, feed and image.

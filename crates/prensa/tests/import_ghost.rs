@@ -85,7 +85,10 @@ fn ghost_import(backend: Backend) {
     let out = import(&db, &edited_path, &[]);
     assert!(out.status.success(), "{}", said(&out));
     let text = said(&out);
-    assert!(text.contains("8 articles (0 new, 8 updated), 2 authors, 5 sections, 4 tags, 2 media files, 2 old addresses"), "{text}");
+    assert!(
+        text.contains("8 articles (0 new, 8 updated), 2 authors, 5 sections, 4 tags, 2 media files, 2 old addresses"),
+        "{text}"
+    );
 
     let server = Server::serve_db(db);
     let budget = page(&server, "/council-votes-budget/");

@@ -73,7 +73,10 @@ fn a_wordpress_site_moves_in_and_its_old_urls_keep_working(backend: Backend) {
     assert!(first.status.success(), "{}", stderr(&first));
     let report = stdout(&first);
     // The dry run wrote nothing: everything is new now.
-    assert!(report.contains("Imported harbour-notes from wordpress: 8 articles (8 new, 0 updated), 2 authors, 5 sections"), "{report}");
+    assert!(
+        report.contains("Imported harbour-notes from wordpress: 8 articles (8 new, 0 updated), 2 authors, 5 sections"),
+        "{report}"
+    );
     assert!(report.contains("Linked 1 translation links."), "{report}");
     assert!(report.contains("https://harbour.example/wp-content/uploads/2019/09/lost.jpg"), "{report}");
     assert!(report.contains("[contact-form-7] ×1") && report.contains("block:jetpack/map ×1"), "{report}");
@@ -206,7 +209,11 @@ fn hostile_exports_write_nothing(backend: Backend) {
         let out = wordpress(&db, &fixtures().join(file), &[]);
         let took = started.elapsed();
         assert!(!out.status.success(), "{file}: {}", stdout(&out));
-        assert!(stderr(&out).contains(expect) && stderr(&out).contains("nothing was written"), "{file}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expect) && stderr(&out).contains("nothing was written"),
+            "{file}: {}",
+            stderr(&out)
+        );
         assert!(took < Duration::from_secs(2), "{file} took {took:?}");
     }
     // Nothing was written: the real site still imports as new.

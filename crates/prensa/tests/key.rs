@@ -15,7 +15,11 @@ fn key(db: &Database, args: &[&str]) -> (bool, String, String) {
     all.extend(args.iter().map(|a| (*a).to_owned()));
     all.extend(db.args());
     let out = run(&all.iter().map(String::as_str).collect::<Vec<_>>());
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn keys_are_made_listed_and_revoked_from_the_command_line(backend: Backend) {
@@ -28,7 +32,10 @@ fn keys_are_made_listed_and_revoked_from_the_command_line(backend: Backend) {
     let (ok, out, err) = key(&db, &["add", "Weekly newsletter", "--publication", "test"]);
     assert!(ok, "{err}");
     let made = out.lines().last().expect("a last line").to_owned();
-    assert!(made.starts_with("prensa_") && made.len() == "prensa_".len() + 43, "the key alone on the last line: {out:?}");
+    assert!(
+        made.starts_with("prensa_") && made.len() == "prensa_".len() + 43,
+        "the key alone on the last line: {out:?}"
+    );
     assert!(made.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "URL-safe: {made}");
     assert!(err.contains("shown this once"), "{err}");
     let (ok, second, _) = key(&db, &["add", "App", "--publication", "test"]);

@@ -53,8 +53,7 @@ fn demo_copied_to_postgres_serves_identical_pages() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("checksums match"), "{stdout}");
-    for table in
-        [
+    for table in [
         "publications",
         "media",
         "authors",
@@ -67,8 +66,7 @@ fn demo_copied_to_postgres_serves_identical_pages() {
         "author_bios",
         "users",
         "api_keys",
-    ]
-    {
+    ] {
         let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(table)).expect(table);
         let n: Vec<&str> = line.split_whitespace().skip(1).collect();
         assert!(n.len() == 2 && n[0] == n[1] && n[0] != "0", "{line}");

@@ -87,7 +87,12 @@ fn network_pages(backend: Backend) {
     // The original: hreflang for itself and both translations (the Spanish
     // one was linked through the German), x-default itself.
     let html = page(&server, "en.example", "/chile/");
-    for (lang, url) in [("en", "http://en.example/chile/"), ("de", "http://de.example/chile-de/"), ("es", "http://es.example/chile-es/"), ("x-default", "http://en.example/chile/")] {
+    for (lang, url) in [
+        ("en", "http://en.example/chile/"),
+        ("de", "http://de.example/chile-de/"),
+        ("es", "http://es.example/chile-es/"),
+        ("x-default", "http://en.example/chile/"),
+    ] {
         assert!(html.contains(&alternate(lang, url)), "{lang} missing:\n{html}");
     }
     let de_name = prensa_render::i18n::locale("de").name().to_owned();
@@ -116,7 +121,11 @@ fn network_pages(backend: Backend) {
     assert!(html.contains("Ana schreibt auf Deutsch.") && !html.contains("Ana writes in English."), "{html}");
     let html = page(&server, "de.example", "/author/ana/");
     assert!(html.contains("Ana schreibt auf Deutsch."), "{html}");
-    let writes = html.split(r#"<p class="also-writes-for">"#).nth(1).and_then(|s| s.split("</p>").next()).expect("Also writes for");
+    let writes = html
+        .split(r#"<p class="also-writes-for">"#)
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .expect("Also writes for");
     assert!(writes.starts_with("Schreibt auch für: "), "{writes}");
     assert!(writes.contains(r#"<a href="http://en.example/author/ana/" hreflang="en">Pub en</a>"#), "{writes}");
     assert!(writes.contains(r#"<a href="http://es.example/author/ana/" hreflang="es">Pub es</a>"#), "{writes}");
@@ -126,7 +135,10 @@ fn network_pages(backend: Backend) {
 
     // Home and section pages name their counterparts.
     let html = page(&server, "en.example", "/");
-    assert!(html.contains(&alternate("de", "http://de.example/")) && html.contains(&alternate("es", "http://es.example/")), "{html}");
+    assert!(
+        html.contains(&alternate("de", "http://de.example/")) && html.contains(&alternate("es", "http://es.example/")),
+        "{html}"
+    );
     assert!(html.contains(&alternate("x-default", "http://en.example/")), "{html}");
     let html = page(&server, "de.example", "/section/labor/");
     assert!(html.contains(&alternate("en", "http://en.example/section/labor/")), "{html}");
@@ -135,11 +147,18 @@ fn network_pages(backend: Backend) {
     // off), the sisters' two latest, each card in its own language.
     for path in ["/", "/chile/"] {
         let html = page(&server, "en.example", path);
-        let block = html.split(r#"<section class="sister-sites">"#).nth(1).and_then(|s| s.split("</section>").next()).expect("sister block");
+        let block = html
+            .split(r#"<section class="sister-sites">"#)
+            .nth(1)
+            .and_then(|s| s.split("</section>").next())
+            .expect("sister block");
         assert!(block.contains("<h2>From our sister sites</h2>"), "{block}");
         assert_eq!(block.matches(r#"<article class="card""#).count(), 2, "{block}");
         assert!(block.contains(r#"<article class="card" lang="es">"#), "{block}");
-        assert!(block.contains(r#"<a href="http://es.example/chile-es/" hreflang="es">Headline chile-es</a>"#), "{block}");
+        assert!(
+            block.contains(r#"<a href="http://es.example/chile-es/" hreflang="es">Headline chile-es</a>"#),
+            "{block}"
+        );
         assert!(block.contains(r#"<article class="card" lang="de">"#), "{block}");
         assert!(block.contains(&format!(r#"<span class="language">{de_name}</span>"#)), "{block}");
         assert!(!block.contains("other-es"), "no drafts: {block}");
@@ -154,10 +173,14 @@ fn network_pages(backend: Backend) {
     let out = import(server.database(), &[&es]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        eventually(Duration::from_secs(10), || page(&server, "en.example", "/other/").contains(r#"href="http://es.example/other-es/" lang="es""#)),
+        eventually(Duration::from_secs(10), || page(&server, "en.example", "/other/")
+            .contains(r#"href="http://es.example/other-es/" lang="es""#)),
         "the English page should link to the newly published translation"
     );
-    assert!(eventually(Duration::from_secs(10), || page(&server, "en.example", "/").contains("Headline other-es")), "sister block");
+    assert!(
+        eventually(Duration::from_secs(10), || page(&server, "en.example", "/").contains("Headline other-es")),
+        "sister block"
+    );
 }
 
 #[test]
@@ -187,7 +210,13 @@ fn sisters_imported_in_separate_runs_link_and_bad_links_write_nothing() {
     let out = import(&db, &[&de]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("{}:8: `translation_of` names `fr:chili`, but no publication is in `fr`", de.join("articles/new-de.md").display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:8: `translation_of` names `fr:chili`, but no publication is in `fr`",
+            de.join("articles/new-de.md").display()
+        )),
+        "{err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     // `check` cannot know about the database: it says the link was not checked.
     let out = run(&["check", de.to_str().expect("utf-8")]);
@@ -197,16 +226,21 @@ fn sisters_imported_in_separate_runs_link_and_bad_links_write_nothing() {
     article(&de, "new-de", "2025-01-06T10:00:00+00:00", "published", "translation_of = \"en:nope\"");
     let out = run(&["check", en.to_str().expect("utf-8"), de.to_str().expect("utf-8")]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("{}:8: `translation_of` names `en:nope`", de.join("articles/new-de.md").display())));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains(&format!("{}:8: `translation_of` names `en:nope`", de.join("articles/new-de.md").display())));
     std::fs::remove_file(de.join("articles/new-de.md")).expect("rm");
 
     let server = Server::serve(&root.path().join("site.db"));
     let html = page(&server, "en.example", "/chile/");
-    assert!(html.contains(&alternate("de", "http://de.example/chile-de/")) && !html.contains("/new-de/"), "the failed run wrote nothing:\n{html}");
+    assert!(
+        html.contains(&alternate("de", "http://de.example/chile-de/")) && !html.contains("/new-de/"),
+        "the failed run wrote nothing:\n{html}"
+    );
     let out = import(&db, &[&de]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        eventually(Duration::from_secs(10), || !page(&server, "en.example", "/chile/").contains(&alternate("de", "http://de.example/chile-de/"))),
+        eventually(Duration::from_secs(10), || !page(&server, "en.example", "/chile/")
+            .contains(&alternate("de", "http://de.example/chile-de/"))),
         "unlinked"
     );
     // The Spanish translation was linked through the German one: it stays

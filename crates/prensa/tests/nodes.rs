@@ -102,11 +102,15 @@ fn an_editor_works_across_nodes(backend: Backend) {
     let made = save_as(&on_b, 0, 0, "Published on B", "published-on-b", &section, &author, "save").expect("create");
     assert_eq!(made.status, 303, "{}", made.text);
     let id: i64 = made.location.split('/').nth(3).expect("id").parse().expect("number");
-    let published = save_as(&on_b, id, 1, "Published on B", "published-on-b", &section, &author, "publish").expect("publish");
+    let published =
+        save_as(&on_b, id, 1, "Published on B", "published-on-b", &section, &author, "publish").expect("publish");
     assert_eq!(published.status, 303, "{}", published.text);
     let written = Instant::now();
     assert!(
-        eventually(Duration::from_millis(1000).saturating_sub(written.elapsed()), || a.get("/").text().contains("Published on B")
+        eventually(Duration::from_millis(1000).saturating_sub(written.elapsed()), || a
+            .get("/")
+            .text()
+            .contains("Published on B")
             && a.get("/published-on-b/").status == 200),
         "node A shows B's publish within 1 s"
     );
@@ -199,7 +203,8 @@ fn a_scheduled_change_runs_once_across_nodes(backend: Backend) {
         assert!(eventually(Duration::from_millis(1000), || node.get("/changes-later/").text().contains("Before")));
     }
     let version = version_of(&on_a, id);
-    let revisions = sql(&db, &format!("SELECT COUNT(*) FROM article_revisions WHERE article_id = {id}")).expect("count");
+    let revisions =
+        sql(&db, &format!("SELECT COUNT(*) FROM article_revisions WHERE article_id = {id}")).expect("count");
 
     // Scheduled through the editor (a minute is the form's resolution), then
     // brought forward to a second from now.
@@ -236,7 +241,8 @@ fn a_scheduled_change_runs_once_across_nodes(backend: Backend) {
     let after = sql(&db, &format!("SELECT COUNT(*) FROM article_revisions WHERE article_id = {id}")).expect("count");
     assert_eq!(after, revisions + 1, "one revision: applied exactly once");
     assert_eq!(version_of(&on_a, id), version + 1, "the version moved one step");
-    let done = sql(&db, &format!("SELECT COUNT(*) FROM scheduled_changes WHERE article_id = {id} AND outcome = 'applied'"));
+    let done =
+        sql(&db, &format!("SELECT COUNT(*) FROM scheduled_changes WHERE article_id = {id} AND outcome = 'applied'"));
     assert_eq!(done, Some(1));
 }
 

@@ -93,7 +93,9 @@ fn article_page_has_every_element_in_order(backend: Backend) {
     for (what, needle) in order {
         match find_from(&html, needle, at) {
             Some(i) => at = i + needle.len(),
-            None => panic!("{what} (`{needle}`) missing or out of order after byte {at}:\n{}", &html[at.min(html.len())..]),
+            None => {
+                panic!("{what} (`{needle}`) missing or out of order after byte {at}:\n{}", &html[at.min(html.len())..])
+            }
         }
     }
     assert_eq!(html.matches("<h1").count(), 1, "exactly one h1");
@@ -121,11 +123,16 @@ fn unknown_urls_get_a_real_404_and_drafts_never_appear(backend: Backend) {
     write_article(&content, "secret-draft", "2025-02-01T10:00:00+00:00", "draft");
     let Some(server) = import_and_serve(backend, root.path(), &content) else { return };
 
-    for path in ["/no-such-article/", "/section/nowhere/", "/author/nobody/", "/tag/nothing/", "/a/b/c/", "/secret-draft/"] {
+    for path in
+        ["/no-such-article/", "/section/nowhere/", "/author/nobody/", "/tag/nothing/", "/a/b/c/", "/secret-draft/"]
+    {
         let r = server.get(path);
         assert_eq!(r.status, 404, "{path}");
         let html = r.text();
-        assert!(html.contains("Not found") && html.contains(r#"<meta name="robots" content="noindex">"#), "{path}: {html}");
+        assert!(
+            html.contains("Not found") && html.contains(r#"<meta name="robots" content="noindex">"#),
+            "{path}: {html}"
+        );
     }
     for path in ["/", "/section/labor/", "/author/ana/", "/tag/strikes/"] {
         let html = server.get(path).text();
@@ -219,7 +226,10 @@ fn responses_are_compressed_cached_and_revalidated(backend: Backend) {
     let img = &author[author.find("/media/").expect("avatar")..];
     let img = &img[..img.find('"').expect("end")];
     let r = server.get(img);
-    assert_eq!((r.status, r.header("content-type"), r.header("x-content-type-options")), (200, Some("image/png"), Some("nosniff")));
+    assert_eq!(
+        (r.status, r.header("content-type"), r.header("x-content-type-options")),
+        (200, Some("image/png"), Some("nosniff"))
+    );
     assert_eq!(r.body, PNG_1X1);
     assert_eq!(server.get("/media/../../etc/passwd").status, 404);
     assert_eq!(server.get("/media/0000.jpg").status, 404);
@@ -262,7 +272,14 @@ fn check_and_import_report_every_problem_and_write_nothing() {
     let out = run(&["check", content.to_str().expect("utf-8")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    for expected in ["articles/broken.md:4:", "zed", "articles/broken.md:5:", "nowhere", "articles/broken.md:6:", "articles/story-01.md:2:"] {
+    for expected in [
+        "articles/broken.md:4:",
+        "zed",
+        "articles/broken.md:5:",
+        "nowhere",
+        "articles/broken.md:6:",
+        "articles/story-01.md:2:",
+    ] {
         assert!(err.contains(expected), "check output lacks {expected}:\n{err}");
     }
 
@@ -298,7 +315,9 @@ fn settings_come_from_flags_then_environment_then_prensa_toml() {
     assert!(root.path().join("from-file.db").exists(), "prensa.toml names the database");
     assert!(root.path().join("media").is_dir(), "media beside the database");
 
-    assert!(run_in(root.path(), &["import", "dir", content], &[("PRENSA_DATABASE", "sqlite://from-env.db")]).status.success());
+    assert!(run_in(root.path(), &["import", "dir", content], &[("PRENSA_DATABASE", "sqlite://from-env.db")])
+        .status
+        .success());
     assert!(root.path().join("from-env.db").exists(), "the environment beats the file");
 
     let out = run_in(
@@ -307,7 +326,10 @@ fn settings_come_from_flags_then_environment_then_prensa_toml() {
         &[("PRENSA_DATABASE", "sqlite://from-env-2.db")],
     );
     assert!(out.status.success());
-    assert!(root.path().join("from-flag.db").exists() && !root.path().join("from-env-2.db").exists(), "the flag beats both");
+    assert!(
+        root.path().join("from-flag.db").exists() && !root.path().join("from-env-2.db").exists(),
+        "the flag beats both"
+    );
 
     std::fs::write(root.path().join("prensa.toml"), "databse = \"typo\"\n").expect("toml");
     let out = run_in(root.path(), &["import", "dir", content], &[]);
@@ -346,7 +368,10 @@ fn user_add_gives_a_role_on_one_publication_or_everywhere() {
         let publication = store.publications().await.expect("publications").remove(0).id;
         let (jo, _) = store.user_for_login("jo@example.org").await.expect("read").expect("jo");
         assert!(!jo.network_wide);
-        assert_eq!(store.publication_role(jo.id, publication).await.expect("role"), Some(prensa_core::permissions::Role::Editor));
+        assert_eq!(
+            store.publication_role(jo.id, publication).await.expect("role"),
+            Some(prensa_core::permissions::Role::Editor)
+        );
         let (al, _) = store.user_for_login("al@example.org").await.expect("read").expect("al");
         assert!(al.network_wide, "network-wide by default");
         assert!(store.user_for_login("no@example.org").await.expect("read").is_none(), "nothing written");
@@ -355,8 +380,14 @@ fn user_add_gives_a_role_on_one_publication_or_everywhere() {
 
 #[test]
 fn every_command_explains_itself() {
-    for args in [&["--help"][..], &["serve", "--help"], &["import", "dir", "--help"], &["check", "--help"], &["demo", "--help"], &["migrate-store", "--help"]]
-    {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["import", "dir", "--help"],
+        &["check", "--help"],
+        &["demo", "--help"],
+        &["migrate-store", "--help"],
+    ] {
         let out = run(args);
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -393,8 +424,15 @@ fn hostile_content_is_escaped_or_sanitized_on_every_page(backend: Backend) {
         // Live markup only: the same words may appear as escaped text
         // (`&lt;script&gt;`, `&quot; onload=`), which is harmless.
         for live in [
-            "<script>alert", "<img src=x", "<svg", "<iframe", "<b onmouseover", "\" onload=\"alert",
-            "href=\"javascript:", "href=\"jav&#x61;script", "src=\"javascript:",
+            "<script>alert",
+            "<img src=x",
+            "<svg",
+            "<iframe",
+            "<b onmouseover",
+            "\" onload=\"alert",
+            "href=\"javascript:",
+            "href=\"jav&#x61;script",
+            "src=\"javascript:",
         ] {
             assert!(!html.contains(live), "{path} carries live `{live}`:\n{html}");
         }

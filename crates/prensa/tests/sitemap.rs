@@ -47,7 +47,8 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 /// The three publications; returns their directories. `soon` is due
 /// `due` from now.
 fn write_network(root: &Path, now: DateTime<Utc>, due: chrono::Duration) -> Vec<PathBuf> {
-    for (dir, lang, base) in [("en", "en", "http://news.example"), ("de", "de", "http://news.example/de"), ("es", "es", "http://es.example")]
+    for (dir, lang, base) in
+        [("en", "en", "http://news.example"), ("de", "de", "http://news.example/de"), ("es", "es", "http://es.example")]
     {
         let d = root.join(dir);
         w(
@@ -138,11 +139,7 @@ fn validate(files: &[(&str, String)]) {
     }
     let out = std::process::Command::new(&python).args(&args).output().expect("run python");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "lxml: {stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "lxml: {stdout} {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.trim(), format!("validated {} invalid 0", files.len()));
 }
 
@@ -172,7 +169,9 @@ fn crawlers(backend: Backend) {
     );
     assert_eq!(get(&server, EN, "/de/robots.txt").text(), robots.text(), "one answer per host");
     let es_robots = get(&server, ES, "/robots.txt").text();
-    assert!(es_robots.contains("Disallow: /admin/\n") && es_robots.contains("Sitemap: http://es.example/sitemap.xml\n"));
+    assert!(
+        es_robots.contains("Disallow: /admin/\n") && es_robots.contains("Sitemap: http://es.example/sitemap.xml\n")
+    );
     assert!(!es_robots.contains("news.example"), "{es_robots}");
 
     // The index: the pages part, then each month, newest first.
@@ -184,11 +183,19 @@ fn crawlers(backend: Backend) {
         .into_iter()
         .rev()
         .collect();
-    months.extend(["http://news.example/sitemap/articles-2025-02.xml".into(), "http://news.example/sitemap/articles-2025-01.xml".into()]);
+    months.extend([
+        "http://news.example/sitemap/articles-2025-02.xml".into(),
+        "http://news.example/sitemap/articles-2025-01.xml".into(),
+    ]);
     let mut want = vec!["http://news.example/sitemap/pages.xml".to_owned()];
     want.extend(months);
     assert_eq!(locs(&index), want, "{index}");
-    assert!(index.contains("<loc>http://news.example/sitemap/articles-2025-02.xml</loc><lastmod>2025-03-01T12:00:00Z</lastmod>"), "{index}");
+    assert!(
+        index.contains(
+            "<loc>http://news.example/sitemap/articles-2025-02.xml</loc><lastmod>2025-03-01T12:00:00Z</lastmod>"
+        ),
+        "{index}"
+    );
 
     // Every part the index names, plus the news sitemap; the German ones too.
     let mut files: Vec<(&str, String)> = vec![("index", index.clone())];
@@ -234,7 +241,11 @@ fn crawlers(backend: Backend) {
     assert_eq!(locs(&feb), ["http://news.example/other/"]);
     assert!(feb.contains("<lastmod>2025-03-01T09:00:00-03:00</lastmod>"), "{feb}");
     assert!(!feb.contains("<xhtml:link"), "no translations, no alternates");
-    for (host, path) in [(EN, "/sitemap/articles-1999-01.xml"), (EN, "/sitemap/articles-2025-01-2.xml"), (EN, "/sitemap/articles-2025-13.xml")] {
+    for (host, path) in [
+        (EN, "/sitemap/articles-1999-01.xml"),
+        (EN, "/sitemap/articles-2025-01-2.xml"),
+        (EN, "/sitemap/articles-2025-13.xml"),
+    ] {
         assert_eq!(get(&server, host, path).status, 404, "{path}");
     }
 
@@ -242,10 +253,19 @@ fn crawlers(backend: Backend) {
     let pages = xml(&server, EN, "/sitemap/pages.xml");
     assert_eq!(
         locs(&pages),
-        ["http://news.example/", "http://news.example/section/labor/", "http://news.example/author/ana/", "http://news.example/tag/strikes/"]
+        [
+            "http://news.example/",
+            "http://news.example/section/labor/",
+            "http://news.example/author/ana/",
+            "http://news.example/tag/strikes/"
+        ]
     );
     let home = entry(&pages, "http://news.example/").expect("home");
-    assert!(home.contains(&link("de", "http://news.example/de/")) && home.contains(&link("x-default", "http://news.example/")), "{home}");
+    assert!(
+        home.contains(&link("de", "http://news.example/de/"))
+            && home.contains(&link("x-default", "http://news.example/")),
+        "{home}"
+    );
     let de_pages = xml(&server, EN, "/de/sitemap/pages.xml");
     assert!(de_pages.contains("<loc>http://news.example/de/section/labor/</loc>"), "{de_pages}");
 
@@ -287,14 +307,18 @@ fn crawlers(backend: Backend) {
     let id: i64 = created.location.split('/').nth(3).expect("id").parse().expect("number");
     // A draft is in no sitemap.
     assert!(!xml(&server, EN, &part_now).contains("/breaking/"));
-    let published =
-        save_as(&editor, id, version_of(&editor, id), "Breaking", "breaking", &section, &author, "publish").expect("published");
+    let published = save_as(&editor, id, version_of(&editor, id), "Breaking", "breaking", &section, &author, "publish")
+        .expect("published");
     assert_eq!(published.status, 303, "{}", published.text);
     let after = xml(&server, EN, &part_now);
     assert!(after.contains("<loc>http://news.example/breaking/</loc>"), "{after}");
     assert!(xml(&server, EN, "/sitemap/news.xml").contains("<loc>http://news.example/breaking/</loc>"));
     let index_after = xml(&server, EN, "/sitemap.xml");
-    assert_ne!(get(&server, EN, "/sitemap.xml").header("etag"), Some(etag.as_str()), "the index changed: {index_after}");
+    assert_ne!(
+        get(&server, EN, "/sitemap.xml").header("etag"),
+        Some(etag.as_str()),
+        "the index changed: {index_after}"
+    );
 
     // noindex: search (root and prefix), the admin, a secret preview.
     for path in ["/search/?q=chile", "/de/search/?q=chile"] {
@@ -312,8 +336,12 @@ fn crawlers(backend: Backend) {
     let draft = save_as(&editor, 0, 0, "Draft to preview", "draft-preview", &section, &author, "save").expect("saved");
     assert_eq!(draft.status, 303, "{}", draft.text);
     let id = draft.location.split('/').nth(3).expect("id").to_owned();
-    let made = post(&format!("{}/admin/articles/{id}/preview-link", editor.base), &editor.cookie, &[("csrf", &editor.csrf), ("action", "create")])
-        .expect("preview link");
+    let made = post(
+        &format!("{}/admin/articles/{id}/preview-link", editor.base),
+        &editor.cookie,
+        &[("csrf", &editor.csrf), ("action", "create")],
+    )
+    .expect("preview link");
     assert_eq!(made.status, 200, "{}", made.text);
     // The template escapes `/` inside attributes; browsers read it back.
     let text = made.text.replace("&#x2f;", "/");

@@ -63,9 +63,7 @@ fn start_varnish(varnishd: &str, dir: &Path, port: u16, backend: &str) -> Varnis
         .unwrap_or_else(|e| panic!("starting {varnishd}: {e}"));
     let varnish = Varnish { child, base: format!("http://127.0.0.1:{port}") };
     assert!(
-        eventually(Duration::from_secs(20), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        }),
+        eventually(Duration::from_secs(20), || { std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() }),
         "varnishd listens on {port} within 20 s"
     );
     varnish
@@ -103,7 +101,8 @@ fn publish_through_varnish_purges_exactly_its_pages(backend: Backend) {
     let made = save_as(&editor, 0, 0, "First headline", "watched", &section, &author, "save").expect("create");
     assert_eq!(made.status, 303, "{}", made.text);
     let id: i64 = made.location.split('/').nth(3).expect("id").parse().expect("number");
-    let published = save_as(&editor, id, 1, "First headline", "watched", &section, &author, "publish").expect("publish");
+    let published =
+        save_as(&editor, id, 1, "First headline", "watched", &section, &author, "publish").expect("publish");
     assert_eq!(published.status, 303, "{}", published.text);
 
     // Prensa marks public pages for the shared cache, with their keys …

@@ -63,7 +63,8 @@ pub(super) fn strip(b: &[u8]) -> Result<Stripped, MediaError> {
                     // The first sub-block of an application extension is
                     // its 11-byte identifier.
                     APPLICATION => {
-                        b.get(start + 2) == Some(&11) && b.get(start + 3..start + 14).is_some_and(|id| KEEP_APPLICATIONS.contains(&id))
+                        b.get(start + 2) == Some(&11)
+                            && b.get(start + 3..start + 14).is_some_and(|id| KEEP_APPLICATIONS.contains(&id))
                     }
                     _ => true, // graphic control, plain text
                 };

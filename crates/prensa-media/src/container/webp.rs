@@ -114,7 +114,9 @@ pub(super) fn strip(b: &[u8]) -> Result<Stripped, MediaError> {
                 exif_written = true;
                 kept.push(Chunk { tag: chunk.tag, data: &minimal_exif });
             }
-            b"ICCP" | b"ANIM" | b"ANMF" | b"ALPH" | b"VP8 " | b"VP8L" => kept.push(Chunk { tag: chunk.tag, data: chunk.data }),
+            b"ICCP" | b"ANIM" | b"ANMF" | b"ALPH" | b"VP8 " | b"VP8L" => {
+                kept.push(Chunk { tag: chunk.tag, data: chunk.data })
+            }
             _ => {} // EXIF, XMP, unknown: dropped
         }
     }

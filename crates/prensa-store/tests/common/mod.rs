@@ -7,9 +7,8 @@
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use prensa_core::permissions::Role;
 use prensa_core::{
-    AdminQuery, ArticleDraft, EditableArticle, Id, ImportSet, MediaAsset, NewArticle, NewAuthor,
-    NewPublication, NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status,
-    User,
+    AdminQuery, ArticleDraft, EditableArticle, Id, ImportSet, MediaAsset, NewArticle, NewAuthor, NewPublication,
+    NewSection, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, User,
 };
 use prensa_store::{AnyStore, Newsroom, Store, StoreError};
 
@@ -20,9 +19,7 @@ pub fn date(s: &str) -> DateTime<FixedOffset> {
 }
 
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
-        .single()
-        .expect("valid")
+    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).single().expect("valid")
 }
 
 /// A session's idle limit long enough never to matter (12 hours).
@@ -71,16 +68,8 @@ pub fn fixture() -> ImportSet {
             },
         ],
         sections: vec![
-            NewSection {
-                slug: "labor".into(),
-                name: "Labor".into(),
-                description: "Work".into(),
-            },
-            NewSection {
-                slug: "culture".into(),
-                name: "Culture".into(),
-                description: "Art".into(),
-            },
+            NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
+            NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
         ],
         articles: vec![NewArticle {
             slug: "old-news".into(),
@@ -115,22 +104,11 @@ pub struct Seeded {
 pub async fn setup(store: &AnyStore) -> Result<Seeded, Box<dyn std::error::Error>> {
     store.apply_import(&fixture(), false).await?;
     let p = store.publications().await?.remove(0);
-    let section = |slug: &'static str| async move {
-        store
-            .section_by_slug(p.id, slug)
-            .await
-            .map(|s| s.expect("section").id)
-    };
-    let author = |slug: &'static str| async move {
-        store
-            .author_by_slug(p.id, slug)
-            .await
-            .map(|a| a.expect("author").id)
-    };
-    let all = AdminQuery {
-        limit: 10,
-        ..Default::default()
-    };
+    let section =
+        |slug: &'static str| async move { store.section_by_slug(p.id, slug).await.map(|s| s.expect("section").id) };
+    let author =
+        |slug: &'static str| async move { store.author_by_slug(p.id, slug).await.map(|a| a.expect("author").id) };
+    let all = AdminQuery { limit: 10, ..Default::default() };
     let old_news = store.admin_articles(p.id, &all, now()).await?.items[0].id;
     Ok(Seeded {
         publication: p.id,

@@ -61,7 +61,11 @@ fn when(t: DateTime<Utc>) -> String {
 impl ApiPart {
     /// The publication's keys and its CORS origins (or `typed`, the
     /// origins as a refused form held them).
-    pub(crate) async fn load<S: Desk>(state: &AppState<S>, site: &Site, typed: Option<String>) -> Result<ApiPart, AdminError> {
+    pub(crate) async fn load<S: Desk>(
+        state: &AppState<S>,
+        site: &Site,
+        typed: Option<String>,
+    ) -> Result<ApiPart, AdminError> {
         let keys = state
             .store
             .api_keys(site.publication.id)
@@ -90,7 +94,8 @@ pub async fn create<S: Desk>(
 ) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSettings)?;
-    let made = crate::api_keys::issue_key(&state.store, site.publication.id, form.get("name"), Some(staffer.user.id)).await;
+    let made =
+        crate::api_keys::issue_key(&state.store, site.publication.id, form.get("name"), Some(staffer.user.id)).await;
     let (said, new_key) = match made {
         Ok((_, key)) => {
             state.sync_changes().await;
@@ -134,7 +139,13 @@ pub async fn revoke<S: Desk>(
             prefix: String,
             revoked: bool,
         }
-        let ctx = Ctx { chrome: Chrome::new(&site, &staffer), id, name: key.name, prefix: key.prefix, revoked: key.revoked_at.is_some() };
+        let ctx = Ctx {
+            chrome: Chrome::new(&site, &staffer),
+            id,
+            name: key.name,
+            prefix: key.prefix,
+            revoked: key.revoked_at.is_some(),
+        };
         return state.admin.page(http::StatusCode::OK, "api_key_revoke.html", ctx);
     }
     match state.store.revoke_api_key(site.publication.id, id, Utc::now()).await? {

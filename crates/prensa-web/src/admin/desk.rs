@@ -15,7 +15,8 @@ use http::StatusCode;
 use prensa_core::permissions::{check, Action};
 use prensa_core::social::is_safe_profile_url;
 use prensa_core::{
-    slug, FeedContent, Id, NewAuthor, NewSection, Publication, PublicationEdit, PublicationSettings, SocialKind, SocialLinks,
+    slug, FeedContent, Id, NewAuthor, NewSection, Publication, PublicationEdit, PublicationSettings, SocialKind,
+    SocialLinks,
 };
 use prensa_store::{Desk, StoreError};
 use serde::Serialize;
@@ -125,7 +126,9 @@ pub(super) fn section_not_empty(articles: u64) -> String {
 fn store_refusal(e: StoreError) -> Result<Feedback, AdminError> {
     match e {
         StoreError::Invalid(why) => Ok(Feedback::refused(format!("Not saved: {why}."))),
-        StoreError::SectionNotEmpty { articles } => Ok(Feedback::refused(format!("Not saved: {}.", section_not_empty(articles)))),
+        StoreError::SectionNotEmpty { articles } => {
+            Ok(Feedback::refused(format!("Not saved: {}.", section_not_empty(articles))))
+        }
         StoreError::NotFound => Err(AdminError::not_found()),
         other => Err(other.into()),
     }
@@ -133,7 +136,12 @@ fn store_refusal(e: StoreError) -> Result<Feedback, AdminError> {
 
 // --- sections ---------------------------------------------------------
 
-async fn sections_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Feedback) -> Result<Response, AdminError> {
+async fn sections_page<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    said: Feedback,
+) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
@@ -178,7 +186,12 @@ fn section_of(form: &FormData) -> Result<(NewSection, Option<i64>), String> {
 }
 
 /// `POST /admin/sections/` (new) and `POST /admin/sections/{id}` (edit).
-async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: CsrfForm) -> Result<Response, AdminError> {
+async fn save_section_inner<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    id: Option<Id>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::ManageSections)?;
     let said = match section_of(&form) {
@@ -194,7 +207,11 @@ async fn save_section_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Optio
     sections_page(state, site, &staffer, said).await
 }
 
-pub async fn create_section<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+pub async fn create_section<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     save_section_inner(&state, &site, None, posted).await
 }
 
@@ -228,7 +245,12 @@ pub async fn delete_section<S: Desk>(
 
 // --- tags -------------------------------------------------------------
 
-async fn tags_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, said: Feedback) -> Result<Response, AdminError> {
+async fn tags_page<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    said: Feedback,
+) -> Result<Response, AdminError> {
     #[derive(Serialize)]
     struct Ctx {
         chrome: Chrome,
@@ -244,7 +266,11 @@ async fn tags_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer,
         .enumerate()
         .map(|(i, t)| Row { id: t.id, slug: t.slug, name: t.name, description: String::new(), position: i + 1 })
         .collect();
-    state.admin.page(said.status, "tags.html", Ctx { chrome: Chrome::new(site, staffer), rows, error: said.error, notice: said.notice })
+    state.admin.page(
+        said.status,
+        "tags.html",
+        Ctx { chrome: Chrome::new(site, staffer), rows, error: said.error, notice: said.notice },
+    )
 }
 
 /// `GET /admin/tags/`.
@@ -357,8 +383,13 @@ async fn author_page<S: Desk>(
         notice: Option<String>,
     }
     let mut form = form;
-    form.portrait = Some(super::media::picker(&state.store, "avatar", "No portrait", Some(form.avatar.as_str()), "").await?);
-    state.admin.page(said.status, "author.html", Ctx { chrome: Chrome::new(site, staffer), a: form, error: said.error, notice: said.notice })
+    form.portrait =
+        Some(super::media::picker(&state.store, "avatar", "No portrait", Some(form.avatar.as_str()), "").await?);
+    state.admin.page(
+        said.status,
+        "author.html",
+        Ctx { chrome: Chrome::new(site, staffer), a: form, error: said.error, notice: said.notice },
+    )
 }
 
 /// `GET /admin/authors/new` and `GET /admin/authors/{id}`.
@@ -429,7 +460,12 @@ fn author_of(form: &FormData) -> Result<NewAuthor, String> {
     Ok(NewAuthor { slug, name, bio, avatar, social: social_of(form)? })
 }
 
-async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option<Id>, posted: CsrfForm) -> Result<Response, AdminError> {
+async fn save_author_inner<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    id: Option<Id>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::EditAuthorProfile(id))?;
     let typed = |id| AuthorForm {
@@ -443,7 +479,9 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
     };
     let author = match author_of(&form) {
         Ok(a) => a,
-        Err(why) => return author_page(state, site, &staffer, typed(id), Feedback::refused(format!("Not saved: {why}."))).await,
+        Err(why) => {
+            return author_page(state, site, &staffer, typed(id), Feedback::refused(format!("Not saved: {why}."))).await
+        }
     };
     match state.store.save_author(site.publication.id, id, &author).await {
         Ok(saved) => {
@@ -457,7 +495,11 @@ async fn save_author_inner<S: Desk>(state: &AppState<S>, site: &Site, id: Option
     }
 }
 
-pub async fn create_author<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+pub async fn create_author<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     save_author_inner(&state, &site, None, posted).await
 }
 
@@ -485,7 +527,13 @@ pub(super) struct SettingsForm {
     feed_content: &'static str,
 }
 
-async fn settings_page<S: Desk>(state: &AppState<S>, site: &Site, staffer: &Staffer, form: SettingsForm, said: Feedback) -> Result<Response, AdminError> {
+async fn settings_page<S: Desk>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    form: SettingsForm,
+    said: Feedback,
+) -> Result<Response, AdminError> {
     let api = ApiPart::load(state, site, None).await?;
     settings_page_with(state, site, staffer, form, said, api)
 }
@@ -539,14 +587,20 @@ pub async fn settings<S: Desk>(
 }
 
 fn settings_of(form: &FormData) -> Result<PublicationEdit, String> {
-    let count = |field: &str| form.get(field).trim().parse::<u32>().map_err(|_| format!("{} must be a whole number", field.replace('_', " ")));
+    let count = |field: &str| {
+        form.get(field).trim().parse::<u32>().map_err(|_| format!("{} must be a whole number", field.replace('_', " ")))
+    };
     let settings = PublicationSettings {
         more_from_section: count("more_from_section")?,
         most_recent: count("most_recent")?,
         page_size: count("page_size")?,
         // Left out means no block: the field came after the others, and a
         // form posted by a client that does not know it keeps working.
-        from_sister_sites: if form.get("from_sister_sites").trim().is_empty() { 0 } else { count("from_sister_sites")? },
+        from_sister_sites: if form.get("from_sister_sites").trim().is_empty() {
+            0
+        } else {
+            count("from_sister_sites")?
+        },
         // Left out (an older form) means the default, full text.
         feed_content: match form.get("feed_content").trim() {
             "" => FeedContent::Full,
@@ -582,7 +636,10 @@ pub async fn save_settings<S: Desk>(
     };
     let edit = match settings_of(&form) {
         Ok(e) => e,
-        Err(why) => return settings_page(&state, &site, &staffer, typed(), Feedback::refused(format!("Not saved: {why}."))).await,
+        Err(why) => {
+            return settings_page(&state, &site, &staffer, typed(), Feedback::refused(format!("Not saved: {why}.")))
+                .await
+        }
     };
     match state.store.update_publication(site.publication.id, &edit).await {
         Ok(()) => {

@@ -63,7 +63,10 @@ pub async fn reply_note<S: Editorial>(
     let reply = match state.store.reply_to_note(id, note, staffer.user.id, form.get("reply"), Utc::now()).await {
         Ok(r) => r,
         Err(StoreError::Invalid(why)) => {
-            return Err(AdminError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("Not sent: {why}. Nothing was saved.")))
+            return Err(AdminError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Not sent: {why}. Nothing was saved."),
+            ))
         }
         Err(e) => return Err(e.into()),
     };
@@ -131,7 +134,10 @@ pub async fn cancel_change<S: Editorial>(
         return Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=discarded")).into_response());
     }
     if !state.store.cancel_change(change).await? {
-        return Err(AdminError::new(StatusCode::CONFLICT, "That scheduled change has just run; nothing was cancelled."));
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "That scheduled change has just run; nothing was cancelled.",
+        ));
     }
     Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=cancelled")).into_response())
 }

@@ -86,7 +86,8 @@ async fn front_page<S: Desk>(
     let now = Utc::now();
     let p = &site.publication;
     let recent = ArticleQuery { limit: CANDIDATES, ..Default::default() };
-    let (pins, recent) = tokio::try_join!(state.store.front_pins(p.id, now), state.store.published_articles(p.id, &recent, now))?;
+    let (pins, recent) =
+        tokio::try_join!(state.store.front_pins(p.id, now), state.store.published_articles(p.id, &recent, now))?;
     let tz = zone(site);
     let count = pins.len();
     let rows = pins
@@ -143,10 +144,13 @@ fn expiry_of(site: &Site, text: &str) -> Result<Option<DateTime<Utc>>, String> {
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| "the expiry must be a date and a time".to_owned())?;
-    let at = zone(site)
-        .from_local_datetime(&naive)
-        .earliest()
-        .ok_or_else(|| format!("there is no {} in {}: the clocks skip it", naive.format("%H:%M on %Y-%m-%d"), site.publication.timezone))?;
+    let at = zone(site).from_local_datetime(&naive).earliest().ok_or_else(|| {
+        format!(
+            "there is no {} in {}: the clocks skip it",
+            naive.format("%H:%M on %Y-%m-%d"),
+            site.publication.timezone
+        )
+    })?;
     Ok(Some(at.with_timezone(&Utc)))
 }
 
@@ -169,7 +173,17 @@ async fn after<S: Desk>(
             state.sync_changes().await;
             Ok(Redirect::to("/admin/front/").into_response())
         }
-        Err(why) => front_page(state, site, staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("Not saved: {why}.")), typed).await,
+        Err(why) => {
+            front_page(
+                state,
+                site,
+                staffer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(format!("Not saved: {why}.")),
+                typed,
+            )
+            .await
+        }
     }
 }
 
@@ -182,7 +196,11 @@ fn refusal(e: StoreError) -> Result<String, AdminError> {
 }
 
 /// `POST /admin/front/pin`.
-pub async fn pin<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+pub async fn pin<S: Desk>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
     check(&staffer.user.staff(), Action::CurateFrontPage)?;
     let typed = Typed {
@@ -192,10 +210,12 @@ pub async fn pin<S: Desk>(State(state): Shared<S>, Extension(site): Extension<Ar
     };
     let result = match pin_of(&site, &form) {
         Err(why) => Err(why),
-        Ok((article, slot, expires)) => match state.store.pin_article(site.publication.id, article, slot, expires, Utc::now()).await {
-            Ok(()) => Ok(()),
-            Err(e) => Err(refusal(e)?),
-        },
+        Ok((article, slot, expires)) => {
+            match state.store.pin_article(site.publication.id, article, slot, expires, Utc::now()).await {
+                Ok(()) => Ok(()),
+                Err(e) => Err(refusal(e)?),
+            }
+        }
     };
     after(&state, &site, &staffer, result, typed).await
 }
@@ -289,7 +309,15 @@ pub async fn save_brand<S: Desk>(
             Ok(Redirect::to("/admin/settings/brand").into_response())
         }
         Err(StoreError::Invalid(why)) => {
-            brand_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("Not saved: {why}.")), None).await
+            brand_page(
+                &state,
+                &site,
+                &staffer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(format!("Not saved: {why}.")),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

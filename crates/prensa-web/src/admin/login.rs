@@ -32,7 +32,7 @@ use prensa_store::Newsroom;
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
-use super::session::{self, read_cookie, set_cookie, CsrfForm, AccountCsrfForm, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
+use super::session::{self, read_cookie, set_cookie, AccountCsrfForm, CsrfForm, Staffer, LOGIN_COOKIE, SESSION_COOKIE};
 use super::{AdminError, Chrome, Shared, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 use crate::client::ClientInfo;
 use crate::state::{AppState, Site};
@@ -88,7 +88,15 @@ pub async fn form<S: Newsroom>(
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AdminError> {
     let token = state.form_key.issue(Utc::now().timestamp());
-    let page = LoginPage { root: site.root(), chrome: None, csrf: &token, next: safe_next(&q.next), email: "", error: None, notice: None };
+    let page = LoginPage {
+        root: site.root(),
+        chrome: None,
+        csrf: &token,
+        next: safe_next(&q.next),
+        email: "",
+        error: None,
+        notice: None,
+    };
     login_page(&state, StatusCode::OK, client.https, page)
 }
 
@@ -164,7 +172,8 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
     let client = ClientInfo::of(req.extensions());
     let site = crate::network::site_of(req.extensions()).cloned().ok_or_else(AdminError::not_found)?;
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| AdminError::bad_request("The form is too large."))?;
+    let bytes =
+        axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| AdminError::bad_request("The form is too large."))?;
     let form = FormData::parse(&bytes);
     let headers = &parts.headers;
     let submitted = form.get("csrf");
@@ -212,7 +221,9 @@ pub async fn submit<S: Newsroom>(State(state): Shared<S>, req: Request) -> Resul
             csrf: submitted,
             next: &next,
             email: &email,
-            error: Some("This account has been deactivated. Ask an administrator of this publication to reactivate it."),
+            error: Some(
+                "This account has been deactivated. Ask an administrator of this publication to reactivate it.",
+            ),
             notice: None,
         };
         return login_page(&state, StatusCode::FORBIDDEN, client.https, page);
@@ -245,7 +256,11 @@ async fn start_session<S: Newsroom>(
 
 /// `POST /admin/logout`: works without a role on the request's
 /// publication (the session is the account's).
-pub async fn logout<S: Newsroom>(State(state): Shared<S>, client: ClientInfo, posted: AccountCsrfForm) -> Result<Response, AdminError> {
+pub async fn logout<S: Newsroom>(
+    State(state): Shared<S>,
+    client: ClientInfo,
+    posted: AccountCsrfForm,
+) -> Result<Response, AdminError> {
     state.store.delete_session(&posted.staffer.session_digest).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, client.https));
@@ -423,7 +438,11 @@ fn account_page<S: Newsroom>(
 }
 
 /// `GET /admin/account`: the password change form.
-pub async fn account<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn account<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     account_page(&state, &site, &staffer, StatusCode::OK, None, None)
 }
 
@@ -437,7 +456,8 @@ pub async fn change_password<S: Newsroom>(
     posted: CsrfForm,
 ) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
-    let refuse = |msg: &str| account_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(msg.to_owned()), None);
+    let refuse =
+        |msg: &str| account_page(&state, &site, &staffer, StatusCode::UNPROCESSABLE_ENTITY, Some(msg.to_owned()), None);
     if form.get("password") != form.get("confirm") {
         return refuse("The two new passwords differ.");
     }

@@ -120,7 +120,9 @@ fn item(m: &MediaInfo, shown_width: u32) -> Item {
     let thumb_height = if m.asset.width == 0 {
         shown_width
     } else {
-        u32::try_from(u64::from(shown_width) * u64::from(m.asset.height) / u64::from(m.asset.width)).unwrap_or(shown_width).max(1)
+        u32::try_from(u64::from(shown_width) * u64::from(m.asset.height) / u64::from(m.asset.width))
+            .unwrap_or(shown_width)
+            .max(1)
     };
     Item {
         key: m.asset.key.clone(),
@@ -273,7 +275,11 @@ struct Listed {
     pages: u32,
 }
 
-async fn listed<S: Newsroom>(state: &AppState<S>, search: &str, page: u32) -> Result<(Listed, Vec<MediaInfo>), AdminError> {
+async fn listed<S: Newsroom>(
+    state: &AppState<S>,
+    search: &str,
+    page: u32,
+) -> Result<(Listed, Vec<MediaInfo>), AdminError> {
     let result = state.store.search_media(search, PAGE, (page - 1).saturating_mul(PAGE)).await?;
     let pages = u32::try_from(result.total.div_ceil(u64::from(PAGE))).unwrap_or(1).max(1);
     let items = result.items.iter().map(|m| item(m, THUMB_WIDTH)).collect();
@@ -366,7 +372,10 @@ pub async fn picker_page<S: Newsroom>(
     if wants_json(&headers) {
         let (list, infos) = listed(&state, search, q.page()).await?;
         let items: Vec<ImageJson> = infos.iter().map(ImageJson::from).collect();
-        return Ok(Json(serde_json::json!({ "items": items, "total": list.total, "page": list.page, "pages": list.pages })).into_response());
+        return Ok(Json(
+            serde_json::json!({ "items": items, "total": list.total, "page": list.page, "pages": list.pages }),
+        )
+        .into_response());
     }
     if q.fragment == "1" {
         let field = match q.field.as_str() {
@@ -437,7 +446,10 @@ async fn upload_file<S: Newsroom>(
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut meta = MediaMeta::default();
     let too_large = || {
-        let msg = format!("The file is larger than the {} MB limit; nothing was stored.", state.media_limits.max_bytes / 1_000_000);
+        let msg = format!(
+            "The file is larger than the {} MB limit; nothing was stored.",
+            state.media_limits.max_bytes / 1_000_000
+        );
         if json {
             Ok(json_error(StatusCode::PAYLOAD_TOO_LARGE, msg))
         } else {
@@ -467,7 +479,12 @@ async fn upload_file<S: Newsroom>(
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-                    Err(e) => return Err(AdminError::bad_request(format!("The upload could not be read: {}.", e.body_text()))),
+                    Err(e) => {
+                        return Err(AdminError::bad_request(format!(
+                            "The upload could not be read: {}.",
+                            e.body_text()
+                        )))
+                    }
                 };
                 file = Some((name, bytes.to_vec()));
             }
@@ -521,7 +538,9 @@ async fn upload_file<S: Newsroom>(
         writes.spawn(async move { media.put(&k, bytes).await });
     }
     while let Some(written) = writes.join_next().await {
-        written.map_err(|e| AdminError::internal(e.to_string()))?.map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
+        written
+            .map_err(|e| AdminError::internal(e.to_string()))?
+            .map_err(|e| AdminError::internal(format!("writing media: {e}")))?;
     }
     let asset = MediaAsset {
         key: key.clone(),
@@ -668,10 +687,21 @@ pub async fn save<S: Newsroom>(
     let info = state.store.media_info(key).await?.ok_or_else(AdminError::not_found)?;
     let typed = meta_of(&form);
     match state.store.update_media(key, &typed).await {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/media/{}?saved=1", crate::views::encode_query(key))).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/admin/media/{}?saved=1", crate::views::encode_query(key))).into_response())
+        }
         Err(StoreError::Invalid(why)) => {
-            edit_page(&state, &site, &staffer, &info, &typed, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("Not saved: {why}")), None)
-                .await
+            edit_page(
+                &state,
+                &site,
+                &staffer,
+                &info,
+                &typed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(format!("Not saved: {why}")),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -274,8 +274,9 @@ struct ErrorPage(String);
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
         let html = AdminError::html(self.status, &self.message, "");
-        let mut response =
-            with_admin_headers((self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
+        let mut response = with_admin_headers(
+            (self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        );
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
@@ -318,7 +319,12 @@ async fn script() -> Response {
 async fn editor_script(headers: http::HeaderMap) -> Response {
     static BUNDLE: std::sync::OnceLock<crate::cache::CachedPage> = std::sync::OnceLock::new();
     let page = BUNDLE.get_or_init(|| {
-        crate::cache::CachedPage::new(StatusCode::OK, "text/javascript; charset=utf-8", EDITOR_JS.as_bytes().to_vec(), Vec::new())
+        crate::cache::CachedPage::new(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+            EDITOR_JS.as_bytes().to_vec(),
+            Vec::new(),
+        )
     });
     let mut r = crate::public::respond(page, &headers, false);
     let h = r.headers_mut();
@@ -346,7 +352,8 @@ pub fn routes<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Router<Arc<AppSt
     for &path in &paths {
         let bare = path.trim_end_matches('/');
         if path.ends_with('/') && !path.contains('{') && bare.len() > "/admin".len() && !paths.contains(&bare) {
-            router = router.route(bare, get(move || async move { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, path)]) }));
+            router = router
+                .route(bare, get(move || async move { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, path)]) }));
         }
     }
     router.layer(axum::middleware::from_fn(error_pages)).layer(track())
@@ -410,7 +417,9 @@ fn table<S: Desk + Editorial>(state: &Arc<AppState<S>>) -> Table<S> {
         .route("/admin/translations/", get(translations::queue::<S>))
         .route(
             "/admin/media/",
-            get(media::library::<S>).post(media::upload::<S>.layer(DefaultBodyLimit::max(media::request_limit(state.config.max_upload_bytes)))),
+            get(media::library::<S>).post(
+                media::upload::<S>.layer(DefaultBodyLimit::max(media::request_limit(state.config.max_upload_bytes))),
+            ),
         )
         .route("/admin/media/picker", get(media::picker_page::<S>))
         .route("/admin/media/{key}", get(media::edit::<S>).post(media::save::<S>))

@@ -36,7 +36,10 @@ pub async fn set<S: Desk + Editorial>(
     let CsrfForm { staffer, form } = posted;
     // Not for an article in the trash (`load` refuses it).
     let a = super::articles::load(&state, &site, id).await?;
-    check(&staffer.user.staff(), Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }))?;
+    check(
+        &staffer.user.staff(),
+        Action::EditArticle(ArticleFacts { authors: &a.draft.author_ids, stage: a.stage(Utc::now()) }),
+    )?;
     if form.get("action") == "revoke" {
         state.store.set_preview_digest(id, None, Utc::now()).await?;
         return Ok(Redirect::to(&format!("/admin/articles/{id}/?saved=preview_revoked")).into_response());
@@ -52,7 +55,11 @@ pub async fn set<S: Desk + Editorial>(
 
 /// `GET /preview/{token}`: the draft through the theme, for whoever holds
 /// the link. Never cached anywhere, never indexed, no referrer sent on.
-pub async fn show<S: Desk + Editorial>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, Path(token): Path<String>) -> Response {
+pub async fn show<S: Desk + Editorial>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    Path(token): Path<String>,
+) -> Response {
     let valid = token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let found = async {
         if !valid {

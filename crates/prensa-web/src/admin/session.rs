@@ -49,15 +49,10 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
 /// The value of cookie `name` in the request, if any.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
 }
 
 /// The name cookie `name` goes by: `__Host-` prefixed over https (see the
@@ -157,14 +152,22 @@ pub fn request_site(parts: &Parts) -> Result<Arc<Site>, AdminError> {
 /// Sets `staffer.user.role` to the account's role on the request's
 /// publication; 403 when it has none there (signing in and out still work:
 /// sessions belong to the account, not to a publication).
-async fn on_this_publication<S: Newsroom>(parts: &Parts, state: &AppState<S>, mut staffer: Staffer) -> Result<Staffer, Response> {
+async fn on_this_publication<S: Newsroom>(
+    parts: &Parts,
+    state: &AppState<S>,
+    mut staffer: Staffer,
+) -> Result<Staffer, Response> {
     let site = request_site(parts).map_err(IntoResponse::into_response)?;
     let user = &staffer.user;
     // A network-wide account's rows do not count: no lookup needed.
     let given = if user.network_wide {
         None
     } else {
-        state.store.publication_role(user.id, site.publication.id).await.map_err(|e| AdminError::from(e).into_response())?
+        state
+            .store
+            .publication_role(user.id, site.publication.id)
+            .await
+            .map_err(|e| AdminError::from(e).into_response())?
     };
     match role_on(user.role, user.network_wide, given) {
         Some(role) => {

@@ -13,8 +13,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::Extension;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::Utc;
 use http::StatusCode;
 use prensa_core::permissions::{check, may_translate_into, role_on, Action, ArticleFacts, Role};
@@ -94,7 +94,11 @@ fn admin_url<S: Newsroom>(state: &AppState<S>, id: Id, path: &str) -> String {
 /// The account's role on publication `publication` (`staffer.user.role`
 /// is already its role on the request's publication, which for a
 /// network-wide account is its role everywhere).
-async fn role_there<S: Newsroom>(state: &AppState<S>, staffer: &Staffer, publication: Id) -> Result<Option<Role>, AdminError> {
+async fn role_there<S: Newsroom>(
+    state: &AppState<S>,
+    staffer: &Staffer,
+    publication: Id,
+) -> Result<Option<Role>, AdminError> {
     let user = &staffer.user;
     let given = if user.network_wide { None } else { state.store.publication_role(user.id, publication).await? };
     Ok(role_on(user.role, user.network_wide, given))
@@ -151,7 +155,11 @@ pub async fn panel<S: Editorial>(
                 to_version: st.original_current_version,
                 no_revision: then.is_none(),
                 diff,
-                original_url: admin_url(state, st.original_publication, &format!("/admin/articles/{}/", st.original_id)),
+                original_url: admin_url(
+                    state,
+                    st.original_publication,
+                    &format!("/admin/articles/{}/", st.original_id),
+                ),
             });
         }
     }
@@ -176,7 +184,10 @@ pub async fn translate<S: Editorial>(
     // What may be translated: this publication's articles its editor
     // shows this account, and whatever the sisters have published.
     if source.publication_id == site.publication.id {
-        check(&staff, Action::EditArticle(ArticleFacts { authors: &source.draft.author_ids, stage: source.stage(now) }))?;
+        check(
+            &staff,
+            Action::EditArticle(ArticleFacts { authors: &source.draft.author_ids, stage: source.stage(now) }),
+        )?;
     } else if !(source.status == Status::Published && source.published_at.with_timezone(&Utc) <= now) {
         return Err(AdminError::not_found());
     }
@@ -268,7 +279,9 @@ pub async fn queue<S: Editorial>(
         )
         .await?;
     let pages = u32::try_from(result.total.div_ceil(u64::from(QUEUE_PAGE))).unwrap_or(u32::MAX).max(1);
-    let link = |n: u32| format!("/admin/translations/?lang={}&page={n}", crate::views::encode_query(only.as_deref().unwrap_or("")));
+    let link = |n: u32| {
+        format!("/admin/translations/?lang={}&page={n}", crate::views::encode_query(only.as_deref().unwrap_or("")))
+    };
     let rows = result
         .items
         .iter()

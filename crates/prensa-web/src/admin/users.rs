@@ -32,7 +32,12 @@ use crate::state::{AppState, Site};
 pub const LINK_HOURS: i64 = 72;
 
 /// Makes a single-use link for `user` and returns its absolute URL.
-pub async fn issue_link<S: Newsroom>(store: &S, base_url: &str, kind: TokenKind, user: Id) -> Result<String, StoreError> {
+pub async fn issue_link<S: Newsroom>(
+    store: &S,
+    base_url: &str,
+    kind: TokenKind,
+    user: Id,
+) -> Result<String, StoreError> {
     let token = new_token();
     store.create_token(kind, &token.digest, user, Utc::now() + Duration::hours(LINK_HOURS)).await?;
     Ok(format!("{}/admin/{}/{}", base_url.trim_end_matches('/'), kind.as_str(), token.secret))
@@ -163,7 +168,11 @@ async fn page<S: Newsroom>(
 }
 
 /// `GET /admin/users/`.
-pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, staffer: Staffer) -> Result<Response, AdminError> {
+pub async fn list<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    staffer: Staffer,
+) -> Result<Response, AdminError> {
     check(&staffer.user.staff(), Action::ManageUsers)?;
     page(&state, &site, &staffer, Notice { status: StatusCode::OK, error: None, notice: None, link: None }).await
 }
@@ -171,7 +180,11 @@ pub async fn list<S: Newsroom>(State(state): Shared<S>, Extension(site): Extensi
 /// `POST /admin/users/`: creates an account and shows its invite link. The
 /// account has its role on this publication only, unless a network-wide
 /// administrator asks for a network-wide one (`scope=network`).
-pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Extension<Arc<Site>>, posted: CsrfForm) -> Result<Response, AdminError> {
+pub async fn invite<S: Newsroom>(
+    State(state): Shared<S>,
+    Extension(site): Extension<Arc<Site>>,
+    posted: CsrfForm,
+) -> Result<Response, AdminError> {
     let CsrfForm { staffer, form } = posted;
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
@@ -181,7 +194,10 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
             None
         }
         "" | "publication" => Some(site.publication.id),
-        _ => return page(&state, &site, &staffer, Notice::refused("Not invited: choose where the role holds.".into())).await,
+        _ => {
+            return page(&state, &site, &staffer, Notice::refused("Not invited: choose where the role holds.".into()))
+                .await
+        }
     };
     let email = match normalize_email(form.get("email")) {
         Ok(e) => e,
@@ -219,7 +235,10 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
     tracing::info!(by = staffer.user.id, user = user.id, role = role.as_str(), author = ?user.author_id, "account invited");
     let link = issue_link(&state.store, &site.publication.base_url, TokenKind::Invite, user.id).await?;
     let reach = if publication.is_some() { format!("on {}", site.publication.name) } else { "network-wide".to_owned() };
-    let notice = format!("Invited {email} as {} {reach}. Send them this link; it works once, for {LINK_HOURS} hours:", role.as_str());
+    let notice = format!(
+        "Invited {email} as {} {reach}. Send them this link; it works once, for {LINK_HOURS} hours:",
+        role.as_str()
+    );
     page(&state, &site, &staffer, Notice::ok(notice, Some(link))).await
 }
 
@@ -230,8 +249,13 @@ pub async fn invite<S: Newsroom>(State(state): Shared<S>, Extension(site): Exten
 /// `existing` when it names an `author`, else `none`.
 /// The third value says whether the new profile's slug was made from the
 /// name (and may be moved on to the next free one) rather than typed.
-fn writes_as(form: &super::form::FormData, name: &str, email: &str) -> Result<(Option<Id>, Option<NewProfile>, bool), String> {
-    let existing = || form.get("author").parse::<Id>().map_err(|_| "choose the author profile they write as".to_owned());
+fn writes_as(
+    form: &super::form::FormData,
+    name: &str,
+    email: &str,
+) -> Result<(Option<Id>, Option<NewProfile>, bool), String> {
+    let existing =
+        || form.get("author").parse::<Id>().map_err(|_| "choose the author profile they write as".to_owned());
     match form.get("writes_as") {
         "new" => {
             let profile_name = match form.get("profile_name").trim() {
@@ -241,7 +265,11 @@ fn writes_as(form: &super::form::FormData, name: &str, email: &str) -> Result<(O
             match form.get("profile_slug").trim() {
                 "" => {
                     let local = email.split('@').next().unwrap_or("");
-                    let slug = [profile_name, local].into_iter().map(default_slug).find(|s| !s.is_empty()).unwrap_or_else(|| "author".into());
+                    let slug = [profile_name, local]
+                        .into_iter()
+                        .map(default_slug)
+                        .find(|s| !s.is_empty())
+                        .unwrap_or_else(|| "author".into());
                     Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug }), true))
                 }
                 typed => Ok((None, Some(NewProfile { name: profile_name.to_owned(), slug: typed.to_owned() }), false)),
@@ -267,7 +295,12 @@ fn default_slug(text: &str) -> String {
 
 /// Whether this administrator may touch account `user`: one with a role on
 /// this publication only (else a network-wide administrator's).
-async fn may_manage<S: Newsroom>(state: &AppState<S>, site: &Site, staffer: &Staffer, user: &User) -> Result<(), AdminError> {
+async fn may_manage<S: Newsroom>(
+    state: &AppState<S>,
+    site: &Site,
+    staffer: &Staffer,
+    user: &User,
+) -> Result<(), AdminError> {
     let staff = staffer.user.staff();
     check(&staff, Action::ManageUsers)?;
     if user.network_wide || state.store.publication_role(user.id, site.publication.id).await?.is_none() {
@@ -371,7 +404,8 @@ pub async fn set_role<S: Newsroom>(
     if user.network_wide {
         check(&staff, Action::ManageNetwork)?;
         let Some(role) = role else {
-            return page(&state, &site, &staffer, Notice::refused("A network-wide account always has a role.".into())).await;
+            return page(&state, &site, &staffer, Notice::refused("A network-wide account always has a role.".into()))
+                .await;
         };
         state.store.set_role(id, role).await?;
     } else {
@@ -436,7 +470,8 @@ pub async fn reset_link<S: Newsroom>(
     // works here and nowhere else.
     let given = state.store.publication_roles().await?;
     let mut theirs = given.iter().filter(|(who, _, _)| *who == id);
-    let only_here = !user.network_wide && theirs.clone().next().is_some() && theirs.all(|(_, p, _)| *p == site.publication.id);
+    let only_here =
+        !user.network_wide && theirs.clone().next().is_some() && theirs.all(|(_, p, _)| *p == site.publication.id);
     if !only_here {
         check(&staff, Action::ManageNetwork)?;
     }

@@ -155,7 +155,8 @@ impl IntoResponse for ApiError {
         let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message } };
         // Serializing two strings cannot fail.
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        let mut response = (status, [(header::CONTENT_TYPE, HeaderValue::from_static(super::JSON))], json).into_response();
+        let mut response =
+            (status, [(header::CONTENT_TYPE, HeaderValue::from_static(super::JSON))], json).into_response();
         let h = response.headers_mut();
         match self.code {
             ErrorCode::MissingKey | ErrorCode::InvalidKey | ErrorCode::RevokedKey => {

@@ -169,7 +169,9 @@ fn presented_key(req: &Parts) -> Option<String> {
         let (scheme, key) = v.split_once(' ')?;
         return scheme.eq_ignore_ascii_case("bearer").then(|| key.trim().to_owned());
     }
-    form_urlencoded::parse(req.uri.query()?.as_bytes()).find(|(k, _)| k == params::KEY_PARAM).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(req.uri.query()?.as_bytes())
+        .find(|(k, _)| k == params::KEY_PARAM)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn check_key<S: Newsroom>(state: &AppState<S>, publication: Id, req: &Parts) -> Result<(), ApiError> {
@@ -303,7 +305,8 @@ fn shaped(
         reading_time: fields.contains(&ArticleField::ReadingTimeMinutes),
     };
     let json = model::article(site, sites, a, compute, extras);
-    let mut value = serde_json::to_value(&json).map_err(|e| ApiError::from(crate::error::AppError::Internal(e.to_string())))?;
+    let mut value =
+        serde_json::to_value(&json).map_err(|e| ApiError::from(crate::error::AppError::Internal(e.to_string())))?;
     if let serde_json::Value::Object(map) = &mut value {
         map.retain(|k, _| fields.iter().any(|f| f.as_str() == k));
     }
@@ -371,14 +374,24 @@ struct OneOut {
         (status = 401, description = "No key, or a bad or revoked one.", body = ErrorBody, content_type = "application/json"),
     )
 )]
-async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q: ArticleListQuery) -> Result<Made, ApiError> {
+async fn articles<S: Newsroom + ContentApi>(
+    state: &AppState<S>,
+    site: &Site,
+    q: ArticleListQuery,
+) -> Result<Made, ApiError> {
     let p = &site.publication;
     let now = Utc::now();
     // Any publish, unpublish or visible edit records `recent`; the
     // articles' own keys are named too for precision.
     let mut keys = vec![SurrogateKey::Recent];
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let empty = || to_json(&ListOut { data: Vec::new(), next_cursor: None, included: q.include.as_ref().map(|_| Included::default()) });
+    let empty = || {
+        to_json(&ListOut {
+            data: Vec::new(),
+            next_cursor: None,
+            included: q.include.as_ref().map(|_| Included::default()),
+        })
+    };
     // A filter naming nothing this publication has matches nothing (a
     // section, tag or author made later purges everything: `all`).
     let section = match &q.section {
@@ -459,13 +472,19 @@ async fn articles<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, q:
         (status = 404, description = "No published article has this slug.", body = ErrorBody, content_type = "application/json"),
     )
 )]
-async fn article<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, slug: String, q: ArticleQuery) -> Result<Made, ApiError> {
+async fn article<S: Newsroom + ContentApi>(
+    state: &AppState<S>,
+    site: &Site,
+    slug: String,
+    q: ArticleQuery,
+) -> Result<Made, ApiError> {
     let p = &site.publication;
     if !prensa_core::slug::is_valid_slug(&slug) {
         return Err(ApiError::not_found());
     }
     let a = state.store.published_article(p.id, &slug, Utc::now()).await?.ok_or_else(ApiError::not_found)?;
-    let mut keys = vec![SurrogateKey::Article(a.id), SurrogateKey::Section(a.section.id), SurrogateKey::Translations(a.id)];
+    let mut keys =
+        vec![SurrogateKey::Article(a.id), SurrogateKey::Section(a.section.id), SurrogateKey::Translations(a.id)];
     keys.extend(a.authors.iter().map(|x| SurrogateKey::Author(x.id)));
     keys.extend(a.tags.iter().map(|t| SurrogateKey::Tag(t.id)));
     let fields = chosen(q.fields.as_deref(), false);
@@ -549,7 +568,11 @@ fn publications<S: Newsroom>(state: &AppState<S>) -> Result<Made, ApiError> {
     Ok((to_json(&model::PublicationList { data })?, Vec::new()))
 }
 
-async fn listing<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, endpoint: Endpoint) -> Result<Made, ApiError> {
+async fn listing<S: Newsroom + ContentApi>(
+    state: &AppState<S>,
+    site: &Site,
+    endpoint: Endpoint,
+) -> Result<Made, ApiError> {
     match endpoint {
         Endpoint::Authors => authors(state, site).await,
         Endpoint::Sections => sections(site),
@@ -571,14 +594,23 @@ async fn listing<S: Newsroom + ContentApi>(state: &AppState<S>, site: &Site, end
         (status = 503, description = "This node's search index is still being built (after its start); retry shortly.", body = ErrorBody, content_type = "application/json"),
     )
 )]
-fn search<S: Newsroom>(state: &AppState<S>, site: &Site, query: Option<&str>, headers: &HeaderMap, head: bool) -> Result<Response, ApiError> {
+fn search<S: Newsroom>(
+    state: &AppState<S>,
+    site: &Site,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    head: bool,
+) -> Result<Response, ApiError> {
     let q = SearchQuery::parse(query)?;
     let p = &site.publication;
     let results = if q.q.trim().is_empty() {
         prensa_search::SearchResults { total: 0, hits: Vec::new() }
     } else if !state.search.is_built(p.id) {
         // Not "nothing found": this node's index is still being built.
-        return Err(ApiError::new(ErrorCode::IndexBuilding, "The search index is still being built; try again shortly."));
+        return Err(ApiError::new(
+            ErrorCode::IndexBuilding,
+            "The search index is still being built; try again shortly.",
+        ));
     } else {
         let sq = prensa_search::SearchQuery {
             text: &q.q,

@@ -273,13 +273,23 @@ pub struct Compute {
     pub reading_time: bool,
 }
 
-pub fn article(site: &Site, sites: &Sites, a: &Article, compute: Compute, extras: Option<&prensa_core::ArticleExtras>) -> ArticleJson {
+pub fn article(
+    site: &Site,
+    sites: &Sites,
+    a: &Article,
+    compute: Compute,
+    extras: Option<&prensa_core::ArticleExtras>,
+) -> ArticleJson {
     let p = &site.publication;
     let url = p.absolute(&views::article_path(&a.slug));
     let (body_html, reading_time_minutes) = if compute.body_html || compute.reading_time {
-        let rendered = markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
+        let rendered =
+            markdown::render(&a.body, &markdown::Options { toc: a.toc, locale: site.locale, ..Default::default() });
         let minutes = u32::try_from(rendered.words.div_ceil(230).max(1)).unwrap_or(u32::MAX);
-        (compute.body_html.then(|| prensa_render::markdown::absolute_links(&rendered.html, &url)), compute.reading_time.then_some(minutes))
+        (
+            compute.body_html.then(|| prensa_render::markdown::absolute_links(&rendered.html, &url)),
+            compute.reading_time.then_some(minutes),
+        )
     } else {
         (None, None)
     };

@@ -73,8 +73,14 @@ struct KeySchemes;
 impl Modify for KeySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("key", SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new(super::params::KEY_PARAM))));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "key",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new(super::params::KEY_PARAM))),
+        );
     }
 }
 

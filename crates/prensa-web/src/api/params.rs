@@ -180,7 +180,9 @@ fn instant(name: &str, value: &str, tz: chrono_tz::Tz) -> Result<i64, ApiError> 
             return Ok(t.with_timezone(&Utc).timestamp());
         }
     }
-    Err(ApiError::invalid(format!("`{name}` must be an RFC 3339 date-time (2026-01-31T09:00:00+01:00) or a date (2026-01-31).")))
+    Err(ApiError::invalid(format!(
+        "`{name}` must be an RFC 3339 date-time (2026-01-31T09:00:00+01:00) or a date (2026-01-31)."
+    )))
 }
 
 /// A slug filter: any text is taken (an unknown slug matches nothing), but
@@ -298,7 +300,9 @@ impl ArticleListQuery {
     /// The query in one spelling: parsed values, fixed order, no key.
     pub fn canonical(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [("section", &self.section), ("tag", &self.tag), ("author", &self.author), ("language", &self.language)] {
+        for (name, value) in
+            [("section", &self.section), ("tag", &self.tag), ("author", &self.author), ("language", &self.language)]
+        {
             if let Some(v) = value {
                 s.append_pair(name, v);
             }
@@ -318,7 +322,11 @@ impl ArticleListQuery {
     }
 }
 
-fn append_shape(s: &mut form_urlencoded::Serializer<'_, String>, fields: Option<&[ArticleField]>, include: Option<&[Include]>) {
+fn append_shape(
+    s: &mut form_urlencoded::Serializer<'_, String>,
+    fields: Option<&[ArticleField]>,
+    include: Option<&[Include]>,
+) {
     if let Some(f) = fields {
         s.append_pair("fields", &f.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(","));
     }
@@ -419,10 +427,22 @@ mod tests {
 
     #[test]
     fn values_are_checked() {
-        for bad in ["limit=0", "limit=101", "limit=x", "limit=-1", "fields=id,nope", "include=body", "include=", "fields=id,", "language=e n", "language="] {
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=x",
+            "limit=-1",
+            "fields=id,nope",
+            "include=body",
+            "include=",
+            "fields=id,",
+            "language=e n",
+            "language=",
+        ] {
             assert_eq!(list_q(bad).map_err(|e| e.code), Err(ErrorCode::InvalidParameter), "{bad}");
         }
-        for bad in ["published_after=yesterday", "published_before=2026-13-01", "published_after=2026-01-01T25:00:00Z"] {
+        for bad in ["published_after=yesterday", "published_before=2026-13-01", "published_after=2026-01-01T25:00:00Z"]
+        {
             assert_eq!(list_q(bad).map_err(|e| e.code), Err(ErrorCode::InvalidParameter), "{bad}");
         }
         for bad in ["cursor=abc", "cursor=1.", "cursor=.1", "cursor=1.2.3", "cursor=1234567890123.1", "cursor=%2B1.2"] {

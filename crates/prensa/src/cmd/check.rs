@@ -28,7 +28,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             // be checked against a database, by `prensa import`.
             let languages: Vec<String> =
                 network.import.sets.iter().map(|s| s.publication.language.to_ascii_lowercase()).collect();
-            for t in network.import.translations.iter().filter(|t| !languages.contains(&t.original_language.to_ascii_lowercase())) {
+            for t in network
+                .import
+                .translations
+                .iter()
+                .filter(|t| !languages.contains(&t.original_language.to_ascii_lowercase()))
+            {
                 println!(
                     "{}: not checked: `{}:{}` is in no directory given here (import checks it against the database)",
                     t.source, t.original_language, t.original_slug

@@ -48,8 +48,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let host = if addr.ip().is_unspecified() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
 
     let (dirs, prefixes) = demo_dirs(&content)?;
-    let mut network =
-        super::import::load_all(&dirs).map_err(|p| anyhow::anyhow!("demo content is invalid:\n{p}"))?;
+    let mut network = super::import::load_all(&dirs).map_err(|p| anyhow::anyhow!("demo content is invalid:\n{p}"))?;
     // Canonical URLs, share links and the links between the sisters should
     // point where the demo runs.
     for (set, prefix) in network.import.sets.iter_mut().zip(&prefixes) {

@@ -95,7 +95,11 @@ pub async fn finish(
         );
     }
     if !import.network.translations.is_empty() {
-        println!("{} {} translation links.", if dry_run { "Would link" } else { "Linked" }, import.network.translations.len());
+        println!(
+            "{} {} translation links.",
+            if dry_run { "Would link" } else { "Linked" },
+            import.network.translations.len()
+        );
     }
     report_list("Skipped", &prepared.skipped);
     report_list("Missing media (the articles keep the original URL)", &prepared.missing_media);

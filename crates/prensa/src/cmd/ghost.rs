@@ -109,7 +109,13 @@ pub async fn run(args: GhostArgs, file: &FileConfig) -> anyhow::Result<ExitCode>
             .progress_chars("=> "),
     );
     bar.set_message("converting");
-    let opts = ghost::Options { publication, media: args.media.as_deref(), known: &known, occupied: &occupied, now: chrono::Utc::now() };
+    let opts = ghost::Options {
+        publication,
+        media: args.media.as_deref(),
+        known: &known,
+        occupied: &occupied,
+        now: chrono::Utc::now(),
+    };
     let converted = ghost::convert(&export, &opts, &|done, _| {
         if done % 64 == 0 {
             bar.set_position(done as u64);

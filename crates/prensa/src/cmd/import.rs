@@ -174,7 +174,9 @@ type Copied = Result<Result<bool, (PathBuf, std::io::Error)>, tokio::task::JoinE
 fn finish_copy(copied: Option<Copied>, media: &MediaStore) -> anyhow::Result<()> {
     match copied {
         Some(Ok(Ok(_))) | None => Ok(()),
-        Some(Ok(Err((source, e)))) => Err(anyhow::Error::new(e).context(format!("copying {} into {media}", source.display()))),
+        Some(Ok(Err((source, e)))) => {
+            Err(anyhow::Error::new(e).context(format!("copying {} into {media}", source.display())))
+        }
         Some(Err(e)) => Err(e.into()),
     }
 }

@@ -57,12 +57,12 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
         Action::Add(args) => {
             let store = open(&args.store, file).await?;
             let publication = publication(&store, &args.publication).await?;
-            let (id, key) = prensa_web::api_keys::issue_key(&store, publication.id, &args.name, None)
-                .await
-                .map_err(|e| match e {
+            let (id, key) = prensa_web::api_keys::issue_key(&store, publication.id, &args.name, None).await.map_err(
+                |e| match e {
                     prensa_store::StoreError::Invalid(why) => anyhow::anyhow!("{why}"),
                     other => anyhow::Error::new(other),
-                })?;
+                },
+            )?;
             eprintln!(
                 "Key {id} for {} made. It is shown this once; send it as `Authorization: Bearer KEY` or `?key=KEY`.",
                 publication.slug
@@ -79,7 +79,8 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
                 println!("{:>6}  {:<32}  {:<14}  {:<20}  revoked", "id", "name", "prefix", "created");
             }
             for k in keys {
-                let revoked = k.revoked_at.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                let revoked =
+                    k.revoked_at.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
                 println!(
                     "{:>6}  {:<32}  {:<14}  {:<20}  {revoked}",
                     k.id,
@@ -94,7 +95,9 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
             let publication = publication(&store, &args.publication).await?;
             match store.revoke_api_key(publication.id, args.id, chrono::Utc::now()).await? {
                 RevokeOutcome::Revoked => eprintln!("Key {} of {} revoked.", args.id, publication.slug),
-                RevokeOutcome::AlreadyRevoked => eprintln!("Key {} of {} was already revoked.", args.id, publication.slug),
+                RevokeOutcome::AlreadyRevoked => {
+                    eprintln!("Key {} of {} was already revoked.", args.id, publication.slug)
+                }
                 RevokeOutcome::NotFound => {
                     anyhow::bail!("{} has no API key with the id {} (see `prensa key list`)", publication.slug, args.id)
                 }

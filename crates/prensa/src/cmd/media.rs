@@ -29,7 +29,10 @@ pub struct PushArgs {
 
 pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let Action::Push(args) = action;
-    let url = args.media_url.or_else(|| file.media_url.clone()).context("no bucket to push to: give --media-url s3://BUCKET[/PREFIX]")?;
+    let url = args
+        .media_url
+        .or_else(|| file.media_url.clone())
+        .context("no bucket to push to: give --media-url s3://BUCKET[/PREFIX]")?;
     let media = MediaStore::open(&url).with_context(|| format!("media_url {url}"))?;
     media.check().await?;
     let entries = std::fs::read_dir(&args.dir).with_context(|| format!("reading {}", args.dir.display()))?;
@@ -49,7 +52,9 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
         while copies.len() < 8 {
             let Some(key) = keys.next() else { break };
             let (media, source) = (media.clone(), args.dir.join(&key));
-            copies.spawn(async move { media.put_file(&key, &source).await.with_context(|| format!("copying {}", source.display())) });
+            copies.spawn(async move {
+                media.put_file(&key, &source).await.with_context(|| format!("copying {}", source.display()))
+            });
         }
         let Some(done) = copies.join_next().await else { break };
         if done?? {

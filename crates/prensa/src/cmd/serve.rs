@@ -75,7 +75,11 @@ impl WebArgs {
             config.max_upload_bytes = mb * 1_000_000;
         }
         // Flags (or the variable) replace the file's list rather than add to it.
-        let proxies = if self.trusted_proxies.is_empty() { file.trusted_proxies.clone().unwrap_or_default() } else { self.trusted_proxies.clone() };
+        let proxies = if self.trusted_proxies.is_empty() {
+            file.trusted_proxies.clone().unwrap_or_default()
+        } else {
+            self.trusted_proxies.clone()
+        };
         for text in proxies.iter().filter(|t| !t.trim().is_empty()) {
             let cidr = text.parse().map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
             config.trusted_proxies.push(cidr);
@@ -92,7 +96,9 @@ impl WebArgs {
             );
             config.session_idle = std::time::Duration::from_secs(minutes * 60);
         }
-        if let Some(slug) = self.default_publication.clone().or_else(|| file.default_publication.clone()).filter(|s| !s.is_empty()) {
+        if let Some(slug) =
+            self.default_publication.clone().or_else(|| file.default_publication.clone()).filter(|s| !s.is_empty())
+        {
             anyhow::ensure!(
                 prensa_core::slug::is_valid_slug(&slug),
                 "default_publication must be a publication's slug, like `meridian` (got `{slug}`)"
@@ -104,7 +110,11 @@ impl WebArgs {
             anyhow::ensure!((1..=65_536).contains(&mb), "page_cache_mb must be between 1 and 65536 (got {mb})");
             config.page_cache_mb = mb;
         }
-        let purge_urls = if self.purge_urls.is_empty() { file.purge_urls.clone().unwrap_or_default() } else { self.purge_urls.clone() };
+        let purge_urls = if self.purge_urls.is_empty() {
+            file.purge_urls.clone().unwrap_or_default()
+        } else {
+            self.purge_urls.clone()
+        };
         for url in purge_urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
             anyhow::ensure!(
                 url.starts_with("http://") || url.starts_with("https://"),
@@ -143,10 +153,9 @@ impl WebArgs {
 /// A timeout setting: more than 0 (a zero timeout would close every
 /// connection at once), at most a day.
 fn timeout(name: &str, seconds: f64) -> anyhow::Result<std::time::Duration> {
-    std::time::Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| !d.is_zero() && d.as_secs() <= 86_400)
-        .ok_or_else(|| anyhow::anyhow!("{name} must be a number of seconds, more than 0 and at most 86400 (got {seconds})"))
+    std::time::Duration::try_from_secs_f64(seconds).ok().filter(|d| !d.is_zero() && d.as_secs() <= 86_400).ok_or_else(
+        || anyhow::anyhow!("{name} must be a number of seconds, more than 0 and at most 86400 (got {seconds})"),
+    )
 }
 
 pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
@@ -208,7 +217,12 @@ mod tests {
         assert_eq!(defaults, ServerSettings::default());
         assert_eq!(defaults.header_timeout, std::time::Duration::from_secs(10));
         assert_eq!(defaults.idle_timeout, std::time::Duration::from_secs(60));
-        let file = FileConfig { header_timeout: Some(5.0), idle_timeout: Some(30.0), max_connections: Some(200), ..Default::default() };
+        let file = FileConfig {
+            header_timeout: Some(5.0),
+            idle_timeout: Some(30.0),
+            max_connections: Some(200),
+            ..Default::default()
+        };
         let (_, s) = WebArgs::default().resolve(&file)?;
         assert_eq!((s.header_timeout.as_secs(), s.idle_timeout.as_secs(), s.max_connections), (5, 30, 200));
         let flags = WebArgs { header_timeout: Some(0.5), max_connections: Some(7), ..Default::default() };
@@ -245,7 +259,10 @@ mod tests {
         let none = resolve(&[], &FileConfig::default())?;
         assert!(none.trusted_proxies.is_empty());
         assert_eq!(none.hsts_max_age, prensa_web::state::DEFAULT_HSTS_MAX_AGE);
-        let c = resolve(&["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1", "--hsts-max-age", "0"], &FileConfig::default())?;
+        let c = resolve(
+            &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1", "--hsts-max-age", "0"],
+            &FileConfig::default(),
+        )?;
         assert_eq!(shown(&c), ["10.0.0.0/8", "::1/128"]);
         assert_eq!(c.hsts_max_age, 0);
         let file = FileConfig {

@@ -72,9 +72,13 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
         Action::Reset(args) => {
             let store = open(&args.store, file).await?;
             let email = normalize_email(&args.email).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (user, _) = store.user_for_login(&email).await?.with_context(|| format!("no account has the e-mail {email}"))?;
+            let (user, _) =
+                store.user_for_login(&email).await?.with_context(|| format!("no account has the e-mail {email}"))?;
             let kind = if user.has_password { TokenKind::Reset } else { TokenKind::Invite };
-            println!("{}", prensa_web::admin::users::issue_link(&store, &base_url(&store).await?, kind, user.id).await?);
+            println!(
+                "{}",
+                prensa_web::admin::users::issue_link(&store, &base_url(&store).await?, kind, user.id).await?
+            );
         }
         Action::Deactivate(args) => set_active(&args, false, file).await?,
         Action::Reactivate(args) => set_active(&args, true, file).await?,
@@ -86,7 +90,8 @@ pub async fn run(action: Action, file: &FileConfig) -> anyhow::Result<ExitCode> 
 async fn set_active(args: &ResetArgs, active: bool, file: &FileConfig) -> anyhow::Result<()> {
     let store = open(&args.store, file).await?;
     let email = normalize_email(&args.email).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (user, _) = store.user_for_login(&email).await?.with_context(|| format!("no account has the e-mail {email}"))?;
+    let (user, _) =
+        store.user_for_login(&email).await?.with_context(|| format!("no account has the e-mail {email}"))?;
     store.set_user_active(user.id, active, chrono::Utc::now()).await?;
     tracing::info!(user = user.id, active, "account (de)activated from the command line");
     eprintln!("{email} is {}.", if active { "active again" } else { "deactivated and signed out everywhere" });

@@ -159,7 +159,8 @@ async fn target(store: &AnyStore, publication: NewPublication) -> anyhow::Result
     for link in store.import_sources(&publication.slug, prensa_core::foreign::Platform::WordPress).await? {
         known.insert((link.kind, link.source_id), link.slug);
     }
-    let own = known.iter().filter(|((kind, _), _)| *kind == prensa_core::foreign::SourceKind::Article).map(|(_, slug)| slug);
+    let own =
+        known.iter().filter(|((kind, _), _)| *kind == prensa_core::foreign::SourceKind::Article).map(|(_, slug)| slug);
     let occupied = super::foreign::occupied_slugs(store, &publication.slug, own).await?;
     Ok(Target { publication, known, occupied })
 }

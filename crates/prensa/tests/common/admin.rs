@@ -23,7 +23,9 @@ pub struct Reply {
 pub fn send(req: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Option<Reply> {
     let mut resp = req.ok()?;
     let status = resp.status().as_u16();
-    let header = |name: &str| resp.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect::<Vec<_>>();
+    let header = |name: &str| {
+        resp.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect::<Vec<_>>()
+    };
     let location = header("location").into_iter().next().unwrap_or_default();
     let cookies = header("set-cookie");
     let mut body = Vec::new();
@@ -64,8 +66,12 @@ pub fn accept_invite(link: &str) -> Editor {
     assert_eq!(form.status, 200, "{}", form.text);
     let login = cookie_value(&form.cookies, "prensa_login").expect("login cookie");
     let cookie = format!("prensa_login={login}");
-    let done = post(link, &cookie, &[("csrf", &login), ("password", "a long test password"), ("confirm", "a long test password")])
-        .expect("invite answered");
+    let done = post(
+        link,
+        &cookie,
+        &[("csrf", &login), ("password", "a long test password"), ("confirm", "a long test password")],
+    )
+    .expect("invite answered");
     assert_eq!(done.status, 303, "{}", done.text);
     let session = cookie_value(&done.cookies, "prensa_session").expect("session cookie");
     let cookie = format!("prensa_session={session}");
@@ -97,7 +103,15 @@ pub fn is_live(e: &Editor, id: i64) -> bool {
     page.text.contains("class=\"stage stage-published\"")
 }
 
-pub fn save(e: &Editor, id: i64, version: i64, headline: &str, section: &str, author: &str, intent: &str) -> Option<Reply> {
+pub fn save(
+    e: &Editor,
+    id: i64,
+    version: i64,
+    headline: &str,
+    section: &str,
+    author: &str,
+    intent: &str,
+) -> Option<Reply> {
     save_as(e, id, version, headline, "crash-test", section, author, intent)
 }
 
@@ -132,7 +146,6 @@ pub fn save_as(
     )
 }
 
-
 pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
     let at = text.find(start)? + start.len();
     let rest = &text[at..];
@@ -158,9 +171,10 @@ pub fn first_choices(e: &Editor) -> (String, String) {
     let form = get(&format!("{}/admin/articles/new", e.base), &e.cookie).expect("editor");
     // A new article's section starts unchosen: skip the empty "Choose a
     // section…" entry.
-    let section = between(&form.text, "<select id=\"section\" name=\"section\" required><option value=\"\"", "</select>")
-        .and_then(|s| between(&s, "<option value=\"", "\""))
-        .expect("a section");
+    let section =
+        between(&form.text, "<select id=\"section\" name=\"section\" required><option value=\"\"", "</select>")
+            .and_then(|s| between(&s, "<option value=\"", "\""))
+            .expect("a section");
     let author = between(&form.text, "<select id=\"author-1\" name=\"author\"><option value=\"\"", "</select>")
         .and_then(|s| between(&s, "<option value=\"", "\""))
         .expect("an author");

@@ -16,7 +16,7 @@ use prensa_core::{
 use prensa_store::{ChangeKind, Editorial, Newsroom};
 use serde::Serialize;
 
-use super::editor::{byline_rule, draft_from_form, editor_page, editor_context, ConflictView, EditorContext};
+use super::editor::{byline_rule, draft_from_form, editor_context, editor_page, ConflictView, EditorContext};
 use super::{diff_drafts, load, local_text, zone};
 use crate::admin::form::FormData;
 use crate::admin::session::{CsrfForm, Staffer};
