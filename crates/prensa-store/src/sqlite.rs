@@ -11,9 +11,7 @@ use prensa_core::{
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::shared::{
-    article_from, author_from, backend, media_from, migration, publication_from, section_from, tag_from,
-};
+use crate::shared::{article_from, backend, media_from, migration};
 use crate::{migrations, Result, Store, StoreError};
 
 crate::newsroom_sql::newsroom_impl!(
@@ -161,55 +159,23 @@ const BYLINE_JSON: &str = "(SELECT json_group_array(json_array(au.slug, au.name)
 
 impl Store for SqliteStore {
     async fn publications(&self) -> Result<Vec<Publication>> {
-        let sql = format!("SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY slug");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(backend)?;
-        rows.iter().map(publication_from).collect()
+        reader_gen::publications(self).await
     }
 
     async fn sections(&self, publication: Id) -> Result<Vec<Section>> {
-        let rows = sqlx::query(
-            "SELECT id, slug, name, description FROM sections WHERE publication_id = ? ORDER BY position, slug",
-        )
-        .bind(publication)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(|r| section_from(r, 0)).collect()
+        reader_gen::sections(self, publication).await
     }
 
     async fn section_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Section>> {
-        let row = sqlx::query("SELECT id, slug, name, description FROM sections WHERE publication_id = ? AND slug = ?")
-            .bind(publication)
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| section_from(&r, 0)).transpose()
+        reader_gen::section_by_slug(self, publication, slug).await
     }
 
     async fn tag_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Tag>> {
-        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE publication_id = ? AND slug = ?")
-            .bind(publication)
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| tag_from(&r)).transpose()
+        reader_gen::tag_by_slug(self, publication, slug).await
     }
 
     async fn author_by_slug(&self, publication: Id, slug: &str) -> Result<Option<Author>> {
-        // The bio in the publication's language where there is one.
-        let columns = AUTHOR_COLUMNS.replace(
-            "au.bio",
-            "COALESCE((SELECT ab.bio FROM author_bios ab JOIN publications bp ON bp.language = ab.language \
-                       WHERE ab.author_id = au.id AND bp.id = pa.publication_id), au.bio)",
-        );
-        let sql = format!(
-            "SELECT {columns} FROM authors au JOIN publication_authors pa ON pa.author_id = au.id \
-             LEFT JOIN media m ON m.key = au.avatar WHERE pa.publication_id = ? AND au.slug = ?"
-        );
-        let row = sqlx::query(&sql).bind(publication).bind(slug).fetch_optional(&self.pool).await.map_err(backend)?;
-        row.map(|r| author_from(&r)).transpose()
+        reader_gen::author_by_slug(self, publication, slug).await
     }
 
     async fn published_article(&self, publication: Id, slug: &str, now: DateTime<Utc>) -> Result<Option<Article>> {
@@ -246,37 +212,15 @@ impl Store for SqliteStore {
     }
 
     async fn next_scheduled(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-        let next: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?",
-        )
-        .bind(now.timestamp())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(backend)?;
-        // A pin that expires changes the home page by itself too.
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
-        let expiry = front_gen::next_expiry(&mut conn, now).await?;
-        let next = match (next, expiry) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        Ok(next.and_then(|s| DateTime::from_timestamp(s, 0)))
+        reader_gen::next_scheduled(self, now).await
     }
 
     async fn content_version(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)
+        reader_gen::content_version(self).await
     }
 
     async fn media(&self, key: &str) -> Result<Option<MediaAsset>> {
-        let row = sqlx::query("SELECT key, content_type, width, height, bytes FROM media WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| media_from(&r)).transpose()
+        reader_gen::media(self, key).await
     }
 
     async fn media_many(&self, keys: &[String]) -> Result<Vec<MediaAsset>> {
