@@ -15,6 +15,8 @@ macro_rules! api_keys_impl {
             use crate::shared::{backend, utc_of, Cols};
             use crate::{ApiKeys, Result, StoreError, CHANGE_API_KEYS};
 
+            use super::snapshot_gen::copy_rows;
+
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
@@ -72,11 +74,9 @@ macro_rules! api_keys_impl {
             /// Writes a snapshot's keys, ids included, after the
             /// publications and accounts they name.
             pub(crate) async fn api_keys_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
-                let sql = q("INSERT INTO api_keys (id, publication_id, name, digest, prefix, created_at, created_by, revoked_at) \
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                for k in &s.api_keys {
-                    sqlx::query(&sql)
-                        .bind(k.id)
+                let columns = "id, publication_id, name, digest, prefix, created_at, created_by, revoked_at";
+                copy_rows(&mut *conn, "api_keys", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.api_keys, |q, k| {
+                    q.bind(k.id)
                         .bind(k.publication_id)
                         .bind(&k.name)
                         .bind(&k.digest)
@@ -84,10 +84,8 @@ macro_rules! api_keys_impl {
                         .bind(k.created_at)
                         .bind(k.created_by)
                         .bind(k.revoked_at)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
+                })
+                .await?;
                 Ok(())
             }
 

@@ -15,6 +15,8 @@ macro_rules! fields_impl {
             use crate::shared::{backend, Cols};
             use crate::{ArticleFields, Result, StoreError};
 
+            use super::snapshot_gen::copy_rows;
+
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
@@ -133,26 +135,21 @@ macro_rules! fields_impl {
             /// Writes a snapshot's rows, ids included, after the articles
             /// and publications they name.
             pub(crate) async fn fields_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
-                let sql = q("INSERT INTO article_seo (article_id, meta_title, meta_description, social_title, \
-                             social_description, social_image, canonical_url) VALUES (?, ?, ?, ?, ?, ?, ?)");
-                for (article, seo) in &s.fields.article_seo {
-                    sqlx::query(&sql)
-                        .bind(article)
+                let columns = "article_id, meta_title, meta_description, social_title, social_description, social_image, \
+                               canonical_url";
+                copy_rows(&mut *conn, "article_seo", columns, "(?, ?, ?, ?, ?, ?, ?)", &s.fields.article_seo, |q, (article, seo)| {
+                    q.bind(*article)
                         .bind(&seo.meta_title)
                         .bind(&seo.meta_description)
                         .bind(&seo.social_title)
                         .bind(&seo.social_description)
                         .bind(&seo.social_image)
                         .bind(&seo.canonical_url)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q("INSERT INTO custom_fields (id, publication_id, key, label, kind, options, help, position) \
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                for f in &s.fields.custom_fields {
-                    sqlx::query(&sql)
-                        .bind(f.id)
+                })
+                .await?;
+                let columns = "id, publication_id, key, label, kind, options, help, position";
+                copy_rows(&mut *conn, "custom_fields", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.fields.custom_fields, |q, f| {
+                    q.bind(f.id)
                         .bind(f.publication_id)
                         .bind(&f.key)
                         .bind(&f.label)
@@ -160,14 +157,13 @@ macro_rules! fields_impl {
                         .bind(f.options.join("\n"))
                         .bind(&f.help)
                         .bind(f.position)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q("INSERT INTO article_field_values (article_id, field_id, value) VALUES (?, ?, ?)");
-                for (article, field, value) in &s.fields.values {
-                    sqlx::query(&sql).bind(article).bind(field).bind(value).execute(&mut *conn).await.map_err(backend)?;
-                }
+                })
+                .await?;
+                let columns = "article_id, field_id, value";
+                copy_rows(&mut *conn, "article_field_values", columns, "(?, ?, ?)", &s.fields.values, |q, (article, field, value)| {
+                    q.bind(*article).bind(*field).bind(value)
+                })
+                .await?;
                 Ok(())
             }
 

@@ -17,6 +17,8 @@ macro_rules! foreign_impl {
             use crate::shared::{backend, Cols};
             use crate::{ForeignImports, Result, StoreError};
 
+            use super::snapshot_gen::copy_rows;
+
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
@@ -61,29 +63,16 @@ macro_rules! foreign_impl {
             /// Writes a snapshot's source ids and old addresses, after the
             /// publications and articles they name.
             pub(crate) async fn foreign_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
-                let sql = q("INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES (?, ?, ?, ?, ?)");
-                for r in &s.foreign.sources {
-                    sqlx::query(&sql)
-                        .bind(r.publication_id)
-                        .bind(&r.platform)
-                        .bind(&r.kind)
-                        .bind(&r.source_id)
-                        .bind(&r.slug)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q("INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES (?, ?, ?, ?)");
-                for r in &s.foreign.legacy_urls {
-                    sqlx::query(&sql)
-                        .bind(r.publication_id)
-                        .bind(&r.path)
-                        .bind(r.article_id)
-                        .bind(&r.target)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
+                let columns = "publication_id, platform, kind, source_id, slug";
+                copy_rows(&mut *conn, "import_sources", columns, "(?, ?, ?, ?, ?)", &s.foreign.sources, |q, r| {
+                    q.bind(r.publication_id).bind(&r.platform).bind(&r.kind).bind(&r.source_id).bind(&r.slug)
+                })
+                .await?;
+                let columns = "publication_id, path, article_id, target";
+                copy_rows(&mut *conn, "legacy_urls", columns, "(?, ?, ?, ?)", &s.foreign.legacy_urls, |q, r| {
+                    q.bind(r.publication_id).bind(&r.path).bind(r.article_id).bind(&r.target)
+                })
+                .await?;
                 Ok(())
             }
 

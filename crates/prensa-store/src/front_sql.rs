@@ -18,6 +18,8 @@ macro_rules! front_impl {
             use crate::shared::{backend, image_at, media_from, summary_from, utc_of, Cols};
             use crate::{Front, Result, StoreError};
 
+            use super::snapshot_gen::copy_rows;
+
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
@@ -63,29 +65,16 @@ macro_rules! front_impl {
             /// Writes a snapshot's pins and brands, after the articles,
             /// publications and media they name.
             pub(crate) async fn front_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
-                let sql = q("INSERT INTO front_pins (article_id, publication_id, position, expires_at, pinned_at) \
-                             VALUES (?, ?, ?, ?, ?)");
-                for p in &s.front.pins {
-                    sqlx::query(&sql)
-                        .bind(p.article_id)
-                        .bind(p.publication_id)
-                        .bind(p.position)
-                        .bind(p.expires_at)
-                        .bind(p.pinned_at)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q("INSERT INTO publication_brand (publication_id, logo_key, favicon_key) VALUES (?, ?, ?)");
-                for b in &s.front.brands {
-                    sqlx::query(&sql)
-                        .bind(b.publication_id)
-                        .bind(&b.logo_key)
-                        .bind(&b.favicon_key)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
+                let columns = "article_id, publication_id, position, expires_at, pinned_at";
+                copy_rows(&mut *conn, "front_pins", columns, "(?, ?, ?, ?, ?)", &s.front.pins, |q, p| {
+                    q.bind(p.article_id).bind(p.publication_id).bind(p.position).bind(p.expires_at).bind(p.pinned_at)
+                })
+                .await?;
+                let columns = "publication_id, logo_key, favicon_key";
+                copy_rows(&mut *conn, "publication_brand", columns, "(?, ?, ?)", &s.front.brands, |q, b| {
+                    q.bind(b.publication_id).bind(&b.logo_key).bind(&b.favicon_key)
+                })
+                .await?;
                 Ok(())
             }
 

@@ -27,6 +27,8 @@ macro_rules! network_impl {
             use crate::shared::{backend, social_to_json, summary_from};
             use crate::{Result, StoreError};
 
+            use super::snapshot_gen::copy_rows;
+
             type Conn = $conn;
 
             fn q(sql: &str) -> String {
@@ -347,27 +349,15 @@ macro_rules! network_impl {
             /// Writes the network's rows of `s`, after the articles and
             /// authors they name.
             pub(crate) async fn network_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
-                let sql = q("INSERT INTO translations (article_id, original_id, language, original_version) VALUES (?, ?, ?, ?)");
-                for t in &s.translations {
-                    sqlx::query(&sql)
-                        .bind(t.article_id)
-                        .bind(t.original_id)
-                        .bind(&t.language)
-                        .bind(t.original_version)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q("INSERT INTO author_bios (author_id, language, bio) VALUES (?, ?, ?)");
-                for b in &s.author_bios {
-                    sqlx::query(&sql)
-                        .bind(b.author_id)
-                        .bind(&b.language)
-                        .bind(&b.bio)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
+                let columns = "article_id, original_id, language, original_version";
+                copy_rows(&mut *conn, "translations", columns, "(?, ?, ?, ?)", &s.translations, |q, t| {
+                    q.bind(t.article_id).bind(t.original_id).bind(&t.language).bind(t.original_version)
+                })
+                .await?;
+                copy_rows(&mut *conn, "author_bios", "author_id, language, bio", "(?, ?, ?)", &s.author_bios, |q, b| {
+                    q.bind(b.author_id).bind(&b.language).bind(&b.bio)
+                })
+                .await?;
                 Ok(())
             }
         }

@@ -49,7 +49,7 @@ macro_rules! snapshot_impl {
             /// every one of `rows`, `ROWS` a statement: `row` is one row's
             /// placeholders (with the backend's casts), `bind` binds one
             /// row's values in column order.
-            async fn copy_rows<T: Sync>(
+            pub(super) async fn copy_rows<T: Sync>(
                 conn: &mut Conn,
                 table: &str,
                 columns: &str,
@@ -340,10 +340,8 @@ macro_rules! snapshot_impl {
             /// Writes the newsroom's rows of `s` with their ids, after the
             /// content tables they reference (authors, articles).
             async fn newsroom_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
-                let sql = q(&format!("INSERT INTO users ({USER_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                for u in &s.users {
-                    sqlx::query(&sql)
-                        .bind(u.id)
+                copy_rows(&mut *conn, "users", USER_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &s.users, |q, u| {
+                    q.bind(u.id)
                         .bind(&u.email)
                         .bind(&u.name)
                         .bind(u.role.as_str())
@@ -352,47 +350,27 @@ macro_rules! snapshot_impl {
                         .bind(u.created_at)
                         .bind(u.network_wide)
                         .bind(u.deactivated_at)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q(&format!("INSERT INTO publication_roles ({PUBLICATION_ROLE_ROW_COLUMNS}) VALUES (?, ?, ?)"));
-                for r in &s.publication_roles {
-                    sqlx::query(&sql)
-                        .bind(r.user_id)
-                        .bind(r.publication_id)
-                        .bind(r.role.as_str())
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q(&format!("INSERT INTO article_revisions ({REVISION_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"));
-                for r in &s.article_revisions {
-                    sqlx::query(&sql)
-                        .bind(r.id)
-                        .bind(r.article_id)
-                        .bind(r.version)
-                        .bind(r.user_id)
-                        .bind(r.saved_at)
-                        .bind(&r.draft)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q(&format!("INSERT INTO slug_redirects ({REDIRECT_ROW_COLUMNS}) VALUES (?, ?, ?)"));
-                for r in &s.slug_redirects {
-                    sqlx::query(&sql)
-                        .bind(r.publication_id)
-                        .bind(&r.old_slug)
-                        .bind(r.article_id)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql = q(&format!("INSERT INTO review_notes ({NOTE_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-                for n in &s.review_notes {
-                    sqlx::query(&sql)
-                        .bind(n.id)
+                })
+                .await?;
+                copy_rows(&mut *conn, "publication_roles", PUBLICATION_ROLE_ROW_COLUMNS, "(?, ?, ?)", &s.publication_roles, |q, r| {
+                    q.bind(r.user_id).bind(r.publication_id).bind(r.role.as_str())
+                })
+                .await?;
+                copy_rows(
+                    &mut *conn,
+                    "article_revisions",
+                    REVISION_ROW_COLUMNS,
+                    "(?, ?, ?, ?, ?, ?)",
+                    &s.article_revisions,
+                    |q, r| q.bind(r.id).bind(r.article_id).bind(r.version).bind(r.user_id).bind(r.saved_at).bind(&r.draft),
+                )
+                .await?;
+                copy_rows(&mut *conn, "slug_redirects", REDIRECT_ROW_COLUMNS, "(?, ?, ?)", &s.slug_redirects, |q, r| {
+                    q.bind(r.publication_id).bind(&r.old_slug).bind(r.article_id)
+                })
+                .await?;
+                copy_rows(&mut *conn, "review_notes", NOTE_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.review_notes, |q, n| {
+                    q.bind(n.id)
                         .bind(n.article_id)
                         .bind(n.user_id)
                         .bind(&n.body)
@@ -400,28 +378,28 @@ macro_rules! snapshot_impl {
                         .bind(n.resolved_at)
                         .bind(n.resolved_by)
                         .bind(n.reply_to)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
-                let sql =
-                    q(&format!("INSERT INTO scheduled_changes ({SCHEDULED_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                for c in &s.scheduled_changes {
-                    sqlx::query(&sql)
-                        .bind(c.id)
-                        .bind(c.article_id)
-                        .bind(&c.kind)
-                        .bind(&c.draft)
-                        .bind(c.run_at)
-                        .bind(c.created_by)
-                        .bind(c.created_at)
-                        .bind(c.done_at)
-                        .bind(&c.outcome)
-                        .bind(c.base_version)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(backend)?;
-                }
+                })
+                .await?;
+                copy_rows(
+                    &mut *conn,
+                    "scheduled_changes",
+                    SCHEDULED_ROW_COLUMNS,
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &s.scheduled_changes,
+                    |q, c| {
+                        q.bind(c.id)
+                            .bind(c.article_id)
+                            .bind(&c.kind)
+                            .bind(&c.draft)
+                            .bind(c.run_at)
+                            .bind(c.created_by)
+                            .bind(c.created_at)
+                            .bind(c.done_at)
+                            .bind(&c.outcome)
+                            .bind(c.base_version)
+                    },
+                )
+                .await?;
                 Ok(())
             }
         }
