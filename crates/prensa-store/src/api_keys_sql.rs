@@ -15,7 +15,7 @@ macro_rules! api_keys_impl {
             use crate::shared::{backend, utc_of, Cols};
             use crate::{ApiKeys, Result, StoreError, CHANGE_API_KEYS};
 
-            use super::snapshot_gen::copy_rows;
+            use super::snapshot_gen::insert_rows;
 
             type Conn = $conn;
 
@@ -75,7 +75,7 @@ macro_rules! api_keys_impl {
             /// publications and accounts they name.
             pub(crate) async fn api_keys_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
                 let columns = "id, publication_id, name, digest, prefix, created_at, created_by, revoked_at";
-                copy_rows(&mut *conn, "api_keys", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.api_keys, |q, k| {
+                insert_rows(&mut *conn, "api_keys", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", "", &s.api_keys, |q, k| {
                     q.bind(k.id)
                         .bind(k.publication_id)
                         .bind(&k.name)

@@ -15,7 +15,7 @@ macro_rules! fields_impl {
             use crate::shared::{backend, Cols};
             use crate::{ArticleFields, Result, StoreError};
 
-            use super::snapshot_gen::copy_rows;
+            use super::snapshot_gen::insert_rows;
 
             type Conn = $conn;
 
@@ -137,7 +137,7 @@ macro_rules! fields_impl {
             pub(crate) async fn fields_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
                 let columns = "article_id, meta_title, meta_description, social_title, social_description, social_image, \
                                canonical_url";
-                copy_rows(&mut *conn, "article_seo", columns, "(?, ?, ?, ?, ?, ?, ?)", &s.fields.article_seo, |q, (article, seo)| {
+                insert_rows(&mut *conn, "article_seo", columns, "(?, ?, ?, ?, ?, ?, ?)", "", &s.fields.article_seo, |q, (article, seo)| {
                     q.bind(*article)
                         .bind(&seo.meta_title)
                         .bind(&seo.meta_description)
@@ -148,7 +148,7 @@ macro_rules! fields_impl {
                 })
                 .await?;
                 let columns = "id, publication_id, key, label, kind, options, help, position";
-                copy_rows(&mut *conn, "custom_fields", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.fields.custom_fields, |q, f| {
+                insert_rows(&mut *conn, "custom_fields", columns, "(?, ?, ?, ?, ?, ?, ?, ?)", "", &s.fields.custom_fields, |q, f| {
                     q.bind(f.id)
                         .bind(f.publication_id)
                         .bind(&f.key)
@@ -160,7 +160,7 @@ macro_rules! fields_impl {
                 })
                 .await?;
                 let columns = "article_id, field_id, value";
-                copy_rows(&mut *conn, "article_field_values", columns, "(?, ?, ?)", &s.fields.values, |q, (article, field, value)| {
+                insert_rows(&mut *conn, "article_field_values", columns, "(?, ?, ?)", "", &s.fields.values, |q, (article, field, value)| {
                     q.bind(*article).bind(*field).bind(value)
                 })
                 .await?;

@@ -17,7 +17,7 @@ macro_rules! foreign_impl {
             use crate::shared::{backend, Cols};
             use crate::{ForeignImports, Result, StoreError};
 
-            use super::snapshot_gen::copy_rows;
+            use super::snapshot_gen::insert_rows;
 
             type Conn = $conn;
 
@@ -64,12 +64,12 @@ macro_rules! foreign_impl {
             /// publications and articles they name.
             pub(crate) async fn foreign_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
                 let columns = "publication_id, platform, kind, source_id, slug";
-                copy_rows(&mut *conn, "import_sources", columns, "(?, ?, ?, ?, ?)", &s.foreign.sources, |q, r| {
+                insert_rows(&mut *conn, "import_sources", columns, "(?, ?, ?, ?, ?)", "", &s.foreign.sources, |q, r| {
                     q.bind(r.publication_id).bind(&r.platform).bind(&r.kind).bind(&r.source_id).bind(&r.slug)
                 })
                 .await?;
                 let columns = "publication_id, path, article_id, target";
-                copy_rows(&mut *conn, "legacy_urls", columns, "(?, ?, ?, ?)", &s.foreign.legacy_urls, |q, r| {
+                insert_rows(&mut *conn, "legacy_urls", columns, "(?, ?, ?, ?)", "", &s.foreign.legacy_urls, |q, r| {
                     q.bind(r.publication_id).bind(&r.path).bind(r.article_id).bind(&r.target)
                 })
                 .await?;
@@ -85,12 +85,9 @@ macro_rules! foreign_impl {
                     .ok_or_else(|| StoreError::Invalid(format!("the import names no publication {slug}")))
             }
 
-            /// Rows per multi-row INSERT below (5 and 4 values each).
-            const ROWS: usize = 1_000;
-
             /// The source ids and old addresses of an import whose content
             /// is already written in this transaction. Written many rows a
-            /// statement (see `import_sql.rs` for why); a key met twice keeps
+            /// statement ([`insert_rows`]; see `import_sql.rs` for why); a key met twice keeps
             /// its last row, as writing them one by one would.
             async fn remember(conn: &mut Conn, import: &ForeignImport) -> Result<()> {
                 let platform = import.platform.as_str();
@@ -115,19 +112,12 @@ macro_rules! foreign_impl {
                         }
                     }
                 }
-                for chunk in sources.chunks(ROWS) {
-                    let sql = format!(
-                        "INSERT INTO import_sources (publication_id, platform, kind, source_id, slug) VALUES {} \
-                         ON CONFLICT (publication_id, platform, kind, source_id) DO UPDATE SET slug = excluded.slug",
-                        vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-                    );
-                    let sql = q(&sql);
-                    let mut query = sqlx::query(&sql);
-                    for (publication, kind, source_id, slug) in chunk {
-                        query = query.bind(*publication).bind(platform).bind(*kind).bind(*source_id).bind(*slug);
-                    }
-                    query.execute(&mut *conn).await.map_err(backend)?;
-                }
+                let columns = "publication_id, platform, kind, source_id, slug";
+                let tail = "ON CONFLICT (publication_id, platform, kind, source_id) DO UPDATE SET slug = excluded.slug";
+                insert_rows(&mut *conn, "import_sources", columns, "(?, ?, ?, ?, ?)", tail, &sources, |q, r| {
+                    q.bind(r.0).bind(platform).bind(r.1).bind(r.2).bind(r.3)
+                })
+                .await?;
 
                 // Each publication's article ids by slug, read once.
                 let mut articles: std::collections::HashMap<Id, std::collections::HashMap<String, Id>> =
@@ -172,20 +162,12 @@ macro_rules! foreign_impl {
                         }
                     }
                 }
-                for chunk in urls.chunks(ROWS) {
-                    let sql = format!(
-                        "INSERT INTO legacy_urls (publication_id, path, article_id, target) VALUES {} \
-                         ON CONFLICT (publication_id, path) DO UPDATE SET article_id = excluded.article_id, \
-                           target = excluded.target",
-                        vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
-                    );
-                    let sql = q(&sql);
-                    let mut query = sqlx::query(&sql);
-                    for (publication, path, article_id, target) in chunk {
-                        query = query.bind(*publication).bind(*path).bind(*article_id).bind(target.as_str());
-                    }
-                    query.execute(&mut *conn).await.map_err(backend)?;
-                }
+                let tail = "ON CONFLICT (publication_id, path) DO UPDATE SET article_id = excluded.article_id, \
+                            target = excluded.target";
+                insert_rows(&mut *conn, "legacy_urls", "publication_id, path, article_id, target", "(?, ?, ?, ?)", tail, &urls, |q, r| {
+                    q.bind(r.0).bind(r.1).bind(r.2).bind(r.3.as_str())
+                })
+                .await?;
                 Ok(())
             }
 

@@ -18,7 +18,7 @@ macro_rules! front_impl {
             use crate::shared::{backend, image_at, media_from, summary_from, utc_of, Cols};
             use crate::{Front, Result, StoreError};
 
-            use super::snapshot_gen::copy_rows;
+            use super::snapshot_gen::insert_rows;
 
             type Conn = $conn;
 
@@ -66,12 +66,12 @@ macro_rules! front_impl {
             /// publications and media they name.
             pub(crate) async fn front_snapshot_in(conn: &mut Conn, s: &prensa_core::Snapshot) -> Result<()> {
                 let columns = "article_id, publication_id, position, expires_at, pinned_at";
-                copy_rows(&mut *conn, "front_pins", columns, "(?, ?, ?, ?, ?)", &s.front.pins, |q, p| {
+                insert_rows(&mut *conn, "front_pins", columns, "(?, ?, ?, ?, ?)", "", &s.front.pins, |q, p| {
                     q.bind(p.article_id).bind(p.publication_id).bind(p.position).bind(p.expires_at).bind(p.pinned_at)
                 })
                 .await?;
                 let columns = "publication_id, logo_key, favicon_key";
-                copy_rows(&mut *conn, "publication_brand", columns, "(?, ?, ?)", &s.front.brands, |q, b| {
+                insert_rows(&mut *conn, "publication_brand", columns, "(?, ?, ?)", "", &s.front.brands, |q, b| {
                     q.bind(b.publication_id).bind(&b.logo_key).bind(&b.favicon_key)
                 })
                 .await?;

@@ -20,11 +20,15 @@ macro_rules! import_impl {
             use prensa_core::{slug, Id, ImportCounts, ImportSet, NewArticle, Status};
             use sqlx::Row;
 
+            use super::snapshot_gen::insert_rows;
             use super::{network_gen, newsroom_gen};
             use crate::shared::{and_not_in, backend, i64_of, social_to_json, to_parts};
             use crate::{Result, StoreError};
 
             type Conn = $conn;
+            type Db = <Conn as sqlx::Connection>::Database;
+            /// A statement being bound.
+            type Q<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
 
             fn q(sql: &str) -> String {
                 $q(sql)
@@ -33,8 +37,6 @@ macro_rules! import_impl {
             /// Articles per INSERT: 17 values each, far below both
             /// backends' limits on bound parameters (32,766 and 65,535).
             const ARTICLE_ROWS: usize = 200;
-            /// Two- and three-column rows per INSERT.
-            const LINK_ROWS: usize = 2_000;
 
             /// `(?, ?), (?, ?)`: `rows` rows of `cols` placeholders.
             fn rows(rows: usize, cols: usize) -> String {
@@ -86,23 +88,15 @@ macro_rules! import_impl {
 
                 let mut keys = HashSet::new();
                 let media: Vec<_> = set.media.iter().filter(|m| keys.insert(m.key.as_str())).collect();
-                for chunk in media.chunks(LINK_ROWS / 2) {
-                    let sql = format!(
-                        "INSERT INTO media (key, content_type, width, height, bytes) VALUES {} ON CONFLICT (key) DO NOTHING",
-                        rows(chunk.len(), 5)
-                    );
-                    let sql = q(&sql);
-                    let mut query = sqlx::query(&sql);
-                    for m in chunk {
-                        query = query
-                            .bind(&m.key)
-                            .bind(&m.content_type)
-                            .bind(i64::from(m.width))
-                            .bind(i64::from(m.height))
-                            .bind(i64_of(m.bytes));
-                    }
-                    query.execute(&mut *conn).await.map_err(backend)?;
-                }
+                let columns = "key, content_type, width, height, bytes";
+                insert_rows(&mut *conn, "media", columns, "(?, ?, ?, ?, ?)", "ON CONFLICT (key) DO NOTHING", &media, |q, m| {
+                    q.bind(&m.key)
+                        .bind(&m.content_type)
+                        .bind(i64::from(m.width))
+                        .bind(i64::from(m.height))
+                        .bind(i64_of(m.bytes))
+                })
+                .await?;
                 counts.media += set.media.len() as u64;
 
                 // Authors linked to the publication by this run.
@@ -346,42 +340,28 @@ macro_rules! import_impl {
                         tag_rows.push((*id, *tag, i64_of(position + 1)));
                     }
                 }
-                insert_triples(&mut *conn, "article_authors (article_id, author_id, position)", &bylines).await?;
-                insert_triples(&mut *conn, "article_tags (article_id, tag_id, position)", &tag_rows).await?;
+                let columns = "article_id, author_id, position";
+                insert_rows(&mut *conn, "article_authors", columns, "(?, ?, ?)", "", &bylines, bind_link).await?;
+                let columns = "article_id, tag_id, position";
+                insert_rows(&mut *conn, "article_tags", columns, "(?, ?, ?)", "", &tag_rows, bind_link).await?;
                 link_authors(&mut *conn, publication, &writers, linked).await?;
                 ids.extend(batch_ids);
                 Ok(())
             }
 
-            /// `INSERT INTO {into} VALUES …` for every row, in chunks.
-            async fn insert_triples(conn: &mut Conn, into: &str, triples: &[(Id, Id, i64)]) -> Result<()> {
-                for chunk in triples.chunks(LINK_ROWS) {
-                    let sql = format!("INSERT INTO {into} VALUES {}", rows(chunk.len(), 3));
-                    let sql = q(&sql);
-                    let mut query = sqlx::query(&sql);
-                    for (a, b, c) in chunk {
-                        query = query.bind(*a).bind(*b).bind(*c);
-                    }
-                    query.execute(&mut *conn).await.map_err(backend)?;
-                }
-                Ok(())
+            /// Binds a byline or tag row: the article, the author or tag, the position.
+            fn bind_link<'q>(q: Q<'q>, row: &'q (Id, Id, i64)) -> Q<'q> {
+                q.bind(row.0).bind(row.1).bind(row.2)
             }
 
             /// Lists `authors` among the publication's authors (once per run).
             async fn link_authors(conn: &mut Conn, publication: Id, authors: &[Id], linked: &mut HashSet<Id>) -> Result<()> {
                 let new: Vec<Id> = authors.iter().copied().filter(|a| !linked.contains(a)).collect();
-                for chunk in new.chunks(LINK_ROWS) {
-                    let sql = format!(
-                        "INSERT INTO publication_authors (publication_id, author_id) VALUES {} ON CONFLICT DO NOTHING",
-                        rows(chunk.len(), 2)
-                    );
-                    let sql = q(&sql);
-                    let mut query = sqlx::query(&sql);
-                    for author in chunk {
-                        query = query.bind(publication).bind(*author);
-                    }
-                    query.execute(&mut *conn).await.map_err(backend)?;
-                }
+                let columns = "publication_id, author_id";
+                insert_rows(&mut *conn, "publication_authors", columns, "(?, ?)", "ON CONFLICT DO NOTHING", &new, |q, author| {
+                    q.bind(publication).bind(*author)
+                })
+                .await?;
                 linked.extend(new);
                 Ok(())
             }

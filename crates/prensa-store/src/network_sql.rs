@@ -27,7 +27,7 @@ macro_rules! network_impl {
             use crate::shared::{backend, social_to_json, summary_from};
             use crate::{Result, StoreError};
 
-            use super::snapshot_gen::copy_rows;
+            use super::snapshot_gen::insert_rows;
 
             type Conn = $conn;
 
@@ -350,11 +350,11 @@ macro_rules! network_impl {
             /// authors they name.
             pub(crate) async fn network_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
                 let columns = "article_id, original_id, language, original_version";
-                copy_rows(&mut *conn, "translations", columns, "(?, ?, ?, ?)", &s.translations, |q, t| {
+                insert_rows(&mut *conn, "translations", columns, "(?, ?, ?, ?)", "", &s.translations, |q, t| {
                     q.bind(t.article_id).bind(t.original_id).bind(&t.language).bind(t.original_version)
                 })
                 .await?;
-                copy_rows(&mut *conn, "author_bios", "author_id, language, bio", "(?, ?, ?)", &s.author_bios, |q, b| {
+                insert_rows(&mut *conn, "author_bios", "author_id, language, bio", "(?, ?, ?)", "", &s.author_bios, |q, b| {
                     q.bind(b.author_id).bind(&b.language).bind(&b.bio)
                 })
                 .await?;

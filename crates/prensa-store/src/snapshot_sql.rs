@@ -6,7 +6,7 @@
 //! imports' rows), ids kept. As in `newsroom_sql.rs`, the statements use
 //! `?` placeholders that the PostgreSQL expansion numbers; `$json_in` is
 //! the backend's placeholder for a JSON column and `$json_out` how it reads
-//! one back as text. Each table is copied by [`copy_rows`] from a column
+//! one back as text. Each table is copied by `insert_rows` from a column
 //! list and a function binding one row, many rows a statement.
 //!
 //! Sessions, single-use links and the change feed are not copied: people
@@ -41,27 +41,38 @@ macro_rules! snapshot_impl {
                 $q(sql)
             }
 
-            /// Rows per INSERT when a table is copied: at most 23 values a
-            /// row (articles), far below either backend's limit.
-            const ROWS: usize = 500;
+            /// Bound values per multi-row INSERT: far below either
+            /// backend's limit (SQLite 32,766, PostgreSQL 65,535), and
+            /// enough that each statement carries hundreds of rows (2,000
+            /// rows of three values, 260 articles of 23).
+            const VALUES_PER_STATEMENT: usize = 6_000;
 
-            /// `INSERT INTO {table} ({columns}) VALUES {row}, {row}, …` for
-            /// every one of `rows`, `ROWS` a statement: `row` is one row's
-            /// placeholders (with the backend's casts), `bind` binds one
-            /// row's values in column order.
-            pub(super) async fn copy_rows<T: Sync>(
+            /// `INSERT INTO {table} ({columns}) VALUES {row}, {row}, … {tail}`
+            /// for every one of `rows`, as many a statement as
+            /// [`VALUES_PER_STATEMENT`] allows: the store's one
+            /// multi-row insert (snapshots, content imports, imports' source
+            /// ids and old addresses). `row` is one row's placeholders (with
+            /// the backend's casts), `tail` an `ON CONFLICT …` clause or
+            /// nothing, `bind` binds one row's values in column order.
+            pub(super) async fn insert_rows<T: Sync>(
                 conn: &mut Conn,
                 table: &str,
                 columns: &str,
                 row: &str,
+                tail: &str,
                 rows: &[T],
                 bind: impl for<'q> Fn(Q<'q>, &'q T) -> Q<'q>,
             ) -> Result<()> {
-                let statement = |n: usize| q(&format!("INSERT INTO {table} ({columns}) VALUES {}", vec![row; n].join(", ")));
-                let full = statement(ROWS);
-                for chunk in rows.chunks(ROWS) {
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let statement =
+                    |n: usize| q(&format!("INSERT INTO {table} ({columns}) VALUES {} {tail}", vec![row; n].join(", ")));
+                let per_statement = VALUES_PER_STATEMENT / row.matches('?').count().max(1);
+                let full = statement(per_statement.min(rows.len()));
+                for chunk in rows.chunks(per_statement) {
                     let rest;
-                    let sql = if chunk.len() == ROWS {
+                    let sql = if chunk.len() == per_statement.min(rows.len()) {
                         &full
                     } else {
                         rest = statement(chunk.len());
@@ -177,12 +188,12 @@ macro_rules! snapshot_impl {
                 // first, so a bad row fails before anything is bound.
                 let socials = s.publications.iter().map(|p| social_to_json(&p.social)).collect::<Result<Vec<_>>>()?;
                 let publications: Vec<_> = s.publications.iter().zip(&socials).collect();
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "publications",
                     "id, slug, name, tagline, language, base_url, timezone, social, more_from_section, most_recent, \
                      page_size, from_sister_sites, feed_content, api_cors_origins",
-                    concat!("(?, ?, ?, ?, ?, ?, ?, ", $json_in, ", ?, ?, ?, ?, ?, ?)"),
+                    concat!("(?, ?, ?, ?, ?, ?, ?, ", $json_in, ", ?, ?, ?, ?, ?, ?)"), "",
                     &publications,
                     |q, (p, social)| {
                         q.bind(p.id)
@@ -202,7 +213,7 @@ macro_rules! snapshot_impl {
                     },
                 )
                 .await?;
-                copy_rows(&mut *conn, "media", MEDIA_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s.media, |q, r: &MediaRow| {
+                insert_rows(&mut *conn, "media", MEDIA_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", &s.media, |q, r: &MediaRow| {
                     let (m, meta) = (&r.asset, &r.meta);
                     q.bind(&m.key)
                         .bind(&m.content_type)
@@ -218,39 +229,39 @@ macro_rules! snapshot_impl {
                 .await?;
                 let socials = s.authors.iter().map(|a| social_to_json(&a.social)).collect::<Result<Vec<_>>>()?;
                 let authors: Vec<_> = s.authors.iter().zip(&socials).collect();
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "authors",
                     "id, slug, name, bio, avatar, social",
-                    concat!("(?, ?, ?, ?, ?, ", $json_in, ")"),
+                    concat!("(?, ?, ?, ?, ?, ", $json_in, ")"), "",
                     &authors,
                     |q, (a, social)| {
                         q.bind(a.id).bind(&a.slug).bind(&a.name).bind(&a.bio).bind(&a.avatar).bind(social.as_str())
                     },
                 )
                 .await?;
-                copy_rows(&mut *conn, "publication_authors", "publication_id, author_id", "(?, ?)", &s.publication_authors, |q, r| {
+                insert_rows(&mut *conn, "publication_authors", "publication_id, author_id", "(?, ?)", "", &s.publication_authors, |q, r| {
                     q.bind(r.publication_id).bind(r.author_id)
                 })
                 .await?;
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "sections",
                     "id, publication_id, slug, name, description, position",
-                    "(?, ?, ?, ?, ?, ?)",
+                    "(?, ?, ?, ?, ?, ?)", "",
                     &s.sections,
                     |q, x| q.bind(x.id).bind(x.publication_id).bind(&x.slug).bind(&x.name).bind(&x.description).bind(x.position),
                 )
                 .await?;
-                copy_rows(&mut *conn, "tags", "id, publication_id, slug, name", "(?, ?, ?, ?)", &s.tags, |q, t| {
+                insert_rows(&mut *conn, "tags", "id, publication_id, slug, name", "(?, ?, ?, ?)", "", &s.tags, |q, t| {
                     q.bind(t.id).bind(t.publication_id).bind(&t.slug).bind(&t.name)
                 })
                 .await?;
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "articles",
                     ARTICLE_ROW_COLUMNS,
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "",
                     &s.articles,
                     |q, a| {
                         let (published_at, published_offset) = to_parts(&a.published_at);
@@ -281,11 +292,11 @@ macro_rules! snapshot_impl {
                     },
                 )
                 .await?;
-                copy_rows(&mut *conn, "article_authors", "article_id, author_id, position", "(?, ?, ?)", &s.article_authors, |q, r| {
+                insert_rows(&mut *conn, "article_authors", "article_id, author_id, position", "(?, ?, ?)", "", &s.article_authors, |q, r| {
                     q.bind(r.article_id).bind(r.author_id).bind(r.position)
                 })
                 .await?;
-                copy_rows(&mut *conn, "article_tags", "article_id, tag_id, position", "(?, ?, ?)", &s.article_tags, |q, r| {
+                insert_rows(&mut *conn, "article_tags", "article_id, tag_id, position", "(?, ?, ?)", "", &s.article_tags, |q, r| {
                     q.bind(r.article_id).bind(r.tag_id).bind(r.position)
                 })
                 .await?;
@@ -340,7 +351,7 @@ macro_rules! snapshot_impl {
             /// Writes the newsroom's rows of `s` with their ids, after the
             /// content tables they reference (authors, articles).
             async fn newsroom_in(conn: &mut Conn, s: &Snapshot) -> Result<()> {
-                copy_rows(&mut *conn, "users", USER_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &s.users, |q, u| {
+                insert_rows(&mut *conn, "users", USER_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", "", &s.users, |q, u| {
                     q.bind(u.id)
                         .bind(&u.email)
                         .bind(&u.name)
@@ -352,24 +363,24 @@ macro_rules! snapshot_impl {
                         .bind(u.deactivated_at)
                 })
                 .await?;
-                copy_rows(&mut *conn, "publication_roles", PUBLICATION_ROLE_ROW_COLUMNS, "(?, ?, ?)", &s.publication_roles, |q, r| {
+                insert_rows(&mut *conn, "publication_roles", PUBLICATION_ROLE_ROW_COLUMNS, "(?, ?, ?)", "", &s.publication_roles, |q, r| {
                     q.bind(r.user_id).bind(r.publication_id).bind(r.role.as_str())
                 })
                 .await?;
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "article_revisions",
                     REVISION_ROW_COLUMNS,
-                    "(?, ?, ?, ?, ?, ?)",
+                    "(?, ?, ?, ?, ?, ?)", "",
                     &s.article_revisions,
                     |q, r| q.bind(r.id).bind(r.article_id).bind(r.version).bind(r.user_id).bind(r.saved_at).bind(&r.draft),
                 )
                 .await?;
-                copy_rows(&mut *conn, "slug_redirects", REDIRECT_ROW_COLUMNS, "(?, ?, ?)", &s.slug_redirects, |q, r| {
+                insert_rows(&mut *conn, "slug_redirects", REDIRECT_ROW_COLUMNS, "(?, ?, ?)", "", &s.slug_redirects, |q, r| {
                     q.bind(r.publication_id).bind(&r.old_slug).bind(r.article_id)
                 })
                 .await?;
-                copy_rows(&mut *conn, "review_notes", NOTE_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?)", &s.review_notes, |q, n| {
+                insert_rows(&mut *conn, "review_notes", NOTE_ROW_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?)", "", &s.review_notes, |q, n| {
                     q.bind(n.id)
                         .bind(n.article_id)
                         .bind(n.user_id)
@@ -380,11 +391,11 @@ macro_rules! snapshot_impl {
                         .bind(n.reply_to)
                 })
                 .await?;
-                copy_rows(
+                insert_rows(
                     &mut *conn,
                     "scheduled_changes",
                     SCHEDULED_ROW_COLUMNS,
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "",
                     &s.scheduled_changes,
                     |q, c| {
                         q.bind(c.id)
