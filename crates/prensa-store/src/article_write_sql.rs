@@ -314,10 +314,7 @@ macro_rules! article_write_impl {
                     .execute(&mut *conn)
                     .await
                     .map_err(backend)?;
-                let after = footprint_in(&mut *conn, id).await?;
-                let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
-                record_change(&mut *conn, &keys).await?;
-                editable_in(conn, id).await?.ok_or(StoreError::NotFound)
+                announce(conn, id, Some(&before), now).await
             }
 
             /// Applies `transition` to article `id` (already locked) and
@@ -360,10 +357,7 @@ macro_rules! article_write_impl {
                 if matches!(transition, Transition::ReturnToDraft | Transition::Unpublish) {
                     sqlx::query(&q("DELETE FROM front_pins WHERE article_id = ?")).bind(id).execute(&mut *conn).await.map_err(backend)?;
                 }
-                let after = footprint_in(&mut *conn, id).await?;
-                let keys = with_group(&mut *conn, id, change_keys(id, Some(&before), &after, now.timestamp())).await?;
-                record_change(&mut *conn, &keys).await?;
-                editable_in(conn, id).await?.ok_or(StoreError::NotFound)
+                announce(conn, id, Some(&before), now).await
             }
 
             /// Creates a draft (version 1) of `draft` in `publication` with
@@ -403,10 +397,22 @@ macro_rules! article_write_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                let after = footprint_in(&mut *tx, id).await?;
-                let keys = with_group(&mut *tx, id, change_keys(id, None, &after, now.timestamp())).await?;
-                record_change(&mut *tx, &keys).await?;
-                editable_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)
+                announce(tx, id, None, now).await
+            }
+
+            /// Tells the change feed which pages a write to article `id`
+            /// touched (those of its footprint `before`, `None` for a new
+            /// article, and after), then reads the article as it is now.
+            async fn announce(
+                conn: &mut Conn,
+                id: Id,
+                before: Option<&ArticleFootprint>,
+                now: DateTime<Utc>,
+            ) -> Result<EditableArticle> {
+                let after = footprint_in(&mut *conn, id).await?;
+                let keys = with_group(&mut *conn, id, change_keys(id, before, &after, now.timestamp())).await?;
+                record_change(&mut *conn, &keys).await?;
+                editable_in(conn, id).await?.ok_or(StoreError::NotFound)
             }
         }
     };

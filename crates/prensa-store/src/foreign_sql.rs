@@ -76,13 +76,23 @@ macro_rules! foreign_impl {
                 Ok(())
             }
 
-            async fn publication_id(conn: &mut Conn, slug: &str) -> Result<Id> {
-                sqlx::query_scalar(&q("SELECT id FROM publications WHERE slug = ?"))
+            /// The id of publication `slug`, read once per import (`known`).
+            async fn publication_id(
+                conn: &mut Conn,
+                known: &mut std::collections::HashMap<String, Id>,
+                slug: &str,
+            ) -> Result<Id> {
+                if let Some(id) = known.get(slug) {
+                    return Ok(*id);
+                }
+                let id = sqlx::query_scalar(&q("SELECT id FROM publications WHERE slug = ?"))
                     .bind(slug)
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(backend)?
-                    .ok_or_else(|| StoreError::Invalid(format!("the import names no publication {slug}")))
+                    .ok_or_else(|| StoreError::Invalid(format!("the import names no publication {slug}")))?;
+                known.insert(slug.to_owned(), id);
+                Ok(id)
             }
 
             /// The source ids and old addresses of an import whose content
@@ -95,14 +105,7 @@ macro_rules! foreign_impl {
                 let mut sources: Vec<(Id, &str, &str, &str)> = Vec::with_capacity(import.sources.len());
                 let mut at: std::collections::HashMap<(Id, &str, &str), usize> = std::collections::HashMap::new();
                 for s in &import.sources {
-                    let publication = match ids.get(&s.publication) {
-                        Some(id) => *id,
-                        None => {
-                            let id = publication_id(&mut *conn, &s.publication).await?;
-                            ids.insert(s.publication.clone(), id);
-                            id
-                        }
-                    };
+                    let publication = publication_id(&mut *conn, &mut ids, &s.publication).await?;
                     let row = (publication, s.kind.as_str(), s.source_id.as_str(), s.slug.as_str());
                     match at.get(&(publication, row.1, row.2)) {
                         Some(i) => sources[*i] = row,
@@ -128,14 +131,7 @@ macro_rules! foreign_impl {
                     if !is_legacy_path(&u.path) {
                         return Err(StoreError::Invalid(format!("{:?} is not a path an old address can have", u.path)));
                     }
-                    let publication = match ids.get(&u.publication) {
-                        Some(id) => *id,
-                        None => {
-                            let id = publication_id(&mut *conn, &u.publication).await?;
-                            ids.insert(u.publication.clone(), id);
-                            id
-                        }
-                    };
+                    let publication = publication_id(&mut *conn, &mut ids, &u.publication).await?;
                     let article_id: Option<Id> = match &u.target {
                         LegacyTarget::Article(slug) => {
                             if !articles.contains_key(&publication) {
