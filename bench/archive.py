@@ -112,7 +112,9 @@ def main():
         base = "http://localhost:8080" + ("" if p == 0 else f"/{lang}")
         with open(os.path.join(d, "publication.toml"), "w") as f:
             f.write(f'slug = "archive-{lang}"\nname = "Archive {lang.upper()}"\ntagline = "A generated archive."\n'
-                    f'language = "{lang}"\nbase_url = "{base}"\ntimezone = "{tz}"\n')
+                    f'language = "{lang}"\nbase_url = "{base}"\ntimezone = "{tz}"\n'
+                    # The issue's deep-pagination figure is for 20 a page.
+                    '\n[settings]\npage_size = 20\n')
         for a in range(args.authors):
             with open(os.path.join(d, "authors", f"author-{a:03}.md"), "w") as f:
                 name = " ".join(w.capitalize() for w in rng.choices(words[:3000], k=2))

@@ -439,6 +439,27 @@ pub struct ImportSet {
     pub articles: Vec<NewArticle>,
 }
 
+/// Where the store reads the bodies of an import's articles while it
+/// writes them, a batch at a time: from the articles themselves
+/// ([`InMemory`], `NewArticle::body`), or from a spool on disk that an
+/// import too large to hold every body in memory wrote them to
+/// (`prensa_import::Spool`), leaving `body` empty.
+pub trait BodySource: Sync {
+    /// The body of `article`, of the `set`-th set of the import (0 for an
+    /// import of one set).
+    fn body<'a>(&'a self, set: usize, article: &'a NewArticle) -> std::io::Result<std::borrow::Cow<'a, str>>;
+}
+
+/// Bodies as the articles hold them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InMemory;
+
+impl BodySource for InMemory {
+    fn body<'a>(&'a self, _set: usize, article: &'a NewArticle) -> std::io::Result<std::borrow::Cow<'a, str>> {
+        Ok(std::borrow::Cow::Borrowed(&article.body))
+    }
+}
+
 /// A translation's link to its original, as a content directory declares
 /// it (`translation_of = "LANG:SLUG"` in an article's front matter).
 #[derive(Debug, Clone, PartialEq, Eq)]

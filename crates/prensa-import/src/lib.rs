@@ -32,14 +32,16 @@ mod load;
 mod media;
 mod network;
 mod problem;
+mod spool;
 mod text;
 pub mod wordpress;
 
 use std::path::{Path, PathBuf};
 
 pub use media::Media;
-pub use network::{load_dirs, Network};
+pub use network::{load_dirs, load_dirs_spooled, Network};
 pub use problem::{Problem, Problems};
+pub use spool::{Spool, Spooled};
 
 /// A content directory, validated and ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,5 +99,5 @@ pub fn load_dir(path: &Path) -> Result<Prepared, Problems> {
 
 /// [`load_dir`], calling `progress` after each content file is read.
 pub fn load_dir_with_progress(path: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Problems> {
-    load::load(path, progress)
+    load::load(path, progress, None)
 }

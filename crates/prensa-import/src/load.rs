@@ -65,7 +65,14 @@ impl Progress<'_> {
     }
 }
 
-pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Problems> {
+/// Reads and validates the directory at `root`. With `spool`, each
+/// article's body goes to the spool as the body of set `spool.1` as soon as
+/// its file is read, and the article keeps an empty `body`.
+pub(crate) fn load(
+    root: &Path,
+    progress: &dyn Fn(Step),
+    mut spool: Option<(&mut crate::Spool, usize)>,
+) -> Result<Prepared, Problems> {
     if !root.is_dir() {
         let message = format!("`{}` is not a directory", root.display());
         return Err(Problems(vec![Problem::new("", 0, message)]));
@@ -107,7 +114,12 @@ pub(crate) fn load(root: &Path, progress: &dyn Fn(Step)) -> Result<Prepared, Pro
     let mut slugs: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
     let mut links = Vec::new();
     for entry in &article_files {
-        let (slug, article, link) = article(root, entry, &known, &mut media, &mut problems);
+        let (slug, mut article, link) = article(root, entry, &known, &mut media, &mut problems);
+        if let (Some(a), Some((spool, set))) = (article.as_mut(), spool.as_mut()) {
+            if let Err(e) = spool.take_body(*set, a) {
+                problems.push(Problem::new(entry.rel.clone(), 0, format!("cannot set the body aside on disk: {e}")));
+            }
+        }
         if let Some((slug, line)) = slug {
             slugs.entry(slug).or_default().push((entry.rel.clone(), line));
         }

@@ -31,10 +31,32 @@ pub struct Network {
 /// Reads every directory of `dirs` and resolves the links between them.
 /// Problems name files as `DIR/articles/x.md`, `DIR` as given.
 pub fn load_dirs(dirs: &[PathBuf], progress: &dyn Fn(&Path, Step)) -> Result<Network, Problems> {
+    load_dirs_into(dirs, progress, None)
+}
+
+/// [`load_dirs`], moving every article's body into `spool` as it is read
+/// (the `i`-th directory's as set `i`): the run's memory then holds only
+/// front matter, whatever the length of its articles. Apply the result with
+/// the spool as the store's body source.
+pub fn load_dirs_spooled(
+    dirs: &[PathBuf],
+    progress: &dyn Fn(&Path, Step),
+    spool: &mut crate::Spool,
+) -> Result<Network, Problems> {
+    load_dirs_into(dirs, progress, Some(spool))
+}
+
+fn load_dirs_into(
+    dirs: &[PathBuf],
+    progress: &dyn Fn(&Path, Step),
+    mut spool: Option<&mut crate::Spool>,
+) -> Result<Network, Problems> {
     let mut problems = Vec::new();
     let mut read = Vec::new();
-    for dir in dirs {
-        match crate::load::load(dir, &|step| progress(dir, step)) {
+    // Set numbers follow `dirs`: on any problem nothing is returned, so
+    // the sets of a returned run are exactly the directories, in order.
+    for (i, dir) in dirs.iter().enumerate() {
+        match crate::load::load(dir, &|step| progress(dir, step), spool.as_deref_mut().map(|s| (s, i))) {
             Ok(prepared) => read.push((dir.clone(), prepared)),
             Err(found) => problems.extend(found.0.into_iter().map(|p| in_dir(dir, p))),
         }

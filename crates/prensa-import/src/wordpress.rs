@@ -167,6 +167,9 @@ pub struct Post {
     /// Plain text.
     pub excerpt: String,
     pub body: content::Body,
+    /// Where [`read_spooled`] put the converted Markdown (then
+    /// `body.markdown` is empty).
+    pub spooled: Option<crate::Spooled>,
     /// `(nicename, name)` in the order written, nicenames as in URLs.
     pub categories: Vec<(String, String)>,
     pub tags: Vec<(String, String)>,
@@ -209,10 +212,29 @@ pub fn read(path: &Path, progress: &dyn Fn(Progress)) -> Result<Export, ReadErro
     read_from(&open, progress)
 }
 
+/// [`read`], moving each converted body into `spool` as soon as its batch
+/// is converted (the posts' `spooled` says where): the read then holds the
+/// export's metadata only, whatever the length of its posts.
+pub fn read_spooled(path: &Path, progress: &dyn Fn(Progress), spool: &mut crate::Spool) -> Result<Export, ReadError> {
+    let open = || {
+        std::fs::File::open(path)
+            .map_err(|e| ReadError { offset: 0, message: format!("cannot open {}: {e}", path.display()) })
+    };
+    read_into(&open, progress, Some(spool))
+}
+
 /// [`read`] over anything that can be opened twice (tests read strings).
 pub fn read_from<R: std::io::Read>(
     open: &dyn Fn() -> Result<R, ReadError>,
     progress: &dyn Fn(Progress),
+) -> Result<Export, ReadError> {
+    read_into(open, progress, None)
+}
+
+fn read_into<R: std::io::Read>(
+    open: &dyn Fn() -> Result<R, ReadError>,
+    progress: &dyn Fn(Progress),
+    spool: Option<&mut crate::Spool>,
 ) -> Result<Export, ReadError> {
     let mut export = Export::default();
     let mut first = FirstPass::default();
@@ -220,7 +242,8 @@ pub fn read_from<R: std::io::Read>(
         walk(BufReader::with_capacity(1 << 16, open()?), &mut |item| first.item(item), &mut export, progress, 1, 0)?;
     export.attachments = Library::new(first.attachments);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let mut second = SecondPass { batch: Vec::new(), posts: Vec::new(), skipped: Vec::new(), threads };
+    let mut second =
+        SecondPass { batch: Vec::new(), posts: Vec::new(), skipped: Vec::new(), threads, spool, spool_error: None };
     let mut channel_again = Export::default();
     {
         let attachments = &export.attachments;
@@ -233,6 +256,9 @@ pub fn read_from<R: std::io::Read>(
             total,
         )?;
         second.flush(attachments);
+    }
+    if let Some(e) = second.spool_error {
+        return Err(ReadError { offset: 0, message: format!("cannot set the converted bodies aside on disk: {e}") });
     }
     export.posts = second.posts;
     export.skipped = second.skipped;
@@ -306,14 +332,17 @@ impl FirstPass {
 /// Bodies converted per batch, each batch split over the cores.
 const BATCH: usize = 256;
 
-struct SecondPass {
+struct SecondPass<'s> {
     batch: Vec<RawItem>,
     posts: Vec<Post>,
     skipped: Vec<String>,
     threads: usize,
+    spool: Option<&'s mut crate::Spool>,
+    /// The first failed write to the spool, reported when the pass ends.
+    spool_error: Option<std::io::Error>,
 }
 
-impl SecondPass {
+impl SecondPass<'_> {
     fn item(&mut self, item: RawItem, attachments: &Library) {
         let kind = item.post_type.trim();
         let status = item.status.trim();
@@ -355,7 +384,20 @@ impl SecondPass {
             // rather than lose the run's other items silently: re-raise.
             handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
         });
-        for posts in converted {
+        for mut posts in converted {
+            if let Some(spool) = self.spool.as_deref_mut() {
+                for p in &mut posts {
+                    match spool.put(&p.body.markdown) {
+                        Ok(at) => {
+                            p.spooled = Some(at);
+                            p.body.markdown = String::new();
+                        }
+                        Err(e) => {
+                            self.spool_error.get_or_insert(e);
+                        }
+                    }
+                }
+            }
             self.posts.extend(posts);
         }
     }
@@ -393,6 +435,7 @@ fn to_post(item: &RawItem, attachments: &Library) -> Post {
         creator: item.creator.trim().to_owned(),
         excerpt: content::plain_text(&item.excerpt),
         body: content::convert(&item.content, id, attachments),
+        spooled: None,
         categories,
         tags,
         primary_category: item.meta("_yoast_wp_primary_category").filter(|v| !v.is_empty()).map(str::to_owned),

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use prensa_core::foreign::{LegacyTarget, SourceKind};
-use prensa_core::{NewPublication, Status};
-use prensa_import::wordpress::build::{build, Plan, Target};
+use prensa_core::{BodySource, NewPublication, Status};
+use prensa_import::wordpress::build::{build, build_spooled, Plan, Target};
 use prensa_import::wordpress::{self, Export, ReadError};
+use prensa_import::Spool;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordpress").join(name)
@@ -48,6 +49,35 @@ fn plan(known: HashMap<(SourceKind, String), String>) -> Plan {
         main_language: "en".into(),
         sisters,
     }
+}
+
+/// Read and built through a spool (what `prensa import wordpress` does),
+/// the import is the one built in memory, its bodies in the spool instead.
+#[test]
+fn a_spooled_build_is_the_same_import() {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 12, 0, 0).single().expect("date");
+    let in_memory = build(read("site.xml").expect("reads"), &plan(HashMap::new()), Some(&fixture("uploads")), now);
+    let mut spool = Spool::new().expect("spool");
+    let export = wordpress::read_spooled(&fixture("site.xml"), &|_| {}, &mut spool).expect("reads");
+    assert!(export.posts.iter().all(|p| p.body.markdown.is_empty() && p.spooled.is_some()));
+    let spooled =
+        build_spooled(export, &plan(HashMap::new()), Some(&fixture("uploads")), now, &mut spool).expect("builds");
+    assert!(!spool.is_empty());
+    let sets = &in_memory.import.network.sets;
+    assert_eq!(spooled.import.network.sets.len(), sets.len());
+    for (i, (memory, disk)) in sets.iter().zip(&spooled.import.network.sets).enumerate() {
+        assert_eq!(memory.articles.len(), disk.articles.len());
+        for (m, d) in memory.articles.iter().zip(&disk.articles) {
+            assert!(d.body.is_empty(), "{}: the body waits in the spool", d.slug);
+            assert_eq!(spool.body(i, d).expect("reads back"), m.body, "{}", m.slug);
+            let mut d = d.clone();
+            d.body = m.body.clone();
+            assert_eq!(&d, m, "the rest is the same");
+        }
+    }
+    assert!(sets[0].articles.iter().any(|a| a.body.contains("/media/")), "images rewritten in both");
+    assert_eq!(spooled.import.sources, in_memory.import.sources);
+    assert_eq!(spooled.import.legacy, in_memory.import.legacy);
 }
 
 #[test]

@@ -1,19 +1,28 @@
 //! Full-text search for Prensa's public sites.
 //!
-//! One [tantivy] index per publication, held in memory and stemmed in the
-//! publication's language (Snowball stemmers and stop words for the
-//! eighteen languages tantivy ships; any other language is still lowercased
-//! and folded, just not stemmed). Every node builds its own index from the
-//! store ([`SearchIndex::rebuild`]) and then follows the store's change
-//! feed ([`SearchIndex::refresh`]), so all nodes of a site answer alike
-//! within one watcher tick of a publish, whatever node took it, and
-//! nothing but the database is shared.
+//! One [tantivy] index per publication, stemmed in the publication's
+//! language (Snowball stemmers and stop words for the eighteen languages
+//! tantivy ships; any other language is still lowercased and folded, just
+//! not stemmed). Every node builds its own index from the store
+//! ([`SearchIndex::rebuild`]) and then follows the store's change feed
+//! ([`SearchIndex::refresh`]), so all nodes of a site answer alike within
+//! one watcher tick of a publish, whatever node took it, and nothing but
+//! the database is shared.
 //!
-//! Why in memory: a magazine's whole archive is small for a search engine
-//! (100,000 articles index in well under a minute, see BENCHMARKS.md), so
-//! keeping no index files means nothing to back up, lock or keep in step
-//! between nodes that share a data directory. The price, a build per
-//! start, is paid in the background: a rebuild fills *new* indexes while
+//! Where the index lives: in files under a temporary directory of the
+//! node's own (`TMPDIR`, `prensa-search-*`, removed when the index is
+//! dropped), read through tantivy's memory-mapped directory. Held in the
+//! heap, as it was first, an archive's index cost its whole size in
+//! resident memory: the stored plain text for snippets alone is about the
+//! archive's size (1.4 GB at 100,000 articles of 600–3,000 words), where a
+//! node must stay under 400 MB. Mapped files are the kernel's page cache:
+//! what searches touch stays resident, the rest can be dropped under
+//! pressure. The files are rebuilt at every start rather than kept: a
+//! magazine's archive is small for a search engine (see BENCHMARKS.md for
+//! the build time at 100,000 articles), and keeping nothing between runs
+//! means nothing to back up, lock, or check for staleness against a
+//! database other nodes write. The price, a build per start, is paid in
+//! the background: a rebuild fills *new* indexes while
 //! the old ones (or, at start, empty ones that say so through
 //! [`SearchIndex::is_built`]) keep answering, then swaps them in, so a
 //! node serves from its first second and no rebuild ever holds up the
@@ -178,6 +187,9 @@ struct PublicationIndex {
     writer: Mutex<IndexWriter>,
     parser: QueryParser,
     fields: Fields,
+    /// The index's files; last, so the reader and writer close first. The
+    /// directory is removed when the index is dropped.
+    _dir: tempfile::TempDir,
 }
 
 /// The search indexes of every publication a node serves.
@@ -282,7 +294,11 @@ impl PublicationIndex {
             names: schema.add_text_field("names", text),
             stored: schema.add_text_field("stored", STORED),
         };
-        let index = Index::create_in_ram(schema.build());
+        let dir = tempfile::Builder::new()
+            .prefix("prensa-search-")
+            .tempdir()
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("making the index's directory: {e}")))?;
+        let index = Index::create_in_dir(dir.path(), schema.build())?;
         index.tokenizers().register(ANALYZER, analyzer(language));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
@@ -300,6 +316,7 @@ impl PublicationIndex {
             writer: Mutex::new(writer),
             parser,
             fields,
+            _dir: dir,
         })
     }
 

@@ -134,8 +134,13 @@ impl Store for AnyStore {
         delegate!(self.apply_import(set, prune))
     }
 
-    async fn apply_network(&self, import: &prensa_core::NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
-        delegate!(self.apply_network(import, prune))
+    async fn apply_network_from(
+        &self,
+        import: &prensa_core::NetworkImport,
+        prune: bool,
+        bodies: &dyn prensa_core::BodySource,
+    ) -> Result<Vec<ImportCounts>> {
+        delegate!(self.apply_network_from(import, prune, bodies))
     }
 
     async fn home_pins(&self, publication: Id, now: DateTime<Utc>) -> Result<Vec<ArticleSummary>> {
@@ -702,8 +707,12 @@ impl crate::ForeignImports for AnyStore {
         delegate!(self.article_slugs(publication))
     }
 
-    async fn apply_foreign(&self, import: &prensa_core::foreign::ForeignImport) -> Result<Vec<ImportCounts>> {
-        delegate!(self.apply_foreign(import))
+    async fn apply_foreign_from(
+        &self,
+        import: &prensa_core::foreign::ForeignImport,
+        bodies: &dyn prensa_core::BodySource,
+    ) -> Result<Vec<ImportCounts>> {
+        delegate!(self.apply_foreign_from(import, bodies))
     }
 
     async fn legacy_url(&self, publication: Id, path: &str) -> Result<Option<String>> {

@@ -42,7 +42,17 @@ pub trait ForeignImports {
     /// [`prensa_core::foreign::is_legacy_path`] refuses, is
     /// [`crate::StoreError::Invalid`] and nothing is written. Counts are per
     /// set.
-    fn apply_foreign(&self, import: &ForeignImport) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send;
+    fn apply_foreign(&self, import: &ForeignImport) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send {
+        self.apply_foreign_from(import, &prensa_core::InMemory)
+    }
+
+    /// [`Self::apply_foreign`] reading the articles' bodies from `bodies`
+    /// a batch at a time (`prensa import wordpress` spools them to disk).
+    fn apply_foreign_from(
+        &self,
+        import: &ForeignImport,
+        bodies: &dyn prensa_core::BodySource,
+    ) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send;
 
     /// Where an old address of the publication leads now: the current path
     /// of the article it names (following later slug changes), or the

@@ -212,14 +212,18 @@ macro_rules! foreign_impl {
                     .map_err(backend)
                 }
 
-                async fn apply_foreign(&self, import: &ForeignImport) -> Result<Vec<ImportCounts>> {
+                async fn apply_foreign_from(
+                    &self,
+                    import: &ForeignImport,
+                    bodies: &dyn prensa_core::BodySource,
+                ) -> Result<Vec<ImportCounts>> {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     let result = async {
                         let tx = &mut tx;
                         write_lock(&mut *tx).await?;
                         let mut counts = Vec::with_capacity(import.network.sets.len());
-                        for set in &import.network.sets {
-                            counts.push(super::import_gen::import_in(&mut *tx, set, false).await?);
+                        for (i, set) in import.network.sets.iter().enumerate() {
+                            counts.push(super::import_gen::import_in(&mut *tx, set, false, (bodies, i)).await?);
                         }
                         super::network_gen::link(&mut *tx, &import.network).await?;
                         remember(&mut *tx, import).await?;

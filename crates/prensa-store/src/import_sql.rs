@@ -17,7 +17,7 @@ macro_rules! import_impl {
         mod import_gen {
             use std::collections::{HashMap, HashSet};
 
-            use prensa_core::{slug, Id, ImportCounts, ImportSet, NewArticle, Status};
+            use prensa_core::{slug, BodySource, Id, ImportCounts, ImportSet, NewArticle, Status};
             use sqlx::Row;
 
             use super::snapshot_gen::insert_rows;
@@ -52,7 +52,14 @@ macro_rules! import_impl {
             /// Writes `set` (its publication, media, authors, sections, tags
             /// and articles with their bylines and tags; with `prune`, deletes
             /// what the set no longer has) and records a change of everything.
-            pub(crate) async fn import_in(conn: &mut Conn, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
+            /// Writes `set`, the `bodies.1`-th set of its import, reading its
+            /// articles' bodies from `bodies.0` one batch at a time.
+            pub(crate) async fn import_in(
+                conn: &mut Conn,
+                set: &ImportSet,
+                prune: bool,
+                bodies: (&dyn BodySource, usize),
+            ) -> Result<ImportCounts> {
                 let mut counts = ImportCounts::default();
                 let p = &set.publication;
                 let publication: Id = sqlx::query_scalar(&q(concat!(
@@ -157,14 +164,14 @@ macro_rules! import_impl {
                 let mut slugs_in_batch: HashSet<&str> = HashSet::new();
                 for a in &set.articles {
                     if batch.len() == ARTICLE_ROWS || slugs_in_batch.contains(a.slug.as_str()) {
-                        write_articles(&mut *conn, publication, &batch, &mut linked, &mut article_ids).await?;
+                        write_articles(&mut *conn, publication, &batch, bodies, &mut linked, &mut article_ids).await?;
                         batch.clear();
                         slugs_in_batch.clear();
                     }
                     batch.push(ready(&mut *conn, a, &sections, &authors, &mut elsewhere, &tags).await?);
                     slugs_in_batch.insert(a.slug.as_str());
                 }
-                write_articles(&mut *conn, publication, &batch, &mut linked, &mut article_ids).await?;
+                write_articles(&mut *conn, publication, &batch, bodies, &mut linked, &mut article_ids).await?;
                 counts.articles += article_ids.len() as u64;
 
                 if prune {
@@ -252,6 +259,7 @@ macro_rules! import_impl {
                 conn: &mut Conn,
                 publication: Id,
                 batch: &[Ready<'_>],
+                (bodies, set): (&dyn BodySource, usize),
                 linked: &mut HashSet<Id>,
                 ids: &mut Vec<Id>,
             ) -> Result<()> {
@@ -276,8 +284,15 @@ macro_rules! import_impl {
                     rows(batch.len(), 17)
                 );
                 let sql = q(&sql);
+                // Only this batch's bodies are in memory at once (a spool
+                // reads them from disk here).
+                let texts = batch
+                    .iter()
+                    .map(|r| bodies.body(set, r.article))
+                    .collect::<std::io::Result<Vec<_>>>()
+                    .map_err(StoreError::Bodies)?;
                 let mut query = sqlx::query(&sql);
-                for r in batch {
+                for (r, text) in batch.iter().zip(&texts) {
                     let a = r.article;
                     let (published_at, published_offset) = to_parts(&a.published_at);
                     let (updated_at, updated_offset) = to_parts(a.updated_at.as_ref().unwrap_or(&a.published_at));
@@ -286,7 +301,7 @@ macro_rules! import_impl {
                         .bind(&a.slug)
                         .bind(&a.headline)
                         .bind(&a.standfirst)
-                        .bind(&a.body)
+                        .bind(text.as_ref())
                         .bind(a.toc)
                         .bind(r.section)
                         .bind(a.image.as_ref().map(|i| &i.key))

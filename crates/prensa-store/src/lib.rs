@@ -115,6 +115,11 @@ pub enum StoreError {
     Migration(Box<dyn std::error::Error + Send + Sync>),
     #[error("media storage: {0}")]
     Media(#[from] std::io::Error),
+    /// An import's article bodies could not be read back from where the
+    /// importer spooled them ([`prensa_core::BodySource`]). Nothing was
+    /// written.
+    #[error("reading the import's article bodies: {0}")]
+    Bodies(std::io::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -190,6 +195,18 @@ pub trait Store: Clone + Send + Sync + 'static + ArticleFields + ForeignImports 
         &self,
         import: &NetworkImport,
         prune: bool,
+    ) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send {
+        self.apply_network_from(import, prune, &prensa_core::InMemory)
+    }
+
+    /// [`Store::apply_network`] reading the articles' bodies from `bodies`
+    /// a batch at a time (`prensa import dir` spools them to disk, so a
+    /// 100,000-article archive is not held in memory).
+    fn apply_network_from(
+        &self,
+        import: &NetworkImport,
+        prune: bool,
+        bodies: &dyn prensa_core::BodySource,
     ) -> impl Future<Output = Result<Vec<ImportCounts>>> + Send;
 
     /// The latest `limit` published articles of every other publication,

@@ -269,7 +269,7 @@ impl Store for PostgresStore {
 
     async fn apply_import(&self, set: &ImportSet, prune: bool) -> Result<ImportCounts> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let counts = import_gen::import_in(&mut tx, set, prune).await?;
+        let counts = import_gen::import_in(&mut tx, set, prune, (&prensa_core::InMemory, 0)).await?;
         tx.commit().await.map_err(backend)?;
         // An import can change a table's size by orders of magnitude (an
         // empty site gets its whole archive); fresh statistics keep the
@@ -286,11 +286,16 @@ impl Store for PostgresStore {
         Ok(counts)
     }
 
-    async fn apply_network(&self, import: &NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
+    async fn apply_network_from(
+        &self,
+        import: &NetworkImport,
+        prune: bool,
+        bodies: &dyn prensa_core::BodySource,
+    ) -> Result<Vec<ImportCounts>> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let mut counts = Vec::with_capacity(import.sets.len());
-        for set in &import.sets {
-            counts.push(import_gen::import_in(&mut tx, set, prune).await?);
+        for (i, set) in import.sets.iter().enumerate() {
+            counts.push(import_gen::import_in(&mut tx, set, prune, (bodies, i)).await?);
         }
         network_gen::link(&mut tx, import).await?;
         tx.commit().await.map_err(backend)?;

@@ -249,12 +249,17 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        let counts = import_gen::import_in(&mut tx, set, prune).await?;
+        let counts = import_gen::import_in(&mut tx, set, prune, (&prensa_core::InMemory, 0)).await?;
         tx.commit().await.map_err(backend)?;
         Ok(counts)
     }
 
-    async fn apply_network(&self, import: &NetworkImport, prune: bool) -> Result<Vec<ImportCounts>> {
+    async fn apply_network_from(
+        &self,
+        import: &NetworkImport,
+        prune: bool,
+        bodies: &dyn prensa_core::BodySource,
+    ) -> Result<Vec<ImportCounts>> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         // Writer from the start, as in `apply_import`.
         sqlx::query("UPDATE content_version SET version = version WHERE id = 1")
@@ -262,8 +267,8 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         let mut counts = Vec::with_capacity(import.sets.len());
-        for set in &import.sets {
-            counts.push(import_gen::import_in(&mut tx, set, prune).await?);
+        for (i, set) in import.sets.iter().enumerate() {
+            counts.push(import_gen::import_in(&mut tx, set, prune, (bodies, i)).await?);
         }
         network_gen::link(&mut tx, import).await?;
         tx.commit().await.map_err(backend)?;

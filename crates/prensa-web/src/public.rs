@@ -165,10 +165,20 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     // and only then is the lookup left to after parsing.
     // A WordPress address of the form `/?p=12` (the home page's path, so
     // it would be answered from the home page's cache entry below).
-    if site.has_legacy_urls && path == "/" {
+    if path == "/" {
         if let Some(old) = uri.query().and_then(legacy_query) {
-            if let Some(response) = legacy_redirect(&state, site, &old).await {
-                return response;
+            if site.has_legacy_urls {
+                if let Some(response) = legacy_redirect(&state, site, &old).await {
+                    return response;
+                }
+            }
+            // WordPress answers `/?p=12` at its host's root whatever the
+            // post's language (Polylang too), so a sister publication under
+            // a prefix of this host (`/de`) may hold the address.
+            if site.root().is_empty() {
+                if let Some(response) = sister_short_link(&state, site, &old).await {
+                    return response;
+                }
             }
         }
     }
@@ -320,8 +330,9 @@ async fn legacy_redirect<S: Store>(state: &AppState<S>, site: &Site, key: &str) 
     }
     let full = site.path(key);
     match state.store.legacy_url(site.publication.id, &full).await {
-        // Never to itself: a loop, not a redirect.
-        Ok(Some(target)) if target != key => Some(redirect(&site.path(&target))),
+        // Never to itself: a loop, not a redirect. Root-relative to the
+        // site: the network layer puts a prefixed site's prefix in front.
+        Ok(Some(target)) if target != key => Some(redirect(&target)),
         Ok(Some(_)) => None,
         Ok(None) => None,
         Err(e) => {
@@ -329,6 +340,25 @@ async fn legacy_redirect<S: Store>(state: &AppState<S>, site: &Site, key: &str) 
             None
         }
     }
+}
+
+/// A 301 to the article of a publication under a prefix of `site`'s host
+/// whose import brought the host-root address `old` (`/?p=12`), or `None`.
+/// `site` is at the host's root, so nothing adds the sister's prefix to
+/// the `Location` but this.
+async fn sister_short_link<S: Store>(state: &AppState<S>, site: &Site, old: &str) -> Option<Response> {
+    let sites = state.sites();
+    for sister in sites.under_prefixes_of(site).filter(|s| s.has_legacy_urls) {
+        match state.store.legacy_url(sister.publication.id, old).await {
+            Ok(Some(target)) => return Some(redirect(&sister.path(&target))),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "old address lookup failed");
+                return None;
+            }
+        }
+    }
+    None
 }
 
 /// Unknown URLs share one cached 404 page instead of one entry each, so

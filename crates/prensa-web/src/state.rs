@@ -147,6 +147,19 @@ impl Sites {
         Sites { list, by_host, fallback }
     }
 
+    /// The publications under a path prefix of the host `site` is served
+    /// on (`https://example.org/de` for `https://example.org`), longest
+    /// prefix first; `site` itself is never among them.
+    pub fn under_prefixes_of<'a>(&'a self, site: &Site) -> impl Iterator<Item = &'a Arc<Site>> + 'a {
+        let (host, _) = host_and_root(&site.publication.base_url);
+        let id = site.publication.id;
+        self.by_host
+            .get(&host)
+            .into_iter()
+            .flat_map(|entry| entry.prefixes.iter().map(|(_, i)| &self.list[*i]))
+            .filter(move |s| s.publication.id != id)
+    }
+
     /// The publication serving `host` (a `Host` header value) and `path`:
     /// the host's entry (exact host:port first, then the host without
     /// port), then the longest of its prefixes that the path starts with at

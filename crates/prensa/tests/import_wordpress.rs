@@ -16,7 +16,8 @@ use common::*;
 on_every_backend!(blocking:
     a_wordpress_site_moves_in_and_its_old_urls_keep_working,
     hostile_exports_write_nothing,
-    a_hand_written_article_keeps_its_slug
+    a_hand_written_article_keeps_its_slug,
+    a_sister_under_a_prefix_answers_its_short_links
 );
 
 fn fixtures() -> PathBuf {
@@ -38,13 +39,20 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The German sister publication Polylang's items go to, as a content directory.
+/// The German sister publication Polylang's items go to, as a content
+/// directory, on a host of its own.
 fn german_sister(root: &Path) -> PathBuf {
+    german_sister_at(root, "https://de.harbour.example")
+}
+
+fn german_sister_at(root: &Path, base_url: &str) -> PathBuf {
     let dir = root.join("de");
     std::fs::create_dir_all(&dir).expect("mkdir");
     std::fs::write(
         dir.join("publication.toml"),
-        "slug = \"hafen\"\nname = \"Hafennotizen\"\ntagline = \"Aus dem alten Hafen\"\nlanguage = \"de\"\nbase_url = \"https://de.harbour.example\"\n",
+        format!(
+            "slug = \"hafen\"\nname = \"Hafennotizen\"\ntagline = \"Aus dem alten Hafen\"\nlanguage = \"de\"\nbase_url = \"{base_url}\"\n"
+        ),
     )
     .expect("write");
     dir
@@ -141,6 +149,33 @@ fn a_wordpress_site_moves_in_and_its_old_urls_keep_working(backend: Backend) {
     assert_eq!(get_on(&server, de, "/der-streik-beginnt/").status, 200);
     let r = get_on(&server, de, "/de/2019/09/11/der-streik-beginnt/");
     assert_eq!((r.status, r.header("location")), (301, Some("/der-streik-beginnt/")));
+}
+
+/// Polylang in directory mode: the German sister under `/de` of the old
+/// site's own host. WordPress answered every post's `/?p=N` at the host's
+/// root, whatever its language, so the root publication's home page passes
+/// a German post's short link on to the sister; its dated permalink is
+/// under `/de` already.
+fn a_sister_under_a_prefix_answers_its_short_links(backend: Backend) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let Some(db) = Database::fresh(backend, root.path()) else { return };
+    db.import(&german_sister_at(root.path(), "https://harbour.example/de"));
+    let out = wordpress(&db, &fixtures().join("site.xml"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::serve_db(db);
+    let host = "harbour.example";
+    for (old, new) in [
+        ("/?p=25", "/de/der-streik-beginnt/"),
+        ("/de/2019/09/11/der-streik-beginnt/", "/de/der-streik-beginnt/"),
+        ("/?p=20", "/the-strike-begins/"),
+    ] {
+        let r = get_on(&server, host, old);
+        assert_eq!((r.status, r.header("location")), (301, Some(new)), "{old}");
+    }
+    assert_eq!(get_on(&server, host, "/de/der-streik-beginnt/").status, 200);
+    // An id no publication of the host imported: the home page, as before.
+    assert_eq!(get_on(&server, host, "/?p=99999").status, 200);
+    assert_eq!(get_on(&server, host, "/?p=22").status, 200, "a draft's short link");
 }
 
 /// The publication the export describes, already written here by hand, with

@@ -20,6 +20,7 @@
 //!   title, made unique in the publication, never a path the site itself
 //!   uses (`/tag/`, `/feed/`…).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -31,7 +32,7 @@ use prensa_core::{
 };
 
 use super::{percent_decode, Export, Kind, Post, WpAuthor, WpTerm};
-use crate::{Media, MediaFile};
+use crate::{Media, MediaFile, Spool, Spooled};
 
 /// A publication to import into, with what earlier imports stored.
 #[derive(Debug, Clone)]
@@ -79,7 +80,36 @@ pub fn primary_language(tag: &str) -> String {
 
 /// Builds the import. `media` is the copy of `wp-content/uploads`; `now`
 /// dates drafts that WordPress left undated.
-pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTime<Utc>) -> Built {
+/// [`build`] for an export read with [`super::read_spooled`]: every
+/// article's body (its images pointed at the media store) is read from
+/// `spool` and goes back there, the articles keeping an empty `body`; the
+/// import is then written with the spool as its body source.
+pub fn build_spooled(
+    export: Export,
+    plan: &Plan,
+    media: Option<&Path>,
+    now: DateTime<Utc>,
+    spool: &mut Spool,
+) -> std::io::Result<Built> {
+    build_into(export, plan, media, now, Some(spool))
+}
+
+/// Turns what was read into an import for `plan`, bodies in memory.
+pub fn build(export: Export, plan: &Plan, media: Option<&Path>, now: DateTime<Utc>) -> Built {
+    match build_into(export, plan, media, now, None) {
+        Ok(built) => built,
+        // Only a spool reads or writes files.
+        Err(e) => unreachable!("a build without a spool did I/O: {e}"),
+    }
+}
+
+fn build_into(
+    mut export: Export,
+    plan: &Plan,
+    media: Option<&Path>,
+    now: DateTime<Utc>,
+    mut spool: Option<&mut Spool>,
+) -> std::io::Result<Built> {
     let mut images = Images::new(media);
     images.attachments = std::mem::take(&mut export.attachments.by_id);
     let mut unknown = BTreeMap::new();
@@ -153,7 +183,8 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
             &base_path,
             now,
             &mut skipped,
-        );
+            spool.as_deref_mut(),
+        )?;
     }
 
     // Polylang: the main publication's article is the original, else the
@@ -186,6 +217,13 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
         if set.articles.is_empty() && !std::ptr::eq(set.target, &plan.main) {
             continue;
         }
+        // The spool knows bodies by set number and slug; a sister set
+        // without articles is left out above, so number them here.
+        if let Some(spool) = spool.as_deref_mut() {
+            for (slug, at) in &set.bodies {
+                spool.place(import_sets.len(), slug, *at);
+            }
+        }
         let (import_set, mut s, mut l) = set.finish(&assets);
         import_sets.push(import_set);
         sources.append(&mut s);
@@ -193,7 +231,7 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
     }
     let used: HashSet<&str> = import_sets.iter().flat_map(|s| s.media.iter().map(|m| m.key.as_str())).collect();
     let files = files.into_iter().filter(|f| used.contains(f.key.as_str())).collect();
-    Built {
+    Ok(Built {
         import: ForeignImport {
             platform: Platform::WordPress,
             network: NetworkImport { sets: import_sets, translations },
@@ -204,7 +242,7 @@ pub fn build(mut export: Export, plan: &Plan, media: Option<&Path>, now: DateTim
         missing_media: images.missing,
         unknown,
         skipped,
-    }
+    })
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -233,6 +271,8 @@ struct SetBuilder<'a> {
     /// Old paths of categories, tags and authors, resolved once every
     /// post is in (a category is a section if any post made it one).
     term_paths: BTreeMap<String, TermRef>,
+    /// Each article's body in the spool, by slug.
+    bodies: Vec<(String, Spooled)>,
 }
 
 impl<'a> SetBuilder<'a> {
@@ -260,6 +300,7 @@ impl<'a> SetBuilder<'a> {
             legacy: Vec::new(),
             legacy_paths: HashSet::new(),
             term_paths: BTreeMap::new(),
+            bodies: Vec::new(),
         }
     }
 
@@ -372,7 +413,8 @@ impl<'a> SetBuilder<'a> {
         base_path: &str,
         now: DateTime<Utc>,
         notes: &mut Vec<String>,
-    ) {
+        spool: Option<&mut Spool>,
+    ) -> std::io::Result<()> {
         let what = kind_name(p.kind);
         // Section and tags.
         let mut tags: Vec<String> = Vec::new();
@@ -419,7 +461,16 @@ impl<'a> SetBuilder<'a> {
         let author = self.author(login, authors);
 
         // Images: in the body, and the featured one.
-        let body = rewrite_images(&p.body.markdown, &p.body.images, images, &mut self.media_keys);
+        let markdown = match (p.spooled, spool.as_deref()) {
+            (Some(at), Some(spool)) => Cow::Owned(spool.get(at)?),
+            _ => Cow::Borrowed(p.body.markdown.as_str()),
+        };
+        let mut body = rewrite_images(&markdown, &p.body.images, images, &mut self.media_keys);
+        drop(markdown);
+        if let Some(spool) = spool {
+            self.bodies.push((slug.clone(), spool.put(&body)?));
+            body = String::new();
+        }
         let image = p.thumbnail.and_then(|id| {
             let Some(a) = images.attachments.get(&id).cloned() else {
                 notes.push(format!("{what} {}: featured image {id} is not among the export's attachments", p.id));
@@ -457,7 +508,7 @@ impl<'a> SetBuilder<'a> {
 
         // Old addresses: only what readers could reach.
         if status != Status::Published {
-            return;
+            return Ok(());
         }
         let article = LegacyTarget::Article(slug.clone());
         self.add_legacy(legacy_path(&p.link), article.clone());
@@ -488,6 +539,7 @@ impl<'a> SetBuilder<'a> {
             let target = TermRef::Other(LegacyTarget::Author(author.clone()));
             self.term_paths.entry(format!("{base_path}/author/{author}/")).or_insert(target);
         }
+        Ok(())
     }
 
     fn finish(mut self, assets: &[prensa_core::MediaAsset]) -> (ImportSet, Vec<SourceLink>, Vec<LegacyUrl>) {

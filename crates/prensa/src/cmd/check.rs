@@ -12,7 +12,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    match super::import::load_all(&args.paths) {
+    match super::import::load_all(&args.paths, None) {
         Ok(network) => {
             for (path, set) in args.paths.iter().zip(&network.import.sets) {
                 println!(

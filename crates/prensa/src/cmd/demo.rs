@@ -48,7 +48,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let host = if addr.ip().is_unspecified() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
 
     let (dirs, prefixes) = demo_dirs(&content)?;
-    let mut network = super::import::load_all(&dirs).map_err(|p| anyhow::anyhow!("demo content is invalid:\n{p}"))?;
+    let mut network =
+        super::import::load_all(&dirs, None).map_err(|p| anyhow::anyhow!("demo content is invalid:\n{p}"))?;
     // Canonical URLs, share links and the links between the sisters should
     // point where the demo runs.
     for (set, prefix) in network.import.sets.iter_mut().zip(&prefixes) {
@@ -58,7 +59,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The demo is always SQLite: it must run with nothing else installed.
     let store = AnyStore::Sqlite(SqliteStore::open(&database).await.with_context(|| format!("opening {database}"))?);
     let media = MediaStore::dir(root.join("media"));
-    let counts = super::import::apply_network(&store, &media, &network, false).await?;
+    let counts = super::import::apply_network(&store, &media, &network, false, &prensa_core::InMemory).await?;
     for (set, counts) in network.import.sets.iter().zip(&counts) {
         eprintln!(
             "{} ({}) at {}: {} articles, {} authors, {} sections.",

@@ -55,6 +55,7 @@ pub async fn finish(
     media: &MediaStore,
     prepared: &Prepared,
     dry_run: bool,
+    bodies: &dyn prensa_core::BodySource,
 ) -> anyhow::Result<ExitCode> {
     let import = &prepared.import;
     let platform = import.platform.as_str();
@@ -69,7 +70,7 @@ pub async fn finish(
     }
     if !dry_run {
         super::import::copy_files(media, &prepared.files).await?;
-        match store.apply_foreign(import).await {
+        match store.apply_foreign_from(import, bodies).await {
             Ok(_) => {}
             Err(StoreError::Invalid(why)) => {
                 eprintln!("{why}");

@@ -139,7 +139,7 @@ pub async fn run(args: GhostArgs, file: &FileConfig) -> anyhow::Result<ExitCode>
     if !args.dry_run {
         media.check().await?;
     }
-    let code = finish(&store, &media, &prepared, args.dry_run).await;
+    let code = finish(&store, &media, &prepared, args.dry_run, &prensa_core::InMemory).await;
     store.close().await;
     code
 }

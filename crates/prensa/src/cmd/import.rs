@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use prensa_import::{Network, Problems};
+use prensa_import::{Network, Problems, Spool};
 use prensa_store::{redact_url, AnyStore, MediaStore, Store, StoreError};
 
 use crate::config::{FileConfig, StoreArgs};
@@ -54,8 +54,9 @@ pub struct DirArgs {
 }
 
 /// Reads and validates several directories as one run (links resolved
-/// across them), drawing a progress bar on a terminal.
-pub fn load_all(paths: &[PathBuf]) -> Result<Network, Problems> {
+/// across them), drawing a progress bar on a terminal. With `spool`, the
+/// articles' bodies go there as they are read (see [`prensa_import::Spool`]).
+pub fn load_all(paths: &[PathBuf], spool: Option<&mut Spool>) -> Result<Network, Problems> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} files")
@@ -63,10 +64,14 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Network, Problems> {
             .progress_chars("=> "),
     );
     bar.set_message("reading");
-    let result = prensa_import::load_dirs(paths, &|_, step| {
+    let progress = |_: &std::path::Path, step: prensa_import::Step| {
         bar.set_length(step.total as u64);
         bar.set_position(step.done as u64);
-    });
+    };
+    let result = match spool {
+        Some(spool) => prensa_import::load_dirs_spooled(paths, &progress, spool),
+        None => prensa_import::load_dirs(paths, &progress),
+    };
     bar.finish_and_clear();
     result
 }
@@ -88,7 +93,9 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
     };
     let database = args.store.database(file);
     let media = args.store.media(file)?;
-    let network = match load_all(&args.paths) {
+    // The bodies wait on disk, not in memory, until the store writes them.
+    let mut spool = Spool::new().context("making a temporary file for the articles' bodies")?;
+    let network = match load_all(&args.paths, Some(&mut spool)) {
         Ok(n) => n,
         Err(problems) => {
             report_all(&problems);
@@ -97,7 +104,7 @@ pub async fn run(source: Source, file: &FileConfig) -> anyhow::Result<ExitCode> 
     };
     let store = AnyStore::open(&database).await.with_context(|| format!("opening {}", redact_url(&database)))?;
     media.check().await?;
-    let counts = match apply_network(&store, &media, &network, args.prune).await {
+    let counts = match apply_network(&store, &media, &network, args.prune, &spool).await {
         Ok(counts) => counts,
         Err(e) => match e.downcast_ref::<StoreError>() {
             // A link only the database could check (`file:line: …`).
@@ -136,9 +143,10 @@ pub async fn apply_network(
     media: &MediaStore,
     network: &Network,
     prune: bool,
+    bodies: &dyn prensa_core::BodySource,
 ) -> anyhow::Result<Vec<prensa_core::ImportCounts>> {
     copy_files(media, &network.files).await?;
-    Ok(store.apply_network(&network.import, prune).await?)
+    Ok(store.apply_network_from(&network.import, prune, bodies).await?)
 }
 
 /// Copies an import's image files into the media store, a few at a time,
