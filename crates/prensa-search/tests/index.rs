@@ -32,6 +32,7 @@ fn article(slug: &str, headline: &str, body: &str, published: &str) -> NewArticl
     }
 }
 
+// Not the shared Meridian: its section, author and two languages are what these searches find.
 fn publication(slug: &str, language: &str, articles: Vec<NewArticle>) -> ImportSet {
     ImportSet {
         publication: NewPublication {

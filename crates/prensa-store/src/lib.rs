@@ -65,8 +65,6 @@ mod snapshot_sql;
 pub mod sqlite;
 pub mod staffing;
 mod staffing_sql;
-#[doc(hidden)]
-pub mod testing;
 
 pub use any::{redact_url, AnyStore};
 pub use api_keys::{ApiKeys, CHANGE_API_KEYS};

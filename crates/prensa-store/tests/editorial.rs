@@ -4,7 +4,7 @@
 //! `newsroom.rs`. The PostgreSQL half needs
 //! `PRENSA_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`);
 //! without it, it says so on stderr and passes, or fails when
-//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_store::testing`).
+//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_test_support::gate`).
 
 use prensa_core::permissions::Stage;
 use prensa_core::{ArticleDraft, EditableArticle, Id, Transition};

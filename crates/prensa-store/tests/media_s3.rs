@@ -1,7 +1,7 @@
 //! The media store on S3-compatible object storage, against the server
 //! whose endpoint is in `PRENSA_TEST_S3_URL` (CI starts a moto server);
 //! without it skipped, saying so, or failed when `PRENSA_TEST_REQUIRE`
-//! names `s3` (`prensa_store::testing`). The bad-endpoint case needs no
+//! names `s3` (`prensa_test_support::gate`). The bad-endpoint case needs no
 //! server.
 
 use std::time::{Duration, Instant};

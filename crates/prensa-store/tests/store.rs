@@ -3,14 +3,15 @@
 //! so the tests run in parallel. The PostgreSQL half needs
 //! `PRENSA_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`);
 //! without it, it says so on stderr and passes, or fails when
-//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_store::testing`).
+//! `PRENSA_TEST_REQUIRE` names `postgres` (`prensa_test_support::gate`).
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use prensa_core::{
-    ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewPublication, NewSection,
-    PublicationSettings, SocialKind, SocialLinks, Status,
+    ArticleQuery, ImportSet, MediaAsset, NewArticle, NewAuthor, NewHeroImage, NewSection, SocialKind, SocialLinks,
+    Status,
 };
 use prensa_store::{AnyStore, ApiKeys, ArticleFields, Front, PostgresStore, SqliteStore, Store, StoreError};
+use prensa_test_support::fixture::meridian;
 use prensa_test_support::{on_every_backend, sqlite, PgSchema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -54,47 +55,29 @@ fn fixture() -> ImportSet {
         published_at: date("2026-07-01T08:00:00+00:00"),
         ..article("future", "labor", &["ana"], 22)
     });
-    ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Tag".into(),
-            language: "en".into(),
-            base_url: "http://localhost:8080".into(),
-            timezone: "UTC".into(),
-            social: social.clone(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
-        media: vec![MediaAsset {
-            key: "abc.jpg".into(),
-            content_type: "image/jpeg".into(),
-            width: 1200,
-            height: 675,
-            bytes: 1000,
-        }],
-        authors: vec![
-            NewAuthor {
-                slug: "ana".into(),
-                name: "Ana".into(),
-                bio: "Bio".into(),
-                avatar: Some("abc.jpg".into()),
-                social,
-            },
-            NewAuthor {
-                slug: "ben".into(),
-                name: "Ben".into(),
-                bio: "Bio".into(),
-                avatar: None,
-                social: SocialLinks::default(),
-            },
-        ],
-        sections: vec![
-            NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() },
-            NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() },
-        ],
-        articles,
-    }
+    // The Meridian with what these tests read back besides: a profile link
+    // (the publication's and Ana's), Ana's avatar, the image, a second
+    // author and a second section.
+    let mut set = meridian(articles);
+    set.publication.social = social.clone();
+    set.media = vec![MediaAsset {
+        key: "abc.jpg".into(),
+        content_type: "image/jpeg".into(),
+        width: 1200,
+        height: 675,
+        bytes: 1000,
+    }];
+    set.authors[0].avatar = Some("abc.jpg".into());
+    set.authors[0].social = social;
+    set.authors.push(NewAuthor {
+        slug: "ben".into(),
+        name: "Ben".into(),
+        bio: "Bio".into(),
+        avatar: None,
+        social: SocialLinks::default(),
+    });
+    set.sections.push(NewSection { slug: "culture".into(), name: "Culture".into(), description: "Art".into() });
+    set
 }
 
 on_every_backend!(

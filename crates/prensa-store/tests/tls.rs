@@ -4,17 +4,16 @@
 //! both and exports `PRENSA_TEST_POSTGRES_TLS_URL` (without any `ssl*`
 //! parameters) and `PRENSA_TEST_POSTGRES_TLS_CA` (the CA's PEM file).
 //! Without them these tests say they skipped, or fail when
-//! `PRENSA_TEST_REQUIRE` names `postgres-tls` (`prensa_store::testing`).
+//! `PRENSA_TEST_REQUIRE` names `postgres-tls` (`prensa_test_support::gate`).
 //!
 //! The store takes `sslmode` and `sslrootcert` from the URL, beside
 //! `options[search_path]`, as libpq does.
 
 use chrono::{DateTime, Utc};
-use prensa_core::{
-    ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
-};
-use prensa_store::testing::{server_url, Server};
+use prensa_core::{ImportSet, NewArticle};
 use prensa_store::{AnyStore, Store};
+use prensa_test_support::fixture::{article, meridian};
+use prensa_test_support::gate::{server_url, Server};
 use prensa_test_support::unique_schema_name;
 use sqlx::Connection;
 
@@ -50,45 +49,22 @@ fn with(url: &str, params: &str) -> String {
     format!("{url}{sep}{params}")
 }
 
+/// The Meridian over TLS: its tagline and article are what the round trip
+/// reads back.
 fn fixture() -> ImportSet {
     let published_at = DateTime::parse_from_rfc3339("2026-01-05T10:00:00+01:00").expect("valid date");
-    ImportSet {
-        publication: NewPublication {
-            slug: "meridian".into(),
-            name: "The Meridian".into(),
-            tagline: "Over TLS".into(),
-            language: "en".into(),
-            base_url: "https://meridian.example".into(),
-            timezone: "Europe/Berlin".into(),
-            social: SocialLinks::default(),
-            settings: PublicationSettings::default(),
-            api_cors_origins: Vec::new(),
-        },
-        media: vec![],
-        authors: vec![NewAuthor {
-            slug: "ana".into(),
-            name: "Ana".into(),
-            bio: "Bio".into(),
-            avatar: None,
-            social: SocialLinks::default(),
-        }],
-        sections: vec![NewSection { slug: "labor".into(), name: "Labor".into(), description: "Work".into() }],
-        articles: vec![NewArticle {
-            slug: "sealed".into(),
-            headline: "Sent sealed".into(),
-            standfirst: "S".into(),
-            body: "Every byte of this went through TLS.".into(),
-            toc: false,
-            authors: vec!["ana".into()],
-            section: "labor".into(),
-            tags: vec![],
-            image: None,
-            status: Status::Published,
-            published_at,
-            updated_at: None,
-            translation_group: None,
-        }],
-    }
+    let mut set = meridian(vec![NewArticle {
+        headline: "Sent sealed".into(),
+        standfirst: "S".into(),
+        body: "Every byte of this went through TLS.".into(),
+        tags: vec![],
+        published_at,
+        ..article("sealed")
+    }]);
+    set.publication.tagline = "Over TLS".into();
+    set.publication.base_url = "https://meridian.example".into();
+    set.publication.timezone = "Europe/Berlin".into();
+    set
 }
 
 /// `sslmode=verify-full` with the server's CA in `sslrootcert`: the

@@ -3,17 +3,22 @@
 //! and once on PostgreSQL; [`PgSchema`], the PostgreSQL schema each test
 //! gets to itself; the small publications most tests import
 //! ([`fixture`]); a fresh S3 bucket ([`s3::test_bucket`]); and, with the `web` feature, a site served by the real
-//! router with its staff signed in (`web`).
+//! router with its staff signed in (`web`, with variants taking a
+//! `WebConfig`, a store of either backend's type or a media store).
 //!
 //! A dev-dependency only (`publish = false`): no library crate depends on
-//! it, so nothing here reaches a build of Prensa.
+//! it, so nothing here reaches a build of Prensa. That is why the
+//! skip-or-fail gate ([`gate`]) lives here and not in `prensa-store`.
 //!
-//! The PostgreSQL half of a test goes through `prensa_store::testing`: it
-//! runs when `PRENSA_TEST_POSTGRES_URL` is set, says it skipped (and
-//! passes) when it is not, and fails when `PRENSA_TEST_REQUIRE` names
-//! `postgres` but the variable is missing.
+//! Every half of a test that needs a server besides SQLite and the local
+//! disk (PostgreSQL, S3, Python, Varnish) goes through [`gate`], the
+//! skip-or-fail gate: the PostgreSQL half runs when
+//! `PRENSA_TEST_POSTGRES_URL` is set, says it skipped (and passes) when it
+//! is not, and fails when `PRENSA_TEST_REQUIRE` names `postgres` but the
+//! variable is missing.
 
 pub mod fixture;
+pub mod gate;
 mod postgres;
 pub mod s3;
 #[cfg(feature = "web")]

@@ -1,7 +1,7 @@
 //! A PostgreSQL schema per test: tests run in parallel on one test
 //! database, each in a schema of its own that is dropped when it ends.
 
-use prensa_store::testing::{server_url, Server};
+use crate::gate::{server_url, Server};
 use prensa_store::{AnyStore, StoreError};
 use sqlx::Connection;
 
@@ -14,7 +14,7 @@ pub struct PgSchema {
 
 impl PgSchema {
     /// A fresh schema, or `None` when the test is to skip its PostgreSQL
-    /// half (`prensa_store::testing` decides, says so, or fails the test
+    /// half ([`crate::gate`] decides, says so, or fails the test
     /// when `PRENSA_TEST_REQUIRE` names `postgres`).
     pub async fn create() -> Result<Option<PgSchema>, Box<dyn std::error::Error>> {
         let Some(base) = server_url(Server::Postgres) else {

@@ -12,12 +12,12 @@ use prensa_store::MediaStore;
 /// endpoint is in `PRENSA_TEST_S3_URL` (e.g. `http://127.0.0.1:9000`, a
 /// moto server: it takes any credentials and unsigned bucket creation),
 /// opened with `prefix`; `None` when the test is to skip its S3 half, as
-/// [`prensa_store::testing::server_url`] decides (and says).
+/// [`crate::gate::server_url`] decides (and says).
 pub async fn test_bucket(prefix: &str) -> io::Result<Option<MediaStore>> {
     use std::sync::atomic::{AtomicU32, Ordering};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let Some(endpoint) = prensa_store::testing::server_url(prensa_store::testing::Server::S3) else { return Ok(None) };
+    let Some(endpoint) = crate::gate::server_url(crate::gate::Server::S3) else { return Ok(None) };
     let host = endpoint.strip_prefix("http://").unwrap_or(&endpoint).trim_end_matches('/');
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);

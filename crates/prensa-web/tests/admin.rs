@@ -17,7 +17,8 @@ use prensa_core::{
     SocialLinks, Status, TokenKind,
 };
 use prensa_store::newsroom::LoginGate;
-use prensa_store::{ApiKeys, ArticleFields, ChangeKind, Editorial, MediaDir, Newsroom, SqliteStore, Staffing, Store};
+use prensa_store::{ApiKeys, ArticleFields, ChangeKind, Editorial, Newsroom, SqliteStore, Staffing, Store};
+use prensa_test_support::web;
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -179,8 +180,7 @@ async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     let store = SqliteStore::open(url).await?;
     store.apply_import(&set, false).await?;
     store.apply_import(&publication("zeitung", "de", &format!("http://{SISTER_HOST}")), false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
+    let (state, router, media) = web::serve_with(store.clone(), config).await?;
     let publications = store.publications().await?;
     let publication = publications.iter().find(|p| p.slug == set.publication.slug).ok_or("imported")?.clone();
     let sister = publications.iter().find(|p| p.slug == "zeitung").ok_or("imported")?.clone();
@@ -190,11 +190,8 @@ async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     let sign_in = async |role: Role, slug: &str, email: &str, on: Option<i64>| -> Res<Login> {
         let new =
             NewUser { email: email.into(), name: slug.into(), role, author_id: Some(author_id(slug)), publication: on };
-        let user = store.create_user(&new, Utc::now()).await?;
-        store.set_password(user.id, &prensa_auth::hash_password("correct horse battery")?).await?;
-        let token = new_token();
-        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        Ok(Login { user_id: user.id, secret: token.secret })
+        let (user_id, secret) = web::sign_in_with_password(&store, &new, "correct horse battery").await?;
+        Ok(Login { user_id, secret })
     };
     for (role, slug) in
         [(Role::Contributor, "con"), (Role::Author, "aut"), (Role::Editor, "edi"), (Role::Administrator, "adm")]
@@ -227,7 +224,7 @@ async fn world_on(url: &str, set: ImportSet, config: WebConfig) -> Res<World> {
     state.sync_changes().await;
     let (here, sister) = (sides[0], sides[1]);
     Ok(World {
-        router: prensa_web::router(state.clone()),
+        router,
         state,
         logins,
         a_editor,
@@ -1178,10 +1175,9 @@ async fn login_sets_a_fresh_session_and_throttles_failures() -> TestResult {
 /// A second node on the same database as `w`: its own `AppState` (page
 /// cache, templates, everything per process) and router.
 async fn second_node(w: &World) -> Res<World> {
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(w.store().clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
+    let (state, router, media) = web::serve(w.store().clone()).await?;
     Ok(World {
-        router: prensa_web::router(state.clone()),
+        router,
         state,
         logins: w.logins.clone(),
         a_editor: w.a_editor.clone(),

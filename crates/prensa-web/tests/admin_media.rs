@@ -17,6 +17,7 @@ use prensa_core::{
     SaveOutcome, SocialLinks, Transition,
 };
 use prensa_store::{MediaDir, MediaLibrary, Newsroom, SqliteStore, Store};
+use prensa_test_support::web;
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -66,12 +67,9 @@ struct World {
 }
 
 async fn world() -> Res<World> {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(), false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
-    let p = store.publications().await?.remove(0);
-    let authors = store.authors(p.id).await?;
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, &fixture(), WebConfig::default()).await?;
+    let web::Site { store, state, router, pid, media } = site;
+    let authors = store.authors(pid).await?;
     let author_id = |slug: &str| authors.iter().find(|a| a.slug == slug).map(|a| a.id).expect("fixture author");
     let mut secrets = Vec::new();
     let mut users = Vec::new();
@@ -83,16 +81,14 @@ async fn world() -> Res<World> {
             author_id: Some(author_id(slug)),
             publication: None,
         };
-        let user = store.create_user(&new, Utc::now()).await?;
-        let token = prensa_auth::new_token();
-        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        secrets.push(token.secret);
-        users.push(user.id);
+        let (user, secret) = web::sign_in_as(&store, &new).await?;
+        secrets.push(secret);
+        users.push(user);
     }
-    let labor = store.sections(p.id).await?[0].id;
+    let labor = store.sections(pid).await?[0].id;
     state.sync_changes().await;
     Ok(World {
-        router: prensa_web::router(state.clone()),
+        router,
         state,
         media,
         edi: secrets.pop().ok_or("edi")?,
@@ -100,7 +96,7 @@ async fn world() -> Res<World> {
         con: secrets.pop().ok_or("con")?,
         aut_id: author_id("aut"),
         edi_user: users[2],
-        pid: p.id,
+        pid,
         labor,
     })
 }

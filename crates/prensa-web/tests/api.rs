@@ -17,9 +17,9 @@ use prensa_core::{
     ArticleDraft, Id, ImportSet, MediaAsset, NetworkImport, NewArticle, NewAuthor, NewHeroImage, NewPublication,
     NewSection, NewTranslation, NewUser, PublicationSettings, SaveOutcome, SocialLinks, Status, Transition,
 };
-use prensa_store::{AnyStore, ApiKeys, MediaDir, Newsroom, Store};
-use prensa_test_support::{on_every_backend, TestDb};
-use prensa_web::{AppState, ServerSettings, WebConfig};
+use prensa_store::{AnyStore, ApiKeys, Newsroom, Store};
+use prensa_test_support::{on_every_backend, web, TestDb};
+use prensa_web::{AppState, ServerSettings};
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -207,11 +207,9 @@ impl Api {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         store.apply_network(&network(&base), false).await?;
-        let media = tempfile::tempdir()?;
-        let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
+        let (state, router, media) = web::serve(store).await?;
         state.sync_changes().await;
         prensa_web::spawn_watcher(&state);
-        let router = prensa_web::router(state.clone());
         tokio::spawn(prensa_web::serve_until(listener, router, std::future::pending(), ServerSettings::default()));
         let pubs = state.store.publications().await?;
         let id = |slug: &str| pubs.iter().find(|p| p.slug == slug).map(|p| p.id).ok_or("no publication");

@@ -15,8 +15,9 @@ use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{ImportSet, NewArticle, NewUser, TokenKind};
-use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
+use prensa_store::{Newsroom, SqliteStore};
 use prensa_test_support::fixture::{article, meridian};
+use prensa_test_support::web;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -43,10 +44,8 @@ struct World {
 /// A publication at `base_url` with accounts `adm@`, `edi@` and `aut@`
 /// (password [`PASSWORD`]).
 async fn world(base_url: &str, config: WebConfig) -> Res<World> {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(base_url)?, false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), config).await?;
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, &fixture(base_url)?, config).await?;
+    let web::Site { store, state, router, media, .. } = site;
     let hash = prensa_auth::hash_password(PASSWORD)?;
     for (name, role) in [("adm", Role::Administrator), ("edi", Role::Editor), ("aut", Role::Author)] {
         let new = NewUser {
@@ -59,7 +58,7 @@ async fn world(base_url: &str, config: WebConfig) -> Res<World> {
         let user = store.create_user(&new, Utc::now()).await?;
         store.set_password(user.id, &hash).await?;
     }
-    Ok(World { router: prensa_web::router(state.clone()), state, _media: media })
+    Ok(World { router, state, _media: media })
 }
 
 async fn plain_world() -> Res<World> {
@@ -574,9 +573,8 @@ async fn cross_site_posts_are_refused() -> TestResult {
 #[tokio::test]
 async fn a_form_from_one_node_is_good_on_another() -> TestResult {
     let a = plain_world().await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(a.state.store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
-    let b = World { router: prensa_web::router(state.clone()), state, _media: media };
+    let (state, router, media) = web::serve(a.state.store.clone()).await?;
+    let b = World { router, state, _media: media };
     let (cookie, csrf) = form_from(&a, "/admin/login", [203, 0, 113, 9], "prensa_login").await?;
     let res = Req::post("/admin/login")
         .header("cookie", cookie)

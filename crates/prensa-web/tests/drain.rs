@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use prensa_core::{ImportSet, NewArticle};
-use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_store::SqliteStore;
 use prensa_test_support::fixture::{article, meridian};
-use prensa_web::{AppState, WebConfig};
+use prensa_test_support::web;
+use prensa_web::WebConfig;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -52,11 +53,8 @@ async fn http_async(addr: SocketAddr, path: &'static str) -> std::io::Result<(u1
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_drains_then_finishes_in_flight_requests() -> TestResult {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(), false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
-    let router = prensa_web::router(state).route(
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, &fixture(), WebConfig::default()).await?;
+    let router = site.router.route(
         "/slow",
         get(|| async {
             tokio::time::sleep(SLOW).await;

@@ -11,6 +11,7 @@ use http::{header, Request, StatusCode};
 use prensa_core::{ImportSet, MediaAsset};
 use prensa_store::{MediaDir, SqliteStore, Store};
 use prensa_test_support::fixture::{article, meridian};
+use prensa_test_support::web;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -71,8 +72,8 @@ async fn app() -> Res<App> {
     };
     let store = SqliteStore::open("sqlite::memory:").await?;
     store.apply_import(&set, false).await?;
-    let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
-    Ok(App { router: prensa_web::router(state.clone()), media, _state: state })
+    let (state, router) = web::serve_media(store, MediaDir::new(media.path()), WebConfig::default()).await?;
+    Ok(App { router, media, _state: state })
 }
 
 struct Answer {

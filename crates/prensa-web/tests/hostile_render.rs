@@ -11,8 +11,9 @@ use http::{header, Request, StatusCode};
 use prensa_core::{
     ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, PublicationSettings, SocialLinks, Status,
 };
-use prensa_store::{MediaDir, SqliteStore, Store};
-use prensa_web::{AppState, WebConfig};
+use prensa_store::SqliteStore;
+use prensa_test_support::web;
+use prensa_web::WebConfig;
 use tower::ServiceExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -70,10 +71,7 @@ fn fixture() -> ImportSet {
 #[tokio::test]
 async fn deeply_nested_bios_and_bodies_render() -> TestResult {
     let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(), false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
-    let router = prensa_web::router(state);
+    let web::Site { router, media: _media, .. } = web::site_on(store, &fixture(), WebConfig::default()).await?;
     for path in ["/author/mallory/", "/deep/", "/"] {
         let req = Request::builder().uri(path).header(header::HOST, "localhost:8080").body(Body::empty())?;
         let res = router.clone().oneshot(req).await?;

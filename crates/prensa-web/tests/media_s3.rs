@@ -4,18 +4,18 @@
 //! the database) serve each other's images. Runs against the server whose
 //! endpoint is in `PRENSA_TEST_S3_URL` (CI starts a moto server); without
 //! it skipped, saying so, or failed when `PRENSA_TEST_REQUIRE` names `s3`
-//! (`prensa_store::testing`).
+//! (`prensa_test_support::gate`).
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
-use chrono::Utc;
 use http::{header, Request, StatusCode};
 use prensa_core::permissions::Role;
 use prensa_core::{ImportSet, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks};
 use prensa_store::{MediaStore, Newsroom, SqliteStore, Store};
 use prensa_test_support::s3::test_bucket;
+use prensa_test_support::web;
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -62,23 +62,17 @@ async fn nodes(media: MediaStore) -> Res<Nodes> {
     store.apply_import(&fixture(), false).await?;
     let publication = store.publications().await?.remove(0);
     let author_id = store.authors(publication.id).await?.first().map(|a| a.id);
-    let user = store
-        .create_user(
-            &NewUser {
-                email: "aut@example.org".into(),
-                name: "aut".into(),
-                role: Role::Author,
-                author_id,
-                publication: None,
-            },
-            Utc::now(),
-        )
-        .await?;
-    let token = prensa_auth::new_token();
-    store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-    let a = AppState::new(store.clone(), media.clone(), WebConfig::default()).await?;
-    let b = AppState::new(store, media, WebConfig::default()).await?;
-    Ok(Nodes { a: (a.clone(), prensa_web::router(a)), b: (b.clone(), prensa_web::router(b)), secret: token.secret })
+    let author = NewUser {
+        email: "aut@example.org".into(),
+        name: "aut".into(),
+        role: Role::Author,
+        author_id,
+        publication: None,
+    };
+    let (_, secret) = web::sign_in_as(&store, &author).await?;
+    let a = web::serve_media(store.clone(), media.clone(), WebConfig::default()).await?;
+    let b = web::serve_media(store, media, WebConfig::default()).await?;
+    Ok(Nodes { a, b, secret })
 }
 
 struct Answer {

@@ -20,7 +20,7 @@ use prensa_core::{
     PublicationSettings, SocialLinks, Status,
 };
 use prensa_store::{AnyStore, MediaDir, Newsroom, Store};
-use prensa_test_support::{on_every_backend, TestDb};
+use prensa_test_support::{on_every_backend, web, TestDb};
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -150,8 +150,8 @@ async fn serve(backend: &TestDb, sets: &[ImportSet], config: WebConfig) -> Res<N
     for set in sets {
         store.apply_import(set, false).await?;
     }
-    let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
-    Ok(Net { router: prensa_web::router(state.clone()), state, _media: media })
+    let (state, router) = web::serve_media(store, MediaDir::new(media.path()), config).await?;
+    Ok(Net { router, state, _media: media })
 }
 
 async fn three(backend: &TestDb, config: WebConfig) -> Res<Net> {

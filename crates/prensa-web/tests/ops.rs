@@ -9,8 +9,9 @@ use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
 use prensa_core::ImportSet;
-use prensa_store::{MediaDir, SqliteStore, Store};
+use prensa_store::SqliteStore;
 use prensa_test_support::fixture::{article, meridian};
+use prensa_test_support::web;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -28,11 +29,13 @@ struct App {
 }
 
 async fn app() -> Result<App, Box<dyn std::error::Error>> {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture(), false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store, MediaDir::new(media.path()), WebConfig::default()).await?;
-    Ok(App { router: prensa_web::router(state.clone()), state, _media: media })
+    app_with(&fixture(), WebConfig::default()).await
+}
+
+/// `set` on SQLite in memory, served with `config`.
+async fn app_with(set: &ImportSet, config: WebConfig) -> Result<App, Box<dyn std::error::Error>> {
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, set, config).await?;
+    Ok(App { router: site.router, state: site.state, _media: site.media })
 }
 
 struct Answer {
@@ -269,12 +272,7 @@ async fn the_page_cache_stays_within_its_budget_and_says_so() -> TestResult {
             a
         })
         .collect();
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&set, false).await?;
-    let media = tempfile::tempdir()?;
-    let config = WebConfig { page_cache_mb: 1, ..WebConfig::default() };
-    let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
-    let app = App { router: prensa_web::router(state.clone()), state, _media: media };
+    let app = app_with(&set, WebConfig { page_cache_mb: 1, ..WebConfig::default() }).await?;
 
     let first = get(&app, "/long-00/").await?;
     assert_eq!(first.status, StatusCode::OK);

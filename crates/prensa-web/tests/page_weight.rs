@@ -9,7 +9,8 @@ use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
 use prensa_store::{MediaDir, SqliteStore, Store};
-use prensa_web::{AppState, WebConfig};
+use prensa_test_support::web;
+use prensa_web::WebConfig;
 use tower::ServiceExt;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -44,7 +45,8 @@ async fn demo_router() -> Res<(Router, tempfile::TempDir)> {
     }
     let store = SqliteStore::open("sqlite::memory:").await?;
     store.apply_import(&prepared.set, false).await?;
-    Ok((prensa_web::router(AppState::new(store, media, WebConfig::default()).await?), dir))
+    let (_, router) = web::serve_media(store, media, WebConfig::default()).await?;
+    Ok((router, dir))
 }
 
 /// The address of the stylesheet a page links.

@@ -16,6 +16,7 @@ use prensa_core::{
     PublicationSettings, SaveOutcome, SocialLinks, Status, Transition,
 };
 use prensa_store::{MediaDir, Newsroom, SqliteStore, Store};
+use prensa_test_support::web;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -80,8 +81,16 @@ async fn node(
     watch: Duration,
 ) -> Result<Node, Box<dyn std::error::Error>> {
     let config = WebConfig { watch_interval: watch, ..WebConfig::default() };
-    let state = AppState::new(store, MediaDir::new(media.path()), config).await?;
-    Ok(Node { router: prensa_web::router(state.clone()), state })
+    let (state, router) = web::serve_media(store, MediaDir::new(media.path()), config).await?;
+    Ok(Node { router, state })
+}
+
+/// The magazine on SQLite in memory, served by one node whose watcher
+/// would wait an hour; with the node's media directory, to keep.
+async fn magazine_node() -> Result<(Node, tempfile::TempDir), Box<dyn std::error::Error>> {
+    let config = WebConfig { watch_interval: Duration::from_secs(3600), ..WebConfig::default() };
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, &magazine(), config).await?;
+    Ok((Node { router: site.router, state: site.state }, site.media))
 }
 
 async fn get(
@@ -107,10 +116,7 @@ async fn page(node: &Node, path: &str) -> Result<String, Box<dyn std::error::Err
 
 #[tokio::test]
 async fn readers_search_from_any_page() -> TestResult {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&magazine(), false).await?;
-    let media = tempfile::tempdir()?;
-    let n = node(store, &media, Duration::from_secs(3600)).await?;
+    let (n, _media) = magazine_node().await?;
 
     // Every page has the search form; the empty search page asks.
     let home = page(&n, "/").await?;
@@ -166,10 +172,7 @@ async fn readers_search_from_any_page() -> TestResult {
 
 #[tokio::test]
 async fn field_syntax_is_searched_as_words_never_a_500() -> TestResult {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&magazine(), false).await?;
-    let media = tempfile::tempdir()?;
-    let n = node(store, &media, Duration::from_secs(3600)).await?;
+    let (n, _media) = magazine_node().await?;
     for q in ["headline:*", "body:*", "x:*", "*:*", "headline:tenant", "published:[0 TO 9]", "names:(lena OR x)"] {
         let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
         let (status, _, text) = get(&n, &format!("/search/?q={encoded}"), None).await?;

@@ -15,7 +15,8 @@ use prensa_core::permissions::Role;
 use prensa_core::{
     ImportSet, NewArticle, NewAuthor, NewPublication, NewSection, NewUser, PublicationSettings, SocialLinks, Status,
 };
-use prensa_store::{Editorial, MediaDir, Newsroom, SqliteStore, Staffing, Store};
+use prensa_store::{Editorial, Newsroom, SqliteStore, Staffing, Store};
+use prensa_test_support::web;
 use prensa_web::admin::session::csrf_for;
 use prensa_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -90,14 +91,11 @@ impl World {
 }
 
 async fn world() -> Res<World> {
-    let store = SqliteStore::open("sqlite::memory:").await?;
-    store.apply_import(&fixture()?, false).await?;
-    let media = tempfile::tempdir()?;
-    let state = AppState::new(store.clone(), MediaDir::new(media.path()), WebConfig::default()).await?;
-    let p = store.publications().await?.remove(0);
+    let site = web::site_on(SqliteStore::open("sqlite::memory:").await?, &fixture()?, WebConfig::default()).await?;
+    let web::Site { store, state, router, pid, media } = site;
     let author = |slug: &'static str| {
         let store = store.clone();
-        async move { Ok::<_, Box<dyn std::error::Error>>(store.author_by_slug(p.id, slug).await?.ok_or("author")?.id) }
+        async move { Ok::<_, Box<dyn std::error::Error>>(store.author_by_slug(pid, slug).await?.ok_or("author")?.id) }
     };
     let mut logins = Vec::new();
     for (role, slug) in [(Role::Contributor, "con"), (Role::Editor, "edi"), (Role::Administrator, "adm")] {
@@ -106,23 +104,20 @@ async fn world() -> Res<World> {
             name: format!("Name {slug}"),
             role,
             author_id: Some(author(slug).await?),
-            publication: Some(p.id),
+            publication: Some(pid),
         };
-        let user = store.create_user(&new, Utc::now()).await?;
-        store.set_password(user.id, &prensa_auth::hash_password(PASSWORD)?).await?;
-        let token = new_token();
-        store.create_session(&token.digest, user.id, Utc::now(), Utc::now() + chrono::Duration::days(1)).await?;
-        logins.push(Login { user_id: user.id, secret: token.secret });
+        let (user_id, secret) = web::sign_in_with_password(&store, &new, PASSWORD).await?;
+        logins.push(Login { user_id, secret });
     }
-    let labor = store.sections(p.id).await?[0].id;
+    let labor = store.sections(pid).await?[0].id;
     let live = store
-        .admin_articles(p.id, &prensa_core::AdminQuery { limit: 10, ..Default::default() }, Utc::now())
+        .admin_articles(pid, &prensa_core::AdminQuery { limit: 10, ..Default::default() }, Utc::now())
         .await?
         .items[0]
         .id;
     state.sync_changes().await;
     let [con, edi, adm]: [Login; 3] = logins.try_into().map_err(|_| "three logins")?;
-    Ok(World { router: prensa_web::router(state.clone()), state, con, edi, adm, pid: p.id, labor, live, _media: media })
+    Ok(World { router, state, con, edi, adm, pid, labor, live, _media: media })
 }
 
 struct Answer {

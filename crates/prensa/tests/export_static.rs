@@ -64,7 +64,7 @@ fn free_port() -> u16 {
 fn the_demo_network_exports_with_every_link_working(backend: Backend) {
     // The checker is the point of the test: without it the test fails
     // rather than passing unchecked.
-    let python = prensa_store::testing::server_url(prensa_store::testing::Server::Python).unwrap_or_else(|| {
+    let python = prensa_test_support::gate::server_url(prensa_test_support::gate::Server::Python).unwrap_or_else(|| {
         panic!("export_static needs PRENSA_TEST_PYTHON: a Python with tests/python-requirements.txt (linkchecker) installed")
     });
     let tmp = tempfile::tempdir().expect("tempdir");

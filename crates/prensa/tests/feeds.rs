@@ -217,7 +217,7 @@ fn every_feed_parses_and_holds_the_required_fields(backend: Backend) {
     assert!(!article.contains("application/rss+xml"), "an article page has no feed of its own");
 
     // Python's feedparser, fetching over HTTP as a feed reader does.
-    let Some(python) = prensa_store::testing::server_url(prensa_store::testing::Server::Python) else { return };
+    let Some(python) = prensa_test_support::gate::server_url(prensa_test_support::gate::Server::Python) else { return };
     let out =
         std::process::Command::new(&python).arg("-c").arg(FEEDPARSER).args(&fetched).output().expect("run python");
     assert!(out.status.success(), "feedparser: {}", String::from_utf8_lossy(&out.stderr));
@@ -514,7 +514,7 @@ fn hostile_text_stays_escaped_and_well_formed(backend: Backend) {
             assert!(!body.contains(live), "{path}: sanitized body carries {live}: {body}");
         }
     }
-    if let Some(python) = prensa_store::testing::server_url(prensa_store::testing::Server::Python) {
+    if let Some(python) = prensa_test_support::gate::server_url(prensa_test_support::gate::Server::Python) {
         let urls: Vec<String> = ["/feed/", "/feed/atom.xml", "/feed/feed.json"].iter().map(|p| server.url(p)).collect();
         let out = std::process::Command::new(&python).arg("-c").arg(FEEDPARSER).args(&urls).output().expect("python");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

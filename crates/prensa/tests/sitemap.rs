@@ -128,7 +128,7 @@ sys.exit(1 if bad else 0)
 "#;
 
 fn validate(files: &[(&str, String)]) {
-    let Some(python) = prensa_store::testing::server_url(prensa_store::testing::Server::Python) else { return };
+    let Some(python) = prensa_test_support::gate::server_url(prensa_test_support::gate::Server::Python) else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/xsd");
     let mut args = vec!["-c".to_owned(), VALIDATE.to_owned(), xsd.display().to_string()];

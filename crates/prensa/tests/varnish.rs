@@ -81,7 +81,9 @@ fn is_hit(r: &Response) -> bool {
 }
 
 fn publish_through_varnish_purges_exactly_its_pages(backend: Backend) {
-    let Some(varnishd) = prensa_store::testing::server_url(prensa_store::testing::Server::Varnish) else { return };
+    let Some(varnishd) = prensa_test_support::gate::server_url(prensa_test_support::gate::Server::Varnish) else {
+        return;
+    };
     let root = tempfile::tempdir().expect("tempdir");
     let content = root.path().join("content");
     write_site(&content, 3, 12);

@@ -1,6 +1,6 @@
-//! For tests only (hidden from the docs): the one gate every test with a
-//! PostgreSQL or S3 half goes through, so that a run cannot look green
-//! while those halves never ran.
+//! The one gate every test with a PostgreSQL, S3, Python or Varnish half
+//! goes through, so that a run cannot look green while those halves never
+//! ran. It lives here, in the dev-only crate, so that no library ships it.
 //!
 //! Each server is configured by one environment variable
 //! ([`Server::variable`]). `PRENSA_TEST_REQUIRE`, a comma list of server
