@@ -22,6 +22,12 @@ CONNECTIONS=${CONNECTIONS:-16}
 work=$(mktemp -d /tmp/prensa-archive-serve.XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+# Resident memory in all, and how much of it is heap (anonymous) and mapped
+# files (the search index's pages, which the kernel can drop).
+rss() {
+  awk '/^VmRSS/ { t = $2 } /^RssAnon/ { a = $2 } /^RssFile/ { f = $2 }
+    END { printf "RSS %d MB (heap %d MB, mapped files %d MB)", t / 1024, a / 1024, f / 1024 }' "/proc/$pid/status"
+}
 
 python3 bench/archive_targets.py "$DB" "$work"
 extra=()
@@ -32,9 +38,9 @@ PRENSA_LOG=warn "$BIN" serve --database "$DB" --media-dir "$MEDIA" --bind 127.0.
 pid=$!
 until url=$(grep -o 'http://[0-9.:]*/' "$work/out" 2>/dev/null); do sleep 0.01; done
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "${url}readyz")" = 200 ]; do sleep 0.01; done
-echo "readyz 200 after $(echo "$(date +%s.%N) - $start" | bc) s; RSS $(($(ps -o rss= -p $pid) / 1024)) MB"
+echo "readyz 200 after $(echo "$(date +%s.%N) - $start" | bc) s; RSS $(rss)"
 until curl -s "${url}metrics" | grep -q '^prensa_search_index_complete 1'; do sleep 0.2; done
-echo "search complete after $(echo "$(date +%s.%N) - $start" | bc) s; RSS $(($(ps -o rss= -p $pid) / 1024)) MB"
+echo "search complete after $(echo "$(date +%s.%N) - $start" | bc) s; RSS $(rss)"
 
 metrics() {
   curl -s "${url}metrics" | grep -E '^prensa_page_cache_(hit_ratio|bytes|entries|evictions_total|recompressions_total) ' | tr '\n' ' '
@@ -44,7 +50,7 @@ for round in 1 2; do
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/articles.lua" "$url" >"$work/wrk.txt"
   echo "random articles, round $round: $(grep 'Requests/sec' "$work/wrk.txt" | awk '{print $2}') req/s," \
     "p50 $(grep -E '^ +50%' "$work/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$work/wrk.txt" | awk '{print $2}')," \
-    "non-2xx: $(grep -c 'Non-2xx' "$work/wrk.txt" || true); RSS $(($(ps -o rss= -p $pid) / 1024)) MB"
+    "non-2xx: $(grep -c 'Non-2xx' "$work/wrk.txt" || true); RSS $(rss)"
   metrics
 done
 
@@ -60,4 +66,4 @@ head -1 "$work/deep.txt" | sed 's/^/  e.g. /'
 wrk -t1 -c4 -d"${DURATION}s" --latency -s "$work/search.lua" "$url" >"$work/wrk.txt"
 echo "search, 1-4 words: $(grep 'Requests/sec' "$work/wrk.txt" | awk '{print $2}') req/s," \
   "p50 $(grep -E '^ +50%' "$work/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$work/wrk.txt" | awk '{print $2}')"
-echo "RSS at the end $(($(ps -o rss= -p $pid) / 1024)) MB"
+echo "RSS at the end $(rss)"
