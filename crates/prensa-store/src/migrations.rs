@@ -54,6 +54,7 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (14, "staff_trash", include_str!("../migrations/sqlite/0014_staff_trash.sql")),
     (15, "foreign_imports", include_str!("../migrations/sqlite/0015_foreign_imports.sql")),
     (16, "section_lists", include_str!("../migrations/sqlite/0016_section_lists.sql")),
+    (17, "list_order", include_str!("../migrations/sqlite/0017_list_order.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -73,4 +74,5 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (14, "staff_trash", include_str!("../migrations/postgres/0014_staff_trash.sql")),
     (15, "foreign_imports", include_str!("../migrations/postgres/0015_foreign_imports.sql")),
     (16, "section_lists", include_str!("../migrations/postgres/0016_section_lists.sql")),
+    (17, "list_order", include_str!("../migrations/postgres/0017_list_order.sql")),
 ]);

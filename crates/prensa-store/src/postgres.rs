@@ -274,14 +274,17 @@ impl Store for PostgresStore {
         // An import can change a table's size by orders of magnitude (an
         // empty site gets its whole archive); fresh statistics keep the
         // planner on the indexed, LIMIT-ordered plans for page queries
-        // instead of waiting for autovacuum. Best effort: the data is
+        // instead of waiting for autovacuum, and the vacuum marks the new
+        // pages all-visible, so a deep list page skips its rows in the
+        // index alone (index-only scans). Best effort: the data is
         // already committed.
-        if let Err(e) =
-            sqlx::query("ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags")
-                .execute(&self.pool)
-                .await
+        if let Err(e) = sqlx::query(
+            "VACUUM (ANALYZE) publications, media, authors, sections, tags, articles, article_authors, article_tags",
+        )
+        .execute(&self.pool)
+        .await
         {
-            tracing::warn!(error = %e, "ANALYZE after import failed");
+            tracing::warn!(error = %e, "VACUUM (ANALYZE) after import failed");
         }
         Ok(counts)
     }
@@ -301,12 +304,12 @@ impl Store for PostgresStore {
         tx.commit().await.map_err(backend)?;
         // Fresh statistics, as after `apply_import`; best effort.
         if let Err(e) = sqlx::query(
-            "ANALYZE publications, media, authors, sections, tags, articles, article_authors, article_tags, translations, author_bios",
+            "VACUUM (ANALYZE) publications, media, authors, sections, tags, articles, article_authors, article_tags, translations, author_bios",
         )
         .execute(&self.pool)
         .await
         {
-            tracing::warn!(error = %e, "ANALYZE after import failed");
+            tracing::warn!(error = %e, "VACUUM (ANALYZE) after import failed");
         }
         Ok(counts)
     }

@@ -140,11 +140,16 @@ macro_rules! reader_impl {
                     let total = count(store, &filter, &binds).await?;
                     return Ok(Page { items: Vec::new(), total });
                 }
+                // The page's ids first, from the list index alone, then the
+                // page's rows: a deep page's skipped rows are index entries,
+                // not articles read and bylines built only to be dropped.
                 let list_sql = q(&format!(
                     "SELECT a.id, a.slug, a.headline, a.standfirst, a.image_key, m.width, m.height, a.image_alt, \
                             a.image_caption, a.published_at, a.published_offset, s.slug, s.name, {BYLINE_JSON} \
                      FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.key = a.image_key \
-                     WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
+                     WHERE a.id IN (SELECT a.id FROM articles a WHERE {filter} \
+                       ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?) \
+                     ORDER BY a.published_at DESC, a.id DESC"
                 ));
                 let mut list = sqlx::query(&list_sql);
                 for b in &binds {
