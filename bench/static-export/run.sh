@@ -5,7 +5,9 @@
 # then alternates `prensa export static` and `hugo` RUNS times (default 3),
 # each timed by /usr/bin/time -v (wall time, peak RSS), output folders
 # deleted between runs. Needs a release build: cargo build --release -p prensa
-# Usage: bench/static-export/run.sh [N] [RUNS]   (PRENSA_BIN=path: another build)
+# Usage: bench/static-export/run.sh [N] [RUNS]   (PRENSA_BIN=path: another build;
+# REUSE=1: keep the content and the imported store of an earlier run of the
+# same N in PRENSA_BENCH_DIR instead of generating and importing them again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-10000}
@@ -13,9 +15,15 @@ runs=${2:-3}
 work=${PRENSA_BENCH_DIR:-${TMPDIR:-/tmp}/prensa-static-bench}
 bin=${PRENSA_BIN:-$PWD/target/release/prensa}
 mkdir -p "$work"
-python3 bench/static-export/gen.py "$work" "$n"
-rm -rf "$work/bench.db" "$work/media"
-"$bin" import dir "$work/prensa" --database "sqlite://$work/bench.db" >/dev/null
+if [ "${REUSE:-0}" = 1 ] && [ -f "$work/bench.db" ] && [ "$(cat "$work/articles" 2>/dev/null)" = "$n" ]; then
+  echo "reusing the content and store in $work"
+else
+  rm -f "$work/articles"
+  python3 bench/static-export/gen.py "$work" "$n"
+  rm -rf "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/media"
+  "$bin" import dir "$work/prensa" --database "sqlite://$work/bench.db" >/dev/null
+  echo "$n" >"$work/articles"
+fi
 
 measure() { # label, command...
   local label=$1; shift

@@ -20,6 +20,7 @@ use prensa_store::Store;
 
 use crate::cache::SurrogateKey;
 use crate::error::AppError;
+use crate::memo;
 use crate::public::RenderedPage;
 use crate::route::FeedOf;
 use crate::state::{AppState, Site};
@@ -61,7 +62,7 @@ async fn spec<S: Store>(state: &AppState<S>, site: &Site, of: &FeedOf) -> Result
             }
         }
         FeedOf::Author(slug) => {
-            let a = state.store.author_by_slug(p.id, slug).await?.ok_or(AppError::NotFound)?;
+            let a = memo::author_by_slug(state, p.id, slug).await?.ok_or(AppError::NotFound)?;
             Spec {
                 title: titled(&a.name),
                 description: crate::public::plain_summary(&a.bio),
@@ -71,7 +72,7 @@ async fn spec<S: Store>(state: &AppState<S>, site: &Site, of: &FeedOf) -> Result
             }
         }
         FeedOf::Tag(slug) => {
-            let t = state.store.tag_by_slug(p.id, slug).await?.ok_or(AppError::NotFound)?;
+            let t = memo::tag_by_slug(state, p.id, slug).await?.ok_or(AppError::NotFound)?;
             Spec {
                 title: titled(&t.name),
                 description: site.locale.t_with("articles_tagged", &[("tag", &t.name)]),
@@ -94,31 +95,23 @@ pub async fn render<S: Store>(
     let p = &site.publication;
     let spec = spec(state, site, of).await?;
     let query = ArticleQuery { limit: FEED_ITEMS, ..spec.query };
-    let list = state.store.published_articles(p.id, &query, now).await?.items;
+    let list = memo::published_articles(state, p.id, &query, now).await?.items;
     let mut keys = Vec::with_capacity(list.len() + 1);
     keys.push(spec.key);
     let mut items = Vec::with_capacity(list.len());
     // The list gives the items; each article's body, tags and update time
     // come from the article's own statement (the one its page uses), read
     // one after another: a feed is rendered on a cache miss only, at most
-    // `FEED_ITEMS` small indexed reads.
+    // `FEED_ITEMS` small indexed reads. (An export makes each item once for
+    // all the feeds that list it: see `memo`.)
     for summary in &list {
         keys.push(SurrogateKey::Article(summary.id));
         // Unpublished between the two reads: left out (the write that did
         // it purges this feed anyway).
-        let Some(a) = state.store.published_article(p.id, &summary.slug, now).await? else { continue };
-        let image = match &a.image {
-            Some(hero) => state.store.media(&hero.image.key).await?.map(|m| FeedImage {
-                url: p.absolute(&hero.image.url()),
-                media_type: m.content_type,
-                bytes: m.bytes,
-                width: hero.image.width,
-                height: hero.image.height,
-                alt: hero.alt.clone(),
-            }),
-            None => None,
-        };
-        items.push(item(site, &a, image));
+        let made = memo::feed_item(state, p.id, summary.id, || read_item(state, site, &summary.slug, now)).await?;
+        if let Some(item) = made {
+            items.push(item);
+        }
     }
     let updated = items.iter().map(|i| i.updated).max();
     let view = FeedView {
@@ -139,6 +132,30 @@ pub async fn render<S: Store>(
         content_type: format.content_type(),
         last_modified: updated.map(std::time::SystemTime::from),
     })
+}
+
+/// The feed item of the published article `slug` (`None`: not published
+/// now), with its hero image's type and size for the enclosure.
+async fn read_item<S: Store>(
+    state: &AppState<S>,
+    site: &Site,
+    slug: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<FeedItem>, AppError> {
+    let p = &site.publication;
+    let Some(a) = state.store.published_article(p.id, slug, now).await? else { return Ok(None) };
+    let image = match &a.image {
+        Some(hero) => state.store.media(&hero.image.key).await?.map(|m| FeedImage {
+            url: p.absolute(&hero.image.url()),
+            media_type: m.content_type,
+            bytes: m.bytes,
+            width: hero.image.width,
+            height: hero.image.height,
+            alt: hero.alt.clone(),
+        }),
+        None => None,
+    };
+    Ok(Some(item(site, &a, image)))
 }
 
 /// One article as a feed item: absolute URLs, its publish date in its own

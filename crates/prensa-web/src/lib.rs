@@ -30,6 +30,7 @@ pub mod client;
 pub mod error;
 pub mod feeds;
 pub mod headers;
+pub mod memo;
 pub mod network;
 pub mod ops;
 pub mod public;

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::cache::{CachedPage, Encoding, SurrogateKey};
 use crate::error::AppError;
+use crate::memo;
 use crate::route::{self, FeedOf, Route};
 use crate::state::{AppState, Site};
 use crate::views;
@@ -435,9 +436,9 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     let recent = ArticleQuery { limit: p.settings.most_recent + 1, ..Default::default() };
     let (a, recent, sister, fields) = tokio::try_join!(
         state.store.published_article(p.id, slug, now),
-        state.store.published_articles(p.id, &recent, now),
-        state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
-        state.store.custom_fields(p.id),
+        memo::published_articles(state, p.id, &recent, now),
+        memo::sister_articles(state, p.id, p.settings.from_sister_sites, now),
+        memo::custom_fields(state, p.id),
     )?;
     let mut a = a.ok_or(AppError::NotFound)?;
     state.sites().rebase(&mut a.translations);
@@ -451,9 +452,9 @@ async fn article<S: Store>(state: &AppState<S>, site: &Site, slug: &str) -> Resu
     // and the SEO fields and custom field values, read beside the list.
     let media_keys = markdown::media_keys(&a.body);
     let (more, media, extras) = tokio::try_join!(
-        state.store.published_articles(p.id, &more, now),
+        memo::published_articles(state, p.id, &more, now),
         state.store.media_many(&media_keys),
-        state.store.article_extras(a.id)
+        memo::article_extras(state, a.id)
     )?;
     let lists = views::ArticleLists {
         more_from_section: more.items,
@@ -513,8 +514,8 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
     let latest = ArticleQuery { limit: wanted + prensa_core::front::MAX_PINS as u32, ..Default::default() };
     let (pins, latest, sister) = tokio::try_join!(
         state.store.home_pins(p.id, now),
-        state.store.published_articles(p.id, &latest, now),
-        state.store.sister_articles(p.id, p.settings.from_sister_sites, now),
+        memo::published_articles(state, p.id, &latest, now),
+        memo::sister_articles(state, p.id, p.settings.from_sister_sites, now),
     )?;
     let pinned = pins.len();
     let order = prensa_core::front::front_order(pins, latest.items, |a| a.id);
@@ -526,7 +527,7 @@ async fn home<S: Store>(state: &AppState<S>, site: &Site) -> Result<RenderedPage
     let mut keys = vec![SurrogateKey::Home, SurrogateKey::Recent];
     for s in &site.sections {
         let q = ArticleQuery { section: Some(s.id), limit: 4, ..Default::default() };
-        let items = state.store.published_articles(p.id, &q, now).await?.items;
+        let items = memo::published_articles(state, p.id, &q, now).await?.items;
         keys.push(SurrogateKey::Section(s.id));
         if items.is_empty() {
             continue;
@@ -580,7 +581,7 @@ async fn list<S: Store>(state: &AppState<S>, site: &Site, spec: ListSpec, page: 
     // page past the end comes back empty with no total: a 404.
     let offset = page.saturating_sub(1).saturating_mul(per_page);
     let q = ArticleQuery { limit: per_page, offset, with_total: true, ..spec.query.clone() };
-    let result = state.store.published_articles(p.id, &q, now).await?;
+    let result = memo::published_articles(state, p.id, &q, now).await?;
     let pagination = Pagination::new(page, per_page, result.total).ok_or(AppError::NotFound)?;
     let path_of = |n: u32| (spec.path)(&spec.slug, n);
     let prev_url = pagination.prev().map(path_of);
@@ -656,9 +657,9 @@ async fn section<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u
 }
 
 async fn author<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
-    let a = state.store.author_by_slug(site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
+    let a = memo::author_by_slug(state, site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
     // The same person's pages in the other publications they write for.
-    let writes_for = state.store.author_publications(a.id).await?;
+    let writes_for = memo::author_publications(state, a.id).await?;
     let sites = state.sites();
     let others: Vec<&Site> = writes_for.iter().filter_map(|id| sites.by_id(*id)).map(|s| &**s).collect();
     let spec = ListSpec {
@@ -681,7 +682,7 @@ async fn author<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u3
 }
 
 async fn tag<S: Store>(state: &AppState<S>, site: &Site, slug: &str, page: u32) -> Result<RenderedPage, AppError> {
-    let t = state.store.tag_by_slug(site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
+    let t = memo::tag_by_slug(state, site.publication.id, slug).await?.ok_or(AppError::NotFound)?;
     let spec = ListSpec {
         kind: "tag",
         description: Some(site.locale.t_with("articles_tagged", &[("tag", &t.name)])),

@@ -352,6 +352,9 @@ pub struct AppState<S: Store> {
     /// store's change feed to its page cache.
     seen_version: tokio::sync::Mutex<Option<i64>>,
     sites: RwLock<Arc<Sites>>,
+    /// Reads shared between pages, kept once set (the static export
+    /// only: see [`AppState::keep_shared_reads`]).
+    memo: std::sync::OnceLock<crate::memo::RenderMemo>,
 }
 
 /// The name of the form-signing secret in the store's `server_secrets`.
@@ -418,6 +421,7 @@ impl<S: Newsroom> AppState<S> {
             search_builds: tokio::sync::watch::Sender::new(0),
             seen_version: tokio::sync::Mutex::new(Some(version)),
             sites: RwLock::new(Arc::new(Sites::default())),
+            memo: std::sync::OnceLock::new(),
         });
         state.reload_sites().await?;
         if state.config.search_index {
@@ -483,6 +487,20 @@ impl<S: Newsroom> AppState<S> {
 }
 
 impl<S: Store> AppState<S> {
+    /// From now on, what many pages read alike (lists, "most recent", feed
+    /// items; see [`crate::memo`]) is read once and kept for this state's
+    /// life, never purged: for a process that renders every page of a
+    /// store nobody writes to meanwhile (`prensa export static`), never for
+    /// a server, whose pages must follow the store.
+    pub fn keep_shared_reads(&self) {
+        let _ = self.memo.set(crate::memo::RenderMemo::default());
+    }
+
+    /// The reads kept, when [`AppState::keep_shared_reads`] was called.
+    pub(crate) fn memo(&self) -> Option<&crate::memo::RenderMemo> {
+        self.memo.get()
+    }
+
     /// Marks this state as going away: `/readyz` answers 503 and every
     /// response closes its connection, so a load balancer moves traffic
     /// elsewhere while requests already here finish.

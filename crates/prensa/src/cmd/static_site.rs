@@ -35,8 +35,10 @@
 //! one address are refused).
 //!
 //! URLs are rendered concurrently (a few per core: store reads wait on I/O),
-//! each file written as soon as it is made; only the set of URLs seen stays
-//! in memory.
+//! each file written as soon as it is made. What stays in memory is the set
+//! of URLs seen and the reads many pages share, made once for the whole
+//! export ([`AppState::keep_shared_reads`]: the lists, "most recent", feed
+//! items), since nothing writes to the store meanwhile.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -175,6 +177,9 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
     let base_urls = moved_base_urls(&chosen, args.base_url.as_deref())?;
     let config = WebConfig { base_urls, search_index: false, ..WebConfig::default() };
     let state = AppState::new(store, media, config).await.map_err(|e| anyhow::anyhow!("loading the site: {e}"))?;
+    // Nothing writes to the store while it is exported: what pages share
+    // (lists, "most recent", feed items) is read once.
+    state.keep_shared_reads();
     let sites = state.sites();
     let exported: Vec<Arc<Site>> =
         sites.list.iter().filter(|s| chosen.iter().any(|p| p.id == s.publication.id)).cloned().collect();
@@ -242,10 +247,13 @@ pub async fn run(args: Args, file: &FileConfig) -> anyhow::Result<ExitCode> {
                 Vec::new()
             }
         };
+        // A page links mostly what was seen already (navigation, lists):
+        // those cost a lookup, no copies.
         let from = format!("{}{}", job.host, job.path);
-        for (host, path) in links {
-            if seen.insert((host.clone(), path.clone())) {
-                queue.push(Job { host, path, from: Some(from.clone()) });
+        for link in links {
+            if !seen.contains(&link) {
+                seen.insert(link.clone());
+                queue.push(Job { host: link.0, path: link.1, from: Some(from.clone()) });
                 bar.inc_length(1);
             }
         }
