@@ -161,7 +161,13 @@ async fn a_rename_purges_without_waiting_for_the_index(url: &str) -> TestResult 
     let (status, old) = get(&router, "/search/?q=tenant").await?;
     assert_eq!(status, StatusCode::OK, "{old}");
     assert!(old.contains("3 results"), "{old}");
-    assert!(state.search.progress().building, "the rebuild runs in the background");
+    // The rebuild runs in the background: its task may take a moment to be
+    // scheduled on a busy machine, and it runs for at least 2 × PAUSE.
+    let asked = Instant::now();
+    while !state.search.progress().building {
+        assert!(asked.elapsed() < PAUSE, "the rebuild runs in the background");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 
     // Then the rebuilt index knows the new name (section names are
     // searchable words).
