@@ -11,7 +11,8 @@
 //!
 //! Where the index lives: in files under a temporary directory of the
 //! node's own (`TMPDIR`, `prensa-search-*`, removed when the index is
-//! dropped), read through tantivy's memory-mapped directory. Held in the
+//! dropped, and swept by the next process when one was left behind:
+//! [`sweep_stale_dirs`]), read through tantivy's memory-mapped directory. Held in the
 //! heap, as it was first, an archive's index cost its whole size in
 //! resident memory: the stored plain text for snippets alone is about the
 //! archive's size (1.4 GB at 100,000 articles of 600–3,000 words), where a
@@ -308,7 +309,7 @@ impl PublicationIndex {
             stored: schema.add_text_field("stored", STORED),
         };
         let dir = tempfile::Builder::new()
-            .prefix("prensa-search-")
+            .prefix(DIR_PREFIX)
             .tempdir()
             .map_err(|e| tantivy::TantivyError::InternalError(format!("making the index's directory: {e}")))?;
         let index = Index::create_in_dir(dir.path(), schema.build())?;
@@ -564,8 +565,64 @@ pub fn plain_text(markdown: &str) -> String {
     text
 }
 
+/// The name every index directory starts with, in the temporary directory.
+const DIR_PREFIX: &str = "prensa-search-";
+
+/// How old an index directory without a live writer must be before a
+/// sweep removes it: one being made (directory first, then its writer's
+/// lock) is never that old.
+const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Removes the index directories under `root` that no process uses any
+/// more: older than `min_age`, and whose writer lock (`.tantivy-writer.lock`,
+/// an advisory lock its `IndexWriter` holds as long as it lives, released
+/// by the kernel when the process ends) is free. A node stopped by a signal,
+/// or a test process, leaves its directories behind; without this each
+/// restart would leave a copy of the index in the temporary directory.
+/// Returns how many were removed.
+pub fn sweep_stale_dirs(root: &std::path::Path, min_age: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(root) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(DIR_PREFIX) {
+            continue;
+        }
+        let old_enough =
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= min_age));
+        if !old_enough || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let lock = entry.path().join(".tantivy-writer.lock");
+        let in_use = match std::fs::File::open(&lock) {
+            // Held by a live writer (of this process or another).
+            Ok(file) => file.try_lock().is_err(),
+            Err(_) => false,
+        };
+        if !in_use && std::fs::remove_dir_all(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 impl SearchIndex {
+    /// Also sweeps, once per process and in the background, the index
+    /// directories earlier processes left in the temporary directory
+    /// ([`sweep_stale_dirs`]).
     pub fn new() -> SearchIndex {
+        static SWEEP: std::sync::Once = std::sync::Once::new();
+        SWEEP.call_once(|| {
+            let root = std::env::temp_dir();
+            let spawned = std::thread::Builder::new().name("prensa-search-sweep".into()).spawn(move || {
+                let removed = sweep_stale_dirs(&root, STALE_AFTER);
+                if removed > 0 {
+                    tracing::info!(removed, "removed search index directories no process uses");
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "could not start the sweep of old search index directories");
+            }
+        });
         SearchIndex::default()
     }
 
@@ -855,6 +912,38 @@ mod tests {
         assert!(snippet.text.contains("cranes") && snippet.cut_after && !snippet.cut_before, "{snippet:?}");
         // Found by a word past the stored start: the body is indexed whole.
         assert_eq!(search(&index, "lighthouse").expect("search").hits.len(), 1);
+    }
+
+    /// A directory whose writer is alive is kept; one whose writer is gone
+    /// (its lock free, as after the process ended) or that never got one is
+    /// removed; other files are not touched.
+    #[test]
+    fn a_sweep_removes_only_directories_no_writer_holds() {
+        let root = tempfile::tempdir().expect("root");
+        let live = one_article_index();
+        // The live index's directory, as another process would see it.
+        let live_dir = root.path().join("prensa-search-live");
+        std::fs::create_dir(&live_dir).expect("mkdir");
+        let held = std::fs::File::create(live_dir.join(".tantivy-writer.lock")).expect("lock file");
+        held.lock().expect("lock");
+        let dead = root.path().join("prensa-search-dead");
+        std::fs::create_dir(&dead).expect("mkdir");
+        std::fs::write(dead.join(".tantivy-writer.lock"), "").expect("lock file");
+        std::fs::write(dead.join("segment.idx"), "x").expect("segment");
+        let unfinished = root.path().join("prensa-search-unfinished");
+        std::fs::create_dir(&unfinished).expect("mkdir");
+        let other = root.path().join("someone-else");
+        std::fs::create_dir(&other).expect("mkdir");
+
+        assert_eq!(sweep_stale_dirs(root.path(), Duration::from_secs(3600)), 0, "too young to be stale");
+        assert_eq!(sweep_stale_dirs(root.path(), Duration::ZERO), 2);
+        assert!(live_dir.exists() && other.exists());
+        assert!(!dead.exists() && !unfinished.exists());
+        // The real index's own directory is locked by its writer.
+        assert!(live._dir.path().join(".tantivy-writer.lock").exists());
+        let lock = std::fs::File::open(live._dir.path().join(".tantivy-writer.lock")).expect("open");
+        assert!(lock.try_lock().is_err(), "tantivy holds its writer lock");
+        drop(held);
     }
 
     fn search(index: &PublicationIndex, text: &str) -> Result<SearchResults> {
