@@ -594,8 +594,9 @@ pub fn sweep_stale_dirs(root: &std::path::Path, min_age: Duration) -> usize {
         }
         let lock = entry.path().join(".tantivy-writer.lock");
         let in_use = match std::fs::File::open(&lock) {
-            // Held by a live writer (of this process or another).
-            Ok(file) => file.try_lock().is_err(),
+            // Held by a live writer (of this process or another); an
+            // error says nothing, so the directory is kept.
+            Ok(file) => !matches!(fs4::fs_std::FileExt::try_lock_exclusive(&file), Ok(true)),
             Err(_) => false,
         };
         if !in_use && std::fs::remove_dir_all(entry.path()).is_ok() {
@@ -925,7 +926,7 @@ mod tests {
         let live_dir = root.path().join("prensa-search-live");
         std::fs::create_dir(&live_dir).expect("mkdir");
         let held = std::fs::File::create(live_dir.join(".tantivy-writer.lock")).expect("lock file");
-        held.lock().expect("lock");
+        fs4::fs_std::FileExt::lock_exclusive(&held).expect("lock");
         let dead = root.path().join("prensa-search-dead");
         std::fs::create_dir(&dead).expect("mkdir");
         std::fs::write(dead.join(".tantivy-writer.lock"), "").expect("lock file");
@@ -942,7 +943,7 @@ mod tests {
         // The real index's own directory is locked by its writer.
         assert!(live._dir.path().join(".tantivy-writer.lock").exists());
         let lock = std::fs::File::open(live._dir.path().join(".tantivy-writer.lock")).expect("open");
-        assert!(lock.try_lock().is_err(), "tantivy holds its writer lock");
+        assert!(!fs4::fs_std::FileExt::try_lock_exclusive(&lock).expect("try"), "tantivy holds its writer lock");
         drop(held);
     }
 
