@@ -65,7 +65,22 @@ impl PgSchema {
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
-        if let Err(e) = admin_sql(&self.base, &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)) {
+        // A session of the test's own pools can still be inside a
+        // transaction here: a task stopped between two statements, whose
+        // ROLLBACK waits for the test's runtime, which this drop blocks.
+        // DROP SCHEMA would wait for its locks forever (seen: a CI run hung
+        // 38 minutes). Nobody else uses this schema, so end the sessions
+        // holding locks in it first, and never wait on a lock for long.
+        let end_holders = format!(
+            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{}' AND l.pid <> pg_backend_pid()",
+            self.name
+        );
+        if let Err(e) = admin_sql(&self.base, &end_holders) {
+            eprintln!("warning: could not end the sessions of test schema {}: {e}", self.name);
+        }
+        let drop = format!("SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+        if let Err(e) = admin_sql(&self.base, &drop) {
             eprintln!("warning: could not drop test schema {}: {e}", self.name);
         }
     }
@@ -91,7 +106,8 @@ fn admin_sql(url: &str, sql: &str) -> Result<(), String> {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         rt.block_on(async {
             let mut conn = sqlx::PgConnection::connect(&url).await?;
-            sqlx::query(&sql).execute(&mut conn).await?;
+            // Several statements in one string (`SET …; DROP …`).
+            sqlx::raw_sql(&sql).execute(&mut conn).await?;
             conn.close().await
         })
         .map_err(std::io::Error::other)
