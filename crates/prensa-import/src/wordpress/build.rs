@@ -78,8 +78,6 @@ pub fn primary_language(tag: &str) -> String {
     tag.split(['-', '_']).next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
-/// Builds the import. `media` is the copy of `wp-content/uploads`; `now`
-/// dates drafts that WordPress left undated.
 /// [`build`] for an export read with [`super::read_spooled`]: every
 /// article's body (its images pointed at the media store) is read from
 /// `spool` and goes back there, the articles keeping an empty `body`; the
@@ -94,7 +92,8 @@ pub fn build_spooled(
     build_into(export, plan, media, now, Some(spool))
 }
 
-/// Turns what was read into an import for `plan`, bodies in memory.
+/// Builds the import for `plan`, bodies in memory. `media` is the copy of
+/// `wp-content/uploads`; `now` dates drafts that WordPress left undated.
 pub fn build(export: Export, plan: &Plan, media: Option<&Path>, now: DateTime<Utc>) -> Built {
     match build_into(export, plan, media, now, None) {
         Ok(built) => built,
