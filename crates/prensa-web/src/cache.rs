@@ -1,9 +1,12 @@
 //! The page cache: rendered pages kept in memory, compressed once.
 //!
-//! An entry is keyed by publication and path and holds the page in every
-//! encoding we serve (identity, gzip, brotli) plus its ETag, all made when
-//! the entry is filled, so a hit is a hash lookup and a reference-count
-//! bump: no rendering, no compression, no hashing per request.
+//! An entry is keyed by publication and path and holds the page as HTML
+//! plus its ETag, and compressed in each encoding readers have asked for
+//! (gzip, brotli). A fill compresses only the encoding its own request
+//! asked for (none for a client that sends no `Accept-Encoding`, as
+//! crawlers and exports do); the first hit asking for another compresses
+//! it once and stores it in the entry. From then on a hit is a hash lookup
+//! and a reference-count bump: no rendering, no compression, no hashing.
 //!
 //! Each entry carries surrogate keys naming what it shows (`article:12`,
 //! `section:3`, `home` …); a write purges the entries whose keys it touches.
@@ -87,6 +90,11 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// The encoding a request's `Accept-Encoding` header asks for.
+    pub fn requested(headers: &http::HeaderMap) -> Encoding {
+        Encoding::negotiate(headers.get(http::header::ACCEPT_ENCODING).map(HeaderValue::as_bytes))
+    }
+
     /// Picks the best encoding the client accepts. Hand-parsed because the
     /// header is on the hot path and we only need to know which of two
     /// tokens appear without `q=0`.
@@ -121,15 +129,17 @@ impl Encoding {
     }
 }
 
-/// A response body ready to send in every encoding.
+/// A response body ready to send, compressed in the encodings asked for
+/// so far.
 #[derive(Debug)]
 pub struct CachedPage {
     pub status: http::StatusCode,
     pub content_type: HeaderValue,
     pub etag: HeaderValue,
     pub identity: Bytes,
-    pub gzip: Bytes,
-    pub brotli: Bytes,
+    /// `None` until a request asks for it (see [`PageCache::note_hit`]).
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
     pub keys: Vec<SurrogateKey>,
     /// `keys` as a shared cache's purge header spells them (space
     /// separated, plus `all` so that a purge of everything reaches every
@@ -139,10 +149,11 @@ pub struct CachedPage {
     /// `If-Modified-Since` (feeds: their newest item); see
     /// [`CachedPage::with_last_modified`].
     pub last_modified: Option<LastModified>,
-    /// Bytes held (the three bodies plus an estimate of the rest), for the
+    /// Bytes held (the bodies plus an estimate of the rest), for the
     /// cache's budget.
     weight: u64,
-    /// Compressed at the best levels (else at fast ones, at fill time).
+    /// Every compressed body it holds is at the best level (true of a page
+    /// held only as HTML: there is nothing to recompress).
     best: bool,
     /// Hits seen while compressed at fast levels (see [`PageCache::note_hit`]).
     hits: AtomicU32,
@@ -188,30 +199,45 @@ impl CachedPage {
         keys: Vec<SurrogateKey>,
     ) -> CachedPage {
         let (gzip, brotli) = (gzip(&body), brotli(&body));
-        CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, true)
+        CachedPage::with_bodies(
+            status,
+            HeaderValue::from_static(content_type),
+            body,
+            Some(gzip.into()),
+            Some(brotli.into()),
+            keys,
+            true,
+        )
     }
 
-    /// Like [`CachedPage::new`] at fast levels (a fraction of a
-    /// millisecond for an article instead of ~10 ms): what a cache fill
-    /// uses, so that a cold request costs little more than its render.
-    /// Pages that stay hot get the best levels later, in the background
-    /// ([`PageCache::note_hit`]).
+    /// What a cache fill stores: the page, compressed only in `encoding`
+    /// (the one its request asked for) and at a fast level (a fraction of
+    /// a millisecond for an article instead of ~10 ms), so that a cold
+    /// request costs little more than its render. Other encodings are
+    /// added when first asked for, and pages that stay hot get the best
+    /// levels later, in the background ([`PageCache::note_hit`]).
     pub fn fill(
         status: http::StatusCode,
         content_type: &'static str,
         body: Vec<u8>,
         keys: Vec<SurrogateKey>,
+        encoding: Encoding,
     ) -> CachedPage {
-        let (gzip, brotli) = (gzip_at(&body, FAST_GZIP), brotli_at(&body, FAST_BROTLI, FAST_BROTLI_WINDOW));
-        CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, false)
+        let (gzip, brotli) = match encoding {
+            Encoding::Identity => (None, None),
+            Encoding::Gzip => (Some(gzip_at(&body, FAST_GZIP).into()), None),
+            Encoding::Brotli => (None, Some(brotli_at(&body, FAST_BROTLI, FAST_BROTLI_WINDOW).into())),
+        };
+        let best = encoding == Encoding::Identity;
+        CachedPage::with_bodies(status, HeaderValue::from_static(content_type), body, gzip, brotli, keys, best)
     }
 
     fn with_bodies(
         status: http::StatusCode,
         content_type: HeaderValue,
         body: Vec<u8>,
-        gzip: Vec<u8>,
-        brotli: Vec<u8>,
+        gzip: Option<Bytes>,
+        brotli: Option<Bytes>,
         keys: Vec<SurrogateKey>,
         best: bool,
     ) -> CachedPage {
@@ -222,47 +248,73 @@ impl CachedPage {
             surrogate.push(' ');
         }
         surrogate.push_str(ALL_KEY);
-        let weight = (body.len() + gzip.len() + brotli.len() + surrogate.len()) as u64 + ENTRY_OVERHEAD;
         CachedPage {
             status,
             content_type,
             // Hex digits and quotes are always a valid header value.
             etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("W/\"0\"")),
             identity: Bytes::from(body),
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
+            gzip,
+            brotli,
             keys,
             // Key names are ASCII letters, digits, `:` and spaces.
             surrogate: HeaderValue::from_str(&surrogate).unwrap_or_else(|_| HeaderValue::from_static(ALL_KEY)),
             last_modified: None,
-            weight,
+            weight: 0,
             best,
-            hits: AtomicU32::new(0),
-        }
-    }
-
-    /// The same page compressed at the best levels.
-    fn recompressed(&self) -> CachedPage {
-        CachedPage {
-            status: self.status,
-            content_type: self.content_type.clone(),
-            etag: self.etag.clone(),
-            gzip: Bytes::from(gzip(&self.identity)),
-            brotli: Bytes::from(brotli(&self.identity)),
-            identity: self.identity.clone(),
-            keys: self.keys.clone(),
-            surrogate: self.surrogate.clone(),
-            last_modified: self.last_modified.clone(),
-            weight: self.weight,
-            best: true,
             hits: AtomicU32::new(0),
         }
         .reweighed()
     }
 
+    /// The same page with other compressed bodies (the rest shared).
+    fn with_compressed(&self, gzip: Option<Bytes>, brotli: Option<Bytes>, best: bool) -> CachedPage {
+        CachedPage {
+            status: self.status,
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            gzip,
+            brotli,
+            identity: self.identity.clone(),
+            keys: self.keys.clone(),
+            surrogate: self.surrogate.clone(),
+            last_modified: self.last_modified.clone(),
+            weight: 0,
+            best,
+            // A page that gained an encoding keeps counting towards its
+            // recompression; a recompressed one has nothing more to do.
+            hits: AtomicU32::new(if best { 0 } else { self.hits.load(Ordering::Relaxed) }),
+        }
+        .reweighed()
+    }
+
+    /// The same page with each compressed body it holds made again at the
+    /// best level (only the encodings readers asked for: a page only
+    /// crawlers without `Accept-Encoding` read is never compressed).
+    fn recompressed(&self) -> CachedPage {
+        let gzip = self.gzip.as_ref().map(|_| gzip(&self.identity).into());
+        let brotli = self.brotli.as_ref().map(|_| brotli(&self.identity).into());
+        self.with_compressed(gzip, brotli, true)
+    }
+
+    /// The same page also compressed in `encoding` (at the fast level).
+    fn with_encoding(&self, encoding: Encoding) -> CachedPage {
+        match encoding {
+            Encoding::Identity => self.with_compressed(self.gzip.clone(), self.brotli.clone(), self.best),
+            Encoding::Gzip => {
+                self.with_compressed(Some(gzip_at(&self.identity, FAST_GZIP).into()), self.brotli.clone(), false)
+            }
+            Encoding::Brotli => self.with_compressed(
+                self.gzip.clone(),
+                Some(brotli_at(&self.identity, FAST_BROTLI, FAST_BROTLI_WINDOW).into()),
+                false,
+            ),
+        }
+    }
+
     fn reweighed(mut self) -> CachedPage {
-        self.weight =
-            (self.identity.len() + self.gzip.len() + self.brotli.len() + self.surrogate.len()) as u64 + ENTRY_OVERHEAD;
+        let compressed = self.gzip.as_ref().map_or(0, Bytes::len) + self.brotli.as_ref().map_or(0, Bytes::len);
+        self.weight = (self.identity.len() + compressed + self.surrogate.len()) as u64 + ENTRY_OVERHEAD;
         self
     }
 
@@ -283,11 +335,23 @@ impl CachedPage {
         self
     }
 
-    pub fn body(&self, encoding: Encoding) -> &Bytes {
+    /// The body in `encoding`, if the entry holds it yet.
+    pub fn body(&self, encoding: Encoding) -> Option<&Bytes> {
         match encoding {
-            Encoding::Identity => &self.identity,
-            Encoding::Gzip => &self.gzip,
-            Encoding::Brotli => &self.brotli,
+            Encoding::Identity => Some(&self.identity),
+            Encoding::Gzip => self.gzip.as_ref(),
+            Encoding::Brotli => self.brotli.as_ref(),
+        }
+    }
+
+    /// The body in `encoding`: the entry's, else compressed now (at the
+    /// fast level) for this response alone. Pages served from the cache
+    /// went through [`PageCache::note_hit`] or were filled for this
+    /// encoding, so this compresses only for pages made outside it.
+    pub fn body_in(&self, encoding: Encoding) -> Bytes {
+        match self.body(encoding) {
+            Some(body) => body.clone(),
+            None => compress_fast(encoding, self.identity.to_vec()).into(),
         }
     }
 }
@@ -295,8 +359,10 @@ impl CachedPage {
 /// Fill-time levels: gzip 3 and brotli 4 with a 1 MiB window (measured in
 /// BENCHMARKS.md against the best levels below).
 const FAST_GZIP: u32 = 3;
-const FAST_BROTLI: i32 = 4;
+const FAST_BROTLI: i32 = 3;
 const FAST_BROTLI_WINDOW: i32 = 20;
+/// Brotli's smallest window (`BROTLI_MIN_WINDOW_BITS`).
+const BROTLI_MIN_WINDOW: i32 = 10;
 
 /// The surrogate key every page carries in its purge header, so that a
 /// change of unknown reach (`all` in the change feed) can purge a shared
@@ -322,7 +388,14 @@ fn gzip_at(body: &[u8], level: u32) -> Vec<u8> {
 
 fn brotli_at(body: &[u8], quality: i32, lgwin: i32) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality, lgwin, ..Default::default() };
+    // A window no larger than the body: the encoder allocates and zeroes
+    // its ring buffer at the window's size, which for a 30 KB page in a
+    // 1 MiB window cost more than the compression itself (callgrind:
+    // 70 % of a fill's instructions were that memset). Matches further
+    // back than the body's start cannot exist, so the output is the same.
+    let fits = (usize::BITS - body.len().max(1).leading_zeros()) as i32;
+    let lgwin = lgwin.min(fits.max(BROTLI_MIN_WINDOW));
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin, size_hint: body.len(), ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
     out
 }
@@ -340,9 +413,9 @@ pub fn compress_fast(encoding: Encoding, body: Vec<u8>) -> Vec<u8> {
 
 /// The page cache's byte budget unless `--page-cache-mb` / `page_cache_mb`
 /// says otherwise: 128 MiB holds the whole demo many times over and, at
-/// ~60 KB a page in its three encodings, about 2,000 article pages of a big
-/// archive, the hot share of it, while keeping a node far under its memory
-/// target whatever a crawler walks.
+/// 30–60 KB a page (as HTML, plus compressed in the encodings asked for),
+/// 2,000–4,000 article pages of a big archive, the hot share of it, while
+/// keeping a node far under its memory target whatever a crawler walks.
 pub const DEFAULT_BUDGET_MB: u64 = 128;
 
 /// What an entry costs besides its bodies: the map slot, the key, the
@@ -433,6 +506,7 @@ pub struct PageCache {
     purges: AtomicU64,
     purged: AtomicU64,
     upgrades: AtomicU64,
+    encoded: AtomicU64,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -469,6 +543,9 @@ pub struct CacheStats {
     pub evictions: u64,
     /// Hot pages recompressed at the best levels in the background.
     pub upgrades: u64,
+    /// Encodings compressed into an entry on the first hit asking for
+    /// them (its fill was for another encoding).
+    pub encodings_added: u64,
 }
 
 impl PageCache {
@@ -508,6 +585,7 @@ impl PageCache {
             purges: AtomicU64::new(0),
             purged: AtomicU64::new(0),
             upgrades: AtomicU64::new(0),
+            encoded: AtomicU64::new(0),
         }
     }
 
@@ -538,6 +616,7 @@ impl PageCache {
             budget: self.budget,
             evictions: self.evictions.load(Ordering::Relaxed),
             upgrades: self.upgrades.load(Ordering::Relaxed),
+            encodings_added: self.encoded.load(Ordering::Relaxed),
         }
     }
 
@@ -559,24 +638,48 @@ impl PageCache {
         self.entries.contains_key(&PageRef(publication, path))
     }
 
-    /// Notes a hit on `page` (got from `publication`, `path`): once a page
-    /// filled at fast compression levels has been asked for
-    /// [`HOT_AFTER`] times, it is recompressed at the best levels on
-    /// tokio's blocking pool (one at a time) and replaces the entry if
-    /// that is still the same page. Outside a runtime, it is done inline.
-    pub fn note_hit(self: &Arc<Self>, publication: Id, path: &str, page: &Arc<CachedPage>) {
+    /// Notes a hit on `page` (got from `publication`, `path`) by a request
+    /// that wants `encoding`, and returns the page to answer it with.
+    ///
+    /// - If the entry does not hold the page in that encoding yet, it is
+    ///   compressed now (fast level), stored in the entry (if that still
+    ///   holds `page`) and returned: each encoding is compressed once per
+    ///   fill, and only if somebody asks for it.
+    /// - Once a page holding bodies compressed at the fast level has been
+    ///   asked for [`HOT_AFTER`] times, they are compressed again at the
+    ///   best levels on tokio's blocking pool (one page at a time) and the
+    ///   result replaces the entry if that is still the same page. Outside
+    ///   a runtime, it is done inline.
+    pub fn note_hit(
+        self: &Arc<Self>,
+        publication: Id,
+        path: &str,
+        page: Arc<CachedPage>,
+        encoding: Encoding,
+    ) -> Arc<CachedPage> {
+        let page = if page.body(encoding).is_some() {
+            page
+        } else {
+            let fuller = Arc::new(page.with_encoding(encoding));
+            if self.replace_if_current(publication, path, &page, fuller.clone()) {
+                self.encoded.fetch_add(1, Ordering::Relaxed);
+            }
+            fuller
+        };
         if page.best || page.hits.fetch_add(1, Ordering::Relaxed) + 1 < HOT_AFTER {
-            return;
+            return page;
         }
         if self.upgrading.swap(true, Ordering::AcqRel) {
-            return; // another upgrade runs; a later hit will ask again
+            return page; // another upgrade runs; a later hit will ask again
         }
         let cache = Arc::clone(self);
-        let page = Arc::clone(page);
+        let hot = Arc::clone(&page);
         let path: Box<str> = path.into();
         let work = move || {
-            let better = Arc::new(page.recompressed());
-            cache.replace_if_current(publication, &path, &page, better);
+            let better = Arc::new(hot.recompressed());
+            if cache.replace_if_current(publication, &path, &hot, better) {
+                cache.upgrades.fetch_add(1, Ordering::Relaxed);
+            }
             cache.upgrading.store(false, Ordering::Release);
         };
         match tokio::runtime::Handle::try_current() {
@@ -585,6 +688,7 @@ impl PageCache {
             }
             Err(_) => work(),
         }
+        page
     }
 
     /// Swaps `old` for `new` if the entry still holds `old` (no purge or
@@ -594,7 +698,6 @@ impl PageCache {
         match self.entries.peek(&PageRef(publication, path)) {
             Some(current) if Arc::ptr_eq(&current, old) => {
                 self.entries.insert(PageKey { publication, path: path.into() }, new);
-                self.upgrades.fetch_add(1, Ordering::Relaxed);
                 true
             }
             _ => false,
@@ -665,10 +768,12 @@ mod tests {
     fn bodies_decompress_to_the_same_bytes() {
         let p = page(vec![]);
         let mut out = String::new();
-        flate2::read::GzDecoder::new(&p.gzip[..]).read_to_string(&mut out).expect("gzip");
+        flate2::read::GzDecoder::new(&p.body(Encoding::Gzip).expect("made")[..])
+            .read_to_string(&mut out)
+            .expect("gzip");
         assert_eq!(out.as_bytes(), &p.identity[..]);
         let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut &p.brotli[..], &mut out).expect("brotli");
+        brotli::BrotliDecompress(&mut &p.body(Encoding::Brotli).expect("made")[..], &mut out).expect("brotli");
         assert_eq!(out, &p.identity[..]);
         assert!(p.etag.to_str().expect("ascii").starts_with("W/\""));
     }
@@ -735,7 +840,7 @@ mod tests {
                 b'a' + (x % 26) as u8
             })
             .collect();
-        Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", body, keys))
+        Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", body, keys, Encoding::Brotli))
     }
 
     #[test]
@@ -744,7 +849,7 @@ mod tests {
         let cache = PageCache::new(budget);
         let g = cache.generation();
         let weight = sized(20_000, vec![]).weight();
-        assert!(weight > 20_000 && weight < 60_000, "three encodings: {weight}");
+        assert!(weight > 20_000 && weight < 60_000, "identity and brotli: {weight}");
         for i in 0..500u64 {
             cache.insert(g, 1, &format!("/story-{i}/"), sized(20_000, vec![SurrogateKey::Article(i as Id)]));
             assert!(cache.stats().bytes <= budget, "over budget after {i} inserts: {:?}", cache.stats());
@@ -800,12 +905,10 @@ mod tests {
         assert!(stats.bytes < bytes);
     }
 
-    #[test]
-    fn hot_pages_are_recompressed_at_the_best_levels() {
-        let cache = Arc::new(PageCache::default());
-        let g = cache.generation();
+    /// Paragraphs of HTML-like text that compress as pages do.
+    fn html() -> Vec<u8> {
         let words = ["harbour", "council", "strike", "festival", "budget", "river", "school", "market"];
-        let html: Vec<u8> = (0..400)
+        (0..400)
             .map(|i| {
                 format!(
                     "<p>Paragraph {i}: the {} and the {} met on day {}.</p>\n",
@@ -815,35 +918,107 @@ mod tests {
                 )
             })
             .collect::<String>()
-            .into_bytes();
-        let fast =
-            Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html.clone(), vec![SurrogateKey::Home]));
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_fill_compresses_only_what_its_request_asked_for_and_hits_add_the_rest() {
+        let cache = Arc::new(PageCache::default());
+        let plain = Arc::new(CachedPage::fill(
+            http::StatusCode::OK,
+            "text/html",
+            html(),
+            vec![SurrogateKey::Home],
+            Encoding::Identity,
+        ));
+        assert!(plain.body(Encoding::Gzip).is_none() && plain.body(Encoding::Brotli).is_none());
+        assert!(plain.is_best(), "nothing to recompress");
+        assert_eq!(plain.weight(), (plain.identity.len() + plain.surrogate.len()) as u64 + ENTRY_OVERHEAD);
+        cache.insert(cache.generation(), 1, "/", plain.clone());
+        let bytes = cache.stats().bytes;
+
+        // A browser's hit: brotli is made once, stored, and weighed.
+        let hit = cache.get(1, "/").expect("cached");
+        let served = cache.note_hit(1, "/", hit, Encoding::Brotli);
+        let br = served.body(Encoding::Brotli).expect("compressed for this hit").clone();
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut out).expect("brotli");
+        assert_eq!(out, plain.identity);
+        let held = cache.get(1, "/").expect("still cached");
+        assert!(Arc::ptr_eq(&held, &served), "the entry now holds the brotli body");
+        assert_eq!(cache.stats().bytes, bytes + br.len() as u64);
+        assert_eq!((cache.stats().encodings_added, served.etag.clone()), (1, plain.etag.clone()));
+
+        // A second browser gets the stored bytes: nothing compressed again.
+        assert!(!served.is_best(), "brotli at the fast level, for now");
+        let again = cache.note_hit(1, "/", held, Encoding::Brotli);
+        assert!(again.body(Encoding::Brotli).is_some_and(|b| b.as_ptr() == br.as_ptr()));
+        assert!(again.body(Encoding::Gzip).is_none());
+        assert_eq!(cache.stats().encodings_added, 1);
+
+        // A page made outside the cache still answers any encoding.
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&plain.body_in(Encoding::Gzip)[..]).read_to_string(&mut out).expect("gzip");
+        assert_eq!(out.as_bytes(), &plain.identity[..]);
+        // A purged page is not brought back by a hit that held it.
+        cache.purge(&[SurrogateKey::Home]);
+        let late = cache.note_hit(1, "/", again, Encoding::Gzip);
+        assert!(late.body(Encoding::Gzip).is_some() && cache.get(1, "/").is_none());
+    }
+
+    #[test]
+    fn hot_pages_are_recompressed_at_the_best_levels() {
+        let cache = Arc::new(PageCache::default());
+        let g = cache.generation();
+        let html = html();
+        let fast = Arc::new(CachedPage::fill(
+            http::StatusCode::OK,
+            "text/html",
+            html.clone(),
+            vec![SurrogateKey::Home],
+            Encoding::Brotli,
+        ));
         assert!(!fast.is_best());
         cache.insert(g, 1, "/", fast.clone());
         for _ in 0..HOT_AFTER {
             let hit = cache.get(1, "/").expect("cached");
-            cache.note_hit(1, "/", &hit); // no runtime here: done inline
+            cache.note_hit(1, "/", hit, Encoding::Brotli); // no runtime here: done inline
         }
         let best = cache.get(1, "/").expect("still cached");
         assert!(best.is_best() && !Arc::ptr_eq(&best, &fast));
-        assert!(
-            best.brotli.len() + best.gzip.len() < fast.brotli.len() + fast.gzip.len(),
-            "best {}+{} vs fast {}+{}",
-            best.brotli.len(),
-            best.gzip.len(),
-            fast.brotli.len(),
-            fast.gzip.len()
-        );
+        let (best_br, fast_br) =
+            (best.body(Encoding::Brotli).expect("best"), fast.body(Encoding::Brotli).expect("fill"));
+        assert!(best_br.len() < fast_br.len(), "best {} vs fast {}", best_br.len(), fast_br.len());
+        assert!(best.body(Encoding::Gzip).is_none(), "only the encodings asked for are made");
         assert_eq!((best.etag.clone(), best.identity.clone()), (fast.etag.clone(), fast.identity.clone()));
         let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut &best.brotli[..], &mut out).expect("brotli");
+        brotli::BrotliDecompress(&mut &best_br[..], &mut out).expect("brotli");
         assert_eq!(out, html);
         assert_eq!(cache.stats().upgrades, 1);
         // A page purged meanwhile is not brought back by its upgrade.
-        let other = Arc::new(CachedPage::fill(http::StatusCode::OK, "text/html", html, vec![SurrogateKey::Feed]));
+        let other = Arc::new(CachedPage::fill(
+            http::StatusCode::OK,
+            "text/html",
+            html,
+            vec![SurrogateKey::Feed],
+            Encoding::Identity,
+        ));
         cache.insert(cache.generation(), 1, "/feed/", other.clone());
         cache.purge(&[SurrogateKey::Feed]);
         assert!(!cache.replace_if_current(1, "/feed/", &other, Arc::new(other.recompressed())));
         assert!(cache.get(1, "/feed/").is_none());
+    }
+
+    #[test]
+    fn a_small_body_gets_a_small_brotli_window_and_the_same_bytes_back() {
+        for len in [0usize, 1, 700, 30_000, 3_000_000] {
+            let body: Vec<u8> = html().into_iter().cycle().take(len).collect();
+            for (quality, lgwin) in [(FAST_BROTLI, FAST_BROTLI_WINDOW), (10, 22)] {
+                let packed = brotli_at(&body, quality, lgwin);
+                let mut out = Vec::new();
+                brotli::BrotliDecompress(&mut &packed[..], &mut out).expect("brotli");
+                assert_eq!(out, body, "{len} bytes at quality {quality}");
+            }
+        }
     }
 }

@@ -395,6 +395,11 @@ pub fn exposition(http: &HttpMetrics, cache: &CacheStats, draining: bool) -> Str
             "Hot pages recompressed at the best levels after a fast fill.",
             cache.upgrades,
         ),
+        (
+            "prensa_page_cache_encodings_added_total",
+            "Encodings compressed into a cached page on the first hit asking for them.",
+            cache.encodings_added,
+        ),
     ];
     for (name, help, value) in counters {
         family(w, name, "counter", help);

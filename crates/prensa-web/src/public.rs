@@ -103,7 +103,7 @@ pub(crate) fn respond_with(
                 .zip(headers.get(header::IF_MODIFIED_SINCE))
                 .is_some_and(|(lm, since)| lm.unchanged_since(since.as_bytes())),
         };
-    let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
+    let encoding = Encoding::requested(headers);
     let mut builder = base(if not_modified { StatusCode::NOT_MODIFIED } else { page.status })
         .header(header::CONTENT_TYPE, page.content_type.clone())
         .header(header::ETAG, page.etag.clone());
@@ -118,11 +118,11 @@ pub(crate) fn respond_with(
         Encoding::Brotli => builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
         Encoding::Identity => {}
     }
-    let body = page.body(encoding);
+    let body = page.body_in(encoding);
     if head {
         return builder.header(header::CONTENT_LENGTH, body.len()).body(Body::empty()).unwrap_or_default();
     }
-    builder.body(Body::from(body.clone())).unwrap_or_default()
+    builder.body(Body::from(body)).unwrap_or_default()
 }
 
 /// `If-None-Match` may list several tags or `*`; weak comparison applies.
@@ -187,7 +187,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if query_page.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            state.cache.note_hit(site.publication.id, path, &hit);
+            let hit = state.cache.note_hit(site.publication.id, path, hit, Encoding::requested(req.headers()));
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -203,7 +203,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         // A `page` the route ignores (an article, a later list page).
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            state.cache.note_hit(site.publication.id, path, &hit);
+            let hit = state.cache.note_hit(site.publication.id, path, hit, Encoding::requested(req.headers()));
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -225,7 +225,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if route == Route::NotFound {
         if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
             state.cache.record_hit();
-            state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, &hit);
+            let hit = state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, Encoding::requested(req.headers()));
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -242,7 +242,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         route => (path, render(&state, site, route).await),
     };
     let page = match result {
-        Ok(page) => Arc::new(page.into_cached()),
+        Ok(page) => Arc::new(page.into_cached(Encoding::requested(req.headers()))),
         Err(AppError::NotFound) => {
             // A published article whose slug was changed keeps its old
             // address as a permanent redirect.
@@ -262,11 +262,13 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
             }
             // Already counted as a miss: the store was asked.
             if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
+                let hit =
+                    state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, Encoding::requested(req.headers()));
                 return respond_public(&state, &hit, req.headers(), head);
             }
             match not_found(&state, site).await {
                 Ok(p) => {
-                    let p = Arc::new(p.into_cached());
+                    let p = Arc::new(p.into_cached(Encoding::requested(req.headers())));
                     state.cache.insert(generation, site.publication.id, NOT_FOUND_KEY, p.clone());
                     return respond_public(&state, &p, req.headers(), head);
                 }
@@ -386,9 +388,10 @@ pub struct RenderedPage {
 }
 
 impl RenderedPage {
-    /// Compresses the page for the cache.
-    pub fn into_cached(self) -> CachedPage {
-        CachedPage::fill(self.status, self.content_type, self.html.into_bytes(), self.keys)
+    /// Makes the page a cache entry, compressed in `encoding` (the one the
+    /// request that rendered it asked for; see [`CachedPage::fill`]).
+    pub fn into_cached(self, encoding: Encoding) -> CachedPage {
+        CachedPage::fill(self.status, self.content_type, self.html.into_bytes(), self.keys, encoding)
             .with_last_modified(self.last_modified)
     }
 }

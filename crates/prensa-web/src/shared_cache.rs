@@ -301,6 +301,7 @@ mod tests {
             "text/html",
             b"<p>x</p>".to_vec(),
             vec![SurrogateKey::Article(12), SurrogateKey::Recent],
+            crate::cache::Encoding::Identity,
         );
         let mut h = http::HeaderMap::new();
         SharedHeaders::new(&SharedCacheConfig::default(), 60).apply(&mut h, &page);

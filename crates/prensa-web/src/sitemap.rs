@@ -71,7 +71,7 @@ pub(crate) async fn serve<S: SitemapSource>(
     let path = crawl_path(crawl);
     if let Some(hit) = state.cache.get(site.publication.id, &path) {
         state.cache.record_hit();
-        state.cache.note_hit(site.publication.id, &path, &hit);
+        let hit = state.cache.note_hit(site.publication.id, &path, hit, Encoding::requested(headers));
         return respond_public(state, &hit, headers, head);
     }
     state.cache.record_miss();
@@ -85,7 +85,13 @@ pub(crate) async fn serve<S: SitemapSource>(
     };
     match rendered {
         Ok((content_type, body, keys)) => {
-            let page = Arc::new(CachedPage::fill(StatusCode::OK, content_type, body.into_bytes(), keys));
+            let page = Arc::new(CachedPage::fill(
+                StatusCode::OK,
+                content_type,
+                body.into_bytes(),
+                keys,
+                Encoding::requested(headers),
+            ));
             state.cache.insert(generation, site.publication.id, &path, page.clone());
             respond_public(state, &page, headers, head)
         }

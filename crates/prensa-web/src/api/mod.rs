@@ -264,13 +264,13 @@ where
     let id = site.publication.id;
     if let Some(hit) = state.cache.get(id, path) {
         state.cache.record_hit();
-        state.cache.note_hit(id, path, &hit);
+        let hit = state.cache.note_hit(id, path, hit, Encoding::requested(headers));
         return Ok(crate::public::respond_with(&hit, headers, head, api_response));
     }
     state.cache.record_miss();
     let generation = state.cache.generation();
     let (body, keys) = make().await?;
-    let page = Arc::new(CachedPage::fill(StatusCode::OK, JSON, body, keys));
+    let page = Arc::new(CachedPage::fill(StatusCode::OK, JSON, body, keys, Encoding::requested(headers)));
     state.cache.insert(generation, id, path, page.clone());
     Ok(crate::public::respond_with(&page, headers, head, api_response))
 }
