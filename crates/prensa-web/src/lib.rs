@@ -31,6 +31,7 @@ pub mod error;
 pub mod feeds;
 pub mod headers;
 pub mod memo;
+pub mod memory;
 pub mod network;
 pub mod ops;
 pub mod public;

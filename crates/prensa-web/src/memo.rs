@@ -1,8 +1,17 @@
-//! Reads shared between pages, made once when every page of a site is
-//! rendered in one go (`prensa export static`).
+//! Reads shared between pages: made once when every page of a site is
+//! rendered in one go (`prensa export static`), and, on a server, once per
+//! page cache generation for what every article page shows alike.
 //!
-//! A server renders a page on a cache miss and asks the store for all it
-//! shows, since anything may have changed since the last page. An export
+//! A server renders a page on a cache miss and asks the store for what is
+//! its own (the article, its media, its SEO fields). What every article
+//! page of a publication shows alike ("most recent", the sister sites'
+//! articles, the custom field definitions, a section's newest for "more
+//! from this section") is read once and shared by every page rendered
+//! until the cache's next purge ([`FreshReads`]): a purge is what every
+//! write and every scheduled article coming due makes, and it moves the
+//! cache's generation, which empties these reads as it drops the pages
+//! made from them. On an archive most traffic is cold article pages, and
+//! this takes four of a cold page's seven statements away. An export
 //! renders every page of an archive that does not change meanwhile, and
 //! most of what a page reads is the same for thousands of pages: "most
 //! recent", the sister sites' articles and the custom fields on every
@@ -82,6 +91,83 @@ pub struct RenderMemo {
     extras: Mutex<HashMap<Id, ArticleExtras>>,
 }
 
+/// What a server's pages share until the page cache's next purge (see
+/// the module's doc). Bounded by the store's shape, not by traffic: one
+/// entry per publication and list length asked for (settings), and per
+/// section.
+#[derive(Default)]
+pub struct FreshReads(Mutex<Fresh>);
+
+type Cells<K, V> = HashMap<K, Arc<OnceCell<V>>>;
+
+#[derive(Default)]
+struct Fresh {
+    /// The page cache generation these reads were made in.
+    generation: u64,
+    /// A publication's newest articles: (publication, limit).
+    latest: Cells<(Id, u32), Page<ArticleSummary>>,
+    /// A section's newest articles: (publication, section, limit).
+    sections: Cells<(Id, Id, u32), Page<ArticleSummary>>,
+    sister: Cells<(Id, u32), Vec<SisterArticle>>,
+    fields: Cells<Id, Vec<CustomField>>,
+}
+
+impl FreshReads {
+    /// The cell for `key`, in a set of reads emptied first if the cache's
+    /// generation moved since they were made. Generations only grow, so a
+    /// page rendering from a generation before a purge gets reads made
+    /// after it (fresher than its own, and its page is not stored).
+    fn cell<K: Eq + Hash, V>(
+        &self,
+        generation: u64,
+        cells: fn(&mut Fresh) -> &mut Cells<K, V>,
+        key: K,
+    ) -> Arc<OnceCell<V>> {
+        let mut fresh = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if fresh.generation != generation {
+            *fresh = Fresh { generation, ..Fresh::default() };
+        }
+        cells(&mut fresh).entry(key).or_default().clone()
+    }
+}
+
+/// A server's [`published_articles`]: a publication's or a section's
+/// newest (the first page, no count) from [`FreshReads`], the rest from
+/// the store. "More from this section" leaves the article out: the
+/// section's newest are read one longer without leaving anything out and
+/// the article is dropped here, so every article of a section shares one
+/// read.
+async fn fresh_published_articles<S: Store>(
+    state: &AppState<S>,
+    publication: Id,
+    query: &ArticleQuery,
+    now: DateTime<Utc>,
+) -> Result<Page<ArticleSummary>> {
+    let newest =
+        query.offset == 0 && query.limit > 0 && !query.with_total && query.author.is_none() && query.tag.is_none();
+    if !newest {
+        return state.store.published_articles(publication, query, now).await;
+    }
+    let generation = state.cache.generation();
+    match query.section {
+        None if query.exclude.is_none() => {
+            let cell = state.fresh.cell(generation, |f| &mut f.latest, (publication, query.limit));
+            cell.get_or_try_init(|| state.store.published_articles(publication, query, now)).await.cloned()
+        }
+        None => state.store.published_articles(publication, query, now).await,
+        Some(section) => {
+            let wide = ArticleQuery {
+                exclude: None,
+                limit: query.limit.saturating_add(u32::from(query.exclude.is_some())),
+                ..query.clone()
+            };
+            let cell = state.fresh.cell(generation, |f| &mut f.sections, (publication, section, wide.limit));
+            let page = cell.get_or_try_init(|| state.store.published_articles(publication, &wide, now)).await?;
+            Ok(page_of(&page.items, query))
+        }
+    }
+}
+
 /// [`Store::published_articles`], from the kept lists when there are.
 pub async fn published_articles<S: Store>(
     state: &AppState<S>,
@@ -89,7 +175,7 @@ pub async fn published_articles<S: Store>(
     query: &ArticleQuery,
     now: DateTime<Utc>,
 ) -> Result<Page<ArticleSummary>> {
-    let Some(memo) = state.memo() else { return state.store.published_articles(publication, query, now).await };
+    let Some(memo) = state.memo() else { return fresh_published_articles(state, publication, query, now).await };
     if query.section.is_none() && query.author.is_none() && query.tag.is_none() {
         let key = (publication, query.exclude, query.limit, query.offset, query.with_total);
         return memo.latest.get_or_read(key, || state.store.published_articles(publication, query, now)).await;
@@ -143,26 +229,34 @@ fn page_of(all: &[ArticleSummary], query: &ArticleQuery) -> Page<ArticleSummary>
     Page { items, total }
 }
 
-/// [`Store::sister_articles`], read once per publication when kept.
+/// [`Store::sister_articles`], read once per publication when kept (on a
+/// server: until the next purge).
 pub async fn sister_articles<S: Store>(
     state: &AppState<S>,
     publication: Id,
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<SisterArticle>> {
+    let read = || state.store.sister_articles(publication, limit, now);
     match state.memo() {
-        Some(memo) => {
-            memo.sister.get_or_read((publication, limit), || state.store.sister_articles(publication, limit, now)).await
+        Some(memo) => memo.sister.get_or_read((publication, limit), read).await,
+        None => {
+            let cell = state.fresh.cell(state.cache.generation(), |f| &mut f.sister, (publication, limit));
+            cell.get_or_try_init(read).await.cloned()
         }
-        None => state.store.sister_articles(publication, limit, now).await,
     }
 }
 
-/// [`prensa_store::ArticleFields::custom_fields`], read once when kept.
+/// [`prensa_store::ArticleFields::custom_fields`], read once when kept (on
+/// a server: until the next purge).
 pub async fn custom_fields<S: Store>(state: &AppState<S>, publication: Id) -> Result<Vec<CustomField>> {
+    let read = || state.store.custom_fields(publication);
     match state.memo() {
-        Some(memo) => memo.fields.get_or_read(publication, || state.store.custom_fields(publication)).await,
-        None => state.store.custom_fields(publication).await,
+        Some(memo) => memo.fields.get_or_read(publication, read).await,
+        None => {
+            let cell = state.fresh.cell(state.cache.generation(), |f| &mut f.fields, publication);
+            cell.get_or_try_init(read).await.cloned()
+        }
     }
 }
 

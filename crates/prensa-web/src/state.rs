@@ -355,6 +355,9 @@ pub struct AppState<S: Store> {
     /// Reads shared between pages, kept once set (the static export
     /// only: see [`AppState::keep_shared_reads`]).
     memo: std::sync::OnceLock<crate::memo::RenderMemo>,
+    /// Reads every article page shares, until the page cache's next purge
+    /// (see [`crate::memo::FreshReads`]).
+    pub(crate) fresh: crate::memo::FreshReads,
 }
 
 /// The name of the form-signing secret in the store's `server_secrets`.
@@ -422,6 +425,7 @@ impl<S: Newsroom> AppState<S> {
             seen_version: tokio::sync::Mutex::new(Some(version)),
             sites: RwLock::new(Arc::new(Sites::default())),
             memo: std::sync::OnceLock::new(),
+            fresh: crate::memo::FreshReads::default(),
         });
         state.reload_sites().await?;
         if state.config.search_index {
@@ -480,6 +484,9 @@ impl<S: Newsroom> AppState<S> {
         let started = std::time::Instant::now();
         let done = self.search.rebuild_paced(&self.store, self.config.search_build_pause, |_| {}).await;
         self.search_builds.send_modify(|n| *n += 1);
+        // The build freed what it held (documents, the writers' buffers):
+        // give it back rather than keep it resident (see `memory`).
+        crate::memory::release();
         let done = done.map_err(|e| AppError::Internal(e.to_string()))?;
         tracing::info!(articles = done.added, ms = started.elapsed().as_millis() as u64, "search index built");
         Ok(())

@@ -51,6 +51,8 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // Before any thread starts (see prensa_web::memory).
+    prensa_web::memory::limit_arenas();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PRENSA_LOG")
