@@ -45,6 +45,7 @@ use prensa_core::{AuthorRef, Id, SearchDocument, SectionRef};
 use prensa_store::{DocScope, SearchSource, StoreError};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::{Advice, MmapDirectory};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STORED,
@@ -53,7 +54,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
 };
-use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{doc, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
 /// Longest query looked at, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -70,17 +71,46 @@ const SNIPPET_SCAN_BYTES: usize = 6_000;
 /// Articles read from the store per batch while building an index.
 const BATCH: u32 = 500;
 
-/// Documents a publication's new index takes between commits while it is
-/// built. Adding a document only queues it for the writer's indexing
+/// Documents the new indexes take (all publications together) between
+/// commits while they are built. Adding a document only queues it for the writer's indexing
 /// thread (tantivy's queue holds up to 10,000), and the store reads faster
 /// than text is indexed, so without a commit now and then every
 /// publication's queue filled with whole bodies: 1.6 GB of heap while
 /// 100,000 articles were indexed. A commit waits for the queue to drain.
 const BUILD_COMMIT_DOCS: usize = 2_000;
 
-/// The memory each publication's index writer may use before it flushes
-/// a segment (tantivy's smallest allowed budget).
-const WRITER_BYTES: usize = 15_000_000;
+/// The memory each indexing thread of a publication's writer may use
+/// before it flushes a segment. Enough for its share of
+/// [`BUILD_COMMIT_DOCS`] long articles, so a build's segments end at its
+/// commits: at tantivy's smallest budget (15 MB) a thread flushed every
+/// ~150 long articles, and 100,000 articles made ~670 segments, 5,300
+/// files, each of which kept its first pages mapped and resident (130 MB
+/// of RSS) and each of which a query had to visit.
+const WRITER_BYTES: usize = 40_000_000;
+
+/// Segments with more documents than this are never merged. A build
+/// writes its segments at [`BUILD_COMMIT_DOCS`] a commit (split among the
+/// indexing threads), and merging them afterwards read every one of them
+/// whole through the memory map: 150 MB of index pages resident (counted
+/// in the node's RSS) at 100,000 articles, held until the reader let the
+/// merged-away segments go. Left as they are, a query opens ten-odd
+/// segments per publication instead of one (measured in BENCHMARKS.md);
+/// the small segments refreshes add are still merged among themselves.
+const MERGE_MAX_DOCS: usize = 500;
+
+/// Indexing threads per publication's writer: the machine's cores, up to
+/// four. An archive imported one publication after another is built one
+/// publication at a time, so a single thread left every other core idle.
+fn indexing_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 4)
+}
+
+/// The merge policy outside a build (see [`MERGE_MAX_DOCS`]).
+fn merge_policy() -> Box<tantivy::merge_policy::LogMergePolicy> {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    Box::new(policy)
+}
 
 const ANALYZER: &str = "prensa";
 
@@ -312,10 +342,17 @@ impl PublicationIndex {
             .prefix(DIR_PREFIX)
             .tempdir()
             .map_err(|e| tantivy::TantivyError::InternalError(format!("making the index's directory: {e}")))?;
-        let index = Index::create_in_dir(dir.path(), schema.build())?;
+        // Random access: a query reads a few postings and stored blocks,
+        // and the kernel's default read-ahead (128 KB around each page
+        // touched) kept whole neighbourhoods of the files resident.
+        let directory = MmapDirectory::open_with_madvice(dir.path(), Advice::Random)
+            .map_err(|e| tantivy::TantivyError::InternalError(format!("opening the index's directory: {e}")))?;
+        let index = Index::create(directory, schema.build(), IndexSettings::default())?;
         index.tokenizers().register(ANALYZER, analyzer(language));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
+        let threads = indexing_threads();
+        let writer = index.writer_with_num_threads(threads, threads * WRITER_BYTES)?;
+        writer.set_merge_policy(merge_policy());
         let mut parser =
             QueryParser::for_index(&index, vec![fields.headline, fields.standfirst, fields.names, fields.body]);
         // Readers type a few words and expect pages holding all of them.
@@ -784,9 +821,8 @@ impl SearchIndex {
             // No merges while the build runs: a merge reads its segments
             // through the memory map, and those pages stayed resident (and
             // counted in the node's RSS, 600 MB at 100,000 articles) while
-            // a reader still held the merged-away segments. The build's
-            // segments (one per commit) are merged later, as refreshes
-            // commit, under the default policy restored below.
+            // a reader still held the merged-away segments. Nor after it
+            // (see MERGE_MAX_DOCS).
             index.writer().set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
             fresh.push((id, index));
         }
@@ -801,16 +837,23 @@ impl SearchIndex {
             let Some(last) = batch.last() else { break };
             after = last.id;
             for ((publication, index), uncommitted) in fresh.iter().zip(&mut uncommitted) {
-                let mut writer = index.writer();
+                let writer = index.writer();
                 for doc in batch.iter().filter(|d| d.publication == *publication) {
                     writer.add_document(index.document(doc)?)?;
                     added += 1;
                     *uncommitted += 1;
                 }
-                if *uncommitted >= BUILD_COMMIT_DOCS {
-                    // Not yet searched by anyone: no reader to reload.
-                    writer.commit()?;
-                    *uncommitted = 0;
+            }
+            // Counted over every publication, so the documents held in
+            // queues and writers' buffers stay bounded however the
+            // archive's publications interleave.
+            if uncommitted.iter().sum::<usize>() >= BUILD_COMMIT_DOCS {
+                for ((_, index), uncommitted) in fresh.iter().zip(&mut uncommitted) {
+                    if *uncommitted > 0 {
+                        // Not yet searched by anyone: no reader to reload.
+                        index.writer().commit()?;
+                        *uncommitted = 0;
+                    }
                 }
             }
             self.build_indexed.store(added, Ordering::Relaxed);
@@ -819,7 +862,7 @@ impl SearchIndex {
         for (_, index) in &fresh {
             let mut writer = index.writer();
             index.commit(&mut writer)?;
-            writer.set_merge_policy(Box::new(tantivy::merge_policy::LogMergePolicy::default()));
+            writer.set_merge_policy(merge_policy());
         }
         Ok((fresh, added))
     }
