@@ -56,10 +56,12 @@ macro_rules! content_api_impl {
                         // Written in it, or a visible member of its group is.
                         filters.push_str(&format!(
                             " AND (LOWER((SELECT p.language FROM publications p WHERE p.id = a.publication_id)) = ? \
-                               OR EXISTS (SELECT 1 FROM articles o JOIN publications op ON op.id = o.publication_id \
-                                          WHERE LOWER(op.language) = ? AND o.status = 'published' AND o.published_at <= ? \
-                                            AND (o.id = {ORIGINAL} OR o.id IN (SELECT t2.article_id FROM translations t2 \
-                                                                             WHERE t2.original_id = {ORIGINAL}))))"
+                               OR EXISTS (SELECT 1 FROM (SELECT {ORIGINAL} AS member UNION \
+                                                         SELECT t2.article_id FROM translations t2 \
+                                                         WHERE t2.original_id = {ORIGINAL}) g \
+                                          JOIN articles o ON o.id = g.member \
+                                          JOIN publications op ON op.id = o.publication_id \
+                                          WHERE LOWER(op.language) = ? AND o.status = 'published' AND o.published_at <= ?))"
                         ));
                         args.push(Arg::Text(language.clone()));
                         args.push(Arg::Text(language.clone()));

@@ -55,6 +55,8 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
     (15, "foreign_imports", include_str!("../migrations/sqlite/0015_foreign_imports.sql")),
     (16, "section_lists", include_str!("../migrations/sqlite/0016_section_lists.sql")),
     (17, "list_order", include_str!("../migrations/sqlite/0017_list_order.sql")),
+    (18, "body_compression", include_str!("../migrations/sqlite/0018_body_compression.sql")),
+    (19, "admin_list", include_str!("../migrations/sqlite/0019_admin_list.sql")),
 ]);
 
 pub(crate) const POSTGRES: Embedded = Embedded(&[
@@ -75,4 +77,6 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
     (15, "foreign_imports", include_str!("../migrations/postgres/0015_foreign_imports.sql")),
     (16, "section_lists", include_str!("../migrations/postgres/0016_section_lists.sql")),
     (17, "list_order", include_str!("../migrations/postgres/0017_list_order.sql")),
+    (18, "body_compression", include_str!("../migrations/postgres/0018_body_compression.sql")),
+    (19, "admin_list", include_str!("../migrations/postgres/0019_admin_list.sql")),
 ]);

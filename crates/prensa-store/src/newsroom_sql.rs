@@ -839,9 +839,14 @@ macro_rules! newsroom_impl {
                         let total = count_in(&mut conn, &count_sql, &args).await?;
                         return Ok(Page { items: Vec::new(), total });
                     }
+                    // The page walks `articles_by_updated` newest first and
+                    // stops at the page; the total is a second, index-only
+                    // count, asked only when the page is full (a window
+                    // count over the rows made every page read and sort a
+                    // publication's whole list: 240 ms at 20,000 articles).
                     let sql = q(&format!(
                         "SELECT a.id, a.slug, a.headline, s.name, a.status, a.in_review, a.ever_published, \
-                                a.published_at, a.published_offset, a.updated_at, COUNT(*) OVER () \
+                                a.published_at, a.published_offset, a.updated_at \
                          FROM articles a JOIN sections s ON s.id = a.section_id WHERE {filter} \
                          ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"
                     ));
@@ -858,12 +863,12 @@ macro_rules! newsroom_impl {
                         .fetch_all(&mut *conn)
                         .await
                         .map_err(backend)?;
-                    let total = match rows.first() {
-                        Some(r) => u64_of(r.try_get(10).map_err(backend)?),
-                        // A page past the end still reports the total, for
-                        // the pager.
-                        None if query.offset > 0 => count_in(&mut conn, &count_sql, &args).await?,
-                        None => 0,
+                    let total = if rows.len() == query.limit as usize || (rows.is_empty() && query.offset > 0) {
+                        // A full page, or one past the end (the pager still
+                        // needs the total): count.
+                        count_in(&mut conn, &count_sql, &args).await?
+                    } else {
+                        u64::from(query.offset) + rows.len() as u64
                     };
                     let mut items = rows.iter().map(admin_row_from).collect::<Result<Vec<_>>>()?;
                     bylines_of(&mut conn, &mut items).await?;

@@ -180,8 +180,10 @@ const ARTICLE_AUTHORS_JSON: &str = "(SELECT coalesce(json_agg(json_build_object(
 const ARTICLE_TRANSLATIONS_JSON: &str = "(SELECT coalesce(json_agg(json_build_object('article', o.id, \
      'publication', op.id, 'language', op.language, 'base_url', op.base_url, 'slug', o.slug, \
      'original', o.id = g.original) ORDER BY op.language, op.id), '[]'::json)::text \
-     FROM (SELECT coalesce((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original) g \
-     JOIN articles o ON o.id = g.original OR o.id IN (SELECT t2.article_id FROM translations t2 WHERE t2.original_id = g.original) \
+     FROM (SELECT coalesce((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS member, coalesce((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original \
+           UNION SELECT t2.article_id, t2.original_id FROM translations t2 \
+           WHERE t2.original_id = coalesce((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id)) g \
+     JOIN articles o ON o.id = g.member \
      JOIN publications op ON op.id = o.publication_id \
      WHERE o.id <> a.id AND o.status = 'published' AND o.published_at <= $3)";
 const ARTICLE_TAGS_JSON: &str =

@@ -51,6 +51,19 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Statistics for the planner after an import, as PostgreSQL's
+    /// `VACUUM (ANALYZE)`: without them SQLite guesses that an equality on
+    /// an index's first two columns is the most selective, and the
+    /// newsroom's list filtered by section counted a publication's whole
+    /// list through `articles_by_updated` (108 ms at 20,000 articles)
+    /// instead of the section's 2,000 through `articles_by_section`.
+    /// ~0.1 s at 100,000 articles. Best effort: the data is committed.
+    async fn analyze(&self) {
+        if let Err(e) = sqlx::query("ANALYZE").execute(&self.pool).await {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
+        }
+    }
+
     /// Opens (creating if missing) the database at `url` (`sqlite://PATH`,
     /// `sqlite::memory:`) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<SqliteStore> {
@@ -147,8 +160,10 @@ const ARTICLE_AUTHORS_JSON: &str = "(SELECT json_group_array(json_object('id', a
 const ARTICLE_TRANSLATIONS_JSON: &str = "(SELECT json_group_array(json_object('article', o.id, 'publication', op.id, \
      'language', op.language, 'base_url', op.base_url, 'slug', o.slug, \
      'original', CASE WHEN o.id = g.original THEN json('true') ELSE json('false') END) ORDER BY op.language, op.id) \
-     FROM (SELECT COALESCE((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original) g \
-     JOIN articles o ON o.id = g.original OR o.id IN (SELECT t2.article_id FROM translations t2 WHERE t2.original_id = g.original) \
+     FROM (SELECT COALESCE((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS member, COALESCE((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id) AS original \
+           UNION SELECT t2.article_id, t2.original_id FROM translations t2 \
+           WHERE t2.original_id = COALESCE((SELECT t.original_id FROM translations t WHERE t.article_id = a.id), a.id)) g \
+     JOIN articles o ON o.id = g.member \
      JOIN publications op ON op.id = o.publication_id \
      WHERE o.id <> a.id AND o.status = 'published' AND o.published_at <= ?)";
 const ARTICLE_TAGS_JSON: &str =
@@ -251,6 +266,7 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         let counts = import_gen::import_in(&mut tx, set, prune, (&prensa_core::InMemory, 0)).await?;
         tx.commit().await.map_err(backend)?;
+        self.analyze().await;
         Ok(counts)
     }
 
@@ -272,6 +288,7 @@ impl Store for SqliteStore {
         }
         network_gen::link(&mut tx, import).await?;
         tx.commit().await.map_err(backend)?;
+        self.analyze().await;
         Ok(counts)
     }
 
