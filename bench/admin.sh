@@ -11,12 +11,14 @@ cd "$(dirname "$0")/.."
 N=${N:-200}
 # The demo's 1,503-word feature (the P2 page), found by its headline.
 HEADLINE=${HEADLINE:-$(sed -n 's/^title = "\(.*\)"$/\1/p' demo/articles/long-read-benchmark-feature.md | head -1)}
-cargo build --release --locked -p prensa >/dev/null
+# BIN: a release binary already built (else it is built here).
+BIN=${BIN:-target/release/prensa}
+[ "$BIN" != target/release/prensa ] || cargo build --release --locked -p prensa >/dev/null
 
 work=$(mktemp -d)
 cleanup() { kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-target/release/prensa demo --dir "$work/demo" --bind 127.0.0.1:0 >"$work/out" 2>"$work/err" &
+"$BIN" demo --dir "$work/demo" --bind 127.0.0.1:0 >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q "Newsroom admin" "$work/out" 2>/dev/null && break; sleep 0.1; done
 base=$(sed -n 's/^Prensa is serving at \(http:\/\/[^/]*\)\/$/\1/p' "$work/out")

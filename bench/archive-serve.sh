@@ -11,7 +11,9 @@
 #
 # Variables: BIN (default target/release/prensa), DURATION (seconds per
 # wrk run, default 30), CONNECTIONS (default 16), PAGE_CACHE_MB (unset:
-# the default budget).
+# the default budget), ACCEPT_ENCODING (unset: wrk sends none, as crawlers
+# of old archives often do not; "gzip, deflate, br" asks as browsers do,
+# so every cold page is also compressed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${DB:?set DB to the archive database URL}
@@ -32,6 +34,10 @@ rss() {
 python3 bench/archive_targets.py "$DB" "$work"
 extra=()
 [ -n "${PAGE_CACHE_MB:-}" ] && extra=(--page-cache-mb "$PAGE_CACHE_MB")
+accept=()
+[ -n "${ACCEPT_ENCODING:-}" ] && accept=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+echo "Accept-Encoding: ${ACCEPT_ENCODING:-(none)}"
+
 start=$(date +%s.%N)
 PRENSA_LOG=warn "$BIN" serve --database "$DB" --media-dir "$MEDIA" --bind 127.0.0.1:0 "${extra[@]}" \
   >"$work/out" 2>"$work/err" &
@@ -43,11 +49,11 @@ until curl -s "${url}metrics" | grep -q '^prensa_search_index_complete 1'; do sl
 echo "search complete after $(echo "$(date +%s.%N) - $start" | bc) s; RSS $(rss)"
 
 metrics() {
-  curl -s "${url}metrics" | grep -E '^prensa_page_cache_(hit_ratio|bytes|entries|evictions_total|recompressions_total) ' | tr '\n' ' '
+  curl -s "${url}metrics" | grep -E '^prensa_page_cache_(hit_ratio|bytes|entries|evictions_total|recompressions_total|encodings_added_total) ' | tr '\n' ' '
   echo
 }
 for round in 1 2; do
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/articles.lua" "$url" >"$work/wrk.txt"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${accept[@]}" -s "$work/articles.lua" "$url" >"$work/wrk.txt"
   echo "random articles, round $round: $(grep 'Requests/sec' "$work/wrk.txt" | awk '{print $2}') req/s," \
     "p50 $(grep -E '^ +50%' "$work/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$work/wrk.txt" | awk '{print $2}')," \
     "non-2xx: $(grep -c 'Non-2xx' "$work/wrk.txt" || true); RSS $(rss)"
@@ -56,7 +62,7 @@ done
 
 # The deepest page of each section, each asked once: nothing is cached.
 while read -r path; do
-  curl -s -o /dev/null -H 'Host: localhost:8080' -w '%{http_code} %{time_total}\n' "${url%/}$path"
+  curl -s -o /dev/null -H 'Host: localhost:8080' "${accept[@]}" -w '%{http_code} %{time_total}\n' "${url%/}$path"
 done <"$work/deep.txt" >"$work/deep.times"
 awk '$1 != 200 { bad++ } { print $2 }  END { if (bad) print "non-200: " bad > "/dev/stderr" }' "$work/deep.times" |
   sort -n | awk '{ t[NR] = $1 } END { printf "deepest section pages, cold (%d): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",

@@ -14,7 +14,9 @@ SLUG=${SLUG:-long-read-benchmark-feature}
 
 command -v wrk >/dev/null && command -v nginx >/dev/null || {
   echo "needs wrk and nginx: apt-get install wrk nginx-light" >&2; exit 1; }
-cargo build --release --locked -p prensa >/dev/null
+# BIN: a release binary already built (else it is built here).
+BIN=${BIN:-target/release/prensa}
+[ "$BIN" != target/release/prensa ] || cargo build --release --locked -p prensa >/dev/null
 
 work=$(mktemp -d)
 chmod 755 "$work"   # nginx workers run unprivileged and must read the files
@@ -22,7 +24,7 @@ cleanup() { kill "${prensa_pid:-}" 2>/dev/null || true; nginx -c "$work/nginx.co
 trap cleanup EXIT
 
 # Prensa, under /usr/bin/time so its peak memory is reported at exit.
-/usr/bin/time -v -o "$work/time.txt" target/release/prensa demo --dir "$work/demo" --bind 127.0.0.1:0 \
+/usr/bin/time -v -o "$work/time.txt" "$BIN" demo --dir "$work/demo" --bind 127.0.0.1:0 \
   >"$work/prensa.out" 2>"$work/prensa.err" &
 prensa_pid=$!
 for _ in $(seq 100); do grep -q "serving at" "$work/prensa.out" 2>/dev/null && break; sleep 0.1; done
