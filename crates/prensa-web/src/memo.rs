@@ -55,6 +55,11 @@ impl<K, V> Default for Memo<K, V> {
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// Forgets every value (a read in flight still finishes for its caller).
+    fn clear(&self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     async fn get_or_read<E, F: Future<Output = Result<V, E>>>(&self, key: K, read: impl FnOnce() -> F) -> Result<V, E> {
         let cell = self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_default().clone();
         // A failed read is not kept: the next page asking reads again.
@@ -96,38 +101,33 @@ pub struct RenderMemo {
 /// entry per publication and list length asked for (settings), and per
 /// section.
 #[derive(Default)]
-pub struct FreshReads(Mutex<Fresh>);
-
-type Cells<K, V> = HashMap<K, Arc<OnceCell<V>>>;
-
-#[derive(Default)]
-struct Fresh {
-    /// The page cache generation these reads were made in.
-    generation: u64,
+pub struct FreshReads {
+    /// The page cache generation the reads below were made in.
+    generation: Mutex<u64>,
     /// A publication's newest articles: (publication, limit).
-    latest: Cells<(Id, u32), Page<ArticleSummary>>,
+    latest: Memo<(Id, u32), Page<ArticleSummary>>,
     /// A section's newest articles: (publication, section, limit).
-    sections: Cells<(Id, Id, u32), Page<ArticleSummary>>,
-    sister: Cells<(Id, u32), Vec<SisterArticle>>,
-    fields: Cells<Id, Vec<CustomField>>,
+    sections: Memo<(Id, Id, u32), Page<ArticleSummary>>,
+    sister: Memo<(Id, u32), Vec<SisterArticle>>,
+    fields: Memo<Id, Vec<CustomField>>,
 }
 
 impl FreshReads {
-    /// The cell for `key`, in a set of reads emptied first if the cache's
-    /// generation moved since they were made. Generations only grow, so a
-    /// page rendering from a generation before a purge gets reads made
-    /// after it (fresher than its own, and its page is not stored).
-    fn cell<K: Eq + Hash, V>(
-        &self,
-        generation: u64,
-        cells: fn(&mut Fresh) -> &mut Cells<K, V>,
-        key: K,
-    ) -> Arc<OnceCell<V>> {
-        let mut fresh = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if fresh.generation != generation {
-            *fresh = Fresh { generation, ..Fresh::default() };
+    /// These reads as of the cache's `generation`: emptied first if it
+    /// moved since they were made (under the lock, so no page takes a read
+    /// while they are being emptied). Generations only grow, so a page
+    /// rendering from a generation before a purge gets reads made after it
+    /// (fresher than its own, and its page is not stored).
+    fn at(&self, generation: u64) -> &FreshReads {
+        let mut made_in = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+        if *made_in != generation {
+            *made_in = generation;
+            self.latest.clear();
+            self.sections.clear();
+            self.sister.clear();
+            self.fields.clear();
         }
-        cells(&mut fresh).entry(key).or_default().clone()
+        self
     }
 }
 
@@ -148,11 +148,13 @@ async fn fresh_published_articles<S: Store>(
     if !newest {
         return state.store.published_articles(publication, query, now).await;
     }
-    let generation = state.cache.generation();
+    let fresh = state.fresh.at(state.cache.generation());
     match query.section {
         None if query.exclude.is_none() => {
-            let cell = state.fresh.cell(generation, |f| &mut f.latest, (publication, query.limit));
-            cell.get_or_try_init(|| state.store.published_articles(publication, query, now)).await.cloned()
+            fresh
+                .latest
+                .get_or_read((publication, query.limit), || state.store.published_articles(publication, query, now))
+                .await
         }
         None => state.store.published_articles(publication, query, now).await,
         Some(section) => {
@@ -161,8 +163,12 @@ async fn fresh_published_articles<S: Store>(
                 limit: query.limit.saturating_add(u32::from(query.exclude.is_some())),
                 ..query.clone()
             };
-            let cell = state.fresh.cell(generation, |f| &mut f.sections, (publication, section, wide.limit));
-            let page = cell.get_or_try_init(|| state.store.published_articles(publication, &wide, now)).await?;
+            let page = fresh
+                .sections
+                .get_or_read((publication, section, wide.limit), || {
+                    state.store.published_articles(publication, &wide, now)
+                })
+                .await?;
             Ok(page_of(&page.items, query))
         }
     }
@@ -240,10 +246,7 @@ pub async fn sister_articles<S: Store>(
     let read = || state.store.sister_articles(publication, limit, now);
     match state.memo() {
         Some(memo) => memo.sister.get_or_read((publication, limit), read).await,
-        None => {
-            let cell = state.fresh.cell(state.cache.generation(), |f| &mut f.sister, (publication, limit));
-            cell.get_or_try_init(read).await.cloned()
-        }
+        None => state.fresh.at(state.cache.generation()).sister.get_or_read((publication, limit), read).await,
     }
 }
 
@@ -253,10 +256,7 @@ pub async fn custom_fields<S: Store>(state: &AppState<S>, publication: Id) -> Re
     let read = || state.store.custom_fields(publication);
     match state.memo() {
         Some(memo) => memo.fields.get_or_read(publication, read).await,
-        None => {
-            let cell = state.fresh.cell(state.cache.generation(), |f| &mut f.fields, publication);
-            cell.get_or_try_init(read).await.cloned()
-        }
+        None => state.fresh.at(state.cache.generation()).fields.get_or_read(publication, read).await,
     }
 }
 

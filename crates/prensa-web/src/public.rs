@@ -50,7 +50,7 @@ fn page_response(status: StatusCode) -> http::response::Builder {
 /// Serves a page made for this request alone (search results),
 /// compressed at a fast level.
 pub(crate) fn respond_uncached(status: StatusCode, html: String, headers: &HeaderMap, head: bool) -> Response {
-    let encoding = Encoding::negotiate(headers.get(header::ACCEPT_ENCODING).map(HeaderValue::as_bytes));
+    let encoding = Encoding::requested(headers);
     let mut builder =
         page_response(status).header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     match encoding {
@@ -146,6 +146,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         return (StatusCode::NOT_FOUND, crate::network::UNKNOWN).into_response();
     };
     let site = &site;
+    let encoding = Encoding::requested(req.headers());
     let uri = req.uri();
     let path = uri.path();
     match path {
@@ -187,7 +188,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if query_page.is_none() {
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            let hit = state.cache.note_hit(site.publication.id, path, hit, Encoding::requested(req.headers()));
+            let hit = state.cache.note_hit(site.publication.id, path, hit, encoding);
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -203,7 +204,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         // A `page` the route ignores (an article, a later list page).
         if let Some(hit) = state.cache.get(site.publication.id, path) {
             state.cache.record_hit();
-            let hit = state.cache.note_hit(site.publication.id, path, hit, Encoding::requested(req.headers()));
+            let hit = state.cache.note_hit(site.publication.id, path, hit, encoding);
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -225,7 +226,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
     if route == Route::NotFound {
         if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
             state.cache.record_hit();
-            let hit = state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, Encoding::requested(req.headers()));
+            let hit = state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, encoding);
             return respond_public(&state, &hit, req.headers(), head);
         }
     }
@@ -242,7 +243,7 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
         route => (path, render(&state, site, route).await),
     };
     let page = match result {
-        Ok(page) => Arc::new(page.into_cached(Encoding::requested(req.headers()))),
+        Ok(page) => Arc::new(page.into_cached(encoding)),
         Err(AppError::NotFound) => {
             // A published article whose slug was changed keeps its old
             // address as a permanent redirect.
@@ -262,13 +263,12 @@ pub async fn page<S: Newsroom>(State(state): State<Arc<AppState<S>>>, req: Reque
             }
             // Already counted as a miss: the store was asked.
             if let Some(hit) = state.cache.get(site.publication.id, NOT_FOUND_KEY) {
-                let hit =
-                    state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, Encoding::requested(req.headers()));
+                let hit = state.cache.note_hit(site.publication.id, NOT_FOUND_KEY, hit, encoding);
                 return respond_public(&state, &hit, req.headers(), head);
             }
             match not_found(&state, site).await {
                 Ok(p) => {
-                    let p = Arc::new(p.into_cached(Encoding::requested(req.headers())));
+                    let p = Arc::new(p.into_cached(encoding));
                     state.cache.insert(generation, site.publication.id, NOT_FOUND_KEY, p.clone());
                     return respond_public(&state, &p, req.headers(), head);
                 }
